@@ -1,0 +1,47 @@
+# Two commands do all set-up on a fresh Debian 12 machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev serve migrate demo bench clean check
+
+$(VENV)/.stamp-run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(VENV)/.stamp-run
+
+install: $(VENV)/.stamp-run
+install-dev: $(VENV)/.stamp-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py demo
+
+# Install, migrate, load units and demo data, serve on http://127.0.0.1:8000 (SQLite).
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(VENV)/bin/gunicorn ocop.wsgi -b $(HOST):$(PORT) -w 2 --threads 4 --access-logfile - --error-logfile -
+
+# Install what the tests need and run the whole suite on SQLite and on a throwaway PostgreSQL,
+# including the browser tests in headless Chromium.
+test: install-dev
+	bash scripts/test.sh
+
+check: install-dev
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var .venv

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "ocop.accounts"
+    label = "accounts"
+    verbose_name = _("Tài khoản")
+
+    def ready(self):
+        from ocop.accounts import signals  # noqa: F401

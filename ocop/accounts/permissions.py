@@ -1,0 +1,41 @@
+"""What each role may do, as capabilities. Views ask `can(user, "audit.view")`; the scope service
+(ocop/accounts/scope.py) then decides which objects. Later features add their capabilities here."""
+
+from __future__ import annotations
+
+from ocop.accounts.models import Role
+
+ALL_ROLES = set(Role.values)
+LOCAL_OFFICERS = {Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}
+
+CAPABILITIES: dict[str, set[str]] = {
+    # administrative units and the province map are reference data for every signed-in user
+    "units.view": ALL_ROLES,
+    "map.view": ALL_ROLES,
+    # audit trail: central users see all of it, others what their scope covers
+    "audit.view": ALL_ROLES - {Role.ENTITY_USER},
+    # user management
+    "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
+    "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
+}
+
+# Roles that a manager of each role may grant. Central administrators grant every role; a province
+# officer manages the accounts of their own province below the central level.
+GRANTABLE_ROLES: dict[str, list[str]] = {
+    Role.CENTRAL_ADMIN: list(Role.values),
+    Role.PROVINCE_OFFICER: [
+        Role.PROVINCE_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.COUNCIL_MEMBER,
+        Role.ENTITY_USER,
+    ],
+}
+
+
+def can(user, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability}")
+    return user.role in CAPABILITIES[capability]

@@ -1,0 +1,100 @@
+"""The one scoping service: which administrative units, and so which objects, a user may read and
+write. Every view and every later feature filters through `scope_for(user)`.
+
+Rules:
+- central administrators and officers (VPĐP NTM TW) read and write everything;
+- any other user has a scope unit U and reads U and everything below it; a unit created by the
+  2025 reform also covers, for reading, the legacy units it succeeded (a 2026 Thái Nguyên officer
+  reads Bắc Kạn's 2018 records) — but writes only within U and below;
+- a user without a scope unit (or anonymous) reads and writes nothing that is scoped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from ocop.accounts.models import NATIONAL_ROLES
+from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+
+
+def _lookup(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
+@dataclass
+class Scope:
+    national: bool = False
+    unit: AdminUnit | None = None
+    predecessor_ids: list[int] = field(default_factory=list)
+
+    # --- units -----------------------------------------------------------------------------
+    def _unit_q(self, prefix: str, write: bool) -> Q:
+        """A Q matching objects whose unit (reached through `prefix`) is in scope."""
+        if self.national:
+            return Q()
+        if self.unit is None:
+            return Q(pk__in=[])
+        unit = self.unit
+        level_field = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: None}[unit.level]
+        if level_field:
+            q = Q(**{_lookup(prefix, level_field): unit.pk})
+        else:
+            q = Q(**{_lookup(prefix, "pk") if prefix else "pk": unit.pk})
+        if not write and self.predecessor_ids:
+            if level_field:
+                q |= Q(**{_lookup(prefix, f"{level_field}__in"): self.predecessor_ids})
+            q |= Q(**{(_lookup(prefix, "pk__in") if prefix else "pk__in"): self.predecessor_ids})
+        return q
+
+    def units(self, write: bool = False) -> QuerySet:
+        return AdminUnit.objects.filter(self._unit_q("", write))
+
+    def filter(self, qs: QuerySet, unit_field: str = "unit", write: bool = False) -> QuerySet:
+        """Restrict a queryset of objects that carry a unit FK (`unit_field`) to this scope."""
+        if self.national:
+            return qs
+        if self.unit is None:
+            return qs.none()
+        return qs.filter(self._unit_q(unit_field, write))
+
+    def covers(self, unit: AdminUnit | None, write: bool = False) -> bool:
+        if self.national:
+            return True
+        if self.unit is None or unit is None:
+            return False
+        if unit.pk == self.unit.pk:
+            return True
+        if self.unit.level == Level.PROVINCE and unit.province_id == self.unit.pk:
+            return True
+        if self.unit.level == Level.DISTRICT and unit.district_id == self.unit.pk:
+            return True
+        if write:
+            return False
+        ids = set(self.predecessor_ids)
+        return unit.pk in ids or unit.province_id in ids or unit.district_id in ids
+
+
+def scope_for(user) -> Scope:
+    """The scope of a user (cached on the user object for the request)."""
+    cached = getattr(user, "_ocop_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = Scope()
+    elif user.role in NATIONAL_ROLES:
+        scope = Scope(national=True)
+    elif user.scope_unit_id is None:
+        scope = Scope()
+    else:
+        unit = user.scope_unit
+        preds: list[int] = []
+        if unit.era == Era.CURRENT:
+            preds = list(UnitSuccession.objects.filter(successor=unit).values_list("predecessor_id", flat=True))
+        scope = Scope(unit=unit, predecessor_ids=preds)
+    try:
+        user._ocop_scope = scope
+    except AttributeError:  # AnonymousUser and friends
+        pass
+    return scope

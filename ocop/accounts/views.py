@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from ocop.accounts.forms import ThrottledLoginForm, UserForm
+from ocop.accounts.models import Role, User
+from ocop.accounts.permissions import can
+from ocop.accounts.services.users import do_save_user, grantable_roles, manageable_users
+from ocop.lib.decorators import require_capability
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        from ocop.audit.services import log_action
+
+        response = super().form_valid(form)
+        log_action(self.request.user, "ocop.user.password_changed", self.request.user, unit=self.request.user.scope_unit, request=self.request)
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"profile_user": request.user})
+
+
+@require_capability("users.view")
+def user_list(request: HttpRequest) -> HttpResponse:
+    qs = manageable_users(request.user).order_by("scope_unit__code", "username")
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q) | Q(organisation__icontains=q)
+        )
+    if role in Role.values:
+        qs = qs.filter(role=role)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "q": q, "role": role, "roles": Role.choices, "can_manage": can(request.user, "users.manage")},
+    )
+
+
+def _edit_user(request: HttpRequest, user: User) -> HttpResponse:
+    roles = grantable_roles(request.user)
+    form = UserForm(request.POST or None, instance=user, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        target = form.save()
+        try:
+            do_save_user(request.user, target, password=form.cleaned_data.get("password"), request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu tài khoản %(name)s.") % {"name": target.username})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": user})
+
+
+@require_capability("users.manage")
+def user_new(request: HttpRequest) -> HttpResponse:
+    return _edit_user(request, User())
+
+
+@require_capability("users.manage")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(manageable_users(request.user), pk=pk)
+    if user.role not in grantable_roles(request.user):
+        raise PermissionDenied
+    return _edit_user(request, user)

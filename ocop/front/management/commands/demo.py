@@ -1,0 +1,25 @@
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (DEMO): một tài khoản cho mỗi vai trò và nội dung minh họa. Chạy lại nhiều lần không sao."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true", help="Không in danh sách tài khoản.")
+
+    def handle(self, *args, quiet_accounts=False, **options):
+        call_command("load_units", stdout=self.stdout)
+        rows = create_demo_users()
+        cache.delete("ocop:demo_present")
+        if quiet_accounts:
+            return
+        self.stdout.write("")
+        self.stdout.write("Tài khoản mẫu (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
+        width = max(len(r[0]) for r in rows)
+        for username, role, scope in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {role} — {scope}")
+        self.stdout.write("")

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import scope_for
+from ocop.audit.views import visible_entries
+from ocop.front.navigation import items_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    recent = visible_entries(request.user)[:10] if can(request.user, "audit.view") else []
+    return render(
+        request,
+        "front/home.html",
+        {"scope": scope, "recent_entries": recent, "shortcuts": items_for(request.user)[1:]},
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_500(request):
+    # No request context: the context processors may touch the database that just failed.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403_csrf.html", status=403)

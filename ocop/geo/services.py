@@ -1,0 +1,125 @@
+"""Services over administrative units: validity on a date, successors, predecessors, ancestors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+
+REFORM_DATE = dt.date(2025, 7, 1)
+LEGACY_END = dt.date(2025, 6, 30)
+
+
+class UnitNotFound(LookupError):
+    pass
+
+
+def era_on(day: dt.date) -> str:
+    return Era.CURRENT if day >= REFORM_DATE else Era.LEGACY
+
+
+def units_valid_on(day: dt.date, level: str | None = None):
+    qs = AdminUnit.objects.valid_on(day)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def provinces_on(day: dt.date):
+    return units_valid_on(day, Level.PROVINCE)
+
+
+def get_unit(code: str, level: str, day: dt.date | None = None, era: str | None = None) -> AdminUnit:
+    """The unit with this official code and level, valid on `day` (or in `era`)."""
+    code = (code or "").strip()
+    if level not in Level.values:
+        raise UnitNotFound(_("Cấp đơn vị “%(level)s” không hợp lệ (province, district hoặc commune).") % {"level": level})
+    qs = AdminUnit.objects.filter(code=code, level=level)
+    if day is not None:
+        qs = qs.valid_on(day)
+    if era is not None:
+        qs = qs.filter(era=era)
+    unit = qs.order_by("-era").first()
+    if unit is None:
+        when = f" ({day.strftime('%d/%m/%Y')})" if day else ""
+        raise UnitNotFound(
+            _("Không có đơn vị hành chính cấp %(level)s mã “%(code)s”%(when)s.")
+            % {"level": Level(level).label.lower(), "code": code[:20], "when": when}
+        )
+    return unit
+
+
+def ancestors(unit: AdminUnit) -> list[AdminUnit]:
+    """Parents from the province down to the unit's direct parent."""
+    chain = []
+    current = unit.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def successors(unit: AdminUnit) -> list[AdminUnit]:
+    """Units that took over this unit's territory on 01/7/2025.
+
+    Provinces and communes come from the crosswalk. A district had no successor of its own level
+    (the level was abolished): its successors are the current communes of its communes.
+    """
+    if unit.level == Level.DISTRICT:
+        return list(
+            AdminUnit.objects.filter(predecessions__predecessor__parent=unit).distinct().order_by("code")
+        )
+    return list(AdminUnit.objects.filter(predecessions__predecessor=unit).order_by("code"))
+
+
+def predecessors(unit: AdminUnit) -> list[AdminUnit]:
+    return list(AdminUnit.objects.filter(successions__successor=unit).order_by("code"))
+
+
+def successor_codes_map(level: str) -> dict[int, list[str]]:
+    """unit id -> sorted successor codes, for bulk export (one query)."""
+    result: dict[int, list[str]] = {}
+    if level == Level.DISTRICT:
+        rows = (
+            UnitSuccession.objects.filter(predecessor__level=Level.COMMUNE)
+            .values_list("predecessor__parent_id", "successor__code")
+            .distinct()
+        )
+    else:
+        rows = UnitSuccession.objects.filter(predecessor__level=level).values_list("predecessor_id", "successor__code")
+    for unit_id, code in rows:
+        codes = result.setdefault(unit_id, [])
+        if code not in codes:
+            codes.append(code)
+    for codes in result.values():
+        codes.sort()
+    return result
+
+
+def current_province_of(unit: AdminUnit) -> AdminUnit | None:
+    """The 2025 province that a unit's territory belongs to now (itself for current provinces)."""
+    province = unit.province or unit
+    if province.era == Era.CURRENT:
+        return province
+    succ = UnitSuccession.objects.filter(predecessor=province).select_related("successor").first()
+    return succ.successor if succ else None
+
+
+def province_rollup(day: dt.date) -> dict[int, AdminUnit]:
+    """Map every province id (legacy and current) to the province shown for `day`.
+
+    Before the reform legacy provinces stand for themselves; from 01/7/2025 each legacy province
+    rolls up into its current province through the crosswalk.
+    """
+    provinces = list(AdminUnit.objects.filter(level=Level.PROVINCE))
+    by_id = {p.id: p for p in provinces}
+    if era_on(day) == Era.LEGACY:
+        return {p.id: p for p in provinces if p.era == Era.LEGACY}
+    mapping = {p.id: p for p in provinces if p.era == Era.CURRENT}
+    for pred_id, succ_id in UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        mapping[pred_id] = by_id[succ_id]
+    return mapping

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+
+from ocop.geo import services
+from ocop.geo.models import AdminUnit, Era, Level
+from ocop.lib.dates import parse_date_or_today
+from ocop.lib.decorators import require_capability
+
+
+@require_capability("units.view")
+def unit_list(request: HttpRequest) -> HttpResponse:
+    day, date_error = parse_date_or_today(request.GET.get("date"))
+    level = request.GET.get("level") or Level.PROVINCE
+    errors = [date_error] if date_error else []
+    if level not in Level.values:
+        errors.append(f"Cấp đơn vị “{level[:20]}” không hợp lệ.")
+        level = Level.PROVINCE
+    qs = services.units_valid_on(day, level).select_related("parent", "province")
+    parent_code = request.GET.get("parent", "").strip()
+    parent = None
+    if parent_code:
+        parent = AdminUnit.objects.valid_on(day).filter(code=parent_code).exclude(level=Level.COMMUNE).first()
+        if parent is None:
+            errors.append(f"Không có đơn vị cha mã “{parent_code[:20]}” vào ngày {day:%d/%m/%Y}.")
+        else:
+            qs = qs.filter(Q(parent=parent) | Q(province=parent) | Q(district=parent)).exclude(pk=parent.pk)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "geo/unit_list.html",
+        {
+            "page": page,
+            "day": day,
+            "level": level,
+            "levels": Level.choices,
+            "parent": parent,
+            "parent_code": parent_code,
+            "q": q,
+            "errors": errors,
+            "era": services.era_on(day),
+        },
+    )
+
+
+@require_capability("units.view")
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(AdminUnit.objects.select_related("parent", "province", "district"), pk=pk)
+    children = unit.children.order_by("code")
+    return render(
+        request,
+        "geo/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": services.ancestors(unit),
+            "successors": services.successors(unit),
+            "predecessors": services.predecessors(unit),
+            "children": children[:500],
+            "children_count": children.count(),
+            "split": unit.successions.filter(is_split=True).exists(),
+        },
+    )
+
+
+def map_geojson_url(day) -> str:
+    name = "provinces-current.geojson" if services.era_on(day) == Era.CURRENT else "provinces-legacy.geojson"
+    return static(f"geo/{name}")
+
+
+@require_capability("map.view")
+def province_map(request: HttpRequest) -> HttpResponse:
+    """The provinces valid on a date, coloured by their number of communes (a real figure)."""
+    day, date_error = parse_date_or_today(request.GET.get("date"))
+    counts = dict(
+        AdminUnit.objects.valid_on(day)
+        .filter(level=Level.COMMUNE)
+        .values("province__code")
+        .annotate(n=Count("id"))
+        .values_list("province__code", "n")
+    )
+    rows = [(p, counts.get(p.code, 0)) for p in services.provinces_on(day)]
+    return render(
+        request,
+        "geo/map.html",
+        {
+            "day": day,
+            "errors": [date_error] if date_error else [],
+            "rows": rows,
+            "values_json": json.dumps({p.code: n for p, n in rows}),
+            "geojson_url": map_geojson_url(day),
+            "era": services.era_on(day),
+            "province_count": len(rows),
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    name = "ocop.lib"
+    label = "ocoplib"

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ocop.front import views as front
+
+urlpatterns = [
+    path("", front.home, name="home"),
+    path("healthz/", front.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("ocop.accounts.urls")),
+    path("units/", include("ocop.geo.urls")),
+    path("audit/", include("ocop.audit.urls")),
+]
+
+handler400 = "ocop.front.views.error_400"
+handler403 = "ocop.front.views.error_403"
+handler404 = "ocop.front.views.error_404"
+handler500 = "ocop.front.views.error_500"
