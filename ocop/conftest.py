@@ -3,6 +3,9 @@ gives one account per role (the same accounts `manage.py demo` creates)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
@@ -27,10 +30,55 @@ def demo_password() -> str:
     return DEMO_PASSWORD
 
 
-@pytest.fixture
-def login(client):
-    def _login(user: User):
-        client.force_login(user)
-        return client
+# --- browser tests (Playwright driving Debian's Chromium) ------------------------------------
 
-    return _login
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package.")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    load_units()
+    create_demo_users()
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def log_in(page, site, username, password=DEMO_PASSWORD):
+    page.goto(f"{site}/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state()

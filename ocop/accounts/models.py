@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,13 @@ ROLE_SCOPE_LEVEL = {
 }
 
 
+class OcopUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes a central administrator (roles, not is_superuser, grant access).
+        extra_fields.setdefault("role", Role.CENTRAL_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.ENTITY_USER)
@@ -43,6 +50,8 @@ class User(AbstractUser):
     organisation = models.CharField(_("cơ quan, đơn vị"), max_length=200, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     is_demo = models.BooleanField(_("tài khoản mẫu (demo)"), default=False)
+
+    objects = OcopUserManager()
 
     class Meta:
         verbose_name = _("người dùng")

@@ -22,6 +22,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
         if field.is_relation and field.many_to_one:
             related = getattr(obj, name)
             data[name] = str(related) if related is not None else None
+        elif isinstance(field, models.FileField):
+            data[name] = getattr(obj, name).name or None
         else:
             data[name] = getattr(obj, field.attname)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

@@ -10,6 +10,7 @@ from ocop.accounts.models import ROLE_SCOPE_LEVEL, Role, User
 from ocop.accounts.permissions import GRANTABLE_ROLES, can
 from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action, snapshot
+from ocop.geo.models import Level
 
 AUDITED_FIELDS = ["username", "full_name", "email", "role", "scope_unit", "organisation", "phone", "is_active"]
 
@@ -50,7 +51,7 @@ def check_can_manage(manager: User, target: User | None, role: str, scope_unit) 
         raise ValidationError(_("Vai trò này cần chọn đơn vị hành chính."))
     if wanted_level and scope_unit.level != wanted_level:
         raise ValidationError(
-            _("Vai trò này cần đơn vị cấp %(level)s.") % {"level": dict(scope_unit._meta.get_field("level").choices)[wanted_level]}
+            _("Vai trò này cần đơn vị cấp %(level)s.") % {"level": str(Level(wanted_level).label).lower()}
         )
     if not scope.national and not scope.covers(scope_unit, write=True):
         raise PermissionDenied

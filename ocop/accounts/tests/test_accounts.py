@@ -142,3 +142,8 @@ def test_central_admin_cannot_demote_themself(client, demo_users):
     assert response.status_code == 200
     admin.refresh_from_db()
     assert admin.role == Role.CENTRAL_ADMIN
+
+
+def test_createsuperuser_makes_a_central_administrator():
+    user = User.objects.create_superuser("root.admin", "a@b.vn", "Mat-khau-2026!")
+    assert user.role == Role.CENTRAL_ADMIN and user.is_national

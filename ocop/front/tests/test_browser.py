@@ -3,76 +3,27 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from ocop.accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
-from ocop.geo.loader import load_units
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from ocop.accounts.demo import DEMO_USERS
+from ocop.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package.")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    load_units()
-    create_demo_users()
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-def log_in(page, site, username, password=DEMO_PASSWORD):
-    page.goto(f"{site}/")
-    assert "/accounts/login/" in page.url
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state()
-
-
+BASE_NAV = {"home", "geo:map", "geo:unit_list"}
+LOCAL = BASE_NAV | {"programme:index", "audit:entry_list"}
+CENTRAL = LOCAL | {"programme:board", "accounts:user_list"}
 EXPECTED_NAV = {
-    "tw.quantri": {"home", "geo:map", "geo:unit_list", "accounts:user_list", "audit:entry_list"},
-    "tw.canbo": {"home", "geo:map", "geo:unit_list", "accounts:user_list", "audit:entry_list"},
-    "tinh.thainguyen": {"home", "geo:map", "geo:unit_list", "accounts:user_list", "audit:entry_list"},
-    "tinh.hatinh": {"home", "geo:map", "geo:unit_list", "accounts:user_list", "audit:entry_list"},
-    "huyen.babe": {"home", "geo:map", "geo:unit_list", "audit:entry_list"},
-    "xa.ducxuan": {"home", "geo:map", "geo:unit_list", "audit:entry_list"},
-    "hoidong.thainguyen": {"home", "geo:map", "geo:unit_list", "audit:entry_list"},
-    "chuthe.demo": {"home", "geo:map", "geo:unit_list"},
+    "tw.quantri": CENTRAL,
+    "tw.canbo": CENTRAL,
+    "tinh.thainguyen": LOCAL | {"accounts:user_list"},
+    "tinh.hatinh": LOCAL | {"accounts:user_list"},
+    "huyen.babe": LOCAL,
+    "xa.ducxuan": LOCAL,
+    "hoidong.thainguyen": BASE_NAV | {"audit:entry_list"},
+    "chuthe.demo": BASE_NAV,
 }
 
 
@@ -107,6 +58,15 @@ def test_language_switch(page, site):
     page.get_by_test_id("lang-vi").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Đơn vị hành chính"
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_language(browser, site):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").inner_text() == "Đăng nhập"
+    context.close()
 
 
 def test_map_renders_the_provinces_of_the_chosen_date(page, site):
