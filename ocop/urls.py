@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("ocop.accounts.urls")),
     path("units/", include("ocop.geo.urls")),
     path("audit/", include("ocop.audit.urls")),
+    path("programme/", include("ocop.programme.urls")),
 ]
 
 handler400 = "ocop.front.views.error_400"

@@ -14,6 +14,10 @@ CAPABILITIES: dict[str, set[str]] = {
     "map.view": ALL_ROLES,
     # audit trail: central users see all of it, others what their scope covers
     "audit.view": ALL_ROLES - {Role.ENTITY_USER},
+    # provincial programme registries and the national status board
+    "programme.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER} | LOCAL_OFFICERS,
+    "programme.edit": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER},
+    "board.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
     # user management
     "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},

@@ -3,9 +3,9 @@ write. Every view and every later feature filters through `scope_for(user)`.
 
 Rules:
 - central administrators and officers (VPĐP NTM TW) read and write everything;
-- any other user has a scope unit U and reads U and everything below it; a unit created by the
-  2025 reform also covers, for reading, the legacy units it succeeded (a 2026 Thái Nguyên officer
-  reads Bắc Kạn's 2018 records) — but writes only within U and below;
+- any other user has a scope unit U and reads and writes U and everything below it; a unit
+  created by the 2025 reform also covers the legacy units it succeeded, whose history it now keeps
+  (a 2026 Thái Nguyên officer reads and corrects Bắc Kạn's 2018 records);
 - a user without a scope unit (or anonymous) reads and writes nothing that is scoped.
 """
 
@@ -30,6 +30,8 @@ class Scope:
     predecessor_ids: list[int] = field(default_factory=list)
 
     # --- units -----------------------------------------------------------------------------
+    # `write` is accepted everywhere so that callers say what they mean; today read and write scopes
+    # coincide, and a rule that splits them changes only this class.
     def _unit_q(self, prefix: str, write: bool) -> Q:
         """A Q matching objects whose unit (reached through `prefix`) is in scope."""
         if self.national:
@@ -42,7 +44,7 @@ class Scope:
             q = Q(**{_lookup(prefix, level_field): unit.pk})
         else:
             q = Q(**{_lookup(prefix, "pk") if prefix else "pk": unit.pk})
-        if not write and self.predecessor_ids:
+        if self.predecessor_ids:
             if level_field:
                 q |= Q(**{_lookup(prefix, f"{level_field}__in"): self.predecessor_ids})
             q |= Q(**{(_lookup(prefix, "pk__in") if prefix else "pk__in"): self.predecessor_ids})
@@ -70,8 +72,6 @@ class Scope:
             return True
         if self.unit.level == Level.DISTRICT and unit.district_id == self.unit.pk:
             return True
-        if write:
-            return False
         ids = set(self.predecessor_ids)
         return unit.pk in ids or unit.province_id in ids or unit.district_id in ids
 

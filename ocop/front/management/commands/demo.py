@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
+from ocop.programme.demo import create_demo_programme
 
 
 class Command(BaseCommand):
@@ -14,7 +15,14 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_accounts=False, **options):
         call_command("load_units", stdout=self.stdout)
         rows = create_demo_users()
+        counts = create_demo_programme()
         cache.delete("ocop:demo_present")
+        self.stdout.write(
+            "Dữ liệu chương trình mẫu (DEMO): "
+            f"{counts['plans']} đề án, kế hoạch; {counts['organisation']} bộ máy tổ chức; "
+            f"{counts['documents']} văn bản chỉ đạo; {counts['activities']} hoạt động; "
+            f"{counts['funding']} khoản kinh phí; {counts['milestones']} mốc Chu trình OCOP."
+        )
         if quiet_accounts:
             return
         self.stdout.write("")

@@ -1,0 +1,171 @@
+"""The programme status board: one row per province valid on a date.
+
+Before 01/7/2025 the 63 legacy provinces stand for themselves; from then on every legacy
+province's records roll up into its current province through the crosswalk, and the row says
+which legacy provinces it includes. Five queries whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from ocop.geo import services as geo
+from ocop.geo.models import AdminUnit, Level
+from ocop.programme.models import (
+    PLAN_STATUS_RANK,
+    Activity,
+    CycleMilestone,
+    DirectiveDocument,
+    Funding,
+    MilestoneKind,
+    PlanStatus,
+    ProvincialPlan,
+)
+
+STATUS_NONE = "none"
+STATUS_LABELS = {STATUS_NONE: _("Chưa có"), **dict(PlanStatus.choices)}
+# map colours: value per status for the map component
+STATUS_VALUE = {STATUS_NONE: 0, PlanStatus.DRAFTING: 1, PlanStatus.SUBMITTED: 2, PlanStatus.APPROVED: 3}
+STATUS_COLOURS = {STATUS_NONE: "#d9d9d9", PlanStatus.DRAFTING: "#f2c14e", PlanStatus.SUBMITTED: "#7fb3d5", PlanStatus.APPROVED: "#1e8449"}
+
+CSV_HEADER = [
+    "province_code",
+    "province_name",
+    "plan_status",
+    "plan_kind",
+    "plan_decision_number",
+    "plan_decision_date",
+    "phase",
+    "cycle_started",
+    "criteria_issued",
+    "evaluation_held",
+    "products_ranked",
+    "documents",
+    "activities",
+    "funding_vnd",
+    "includes_legacy",
+]
+
+
+@dataclass
+class BoardRow:
+    province: AdminUnit
+    plan_status: str = STATUS_NONE
+    plan: ProvincialPlan | None = None
+    milestones: dict[str, dt.date] = field(default_factory=dict)
+    documents: int = 0
+    activities: int = 0
+    funding: int = 0
+    includes: list[AdminUnit] = field(default_factory=list)  # legacy provinces rolled into this row
+
+    @property
+    def plan_status_label(self) -> str:
+        return str(STATUS_LABELS[self.plan_status])
+
+    @property
+    def status_value(self) -> int:
+        return STATUS_VALUE[self.plan_status]
+
+    @property
+    def criteria_issued(self) -> dt.date | None:
+        dates = [self.milestones.get(k) for k in (MilestoneKind.CRITERIA_PROVISIONAL, MilestoneKind.CRITERIA_OFFICIAL)]
+        dates = [d for d in dates if d]
+        return min(dates) if dates else None
+
+    @property
+    def rolled_up(self) -> bool:
+        return any(p.pk != self.province.pk for p in self.includes)
+
+    def csv_row(self) -> list:
+        def d(value):
+            return value.isoformat() if value else ""
+
+        return [
+            self.province.code,
+            self.province.name,
+            self.plan_status,
+            self.plan.kind if self.plan and self.plan_status != STATUS_NONE else "",
+            self.plan.decision_number if self.plan and self.plan_status == PlanStatus.APPROVED else "",
+            d(self.plan.decision_date) if self.plan and self.plan_status == PlanStatus.APPROVED else "",
+            self.plan.phase if self.plan and self.plan_status != STATUS_NONE else "",
+            d(self.milestones.get(MilestoneKind.CYCLE_STARTED)),
+            d(self.criteria_issued),
+            d(self.milestones.get(MilestoneKind.EVALUATION_HELD)),
+            d(self.milestones.get(MilestoneKind.PRODUCTS_RANKED)),
+            self.documents,
+            self.activities,
+            self.funding,
+            ";".join(p.code for p in self.includes if p.pk != self.province.pk),
+        ]
+
+
+def _plan_rank(plan: ProvincialPlan, status: str) -> tuple:
+    return (PLAN_STATUS_RANK[status], plan.decision_date or plan.submitted_on or plan.drafting_since, plan.pk)
+
+
+def default_period(day: dt.date) -> tuple[dt.date, dt.date]:
+    return dt.date(day.year, 1, 1), day
+
+
+def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> list[BoardRow]:
+    start, end = period or default_period(day)
+    rollup = geo.province_rollup(day)  # any province id -> province shown on `day`
+    rows = {p.pk: BoardRow(province=p) for p in geo.provinces_on(day)}
+    provinces = {p.pk: p for p in AdminUnit.objects.filter(level=Level.PROVINCE)}
+    for source_id, target in rollup.items():
+        if target.pk in rows:
+            rows[target.pk].includes.append(provinces[source_id])
+    for row in rows.values():
+        row.includes.sort(key=lambda p: (p.era, p.code))
+
+    def target_row(province_id):
+        target = rollup.get(province_id)
+        return rows.get(target.pk) if target else None
+
+    # plans: the most advanced status on `day`; ties go to the latest decision
+    for plan in ProvincialPlan.objects.alive().filter(drafting_since__lte=day).select_related("unit"):
+        row = target_row(plan.unit.province_id)
+        status = plan.status_on(day)
+        if row is None or status is None:
+            continue
+        if row.plan is None or _plan_rank(plan, status) > _plan_rank(row.plan, row.plan_status):
+            row.plan, row.plan_status = plan, status
+
+    # milestones reached by `day`: the earliest date of each kind
+    for unit_province, kind, date in (
+        CycleMilestone.objects.alive().filter(date__lte=day).values_list("unit__province_id", "kind", "date").order_by("date")
+    ):
+        row = target_row(unit_province)
+        if row is not None:
+            row.milestones.setdefault(kind, date)
+
+    def counts(qs, date_field, agg):
+        result = defaultdict(int)
+        for province_id, value in (
+            qs.alive().filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
+            .values("unit__province_id").annotate(v=agg).values_list("unit__province_id", "v")
+        ):
+            result[province_id] += value or 0
+        return result
+
+    for attr, totals in (
+        ("documents", counts(DirectiveDocument.objects, "date", Count("id"))),
+        ("activities", counts(Activity.objects, "date", Count("id"))),
+    ):
+        for province_id, value in totals.items():
+            row = target_row(province_id)
+            if row is not None:
+                setattr(row, attr, getattr(row, attr) + value)
+    for province_id, value in (
+        Funding.objects.alive().filter(year__gte=start.year, year__lte=end.year)
+        .values("unit__province_id").annotate(v=Sum("amount")).values_list("unit__province_id", "v")
+    ):
+        row = target_row(province_id)
+        if row is not None:
+            row.funding += value or 0
+    return sorted(rows.values(), key=lambda r: r.province.code)
