@@ -1,6 +1,19 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+ACTION_LABELS = {
+    "ocop.auth.login": _("Đăng nhập"),
+    "ocop.auth.logout": _("Đăng xuất"),
+    "ocop.user.password_changed": _("Đổi mật khẩu"),
+}
+VERB_LABELS = {
+    "created": pgettext_lazy("audit", "Tạo"),
+    "changed": pgettext_lazy("audit", "Sửa"),
+    "deleted": pgettext_lazy("audit", "Xóa"),
+}
 
 
 class AuditEntry(models.Model):
@@ -35,6 +48,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """A readable Vietnamese label for the action code, e.g. "Sửa văn bản chỉ đạo"."""
+        from django.apps import apps
+
+        if self.action in ACTION_LABELS:
+            return str(ACTION_LABELS[self.action])
+        verb = self.action.rsplit(".", 1)[-1]
+        if verb in VERB_LABELS and self.object_type:
+            try:
+                model = apps.get_model(self.object_type)
+            except (LookupError, ValueError):
+                return self.action
+            return f"{VERB_LABELS[verb]} {model._meta.verbose_name}"
+        return self.action
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field that differs."""

@@ -192,3 +192,12 @@ def test_registry_list_exports_xlsx(client, demo_users, provinces):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(wb.active.values)
     assert rows[0][0] == "Mã tỉnh" and rows[1][0] == "42" and "12/QĐ-UBND" in rows[1]
+
+
+def test_duplicate_plan_decision_for_same_issuer_and_year_is_refused(demo_users, provinces, plan_data):
+    officer = demo_users["tinh.thainguyen"]
+    do_save_record(officer, ProvincialPlan(unit=provinces["bac_kan"], **plan_data()))
+    with pytest.raises(ValidationError) as exc:
+        do_save_record(officer, ProvincialPlan(unit=provinces["bac_kan"], **plan_data(title="Kế hoạch khác")))
+    assert "decision_number" in exc.value.message_dict
+    assert ProvincialPlan.objects.count() == 1
