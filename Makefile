@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev serve migrate demo bench clean check
+.PHONY: run test install install-dev migrate demo clean check worker bench
 
 $(VENV)/.stamp-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,16 +28,31 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo
 
-# Install, migrate, load units and demo data, serve on http://127.0.0.1:8000 (SQLite).
+# Install, migrate, load units and demo data, serve on http://127.0.0.1:8000 (SQLite), with one
+# background worker beside the web server (stopped with it).
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn ocop.wsgi -b $(HOST):$(PORT) -w 2 --threads 4 --access-logfile - --error-logfile -
+
+# The background worker: a loop that claims due tasks (deadline reminders, long renders) from the
+# database and runs them; start as many as needed (Ctrl+C stops after the current task).
+worker: migrate
+	$(PY) manage.py db_worker --no-reload
 
 # Install what the tests need and run the whole suite on SQLite and on a throwaway PostgreSQL,
 # including the browser tests in headless Chromium.
 test: install-dev
 	bash scripts/test.sh
+
+# Benchmarks on their own SQLite database (var/bench.sqlite3) with the demo data: each figure is a
+# ratio against a baseline measured in the same run. Results also in bench-results.json.
+bench: install
+	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
+	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py demo --quiet-accounts > /dev/null
+	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py bench
 
 check: install-dev
 	$(PY) manage.py check

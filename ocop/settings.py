@@ -35,6 +35,8 @@ DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = envstr("SITE_NAME", "Hệ thống quản lý Chương trình OCOP")
+# The public address, for links in e-mails (reminders); empty: links are paths only.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -44,12 +46,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ocop.lib",
     "ocop.geo",
     "ocop.accounts",
     "ocop.audit",
     "ocop.programme",
+    "ocop.reporting",
+    "ocop.notifications",
     "ocop.front",
+    "ocop.bench",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +110,15 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django-tasks): the database backend by default, so any number of
+# `manage.py db_worker` processes claim tasks from the same database (see docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

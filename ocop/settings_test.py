@@ -11,3 +11,5 @@ OCOP_DEMO_BANNER = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The tests exercise the real database task backend (whatever TASKS_BACKEND says).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

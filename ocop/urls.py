@@ -11,6 +11,8 @@ urlpatterns = [
     path("units/", include("ocop.geo.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("programme/", include("ocop.programme.urls")),
+    path("reports/", include("ocop.reporting.urls")),
+    path("notifications/", include("ocop.notifications.urls")),
 ]
 
 handler400 = "ocop.front.views.error_400"

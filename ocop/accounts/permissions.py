@@ -18,6 +18,13 @@ CAPABILITIES: dict[str, set[str]] = {
     "programme.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER} | LOCAL_OFFICERS,
     "programme.edit": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER},
     "board.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # reporting: requests, submissions, review, completeness
+    "reporting.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER} | LOCAL_OFFICERS,
+    "reporting.submit": LOCAL_OFFICERS,
+    # national requests for central users; a province officer requests from its own districts/communes
+    "reporting.request": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
+    "reporting.review": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
+    "reporting.templates": {Role.CENTRAL_ADMIN},
     # user management
     "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},

@@ -107,14 +107,16 @@ def current_province_of(unit: AdminUnit) -> AdminUnit | None:
     return succ.successor if succ else None
 
 
-def province_rollup(day: dt.date) -> dict[int, AdminUnit]:
+def province_rollup(day: dt.date, by_id: dict[int, AdminUnit] | None = None) -> dict[int, AdminUnit]:
     """Map every province id (legacy and current) to the province shown for `day`.
 
     Before the reform legacy provinces stand for themselves; from 01/7/2025 each legacy province
-    rolls up into its current province through the crosswalk.
+    rolls up into its current province through the crosswalk. `by_id` (all provinces by id) saves
+    a query when the caller has them already.
     """
-    provinces = list(AdminUnit.objects.filter(level=Level.PROVINCE))
-    by_id = {p.id: p for p in provinces}
+    if by_id is None:
+        by_id = {p.id: p for p in AdminUnit.objects.filter(level=Level.PROVINCE)}
+    provinces = list(by_id.values())
     if era_on(day) == Era.LEGACY:
         return {p.id: p for p in provinces if p.era == Era.LEGACY}
     mapping = {p.id: p for p in provinces if p.era == Era.CURRENT}

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ocop.geo import services as geo
@@ -104,19 +104,16 @@ class BoardRow:
         ]
 
 
-def _plan_rank(plan: ProvincialPlan, status: str) -> tuple:
-    return (PLAN_STATUS_RANK[status], plan.decision_date or plan.submitted_on or plan.drafting_since, plan.pk)
-
-
 def default_period(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(day.year, 1, 1), day
 
 
 def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> list[BoardRow]:
     start, end = period or default_period(day)
-    rollup = geo.province_rollup(day)  # any province id -> province shown on `day`
-    rows = {p.pk: BoardRow(province=p) for p in geo.provinces_on(day)}
     provinces = {p.pk: p for p in AdminUnit.objects.filter(level=Level.PROVINCE)}
+    rollup = geo.province_rollup(day, provinces)  # any province id -> province shown on `day`
+    era = geo.era_on(day)
+    rows = {p.pk: BoardRow(province=p) for p in sorted(provinces.values(), key=lambda p: p.code) if p.era == era}
     for source_id, target in rollup.items():
         if target.pk in rows:
             rows[target.pk].includes.append(provinces[source_id])
@@ -127,22 +124,32 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
         target = rollup.get(province_id)
         return rows.get(target.pk) if target else None
 
-    # plans: the most advanced status on `day`; ties go to the latest decision
-    for plan in ProvincialPlan.objects.alive().filter(drafting_since__lte=day).select_related("unit"):
-        row = target_row(plan.unit.province_id)
-        status = plan.status_on(day)
-        if row is None or status is None:
+    # plans: the most advanced status on `day`; ties go to the latest decision. Plain tuples first,
+    # then the winning plans as objects (one query each way).
+    best: dict[int, tuple] = {}
+    for pk, province_id, status, drafting, submitted, decided in (
+        ProvincialPlan.objects.alive().filter(drafting_since__lte=day)
+        .values_list("pk", "unit__province_id", "status", "drafting_since", "submitted_on", "decision_date")
+    ):
+        row = target_row(province_id)
+        on_day = ProvincialPlan.status_from(status, drafting, submitted, decided, day)
+        if row is None or on_day is None:
             continue
-        if row.plan is None or _plan_rank(plan, status) > _plan_rank(row.plan, row.plan_status):
-            row.plan, row.plan_status = plan, status
+        rank = (PLAN_STATUS_RANK[on_day], decided or submitted or drafting, pk)
+        if row.province.pk not in best or rank > best[row.province.pk][0]:
+            best[row.province.pk] = (rank, pk, on_day)
+    winners = ProvincialPlan.objects.in_bulk([pk for _rank, pk, _s in best.values()])
+    for province_pk, (_rank, pk, on_day) in best.items():
+        rows[province_pk].plan, rows[province_pk].plan_status = winners[pk], on_day
 
     # milestones reached by `day`: the earliest date of each kind
     for unit_province, kind, date in (
-        CycleMilestone.objects.alive().filter(date__lte=day).values_list("unit__province_id", "kind", "date").order_by("date")
+        CycleMilestone.objects.alive().filter(date__lte=day).values("unit__province_id", "kind")
+        .annotate(first=Min("date")).values_list("unit__province_id", "kind", "first")
     ):
         row = target_row(unit_province)
-        if row is not None:
-            row.milestones.setdefault(kind, date)
+        if row is not None and (kind not in row.milestones or date < row.milestones[kind]):
+            row.milestones[kind] = date
 
     def counts(qs, date_field, agg):
         result = defaultdict(int)
@@ -168,4 +175,4 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
         row = target_row(province_id)
         if row is not None:
             row.funding += value or 0
-    return sorted(rows.values(), key=lambda r: r.province.code)
+    return list(rows.values())

@@ -124,11 +124,15 @@ class ProvincialPlan(ProgrammeRecord):
 
     def status_on(self, day: dt.date) -> str | None:
         """The plan's status on `day` (None if work had not started)."""
-        if self.status == PlanStatus.APPROVED and self.decision_date and self.decision_date <= day:
+        return self.status_from(self.status, self.drafting_since, self.submitted_on, self.decision_date, day)
+
+    @staticmethod
+    def status_from(status, drafting_since, submitted_on, decision_date, day: dt.date) -> str | None:
+        if status == PlanStatus.APPROVED and decision_date and decision_date <= day:
             return PlanStatus.APPROVED
-        if self.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and self.submitted_on and self.submitted_on <= day:
+        if status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and submitted_on and submitted_on <= day:
             return PlanStatus.SUBMITTED
-        if self.drafting_since <= day:
+        if drafting_since <= day:
             return PlanStatus.DRAFTING
         return None
 

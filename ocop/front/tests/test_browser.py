@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 BASE_NAV = {"home", "geo:map", "geo:unit_list"}
-LOCAL = BASE_NAV | {"programme:index", "audit:entry_list"}
+LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list"}
 CENTRAL = LOCAL | {"programme:board", "accounts:user_list"}
 EXPECTED_NAV = {
     "tw.quantri": CENTRAL,

@@ -19,6 +19,7 @@ from ocop.audit.models import AuditEntry
 from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.programme.models import DirectiveDocument
+from ocop.reporting.models import ReportTemplate, Submission, SubmissionAttachment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,45 @@ URL_SPECS = {
     "programme:record_detail": ("object", "programme.view", DOC),
     "programme:record_delete": ("object", "programme.edit", DOC),
     "programme:record_file": ("object", "programme.view", DOC),
+    "notifications:list": ("signed-in", None, None),
+    "notifications:mark_read": ("signed-in", None, None),
+    "reporting:request_list": ("capability", "reporting.view", None),
+    "reporting:request_new": ("capability", lambda u: can(u, "reporting.request") and u.is_national, None),
+    "reporting:history": ("capability", "reporting.view", None),
+    "reporting:request_periodic": ("capability", lambda u: can(u, "reporting.request") and u.is_national, None),
+    "reporting:template_list": ("capability", "reporting.view", None),
+    "reporting:template_detail": ("capability", "reporting.view", lambda _o: {"pk": ReportTemplate.objects.first().pk}),
+    "reporting:template_edit": ("capability", "reporting.templates", lambda _o: {"pk": ReportTemplate.objects.first().pk}),
+    "reporting:request_detail": ("object", "reporting.view", PK),
+    "reporting:request_action": ("object", "reporting.request", lambda obj: {"pk": obj.pk, "action": "close"}),
+    "reporting:request_collect": ("object", "reporting.request", PK),
+    "reporting:submission_open": ("object", "reporting.submit", lambda obj: {"pk": obj[0].pk, "unit_pk": obj[1].pk}),
+    "reporting:submission": ("object", "reporting.view", PK),
+    "reporting:submission_autosave": ("object", "reporting.submit", PK),
+    "reporting:submission_review": ("object", lambda u: u.is_national, PK),
+    "reporting:submission_correct": ("object", "reporting.submit", PK),
+    "reporting:submission_diff": ("object", "reporting.view", PK),
+    "reporting:submission_print": ("object", "reporting.view", PK),
+    "reporting:submission_download": ("object", "reporting.view", lambda obj: {"pk": obj.pk, "fmt": "xlsx"}),
+    "reporting:submission_upload": ("object", "reporting.submit", PK),
+    "reporting:attachment_add": ("object", "reporting.submit", PK),
+    "reporting:attachment_download": ("object", "reporting.view", PK),
 }
+# views that only accept POST: a GET answers 405 whoever asks
+POST_ONLY = {
+    "reporting:request_action", "reporting:submission_open", "reporting:submission_autosave", "reporting:submission_correct",
+    "reporting:submission_upload", "reporting:attachment_add",
+}
+SUBMISSION_URLS = [
+    "reporting:submission", "reporting:submission_autosave", "reporting:submission_review", "reporting:submission_correct",
+    "reporting:submission_diff", "reporting:submission_print", "reporting:submission_download", "reporting:submission_upload",
+    "reporting:attachment_add",
+]
+REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporting:request_collect"]
+
+
+def allowed_for(user, cap) -> bool:
+    return cap(user) if callable(cap) else can(user, cap)
 
 
 def all_url_names(resolver=None, prefix="") -> set[str]:
@@ -103,6 +142,7 @@ def scoped_objects(demo_users, settings, tmp_path):
     far_user = User.objects.create(username="far.away", role=Role.PROVINCE_OFFICER, scope_unit=ha_tinh)
     ha_tinh_doc = make_document(ha_tinh, "1/QĐ-UBND")
     ba_be_doc = make_document(ba_be, "2/QĐ-UBND")
+    rep = reporting_objects(demo_users)
     objects = {}
     for username, user in demo_users.items():
         own_unit = user.scope_unit
@@ -137,8 +177,68 @@ def scoped_objects(demo_users, settings, tmp_path):
         elif user.role == Role.DISTRICT_OFFICER:
             inside.update({k: ba_be_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
             outside.update({"programme:province": bac_kan, "programme:province_by_code": bac_kan})  # above the district
+        add_reporting(username, user, rep, inside, outside)
         objects[username] = (inside, outside)
     return objects
+
+
+def reporting_objects(demo_users):
+    """The seed request with a Hà Tĩnh report (accepted, then a correction), a Bắc Kạn draft, and
+    Bắc Kạn's collection request to its districts with a Ba Bể draft; attachments on each."""
+    from ocop.reporting.loader import load_templates
+    from ocop.reporting.services import requests as rq
+    from ocop.reporting.services import submissions as sv
+    from ocop.reporting.tests.conftest import complete
+
+    load_templates()
+    template = ReportTemplate.objects.get(code="ocop-cv9654-2018")
+    central, hatinh, thainguyen, babe = (demo_users[u] for u in ("tw.canbo", "tinh.hatinh", "tinh.thainguyen", "huyen.babe"))
+    seed = rq.do_create_request(central, title="Báo cáo 2018", template=template, kind="adhoc",
+                                cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    rq.do_open_request(central, seed)
+    ha_tinh_old = unit(Era.LEGACY, Level.PROVINCE, "42")
+    bac_kan = unit(Era.LEGACY, Level.PROVINCE, "06")
+    sub42 = sv.do_open_submission(hatinh, seed, ha_tinh_old)
+    sv.do_save_draft(hatinh, sub42, complete(sub42))
+    sv.do_accept(central, sv.do_submit(hatinh, sub42))
+    sub42b = sv.do_start_correction(hatinh, Submission.objects.get(pk=sub42.pk))
+    sub06 = sv.do_open_submission(thainguyen, seed, bac_kan)
+    child = rq.do_create_request(thainguyen, title="Thu thập từ huyện", template=template, kind="adhoc", cutoff=seed.cutoff,
+                                 deadline=dt.date(2019, 1, 7), recipient_level="district", parent=seed)
+    rq.do_open_request(thainguyen, child)
+    sub_babe = sv.do_open_submission(babe, child, babe.scope_unit)
+    files = {}
+    for sub in (sub42b, sub06, sub_babe):
+        files[sub.pk] = SubmissionAttachment.objects.create(
+            submission=sub, name="bc.pdf", file=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF"))
+    return {"seed": seed, "child": child, "sub42": sub42b, "sub06": sub06, "babe": sub_babe, "files": files,
+            "ha_tinh_old": ha_tinh_old, "bac_kan": bac_kan}
+
+
+def add_reporting(username, user, rep, inside, outside):
+    def put(target, request=None, submission=None, open_unit=None):
+        if request is not None:
+            target.update({name: request for name in REQUEST_URLS})
+        if submission is not None:
+            target.update({name: submission for name in SUBMISSION_URLS})
+            target["reporting:attachment_download"] = rep["files"][submission.pk]
+        if open_unit is not None:
+            target["reporting:submission_open"] = open_unit
+
+    if user.is_national:
+        put(inside, rep["seed"], rep["sub42"])
+        inside["reporting:submission_open"] = (rep["seed"], rep["ha_tinh_old"])
+    elif username == "tinh.hatinh":
+        put(inside, rep["seed"], rep["sub42"], (rep["seed"], rep["ha_tinh_old"]))
+        put(outside, rep["child"], rep["sub06"], (rep["seed"], rep["bac_kan"]))
+    elif username == "tinh.thainguyen":
+        put(inside, rep["child"], rep["sub06"], (rep["seed"], rep["bac_kan"]))
+        put(outside, None, rep["sub42"], (rep["seed"], rep["ha_tinh_old"]))
+    elif username == "huyen.babe":
+        put(inside, rep["child"], rep["babe"])
+        put(outside, rep["seed"], rep["sub06"], (rep["child"], unit(Era.LEGACY, Level.DISTRICT, "062")))
+    else:
+        put(outside, rep["seed"], rep["sub42"], (rep["seed"], rep["ha_tinh_old"]))
 
 
 def url_for(name, obj=None):
@@ -152,6 +252,10 @@ def test_anonymous_sees_only_public_pages(client, scoped_objects):
         response = client.get(url_for(name, inside.get(name)))
         if kind == "public":
             assert response.status_code in (200, 302, 405), (name, response.status_code)
+        elif name in POST_ONLY:
+            assert response.status_code == 405, name
+            response = client.post(url_for(name, inside.get(name)))
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
         else:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
 
@@ -171,7 +275,7 @@ def test_each_role_reads_and_writes_only_its_scope(client, scoped_objects, demo_
         if kind in ("public", "signed-in"):
             assert client.get(url_for(name)).status_code in (200, 302), name
             continue
-        allowed = can(user, cap)
+        allowed = allowed_for(user, cap)
         if kind == "capability":
             status = client.get(url_for(name)).status_code
             assert status in ((200, 302) if allowed else (403,)), (username, name, status)
@@ -179,20 +283,25 @@ def test_each_role_reads_and_writes_only_its_scope(client, scoped_objects, demo_
         # object-level: in scope readable only with the capability; out of scope never.
         if name in inside:
             status = client.get(url_for(name, inside[name])).status_code
-            assert status in ((200, 302) if allowed else (403,)), (username, name, "inside", status)
+            expected = (405,) if name in POST_ONLY else (200, 302) if allowed else (403,)
+            assert status in expected, (username, name, "inside", status)
         if name in outside:
             checked_outside += 1
             target = outside[name]
             status = client.get(url_for(name, target)).status_code
-            assert status in (403, 404), (username, name, "outside", status)
+            assert status in ((405,) if name in POST_ONLY else (403, 404)), (username, name, "outside", status)
             response = client.post(
-                url_for(name, target), {"username": "hijacked", "role": user.role, "full_name": "x", "reason": "x", "summary": "hijacked"}
+                url_for(name, target),
+                {"username": "hijacked", "role": user.role, "full_name": "x", "reason": "x", "summary": "hijacked",
+                 "f__direction_text": "hijacked", "accept": "1", "lock_version": "999"},
             )
             assert response.status_code in (403, 404, 405), (username, name, "outside POST", response.status_code)
-            target.refresh_from_db()
-            assert getattr(target, "username", "") != "hijacked" and getattr(target, "summary", "") != "hijacked"
-            assert getattr(target, "deleted_at", None) is None
-    assert user.is_national or checked_outside >= 5
+            for obj in target if isinstance(target, tuple) else (target,):
+                before = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+                obj.refresh_from_db()
+                after = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+                assert before == after, (username, name, "outside object changed")
+    assert user.is_national or checked_outside >= 10
 
 
 def test_lists_contain_only_scoped_rows(client, scoped_objects, demo_users):

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
 from ocop.programme.demo import create_demo_programme
+from ocop.reporting.demo import create_demo_reporting
+from ocop.reporting.loader import load_templates
 
 
 class Command(BaseCommand):
@@ -22,6 +24,13 @@ class Command(BaseCommand):
             f"{counts['plans']} đề án, kế hoạch; {counts['organisation']} bộ máy tổ chức; "
             f"{counts['documents']} văn bản chỉ đạo; {counts['activities']} hoạt động; "
             f"{counts['funding']} khoản kinh phí; {counts['milestones']} mốc Chu trình OCOP."
+        )
+        load_templates()
+        rc = create_demo_reporting()
+        self.stdout.write(
+            f"Báo cáo mẫu (DEMO): {rc['requests']} yêu cầu báo cáo ({rc['open']} đang thu thập); "
+            f"{rc['submitted']} báo cáo đã nộp ({rc['accepted']} đã tiếp nhận, {rc['waiting']} chờ xem xét, "
+            f"{rc['returned']} trả lại để sửa), {rc['drafts']} báo cáo đang soạn; {rc['officers']} tài khoản cán bộ tỉnh mẫu."
         )
         if quiet_accounts:
             return

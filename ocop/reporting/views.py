@@ -1,0 +1,514 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import scope_for
+from ocop.audit.services import log_action
+from ocop.geo.models import AdminUnit, Level
+from ocop.geo.views import map_geojson_url
+from ocop.lib.decorators import require_capability
+from ocop.reporting import formdata, schema
+from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
+from ocop.reporting.models import (
+    ReportRequest,
+    ReportTemplate,
+    RequestStatus,
+    Submission,
+    SubmissionAttachment,
+    SubmissionSource,
+    SubmissionStatus,
+)
+from ocop.reporting.services import completeness as comp
+from ocop.reporting.services import requests as req_service
+from ocop.reporting.services import submissions as sub_service
+
+
+def _visible_request(user, pk: int) -> ReportRequest:
+    return get_object_or_404(req_service.visible_requests(user), pk=pk)
+
+
+def _visible_submission(user, pk: int) -> Submission:
+    return get_object_or_404(sub_service.visible_submissions(user), pk=pk)
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+@require_capability("reporting.view")
+def request_list(request: HttpRequest) -> HttpResponse:
+    qs = req_service.visible_requests(request.user).prefetch_related("recipients")
+    status = request.GET.get("status", "")
+    if status in RequestStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    user = request.user
+    rows = []
+    for req in page:
+        mine = None
+        if can(user, "reporting.submit") and user.scope_unit_id:
+            units = [u for u in req.recipients.all() if sub_service.can_fill(user, u)]
+            mine = [(u, sub_service.current_submission(req, u)) for u in units]
+        rows.append((req, mine))
+    return render(
+        request,
+        "reporting/request_list.html",
+        {"page": page, "rows": rows, "status": status, "statuses": RequestStatus.choices,
+         "can_create": can(user, "reporting.request") and scope_for(user).national},
+    )
+
+
+def _request_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for key, errs in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
+@require_capability("reporting.request")
+def request_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).national:
+        raise PermissionDenied
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        level_deadlines = {lvl: d[f"deadline_{lvl}"] for lvl in ("district", "commune") if d.get(f"deadline_{lvl}")}
+        try:
+            req = req_service.do_create_request(
+                request.user, title=d["title"], template=d["template"], kind=d["kind"], cutoff=d["cutoff"],
+                deadline=d["deadline"], period_start=d["period_start"], legal_basis=d["legal_basis"],
+                recipient_level=d["recipient_level"], level_deadlines=level_deadlines, issued_on=d["issued_on"],
+                document_number=d["document_number"], reminder_offsets=d["reminder_offsets"], request=request,
+            )
+        except ValidationError as exc:
+            _request_form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo yêu cầu báo cáo (đang soạn). Kiểm tra rồi bấm “Mở thu thập”."))
+            return redirect("reporting:request_detail", pk=req.pk)
+    return render(request, "reporting/request_form.html", {"form": form})
+
+
+@require_capability("reporting.request")
+def request_periodic(request: HttpRequest) -> HttpResponse:
+    """Create the requests of a periodic schedule (every quarter, half-year or year of a year)."""
+    if not scope_for(request.user).national:
+        raise PermissionDenied
+    form = PeriodicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            created = req_service.create_periodic_requests(request.user, d["template"], d["period_kind"], d["year"])
+        except ValidationError as exc:
+            _request_form_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Đã tạo %(n)s yêu cầu định kỳ (đang soạn): %(list)s.") % {
+                    "n": len(created), "list": "; ".join(f"{r.period_code} hạn {r.deadline:%d/%m/%Y}" for r in created)})
+            else:
+                messages.info(request, _("Các yêu cầu của kỳ này đã có; không tạo thêm."))
+            return redirect("reporting:request_list")
+    return render(request, "reporting/request_periodic.html", {"form": form})
+
+
+@require_capability("reporting.view")
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _visible_request(request.user, pk)
+    user = request.user
+    manage = req_service.can_manage_request(user, req)
+    rows = comp.unit_statuses(req)
+    scope = scope_for(user)
+    if not scope.national and not manage:
+        rows = [r for r in rows if scope.covers(r.unit)]
+    summary = comp.summarise(rows)
+    my_units = [r for r in rows if sub_service.can_fill(user, r.unit)]
+    children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
+    can_collect = (
+        can(user, "reporting.request") and req.status == RequestStatus.OPEN
+        and any(r.unit.level == Level.PROVINCE for r in my_units)
+    )
+    return render(
+        request,
+        "reporting/request_detail.html",
+        {
+            "req": req,
+            "rows": rows,
+            "summary": summary,
+            "manage": manage,
+            "my_units": my_units,
+            "children": children.select_related("owner_unit"),
+            "can_collect": can_collect,
+            "level_deadlines": req.level_deadlines.all(),
+            "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows}) if req.recipient_level == Level.PROVINCE else "",
+            "map_pieces": json.dumps([{"value": v, "label": str(comp.STATE_LABELS[k])} for k, v in comp.STATE_VALUE.items()]),
+            "geojson_url": map_geojson_url(req.cutoff),
+            "sections": req.template.parsed.sections,
+        },
+    )
+
+
+@require_POST
+@require_capability("reporting.request")
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    req = _visible_request(request.user, pk)
+    try:
+        if action == "open":
+            req_service.do_open_request(request.user, req, request=request)
+            messages.success(request, _("Đã mở thu thập báo cáo; các đơn vị đã được thông báo."))
+        elif action == "close":
+            req_service.do_close_request(request.user, req, request=request)
+            messages.success(request, _("Đã đóng yêu cầu báo cáo."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:request_detail", pk=req.pk)
+
+
+@require_capability("reporting.request")
+def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """A province asks its districts (until 2025) or communes for their reports, with an earlier deadline."""
+    parent = _visible_request(request.user, pk)
+    initial = {"title": parent.title, "recipient_level": Level.COMMUNE if parent.cutoff.year >= 2025 else Level.DISTRICT}
+    level_deadline = parent.level_deadlines.first()
+    if level_deadline:
+        initial.update(deadline=level_deadline.deadline, recipient_level=level_deadline.level)
+    form = RequestForm(request.POST or None, initial=initial, collection=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            child = req_service.do_create_request(
+                request.user, title=d["title"], template=parent.template, kind=parent.kind, cutoff=parent.cutoff,
+                period_start=parent.period_start, deadline=d["deadline"], recipient_level=d["recipient_level"],
+                parent=parent, issued_on=d["issued_on"], document_number=d["document_number"],
+                reminder_offsets=d["reminder_offsets"], legal_basis=parent.legal_basis, request=request,
+            )
+            req_service.do_open_request(request.user, child, request=request)
+        except ValidationError as exc:
+            _request_form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu thu thập tới %(n)s đơn vị.") % {"n": child.recipients.count()})
+            return redirect("reporting:request_detail", pk=child.pk)
+    return render(request, "reporting/request_form.html", {"form": form, "parent": parent})
+
+
+@require_capability("reporting.view")
+def history(request: HttpRequest) -> HttpResponse:
+    """Completeness across periods: one row per unit, one column per request of a template."""
+    scope = scope_for(request.user)
+    templates = ReportTemplate.objects.filter(requests__isnull=False).distinct().order_by("code", "-version")
+    code = request.GET.get("template") or (templates[0].code if templates else "")
+    reqs = list(
+        req_service.visible_requests(request.user).filter(template__code=code, owner_unit__isnull=True).order_by("cutoff")[:24]
+    )
+    units: dict[int, AdminUnit] = {}
+    matrix: dict[int, dict[int, comp.UnitStatus]] = {}
+    for req in reqs:
+        for row in comp.unit_statuses(req):
+            if scope.national or scope.covers(row.unit):
+                units[row.unit.pk] = row.unit
+                matrix.setdefault(row.unit.pk, {})[req.pk] = row
+    table = [(unit, [matrix[unit.pk].get(req.pk) for req in reqs]) for unit in sorted(units.values(), key=lambda u: (u.era, u.code))]
+    totals = [comp.summarise([matrix[u][req.pk] for u in matrix if req.pk in matrix[u]]) for req in reqs]
+    return render(
+        request, "reporting/history.html",
+        {"templates": templates, "code": code, "reqs": reqs, "table": table, "totals": totals},
+    )
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@require_capability("reporting.view")
+def template_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/template_list.html", {"templates": ReportTemplate.objects.all(),
+                                                             "can_edit": can(request.user, "reporting.templates")})
+
+
+@require_capability("reporting.view")
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tpl = get_object_or_404(ReportTemplate, pk=pk)
+    from ocop.reporting.bindings import BINDINGS
+
+    return render(request, "reporting/template_detail.html", {"tpl": tpl, "t": tpl.parsed, "bindings": BINDINGS,
+                                                               "can_edit": can(request.user, "reporting.templates")})
+
+
+@require_capability("reporting.templates")
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A central administrator edits a template: the change is saved as a new version."""
+    tpl = get_object_or_404(ReportTemplate, pk=pk)
+    form = TemplateForm(request.POST or None, initial={"definition": json.dumps(tpl.definition, ensure_ascii=False, indent=2)})
+    if request.method == "POST" and form.is_valid():
+        definition = form.cleaned_data["definition"]
+        with transaction.atomic():
+            latest = ReportTemplate.objects.select_for_update().filter(code=tpl.code).order_by("-version").first()
+            definition["code"] = tpl.code
+            definition["version"] = latest.version + 1
+            parsed = schema.parse_definition(definition)
+            new = ReportTemplate.objects.create(
+                code=tpl.code, version=definition["version"], title=parsed.title, definition=definition,
+                valid_from=parsed.valid_from, valid_to=parsed.valid_to, source="admin", created_by=request.user,
+            )
+            log_action(request.user, "ocop.report.template_versioned", new, before={"version": tpl.version},
+                       after={"version": new.version}, request=request)
+        messages.success(request, _("Đã lưu phiên bản %(v)s của mẫu báo cáo.") % {"v": new.version})
+        return redirect("reporting:template_detail", pk=new.pk)
+    return render(request, "reporting/template_edit.html", {"tpl": tpl, "form": form})
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+
+@require_POST
+@require_capability("reporting.submit")
+def submission_open(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """Open (creating on first use, pre-filled) the unit's report for a request."""
+    req = _visible_request(request.user, pk)
+    unit = get_object_or_404(scope_for(request.user).units(write=True), pk=unit_pk)
+    try:
+        sub = sub_service.do_open_submission(request.user, req, unit, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:request_detail", pk=req.pk)
+    return redirect("reporting:submission", pk=sub.pk)
+
+
+def _submission_context(request, sub: Submission, *, issues=None, raw_post=None) -> dict:
+    template = sub.request.template.parsed
+    editable = sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
+    return {
+        "sub": sub,
+        "req": sub.request,
+        "template": template,
+        "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
+                                        comments=sub.comments.select_related("author"), raw_post=raw_post),
+        "editable": editable,
+        "can_review": sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED,
+        "can_correct": sub.status == SubmissionStatus.ACCEPTED and sub_service.can_fill(request.user, sub.unit)
+        and not hasattr(sub, "correction"),
+        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit).order_by("number"),
+        "attachments": sub.attachments.all(),
+        "issues": issues or [],
+        "attachment_form": AttachmentForm(),
+        "upload_form": UploadForm(),
+    }
+
+
+@require_capability("reporting.view")
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    if request.method == "POST":
+        return _save_submission(request, sub)
+    return render(request, "reporting/submission.html", _submission_context(request, sub))
+
+
+def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
+    template = sub.request.template.parsed
+    values, reasons, issues = formdata.parse_post(template, request.POST)
+    try:
+        expected = int(request.POST.get("lock_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected, request=request)
+        if issues:
+            raise sub_service.SubmissionInvalid(issues)
+        if "submit" in request.POST:
+            sub_service.do_submit(request.user, sub, request=request)
+            messages.success(request, _("Đã nộp báo cáo. Cán bộ tiếp nhận sẽ xem xét."))
+            return redirect("reporting:submission", pk=sub.pk)
+    except sub_service.VersionConflict:
+        messages.error(request, _("Báo cáo vừa được người khác lưu sau khi bạn mở. Những gì bạn nhập vẫn còn dưới đây; "
+                                  "hãy mở lại báo cáo (tải lại trang) để xem bản mới nhất trước khi lưu."))
+        return render(request, "reporting/submission.html", _submission_context(request, sub, raw_post=request.POST), status=409)
+    except sub_service.SubmissionInvalid as exc:
+        sub.refresh_from_db()
+        messages.error(request, _("Chưa nộp được: %(n)s lỗi cần sửa (đánh dấu ở từng mục).") % {"n": len(exc.issues)})
+        return render(request, "reporting/submission.html",
+                      _submission_context(request, sub, issues=exc.issues, raw_post=request.POST), status=422)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:submission", pk=sub.pk)
+    messages.success(request, _("Đã lưu bản nháp."))
+    return redirect("reporting:submission", pk=sub.pk)
+
+
+@require_POST
+@require_capability("reporting.submit")
+def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save what is valid in the form, answer with a status line and the new lock version."""
+    sub = _visible_submission(request.user, pk)
+    template = sub.request.template.parsed
+    values, reasons, issues = formdata.parse_post(template, request.POST)
+    try:
+        expected = int(request.POST.get("lock_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        saved = sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
+                                          autosave=True, request=request)
+    except sub_service.VersionConflict:
+        return render(request, "reporting/_autosave.html", {"conflict": True})
+    except (ValidationError, PermissionDenied):
+        return render(request, "reporting/_autosave.html", {"refused": True})
+    return render(request, "reporting/_autosave.html",
+                  {"saved_at": timezone.localtime(saved.updated_at), "lock_version": saved.lock_version, "issues": issues})
+
+
+@require_capability("reporting.review")
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    if not sub_service.can_review(request.user, sub):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("reporting:submission", pk=sub.pk)
+    try:
+        if "accept" in request.POST:
+            sub_service.do_accept(request.user, sub, request=request)
+            messages.success(request, _("Đã tiếp nhận báo cáo; báo cáo được khóa."))
+        else:
+            comments = {key[len("comment__"):]: value for key, value in request.POST.items() if key.startswith("comment__")}
+            sub_service.do_return(request.user, sub, comments, request=request)
+            messages.success(request, _("Đã trả lại báo cáo kèm nhận xét."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:submission", pk=sub.pk)
+
+
+@require_POST
+@require_capability("reporting.submit")
+def submission_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    try:
+        new = sub_service.do_start_correction(request.user, sub, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:submission", pk=sub.pk)
+    messages.success(request, _("Đã tạo bản sửa đổi lần %(n)s từ báo cáo đã tiếp nhận.") % {"n": new.number})
+    return redirect("reporting:submission", pk=new.pk)
+
+
+@require_capability("reporting.view")
+def submission_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    rows = sub_service.diff(sub.previous, sub) if sub.previous_id else []
+    return render(request, "reporting/submission_diff.html", {"sub": sub, "old": sub.previous, "rows": rows})
+
+
+@require_capability("reporting.view")
+def submission_print(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    template = sub.request.template.parsed
+    return render(request, "reporting/submission_print.html",
+                  {"sub": sub, "req": sub.request, "template": template,
+                   "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides)})
+
+
+def _labels(sub: Submission) -> dict:
+    return {
+        "title": sub.request.template.parsed.title,
+        "unit_label": str(sub.unit),
+        "request_label": f"{sub.request.title} — hạn nộp {sub.request.deadline:%d/%m/%Y}",
+    }
+
+
+@require_capability("reporting.view")
+def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    template = sub.request.template.parsed
+    name = f"bao-cao-{sub.unit.code}-{sub.request.pk}"
+    if fmt == "xlsx":
+        from ocop.reporting.xlsx_io import build_workbook
+
+        content = build_workbook(template, sub.data, prefilled=sub.prefilled, **_labels(sub))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        from ocop.reporting.docx_out import build_docx
+
+        content = build_docx(template, sub.data, **_labels(sub))
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+@require_capability("reporting.submit")
+def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the draft from an .xlsx made from this template: all values or none."""
+    from ocop.lib.upload_safety import check_office_upload
+    from ocop.reporting.xlsx_io import parse_workbook
+
+    sub = _visible_submission(request.user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chọn tệp Excel (.xlsx) để tải lên."))
+        return redirect("reporting:submission", pk=sub.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        check_office_upload(upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:submission", pk=sub.pk)
+    data, cell_issues = parse_workbook(sub.request.template.parsed, upload)
+    if cell_issues:
+        return render(request, "reporting/upload_errors.html", {"sub": sub, "issues": cell_issues, "filename": upload.name}, status=422)
+    try:
+        sub_service.do_save_draft(request.user, sub, data, source=SubmissionSource.XLSX, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:submission", pk=sub.pk)
+    messages.success(request, _("Đã nhập số liệu từ tệp “%(f)s”. Kiểm tra lại rồi bấm Nộp báo cáo.") % {"f": upload.name})
+    return redirect("reporting:submission", pk=sub.pk)
+
+
+@require_POST
+@require_capability("reporting.submit")
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _visible_submission(request.user, pk)
+    if not (sub.editable and sub_service.can_fill(request.user, sub.unit)):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = SubmissionAttachment(submission=sub, file=form.cleaned_data["file"], name=form.cleaned_data["file"].name[:255],
+                                          uploaded_by=request.user)
+        try:
+            attachment.full_clean()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            attachment.save()
+            log_action(request.user, "ocop.report.attachment_added", sub, after={"file": attachment.name}, unit=sub.unit, request=request)
+            messages.success(request, _("Đã đính kèm “%(f)s”.") % {"f": attachment.name})
+    else:
+        messages.error(request, format_html("{}", " ".join(e for errs in form.errors.values() for e in errs)))
+    return redirect("reporting:submission", pk=sub.pk)
+
+
+@require_capability("reporting.view")
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(SubmissionAttachment.objects.filter(submission__in=sub_service.visible_submissions(request.user)), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+def request_url(req: ReportRequest) -> str:
+    return reverse("reporting:request_detail", args=[req.pk])
