@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 

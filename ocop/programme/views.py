@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.geo import services as geo
-from ocop.geo.models import AdminUnit, Level
+from ocop.geo.models import Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import DateParseError, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -508,7 +507,3 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
-
-
-def request_url(req: ReportRequest) -> str:
-    return reverse("reporting:request_detail", args=[req.pk])
