@@ -29,8 +29,10 @@ demo: migrate
 	$(PY) manage.py demo
 
 # Install, migrate, load units and demo data, serve on http://127.0.0.1:8000 (SQLite), with one
-# background worker beside the web server (stopped with it).
+# background worker beside the web server (stopped with it). LibreOffice headless (PDF output of
+# official documents) is installed with apt when missing (as root; scripts/ensure_system.sh).
 run: demo
+	bash scripts/ensure_system.sh
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(PY) manage.py db_worker --no-reload & worker=$$!; \

@@ -10,7 +10,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from ocop.lib.env import envbool, envint, envlist, envstr
 
@@ -53,7 +52,10 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.audit",
     "ocop.programme",
+    "ocop.products",
     "ocop.reporting",
+    "ocop.evaluation",
+    "ocop.documents",
     "ocop.notifications",
     "ocop.front",
     "ocop.bench",

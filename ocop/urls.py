@@ -11,7 +11,9 @@ urlpatterns = [
     path("units/", include("ocop.geo.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("programme/", include("ocop.programme.urls")),
+    path("products/", include("ocop.products.urls")),
     path("reports/", include("ocop.reporting.urls")),
+    path("documents/", include("ocop.documents.urls")),
     path("notifications/", include("ocop.notifications.urls")),
 ]
 

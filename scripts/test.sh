@@ -22,6 +22,9 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
   fi
 fi
 
+# LibreOffice headless and Liberation fonts for the PDF output of official documents (ocop/documents).
+bash scripts/ensure_system.sh || exit 1
+
 status=0
 echo "=== Test suite on SQLite ==="
 env -u DATABASE_URL $PY -m pytest "$@" || status=1

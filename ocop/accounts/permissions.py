@@ -25,6 +25,15 @@ CAPABILITIES: dict[str, set[str]] = {
     "reporting.request": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "reporting.review": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "reporting.templates": {Role.CENTRAL_ADMIN},
+    # outgoing official documents (national): the register, drafting letters, issuing (numbering)
+    "documents.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    "documents.draft": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    "documents.issue": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # OCOP entities, products and dossiers: entity users keep their own (ocop/products); province
+    # officers and central administrators also edit and verify the entities in their scope
+    "products.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.ENTITY_USER} | LOCAL_OFFICERS,
+    "products.manage_own": {Role.ENTITY_USER},
+    "products.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
     # user management
     "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},

@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "ocop.auth.login": _("Đăng nhập"),
     "ocop.auth.logout": _("Đăng xuất"),
     "ocop.user.password_changed": _("Đổi mật khẩu"),
+    "ocop.document.issued": _("Ban hành văn bản đi"),
 }
 VERB_LABELS = {
     "created": pgettext_lazy("audit", "Tạo"),

@@ -23,6 +23,8 @@ NAV_ITEMS = [
     NavItem(_("Bảng theo dõi"), "programme:board", "board.view"),
     NavItem(_("Chương trình tỉnh"), "programme:index", "programme.view"),
     NavItem(_("Báo cáo"), "reporting:request_list", "reporting.view"),
+    NavItem(_("Chủ thể, sản phẩm"), "products:index", "products.view"),
+    NavItem(_("Văn bản đi"), "documents:list", "documents.view"),
     NavItem(_("Bản đồ tỉnh"), "geo:map", "map.view"),
     NavItem(_("Đơn vị hành chính"), "geo:unit_list", "units.view"),
     NavItem(_("Người dùng"), "accounts:user_list", "users.view"),

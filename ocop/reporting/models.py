@@ -180,3 +180,4 @@ class SubmissionAttachment(models.Model):
         ordering = ["uploaded_at"]
 
 from ocop.reporting.models_reminders import ReminderSent  # noqa: E402,F401
+from ocop.reporting.models_jobs import RenderJob  # noqa: E402,F401

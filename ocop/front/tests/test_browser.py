@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 BASE_NAV = {"home", "geo:map", "geo:unit_list"}
-LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list"}
-CENTRAL = LOCAL | {"programme:board", "accounts:user_list"}
+LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list", "products:index"}
+CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}
 EXPECTED_NAV = {
     "tw.quantri": CENTRAL,
     "tw.canbo": CENTRAL,
@@ -23,7 +23,7 @@ EXPECTED_NAV = {
     "huyen.babe": LOCAL,
     "xa.ducxuan": LOCAL,
     "hoidong.thainguyen": BASE_NAV | {"audit:entry_list"},
-    "chuthe.demo": BASE_NAV,
+    "chuthe.demo": BASE_NAV | {"products:index"},
 }
 
 

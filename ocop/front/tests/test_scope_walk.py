@@ -19,7 +19,7 @@ from ocop.audit.models import AuditEntry
 from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.programme.models import DirectiveDocument
-from ocop.reporting.models import ReportTemplate, Submission, SubmissionAttachment
+from ocop.reporting.models import ReportRequest, ReportTemplate, Submission, SubmissionAttachment
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,26 @@ pytestmark = pytest.mark.django_db
 # capability, no object), "object" (an object with a unit: in scope vs out of scope).
 PK = lambda obj: {"pk": obj.pk}  # noqa: E731
 DOC = lambda obj: {"slug": "documents", "pk": obj.pk}  # noqa: E731
+
+
+def any_outgoing_document():
+    """An outgoing document (national, no unit): the first one, or a new draft."""
+    from ocop.documents.models import Issuer, OutgoingDocument
+    from ocop.documents.services import do_create_draft
+
+    doc = OutgoingDocument.objects.order_by("pk").first()
+    if doc is None:
+        issuer, _created = Issuer.objects.get_or_create(
+            code="BNN-VPĐP", defaults={"name": "Bộ Nông nghiệp và Phát triển nông thôn",
+                                       "header": "BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN"})
+        doc = do_create_draft(None, issuer=issuer, subject="kiểm thử", recipients=["Ủy ban nhân dân các tỉnh"])
+    return doc
+
+
+OUT_DOC = lambda _o: {"pk": any_outgoing_document().pk}  # noqa: E731
+NATIONAL_DRAFTER = lambda u: can(u, "documents.draft") and u.is_national  # noqa: E731
+FIRST_REQUEST = lambda _o: {"pk": ReportRequest.objects.order_by("pk").first().pk}  # noqa: E731
+PRODUCTS_EDIT = lambda u: can(u, "products.manage") or can(u, "products.manage_own")  # noqa: E731
 URL_SPECS = {
     "home": ("signed-in", None, None),
     "healthz": ("public", None, None),
@@ -82,11 +102,54 @@ URL_SPECS = {
     "reporting:submission_upload": ("object", "reporting.submit", PK),
     "reporting:attachment_add": ("object", "reporting.submit", PK),
     "reporting:attachment_download": ("object", "reporting.view", PK),
+    # consolidation of a request: who manages the request (see add_consolidation)
+    "reporting:consolidation": ("object", lambda u: can(u, "reporting.request") or can(u, "reporting.review"), PK),
+    "reporting:consolidation_render": ("object", lambda u: can(u, "reporting.request") or can(u, "reporting.review"), PK),
+    "reporting:consolidation_job": ("object", lambda u: can(u, "reporting.request") or can(u, "reporting.review"), PK),
+    "reporting:consolidation_job_download": (
+        "object", lambda u: can(u, "reporting.request") or can(u, "reporting.review"), PK),
+    # outgoing documents are national: central users only, whatever the object
+    "documents:list": ("capability", "documents.view", None),
+    "documents:detail": ("capability", lambda u: can(u, "documents.view"), OUT_DOC),
+    "documents:download": ("capability", lambda u: can(u, "documents.view"),
+                           lambda _o: {"pk": any_outgoing_document().pk, "fmt": "docx"}),
+    "documents:edit": ("capability", "documents.draft", OUT_DOC),
+    "documents:issue": ("capability", "documents.issue", OUT_DOC),
+    "documents:request_letter": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
+    "documents:reminder": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
+    "documents:forwarding": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
+    # entities, products, dossiers (ocop/products): entity users reach only their own entities
+    "products:index": ("capability", "products.view", None),
+    "products:entity_list": ("capability", "products.view", None),
+    "products:product_list": ("capability", "products.view", None),
+    "products:entity_new": ("capability", PRODUCTS_EDIT, None),
+    "products:entity_detail": ("object", "products.view", PK),
+    "products:entity_edit": ("object", PRODUCTS_EDIT, PK),
+    "products:entity_member_add": ("object", "products.manage", PK),
+    "products:product_new": ("object", PRODUCTS_EDIT, PK),
+    "products:product_detail": ("object", "products.view", PK),
+    "products:product_edit": ("object", PRODUCTS_EDIT, PK),
+    "products:product_status": ("object", "products.manage", PK),
+    "products:photo_add": ("object", PRODUCTS_EDIT, PK),
+    "products:photo": ("object", "products.view", PK),
+    "products:photo_delete": ("object", PRODUCTS_EDIT, PK),
+    "products:dossier_new": ("object", PRODUCTS_EDIT, PK),
+    "products:dossier_detail": ("object", "products.view", PK),
+    "products:dossier_upload": ("object", PRODUCTS_EDIT, PK),
+    "products:dossier_submit": ("object", PRODUCTS_EDIT, PK),
+    "products:dossier_review": ("object", "products.manage", PK),
+    "products:self_assessment": ("object", "products.view", PK),
+    "products:dossier_file": ("object", "products.view", PK),
+    "products:dossier_file_delete": ("object", PRODUCTS_EDIT, PK),
 }
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
     "reporting:request_action", "reporting:submission_open", "reporting:submission_autosave", "reporting:submission_correct",
     "reporting:submission_upload", "reporting:attachment_add",
+}
+POST_ONLY |= {
+    "products:entity_member_add", "products:product_status", "products:photo_add", "products:photo_delete", "products:dossier_new",
+    "products:dossier_upload", "products:dossier_submit", "products:dossier_review", "products:dossier_file_delete",
 }
 SUBMISSION_URLS = [
     "reporting:submission", "reporting:submission_autosave", "reporting:submission_review", "reporting:submission_correct",
@@ -94,6 +157,10 @@ SUBMISSION_URLS = [
     "reporting:attachment_add",
 ]
 REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporting:request_collect"]
+# request URLs for those who manage the request only, and those of its rendered files (RenderJob)
+CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render"]
+RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
+POST_ONLY.add("reporting:consolidation_render")
 
 
 def allowed_for(user, cap) -> bool:
@@ -143,6 +210,7 @@ def scoped_objects(demo_users, settings, tmp_path):
     ha_tinh_doc = make_document(ha_tinh, "1/QĐ-UBND")
     ba_be_doc = make_document(ba_be, "2/QĐ-UBND")
     rep = reporting_objects(demo_users)
+    prod = products_objects(demo_users)
     objects = {}
     for username, user in demo_users.items():
         own_unit = user.scope_unit
@@ -178,6 +246,7 @@ def scoped_objects(demo_users, settings, tmp_path):
             inside.update({k: ba_be_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
             outside.update({"programme:province": bac_kan, "programme:province_by_code": bac_kan})  # above the district
         add_reporting(username, user, rep, inside, outside)
+        add_products(username, user, prod, inside, outside)
         objects[username] = (inside, outside)
     return objects
 
@@ -239,6 +308,77 @@ def add_reporting(username, user, rep, inside, outside):
         put(outside, rep["seed"], rep["sub06"], (rep["child"], unit(Era.LEGACY, Level.DISTRICT, "062")))
     else:
         put(outside, rep["seed"], rep["sub42"], (rep["seed"], rep["ha_tinh_old"]))
+    add_consolidation(user, rep, inside, outside)
+
+
+def add_consolidation(user, rep, inside, outside):
+    """The consolidation of a request and its rendered files: inside for whoever manages the request
+    (central users the national one, Thái Nguyên its own collection request); for the others a
+    request they see without managing it (403) or cannot see (404)."""
+    from django.core.files.base import ContentFile
+
+    from ocop.reporting.models_jobs import RenderJob
+    from ocop.reporting.services.requests import can_manage_request
+
+    if "jobs" not in rep:
+        rep["jobs"] = {}
+        for req in (rep["seed"], rep["child"]):
+            job = RenderJob.objects.create(request=req, format="xlsx", status="done", progress=100)
+            job.file.save(f"tong-hop-{req.pk}.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+            rep["jobs"][req.pk] = job
+    requests = [rep["seed"], rep["child"]]
+    managed = [r for r in requests if can_manage_request(user, r)]
+    others = [r for r in requests if r not in managed]
+    for target, reqs in ((inside, managed), (outside, others)):
+        if reqs:
+            target.update({name: reqs[0] for name in CONSOLIDATION_URLS})
+            target.update({name: rep["jobs"][reqs[0].pk] for name in RENDER_JOB_URLS})
+
+
+# products URL -> which object of a fixture set it takes
+PRODUCT_URL_OBJECTS = {
+    "products:entity_detail": "entity", "products:entity_edit": "entity", "products:entity_member_add": "entity",
+    "products:product_new": "entity", "products:product_detail": "product", "products:product_edit": "product",
+    "products:product_status": "product", "products:photo_add": "product", "products:dossier_new": "product",
+    "products:photo": "photo", "products:photo_delete": "photo", "products:dossier_detail": "dossier",
+    "products:dossier_upload": "dossier", "products:dossier_submit": "dossier", "products:dossier_review": "dossier",
+    "products:self_assessment": "dossier", "products:dossier_file": "file", "products:dossier_file_delete": "file",
+}
+
+
+def products_objects(demo_users):
+    """chuthe.demo's entity in Đức Xuân (01840), a neighbour entity in the same ward, one in Chợ Rã
+    (legacy Ba Bể district, now Thái Nguyên) and one in Hà Tĩnh: each with a product, a dossier, a
+    file and a photo."""
+    from ocop.products.tests.factories import fixture_set
+
+    duc_xuan = unit(Era.CURRENT, Level.COMMUNE, "01840")
+    ha_tinh = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    return {
+        "own": fixture_set(duc_xuan, owner=demo_users["chuthe.demo"]),
+        "neighbour": fixture_set(duc_xuan),
+        "cho_ra": fixture_set(unit(Era.LEGACY, Level.COMMUNE, "01888")),
+        "ha_tinh": fixture_set(ha_tinh),
+    }
+
+
+def add_products(username, user, prod, inside, outside):
+    def put(target, objects):
+        target.update({name: objects[key] for name, key in PRODUCT_URL_OBJECTS.items()})
+
+    if user.is_national:
+        put(inside, prod["ha_tinh"])
+        return
+    own, far = {
+        "tinh.thainguyen": ("own", "ha_tinh"),
+        "tinh.hatinh": ("ha_tinh", "own"),
+        "huyen.babe": ("cho_ra", "own"),
+        "xa.ducxuan": ("own", "ha_tinh"),
+        "hoidong.thainguyen": ("own", "ha_tinh"),
+        "chuthe.demo": ("own", "neighbour"),  # same ward, another entity: still out of reach
+    }[username]
+    put(inside, prod[own])
+    put(outside, prod[far])
 
 
 def url_for(name, obj=None):

@@ -3,7 +3,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
+from ocop.documents.demo import create_demo_documents
+from ocop.evaluation.loader import load_criteria
 from ocop.programme.demo import create_demo_programme
+from ocop.products.demo import create_demo_products
 from ocop.reporting.demo import create_demo_reporting
 from ocop.reporting.loader import load_templates
 
@@ -32,6 +35,12 @@ class Command(BaseCommand):
             f"{rc['submitted']} báo cáo đã nộp ({rc['accepted']} đã tiếp nhận, {rc['waiting']} chờ xem xét, "
             f"{rc['returned']} trả lại để sửa), {rc['drafts']} báo cáo đang soạn; {rc['officers']} tài khoản cán bộ tỉnh mẫu."
         )
+        dc = create_demo_documents()
+        self.stdout.write(f"Văn bản đi mẫu (DEMO): {dc['documents']} văn bản, {dc['issued']} đã ban hành.")
+        criteria = load_criteria()
+        self.stdout.write(f"Bộ tiêu chí OCOP: {criteria.summary()}")
+        pc = create_demo_products()
+        self.stdout.write(f"Chủ thể, sản phẩm mẫu (DEMO): {pc['entities']} chủ thể, {pc['products']} sản phẩm ({pc['certified']} đang được công nhận), {pc['dossiers']} hồ sơ, {pc['files']} tệp hồ sơ.")
         if quiet_accounts:
             return
         self.stdout.write("")

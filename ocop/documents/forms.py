@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _l
+
+from ocop.documents import text as tx
+from ocop.documents.models import DocumentStatus, Issuer, OutgoingDocument
+from ocop.programme.forms import DATE_WIDGET
+
+MARKUP_HELP = _l("Mỗi đoạn cách nhau một dòng trống. **chữ đậm**, *chữ nghiêng*; \\* để viết dấu sao.")
+
+
+def _lines_field(label, help_text=""):
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _paragraphs_field(label, rows=8, help_text=MARKUP_HELP):
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class DraftForm(forms.Form):
+    """A draft's text. Paragraphs are typed with a light markup (see MARKUP_HELP)."""
+
+    subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500)
+    date = forms.DateField(label=_l("Ngày văn bản"), required=False, widget=DATE_WIDGET,
+                           help_text=_l("Để trống: ngày ban hành."))
+    place = forms.CharField(label=_l("Địa danh"), max_length=100)
+    recipients = _lines_field(_l("Kính gửi"), _l("Mỗi dòng một nơi nhận."))
+    opening = _paragraphs_field(_l("Nội dung (trước các yêu cầu đánh số)"), rows=12)
+    requests = _paragraphs_field(_l("Các yêu cầu (đánh số 1, 2, … khi in)"), rows=10)
+    closing = _paragraphs_field(_l("Nội dung (sau các yêu cầu)"), rows=4)
+    contact = forms.CharField(label=_l("Đầu mối liên hệ"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_l("In nghiêng trong ngoặc: “(Thông tin chi tiết đề nghị liên hệ …)”."))
+    noi_nhan = _lines_field(_l("Nơi nhận"), _l("Mỗi dòng một nơi nhận, ví dụ: Như trên; — Lưu: VT, VPĐP."))
+    signature_title = forms.CharField(label=_l("Quyền hạn, chức vụ người ký"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), help_text=_l("Mỗi dòng một hàng."))
+    signer_name = forms.CharField(label=_l("Họ tên người ký"), max_length=200, required=False)
+
+    @classmethod
+    def initial_for(cls, doc: OutgoingDocument) -> dict:
+        content = doc.content or {}
+        return {
+            "subject": doc.subject, "date": doc.date, "place": doc.place,
+            "recipients": "\n".join(doc.recipients or []),
+            "opening": tx.paragraphs_to_markup(content.get("opening")),
+            "requests": tx.paragraphs_to_markup(content.get("requests")),
+            "closing": tx.paragraphs_to_markup(content.get("closing")),
+            "contact": content.get("contact", ""),
+            "noi_nhan": "\n".join(doc.noi_nhan or []),
+            "signature_title": doc.signature_title, "signer_name": doc.signer_name,
+        }
+
+    def changes_for(self, doc: OutgoingDocument) -> dict:
+        data = self.cleaned_data
+        content = dict(doc.content or {})
+        content.update(
+            opening=tx.markup_to_paragraphs(data["opening"]),
+            requests=tx.markup_to_paragraphs(data["requests"]),
+            closing=tx.markup_to_paragraphs(data["closing"]),
+            contact=data["contact"].strip(),
+        )
+        return {
+            "subject": data["subject"], "date": data["date"], "place": data["place"],
+            "recipients": data["recipients"], "content": content, "noi_nhan": data["noi_nhan"],
+            "signature_title": data["signature_title"], "signer_name": data["signer_name"],
+        }
+
+
+class RequestLetterForm(forms.Form):
+    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
+                           help_text=_l("Danh sách tỉnh được biểu dương lấy từ bảng theo dõi vào ngày này."))
+    subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500, required=False,
+                              help_text=_l("Để trống: “báo cáo …” theo tiêu đề yêu cầu báo cáo."))
+    issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.filter(active=True))
+
+
+class ReminderForm(forms.Form):
+    as_of = forms.DateField(label=_l("Tính đến ngày"), widget=DATE_WIDGET,
+                            help_text=_l("Các đơn vị chưa gửi báo cáo đến hết ngày này."))
+    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET)
+    new_deadline = forms.DateField(label=_l("Hạn gửi mới"), widget=DATE_WIDGET, required=False,
+                                   help_text=_l("Để trống: 5 ngày làm việc sau ngày văn bản."))
+    issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.filter(active=True))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("as_of") and data.get("date") and data["as_of"] > data["date"]:
+            self.add_error("as_of", _l("Ngày tính đến không được sau ngày văn bản."))
+        if data.get("new_deadline") and data.get("date") and data["new_deadline"] <= data["date"]:
+            self.add_error("new_deadline", _l("Hạn gửi mới phải sau ngày văn bản."))
+        return data
+
+
+class IssueForm(forms.Form):
+    number = forms.IntegerField(
+        label=_l("Số văn bản"), required=False, min_value=1,
+        help_text=_l("Để trống: số tiếp theo trong năm của cơ quan. Chỉ nhập khi văn bản đã được cấp số ngoài hệ thống."),
+    )
+    confirm = forms.BooleanField(label=_l("Tôi xác nhận ban hành: văn bản sẽ được cấp số và không sửa được nữa."))
+
+
+class RegisterFilterForm(forms.Form):
+    year = forms.IntegerField(label=_l("Năm"), required=False, min_value=1900, max_value=2200)
+    issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.all(), required=False)
+    status = forms.ChoiceField(label=_l("Trạng thái"), required=False,
+                               choices=[("", _l("Tất cả"))] + list(DocumentStatus.choices))
+
+
+class ForwardingForm(forms.Form):
+    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
+                           help_text=_l("Số liệu nộp báo cáo tính đến ngày này."))
+    subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500, required=False,
+                              help_text=_l("Để trống: “gửi báo cáo tổng hợp …” theo tiêu đề yêu cầu báo cáo."))
+    issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.filter(active=True))

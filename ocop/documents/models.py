@@ -1,0 +1,173 @@
+"""Outgoing official documents (văn bản đi) and their issuers, with the document register.
+
+A document is drafted (no number), then issued: it gets the next number of its issuer's series for
+the year (NĐ 30/2020: numbers restart each year; below 10 with a leading zero, "09/BNN-VPĐP"; a
+council keeps its own series, so it is an issuer of its own), the .docx is rendered from the
+template kept in the repository and stored, with its SHA-256. An issued document never changes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ocop.documents.text import number_text
+
+
+class Issuer(models.Model):
+    """An issuing body with its own number series. The header lines, contact and signature block
+    are data: change them here, not in the templates. Facts the sources do not give (e.g. who signed
+    a historical letter) are left empty and said in `note`."""
+
+    code = models.CharField(_("ký hiệu"), max_length=40, unique=True, help_text=_("Ví dụ: BNN-VPĐP"))
+    name = models.CharField(_("tên cơ quan"), max_length=300, help_text=_("Dùng trong câu văn, ví dụ: Bộ Nông nghiệp và Phát triển nông thôn"))
+    header = models.TextField(_("tên cơ quan trên tiêu đề"), help_text=_("Chữ in hoa, mỗi dòng một hàng, ví dụ: BỘ NÔNG NGHIỆP / VÀ PHÁT TRIỂN NÔNG THÔN"))
+    parent_name = models.TextField(_("tên cơ quan chủ quản"), blank=True, help_text=_("Dòng phía trên tên cơ quan (nếu có)."))
+    place = models.CharField(_("địa danh"), max_length=100, default="Hà Nội")
+    is_council = models.BooleanField(_("là hội đồng"), default=False, help_text=_("Hội đồng có dãy số văn bản riêng."))
+    office = models.CharField(
+        _("đơn vị tham mưu"), max_length=300, blank=True,
+        help_text=_("Đơn vị nhận báo cáo thay cơ quan, ví dụ: Văn phòng Điều phối nông thôn mới Trung ương."),
+    )
+    contact = models.TextField(_("đầu mối liên hệ"), blank=True)
+    archive = models.CharField(_("nơi lưu"), max_length=100, blank=True, help_text=_("Ví dụ: VT, VPĐP (dòng “Lưu: …”)."))
+    signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True, help_text=_("Ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG"))
+    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("cơ quan ban hành")
+        verbose_name_plural = _("cơ quan ban hành")
+        ordering = ["is_council", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class DocumentKind(models.TextChoices):
+    CONG_VAN = "cong_van", _("Công văn")
+    BAO_CAO = "bao_cao", _("Báo cáo")
+    TO_TRINH = "to_trinh", _("Tờ trình")
+    THONG_BAO = "thong_bao", _("Thông báo")
+    KE_HOACH = "ke_hoach", _("Kế hoạch")
+    QUYET_DINH = "quyet_dinh", _("Quyết định")
+
+
+# the abbreviation in the symbol (NĐ 30, Phụ lục III); a công văn has none: "9654/BNN-VPĐP"
+KIND_ABBREVIATIONS = {
+    DocumentKind.CONG_VAN: "",
+    DocumentKind.BAO_CAO: "BC",
+    DocumentKind.TO_TRINH: "TTr",
+    DocumentKind.THONG_BAO: "TB",
+    DocumentKind.KE_HOACH: "KH",
+    DocumentKind.QUYET_DINH: "QĐ",
+}
+
+
+class Purpose(models.TextChoices):
+    REQUEST_LETTER = "request_letter", _("Công văn yêu cầu báo cáo")
+    REMINDER = "reminder", _("Công văn đôn đốc báo cáo")
+    FORWARDING = "forwarding", _("Công văn gửi báo cáo tổng hợp")
+    OTHER = "other", _("Khác")
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class ImmutableDocument(ValidationError):
+    """An issued document was about to be changed or deleted."""
+
+
+def document_upload_to(instance: OutgoingDocument, filename: str) -> str:
+    return f"documents/{instance.year}/{filename}"
+
+
+class OutgoingDocument(models.Model):
+    """An outgoing document. `content` is JSON:
+
+        {"opening": [PARA, ...],     # paragraphs before the numbered requests
+         "requests": [PARA, ...],    # numbered 1., 2., … in the letter
+         "closing": [PARA, ...],     # paragraphs after them (the last one ends with "./.")
+         "contact": "…",             # printed in italics in parentheses: "(Thông tin chi tiết …)"
+         "appendix": null | {"title": "…", "subtitle": "…",
+                             "sections": [{"number": "I.2.a", "label": "a)", "title": "…", "prompt": "…", "depth": 2}]}}
+
+    PARA is a string (plain text) or a list of runs {"text": "…", "bold": bool, "italic": bool}.
+    """
+
+    issuer = models.ForeignKey(Issuer, models.PROTECT, related_name="documents", verbose_name=_("cơ quan ban hành"))
+    kind = models.CharField(_("loại văn bản"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.CONG_VAN)
+    purpose = models.CharField(_("mục đích"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, db_index=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=60)
+    subject = models.CharField(_("trích yếu"), max_length=500, help_text=_("Với công văn, in sau “V/v”."))
+    date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100)
+    recipients = models.JSONField(_("kính gửi"), default=list, blank=True)
+    content = models.JSONField(_("nội dung"), default=dict, blank=True)
+    noi_nhan = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    file = models.FileField(_("tệp đã ban hành"), upload_to=document_upload_to, blank=True, max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    request = models.ForeignKey(
+        "reporting.ReportRequest", models.PROTECT, null=True, blank=True, related_name="documents",
+        verbose_name=_("yêu cầu báo cáo"),
+    )
+    template_name = models.CharField(_("mẫu .docx"), max_length=100, default="cong_van.docx")
+    is_demo = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("văn bản đi")
+        ordering = ["-year", "-number", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"], condition=Q(number__isnull=False), name="documents_number_per_issuer_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(number__isnull=False) & Q(year__isnull=False) & Q(date__isnull=False)),
+                name="documents_issued_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number_and_symbol}: {self.subject}"[:255]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == DocumentStatus.ISSUED
+
+    @property
+    def number_and_symbol(self) -> str:
+        """"9654/BNN-VPĐP", "09/BNN-VPĐP"; a draft shows blanks for the number."""
+        return f"{number_text(self.number)}/{self.symbol}"
+
+    def _stored_status(self) -> str | None:
+        if self._state.adding or self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def save(self, *args, **kwargs):
+        if self._stored_status() == DocumentStatus.ISSUED:
+            raise ImmutableDocument(_("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": self.number_and_symbol})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() == DocumentStatus.ISSUED:
+            raise ImmutableDocument(_("Văn bản %(number)s đã ban hành, không được xóa.") % {"number": self.number_and_symbol})
+        return super().delete(*args, **kwargs)

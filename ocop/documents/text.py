@@ -1,0 +1,157 @@
+"""Text helpers for official documents: Vietnamese alphabetical order, NĐ 30 dates, clean NFC text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# Vietnamese alphabet order (f, j, w, z for foreign words). Letters with a breve, circumflex or horn
+# are letters of their own; tone marks only break ties.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER = {ch: i for i, ch in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # keeps \t (0x09) and \n (0x0a)
+
+
+def _letters(word: str) -> tuple[list[int], list[int]]:
+    primary: list[int] = []
+    tones: list[int] = []
+    for ch in word.lower():
+        if ch == "đ":
+            primary.append(_LETTER["đ"])
+            tones.append(0)
+            continue
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
+        tone = 0
+        for mark in marks:
+            if mark in _TONES:
+                tone = _TONES[mark]
+            elif mark == "\u0306" and base == "a":
+                base = "ă"
+            elif mark == "\u0302" and base in "aeo":
+                base = {"a": "â", "e": "ê", "o": "ô"}[base]
+            elif mark == "\u031b" and base in "ou":
+                base = {"o": "ơ", "u": "ư"}[base]
+        if base in _LETTER:
+            primary.append(_LETTER[base])
+        elif base == " ":
+            primary.append(-1)  # a word boundary sorts before any letter ("Hà Nam" < "Hải Phòng")
+        else:
+            primary.append(1000 + ord(base))
+        tones.append(tone)
+    return primary, tones
+
+
+def vi_sort_key(text: str) -> tuple:
+    """Sort key for Vietnamese alphabetical order: letters first (a < ă < â < b … đ after d), then tones."""
+    primary, tones = _letters(nfc(text).strip())
+    return (primary, tones, text)
+
+
+def nfc(text) -> str:
+    return unicodedata.normalize("NFC", str(text if text is not None else ""))
+
+
+def clean(text) -> str:
+    """NFC text without the control characters a .docx cannot hold (keeps tab and newline).
+
+    Form feed and bell are removed too: docxtpl would turn them into page or paragraph breaks."""
+    value = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", value)
+
+
+def _two(n: int, pad: bool) -> str:
+    return f"{n:02d}" if pad else str(n)
+
+
+def nd30_date(day: dt.date) -> str:
+    """"ngày 12 tháng 12 năm 2018"; NĐ 30: a day below 10 and the months 1 and 2 take a leading zero."""
+    return f"ngày {_two(day.day, day.day < 10)} tháng {_two(day.month, day.month < 3)} năm {day.year}"
+
+
+def place_date(place: str, day: dt.date | None) -> str:
+    """"Hà Nội, ngày 12 tháng 12 năm 2018" (a draft without a date leaves the blanks)."""
+    if day is None:
+        return f"{place}, ngày      tháng      năm"
+    return f"{place}, {nd30_date(day)}"
+
+
+def dmy(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def number_text(number: int | None) -> str:
+    """"09" below 10 (NĐ 30), "9654" otherwise; blanks while the number is not given."""
+    if number is None:
+        return "     "
+    return f"{number:02d}"
+
+
+def join_vi(items: list[str], last: str = ", ") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+# --- the light markup of the edit form: **bold**, *italic*, \* for a literal asterisk ----------------
+
+_MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*", re.DOTALL)
+
+
+def markup_to_runs(value: str):
+    """A paragraph typed with **bold** / *italic* as a plain string, or as runs when it has markup."""
+    value = clean(value).strip()
+    if "*" not in value:
+        return value
+    runs: list[dict] = []
+
+    def add(text: str, bold: bool = False, italic: bool = False) -> None:
+        if not text:
+            return
+        if runs and runs[-1]["bold"] == bold and runs[-1]["italic"] == italic:
+            runs[-1]["text"] += text
+        else:
+            runs.append({"text": text, "bold": bold, "italic": italic})
+
+    pos = 0
+    for match in _MARKUP.finditer(value):
+        add(value[pos:match.start()])
+        if match.group(0) == "\\*":
+            add("*")
+        elif match.group(1) is not None:
+            add(match.group(1).replace("\\*", "*"), bold=True)
+        else:
+            add(match.group(2).replace("\\*", "*"), italic=True)
+        pos = match.end()
+    add(value[pos:])
+    if len(runs) == 1 and not runs[0]["bold"] and not runs[0]["italic"]:
+        return runs[0]["text"]
+    return runs
+
+
+def runs_to_markup(para) -> str:
+    if not isinstance(para, list):
+        return str(para).replace("*", "\\*")
+    out = []
+    for run in para:
+        text = str(run.get("text", "")).replace("*", "\\*")
+        if not text:
+            continue
+        if run.get("bold") and text.strip():
+            text = f"**{text}**"
+        elif run.get("italic") and text.strip():
+            text = f"*{text}*"
+        out.append(text)
+    return "".join(out)
+
+
+def paragraphs_to_markup(paras) -> str:
+    return "\n\n".join(runs_to_markup(p) for p in paras or [])
+
+
+def markup_to_paragraphs(value: str) -> list:
+    blocks = re.split(r"\n\s*\n", clean(value or ""))
+    return [markup_to_runs(b) for b in blocks if b.strip()]

@@ -1,0 +1,218 @@
+"""The document register (văn bản đi) for central users: list, detail, download (.docx/.pdf), edit a
+draft, issue it; from a report request, draft its request letter and its reminder."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import scope_for
+from ocop.documents import letters, services
+from ocop.documents import text as tx
+from ocop.documents.forms import DraftForm, ForwardingForm, IssueForm, RegisterFilterForm, ReminderForm, RequestLetterForm
+from ocop.documents.models import Issuer, OutgoingDocument, Purpose
+from ocop.documents.pdf import ConversionError
+from ocop.lib.decorators import require_capability
+
+
+def _national_request(user, pk: int):
+    """A report request, as the reporting pages would show it to this (national) user."""
+    from ocop.reporting.services.requests import visible_requests
+
+    if not scope_for(user).national:
+        raise PermissionDenied
+    return get_object_or_404(visible_requests(user).select_related("template"), pk=pk)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@require_capability("documents.view")
+def document_list(request: HttpRequest) -> HttpResponse:
+    form = RegisterFilterForm(request.GET or None)
+    qs = OutgoingDocument.objects.select_related("issuer", "request").order_by("-year", "-number", "-created_at", "-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("issuer"):
+            qs = qs.filter(issuer=data["issuer"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "documents/document_list.html", {"page": page, "form": form})
+
+
+@require_capability("documents.view")
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer", "request", "created_by", "issued_by"), pk=pk)
+    content = doc.content or {}
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "doc": doc,
+            "body": [services.plain_text(p) for p in services.body_paragraphs(doc)],
+            "appendix": content.get("appendix"),
+            "place_date": tx.place_date(doc.place, doc.date),
+            "can_edit": not doc.is_issued and can(request.user, "documents.draft"),
+            "can_issue": not doc.is_issued and can(request.user, "documents.issue"),
+        },
+    )
+
+
+@require_capability("documents.view")
+def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
+    if fmt not in services.FORMATS:
+        messages.error(request, _("Định dạng không hỗ trợ: %(fmt)s (chỉ .docx hoặc .pdf).") % {"fmt": fmt})
+        return redirect("documents:detail", pk=doc.pk)
+    try:
+        data = services.render(doc, fmt)
+    except (ConversionError, ValidationError) as exc:
+        messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("documents:detail", pk=doc.pk)
+    response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(fmt == "docx", services.download_name(doc, fmt))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_capability("documents.draft")
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
+    if doc.is_issued:
+        messages.error(request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol})
+        return redirect("documents:detail", pk=doc.pk)
+    form = DraftForm(request.POST or None, initial=DraftForm.initial_for(doc))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_draft(request.user, doc, **form.changes_for(doc))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errs in exc.error_dict.items():
+                    form.add_error(key if key in form.fields else None, errs)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("documents:detail", pk=doc.pk)
+    return render(request, "documents/document_edit.html", {"doc": doc, "form": form})
+
+
+@require_capability("documents.issue")
+def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
+    if doc.is_issued:
+        messages.info(request, _("Văn bản %(number)s đã được ban hành.") % {"number": doc.number_and_symbol})
+        return redirect("documents:detail", pk=doc.pk)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = services.do_issue(request.user, doc, number=form.cleaned_data.get("number"), request=request)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "number" in exc.error_dict:
+                form.add_error("number", exc.error_dict["number"])
+            else:
+                form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã ban hành văn bản số %(number)s.") % {"number": doc.number_and_symbol})
+            return redirect("documents:detail", pk=doc.pk)
+    year = (doc.date or timezone.localdate()).year
+    return render(
+        request, "documents/document_issue.html",
+        {"doc": doc, "form": form, "year": year, "next_number": tx.number_text(services.next_number(doc.issuer, year))},
+    )
+
+
+@require_capability("documents.draft")
+def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _national_request(request.user, pk)
+    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
+    initial = {"date": req.issued_on or timezone.localdate(), "issuer": issuer}
+    form = RequestLetterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = letters.create_request_letter(
+                request.user, req, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã tạo dự thảo công văn yêu cầu báo cáo."))
+            return redirect("documents:detail", pk=doc.pk)
+    existing = req.documents.filter(purpose=Purpose.REQUEST_LETTER)
+    return render(request, "documents/letter_new.html",
+                  {"req": req, "form": form, "existing": existing, "title": _("Công văn yêu cầu báo cáo")})
+
+
+@require_capability("documents.draft")
+def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _national_request(request.user, pk)
+    today = timezone.localdate()
+    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
+    form = ReminderForm(request.POST or None, initial={"as_of": min(today, max(req.deadline, today)), "date": today,
+                                                       "issuer": issuer})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = letters.create_reminder_letter(
+                request.user, req, issuer=data["issuer"], as_of=data["as_of"], day=data["date"],
+                new_deadline=data.get("new_deadline"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã tạo dự thảo công văn đôn đốc báo cáo."))
+            return redirect("documents:detail", pk=doc.pk)
+    existing = req.documents.filter(purpose=Purpose.REMINDER)
+    return render(request, "documents/letter_new.html",
+                  {"req": req, "form": form, "existing": existing, "title": _("Công văn đôn đốc báo cáo")})
+
+
+@require_capability("documents.draft")
+def forwarding_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft the letter forwarding the national report of a request, with its completeness figures and totals."""
+    from ocop.reporting.consolidation import consolidate
+
+    req = _national_request(request.user, pk)
+    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
+    form = ForwardingForm(request.POST or None, initial={"date": timezone.localdate(), "issuer": issuer})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        summary = letters.completeness_summary(req, as_of=data["date"])
+        summary["totals"] = forwarding_totals(consolidate(req, compare=False))
+        try:
+            doc = letters.create_forwarding_letter(
+                request.user, req, summary, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã tạo dự thảo công văn gửi báo cáo tổng hợp."))
+            return redirect("documents:detail", pk=doc.pk)
+    existing = req.documents.filter(purpose=Purpose.FORWARDING)
+    return render(request, "documents/letter_new.html",
+                  {"req": req, "form": form, "existing": existing, "title": _("Công văn gửi báo cáo tổng hợp")})
+
+
+def forwarding_totals(consolidation, limit: int = 8) -> list[tuple[str, str]]:
+    """The main national totals (label, formatted value) quoted in the forwarding letter."""
+    from ocop.reporting.schema import display
+
+    rows = []
+    for f in consolidation.numeric_fields:
+        stat = consolidation.totals.get(f.code)
+        if stat is None or stat.is_percent or not stat.total:
+            continue
+        rows.append((f.label, display(f.type, int(stat.total))))
+    return rows[:limit]
