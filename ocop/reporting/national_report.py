@@ -625,7 +625,6 @@ def build_xlsx(c: Consolidation) -> bytes:
     wb = Workbook(write_only=True)
     used: set[str] = set()
     req = c.request
-    level = c.level_label
 
     ws = _Sheet(wb, "Tổng hợp", used)
     ws.widths(12, 60, 12, 18, 14, 14, 14, 12)
