@@ -14,6 +14,7 @@ urlpatterns = [
     path("products/", include("ocop.products.urls")),
     path("reports/", include("ocop.reporting.urls")),
     path("documents/", include("ocop.documents.urls")),
+    path("evaluation/", include("ocop.evaluation.urls")),
     path("notifications/", include("ocop.notifications.urls")),
 ]
 

@@ -34,6 +34,11 @@ CAPABILITIES: dict[str, set[str]] = {
     "products.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.ENTITY_USER} | LOCAL_OFFICERS,
     "products.manage_own": {Role.ENTITY_USER},
     "products.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
+    # evaluation rounds (ocop/evaluation/rounds.py): council members see only the rounds they sit on;
+    # province officers open rounds, seat the council, add products and revoke certificates
+    "evaluation.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER,
+                        Role.COUNCIL_MEMBER},
+    "evaluation.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
     # user management
     "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},

@@ -289,3 +289,16 @@ def scale_on(day: dt.date) -> criteria.Scale | None:
 def instrument_on(day: dt.date) -> Instrument | None:
     """The instrument whose criteria sets are in force on `day` (one with part maxima)."""
     return Instrument.objects.in_force(day).filter(part_maxima__isnull=False).order_by("-valid_from").first()
+
+
+from ocop.evaluation.models_rounds import (  # noqa: E402,F401  (rounds, scores, certificates)
+    Certificate,
+    CertificateStatus,
+    CouncilSeat,
+    MemberScore,
+    Recusal,
+    Round,
+    RoundProduct,
+    RoundStatus,
+    SeatRole,
+)

@@ -24,6 +24,7 @@ NAV_ITEMS = [
     NavItem(_("Chương trình tỉnh"), "programme:index", "programme.view"),
     NavItem(_("Báo cáo"), "reporting:request_list", "reporting.view"),
     NavItem(_("Chủ thể, sản phẩm"), "products:index", "products.view"),
+    NavItem(_("Đánh giá, phân hạng"), "evaluation:round_list", "evaluation.view"),
     NavItem(_("Văn bản đi"), "documents:list", "documents.view"),
     NavItem(_("Bản đồ tỉnh"), "geo:map", "map.view"),
     NavItem(_("Đơn vị hành chính"), "geo:unit_list", "units.view"),

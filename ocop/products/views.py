@@ -303,6 +303,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "product": product,
             "photos": product.photos.filter(deleted_at__isnull=True),
             "history": product.status_changes.select_related("by"),
+            "certificates": product.certificates.select_related("issuer_unit").order_by("-issued_on"),
             "dossiers": product.dossiers.all().order_by("-number"),
             "open_dossier": product.dossiers.filter(status__in=DOSSIER_EDITABLE).order_by("-number").first(),
             "can_edit": svc.can_edit_product(request.user, product),

@@ -141,6 +141,21 @@ URL_SPECS = {
     "products:self_assessment": ("object", "products.view", PK),
     "products:dossier_file": ("object", "products.view", PK),
     "products:dossier_file_delete": ("object", PRODUCTS_EDIT, PK),
+    # evaluation rounds: council members reach only the rounds they sit on (the fixtures seat the
+    # council member only, so the score sheet is a council member's page)
+    "evaluation:round_list": ("capability", "evaluation.view", None),
+    "evaluation:round_new": ("capability", "evaluation.manage", None),
+    "evaluation:round_detail": ("object", "evaluation.view", PK),
+    "evaluation:seat_add": ("object", "evaluation.manage", PK),
+    "evaluation:product_add": ("object", "evaluation.manage", PK),
+    "evaluation:round_close": ("object", "evaluation.view", PK),
+    "evaluation:entry_detail": ("object", "evaluation.view", PK),
+    "evaluation:score_sheet": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
+    "evaluation:recuse": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
+    "evaluation:round_file": ("object", "evaluation.view", PK),
+    "evaluation:certificate_list": ("signed-in", None, None),
+    "evaluation:certificate_detail": ("object", lambda u: True, PK),
+    "evaluation:certificate_revoke": ("object", "evaluation.manage", PK),
 }
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
@@ -161,6 +176,8 @@ REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporti
 CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render"]
 RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
 POST_ONLY.add("reporting:consolidation_render")
+POST_ONLY |= {"evaluation:seat_add", "evaluation:product_add", "evaluation:round_close", "evaluation:recuse",
+              "evaluation:certificate_revoke"}
 
 
 def allowed_for(user, cap) -> bool:
@@ -211,6 +228,7 @@ def scoped_objects(demo_users, settings, tmp_path):
     ba_be_doc = make_document(ba_be, "2/QĐ-UBND")
     rep = reporting_objects(demo_users)
     prod = products_objects(demo_users)
+    ev = evaluation_objects(demo_users, prod)
     objects = {}
     for username, user in demo_users.items():
         own_unit = user.scope_unit
@@ -247,6 +265,7 @@ def scoped_objects(demo_users, settings, tmp_path):
             outside.update({"programme:province": bac_kan, "programme:province_by_code": bac_kan})  # above the district
         add_reporting(username, user, rep, inside, outside)
         add_products(username, user, prod, inside, outside)
+        add_evaluation(username, user, ev, inside, outside)
         objects[username] = (inside, outside)
     return objects
 
@@ -379,6 +398,66 @@ def add_products(username, user, prod, inside, outside):
     }[username]
     put(inside, prod[own])
     put(outside, prod[far])
+
+
+ROUND_URLS = ["evaluation:round_detail", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
+ENTRY_URLS = ["evaluation:entry_detail", "evaluation:score_sheet", "evaluation:recuse"]
+
+
+def evaluation_objects(demo_users, prod):
+    """A Thái Nguyên province round the council member sits on (with the demo product), another
+    Thái Nguyên round he does not sit on, and a Hà Tĩnh round; a certificate in the first and third."""
+    from ocop.evaluation.loader import load_criteria
+    from ocop.evaluation.models import CriteriaSet
+    from ocop.evaluation.models_rounds import Certificate, CouncilSeat, Round, RoundProduct
+
+    load_criteria()
+    cs = CriteriaSet.objects.filter(structure_only=False).first()
+    day = dt.date(2025, 10, 1)
+
+    def make(unit_, product_set, name):
+        r = Round.objects.create(name=name, level="province", unit=unit_, held_on=day)
+        entry = RoundProduct.objects.create(round=r, product=product_set["product"], dossier=product_set["dossier"],
+                                            criteria_set=cs)
+        cert = Certificate.objects.create(product=product_set["product"], round_product=entry, issuer_unit=unit_,
+                                          year=2025, number=Round.objects.count(), issued_on=day,
+                                          valid_until=dt.date(2028, 10, 1), stars=3)
+        return {"round": r, "entry": entry, "file": product_set["file"], "cert": cert}
+
+    thai_nguyen = unit(Era.CURRENT, Level.PROVINCE, "19")
+    seated = make(thai_nguyen, prod["own"], "Kỳ có thành viên")
+    other = make(thai_nguyen, prod["neighbour"], "Kỳ khác của tỉnh")
+    far = make(unit(Era.CURRENT, Level.PROVINCE, "42"), prod["ha_tinh"], "Kỳ Hà Tĩnh")
+    CouncilSeat.objects.create(round=seated["round"], user=demo_users["hoidong.thainguyen"], role="chair")
+    return {"seated": seated, "other": other, "far": far}
+
+
+def add_evaluation(username, user, ev, inside, outside):
+    def put(target, objs, with_cert=True):
+        target.update({name: objs["round"] for name in ROUND_URLS})
+        target.update({name: objs["entry"] for name in ENTRY_URLS})
+        target["evaluation:round_file"] = objs["file"]
+        if with_cert:
+            target["evaluation:certificate_detail"] = objs["cert"]
+            target["evaluation:certificate_revoke"] = objs["cert"]
+
+    if user.is_national:
+        put(inside, ev["far"])
+    elif username == "tinh.thainguyen":
+        put(inside, ev["seated"])
+        put(outside, ev["far"])
+    elif username == "tinh.hatinh":
+        put(inside, ev["far"])
+        put(outside, ev["seated"])
+    elif username == "hoidong.thainguyen":
+        put(inside, ev["seated"])
+        put(outside, ev["other"])
+    elif username in ("xa.ducxuan", "chuthe.demo"):
+        put(outside, ev["far"])
+        inside["evaluation:certificate_detail"] = ev["seated"]["cert"]
+        inside["evaluation:certificate_revoke"] = ev["seated"]["cert"]
+    else:
+        put(outside, ev["seated"])
 
 
 def url_for(name, obj=None):

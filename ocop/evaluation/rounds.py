@@ -1,0 +1,432 @@
+"""Evaluation rounds: who may see and do what, and the `do_*` actions (check access, change state,
+audit, in one transaction). Results are computed by ocop/evaluation/scoring.py with the law in force
+on the round's date; the recognition decision and the minutes are drafted as outgoing documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import Scope, scope_for
+from ocop.audit.services import log_action
+from ocop.evaluation import scoring
+from ocop.evaluation.criteria import fmt_points, level_label
+from ocop.evaluation.hooks import _classification_code
+from ocop.evaluation.models import CouncilLevel, CriteriaSet, instrument_on, procedure_rule_on, scale_on
+from ocop.evaluation.models_rounds import (
+    Certificate,
+    CertificateStatus,
+    CouncilSeat,
+    MemberScore,
+    Recusal,
+    Round,
+    RoundProduct,
+    RoundStatus,
+    SeatRole,
+)
+from ocop.geo.models import Era, Level, UnitSuccession
+from ocop.products.models import DossierFile, Product, ProductStatus
+from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
+
+SEATABLE_ROLES = {Role.COUNCIL_MEMBER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN}
+LEVEL_OF_UNIT = {Level.PROVINCE: CouncilLevel.PROVINCE, Level.DISTRICT: CouncilLevel.DISTRICT}
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def readable_rounds(user) -> QuerySet:
+    """Council members: the rounds they sit on. Officers: the rounds of units in their scope (and
+    any they sit on)."""
+    if not can(user, "evaluation.view"):
+        return Round.objects.none()
+    qs = Round.objects.select_related("unit", "procedure", "instrument")
+    seated = qs.filter(seats__user=user)
+    if user.role == Role.COUNCIL_MEMBER:
+        return seated
+    return (_within(scope_for(user), qs, "unit") | seated).distinct()
+
+
+def _within(scope: Scope, qs: QuerySet, field: str) -> QuerySet:
+    """Objects whose unit is the scope's unit itself or below it."""
+    if scope.national:
+        return qs
+    if scope.unit is None:
+        return qs.none()
+    return scope.filter(qs, field) | qs.filter(**{field: scope.unit.pk})
+
+
+def readable_entries(user) -> QuerySet:
+    return RoundProduct.objects.filter(round__in=readable_rounds(user)).select_related(
+        "round", "round__unit", "product", "product__entity", "dossier", "criteria_set")
+
+
+def readable_round_files(user) -> QuerySet:
+    """Dossier files a user may open in the context of a round they can read."""
+    return DossierFile.objects.filter(deleted_at__isnull=True, dossier__in=readable_entries(user).values("dossier"))
+
+
+def readable_certificates(user) -> QuerySet:
+    qs = Certificate.objects.select_related("product", "product__entity", "issuer_unit", "round_product__round")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if can(user, "products.view"):
+        return qs.filter(product__in=readable_products(user))
+    return qs.filter(round_product__in=readable_entries(user))
+
+
+def seat_of(user, round_: Round) -> CouncilSeat | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return round_.seats.filter(user=user).first()
+
+
+def can_manage_round(user, round_: Round) -> bool:
+    return can(user, "evaluation.manage") and scope_for(user).covers(round_.unit, write=True)
+
+
+def is_recused(user, entry: RoundProduct) -> bool:
+    return entry.recusals.filter(user=user).exists()
+
+
+def territory(unit) -> Scope:
+    """The units below `unit` (with the legacy units it succeeded)."""
+    preds = []
+    if unit.era == Era.CURRENT:
+        preds = list(UnitSuccession.objects.filter(successor=unit).values_list("predecessor_id", flat=True))
+    return Scope(unit=unit, predecessor_ids=preds)
+
+
+def procedure_of(round_: Round):
+    if round_.procedure is None:
+        raise ValidationError(_("Không có quy trình đánh giá áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+    return round_.procedure.parsed
+
+
+def progress(round_: Round) -> list[dict]:
+    """Per seat: how many products the member scored or withdrew from, out of all."""
+    total = round_.entries.count()
+    rows = []
+    for seat in round_.seats.select_related("user"):
+        scored = MemberScore.objects.filter(round_product__round=round_, user=seat.user, submitted_at__isnull=False).count()
+        recused = Recusal.objects.filter(round_product__round=round_, user=seat.user).count()
+        rows.append({"seat": seat, "scored": scored, "recused": recused, "total": total})
+    return rows
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+
+def _require_manager(actor, round_: Round) -> None:
+    if not can_manage_round(actor, round_):
+        raise PermissionDenied
+
+
+def _require_open(round_: Round) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("Kỳ đánh giá đã kết thúc, không thay đổi được nữa."))
+
+
+@transaction.atomic
+def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, request=None) -> Round:
+    if not can(actor, "evaluation.manage"):
+        raise PermissionDenied
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("Nhập tên kỳ đánh giá.")
+    if level not in CouncilLevel.values:
+        errors["level"] = _("Chọn cấp hội đồng.")
+    if unit is None:
+        errors["unit"] = _("Chọn đơn vị tổ chức.")
+    elif not scope_for(actor).covers(unit, write=True):
+        errors["unit"] = _("Đơn vị “%(u)s” nằm ngoài phạm vi tài khoản của bạn.") % {"u": unit}
+    if held_on is None:
+        errors["held_on"] = _("Nhập ngày họp hội đồng (dd/mm/yyyy).")
+    if errors:
+        raise ValidationError(errors)
+    if level == CouncilLevel.CENTRAL:
+        if not actor.is_national:
+            raise ValidationError({"level": _("Chỉ Trung ương tổ chức đánh giá cấp trung ương.")})
+    elif LEVEL_OF_UNIT.get(unit.level) != level:
+        raise ValidationError({"unit": _("Hội đồng %(l)s phải do một đơn vị %(l)s tổ chức.") % {"l": level_label(level)}})
+    rule = procedure_rule_on(held_on)
+    if rule is None:
+        raise ValidationError({"held_on": _("Ngày %(d)s chưa có quy trình đánh giá, phân hạng OCOP áp dụng.")
+                               % {"d": held_on.strftime("%d/%m/%Y")}})
+    if not scoring.can_hold_round(rule.parsed, level):
+        raise ValidationError({"level": _(
+            "Theo %(p)s, %(l)s không tổ chức đánh giá, phân hạng sản phẩm vào ngày %(d)s."
+        ) % {"p": rule.parsed.title, "l": level_label(level), "d": held_on.strftime("%d/%m/%Y")}})
+    round_ = Round.objects.create(
+        name=name.strip(), level=level, unit=unit, held_on=held_on, procedure=rule, instrument=instrument_on(held_on),
+        created_by=actor,
+    )
+    log_action(actor, "ocop.evaluation.round.created", round_, after={
+        "name": round_.name, "level": level, "unit": unit.pk, "held_on": held_on, "procedure": rule.code}, unit=unit, request=request)
+    return round_
+
+
+@transaction.atomic
+def do_add_seat(actor, round_: Round, user, role: str = SeatRole.MEMBER, *, request=None) -> CouncilSeat:
+    _require_manager(actor, round_)
+    _require_open(round_)
+    if user is None or not user.is_active or user.role not in SEATABLE_ROLES:
+        raise ValidationError({"user": _("Chỉ thành viên hội đồng hoặc cán bộ quản lý mới được cử vào hội đồng.")})
+    if role not in SeatRole.values:
+        raise ValidationError({"role": _("Vai trò không hợp lệ.")})
+    if round_.seats.filter(user=user).exists():
+        raise ValidationError({"user": _("%(u)s đã có trong hội đồng.") % {"u": user.display_name}})
+    if role == SeatRole.CHAIR and round_.seats.filter(role=SeatRole.CHAIR).exists():
+        raise ValidationError({"role": _("Hội đồng đã có chủ tịch.")})
+    seat = CouncilSeat.objects.create(round=round_, user=user, role=role)
+    log_action(actor, "ocop.evaluation.seat.added", round_, after={"user": user.username, "role": role}, unit=round_.unit, request=request)
+    return seat
+
+
+def criteria_set_for(product: Product, day: dt.date) -> CriteriaSet | None:
+    code = _classification_code(product.classification.code if product.classification_id else product.classification_code, day)
+    return CriteriaSet.objects.for_classification(code, day) if code else None
+
+
+@transaction.atomic
+def do_add_product(actor, round_: Round, product: Product, *, request=None) -> RoundProduct:
+    _require_manager(actor, round_)
+    _require_open(round_)
+    if product is None or product.deleted_at is not None:
+        raise ValidationError({"product": _("Chọn sản phẩm.")})
+    if not (territory(round_.unit).covers(product.unit) or territory(round_.unit).covers(product.entity.unit)):
+        raise ValidationError({"product": _("Sản phẩm “%(p)s” không thuộc địa bàn của %(u)s.") % {"p": product, "u": round_.unit}})
+    if round_.entries.filter(product=product).exists():
+        raise ValidationError({"product": _("Sản phẩm đã có trong kỳ đánh giá.")})
+    if RoundProduct.objects.filter(product=product, round__status=RoundStatus.OPEN).exists():
+        raise ValidationError({"product": _("Sản phẩm đang được đánh giá trong một kỳ khác.")})
+    dossier = product.dossiers.order_by("-number", "-pk").first()
+    if dossier is None or not dossier_ready_for_round(dossier):
+        raise ValidationError({"product": _("Hồ sơ của sản phẩm “%(p)s” chưa được kiểm tra là đầy đủ.") % {"p": product}})
+    criteria_set = criteria_set_for(product, round_.held_on)
+    if criteria_set is None or criteria_set.structure_only:
+        raise ValidationError({"product": _("Không có bộ tiêu chí áp dụng cho sản phẩm “%(p)s” vào ngày %(d)s.")
+                               % {"p": product, "d": round_.held_on.strftime("%d/%m/%Y")}})
+    if product.status != ProductStatus.IN_EVALUATION:
+        record_status_change(product, ProductStatus.IN_EVALUATION, actor, reason=str(round_), request=request)
+    entry = RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=criteria_set, added_by=actor)
+    log_action(actor, "ocop.evaluation.product.added", round_, after={"product": product.pk, "dossier": dossier.pk,
+               "criteria_set": f"{criteria_set.code} v{criteria_set.version}"}, unit=round_.unit, request=request)
+    return entry
+
+
+def _require_seated(actor, entry: RoundProduct) -> CouncilSeat:
+    seat = seat_of(actor, entry.round)
+    if seat is None or not can(actor, "evaluation.view"):
+        raise PermissionDenied
+    return seat
+
+
+@transaction.atomic
+def do_recuse(actor, entry: RoundProduct, reason: str, *, request=None) -> Recusal:
+    _require_seated(actor, entry)
+    _require_open(entry.round)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Nêu lý do không tham gia chấm sản phẩm này.")})
+    if entry.recusals.filter(user=actor).exists():
+        raise ValidationError({"reason": _("Bạn đã xin không tham gia chấm sản phẩm này.")})
+    entry.scores.filter(user=actor).delete()
+    recusal = Recusal.objects.create(round_product=entry, user=actor, reason=reason.strip())
+    log_action(actor, "ocop.evaluation.member.recused", entry, after={"user": actor.username}, unit=entry.round.unit,
+               reason=reason.strip(), request=request)
+    return recusal
+
+
+@transaction.atomic
+def do_submit_score(actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None) -> MemberScore:
+    _require_seated(actor, entry)
+    _require_open(entry.round)
+    if entry.recusals.filter(user=actor).exists():
+        raise ValidationError(_("Bạn đã xin không tham gia chấm sản phẩm này nên không thể nộp phiếu chấm."))
+    sheet = entry.criteria_set.parsed
+    result = scoring.member_total(sheet, choices)
+    if result.issues:
+        raise ValidationError([i.message for i in result.issues])
+    score, _created = MemberScore.objects.get_or_create(round_product=entry, user=actor)
+    before = {"choices": score.choices, "total": score.total}
+    score.choices = dict(choices)
+    score.comments = {k: v for k, v in (comments or {}).items() if v}
+    score.total = result.total
+    score.submitted_at = timezone.now()
+    score.save()
+    log_action(actor, "ocop.evaluation.score.submitted", entry, before=before,
+               after={"choices": score.choices, "total": score.total}, unit=entry.round.unit, request=request)
+    return score
+
+
+def _next_certificate_number(unit, year: int) -> int:
+    return (Certificate.objects.filter(issuer_unit=unit, year=year).aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, request=None) -> Round:
+    seat = seat_of(actor, round_)
+    if seat is None or seat.role != SeatRole.CHAIR:
+        raise PermissionDenied
+    _require_open(round_)
+    entries = list(round_.entries.select_related("product", "criteria_set"))
+    if not entries:
+        raise ValidationError(_("Kỳ đánh giá chưa có sản phẩm nào."))
+    procedure = procedure_of(round_)
+    scale = scale_on(round_.held_on)
+    if scale is None:
+        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+    missing = []
+    for entry in entries:
+        recused = set(entry.recusals.values_list("user_id", flat=True))
+        scores = entry.scores.filter(submitted_at__isnull=False).exclude(user_id__in=recused)
+        if not scores.exists():
+            missing.append(str(entry.product))
+    if missing:
+        raise ValidationError(_("Chưa có phiếu chấm nào cho: %(p)s.") % {"p": ", ".join(missing)})
+    decided_on = decided_on or round_.held_on
+    for entry in entries:
+        recused = set(entry.recusals.values_list("user_id", flat=True))
+        choices = {s.user_id: s.choices for s in entry.scores.filter(submitted_at__isnull=False).exclude(user_id__in=recused)}
+        ranking = scoring.rank_product(entry.criteria_set.parsed, scale, choices, (), procedure)
+        entry.score = ranking.score
+        entry.stars = ranking.stars
+        entry.certified = ranking.certified and scoring.can_certify(procedure, round_.level, ranking.stars)
+        forwarded_to = None if entry.certified else scoring.forwarding(procedure, round_.level, ranking.score)
+        entry.forwarded = bool(forwarded_to)
+        entry.forwarded_to = forwarded_to or ""
+        entry.save()
+        product = entry.product
+        if entry.certified:
+            Certificate.objects.filter(product=product, status=CertificateStatus.VALID).update(status=CertificateStatus.SUPERSEDED)
+            cert = Certificate.objects.create(
+                product=product, round_product=entry, issuer_unit=round_.unit, year=decided_on.year,
+                number=_next_certificate_number(round_.unit, decided_on.year), issued_on=decided_on,
+                valid_until=scoring.certificate_expires_on(procedure, decided_on), stars=entry.stars,
+            )
+            log_action(actor, "ocop.evaluation.certificate.issued", cert, after={
+                "number": cert.number_display, "stars": cert.stars, "valid_until": cert.valid_until}, unit=product.unit, request=request)
+            record_status_change(product, ProductStatus.CERTIFIED, actor, reason=str(round_), request=request)
+        elif not entry.forwarded:
+            record_status_change(product, ProductStatus.NOT_CERTIFIED, actor, reason=str(round_), request=request)
+        log_action(actor, "ocop.evaluation.product.ranked", entry, after={
+            "score": entry.score, "stars": entry.stars, "certified": entry.certified, "forwarded_to": entry.forwarded_to},
+            unit=round_.unit, request=request)
+    round_.status = RoundStatus.CLOSED
+    round_.closed_by = actor
+    round_.closed_at = timezone.now()
+    round_.minutes, round_.decision = _draft_documents(round_, entries, decided_on)
+    round_.save()
+    log_action(actor, "ocop.evaluation.round.closed", round_, before={"status": RoundStatus.OPEN},
+               after={"status": RoundStatus.CLOSED, "minutes": round_.minutes_id, "decision": round_.decision_id},
+               unit=round_.unit, request=request)
+    return round_
+
+
+@transaction.atomic
+def do_revoke_certificate(actor, cert: Certificate, reason: str, *, request=None) -> Certificate:
+    if not can(actor, "evaluation.manage") or not (scope_for(actor).covers(cert.product.unit, write=True)
+                                                   or scope_for(actor).covers(cert.issuer_unit, write=True)):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Nêu lý do thu hồi giấy chứng nhận.")})
+    if cert.status != CertificateStatus.VALID:
+        raise ValidationError(_("Chỉ thu hồi được giấy chứng nhận còn hiệu lực."))
+    cert.status = CertificateStatus.REVOKED
+    cert.revoked_reason = reason.strip()
+    cert.revoked_at = timezone.now()
+    cert.save()
+    if cert.product.status == ProductStatus.CERTIFIED:
+        record_status_change(cert.product, ProductStatus.REVOKED, actor, reason=reason.strip(), request=request)
+    log_action(actor, "ocop.evaluation.certificate.revoked", cert, before={"status": CertificateStatus.VALID},
+               after={"status": CertificateStatus.REVOKED}, unit=cert.product.unit, reason=reason.strip(), request=request)
+    return cert
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def _issuers(unit):
+    from ocop.documents.models import Issuer
+
+    place = unit.name
+    kind = (unit.type or "").lower()
+    authority = f"Ủy ban nhân dân {kind} {unit.name}".replace("  ", " ")
+    ubnd, _c = Issuer.objects.get_or_create(code=f"UBND-{unit.code}-{unit.era}"[:40], defaults={
+        "name": authority, "header": f"ỦY BAN NHÂN DÂN\n{kind.upper()} {unit.name.upper()}".strip(), "place": place,
+        "archive": "VT", "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"})
+    council, _c = Issuer.objects.get_or_create(code=f"HĐOCOP-{unit.code}-{unit.era}"[:40], defaults={
+        "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}", "parent_name": authority.upper(),
+        "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP", "place": place, "is_council": True, "archive": "HĐ",
+        "signature_title": "CHỦ TỊCH HỘI ĐỒNG"})
+    return ubnd, council
+
+
+def _result_line(i: int, entry: RoundProduct) -> str:
+    stars = f"{entry.stars} sao" if entry.stars else "—"
+    verdict = "đạt, công nhận" if entry.certified else (
+        f"chuyển {level_label(entry.forwarded_to)}" if entry.forwarded else "không đạt")
+    return f"{i}. {entry.product.name} ({entry.product.entity.name}): {fmt_points(entry.score or Decimal(0))} điểm, {stars}; {verdict}."
+
+
+def _draft_documents(round_: Round, entries, decided_on: dt.date):
+    from ocop.documents.models import DocumentKind
+    from ocop.documents.services import do_create_draft
+
+    ubnd, council = _issuers(round_.unit)
+    members = ", ".join(f"{s.user.display_name} ({s.get_role_display().lower()})" for s in round_.seats.select_related("user"))
+    lines = [_result_line(i, e) for i, e in enumerate(entries, 1)]
+    held = round_.held_on.strftime("%d/%m/%Y")
+    minutes = do_create_draft(
+        None, issuer=council, kind=DocumentKind.BAO_CAO, symbol=f"BB-{council.code}", date=round_.held_on,
+        subject=f"Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP – {round_.name}",
+        content={"opening": [f"Hôm nay, ngày {held}, Hội đồng đánh giá, phân hạng sản phẩm OCOP {level_label(round_.level)} họp "
+                             f"đánh giá {len(entries)} sản phẩm theo {round_.procedure.title}.",
+                             f"Thành phần hội đồng: {members}."],
+                 "requests": ["Kết quả chấm điểm (điểm trung bình của các thành viên tham gia chấm):", *lines],
+                 "closing": ["Biên bản được lập và thông qua tại cuộc họp."]},
+        signature_title="CHỦ TỊCH HỘI ĐỒNG", signer_name="",
+    )
+    certified = [e for e in entries if e.certified]
+    decision = None
+    if certified:
+        decision = do_create_draft(
+            None, issuer=ubnd, kind=DocumentKind.QUYET_DINH, date=decided_on,
+            subject=f"Công nhận kết quả đánh giá, phân hạng sản phẩm OCOP – {round_.name}",
+            content={"opening": [f"Căn cứ {round_.procedure.title};",
+                                 f"Căn cứ kết quả họp Hội đồng đánh giá, phân hạng sản phẩm OCOP ngày {held};"],
+                     "requests": ["Điều 1. Công nhận các sản phẩm đạt sản phẩm OCOP:",
+                                  *[_result_line(i, e) for i, e in enumerate(certified, 1)],
+                                  "Điều 2. Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký Quyết định."],
+                     "closing": ["Quyết định có hiệu lực kể từ ngày ký."]},
+        )
+    return minutes, decision
+
+
+def product_choices_for(round_: Round) -> QuerySet:
+    """Products of the round's territory with a complete dossier, not yet in an open round."""
+    t = territory(round_.unit)
+    qs = Product.objects.alive().filter(entity__deleted_at__isnull=True, dossiers__status="complete").distinct()
+    qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
+    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by("name")
+
+
+def seat_choices_for(round_: Round) -> QuerySet:
+    """Council members and officers of the round's territory (or of its province), and central users."""
+    from ocop.accounts.models import User
+
+    qs = User.objects.filter(is_active=True, role__in=SEATABLE_ROLES).exclude(council_seats__round=round_)
+    local = _within(territory(round_.unit), qs, "scope_unit")
+    q = Q(role__in=[Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER]) | Q(pk__in=local.values("pk"))
+    if round_.unit.province_id:
+        q |= Q(scope_unit=round_.unit.province_id)
+    return qs.filter(q).order_by("username")
+

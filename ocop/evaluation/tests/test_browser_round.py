@@ -1,0 +1,119 @@
+"""Browser test of an evaluation round: a province opens a round for a product whose dossier the
+entity filed, two council members take part (one scores, one is recused), the chair closes the
+round; the certificate comes out with its stars and expiry, and the entity sees it."""
+
+import pytest
+
+from ocop.accounts.models import Role, User
+from ocop.conftest import log_in
+from ocop.evaluation.loader import load_criteria
+from ocop.geo.models import AdminUnit
+from ocop.products.models import Dossier, EntityMember, SelfAssessment, required_categories
+from ocop.products.tests.factories import make_dossier, make_entity, make_product
+
+pytestmark = pytest.mark.browser
+
+
+def test_round_from_dossier_to_certificate(page, site):
+    load_criteria()
+    duc_xuan = AdminUnit.objects.get(era="current", level="commune", code="01840")
+    owner = User.objects.get(username="chuthe.demo")
+    entity = make_entity(duc_xuan, name="HTX Bưởi kiểm thử")
+    EntityMember.objects.get_or_create(user=owner, entity=entity, defaults={"role": "owner"})
+    product = make_product(entity, name="Bưởi Đức Xuân kiểm thử")
+    product.classification_code = "148-1.1.1"
+    product.save()
+    dossier = make_dossier(product, categories=required_categories(product), status="complete")
+    SelfAssessment.objects.create(dossier=dossier, criteria_set_code="148-1.1.1", declared_total=80)
+    assert Dossier.objects.get(pk=dossier.pk).status == "complete"
+    province = AdminUnit.objects.get(era="current", level="province", code="19")
+    chair = User.objects.get(username="hoidong.thainguyen")
+    member = User.objects.create_user("hoidong.thanhvien", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
+                                      scope_unit=province, full_name="Thành viên hội đồng (kiểm thử)")
+
+    # the province opens a round, seats the council and adds the product
+    log_in(page, site, "tinh.thainguyen")
+    page.goto(f"{site}/evaluation/new/")
+    page.fill("#id_name", "Kỳ đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên đợt 2 năm 2026")
+    page.select_option("#id_level", "province")
+    page.select_option("#id_unit", str(province.pk))
+    page.fill("#id_held_on", "20/11/2026")
+    page.get_by_test_id("round-form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    round_url = page.url
+    for user, role in ((chair, "chair"), (member, "member")):
+        page.select_option("#id_user", str(user.pk))
+        page.select_option("#id_role", role)
+        page.get_by_test_id("seat-form").locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    page.select_option("#id_product", str(product.pk))
+    page.get_by_test_id("product-form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Bưởi Đức Xuân kiểm thử" in page.get_by_test_id("entries").inner_text()
+    page.get_by_test_id("logout").click()
+
+    # the second member declares a conflict of interest on the product
+    log_in(page, site, "hoidong.thanhvien")
+    page.goto(round_url)
+    page.get_by_test_id("entries").get_by_role("link", name="Bưởi Đức Xuân kiểm thử").first.click()
+    page.wait_for_load_state()
+    if "/sheet/" not in page.url:
+        page.goto(page.url.rstrip("/") + "/sheet/")
+    page.fill("#id_reason", "Người thân làm việc tại HTX")
+    page.get_by_test_id("recuse").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("logout").click()
+
+    # the chair scores (best option everywhere) and closes the round
+    log_in(page, site, "hoidong.thainguyen")
+    page.goto(round_url)
+    page.get_by_test_id("entries").get_by_role("link", name="Bưởi Đức Xuân kiểm thử").first.click()
+    page.wait_for_load_state()
+    if "/sheet/" not in page.url:
+        page.goto(page.url.rstrip("/") + "/sheet/")
+    # choices worth about 80 points (4★, which the province certifies from 06/7/2025)
+    import datetime as dt
+
+    from ocop.evaluation.models import CriteriaSet
+    from ocop.evaluation.tests.test_rounds import choices_for_total
+
+    sheet = CriteriaSet.objects.for_classification("148-1.1.1", dt.date(2026, 11, 20)).parsed
+    choices = choices_for_total(sheet, 80)
+    checked = page.evaluate(
+        """(choices) => Object.entries(choices).filter(([code, option]) => {
+             const input = document.querySelector(`input[name="c_${code}"][value="${option}"]`);
+             if (input) { input.checked = true; }
+             return !!input;
+           }).length""",
+        {k: str(v) for k, v in choices.items()},
+    )
+    assert checked == len(choices)
+    page.get_by_test_id("submit-score").click()
+    page.wait_for_load_state()
+    assert "sheet-total" in page.content() or "Đã" in page.content(), page.locator("main").inner_text()[:1500]
+    page.goto(round_url)
+    page.get_by_test_id("close-form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("round-status").inner_text().strip() != ""
+    result = page.get_by_test_id("entries").inner_text()
+    assert "4 ★" in result
+    page.get_by_test_id("logout").click()
+
+    # the entity sees its certificate with stars and expiry
+    from ocop.evaluation.models_rounds import Certificate
+
+    certificate = Certificate.objects.get(product=product)
+    assert certificate.stars >= 3 and (certificate.valid_until - certificate.issued_on).days > 365 * 3 - 2
+    log_in(page, site, "chuthe.demo")
+    page.goto(f"{site}/evaluation/certificates/{certificate.pk}/")
+    assert page.get_by_test_id("cert-stars").inner_text().strip()
+    assert certificate.valid_until.strftime("%d/%m/%Y") in page.get_by_test_id("cert-expiry").inner_text()
+    page.goto(f"{site}{product_url(product)}")
+    assert page.get_by_test_id("product-stars").inner_text() == f"{certificate.stars} ★"
+    assert page.get_by_test_id("product-expiry").inner_text() == certificate.valid_until.strftime("%d/%m/%Y")
+
+
+def product_url(product):
+    from django.urls import reverse
+
+    return reverse("products:product_detail", args=[product.pk])

@@ -1,0 +1,152 @@
+"""Rounds, scoring by the council, closing and certificates (ocop/evaluation/rounds.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ocop.accounts.models import Role, User
+from ocop.evaluation import rounds as svc
+from ocop.evaluation.loader import load_criteria
+from ocop.evaluation.models import CriteriaSet
+from ocop.evaluation.models_rounds import CertificateStatus, RoundProduct
+from ocop.evaluation.scoring import member_total
+from ocop.evaluation.tests.helpers import best
+from ocop.geo.models import AdminUnit, Era, Level
+from ocop.products.models import ProductStatus
+from ocop.products.tests.factories import make_dossier, make_entity, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(demo_users):
+    load_criteria()
+    return demo_users
+
+
+def choices_for_total(sheet, target):
+    """Mandatory criteria at their best; the others lowered until the total is about `target`."""
+    choices = best(sheet)
+    total = member_total(sheet, choices).total
+    for c in sheet.criteria:
+        if c.bonus or c.mandatory or c.requirements:
+            continue
+        for option in sorted(c.options, key=lambda o: o.points):
+            current = c.option(choices[c.code]).points
+            if total - current + option.points >= target:
+                total += option.points - current
+                choices[c.code] = option.code
+                break
+    return choices
+
+
+def _unit(era, level, code):
+    return AdminUnit.objects.get(era=era, level=level, code=code)
+
+
+def _entry(round_, officer, commune):
+    product = make_product(make_entity(commune), status=ProductStatus.IN_EVALUATION)
+    dossier = make_dossier(product, status="complete")
+    cs = CriteriaSet.objects.for_classification("148-1.1.1", round_.held_on)
+    return RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=cs, added_by=officer)
+
+
+def _members(round_, officer, n=2):
+    users = []
+    for i in range(n):
+        u = User.objects.create(username=f"hd{round_.pk}.{i}", role=Role.COUNCIL_MEMBER, scope_unit=officer.scope_unit)
+        svc.do_add_seat(officer, round_, u, "chair" if i == 0 else "member")
+        users.append(u)
+    return users
+
+
+def test_no_district_round_from_6_july_2025(world):
+    officer = world["tinh.thainguyen"]
+    ba_be = _unit(Era.LEGACY, Level.DISTRICT, "061")
+    with pytest.raises(ValidationError) as exc:
+        svc.do_create_round(officer, name="Huyện", level="district", unit=ba_be, held_on=dt.date(2025, 7, 6))
+    assert "không tổ chức đánh giá" in str(exc.value)
+    svc.do_create_round(officer, name="Huyện 2024", level="district", unit=ba_be, held_on=dt.date(2024, 5, 1))
+
+
+def _close_with(world, level, unit, day, target):
+    officer = world["tinh.thainguyen"]
+    round_ = svc.do_create_round(officer, name="Kỳ", level=level, unit=unit, held_on=day)
+    entry = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    chair, member = _members(round_, officer)
+    sheet = entry.criteria_set.parsed
+    svc.do_submit_score(chair, entry, choices_for_total(sheet, target))
+    svc.do_submit_score(member, entry, choices_for_total(sheet, target))
+    svc.do_close_round(chair, round_)
+    entry.refresh_from_db()
+    entry.product.refresh_from_db()
+    return round_, entry
+
+
+def test_2024_district_certifies_3_stars_and_forwards_4(world):
+    ba_be = _unit(Era.LEGACY, Level.DISTRICT, "061")
+    _r, three = _close_with(world, "district", ba_be, dt.date(2024, 5, 1), 60)
+    assert three.stars == 3 and three.certified and three.product.status == ProductStatus.CERTIFIED
+    _r, four = _close_with(world, "district", ba_be, dt.date(2024, 5, 2), 75)
+    assert four.stars == 4 and not four.certified and four.forwarded_to == "province"
+    assert four.product.status == ProductStatus.IN_EVALUATION
+
+
+def test_2025_province_certifies_3_and_4_stars(world):
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    round_, three = _close_with(world, "province", tn, dt.date(2025, 8, 1), 60)
+    assert three.certified and three.stars == 3
+    cert = three.certificate
+    assert cert.valid_until == dt.date(2028, 8, 1) and cert.number == 1 and cert.status == CertificateStatus.VALID
+    assert round_.minutes is not None and round_.decision is not None and round_.decision.kind == "quyet_dinh"
+    from ocop.documents.services import render_docx
+    assert render_docx(round_.decision)[:2] == b"PK"
+    _r, four = _close_with(world, "province", tn, dt.date(2025, 8, 2), 80)
+    assert four.certified and four.stars == 4 and four.certificate.number == 2
+    svc.do_revoke_certificate(world["tinh.thainguyen"], four.certificate, "Không duy trì tiêu chuẩn")
+    four.product.refresh_from_db()
+    assert four.product.status == ProductStatus.REVOKED
+
+
+def test_average_with_recusal_and_recused_member_cannot_score(world):
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    entry = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    chair, m1, m2 = _members(round_, officer, 3)
+    sheet = entry.criteria_set.parsed
+    svc.do_recuse(m2, entry, "Người nhà của chủ thể")
+    with pytest.raises(ValidationError):
+        svc.do_submit_score(m2, entry, choices_for_total(sheet, 90))
+    svc.do_submit_score(chair, entry, choices_for_total(sheet, 60))
+    svc.do_submit_score(m1, entry, choices_for_total(sheet, 71))
+    svc.do_close_round(chair, round_)
+    entry.refresh_from_db()
+    totals = [member_total(sheet, choices_for_total(sheet, t)).total for t in (60, 71)]
+    assert entry.score == (sum(totals) / 2).quantize(Decimal("0.01")) and entry.stars == 3
+
+
+def test_incomplete_sheet_and_unscored_product_refused(world):
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    entry = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    chair, _m = _members(round_, officer)
+    with pytest.raises(ValidationError):
+        svc.do_submit_score(chair, entry, {})
+    with pytest.raises(ValidationError):
+        svc.do_close_round(chair, round_)
+
+
+def test_council_member_sees_only_seated_rounds(world):
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    a = svc.do_create_round(officer, name="A", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    b = svc.do_create_round(officer, name="B", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    svc.do_add_seat(officer, a, world["hoidong.thainguyen"])
+    assert list(svc.readable_rounds(world["hoidong.thainguyen"])) == [a]
+    assert set(svc.readable_rounds(officer)) == {a, b}

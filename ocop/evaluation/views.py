@@ -1,0 +1,248 @@
+"""Screens of the evaluation rounds: list, creation, the round (council, products, progress), the
+member's score sheet, closing, results and OCOP certificates. Access and state changes go through
+ocop/evaluation/rounds.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import scope_for
+from ocop.evaluation import rounds as svc
+from ocop.evaluation.criteria import level_label
+from ocop.evaluation.models import CouncilLevel
+from ocop.evaluation.models_rounds import CertificateStatus, SeatRole
+from ocop.geo.models import AdminUnit, Level
+from ocop.lib.dates import DateParseError, parse_date
+from ocop.lib.decorators import require_capability
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@require_capability("evaluation.view")
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = svc.readable_rounds(request.user)
+    return render(request, "evaluation/round_list.html", {
+        "rounds": rounds, "can_create": can(request.user, "evaluation.manage"),
+    })
+
+
+def _unit_choices(user):
+    units = scope_for(user).units(write=True) if not user.is_national else AdminUnit.objects.all()
+    units = units.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
+    if scope_for(user).unit is not None and scope_for(user).unit.level in (Level.PROVINCE, Level.DISTRICT):
+        units = units | AdminUnit.objects.filter(pk=scope_for(user).unit.pk)
+    return units.distinct().order_by("level", "era", "name")
+
+
+@require_capability("evaluation.manage")
+def round_new(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    data = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        unit = AdminUnit.objects.filter(pk=data.get("unit") or 0).first() if str(data.get("unit", "")).isdigit() else None
+        try:
+            held_on = parse_date(data.get("held_on"))
+        except DateParseError as exc:
+            held_on = None
+            errors.append(_("Ngày họp hội đồng: %(m)s") % {"m": exc})
+        if not errors:
+            try:
+                round_ = svc.do_create_round(request.user, name=data.get("name", ""), level=data.get("level", ""),
+                                             unit=unit, held_on=held_on, request=request)
+            except ValidationError as exc:
+                errors = _messages(exc)
+            else:
+                messages.success(request, _("Đã tạo kỳ đánh giá."))
+                return redirect("evaluation:round_detail", round_.pk)
+    return render(request, "evaluation/round_form.html", {
+        "errors": errors, "data": data, "levels": CouncilLevel.choices, "units": _unit_choices(request.user),
+    }, status=400 if errors else 200)
+
+
+def _round(request, pk: int):
+    return get_object_or_404(svc.readable_rounds(request.user), pk=pk)
+
+
+@require_capability("evaluation.view")
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    manage = svc.can_manage_round(request.user, round_)
+    seat = svc.seat_of(request.user, round_)
+    entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
+    for entry in entries:
+        entry.my_score = entry.scores.filter(user=request.user, submitted_at__isnull=False).first()
+        entry.my_recusal = entry.recusals.filter(user=request.user).first()
+    return render(request, "evaluation/round_detail.html", {
+        "round": round_, "entries": entries, "seats": round_.seats.select_related("user"), "progress": svc.progress(round_),
+        "manage": manage and round_.is_open, "seat": seat, "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
+        "product_choices": svc.product_choices_for(round_) if manage and round_.is_open else [],
+        "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
+        "seat_roles": SeatRole.choices, "describe": _describe(round_),
+    })
+
+
+def _describe(round_) -> str:
+    if round_.procedure is None:
+        return ""
+    from ocop.evaluation import scoring
+
+    return scoring.describe_level(round_.procedure.parsed, round_.level)
+
+
+def _post_action(request, round_, action, success: str):
+    try:
+        action()
+    except ValidationError as exc:
+        for m in _messages(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, success)
+    return redirect("evaluation:round_detail", round_.pk)
+
+
+@require_POST
+@require_capability("evaluation.view")
+def seat_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not svc.can_manage_round(request.user, round_):
+        raise PermissionDenied
+    user = svc.seat_choices_for(round_).filter(pk=request.POST.get("user") or 0).first() if request.POST.get("user", "").isdigit() else None
+    return _post_action(request, round_, lambda: svc.do_add_seat(request.user, round_, user, request.POST.get("role", SeatRole.MEMBER),
+                                                                 request=request), _("Đã thêm thành viên hội đồng."))
+
+
+@require_POST
+@require_capability("evaluation.view")
+def product_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not svc.can_manage_round(request.user, round_):
+        raise PermissionDenied
+    raw = request.POST.get("product", "")
+    product = svc.product_choices_for(round_).filter(pk=raw).first() if raw.isdigit() else None
+    return _post_action(request, round_, lambda: svc.do_add_product(request.user, round_, product, request=request),
+                        _("Đã thêm sản phẩm vào kỳ đánh giá."))
+
+
+@require_POST
+@require_capability("evaluation.view")
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    return _post_action(request, round_, lambda: svc.do_close_round(request.user, round_, request=request),
+                        _("Đã kết thúc kỳ đánh giá; đã lập dự thảo biên bản và quyết định công nhận."))
+
+
+def _entry(request, pk: int):
+    return get_object_or_404(svc.readable_entries(request.user), pk=pk)
+
+
+@require_capability("evaluation.view")
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    files = entry.dossier.files.filter(deleted_at__isnull=True).order_by("category", "pk")
+    scores = entry.scores.filter(submitted_at__isnull=False).select_related("user") if (
+        not entry.round.is_open or svc.can_manage_round(request.user, entry.round)) else []
+    return render(request, "evaluation/entry_detail.html", {
+        "entry": entry, "round": entry.round, "files": files, "scores": scores,
+        "recusals": entry.recusals.select_related("user"), "seat": svc.seat_of(request.user, entry.round),
+        "certificate": getattr(entry, "certificate", None) if hasattr(entry, "certificate") else None,
+        "forwarded_label": level_label(entry.forwarded_to) if entry.forwarded_to else "",
+    })
+
+
+@require_capability("evaluation.view")
+def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    if svc.seat_of(request.user, entry.round) is None:
+        raise PermissionDenied
+    recused = svc.is_recused(request.user, entry)
+    existing = entry.scores.filter(user=request.user).first()
+    choices = dict(existing.choices) if existing else {}
+    comments = dict(existing.comments) if existing else {}
+    errors: list[str] = []
+    sheet = entry.criteria_set.parsed
+    if request.method == "POST":
+        if recused or not entry.round.is_open:
+            raise PermissionDenied
+        choices = {c.code: request.POST[f"c_{c.code}"] for c in sheet.criteria if request.POST.get(f"c_{c.code}")}
+        comments = {c.code: request.POST.get(f"n_{c.code}", "").strip()[:2000] for c in sheet.criteria}
+        comments["_general"] = request.POST.get("general", "").strip()[:4000]
+        try:
+            svc.do_submit_score(request.user, entry, choices, comments, request=request)
+        except ValidationError as exc:
+            errors = _messages(exc)
+        else:
+            messages.success(request, _("Đã nộp phiếu chấm."))
+            return redirect("evaluation:round_detail", entry.round.pk)
+    from ocop.evaluation import scoring
+
+    total = scoring.member_total(sheet, choices).total if choices else None
+    parts = [{"part": part, "criteria": [
+        {"c": c, "comment": comments.get(c.code, ""),
+         "options": [(o, str(choices.get(c.code, "")) == o.code) for o in c.options]} for c in part.criteria]}
+        for part in sheet.parts]
+    return render(request, "evaluation/score_sheet.html", {
+        "parts": parts, "general": comments.get("_general", ""), "entry": entry, "round": entry.round, "sheet": sheet, "choices": choices, "comments": comments, "errors": errors,
+        "recused": recused, "existing": existing, "total": total, "editable": entry.round.is_open and not recused,
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@require_capability("evaluation.view")
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    if svc.seat_of(request.user, entry.round) is None:
+        raise PermissionDenied
+    return _post_action(request, entry.round, lambda: svc.do_recuse(request.user, entry, request.POST.get("reason", ""), request=request),
+                        _("Đã ghi nhận việc không tham gia chấm sản phẩm này."))
+
+
+@require_capability("evaluation.view")
+def round_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(svc.readable_round_files(request.user), pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "evaluation/certificate_list.html", {
+        "certificates": svc.readable_certificates(request.user)[:500],
+    })
+
+
+@login_required
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
+    can_revoke = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.manage")
+                  and scope_for(request.user).covers(cert.issuer_unit, write=True))
+    return render(request, "evaluation/certificate.html", {"cert": cert, "can_revoke": can_revoke})
+
+
+@require_POST
+@login_required
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
+    try:
+        svc.do_revoke_certificate(request.user, cert, request.POST.get("reason", ""), request=request)
+    except ValidationError as exc:
+        for m in _messages(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã thu hồi giấy chứng nhận."))
+    return redirect("evaluation:certificate_detail", cert.pk)
+
