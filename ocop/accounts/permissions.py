@@ -39,6 +39,10 @@ CAPABILITIES: dict[str, set[str]] = {
     "evaluation.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER,
                         Role.COUNCIL_MEMBER},
     "evaluation.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
+    # the criteria sets as loaded (read-only browser with the [?] facts): central users
+    "evaluation.criteria": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # entity users ask for their certified products to be evaluated again (renewal, upgrade)
+    "evaluation.apply": {Role.ENTITY_USER},
     # user management
     "users.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     "users.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},

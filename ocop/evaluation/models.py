@@ -292,7 +292,9 @@ def instrument_on(day: dt.date) -> Instrument | None:
 
 
 from ocop.evaluation.models_rounds import (  # noqa: E402,F401  (rounds, scores, certificates)
+    Application,
     Certificate,
+    CertificateNotice,
     CertificateStatus,
     CouncilSeat,
     MemberScore,

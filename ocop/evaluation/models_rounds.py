@@ -50,6 +50,8 @@ class SeatRole(models.TextChoices):
     CHAIR = "chair", _("Chủ tịch hội đồng")
     SECRETARY = "secretary", _("Thư ký")
     MEMBER = "member", _("Thành viên")
+    # Tổ tư vấn/giúp việc: reads the round and its products, does not score
+    ADVISOR = "advisor", _("Tổ tư vấn/giúp việc")
 
 
 class CouncilSeat(models.Model):
@@ -159,6 +161,66 @@ class Certificate(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.number}/{self.year}/OCOP-{self.issuer_unit.code}"
+
+    @property
+    def unit(self):
+        return self.product.unit
+
+
+class NoticeKind(models.TextChoices):
+    EXPIRY_NOTICE = "expiry_notice", _("Thông báo sắp hết hiệu lực")
+
+
+class CertificateNotice(models.Model):
+    """A notice sent about a certificate, once per (certificate, kind) (ocop/evaluation/certificates.py)."""
+
+    certificate = models.ForeignKey(Certificate, models.CASCADE, related_name="notices", verbose_name=_("giấy chứng nhận"))
+    kind = models.CharField(_("loại thông báo"), max_length=20, choices=NoticeKind.choices)
+    sent_at = models.DateTimeField(_("thời điểm gửi"), auto_now_add=True)
+    recipients = models.TextField(_("người nhận"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo về giấy chứng nhận")
+        verbose_name_plural = _("thông báo về giấy chứng nhận")
+        constraints = [models.UniqueConstraint(fields=["certificate", "kind"], name="evaluation_certificate_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.certificate}"
+
+
+class ApplicationKind(models.TextChoices):
+    RENEWAL = "renewal", _("Đánh giá lại khi hết hiệu lực")
+    UPGRADE = "upgrade", _("Đánh giá nâng hạng sao")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã gửi, chờ xét")
+    ACCEPTED = "accepted_into_round", _("Đã đưa vào kỳ đánh giá")
+    REJECTED = "rejected", _("Không chấp nhận")
+
+
+class Application(models.Model):
+    """An entity's request to have a certified product evaluated again (renewal or upgrade)."""
+
+    product = models.ForeignKey("products.Product", models.PROTECT, related_name="applications", verbose_name=_("sản phẩm"))
+    kind = models.CharField(_("loại đề nghị"), max_length=10, choices=ApplicationKind.choices)
+    certificate = models.ForeignKey(Certificate, models.PROTECT, null=True, blank=True, related_name="applications",
+                                    verbose_name=_("giấy chứng nhận"))
+    requested_stars = models.PositiveSmallIntegerField(_("hạng sao đề nghị"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
+    round = models.ForeignKey(Round, models.SET_NULL, null=True, blank=True, related_name="applications",
+                              verbose_name=_("kỳ đánh giá"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đề nghị đánh giá lại, nâng hạng")
+        verbose_name_plural = _("đề nghị đánh giá lại, nâng hạng")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.product}"
 
     @property
     def unit(self):

@@ -22,6 +22,9 @@ from ocop.evaluation.criteria import fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, instrument_on, procedure_rule_on, scale_on
 from ocop.evaluation.models_rounds import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
     Certificate,
     CertificateStatus,
     CouncilSeat,
@@ -115,7 +118,7 @@ def progress(round_: Round) -> list[dict]:
     """Per seat: how many products the member scored or withdrew from, out of all."""
     total = round_.entries.count()
     rows = []
-    for seat in round_.seats.select_related("user"):
+    for seat in round_.seats.exclude(role=SeatRole.ADVISOR).select_related("user"):
         scored = MemberScore.objects.filter(round_product__round=round_, user=seat.user, submitted_at__isnull=False).count()
         recused = Recusal.objects.filter(round_product__round=round_, user=seat.user).count()
         rows.append({"seat": seat, "scored": scored, "recused": recused, "total": total})
@@ -215,19 +218,34 @@ def do_add_product(actor, round_: Round, product: Product, *, request=None) -> R
     if criteria_set is None or criteria_set.structure_only:
         raise ValidationError({"product": _("Không có bộ tiêu chí áp dụng cho sản phẩm “%(p)s” vào ngày %(d)s.")
                                % {"p": product, "d": round_.held_on.strftime("%d/%m/%Y")}})
+    pending = list(product.applications.filter(status=ApplicationStatus.SUBMITTED))
+    if product.status == ProductStatus.CERTIFIED and not pending:
+        raise ValidationError({"product": _("Sản phẩm “%(p)s” đang được công nhận OCOP; chỉ đánh giá lại khi chủ thể "
+                                            "đề nghị đánh giá lại hoặc nâng hạng.") % {"p": product}})
     if product.status != ProductStatus.IN_EVALUATION:
         record_status_change(product, ProductStatus.IN_EVALUATION, actor, reason=str(round_), request=request)
     entry = RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=criteria_set, added_by=actor)
+    for application in pending:
+        application.status = ApplicationStatus.ACCEPTED
+        application.round = round_
+        application.save(update_fields=["status", "round"])
+        log_action(actor, "ocop.evaluation.application.accepted", application, before={"status": ApplicationStatus.SUBMITTED},
+                   after={"status": ApplicationStatus.ACCEPTED, "round": round_.pk}, unit=round_.unit, request=request)
     log_action(actor, "ocop.evaluation.product.added", round_, after={"product": product.pk, "dossier": dossier.pk,
                "criteria_set": f"{criteria_set.code} v{criteria_set.version}"}, unit=round_.unit, request=request)
     return entry
 
 
 def _require_seated(actor, entry: RoundProduct) -> CouncilSeat:
+    """A seat that scores: the advisory group (Tổ tư vấn/giúp việc) reads but does not score."""
     seat = seat_of(actor, entry.round)
-    if seat is None or not can(actor, "evaluation.view"):
+    if seat is None or not can(actor, "evaluation.view") or not can_score(seat):
         raise PermissionDenied
     return seat
+
+
+def can_score(seat: CouncilSeat | None) -> bool:
+    return seat is not None and seat.role != SeatRole.ADVISOR
 
 
 @transaction.atomic
@@ -351,6 +369,64 @@ def do_revoke_certificate(actor, cert: Certificate, reason: str, *, request=None
     return cert
 
 
+# --- renewal and upgrade applications --------------------------------------------------------------
+
+RENEWAL_WINDOW_MONTHS = 6
+MAX_STARS = 5
+
+
+def readable_applications(user) -> QuerySet:
+    """Officers: applications for the products of their scope; entity users: their own entities'."""
+    return Application.objects.filter(product__in=readable_products(user)).select_related(
+        "product", "product__entity", "certificate", "certificate__issuer_unit", "round", "created_by")
+
+
+def is_entity_member(user, product: Product) -> bool:
+    return (getattr(user, "is_authenticated", False) and user.role == Role.ENTITY_USER
+            and product.entity.members.filter(user=user).exists())
+
+
+def renewal_opens_on(cert: Certificate) -> dt.date:
+    return scoring.add_months(cert.valid_until, -RENEWAL_WINDOW_MONTHS)
+
+
+@transaction.atomic
+def do_submit_application(actor, cert: Certificate, kind: str, *, requested_stars=None, note: str = "",
+                          today: dt.date | None = None, request=None) -> Application:
+    """An entity user asks for the certified product to be evaluated again: renewal from 6 months
+    before the certificate expires, upgrade (to more stars) at any time while it is valid."""
+    product = cert.product
+    if not can(actor, "evaluation.apply") or not is_entity_member(actor, product):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    if kind not in ApplicationKind.values:
+        raise ValidationError({"kind": _("Chọn loại đề nghị.")})
+    if cert.status != CertificateStatus.VALID or cert.valid_until <= today:
+        raise ValidationError(_("Giấy chứng nhận không còn hiệu lực."))
+    stars = None
+    if kind == ApplicationKind.RENEWAL:
+        opens = renewal_opens_on(cert)
+        if today < opens:
+            raise ValidationError({"kind": _("Đề nghị đánh giá lại được gửi từ ngày %(d)s (6 tháng trước khi giấy chứng nhận "
+                                             "hết hiệu lực).") % {"d": opens.strftime("%d/%m/%Y")}})
+    else:
+        try:
+            stars = int(requested_stars)
+        except (TypeError, ValueError):
+            stars = None
+        if stars is None or not cert.stars < stars <= MAX_STARS:
+            raise ValidationError({"requested_stars": _("Hạng sao đề nghị phải cao hơn hạng hiện tại (%(s)s sao) và không quá "
+                                                        "%(m)s sao.") % {"s": cert.stars, "m": MAX_STARS}})
+    if product.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
+        raise ValidationError(_("Sản phẩm đã có một đề nghị đang chờ xét."))
+    application = Application.objects.create(product=product, kind=kind, certificate=cert, requested_stars=stars,
+                                             note=(note or "").strip()[:2000], created_by=actor)
+    log_action(actor, "ocop.evaluation.application.submitted", application,
+               after={"product": product.pk, "kind": kind, "certificate": cert.number_display, "requested_stars": stars},
+               unit=product.unit, request=request)
+    return application
+
+
 # --- documents ------------------------------------------------------------------------------------
 
 
@@ -412,11 +488,21 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date):
 
 
 def product_choices_for(round_: Round) -> QuerySet:
-    """Products of the round's territory with a complete dossier, not yet in an open round."""
+    """Products of the round's territory with a complete dossier, not yet in an open round; a
+    certified product only with a pending renewal or upgrade application (`pending_kinds` lists them)."""
     t = territory(round_.unit)
     qs = Product.objects.alive().filter(entity__deleted_at__isnull=True, dossiers__status="complete").distinct()
     qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
+    applied = Application.objects.filter(status=ApplicationStatus.SUBMITTED).values("product_id")
+    qs = qs.exclude(Q(status=ProductStatus.CERTIFIED) & ~Q(pk__in=applied))
     return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by("name")
+
+
+def pending_applications_by_product(products) -> dict[int, list[Application]]:
+    out: dict[int, list[Application]] = {}
+    for a in Application.objects.filter(status=ApplicationStatus.SUBMITTED, product__in=list(products)).order_by("pk"):
+        out.setdefault(a.product_id, []).append(a)
+    return out
 
 
 def seat_choices_for(round_: Round) -> QuerySet:

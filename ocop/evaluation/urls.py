@@ -18,4 +18,8 @@ urlpatterns = [
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
     path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<int:pk>/apply/", views.application_new, name="application_new"),
+    path("applications/", views.application_list, name="application_list"),
+    path("criteria/", views.criteria_index, name="criteria_index"),
+    path("criteria/<int:pk>/", views.criteria_set_detail, name="criteria_set_detail"),
 ]

@@ -16,8 +16,8 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.criteria import level_label
-from ocop.evaluation.models import CouncilLevel
-from ocop.evaluation.models_rounds import CertificateStatus, SeatRole
+from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument
+from ocop.evaluation.models_rounds import ApplicationKind, CertificateStatus, SeatRole
 from ocop.geo.models import AdminUnit, Level
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
@@ -81,10 +81,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in entries:
         entry.my_score = entry.scores.filter(user=request.user, submitted_at__isnull=False).first()
         entry.my_recusal = entry.recusals.filter(user=request.user).first()
+    product_choices = list(svc.product_choices_for(round_)) if manage and round_.is_open else []
+    pending = svc.pending_applications_by_product(product_choices)
+    for product in product_choices:
+        product.pending_applications = pending.get(product.pk, [])
     return render(request, "evaluation/round_detail.html", {
         "round": round_, "entries": entries, "seats": round_.seats.select_related("user"), "progress": svc.progress(round_),
         "manage": manage and round_.is_open, "seat": seat, "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
-        "product_choices": svc.product_choices_for(round_) if manage and round_.is_open else [],
+        "scorer": svc.can_score(seat),
+        "product_choices": product_choices,
         "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
         "seat_roles": SeatRole.choices, "describe": _describe(round_),
     })
@@ -161,7 +166,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("evaluation.view")
 def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    if svc.seat_of(request.user, entry.round) is None:
+    if not svc.can_score(svc.seat_of(request.user, entry.round)):
         raise PermissionDenied
     recused = svc.is_recused(request.user, entry)
     existing = entry.scores.filter(user=request.user).first()
@@ -230,7 +235,38 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
     can_revoke = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.manage")
                   and scope_for(request.user).covers(cert.issuer_unit, write=True))
-    return render(request, "evaluation/certificate.html", {"cert": cert, "can_revoke": can_revoke})
+    can_apply = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.apply")
+                 and svc.is_entity_member(request.user, cert.product))
+    return render(request, "evaluation/certificate.html", {
+        "cert": cert, "can_revoke": can_revoke, "can_apply": can_apply, "renewal_opens_on": svc.renewal_opens_on(cert),
+        "application_kinds": ApplicationKind.choices, "star_choices": range(cert.stars + 1, svc.MAX_STARS + 1),
+        "applications": svc.readable_applications(request.user).filter(certificate=cert),
+    })
+
+
+@require_POST
+@login_required
+def application_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
+    if not can(request.user, "evaluation.apply") or not svc.is_entity_member(request.user, cert.product):
+        raise PermissionDenied
+    try:
+        svc.do_submit_application(request.user, cert, request.POST.get("kind", ""),
+                                  requested_stars=request.POST.get("requested_stars"), note=request.POST.get("note", ""),
+                                  request=request)
+    except ValidationError as exc:
+        for m in _messages(exc):
+            messages.error(request, m)
+        return redirect("evaluation:certificate_detail", cert.pk)
+    messages.success(request, _("Đã gửi đề nghị; cơ quan quản lý sẽ xem xét đưa sản phẩm vào kỳ đánh giá."))
+    return redirect("evaluation:application_list")
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "evaluation/application_list.html", {
+        "applications": svc.readable_applications(request.user)[:500],
+    })
 
 
 @require_POST
@@ -246,3 +282,19 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã thu hồi giấy chứng nhận."))
     return redirect("evaluation:certificate_detail", cert.pk)
 
+
+
+@require_capability("evaluation.criteria")
+def criteria_index(request: HttpRequest) -> HttpResponse:
+    """Instruments and criteria sets as loaded (read-only), with the facts not checked against the
+    gazetted text marked [?]."""
+    return render(request, "evaluation/criteria_index.html", {
+        "instruments": Instrument.objects.order_by("valid_from", "code"),
+        "sets": CriteriaSet.objects.select_related("instrument").order_by("instrument__valid_from", "code", "-version"),
+    })
+
+
+@require_capability("evaluation.criteria")
+def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("instrument"), pk=pk)
+    return render(request, "evaluation/criteria_set.html", {"cs": criteria_set, "sheet": criteria_set.parsed})

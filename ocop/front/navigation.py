@@ -25,6 +25,8 @@ NAV_ITEMS = [
     NavItem(_("Báo cáo"), "reporting:request_list", "reporting.view"),
     NavItem(_("Chủ thể, sản phẩm"), "products:index", "products.view"),
     NavItem(_("Đánh giá, phân hạng"), "evaluation:round_list", "evaluation.view"),
+    NavItem(_("Đề nghị đánh giá lại"), "evaluation:application_list", "products.view"),
+    NavItem(_("Bộ tiêu chí"), "evaluation:criteria_index", "evaluation.criteria"),
     NavItem(_("Văn bản đi"), "documents:list", "documents.view"),
     NavItem(_("Bản đồ tỉnh"), "geo:map", "map.view"),
     NavItem(_("Đơn vị hành chính"), "geo:unit_list", "units.view"),

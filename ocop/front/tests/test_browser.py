@@ -13,17 +13,18 @@ pytestmark = pytest.mark.browser
 
 
 BASE_NAV = {"home", "geo:map", "geo:unit_list"}
-LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list", "products:index"}
+LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list", "products:index",
+                    "evaluation:application_list"}
 CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}
 EXPECTED_NAV = {
-    "tw.quantri": CENTRAL | {"evaluation:round_list"},
-    "tw.canbo": CENTRAL | {"evaluation:round_list"},
+    "tw.quantri": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index"},
+    "tw.canbo": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index"},
     "tinh.thainguyen": LOCAL | {"accounts:user_list", "evaluation:round_list"},
     "tinh.hatinh": LOCAL | {"accounts:user_list", "evaluation:round_list"},
     "huyen.babe": LOCAL | {"evaluation:round_list"},
     "xa.ducxuan": LOCAL,
     "hoidong.thainguyen": BASE_NAV | {"audit:entry_list", "evaluation:round_list"},
-    "chuthe.demo": BASE_NAV | {"products:index"},
+    "chuthe.demo": BASE_NAV | {"products:index", "evaluation:application_list"},
 }
 
 

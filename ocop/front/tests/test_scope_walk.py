@@ -44,6 +44,12 @@ def any_outgoing_document():
     return doc
 
 
+def any_criteria_set():
+    from ocop.evaluation.models import CriteriaSet
+
+    return CriteriaSet.objects.order_by("pk").first()
+
+
 OUT_DOC = lambda _o: {"pk": any_outgoing_document().pk}  # noqa: E731
 NATIONAL_DRAFTER = lambda u: can(u, "documents.draft") and u.is_national  # noqa: E731
 FIRST_REQUEST = lambda _o: {"pk": ReportRequest.objects.order_by("pk").first().pk}  # noqa: E731
@@ -156,6 +162,12 @@ URL_SPECS = {
     "evaluation:certificate_list": ("signed-in", None, None),
     "evaluation:certificate_detail": ("object", lambda u: True, PK),
     "evaluation:certificate_revoke": ("object", "evaluation.manage", PK),
+    # renewal/upgrade applications: entity users of the product's entity, from its certificate page
+    "evaluation:application_new": ("object", "evaluation.apply", PK),
+    "evaluation:application_list": ("signed-in", None, None),
+    # criteria sets are national reference data: central users only, whatever the object
+    "evaluation:criteria_index": ("capability", "evaluation.criteria", None),
+    "evaluation:criteria_set_detail": ("capability", "evaluation.criteria", lambda _o: {"pk": any_criteria_set().pk}),
 }
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
@@ -177,7 +189,7 @@ CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render
 RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
 POST_ONLY.add("reporting:consolidation_render")
 POST_ONLY |= {"evaluation:seat_add", "evaluation:product_add", "evaluation:round_close", "evaluation:recuse",
-              "evaluation:certificate_revoke"}
+              "evaluation:certificate_revoke", "evaluation:application_new"}
 
 
 def allowed_for(user, cap) -> bool:
@@ -440,6 +452,7 @@ def add_evaluation(username, user, ev, inside, outside):
         if with_cert:
             target["evaluation:certificate_detail"] = objs["cert"]
             target["evaluation:certificate_revoke"] = objs["cert"]
+            target["evaluation:application_new"] = objs["cert"]
 
     if user.is_national:
         put(inside, ev["far"])
@@ -456,6 +469,7 @@ def add_evaluation(username, user, ev, inside, outside):
         put(outside, ev["far"])
         inside["evaluation:certificate_detail"] = ev["seated"]["cert"]
         inside["evaluation:certificate_revoke"] = ev["seated"]["cert"]
+        inside["evaluation:application_new"] = ev["seated"]["cert"]
     else:
         put(outside, ev["seated"])
 
