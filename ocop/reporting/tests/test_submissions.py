@@ -205,3 +205,18 @@ def test_province_collects_from_its_districts_and_prefills_from_their_totals(dem
     assert province_sub.data["planned_products_2019"] == 5 and province_sub.data["products_reviewed"] == 12
     rows = comp.unit_statuses(child)
     assert sum(1 for r in rows if r.state == "submitted") == 2
+
+
+def test_request_list_shows_the_units_reports_without_a_query_per_request(client, demo_users, seed_request, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    officer = demo_users["tinh.thainguyen"]
+    sub = svc.do_open_submission(officer, seed_request, legacy_province("06"))
+    for i in range(5):
+        extra = req_service.do_create_request(demo_users["tw.canbo"], title=f"Yêu cầu {i}", template=seed_request.template,
+                                              kind="adhoc", cutoff=seed_request.cutoff, deadline=seed_request.deadline)
+        req_service.do_open_request(demo_users["tw.canbo"], extra)
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        html = client.get(reverse("reporting:request_list")).content.decode()
+    assert f"/reports/submissions/{sub.pk}/" in html and html.count("Lập báo cáo") >= 6
