@@ -34,6 +34,7 @@ demo: migrate
 run: demo
 	bash scripts/ensure_system.sh
 	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py schedule_tasks
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

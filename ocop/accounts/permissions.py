@@ -41,6 +41,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "evaluation.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
     # the criteria sets as loaded (read-only browser with the [?] facts): central users
     "evaluation.criteria": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # ... and changed (each change a new version of the data file, with a reason): central administrators
+    "evaluation.criteria_edit": {Role.CENTRAL_ADMIN},
     # entity users ask for their certified products to be evaluated again (renewal, upgrade)
     "evaluation.apply": {Role.ENTITY_USER},
     # user management

@@ -177,3 +177,17 @@ def schedule_daily_certificate_notices(now: dt.datetime | None = None):
     from ocop.evaluation.tasks import certificate_notices
 
     return certificate_notices.using(run_after=next_run_at(now)).enqueue()
+
+
+def ensure_daily_certificate_notices(now: dt.datetime | None = None) -> bool:
+    """Start the daily chain unless a run is already queued in the database (idempotent: called by
+    `manage.py schedule_tasks` at every start of `make run` and by deployments). True if queued now."""
+    from django_tasks_db.models import DBTaskResult
+
+    from ocop.evaluation.tasks import certificate_notices
+
+    queued = DBTaskResult.objects.filter(task_path=certificate_notices.module_path, status__in=["READY", "RUNNING"])
+    if queued.exists():
+        return False
+    schedule_daily_certificate_notices(now)
+    return True

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from ocop.accounts.permissions import can
+from ocop.audit.services import log_action
 
 from ocop.evaluation import criteria as c
 from ocop.evaluation.models import (
@@ -87,6 +91,52 @@ def _instrument_maxima(instruments: dict[str, dict | None], code: str, path: Pat
     return instruments[code]
 
 
+
+def _database_context() -> tuple[dict[str, dict | None], set[str]]:
+    """Part maxima of the loaded instruments and the loaded classification codes: what a file is
+    checked against when the files that define them are not part of the same load."""
+    maxima: dict[str, dict | None] = {
+        i.code: ({k: Decimal(str(v)) for k, v in i.part_maxima.items()} if i.part_maxima else None)
+        for i in Instrument.objects.all()
+    }
+    return maxima, set(Classification.objects.values_list("code", flat=True))
+
+
+def _check(path: Path, raw: bytes, data: dict, maxima: dict, known_nodes: set[str]) -> DataFileRead:
+    """Check one file's content; record what it defines in `maxima` / `known_nodes` for the files
+    after it. DefinitionError names the file."""
+    try:
+        kind = data["kind"]
+        if kind == "sheet":
+            parsed = c.parse_sheet(data, _instrument_maxima(maxima, str(data.get("instrument")), path))
+            missing = [code for code in parsed.applies_to if code not in known_nodes]
+            if missing:
+                raise c.DefinitionError(
+                    _("mã phân loại %(m)s trong “applies_to” không có trong các tệp phân loại.")
+                    % {"m": ", ".join(missing)}
+                )
+        else:
+            parsed = c.parse_any(data)
+        if kind == "instruments":
+            for inst in parsed.instruments:
+                maxima[inst.code] = inst.part_maxima
+        elif kind == "classification":
+            _instrument_maxima(maxima, parsed.instrument, path)
+            known_nodes.update(n.code for n in parsed.nodes)
+        elif kind == "stars":
+            for scale in parsed.scales:
+                _instrument_maxima(maxima, scale.instrument, path)
+        elif kind == "procedures":
+            for procedure in parsed.procedures:
+                _instrument_maxima(maxima, procedure.instrument, path)
+    except c.DefinitionError as exc:
+        message = str(exc)
+        if not message.startswith(_("Tệp %(f)s") % {"f": path.name}):
+            message = _("Tệp %(f)s: %(e)s") % {"f": path.name, "e": message}
+        raise c.DefinitionError(message) from exc
+    return DataFileRead(path=path, sha256=hashlib.sha256(raw).hexdigest(), data=data, parsed=parsed)
+
+
 def read_files(data_dir: Path = DATA_DIR) -> list[DataFileRead]:
     """Read and check every *.json of `data_dir`, in load order; DefinitionError names the file."""
     raw_files = []
@@ -100,44 +150,8 @@ def read_files(data_dir: Path = DATA_DIR) -> list[DataFileRead]:
         raw_files.append((path, raw, data))
     raw_files.sort(key=lambda item: (KIND_ORDER[item[2]["kind"]], item[0].name))
 
-    # Part maxima of the instruments: from the files being loaded, else from the database.
-    maxima: dict[str, dict | None] = {
-        i.code: ({k: Decimal(str(v)) for k, v in i.part_maxima.items()} if i.part_maxima else None)
-        for i in Instrument.objects.all()
-    }
-    known_nodes = set(Classification.objects.values_list("code", flat=True))
-    result: list[DataFileRead] = []
-    for path, raw, data in raw_files:
-        try:
-            kind = data["kind"]
-            if kind == "sheet":
-                parsed = c.parse_sheet(data, _instrument_maxima(maxima, str(data.get("instrument")), path))
-                missing = [code for code in parsed.applies_to if code not in known_nodes]
-                if missing:
-                    raise c.DefinitionError(
-                        _("mã phân loại %(m)s trong “applies_to” không có trong các tệp phân loại.")
-                        % {"m": ", ".join(missing)}
-                    )
-            else:
-                parsed = c.parse_any(data)
-            if kind == "instruments":
-                for inst in parsed.instruments:
-                    maxima[inst.code] = inst.part_maxima
-            elif kind == "classification":
-                _instrument_maxima(maxima, parsed.instrument, path)
-                known_nodes.update(n.code for n in parsed.nodes)
-            elif kind == "stars":
-                for scale in parsed.scales:
-                    _instrument_maxima(maxima, scale.instrument, path)
-            elif kind == "procedures":
-                for procedure in parsed.procedures:
-                    _instrument_maxima(maxima, procedure.instrument, path)
-        except c.DefinitionError as exc:
-            message = str(exc)
-            if not message.startswith(_("Tệp %(f)s") % {"f": path.name}):
-                message = _("Tệp %(f)s: %(e)s") % {"f": path.name, "e": message}
-            raise c.DefinitionError(message) from exc
-        result.append(DataFileRead(path=path, sha256=hashlib.sha256(raw).hexdigest(), data=data, parsed=parsed))
+    maxima, known_nodes = _database_context()
+    result = [_check(path, raw, data, maxima, known_nodes) for path, raw, data in raw_files]
     seen: dict[tuple[str, int], DataFileRead] = {}
     for f in result:
         if f.key in seen:
@@ -177,6 +191,58 @@ def load_criteria(data_dir: Path = DATA_DIR, user=None) -> LoadReport:
             _APPLY[f.kind](f, record, user)
             report.created.append(f.label)
     return report
+
+
+ADMIN_SOURCE = "admin"
+
+
+def _without_version(data) -> dict:
+    return {k: v for k, v in data.items() if k != "version"} if isinstance(data, dict) else data
+
+
+@transaction.atomic
+def do_save_version(actor, base: DataFile, text: str, *, reason: str, request=None) -> DataFile:
+    """A central administrator edits a loaded data file (score sheet, star scale, procedure,
+    classification, instruments) in the browser: the edited JSON is checked exactly as a file in
+    the repository is, and saved as the next version of the same code. Loaded versions never
+    change, so rounds and certificates keep the version they were judged by."""
+    if not can(actor, "evaluation.criteria_edit"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Ghi lý do sửa đổi (ví dụ số văn bản sửa đổi, đính chính).")
+    try:
+        data = json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        errors["definition"] = _("JSON không hợp lệ ở dòng %(line)s, cột %(col)s: %(msg)s") % {
+            "line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        raise ValidationError(errors) from None
+    if not isinstance(data, dict):
+        errors["definition"] = _("Nội dung phải là một đối tượng JSON ({…}).")
+    elif data.get("kind") != base.kind or data.get("code") != base.code:
+        errors["definition"] = _("Không đổi “kind” (%(k)s) hay “code” (%(c)s) của tệp: một bộ mới là một tệp mới "
+                                 "trong ocop/evaluation/data/.") % {"k": base.kind, "c": base.code}
+    if errors:
+        raise ValidationError(errors)
+    latest = DataFile.objects.select_for_update().filter(code=base.code).order_by("-version").first()
+    if _without_version(data) == _without_version(latest.definition):
+        raise ValidationError({"definition": _("Nội dung không khác phiên bản mới nhất (%(v)s).") % {"v": latest.version}})
+    data["version"] = latest.version + 1
+    raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    maxima, known_nodes = _database_context()
+    try:
+        checked = _check(Path(ADMIN_SOURCE), raw, data, maxima, known_nodes)
+    except c.DefinitionError as exc:
+        message = str(exc).removeprefix(_("Tệp %(f)s: %(e)s") % {"f": ADMIN_SOURCE, "e": ""})
+        raise ValidationError({"definition": message}) from None
+    record = DataFile.objects.create(kind=checked.kind, code=base.code, version=data["version"], definition=data,
+                                     sha256=checked.sha256, source=ADMIN_SOURCE, loaded_by=actor)
+    _APPLY[checked.kind](checked, record, actor)
+    log_action(actor, "ocop.evaluation.data.versioned", record, reason=reason, request=request,
+               before={"code": base.code, "version": latest.version, "edited_from": base.version},
+               after={"code": base.code, "version": record.version, "sha256": record.sha256})
+    return record
 
 
 # --- writing each kind ----------------------------------------------------------------------------

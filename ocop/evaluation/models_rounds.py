@@ -213,6 +213,10 @@ class Application(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    decision_reason = models.TextField(_("lý do không chấp nhận"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("người xét"))
+    decided_at = models.DateTimeField(_("thời điểm xét"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("đề nghị đánh giá lại, nâng hạng")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,7 +174,35 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
     )
     log_action(actor, "ocop.evaluation.round.created", round_, after={
         "name": round_.name, "level": level, "unit": unit.pk, "held_on": held_on, "procedure": rule.code}, unit=unit, request=request)
+    # the products a lower council forwarded to this level enter the new round at once
+    do_add_forwarded(actor, round_, request=request)
     return round_
+
+
+def forwarded_waiting(round_: Round) -> QuerySet:
+    """Products of the round's territory whose latest closed round forwarded them to this round's
+    level (e.g. a district council's 4★ candidates, for the province), not yet in an open round."""
+    latest = (RoundProduct.objects.filter(product=OuterRef("pk"), round__status=RoundStatus.CLOSED)
+              .order_by("-round__closed_at", "-round__held_on", "-pk").values("forwarded_to")[:1])
+    t = territory(round_.unit)
+    qs = Product.objects.alive().annotate(last_forwarded_to=Subquery(latest)).filter(last_forwarded_to=round_.level)
+    qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
+    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by("name")
+
+
+def do_add_forwarded(actor, round_: Round, *, request=None) -> tuple[list[RoundProduct], list[str]]:
+    """Add every forwarded product waiting for this round (see forwarded_waiting); returns the new
+    entries and, for the products that could not be added, the reason (e.g. no criteria set)."""
+    _require_manager(actor, round_)
+    _require_open(round_)
+    added, problems = [], []
+    for product in list(forwarded_waiting(round_)):
+        try:
+            with transaction.atomic():
+                added.append(do_add_product(actor, round_, product, request=request))
+        except ValidationError as exc:
+            problems.extend(str(m) for m in exc.messages)
+    return added, problems
 
 
 @transaction.atomic
@@ -378,7 +406,8 @@ MAX_STARS = 5
 def readable_applications(user) -> QuerySet:
     """Officers: applications for the products of their scope; entity users: their own entities'."""
     return Application.objects.filter(product__in=readable_products(user)).select_related(
-        "product", "product__entity", "certificate", "certificate__issuer_unit", "round", "created_by")
+        "product", "product__entity", "product__unit", "certificate", "certificate__issuer_unit", "round", "created_by",
+        "decided_by")
 
 
 def is_entity_member(user, product: Product) -> bool:
@@ -424,6 +453,39 @@ def do_submit_application(actor, cert: Certificate, kind: str, *, requested_star
     log_action(actor, "ocop.evaluation.application.submitted", application,
                after={"product": product.pk, "kind": kind, "certificate": cert.number_display, "requested_stars": stars},
                unit=product.unit, request=request)
+    return application
+
+
+def can_decide_application(user, application: Application) -> bool:
+    """Officers who open rounds where the product is (province officers, central administrators)."""
+    return (can(user, "evaluation.manage") and application.status == ApplicationStatus.SUBMITTED
+            and scope_for(user).covers(application.product.unit, write=True))
+
+
+@transaction.atomic
+def do_reject_application(actor, application: Application, reason: str, *, request=None) -> Application:
+    """Refuse a renewal or upgrade application, with the reason; the entity's users are told."""
+    from ocop.notifications.services import notify
+
+    application = Application.objects.select_for_update().select_related("product", "product__entity").get(pk=application.pk)
+    if not can(actor, "evaluation.manage") or not scope_for(actor).covers(application.product.unit, write=True):
+        raise PermissionDenied
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("Đề nghị này đã được xét (%(s)s).") % {"s": application.get_status_display()})
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise ValidationError({"reason": _("Ghi lý do không chấp nhận để chủ thể biết cần bổ sung gì.")})
+    application.status = ApplicationStatus.REJECTED
+    application.decision_reason = reason
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    log_action(actor, "ocop.evaluation.application.rejected", application, before={"status": ApplicationStatus.SUBMITTED},
+               after={"status": ApplicationStatus.REJECTED}, reason=reason, unit=application.product.unit, request=request)
+    members = [m.user for m in application.product.entity.members.select_related("user")]
+    notify(members, _("Đề nghị %(k)s sản phẩm “%(p)s” không được chấp nhận: %(r)s")
+           % {"k": application.get_kind_display().lower(), "p": application.product.name, "r": reason[:300]},
+           "/evaluation/applications/")
     return application
 
 

@@ -4,10 +4,12 @@ ocop/evaluation/rounds.py."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +18,9 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.criteria import level_label
-from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument
-from ocop.evaluation.models_rounds import ApplicationKind, CertificateStatus, SeatRole
+from ocop.evaluation.loader import do_save_version
+from ocop.evaluation.models import CouncilLevel, CriteriaSet, DataFile, Instrument
+from ocop.evaluation.models_rounds import ApplicationKind, ApplicationStatus, CertificateStatus, SeatRole
 from ocop.geo.models import AdminUnit, Level
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
@@ -90,6 +93,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manage": manage and round_.is_open, "seat": seat, "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
         "scorer": svc.can_score(seat),
         "product_choices": product_choices,
+        "forwarded": list(svc.forwarded_waiting(round_)) if manage and round_.is_open else [],
         "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
         "seat_roles": SeatRole.choices, "describe": _describe(round_),
     })
@@ -135,6 +139,23 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
     product = svc.product_choices_for(round_).filter(pk=raw).first() if raw.isdigit() else None
     return _post_action(request, round_, lambda: svc.do_add_product(request.user, round_, product, request=request),
                         _("Đã thêm sản phẩm vào kỳ đánh giá."))
+
+
+@require_POST
+@require_capability("evaluation.view")
+def forwarded_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not svc.can_manage_round(request.user, round_):
+        raise PermissionDenied
+    try:
+        added, problems = svc.do_add_forwarded(request.user, round_, request=request)
+    except ValidationError as exc:
+        added, problems = [], _messages(exc)
+    for m in problems:
+        messages.error(request, m)
+    if added:
+        messages.success(request, _("Đã thêm %(n)s sản phẩm được chuyển lên.") % {"n": len(added)})
+    return redirect("evaluation:round_detail", round_.pk)
 
 
 @require_POST
@@ -264,9 +285,30 @@ def application_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    applications = svc.readable_applications(request.user)
+    if status in ApplicationStatus.values:
+        applications = applications.filter(status=status)
+    applications = list(applications[:500])
+    for a in applications:
+        a.can_decide = svc.can_decide_application(request.user, a)
     return render(request, "evaluation/application_list.html", {
-        "applications": svc.readable_applications(request.user)[:500],
+        "applications": applications, "status": status, "statuses": ApplicationStatus.choices,
     })
+
+
+@require_POST
+@login_required
+def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(svc.readable_applications(request.user), pk=pk)
+    try:
+        svc.do_reject_application(request.user, application, request.POST.get("reason", ""), request=request)
+    except ValidationError as exc:
+        for m in _messages(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã ghi nhận không chấp nhận đề nghị; chủ thể đã được thông báo."))
+    return redirect("evaluation:application_list")
 
 
 @require_POST
@@ -284,17 +326,70 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
+def _latest_data_files() -> list[DataFile]:
+    """The newest version of every loaded data file, with the number of versions."""
+    latest: dict[str, DataFile] = {}
+    counts: dict[str, int] = {}
+    for f in DataFile.objects.select_related("loaded_by").order_by("kind", "code", "-version"):
+        latest.setdefault(f.code, f)
+        counts[f.code] = counts.get(f.code, 0) + 1
+    for code, f in latest.items():
+        f.version_count = counts[code]
+    return list(latest.values())
+
+
 @require_capability("evaluation.criteria")
 def criteria_index(request: HttpRequest) -> HttpResponse:
-    """Instruments and criteria sets as loaded (read-only), with the facts not checked against the
-    gazetted text marked [?]."""
+    """Instruments and criteria sets as loaded, with the facts not checked against the gazetted text
+    marked [?]; the data files behind them, editable by central administrators (new version)."""
     return render(request, "evaluation/criteria_index.html", {
         "instruments": Instrument.objects.order_by("valid_from", "code"),
         "sets": CriteriaSet.objects.select_related("instrument").order_by("instrument__valid_from", "code", "-version"),
+        "data_files": _latest_data_files(), "can_edit": can(request.user, "evaluation.criteria_edit"),
     })
 
 
 @require_capability("evaluation.criteria")
 def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("instrument"), pk=pk)
-    return render(request, "evaluation/criteria_set.html", {"cs": criteria_set, "sheet": criteria_set.parsed})
+    return render(request, "evaluation/criteria_set.html", {
+        "cs": criteria_set, "sheet": criteria_set.parsed,
+        "data_file": DataFile.objects.filter(code=criteria_set.code, version=criteria_set.version).first(),
+        "versions": CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version").only("pk", "version", "source", "created_at"),
+        "can_edit": can(request.user, "evaluation.criteria_edit"),
+    })
+
+
+@require_capability("evaluation.criteria")
+def criteria_data_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One loaded version of a data file as JSON (to commit an administrator's edit to the repository)."""
+    data_file = get_object_or_404(DataFile, pk=pk)
+    response = JsonResponse(data_file.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{data_file.kind}-{data_file.code}-v{data_file.version}.json"'
+    return response
+
+
+@require_capability("evaluation.criteria_edit")
+def criteria_data_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a data file's JSON; saving checks it as the loader does and stores the next version."""
+    base = get_object_or_404(DataFile, pk=pk)
+    versions = list(DataFile.objects.filter(code=base.code).select_related("loaded_by").order_by("-version"))
+    errors: dict[str, list[str]] = {}
+    text = json.dumps(base.definition, ensure_ascii=False, indent=2)
+    reason = ""
+    if request.method == "POST":
+        text, reason = request.POST.get("definition", ""), request.POST.get("reason", "")
+        try:
+            record = do_save_version(request.user, base, text, reason=reason, request=request)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Đã lưu phiên bản %(v)s của “%(c)s”. Kỳ đánh giá mở từ nay dùng phiên bản mới; "
+                                        "các kỳ đã có sản phẩm giữ phiên bản cũ.") % {"v": record.version, "c": record.code})
+            new_set = CriteriaSet.objects.filter(code=record.code, version=record.version).first()
+            if new_set is not None:
+                return redirect("evaluation:criteria_set_detail", new_set.pk)
+            return redirect("evaluation:criteria_index")
+    return render(request, "evaluation/criteria_data_edit.html", {
+        "base": base, "latest": versions[0], "versions": versions, "text": text, "reason": reason, "errors": errors,
+    }, status=400 if errors else 200)

@@ -1,6 +1,7 @@
-"""Browser test of an evaluation round: a province opens a round for a product whose dossier the
-entity filed, two council members take part (one scores, one is recused), the chair closes the
-round; the certificate comes out with its stars and expiry, and the entity sees it."""
+"""Browser test of an evaluation round: the entity files the product's dossier (files, self-
+assessment) and submits it; the province checks it, opens a round and seats two council members
+(one scores, one is recused); the chair closes the round; the certificate comes out with its stars
+and expiry, and the entity sees it."""
 
 import pytest
 
@@ -8,8 +9,9 @@ from ocop.accounts.models import Role, User
 from ocop.conftest import log_in
 from ocop.evaluation.loader import load_criteria
 from ocop.geo.models import AdminUnit
+from ocop.products.demo import minimal_pdf
 from ocop.products.models import Dossier, EntityMember, SelfAssessment, required_categories
-from ocop.products.tests.factories import make_dossier, make_entity, make_product
+from ocop.products.tests.factories import make_entity, make_product
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +25,53 @@ def test_round_from_dossier_to_certificate(page, site):
     product = make_product(entity, name="Bưởi Đức Xuân kiểm thử")
     product.classification_code = "148-1.1.1"
     product.save()
-    dossier = make_dossier(product, categories=required_categories(product), status="complete")
-    SelfAssessment.objects.create(dossier=dossier, criteria_set_code="148-1.1.1", declared_total=80)
+
+    # the entity files the dossier: one file per required part, the self-assessment, then submits
+    log_in(page, site, "chuthe.demo")
+    page.goto(f"{site}{product_url(product)}")
+    page.get_by_test_id("dossier-open").click()
+    page.wait_for_load_state()
+    assert "/dossiers/" in page.url
+    dossier_url = page.url
+    for category in required_categories(product):
+        page.select_option("#id_category", category)
+        page.set_input_files("#id_file", {"name": f"{category}.pdf", "mimeType": "application/pdf",
+                                          "buffer": minimal_pdf([f"Ho so {category}"])})
+        page.get_by_test_id("dossier-upload").click()
+        page.wait_for_load_state()
+    page.goto(dossier_url.rstrip("/") + "/self-assessment/")
+    page.evaluate("""() => {
+        const names = new Set([...document.querySelectorAll('input[type=radio][name^="c__"]')].map(i => i.name));
+        names.forEach(n => { document.querySelector(`input[name="${n}"]`).checked = true; });
+    }""")
+    if page.locator("#id_declared_total").count():
+        page.fill("#id_declared_total", "80")
+    page.get_by_test_id("self-assessment-submit").click()
+    page.wait_for_load_state()
+    assert page.url.rstrip("/") == dossier_url.rstrip("/"), page.locator("main").inner_text()[:1500]
+    assert page.get_by_test_id("complete").is_visible()
+    page.get_by_test_id("dossier-submit").click()
+    page.wait_for_load_state()
+    dossier = Dossier.objects.get(product=product)
+    assert dossier.status == "submitted", dossier.status
+    assert dossier.files.count() == len(required_categories(product))
+    assert SelfAssessment.objects.filter(dossier=dossier).exists()
+    page.get_by_test_id("logout").click()
+
+    # the province checks the dossier and finds it complete
+    log_in(page, site, "tinh.thainguyen")
+    page.goto(dossier_url)
+    page.check("input[name=decision][value=complete]")
+    page.get_by_test_id("dossier-review").click()
+    page.wait_for_load_state()
     assert Dossier.objects.get(pk=dossier.pk).status == "complete"
+
     province = AdminUnit.objects.get(era="current", level="province", code="19")
     chair = User.objects.get(username="hoidong.thainguyen")
     member = User.objects.create_user("hoidong.thanhvien", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
                                       scope_unit=province, full_name="Thành viên hội đồng (kiểm thử)")
 
     # the province opens a round, seats the council and adds the product
-    log_in(page, site, "tinh.thainguyen")
     page.goto(f"{site}/evaluation/new/")
     page.fill("#id_name", "Kỳ đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên đợt 2 năm 2026")
     page.select_option("#id_level", "province")

@@ -50,6 +50,12 @@ def any_criteria_set():
     return CriteriaSet.objects.order_by("pk").first()
 
 
+def any_data_file():
+    from ocop.evaluation.models import DataFile
+
+    return DataFile.objects.order_by("pk").first()
+
+
 OUT_DOC = lambda _o: {"pk": any_outgoing_document().pk}  # noqa: E731
 NATIONAL_DRAFTER = lambda u: can(u, "documents.draft") and u.is_national  # noqa: E731
 FIRST_REQUEST = lambda _o: {"pk": ReportRequest.objects.order_by("pk").first().pk}  # noqa: E731
@@ -153,6 +159,7 @@ URL_SPECS = {
     "evaluation:round_new": ("capability", "evaluation.manage", None),
     "evaluation:round_detail": ("object", "evaluation.view", PK),
     "evaluation:seat_add": ("object", "evaluation.manage", PK),
+    "evaluation:forwarded_add": ("object", "evaluation.manage", PK),
     "evaluation:product_add": ("object", "evaluation.manage", PK),
     "evaluation:round_close": ("object", "evaluation.view", PK),
     "evaluation:entry_detail": ("object", "evaluation.view", PK),
@@ -165,9 +172,12 @@ URL_SPECS = {
     # renewal/upgrade applications: entity users of the product's entity, from its certificate page
     "evaluation:application_new": ("object", "evaluation.apply", PK),
     "evaluation:application_list": ("signed-in", None, None),
+    "evaluation:application_reject": ("object", "evaluation.manage", PK),
     # criteria sets are national reference data: central users only, whatever the object
     "evaluation:criteria_index": ("capability", "evaluation.criteria", None),
     "evaluation:criteria_set_detail": ("capability", "evaluation.criteria", lambda _o: {"pk": any_criteria_set().pk}),
+    "evaluation:criteria_data_download": ("capability", "evaluation.criteria", lambda _o: {"pk": any_data_file().pk}),
+    "evaluation:criteria_data_edit": ("capability", "evaluation.criteria_edit", lambda _o: {"pk": any_data_file().pk}),
 }
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
@@ -188,8 +198,8 @@ REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporti
 CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render"]
 RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
 POST_ONLY.add("reporting:consolidation_render")
-POST_ONLY |= {"evaluation:seat_add", "evaluation:product_add", "evaluation:round_close", "evaluation:recuse",
-              "evaluation:certificate_revoke", "evaluation:application_new"}
+POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close", "evaluation:recuse",
+              "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
 
 
 def allowed_for(user, cap) -> bool:
@@ -412,7 +422,7 @@ def add_products(username, user, prod, inside, outside):
     put(outside, prod[far])
 
 
-ROUND_URLS = ["evaluation:round_detail", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
+ROUND_URLS = ["evaluation:round_detail", "evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
 ENTRY_URLS = ["evaluation:entry_detail", "evaluation:score_sheet", "evaluation:recuse"]
 
 
@@ -421,7 +431,7 @@ def evaluation_objects(demo_users, prod):
     Thái Nguyên round he does not sit on, and a Hà Tĩnh round; a certificate in the first and third."""
     from ocop.evaluation.loader import load_criteria
     from ocop.evaluation.models import CriteriaSet
-    from ocop.evaluation.models_rounds import Certificate, CouncilSeat, Round, RoundProduct
+    from ocop.evaluation.models_rounds import Application, Certificate, CouncilSeat, Round, RoundProduct
 
     load_criteria()
     cs = CriteriaSet.objects.filter(structure_only=False).first()
@@ -434,7 +444,9 @@ def evaluation_objects(demo_users, prod):
         cert = Certificate.objects.create(product=product_set["product"], round_product=entry, issuer_unit=unit_,
                                           year=2025, number=Round.objects.count(), issued_on=day,
                                           valid_until=dt.date(2028, 10, 1), stars=3)
-        return {"round": r, "entry": entry, "file": product_set["file"], "cert": cert}
+        application = Application.objects.create(product=product_set["product"], kind="upgrade", certificate=cert,
+                                                 requested_stars=4)
+        return {"round": r, "entry": entry, "file": product_set["file"], "cert": cert, "application": application}
 
     thai_nguyen = unit(Era.CURRENT, Level.PROVINCE, "19")
     seated = make(thai_nguyen, prod["own"], "Kỳ có thành viên")
@@ -453,6 +465,7 @@ def add_evaluation(username, user, ev, inside, outside):
             target["evaluation:certificate_detail"] = objs["cert"]
             target["evaluation:certificate_revoke"] = objs["cert"]
             target["evaluation:application_new"] = objs["cert"]
+            target["evaluation:application_reject"] = objs["application"]
 
     if user.is_national:
         put(inside, ev["far"])
