@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ocop.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("", views.catalogue, name="list"),
+    path("<int:pk>/", views.product, name="product"),
+    path("anh/<int:pk>/", views.photo, name="photo"),
+    path("ban-do/", views.province_map, name="map"),
+    path("thong-ke/", views.statistics, name="statistics"),
+]
