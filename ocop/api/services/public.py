@@ -1,0 +1,120 @@
+"""Public data for the API (no login): certified products with their certificate, and aggregate
+statistics. Queries the products and evaluation models directly (the public web catalogue has its
+own pages; this module does not depend on them).
+
+A product is public when it is not deleted and holds a valid or expired OCOP certificate; revoked
+and superseded certificates are never shown. Its certificate shown is the newest valid one, else
+the newest expired one. Only public facts are exposed: no registration numbers, tax codes, phones
+or e-mail addresses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from ocop.evaluation.models_rounds import Certificate, CertificateStatus
+from ocop.geo import services as geo
+from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.products.models import Product
+
+LISTED = [CertificateStatus.VALID, CertificateStatus.EXPIRED]
+
+
+def _shown_certificate():
+    return (
+        Certificate.objects.filter(product=OuterRef("pk"), status__in=LISTED)
+        .annotate(valid_first=Case(When(status=CertificateStatus.VALID, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("-valid_first", "-issued_on", "-pk")
+    )
+
+
+def public_products():
+    """Certified products, each annotated with its shown certificate (cert_id, cert_stars, cert_status, cert_year)."""
+    shown = _shown_certificate()
+    return (
+        Product.objects.alive()
+        .filter(entity__deleted_at__isnull=True)
+        .annotate(
+            cert_id=Subquery(shown.values("pk")[:1]),
+            cert_stars=Subquery(shown.values("stars")[:1]),
+            cert_status=Subquery(shown.values("status")[:1]),
+            cert_year=Subquery(shown.values("year")[:1]),
+        )
+        .filter(cert_id__isnull=False)
+        .select_related("entity", "unit", "unit__province")
+    )
+
+
+def province_ids(code: str) -> list[int]:
+    """Province ids a province code stands for: the legacy and the current province with that code,
+    and the legacy provinces the current one absorbed."""
+    provinces = list(AdminUnit.objects.filter(level=Level.PROVINCE, code=code))
+    ids = {p.pk for p in provinces}
+    current = [p.pk for p in provinces if p.era == Era.CURRENT]
+    if current:
+        ids |= set(UnitSuccession.objects.filter(successor_id__in=current).values_list("predecessor_id", flat=True))
+    return sorted(ids)
+
+
+def filter_products(qs, *, q="", stars=None, min_stars=None, sector="", province="", entity_kind="", certificate="", year=None):
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(entity__name__icontains=q))
+    if stars is not None:
+        qs = qs.filter(cert_stars=stars)
+    if min_stars is not None:
+        qs = qs.filter(cert_stars__gte=min_stars)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if province:
+        qs = qs.filter(unit__province_id__in=province_ids(province))
+    if entity_kind:
+        qs = qs.filter(entity__kind=entity_kind)
+    if certificate:
+        qs = qs.filter(cert_status=certificate)
+    if year is not None:
+        qs = qs.filter(cert_year=year)
+    return qs
+
+
+def certificates_by_id(ids) -> dict[int, Certificate]:
+    return Certificate.objects.select_related("issuer_unit").in_bulk([i for i in ids if i])
+
+
+def current_provinces() -> dict[int, AdminUnit]:
+    """Every province id -> the province it belongs to today (legacy provinces roll up)."""
+    return geo.province_rollup(timezone.localdate())
+
+
+def statistics(*, year=None, province="", sector="") -> dict:
+    """Certified products by stars, product group and current province; certificates by year and stars."""
+    products = filter_products(public_products(), year=year, province=province, sector=sector)
+    by_stars = {row["cert_stars"]: row["n"] for row in products.values("cert_stars").annotate(n=Count("pk", distinct=True))}
+    by_sector = {row["sector"]: row["n"] for row in products.values("sector").annotate(n=Count("pk", distinct=True))}
+    rollup = current_provinces()
+    by_province: dict[int, int] = defaultdict(int)
+    for row in products.values("unit__province_id").annotate(n=Count("pk", distinct=True)):
+        target = rollup.get(row["unit__province_id"])
+        if target is not None:
+            by_province[target.pk] += row["n"]
+    certs = Certificate.objects.exclude(status=CertificateStatus.REVOKED).filter(
+        product__deleted_at__isnull=True, product__entity__deleted_at__isnull=True)
+    if year is not None:
+        certs = certs.filter(year=year)
+    if province:
+        certs = certs.filter(product__unit__province_id__in=province_ids(province))
+    if sector:
+        certs = certs.filter(product__sector=sector)
+    by_year: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in certs.values("year", "stars").annotate(n=Count("pk")):
+        by_year[row["year"]][row["stars"]] = row["n"]
+    provinces = {p.pk: p for p in rollup.values()}
+    return {
+        "products": products.count(),
+        "entities": products.values("entity_id").distinct().count(),
+        "by_stars": by_stars,
+        "by_sector": by_sector,
+        "by_province": [(provinces[pk], n) for pk, n in sorted(by_province.items(), key=lambda kv: provinces[kv[0]].code)],
+        "by_year": sorted(by_year.items()),
+    }
