@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ocop.accounts.forms import ThrottledLoginForm, UserForm
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import can
 from ocop.accounts.services.users import do_save_user, grantable_roles, manageable_users
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 
 
 class LoginView(auth_views.LoginView):
@@ -41,6 +43,21 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"profile_user": request.user})
 
 
+USER_COLUMNS = [
+    Col(_l("Tên đăng nhập"), "username", 20),
+    Col(_l("Họ và tên"), "full_name", 26),
+    Col(_l("Vai trò"), lambda u: u.get_role_display(), 26),
+    Col(_l("Mã đơn vị"), "scope_unit.code", 10),
+    Col(_l("Đơn vị"), lambda u: str(u.scope_unit) if u.scope_unit_id else _("Toàn quốc"), 28),
+    Col(_l("Cơ quan, đơn vị"), "organisation", 28),
+    Col(_l("Thư điện tử"), "email", 26),
+    Col(_l("Điện thoại"), "phone", 14),
+    Col(_l("Đang hoạt động"), "is_active", 10),
+    Col(_l("Đăng nhập lần cuối"), "last_login", 16),
+    Col(_l("Ngày tạo"), "date_joined", 16),
+]
+
+
 @require_capability("users.view")
 def user_list(request: HttpRequest) -> HttpResponse:
     qs = manageable_users(request.user).order_by("scope_unit__code", "username")
@@ -52,6 +69,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
         )
     if role in Role.values:
         qs = qs.filter(role=role)
+    if wants_xlsx(request):
+        return export_response(
+            request, qs.select_related("scope_unit"), USER_COLUMNS, title=_("Danh sách người dùng"), filename="nguoi-dung",
+            filters=[(_("Tìm"), q), (_("Vai trò"), Role(role).label if role in Role.values else "")],
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -3,15 +3,32 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ocop.accounts.scope import scope_for
 from ocop.audit.models import AuditEntry
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 
 
 def visible_entries(user):
     return scope_for(user).filter(AuditEntry.objects.select_related("unit", "actor"), "unit")
+
+
+AUDIT_COLUMNS = [
+    Col(_l("Thời điểm"), "created_at", 17),
+    Col(_l("Người thực hiện"), "actor_name", 20),
+    Col(_l("Thao tác"), lambda e: e.action_label, 28),
+    Col(_l("Mã thao tác"), "action", 32),
+    Col(_l("Loại đối tượng"), "object_type", 22),
+    Col(_l("Mã đối tượng"), "object_id", 10),
+    Col(_l("Đối tượng"), "object_repr", 34),
+    Col(_l("Đơn vị"), lambda e: str(e.unit) if e.unit_id else "", 24),
+    Col(_l("Lý do"), "reason", 30),
+    Col(_l("Địa chỉ IP"), "ip", 14),
+]
 
 
 @require_capability("audit.view")
@@ -31,6 +48,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
                 qs = qs.filter(**{lookup: parse_date(filters[key])})
             except DateParseError as exc:
                 errors.append(str(exc))
+    if wants_xlsx(request) and not errors:
+        labels = {"action": _("Thao tác"), "actor": _("Người thực hiện"), "object_type": _("Loại đối tượng"),
+                  "date_from": _("Từ ngày"), "date_to": _("Đến ngày")}
+        return export_response(request, qs, AUDIT_COLUMNS, title=_("Nhật ký thao tác"), filename="nhat-ky-thao-tac",
+                               filters=[(labels[k], v) for k, v in filters.items()])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "audit/entry_list.html", {"page": page, "filters": filters, "errors": errors})
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
@@ -20,6 +21,7 @@ from ocop.documents.forms import DraftForm, ForwardingForm, IssueForm, RegisterF
 from ocop.documents.models import Issuer, OutgoingDocument, Purpose
 from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 
 
 def _national_request(user, pk: int):
@@ -35,6 +37,21 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+DOCUMENT_COLUMNS = [
+    Col(_l("Năm"), "year", 8),
+    Col(_l("Số"), "number", 8),
+    Col(_l("Số, ký hiệu"), lambda d: d.number_and_symbol if d.is_issued else _("Dự thảo") + f" /{d.symbol}", 22),
+    Col(_l("Ngày văn bản"), "date", 12),
+    Col(_l("Loại văn bản"), lambda d: d.get_kind_display(), 16),
+    Col(_l("Trích yếu"), "subject", 50),
+    Col(_l("Cơ quan ban hành"), "issuer.code", 16),
+    Col(_l("Yêu cầu báo cáo"), "request.title", 30),
+    Col(_l("Người ký"), "signer_name", 20),
+    Col(_l("Trạng thái"), lambda d: d.get_status_display(), 14),
+    Col(_l("Ban hành lúc"), "issued_at", 17),
+]
+
+
 @require_capability("documents.view")
 def document_list(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None)
@@ -47,6 +64,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(issuer=data["issuer"])
         if data.get("status"):
             qs = qs.filter(status=data["status"])
+    if wants_xlsx(request):
+        data = form.cleaned_data if form.is_valid() else {}
+        return export_response(
+            request, qs, DOCUMENT_COLUMNS, title=_("Sổ văn bản đi"), filename="so-van-ban-di",
+            filters=[(_("Năm"), data.get("year")), (_("Cơ quan ban hành"), data.get("issuer")),
+                     (_("Trạng thái"), dict(form.fields["status"].choices).get(data.get("status")) if data.get("status") else "")],
+        )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "documents/document_list.html", {"page": page, "form": form})
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
+from ocop.evaluation import list_exports
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.criteria import level_label
 from ocop.evaluation.loader import do_save_version
@@ -33,6 +34,8 @@ def _messages(exc: ValidationError) -> list[str]:
 @require_capability("evaluation.view")
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = svc.readable_rounds(request.user)
+    if list_exports.wants_xlsx(request):
+        return list_exports.export_rounds(request, rounds)
     return render(request, "evaluation/round_list.html", {
         "rounds": rounds, "can_create": can(request.user, "evaluation.manage"),
     })
@@ -246,6 +249,8 @@ def round_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
+    if list_exports.wants_xlsx(request):
+        return list_exports.export_certificates(request, svc.readable_certificates(request.user))
     return render(request, "evaluation/certificate_list.html", {
         "certificates": svc.readable_certificates(request.user)[:500],
     })
@@ -289,6 +294,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     applications = svc.readable_applications(request.user)
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
+    if list_exports.wants_xlsx(request):
+        return list_exports.export_applications(request, applications, ApplicationStatus(status).label if status in ApplicationStatus.values else "")
     applications = list(applications[:500])
     for a in applications:
         a.can_decide = svc.can_decide_application(request.user, a)

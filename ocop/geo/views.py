@@ -7,11 +7,28 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo import services
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.lib.dates import parse_date_or_today
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
+
+
+UNIT_COLUMNS = [
+    Col(_l("Mã"), "code", 8),
+    Col(_l("Tên"), "name", 30),
+    Col(_l("Loại"), "type", 14),
+    Col(_l("Cấp"), lambda u: u.get_level_display(), 10),
+    Col(_l("Thời kỳ"), lambda u: u.get_era_display(), 16),
+    Col(_l("Mã đơn vị cha"), "parent.code", 10),
+    Col(_l("Đơn vị cha"), "parent.name", 26),
+    Col(_l("Tỉnh, thành phố"), "province.name", 22),
+    Col(_l("Hiệu lực từ"), "valid_from", 12),
+    Col(_l("Hiệu lực đến"), "valid_to", 12),
+]
 
 
 @require_capability("units.view")
@@ -34,6 +51,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+    if wants_xlsx(request):
+        return export_response(
+            request, qs, UNIT_COLUMNS, title=_("Danh mục đơn vị hành chính ngày %(d)s") % {"d": day.strftime("%d/%m/%Y")}, filename="don-vi-hanh-chinh",
+            filters=[(_("Cấp"), Level(level).label), (_("Đơn vị cha"), str(parent) if parent else ""), (_("Tìm"), q)],
+        )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(
         request,

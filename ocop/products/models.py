@@ -498,3 +498,6 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return _g("Tự đánh giá %(set)s") % {"set": self.criteria_set_code}
+
+
+from ocop.products.models_import import ImportBatch, ImportStatus  # noqa: E402,F401

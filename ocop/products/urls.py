@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ocop.products import views
+from ocop.products import views, views_import
 
 app_name = "products"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("entities/<int:pk>/members/", views.entity_member_add, name="entity_member_add"),
     path("entities/<int:pk>/products/new/", views.product_new, name="product_new"),
     path("list/", views.product_list, name="product_list"),
+    path("import/", views_import.import_start, name="import_start"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/<uuid:token>/", views_import.import_batch, name="import_batch"),
+    path("import/<uuid:token>/commit/", views_import.import_commit, name="import_commit"),
     path("<int:pk>/", views.product_detail, name="product_detail"),
     path("<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("<int:pk>/status/", views.product_status, name="product_status"),

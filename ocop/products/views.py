@@ -17,11 +17,12 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
-from ocop.lib.xlsx import xlsx_response
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.products import criteria
 from ocop.products import services as svc
 from ocop.products.forms import (
@@ -122,6 +123,38 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+ENTITY_COLUMNS = [
+    Col(_l("Tên chủ thể"), "name", 40),
+    Col(_l("Loại hình"), lambda e: e.get_kind_display(), 22),
+    Col(_l("Số đăng ký kinh doanh"), "registration_number"),
+    Col(_l("Mã số thuế"), "tax_code"),
+    Col(_l("Địa chỉ"), "address", 30),
+    Col(_l("Mã xã"), "unit.code", 8),
+    Col(_l("Xã, phường"), lambda e: str(e.unit), 24),
+    Col(_l("Tỉnh, thành phố"), lambda e: str(e.unit.province) if e.unit.province_id else "", 20),
+    Col(_l("Người đại diện"), "representative_name", 22),
+    Col(_l("Điện thoại"), "phone", 14),
+    Col(_l("Thư điện tử"), "email", 24),
+    Col(_l("Số sản phẩm"), "product_count", 10),
+    Col(_l("Ngày tạo"), "created_at", 16),
+    Col(_l("Dữ liệu mẫu"), "is_demo", 10),
+]
+PRODUCT_COLUMNS = [
+    Col(_l("Tên sản phẩm"), "name", 40),
+    Col(_l("Chủ thể"), "entity.name", 32),
+    Col(_l("Số đăng ký chủ thể"), "entity.registration_number"),
+    Col(_l("Nhóm sản phẩm"), lambda p: p.get_sector_display(), 22),
+    Col(_l("Mã phân loại"), "classification_code", 12),
+    Col(_l("Bộ tiêu chí"), "classification_instrument", 16),
+    Col(_l("Mã xã"), "unit.code", 8),
+    Col(_l("Xã nơi sản xuất"), lambda p: str(p.unit), 24),
+    Col(_l("Tỉnh, thành phố"), lambda p: str(p.unit.province) if p.unit.province_id else "", 20),
+    Col(_l("Ngày đăng ký"), "registered_on", 12),
+    Col(_l("Trạng thái"), lambda p: p.get_status_display(), 18),
+    Col(_l("Dữ liệu mẫu"), "is_demo", 10),
+]
+
+
 def _entity_filters(request, qs):
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
@@ -139,20 +172,18 @@ def _entity_filters(request, qs):
 def entity_list(request: HttpRequest) -> HttpResponse:
     qs, filters = _entity_filters(request, svc.readable_entities(request.user))
     qs = qs.annotate(product_count=Count("products", filter=Q(products__deleted_at__isnull=True))).order_by("name", "id")
-    if request.GET.get("format") == "xlsx":
-        header = [_("Tên chủ thể"), _("Loại hình"), _("Số đăng ký kinh doanh"), _("Mã số thuế"), _("Địa chỉ"), _("Mã xã"),
-                  _("Xã, phường"), _("Tỉnh, thành phố"), _("Người đại diện"), _("Điện thoại"), _("Thư điện tử"), _("Số sản phẩm"), _("Dữ liệu mẫu")]
-        rows = [
-            [e.name, e.get_kind_display(), e.registration_number, e.tax_code, e.address, e.unit.code, str(e.unit),
-             str(e.unit.province) if e.unit.province_id else "", e.representative_name, e.phone, e.email, e.product_count, e.is_demo]
-            for e in qs
-        ]
-        return xlsx_response("chu-the-ocop", _("Chủ thể OCOP"), header, rows, title=_("Danh sách chủ thể OCOP"))
+    if wants_xlsx(request):
+        return export_response(
+            request, qs, ENTITY_COLUMNS, title=_("Danh sách chủ thể OCOP"), filename="chu-the-ocop",
+            sheet_title=_("Chủ thể OCOP"),
+            filters=[(_("Tìm"), filters["q"]), (_("Loại hình"), EntityKind(filters["kind"]).label if filters["kind"] else ""),
+                     (_("Mã tỉnh"), filters["province"])],
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request, "products/entity_list.html",
         {"page": page, "filters": filters, "kinds": EntityKind.choices,
-         "can_create": any(can(request.user, c) for c in EDIT_CAPS)},
+         "can_create": any(can(request.user, c) for c in EDIT_CAPS), "can_import": can(request.user, "products.manage")},
     )
 
 
@@ -172,20 +203,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if province:
         qs = qs.filter(Q(unit__province__code=province) | Q(entity__unit__province__code=province))
     qs = qs.order_by("name", "id")
-    if request.GET.get("format") == "xlsx":
-        header = [_("Tên sản phẩm"), _("Chủ thể"), _("Nhóm sản phẩm"), _("Mã phân loại"), _("Bộ tiêu chí"), _("Mã xã"),
-                  _("Xã nơi sản xuất"), _("Tỉnh, thành phố"), _("Ngày đăng ký"), _("Trạng thái"), _("Dữ liệu mẫu")]
-        rows = [
-            [p.name, p.entity.name, p.get_sector_display(), p.classification_code, p.classification_instrument, p.unit.code,
-             str(p.unit), str(p.unit.province) if p.unit.province_id else "", p.registered_on, p.get_status_display(), p.is_demo]
-            for p in qs
-        ]
-        return xlsx_response("san-pham-ocop", _("Sản phẩm OCOP"), header, rows, title=_("Danh sách sản phẩm OCOP"))
+    if wants_xlsx(request):
+        return export_response(
+            request, qs, PRODUCT_COLUMNS, title=_("Danh sách sản phẩm OCOP"), filename="san-pham-ocop",
+            sheet_title=_("Sản phẩm OCOP"),
+            filters=[(_("Tìm"), q), (_("Trạng thái"), ProductStatus(status).label if status in ProductStatus.values else ""),
+                     (_("Nhóm sản phẩm"), Sector(sector).label if sector in Sector.values else ""), (_("Mã tỉnh"), province)],
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request, "products/product_list.html",
         {"page": page, "filters": {"q": q, "status": status, "sector": sector, "province": province},
-         "statuses": ProductStatus.choices, "sectors": Sector.choices},
+         "statuses": ProductStatus.choices, "sectors": Sector.choices, "can_import": can(request.user, "products.manage")},
     )
 
 

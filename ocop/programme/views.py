@@ -19,6 +19,7 @@ from ocop.geo.models import Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import DateParseError, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.xlsx import xlsx_response
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
@@ -194,15 +195,16 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponse:
             qs = qs.filter(**({date_field: int(year)} if slug == "funding" else {f"{date_field}__year": int(year)}))
         else:
             errors.append(_("Năm “%(y)s” không hợp lệ.") % {"y": year[:10]})
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request) and not errors:
         fields = [registry.model._meta.get_field(c) for c in registry.columns]
-        header = [_("Mã tỉnh"), _("Đơn vị")] + [str(f.verbose_name) for f in fields]
-        data = [
-            [r.unit.province.code if r.unit.province_id else r.unit.code, str(r.unit)]
-            + [_display(r, f) for f in fields]
-            for r in qs.select_related("unit__province")
-        ]
-        return xlsx_response(f"{slug}", str(registry.label), header, data)
+        columns = [
+            Col(_("Mã tỉnh"), lambda r: r.unit.province.code if r.unit.province_id else r.unit.code, 8),
+            Col(_("Đơn vị"), lambda r: str(r.unit), 26),
+        ] + [Col(str(f.verbose_name).capitalize(), (lambda r, f=f: _display(r, f)), 20) for f in fields]
+        return export_response(
+            request, qs.select_related("unit__province"), columns, title=str(registry.label), filename=slug,
+            filters=[(_("Mã tỉnh"), province_code), (_("Năm"), year)],
+        )
     page = Paginator(qs.select_related("unit__province"), 50).get_page(request.GET.get("page"))
     columns = [registry.model._meta.get_field(c) for c in registry.columns]
     rows = [(r, [_format(_display(r, f), f) for f in columns]) for r in page]

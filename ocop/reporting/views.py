@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
@@ -19,6 +20,7 @@ from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.decorators import require_capability
+from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.reporting import formdata, schema
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
 from ocop.reporting.models import (
@@ -46,12 +48,49 @@ def _visible_submission(user, pk: int) -> Submission:
 # --- requests ---------------------------------------------------------------------------------
 
 
+REQUEST_COLUMNS = [
+    Col(_l("Tiêu đề"), "title", 44),
+    Col(_l("Mẫu báo cáo"), "template.code", 20),
+    Col(_l("Loại báo cáo"), lambda r: r.get_kind_display(), 14),
+    Col(_l("Kỳ báo cáo"), "period_code", 12),
+    Col(_l("Số liệu từ ngày"), "period_start", 12),
+    Col(_l("Ngày chốt số liệu"), "cutoff", 12),
+    Col(_l("Hạn nộp"), "deadline", 12),
+    Col(_l("Cấp nhận yêu cầu"), lambda r: r.get_recipient_level_display(), 12),
+    Col(_l("Số đơn vị nhận"), lambda r: len(r.recipients.all()), 10),
+    Col(_l("Đơn vị yêu cầu"), lambda r: str(r.owner_unit) if r.owner_unit_id else _("Trung ương"), 22),
+    Col(_l("Số, ký hiệu văn bản"), "document_number", 18),
+    Col(_l("Ngày ban hành"), "issued_on", 12),
+    Col(_l("Trạng thái"), lambda r: r.get_status_display(), 14),
+]
+COMPLETENESS_COLUMNS = [
+    Col(_l("Mã đơn vị"), "unit.code", 10),
+    Col(_l("Đơn vị"), "unit.name", 30),
+    Col(_l("Tình trạng"), lambda r: r.state_label, 22),
+    Col(_l("Nộp lần đầu"), "first_submitted_at", 17),
+    Col(_l("Đúng hạn"), lambda r: r.timeliness_label if r.timeliness else "", 14),
+]
+TEMPLATE_COLUMNS = [
+    Col(_l("Mã"), "code", 22),
+    Col(_l("Tên"), "title", 50),
+    Col(_l("Phiên bản"), "version", 10),
+    Col(_l("Áp dụng từ"), "valid_from", 12),
+    Col(_l("Áp dụng đến"), "valid_to", 12),
+    Col(_l("Nguồn"), "source", 30),
+]
+
+
 @require_capability("reporting.view")
 def request_list(request: HttpRequest) -> HttpResponse:
     qs = req_service.visible_requests(request.user).prefetch_related("recipients")
     status = request.GET.get("status", "")
     if status in RequestStatus.values:
         qs = qs.filter(status=status)
+    if wants_xlsx(request):
+        return export_response(
+            request, qs.select_related("template", "owner_unit"), REQUEST_COLUMNS, title=_("Danh sách yêu cầu báo cáo"),
+            filename="yeu-cau-bao-cao", filters=[(_("Trạng thái"), RequestStatus(status).label if status in RequestStatus.values else "")],
+        )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     user = request.user
     fills = can(user, "reporting.submit") and user.scope_unit_id
@@ -136,6 +175,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(user)
     if not scope.national and not manage:
         rows = [r for r in rows if scope.covers(r.unit)]
+    if wants_xlsx(request):
+        return export_response(request, rows, COMPLETENESS_COLUMNS, filename=f"tinh-hinh-nop-{req.pk}",
+                               title=_("Tình hình nộp báo cáo: %(t)s") % {"t": req.title}, sheet_title=_("Tình hình nộp"),
+                               filters=[(_("Hạn nộp"), req.deadline.strftime("%d/%m/%Y"))])
     summary = comp.summarise(rows)
     my_units = [r for r in rows if sub_service.can_fill(user, r.unit)]
     children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
@@ -226,6 +269,14 @@ def history(request: HttpRequest) -> HttpResponse:
                 matrix.setdefault(row.unit.pk, {})[req.pk] = row
     table = [(unit, [matrix[unit.pk].get(req.pk) for req in reqs]) for unit in sorted(units.values(), key=lambda u: (u.era, u.code))]
     totals = [comp.summarise([matrix[u][req.pk] for u in matrix if req.pk in matrix[u]]) for req in reqs]
+    if wants_xlsx(request):
+        def cell(i):
+            return lambda row: (row[1][i].state_label + (f" ({row[1][i].timeliness_label})" if row[1][i].timeliness else "")) if row[1][i] else ""
+
+        columns = [Col(_("Mã đơn vị"), lambda row: row[0].code, 10), Col(_("Đơn vị"), lambda row: row[0].name, 28)]
+        columns += [Col(_("Chốt %(d)s") % {"d": req.cutoff.strftime("%d/%m/%Y")}, cell(i), 22) for i, req in enumerate(reqs)]
+        return export_response(request, table, columns, title=_("Tình hình nộp báo cáo qua các kỳ"), filename="tinh-hinh-nop-qua-cac-ky",
+                               filters=[(_("Mẫu báo cáo"), code)])
     return render(
         request, "reporting/history.html",
         {"templates": templates, "code": code, "reqs": reqs, "table": table, "totals": totals},
@@ -237,6 +288,9 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require_capability("reporting.view")
 def template_list(request: HttpRequest) -> HttpResponse:
+    if wants_xlsx(request):
+        return export_response(request, ReportTemplate.objects.all(), TEMPLATE_COLUMNS, title=_("Danh sách mẫu báo cáo"),
+                               filename="mau-bao-cao")
     return render(request, "reporting/template_list.html", {"templates": ReportTemplate.objects.all(),
                                                              "can_edit": can(request.user, "reporting.templates")})
 

@@ -85,7 +85,7 @@ def test_officer_list_and_export_are_scoped(client, sets, demo_users):
 
     from openpyxl import load_workbook
 
-    ws = load_workbook(BytesIO(response.content)).active
+    ws = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     names = [row[0] for row in ws.iter_rows(values_only=True)]
     assert "HTX Hà Tĩnh" in names and "HTX của tôi" not in names
     response = client.get(reverse("products:product_list") + "?format=xlsx")
