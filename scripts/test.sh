@@ -29,7 +29,10 @@ status=0
 echo "=== Test suite on SQLite ==="
 env -u DATABASE_URL $PY -m pytest "$@" || status=1
 
-echo "=== Test suite on PostgreSQL ==="
+# The PostgreSQL phase also runs the tests marked `postgres` (skipped on SQLite): gunicorn nodes and
+# task workers started against the test database — 63 provinces submitting at once, a worker killed
+# mid-task, two nodes sharing one database and one media folder, backup/restore with pg_dump.
+echo "=== Test suite on PostgreSQL (with the multi-process tests marked 'postgres') ==="
 pg_env=$(bash scripts/pg.sh start) || { echo "Could not start PostgreSQL" >&2; exit 1; }
 eval "$pg_env"
 trap 'bash scripts/pg.sh stop "$PG_TEST_DIR"' EXIT

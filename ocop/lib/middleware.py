@@ -2,7 +2,10 @@ from django.conf import settings
 
 
 class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy and Permissions-Policy headers to every response."""
+    """Adds the Content-Security-Policy and Permissions-Policy headers to every response
+    (settings CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY; see docs/security.md). Django's
+    SecurityMiddleware adds HSTS, nosniff, Referrer-Policy and COOP; XFrameOptionsMiddleware adds
+    X-Frame-Options. Pages the user is signed in to are not stored by shared caches."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -10,7 +13,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy", getattr(settings, "PERMISSIONS_POLICY", "camera=(), microphone=()"))
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
 

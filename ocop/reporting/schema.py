@@ -42,6 +42,7 @@ RULE_KINDS = ("sum_equals", "table_sum_equals", "less_or_equal", "required_if", 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_TEXT = 20000
 MAX_ROWS = 500
+MAX_INTEGER = 10**18 - 1  # what the form accepts back (18 digits)
 
 
 class DefinitionError(ValueError):
@@ -157,6 +158,12 @@ def _options(raw, where: str) -> tuple[Option, ...]:
     return tuple(result)
 
 
+def _min_rows(raw, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ROWS:
+        raise DefinitionError(_("%(where)s: “min_rows” phải là số nguyên từ 0 đến %(n)s.") % {"where": where, "n": MAX_ROWS})
+    return raw
+
+
 def _date(raw, where: str) -> dt.date | None:
     if raw in (None, ""):
         return None
@@ -188,7 +195,10 @@ def parse_definition(data: Any) -> TemplateDef:
             raise DefinitionError(_("Số mục “%(n)s” bị trùng.") % {"n": number})
         seen_numbers.add(number)
         fields = []
-        for raw_field in raw_section.get("fields", []):
+        raw_fields = raw_section.get("fields", [])
+        if not isinstance(raw_fields, list):
+            raise DefinitionError(_("Mục %(n)s: “fields” phải là danh sách trường.") % {"n": number})
+        for raw_field in raw_fields:
             where = _("Mục %(n)s, trường “%(c)s”") % {"n": number, "c": raw_field.get("code", "?") if isinstance(raw_field, dict) else "?"}
             if not isinstance(raw_field, dict):
                 raise DefinitionError(where + _(": phải là đối tượng."))
@@ -235,14 +245,17 @@ def parse_definition(data: Any) -> TemplateDef:
                 binding=str(raw_field.get("binding", "")),
                 options=_options(raw_field.get("options"), where) if ftype == "choice" else (),
                 columns=tuple(columns),
-                min_rows=int(raw_field.get("min_rows", 0)),
+                min_rows=_min_rows(raw_field.get("min_rows", 0), where),
             )
             seen_codes[code] = f
             fields.append(f)
         sections.append(
             Section(number=number, title=str(raw_section["title"]), prompt=str(raw_section.get("prompt", "")), fields=tuple(fields))
         )
-    rules = tuple(_parse_rule(raw, i, seen_codes) for i, raw in enumerate(data.get("rules", []), start=1))
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise DefinitionError(_("“rules” phải là danh sách quy tắc."))
+    rules = tuple(_parse_rule(raw, i, seen_codes) for i, raw in enumerate(raw_rules, start=1))
     return TemplateDef(
         code=str(data["code"]),
         version=data["version"],
@@ -265,7 +278,7 @@ def _parse_rule(raw, index: int, fields: dict[str, Field]) -> Rule:
 
     def need(name: str, numeric=True, table=False) -> str:
         code = raw.get(name)
-        f = fields.get(code)
+        f = fields.get(code) if isinstance(code, str) else None
         if f is None:
             raise DefinitionError(where + _(": trường “%(c)s” (%(n)s) không có trong mẫu.") % {"c": code, "n": name})
         if table and f.type != "table":
@@ -276,11 +289,12 @@ def _parse_rule(raw, index: int, fields: dict[str, Field]) -> Rule:
 
     params: dict = {}
     if kind == "sum_equals":
-        params = {"target": need("target"), "terms": list(raw.get("terms") or [])}
+        terms = raw.get("terms")
+        params = {"target": need("target"), "terms": list(terms) if isinstance(terms, list) else []}
         if not params["terms"]:
             raise DefinitionError(where + _(": cần danh sách “terms”."))
         for term in params["terms"]:
-            if term not in fields or not fields[term].is_numeric:
+            if not isinstance(term, str) or term not in fields or not fields[term].is_numeric:
                 raise DefinitionError(where + _(": “%(c)s” phải là trường số có trong mẫu.") % {"c": term})
     elif kind == "table_sum_equals":
         params = {"target": need("target"), "table": need("table", table=True), "column": raw.get("column")}
@@ -320,7 +334,7 @@ def coerce(ftype: str, raw: Any, options: tuple[Option, ...] = ()) -> tuple[Any,
         if isinstance(raw, int):
             value = raw
         elif isinstance(raw, float):
-            if raw != int(raw):
+            if raw != raw or raw in (float("inf"), float("-inf")) or raw != int(raw):
                 return None, _("Phải là số nguyên, không có phần thập phân.")
             value = int(raw)
         else:
@@ -332,6 +346,8 @@ def coerce(ftype: str, raw: Any, options: tuple[Option, ...] = ()) -> tuple[Any,
             value = int(text)
         if value < 0:
             return None, _("Không được là số âm.")
+        if value > MAX_INTEGER:
+            return None, _("Số quá lớn (tối đa 18 chữ số).")
         return value, None
     if ftype == "percent":
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):

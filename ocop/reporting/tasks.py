@@ -107,9 +107,10 @@ def retry_render_job(job):
     return job
 
 
-def run_render_job(job_id: int) -> dict:
+def run_render_job(job_id: int, *, takeover: bool = False) -> dict:
     """Render job `job_id` from scratch: 10 % consolidating, 50 % the .docx (or the .xlsx), 80 % the
-    PDF, 100 % stored. Skipped when the job is done, or running in another (live) worker."""
+    PDF, 100 % stored. Skipped when the job is done, or running in another (live) worker; with
+    `takeover` (the task's earlier worker died: ocop/ops/workers.py) a running job is taken over."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.db.models import F, Q
@@ -119,10 +120,11 @@ def run_render_job(job_id: int) -> dict:
     from ocop.reporting.models_jobs import RenderJob, RenderStatus
 
     now = timezone.now()
+    candidates = RenderJob.objects.filter(pk=job_id).exclude(status=RenderStatus.DONE)
+    if not takeover:
+        candidates = candidates.exclude(Q(status=RenderStatus.RUNNING) & Q(started_at__gte=now - RENDER_STALE_AFTER))
     claimed = (
-        RenderJob.objects.filter(pk=job_id)
-        .exclude(status=RenderStatus.DONE)
-        .exclude(Q(status=RenderStatus.RUNNING) & Q(started_at__gte=now - RENDER_STALE_AFTER))
+        candidates
         .update(status=RenderStatus.RUNNING, progress=0, message="Bắt đầu.", attempts=F("attempts") + 1,
                 started_at=now, finished_at=None)
     )
@@ -158,8 +160,10 @@ def run_render_job(job_id: int) -> dict:
     return {"job": job_id, "status": "done", "file": stored, "bytes": len(content)}
 
 
-@task()
-def render_consolidation(job_id: int) -> dict:
+@task(takes_context=True)
+def render_consolidation(context, job_id: int) -> dict:
     """Render the national synthesis report of job `job_id` (see run_render_job). Safe to run again:
-    a done job is left alone, a failed or dead one starts from scratch and overwrites its own file."""
-    return run_render_job(job_id)
+    a done job is left alone, a failed or dead one starts from scratch and overwrites its own file.
+    A second attempt of the task means its first worker died mid-render (the task was re-queued by
+    ocop/ops/workers.py): the job it left running is taken over at once."""
+    return run_render_job(job_id, takeover=context.attempt > 1)

@@ -13,6 +13,14 @@ from ocop.accounts.models import LoginAttempt
 
 
 def client_ip(request) -> str:
+    """The client's address. Behind nginx (BEHIND_PROXY=1) every request comes from the proxy, so
+    the address is the right-most entry of X-Forwarded-For: the one nginx itself appended
+    (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`); entries to its left come from
+    the client and could be forged."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1][:45]
     return (request.META.get("REMOTE_ADDR") or "")[:45]
 
 

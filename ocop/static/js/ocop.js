@@ -4,3 +4,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var firstError = document.querySelector(".field.has-error input, .field.has-error select, .field.has-error textarea");
   if (firstError) { firstError.focus(); }
 });
+
+// Buttons that print the page (no inline onclick: the content security policy forbids inline scripts).
+document.addEventListener("click", function (event) {
+  var target = event.target.closest ? event.target.closest("[data-action='print']") : null;
+  if (target) { event.preventDefault(); window.print(); }
+});
