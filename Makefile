@@ -50,11 +50,14 @@ worker: migrate
 test: install-dev
 	bash scripts/test.sh
 
-# Benchmarks on their own SQLite database (var/bench.sqlite3) with the demo data: each figure is a
-# ratio against a baseline measured in the same run. Results also in bench-results.json.
+# Benchmarks on their own SQLite database (var/bench.sqlite3) with the demo data and the generated
+# national-scale data (generate_scale --size full: ten years of reports, 100.000 products; skipped when
+# already there): each figure is a ratio against a baseline measured in the same run, the busiest
+# pages under load through gunicorn. Results also in bench-results.json (docs/performance.md).
 bench: install
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py demo --quiet-accounts > /dev/null
+	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py generate_scale --size full
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py bench
 
 check: install-dev

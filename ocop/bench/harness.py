@@ -1,9 +1,14 @@
 """Benchmarks as ratios: each figure is measured against a baseline doing the same work in the same
 run (usually the same aggregation in raw SQL), because shared machines are noisy.
 
-A benchmark is a function returning (name, unit, measured_callable, baseline_callable, check) where
-`check(result, baseline_result)` asserts both computed the same thing, so a fast wrong answer never
-passes for a good ratio.
+A benchmark is a function of ocop/bench/benchmarks.py returning a Result (or a list of them),
+usually through `run(name, measured, baseline, check)` where `check(result, baseline_result)` asserts
+both computed the same thing, so a fast wrong answer never passes for a good ratio. Every module-level
+function named `bench_*` that takes no required argument is run by `all_benchmarks()` on the
+benchmark database (the generated national-scale data, `manage.py generate_scale`).
+
+Page results (load against gunicorn) carry p50, p95 and requests per second; their ratio is the
+page's p50 over the trivial page's p50 under the same load.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ class Result:
     ratio: float
     unit: str = "s"
     runs: int = 0
+    p50: float | None = None  # pages: seconds
+    p95: float | None = None
+    rps: float | None = None
+    statuses: dict | None = None  # pages: {HTTP status: count}
+    kind: str = "ratio"  # "ratio" (against raw SQL / bare read) or "page" (under load)
 
 
 def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -43,9 +53,12 @@ def run(name: str, measured: Callable, baseline: Callable, check: Callable[[obje
 
 
 def report(results: list[Result], path: str | None = "bench-results.json") -> str:
-    lines = [f"{'benchmark':<58} {'measured':>10} {'baseline':>10} {'ratio':>7}"]
+    lines = [f"{'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"]
     for r in results:
-        lines.append(f"{r.name:<58} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>7.2f}")
+        extra = ""
+        if r.kind == "page":
+            extra = f" {r.p50 * 1000:>6.1f}ms {r.p95 * 1000:>6.1f}ms {r.rps:>7.1f}"
+        lines.append(f"{r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}")
     if path:
         with open(path, "w", encoding="utf-8") as fh:
             json.dump([asdict(r) for r in results], fh, ensure_ascii=False, indent=2)

@@ -317,6 +317,37 @@ def _next_certificate_number(unit, year: int) -> int:
     return (Certificate.objects.filter(issuer_unit=unit, year=year).aggregate(m=Max("number"))["m"] or 0) + 1
 
 
+def round_choices(round_ids) -> dict[int, dict[int, dict]]:
+    """{entry id: {member id: choices}} of the submitted score sheets of the rounds' products, without
+    the members who withdrew from a product (two queries whatever the number of products)."""
+    recused = set(Recusal.objects.filter(round_product__round_id__in=round_ids).values_list("round_product_id", "user_id"))
+    result: dict[int, dict[int, dict]] = {}
+    for entry_id, user_id, choices in (
+        MemberScore.objects.filter(round_product__round_id__in=round_ids, submitted_at__isnull=False)
+        .order_by("round_product_id", "user_id").values_list("round_product_id", "user_id", "choices")
+    ):
+        if (entry_id, user_id) not in recused:
+            result.setdefault(entry_id, {})[user_id] = choices
+    return result
+
+
+def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
+    """{entry id: Ranking} of a round's products from the members' submitted sheets, as closing the
+    round computes them (nothing is saved). Products without a sheet are left out."""
+    procedure = procedure_of(round_)
+    scale = scale_on(round_.held_on)
+    if scale is None:
+        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+    sheets = round_choices([round_.pk])
+    criteria_sets = {cs.pk: cs.parsed for cs in CriteriaSet.objects.filter(
+        pk__in=round_.entries.values("criteria_set_id"))}
+    return {
+        entry_id: scoring.rank_product(criteria_sets[set_id], scale, sheets[entry_id], (), procedure)
+        for entry_id, set_id in round_.entries.order_by("pk").values_list("pk", "criteria_set_id")
+        if sheets.get(entry_id)
+    }
+
+
 @transaction.atomic
 def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, request=None) -> Round:
     seat = seat_of(actor, round_)
@@ -330,19 +361,15 @@ def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, r
     scale = scale_on(round_.held_on)
     if scale is None:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
-    missing = []
-    for entry in entries:
-        recused = set(entry.recusals.values_list("user_id", flat=True))
-        scores = entry.scores.filter(submitted_at__isnull=False).exclude(user_id__in=recused)
-        if not scores.exists():
-            missing.append(str(entry.product))
+    sheets = round_choices([round_.pk])
+    missing = [str(entry.product) for entry in entries if not sheets.get(entry.pk)]
     if missing:
         raise ValidationError(_("Chưa có phiếu chấm nào cho: %(p)s.") % {"p": ", ".join(missing)})
     decided_on = decided_on or round_.held_on
+    parsed = {}
     for entry in entries:
-        recused = set(entry.recusals.values_list("user_id", flat=True))
-        choices = {s.user_id: s.choices for s in entry.scores.filter(submitted_at__isnull=False).exclude(user_id__in=recused)}
-        ranking = scoring.rank_product(entry.criteria_set.parsed, scale, choices, (), procedure)
+        sheet = parsed.setdefault(entry.criteria_set_id, entry.criteria_set.parsed)
+        ranking = scoring.rank_product(sheet, scale, sheets[entry.pk], (), procedure)
         entry.score = ranking.score
         entry.stars = ranking.stars
         entry.certified = ranking.certified and scoring.can_certify(procedure, round_.level, ranking.stars)

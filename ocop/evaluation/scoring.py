@@ -80,6 +80,29 @@ def _decimal(value: Any, what: str) -> Decimal:
 # --- one member ---------------------------------------------------------------------------------
 
 
+def _table(sheet: Sheet):
+    """Lookup tables of a sheet, built once per parsed sheet and kept on it (the sheet is immutable):
+    the criteria in order with their options by code, and the mandatory criteria with their sorted
+    requirements. `Criterion.option` picks the first option of a code, so does the table."""
+    table = sheet.__dict__.get("_scoring_table")
+    if table is None:
+        def by_code(c: Criterion) -> dict:
+            options: dict = {}
+            for o in c.options:
+                options.setdefault(o.code, o)
+            return options
+
+        rows = [(c, c.code, c.part, c.bonus, by_code(c)) for c in sheet.criteria]
+        mandatory = [(c, c.code, sorted(c.requirements.items()), by_code(c)) for c in sheet.mandatory_criteria]
+        table = (rows, mandatory)
+        object.__setattr__(sheet, "_scoring_table", table)
+    return table
+
+
+def _option(criterion: Criterion, options: dict, choice: Any):
+    return options.get(choice) if type(choice) is str else criterion.option(choice)
+
+
 def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
     """Total of one member's sheet. `choices` maps a criterion code to the option chosen: its
     position in the criterion's options (int, 0-based) or its code (str).
@@ -95,27 +118,28 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
         return MemberTotal(Decimal(0), per_part, issues)
     if not isinstance(choices, Mapping):
         raise ScoringError(_("Lựa chọn của thành viên phải là bảng {mã tiêu chí: lựa chọn}."))
+    known = sheet.by_code
     for code in choices:
-        if sheet.criterion(code) is None:
+        if code not in known:
             issues.append(Issue(str(code), _("Tiêu chí “%(c)s” không có trong bộ tiêu chí.") % {"c": code}))
     bonus = Decimal(0)
-    for criterion in sheet.criteria:
-        choice = choices.get(criterion.code)
+    for criterion, code, part, is_bonus, options in _table(sheet)[0]:
+        choice = choices.get(code)
         if choice is None:
-            if not criterion.bonus:
-                issues.append(Issue(criterion.code, _("Chưa chấm tiêu chí “%(t)s”.") % {"t": criterion.title}))
+            if not is_bonus:
+                issues.append(Issue(code, _("Chưa chấm tiêu chí “%(t)s”.") % {"t": criterion.title}))
             continue
-        option = criterion.option(choice)
+        option = options.get(choice) if type(choice) is str else criterion.option(choice)
         if option is None:
             issues.append(Issue(
-                criterion.code,
+                code,
                 _("Tiêu chí “%(t)s”: lựa chọn “%(v)s” không hợp lệ.") % {"t": criterion.title, "v": choice},
             ))
             continue
-        if criterion.bonus:
+        if is_bonus:
             bonus += option.points
         else:
-            per_part[criterion.part] += option.points
+            per_part[part] += option.points
     base = sum(per_part.values(), Decimal(0))
     total = base
     rule = sheet.bonus_rule
@@ -146,10 +170,11 @@ def requirement_failures(sheet: Sheet, choices: Mapping[str, Any]) -> list[Requi
     """The mandatory (star-level) requirements one member's choices do not meet; an unanswered or
     invalid answer counts as 0 points."""
     failures = []
-    for criterion in sheet.mandatory_criteria:
-        option = criterion.option(choices.get(criterion.code)) if criterion.code in choices else None
-        got = option.points if option else Decimal(0)
-        for level, needed in sorted(criterion.requirements.items()):
+    zero = Decimal(0)
+    for criterion, code, requirements, options in _table(sheet)[1]:
+        option = _option(criterion, options, choices.get(code)) if code in choices else None
+        got = option.points if option else zero
+        for level, needed in requirements:
             if got < needed:
                 failures.append(RequirementFailure(criterion, level, needed, got))
     return failures
@@ -177,8 +202,17 @@ def product_requirement_cap(sheet: Sheet, member_choices: Mapping | list, recuse
     if not members:
         return None
     counts: dict[tuple[str, int], int] = {}
+    mandatory = _table(sheet)[1]
+    zero = Decimal(0)
     for _key, choices in members:
-        for f in {(f.criterion.code, f.stars) for f in requirement_failures(sheet, choices)}:
+        failed = set()
+        for criterion, code, requirements, options in mandatory:  # as requirement_failures, without the objects
+            option = _option(criterion, options, choices.get(code)) if code in choices else None
+            got = option.points if option else zero
+            for level, needed in requirements:
+                if got < needed:
+                    failed.add((code, level))
+        for f in failed:
             counts[f] = counts.get(f, 0) + 1
     n = len(members)
     failed = [
@@ -198,7 +232,7 @@ def product_score(member_totals: Mapping | list, recused: Iterable = (), *, plac
     `rounding` (default: 2 decimals, half up). `member_totals` maps a member key to a total (or a
     MemberTotal); a list is keyed by position. `recused` lists the keys of members who withdrew."""
     recused = set(recused)
-    values = [_decimal(v, _("Điểm của thành viên %(k)s") % {"k": k})
+    values = [v.total if isinstance(v, MemberTotal) else _decimal(v, _("Điểm của thành viên %(k)s") % {"k": k})
               for k, v in _members(member_totals) if k not in recused]
     if not values:
         raise ScoringError(_("Không còn thành viên nào chấm điểm (tất cả đã rút khỏi việc chấm)."))

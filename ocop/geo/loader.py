@@ -57,6 +57,9 @@ def load_units(data_dir: Path = DATA_DIR, force: bool = False) -> LoadReport:
         _load_crosswalks(data_dir, report)
         total = AdminUnit.objects.count()
         DatasetLoad.objects.update_or_create(name="units", defaults={"sha256": digest, "rows": total})
+    from ocop.geo.services import clear_unit_cache
+
+    clear_unit_cache()
     return report
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,59 @@ LEGACY_END = dt.date(2025, 6, 30)
 
 class UnitNotFound(LookupError):
     pass
+
+
+# --- cache of units by id ------------------------------------------------------------------------
+# Units are reference data written only by `load_units` (which clears this cache in its process);
+# other processes see a reload after UNIT_CACHE_SECONDS at the latest. Callers must treat the
+# cached objects as read-only.
+UNIT_CACHE_SECONDS = 300
+_unit_cache: dict[int, AdminUnit] = {}
+_unit_cache_started = 0.0
+_unit_cache_lock = threading.Lock()
+
+
+_province_cache: dict[str, list] = {}  # "ids": province ids, "successions": (legacy id, current id) pairs
+
+
+def clear_unit_cache() -> None:
+    global _unit_cache_started
+    with _unit_cache_lock:
+        _unit_cache.clear()
+        _province_cache.clear()
+        _unit_cache_started = time.monotonic()
+
+
+def provinces_by_pk() -> dict[int, AdminUnit]:
+    """Every province (legacy and current) by id, from the per-process unit cache."""
+    units = units_by_pk(_province_cache.get("ids") or [])
+    if "ids" not in _province_cache:
+        ids = list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by("pk").values_list("pk", flat=True))
+        units = units_by_pk(ids)
+        _province_cache["ids"] = ids
+    return units
+
+
+def _province_successions() -> list:
+    if "successions" not in _province_cache:
+        _province_cache["successions"] = list(
+            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).order_by("pk")
+            .values_list("predecessor_id", "successor_id")
+        )
+    return _province_cache["successions"]
+
+
+def units_by_pk(ids) -> dict[int, AdminUnit]:
+    """{id: AdminUnit} for `ids`, from a per-process cache (one query for the ids not cached yet)."""
+    if time.monotonic() - _unit_cache_started > UNIT_CACHE_SECONDS:
+        clear_unit_cache()
+    cache = _unit_cache
+    missing = [pk for pk in ids if pk not in cache]
+    if missing:
+        for start in range(0, len(missing), 900):
+            for unit in AdminUnit.objects.filter(pk__in=missing[start:start + 900]):
+                cache[unit.pk] = unit
+    return {pk: cache[pk] for pk in ids if pk in cache}
 
 
 def era_on(day: dt.date) -> str:
@@ -120,8 +175,6 @@ def province_rollup(day: dt.date, by_id: dict[int, AdminUnit] | None = None) -> 
     if era_on(day) == Era.LEGACY:
         return {p.id: p for p in provinces if p.era == Era.LEGACY}
     mapping = {p.id: p for p in provinces if p.era == Era.CURRENT}
-    for pred_id, succ_id in UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list(
-        "predecessor_id", "successor_id"
-    ):
+    for pred_id, succ_id in _province_successions():
         mapping[pred_id] = by_id[succ_id]
     return mapping

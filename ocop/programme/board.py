@@ -15,7 +15,7 @@ from django.db.models import Count, Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ocop.geo import services as geo
-from ocop.geo.models import AdminUnit, Level
+from ocop.geo.models import AdminUnit
 from ocop.programme.models import (
     PLAN_STATUS_RANK,
     Activity,
@@ -110,7 +110,7 @@ def default_period(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> list[BoardRow]:
     start, end = period or default_period(day)
-    provinces = {p.pk: p for p in AdminUnit.objects.filter(level=Level.PROVINCE)}
+    provinces = geo.provinces_by_pk()  # reference data, cached per process (read-only objects)
     rollup = geo.province_rollup(day, provinces)  # any province id -> province shown on `day`
     era = geo.era_on(day)
     rows = {p.pk: BoardRow(province=p) for p in sorted(provinces.values(), key=lambda p: p.code) if p.era == era}

@@ -204,6 +204,7 @@ class DirectiveDocument(ProgrammeRecord):
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date"], name="programme_document_date")]  # the board's period counts
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
@@ -235,6 +236,7 @@ class Activity(ProgrammeRecord):
         verbose_name = _("hoạt động")
         verbose_name_plural = _("hoạt động")
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date"], name="programme_activity_date")]  # the board's period counts
 
     def __str__(self) -> str:
         return self.title

@@ -38,6 +38,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from ocop.geo.models import AdminUnit, Level
+from ocop.geo.services import units_by_pk
 from ocop.reporting import periods, schema
 from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
 from ocop.reporting.schema import Field, Section, TemplateDef
@@ -420,16 +421,24 @@ def _included(
     return result
 
 
+def _load_data(subs: list[Submission]) -> None:
+    """Read the JSON data of the versions whose status row deferred it (one query per 900)."""
+    missing = [sub for sub in subs if "data" in sub.get_deferred_fields()]
+    for start in range(0, len(missing), 900):
+        chunk = missing[start:start + 900]
+        data = dict(Submission.objects.filter(pk__in=[s.pk for s in chunk]).values_list("pk", "data"))
+        for sub in chunk:
+            sub.data = data.get(sub.pk) or {}
+
+
 def _rows(
     req: ReportRequest, statuses: list[UnitStatus], fields: list[Field], include_submitted: bool
 ) -> list[UnitRow]:
     chosen = _included(req, statuses, include_submitted)
+    _load_data([sub for sub, _provisional in chosen.values()])
     units = [s.unit for s in statuses]
-    province_ids = {u.province_id for u in units if u.level != Level.PROVINCE and u.province_id}
-    provinces = {
-        pk: (code, name)
-        for pk, code, name in AdminUnit.objects.filter(pk__in=province_ids).values_list("pk", "code", "name")
-    }
+    province_ids = sorted({u.province_id for u in units if u.level != Level.PROVINCE and u.province_id})
+    provinces = {pk: (u.code, u.name) for pk, u in units_by_pk(province_ids).items()}
     rows = []
     for unit in units:  # in code order
         if unit.pk not in chosen:
@@ -467,17 +476,22 @@ def _region_groups(rows: list[UnitRow], fields: list[Field]) -> list[GroupRow]:
 
 
 def _period_kind(req: ReportRequest) -> str | None:
-    if not req.period_code:
+    return _kind_of_code(req.period_code)
+
+
+def _kind_of_code(period_code: str) -> str | None:
+    if not period_code:
         return None
     try:
-        return periods.parse_period_code(req.period_code).kind
+        return periods.parse_period_code(period_code).kind
     except ValueError:
         return None
 
 
 def previous_request(req: ReportRequest) -> ReportRequest | None:
     """The latest earlier request of the same template code, by the same requester, to the same
-    level; of the same period kind (a quarter after a quarter) when the request has a period code."""
+    level; of the same period kind (a quarter after a quarter) when the request has a period code.
+    (Candidates are read as ids and period codes; only the chosen request is loaded.)"""
     candidates = list(
         ReportRequest.objects.filter(
             template__code=req.template.code, recipient_level=req.recipient_level, owner_unit_id=req.owner_unit_id,
@@ -485,15 +499,16 @@ def previous_request(req: ReportRequest) -> ReportRequest | None:
         )
         .exclude(pk=req.pk)
         .exclude(status=RequestStatus.DRAFT)
-        .select_related("template")
-        .order_by("-cutoff", "-id")[:24]
+        .order_by("-cutoff", "-id")
+        .values_list("pk", "period_code")[:24]
     )
     kind = _period_kind(req)
+    chosen = None
     if kind is not None:
-        same = [c for c in candidates if _period_kind(c) == kind]
-        if same:
-            return same[0]
-    return candidates[0] if candidates else None
+        chosen = next((pk for pk, code in candidates if _kind_of_code(code) == kind), None)
+    if chosen is None and candidates:
+        chosen = candidates[0][0]
+    return ReportRequest.objects.select_related("template").get(pk=chosen) if chosen is not None else None
 
 
 def _comparison(req: ReportRequest, fields: list[Field], totals: dict[str, Stat]) -> Comparison | None:

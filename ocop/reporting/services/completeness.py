@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ocop.geo.models import AdminUnit
+from ocop.geo.services import units_by_pk
 from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 
 STATE_LABELS = {
@@ -28,13 +32,27 @@ TIMELINESS_LABELS = {"on_time": _("Đúng hạn"), "late": _("Muộn"), None: ""
 STATE_VALUE = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "accepted": 4}
 
 
-@dataclass
 class UnitStatus:
-    unit: AdminUnit
-    submission: Submission | None  # the latest version
-    state: str
-    timeliness: str | None
-    first_submitted_at: dt.datetime | None
+    """Where one expected unit's report stands. `submission` is its latest version; a unit status built
+    by `unit_statuses` loads it lazily from the columns the status query read (the JSON columns are
+    deferred: read `data` through `Submission.objects` or `with_data`)."""
+
+    __slots__ = ("unit", "_submission", "_values", "state", "timeliness", "first_submitted_at")
+
+    def __init__(self, unit: AdminUnit, submission: Submission | None, state: str, timeliness: str | None,
+                 first_submitted_at: dt.datetime | None, *, values: tuple | None = None):
+        self.unit = unit
+        self._submission = submission
+        self._values = values  # _SUBMISSION_COLUMNS of the latest version, when `submission` is not built yet
+        self.state = state
+        self.timeliness = timeliness
+        self.first_submitted_at = first_submitted_at
+
+    @property
+    def submission(self) -> Submission | None:
+        if self._submission is None and self._values is not None:
+            self._submission = Submission.from_db(DEFAULT_DB_ALIAS, _SUBMISSION_FIELDS, self._values)
+        return self._submission
 
     @property
     def state_label(self) -> str:
@@ -43,6 +61,9 @@ class UnitStatus:
     @property
     def timeliness_label(self) -> str:
         return str(TIMELINESS_LABELS[self.timeliness])
+
+    def __repr__(self) -> str:
+        return f"UnitStatus({self.unit.code}, {self.state}, {self.timeliness})"
 
 
 @dataclass
@@ -74,27 +95,74 @@ def timeliness_of(request: ReportRequest, first_submitted_at: dt.datetime | None
     return "on_time" if timezone.localdate(first_submitted_at) <= request.deadline else "late"
 
 
+# the columns of a submission the status needs, in Submission.from_db order
+_SUBMISSION_FIELDS = ["id", "request_id", "unit_id", "number", "previous_id", "status", "source", "first_submitted_at",
+                      "submitted_at", "reviewed_at", "lock_version"]
+_DATETIME_COLUMNS = {"first_submitted_at", "submitted_at", "reviewed_at"}
+
+
+def _status_sql() -> str:
+    """Every expected unit with each version of its report, in one query (unit code order, then version)."""
+    through = ReportRequest.recipients.through._meta.db_table
+    columns = ", ".join(f"s.{c}" for c in _SUBMISSION_FIELDS)
+    return (
+        f"SELECT r.adminunit_id, {columns} FROM {through} r "
+        f"JOIN {AdminUnit._meta.db_table} u ON u.id = r.adminunit_id "
+        f"LEFT JOIN {Submission._meta.db_table} s ON s.request_id = r.reportrequest_id AND s.unit_id = r.adminunit_id "
+        "WHERE r.reportrequest_id = %s ORDER BY u.code, u.id, s.number"
+    )
+
+
+def _aware(value):
+    """A datetime column as the ORM returns it (SQLite gives text; stored in UTC)."""
+    if value is None or isinstance(value, dt.datetime) and not timezone.is_naive(value):
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.timezone.utc)
+    return value
+
+
 def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
-    """One row per expected unit (two queries)."""
-    latest: dict[int, Submission] = {}
+    """One row per expected unit, in unit code order: one query (the units come from the cache of
+    administrative units, ocop/geo/services.py `units_by_pk`)."""
+    latest: dict[int, list] = {}
     first: dict[int, dt.datetime] = {}
-    for sub in Submission.objects.filter(request=request).order_by("unit_id", "number"):
-        latest[sub.unit_id] = sub  # ordered by number: the last one wins
-        if sub.first_submitted_at and (sub.unit_id not in first or sub.first_submitted_at < first[sub.unit_id]):
-            first[sub.unit_id] = sub.first_submitted_at
+    order: list[int] = []
+    datetimes = [i for i, c in enumerate(_SUBMISSION_FIELDS) if c in _DATETIME_COLUMNS]
+    first_index = _SUBMISSION_FIELDS.index("first_submitted_at")
+    with connection.cursor() as cursor:
+        cursor.execute(_status_sql(), [request.pk])
+        for unit_id, *values in cursor.fetchall():
+            if unit_id not in latest:
+                order.append(unit_id)
+                latest[unit_id] = None
+            if values[0] is None:
+                continue
+            for i in datetimes:
+                values[i] = _aware(values[i])
+            latest[unit_id] = values  # ordered by number: the last one wins
+            first_at = values[first_index]
+            if first_at and (unit_id not in first or first_at < first[unit_id]):
+                first[unit_id] = first_at
+    units = units_by_pk(order)
+    status_index = _SUBMISSION_FIELDS.index("status")
+    previous_index = _SUBMISSION_FIELDS.index("previous_id")
     rows = []
-    for unit in request.recipients.order_by("code"):
-        sub = latest.get(unit.pk)
-        first_at = first.get(unit.pk)
-        if sub is None:
+    for unit_id in order:
+        values = latest[unit_id]
+        first_at = first.get(unit_id)
+        if values is None:
             state = "missing"
-        elif sub.status == SubmissionStatus.DRAFT and first_at is None:
+        elif values[status_index] == SubmissionStatus.DRAFT and first_at is None:
             state = "draft"
-        elif sub.status == SubmissionStatus.DRAFT:
-            state = "accepted" if sub.previous_id else "submitted"  # a correction in progress keeps the accepted state
+        elif values[status_index] == SubmissionStatus.DRAFT:
+            state = "accepted" if values[previous_index] else "submitted"  # a correction in progress keeps the accepted state
         else:
-            state = sub.status
-        rows.append(UnitStatus(unit, sub, state, timeliness_of(request, first_at), first_at))
+            state = values[status_index]
+        rows.append(UnitStatus(units[unit_id], None, state, timeliness_of(request, first_at), first_at,
+                               values=tuple(values) if values is not None else None))
     return rows
 
 

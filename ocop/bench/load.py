@@ -1,0 +1,190 @@
+"""A small load generator: N concurrent clients (threads, http.client keep-alive connections) send a
+fixed number of GET requests to a gunicorn started on a free loopback port, signed in with a demo
+account's session cookie; latencies give p50, p95 and requests per second.
+
+Used by `make bench` (benchmarks.bench_pages) and by the test of the bench (short run). Nothing
+here is specific to one page: `run_load(base, path, cookie, clients, requests)`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass
+class LoadResult:
+    path: str
+    clients: int
+    requests: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)  # seconds, one per request
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        data = sorted(self.latencies)
+        if not data:
+            return 0.0
+        k = max(0, min(len(data) - 1, round(p / 100 * len(data) + 0.5) - 1))
+        return data[k]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else 0.0
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(95)
+
+    @property
+    def ok(self) -> bool:
+        return set(self.statuses) == {200}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the project on a free loopback port, with the environment of this process
+    (so SQLITE_PATH / DATABASE_URL point at the benchmark database). A context manager."""
+
+    def __init__(self, workers: int = 2, threads: int = 4, env: dict | None = None):
+        self.port = free_port()
+        self.workers, self.threads = workers, threads
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="ocop-bench-gunicorn-", suffix=".log", delete=False)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "Server":
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "ocop.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers), "--threads",
+             str(self.threads), "--error-logfile", "-", "--log-level", "warning"],
+            cwd=BASE_DIR, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {self.log_tail()}")
+            try:
+                status, _body, _h = request(self.base, "/healthz/")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
+
+    def log_tail(self, size: int = 3000) -> str:
+        """The end of gunicorn's error log (a file: a pipe nobody reads would block the server)."""
+        self.log.flush()
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")[-size:]
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+def request(base: str, path: str, cookie: str = "", conn: http.client.HTTPConnection | None = None):
+    """(status, body, headers) of one GET."""
+    url = urllib.parse.urlsplit(base)
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, body, response.headers
+    finally:
+        if own:
+            conn.close()
+
+
+def session_cookie(username: str, password: str | None = None) -> str:
+    """A session for `username` created in the database the server uses (no login form, no throttle):
+    "sessionid=…". Call inside Django (the benchmark runs in manage.py)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0] if getattr(settings, "AUTHENTICATION_BACKENDS", None) \
+        else "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def run_load(base: str, path: str, cookie: str = "", clients: int = 8, requests: int = 200, warmup: int = 2) -> LoadResult:
+    """`requests` GETs of `path` shared by `clients` threads, each on its own keep-alive connection."""
+    url = urllib.parse.urlsplit(base)
+    for _ in range(warmup):
+        request(base, path, cookie)
+    lock = threading.Lock()
+    remaining = [requests]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def client():
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+        try:
+            while True:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                start = time.perf_counter()
+                try:
+                    status, _body, _h = request(base, path, cookie, conn)
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+                    status = 599
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return LoadResult(path, clients, requests, time.perf_counter() - start, latencies, statuses)

@@ -1,0 +1,134 @@
+"""The optimised paths give the results of the straightforward code they replaced: the scoring
+tables (ocop/evaluation/scoring.py) against the per-option scan, the one-query completeness
+(ocop/reporting/services/completeness.py) against the ORM version, on random and generated data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from ocop.evaluation import scoring
+from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, sheet
+from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
+from ocop.reporting.services.completeness import timeliness_of, unit_statuses
+
+
+def reference_member_total(sh, choices):
+    """member_total as it was before the lookup tables: Criterion.option for every answer."""
+    issues, per_part, bonus = [], {p.code: Decimal(0) for p in sh.parts}, Decimal(0)
+    for code in choices:
+        if sh.criterion(code) is None:
+            issues.append(code)
+    for c in sh.criteria:
+        choice = choices.get(c.code)
+        if choice is None:
+            if not c.bonus:
+                issues.append(c.code)
+            continue
+        option = c.option(choice)
+        if option is None:
+            issues.append(c.code)
+            continue
+        if c.bonus:
+            bonus += option.points
+        else:
+            per_part[c.part] += option.points
+    total = sum(per_part.values(), Decimal(0))
+    if sh.bonus_rule is not None:
+        bonus = min(bonus, sh.bonus_rule.max_bonus) if sh.bonus_rule.max_bonus is not None else bonus
+        total = total + bonus
+        if sh.bonus_rule.cap_total is not None:
+            total = min(total, sh.bonus_rule.cap_total)
+    return total, per_part, issues
+
+
+def reference_failures(sh, choices):
+    out = []
+    for c in sh.mandatory_criteria:
+        option = c.option(choices.get(c.code)) if c.code in choices else None
+        got = option.points if option else Decimal(0)
+        out += [(c.code, level) for level, needed in sorted(c.requirements.items()) if got < needed]
+    return out
+
+
+def random_choices(rng, sh):
+    choices = {}
+    for c in sh.criteria:
+        roll = rng.random()
+        if roll < 0.03:
+            continue  # unanswered
+        if roll < 0.06:
+            choices[c.code] = rng.choice(["khong-co", 99, -1, True, None, 1.5])  # invalid answers
+        elif roll < 0.3:
+            choices[c.code] = rng.randrange(len(c.options))  # by position
+        else:
+            choices[c.code] = rng.choice(c.options).code
+    if rng.random() < 0.05:
+        choices["Z.9.9"] = "1"
+    return choices
+
+
+@pytest.mark.parametrize("name", [SHEET_1048, SHEET_148])
+def test_scoring_tables_match_the_option_scan(name):
+    sh = sheet(name)
+    rng = random.Random(name)
+    for _ in range(400):
+        choices = random_choices(rng, sh)
+        result = scoring.member_total(sh, choices)
+        total, per_part, issues = reference_member_total(sh, choices)
+        assert (result.total, result.per_part, [i.criterion for i in result.issues]) == (total, per_part, issues)
+        assert [(f.criterion.code, f.stars) for f in scoring.requirement_failures(sh, choices)] == reference_failures(sh, choices)
+    for _ in range(100):  # the council's requirement cap: the same with or without the failure objects
+        members = {k: random_choices(rng, sh) for k in range(rng.randint(5, 9))}
+        counts = {}
+        for choices in members.values():
+            for pair in set(reference_failures(sh, choices)):
+                counts[pair] = counts.get(pair, 0) + 1
+        failed = [level for (_c, level), n in counts.items() if n * 2 > len(members)]
+        assert scoring.product_requirement_cap(sh, members) == (min(failed) - 1 if failed else None)
+
+
+def reference_unit_statuses(request):
+    """unit_statuses as it was: Submission objects through the ORM, recipients through the relation."""
+    latest, first = {}, {}
+    for sub in Submission.objects.filter(request=request).order_by("unit_id", "number"):
+        latest[sub.unit_id] = sub
+        if sub.first_submitted_at and (sub.unit_id not in first or sub.first_submitted_at < first[sub.unit_id]):
+            first[sub.unit_id] = sub.first_submitted_at
+    rows = []
+    for unit in request.recipients.order_by("code"):
+        sub, first_at = latest.get(unit.pk), first.get(unit.pk)
+        if sub is None:
+            state = "missing"
+        elif sub.status == SubmissionStatus.DRAFT and first_at is None:
+            state = "draft"
+        elif sub.status == SubmissionStatus.DRAFT:
+            state = "accepted" if sub.previous_id else "submitted"
+        else:
+            state = sub.status
+        rows.append((unit.pk, sub.pk if sub else None, state, timeliness_of(request, first_at), first_at))
+    return rows
+
+
+@pytest.mark.django_db
+def test_one_query_completeness_matches_the_orm_version(demo_users, django_assert_max_num_queries):
+    call_command("generate_scale", size="small", seed=3)
+    # a draft correction and a draft never submitted, to cover every state
+    accepted = Submission.objects.filter(status=SubmissionStatus.ACCEPTED, number=1, request__owner_unit__isnull=True).order_by("pk")
+    first = accepted.first()
+    Submission.objects.create(request=first.request, unit=first.unit, number=2, previous=first, status=SubmissionStatus.DRAFT)
+    requests = list(ReportRequest.objects.order_by("pk"))
+    assert len(requests) > 50
+    for req in requests:
+        expected = reference_unit_statuses(req)
+        with django_assert_max_num_queries(2):  # the status query, and the units not cached yet
+            rows = unit_statuses(req)
+        got = [(r.unit.pk, r.submission.pk if r.submission else None, r.state, r.timeliness, r.first_submitted_at) for r in rows]
+        assert got == expected, req
+    row = next(r for r in unit_statuses(first.request) if r.unit.pk == first.unit_id)
+    assert row.state == "accepted" and row.submission.number == 2 and row.submission.previous_id == first.pk
+    assert isinstance(row.first_submitted_at, dt.datetime) and row.first_submitted_at.tzinfo is not None
