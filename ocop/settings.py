@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ocop.lib.env import envbool, envint, envlist, envstr
 
@@ -17,10 +18,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("OCOP_VAR_DIR", str(BASE_DIR / "var")))
 
 
+# Production (HTTPS=1, or PRODUCTION=1 explicitly): secrets only from the environment, never DEBUG.
+PRODUCTION = envbool("PRODUCTION", envbool("HTTPS", False))
+
+
 def _secret_key() -> str:
     key = envstr("SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production (PRODUCTION=1 or HTTPS=1).")
     # Local development: keep a generated key in var/ (ignored by git) so sessions survive restarts.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
@@ -31,6 +38,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must be off in production: it shows stack traces and settings to anyone.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = envstr("SITE_NAME", "Hệ thống quản lý Chương trình OCOP")
@@ -46,7 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    # before django_tasks_db: its `db_worker` adds heartbeats and re-queues tasks of dead workers
+    "ocop.ops",
     "django_tasks_db",
+    "ninja",  # django-ninja: the REST API; ships Swagger UI as static files (no CDN)
     "ocop.lib",
     "ocop.geo",
     "ocop.accounts",
@@ -57,6 +69,8 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.documents",
     "ocop.notifications",
+    "ocop.catalogue",
+    "ocop.api",
     "ocop.front",
     "ocop.bench",
 ]
@@ -153,8 +167,28 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "ocop" / "static"]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded and generated files go through Django's storage API (default_storage / FileField):
+# a local folder (MEDIA_ROOT, shared by all nodes, e.g. NFS) by default, S3-compatible object
+# storage when S3_BUCKET is set (django-storages; needs `pip install boto3`, see docs/deploy.md).
+_default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if envstr("S3_BUCKET"):
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("S3_BUCKET"),
+            "endpoint_url": envstr("S3_ENDPOINT_URL") or None,
+            "region_name": envstr("S3_REGION") or None,
+            "access_key": envstr("S3_ACCESS_KEY_ID") or None,
+            "secret_key": envstr("S3_SECRET_ACCESS_KEY") or None,
+            "location": envstr("S3_PREFIX", "media"),
+            "default_acl": None,  # private objects: every download goes through a scoped view
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": envstr("S3_ADDRESSING_STYLE") or None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if envbool("STATIC_MANIFEST", not DEBUG)
@@ -182,15 +216,43 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+# htmx sends the token from the page (hx-headers), no script reads the cookie
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script, no eval, no <style> element; style *attributes* stay allowed because ECharts
+# writes its tooltips as HTML with style attributes (docs/security.md).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-elem 'self'; "
+    "style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+    "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Request bodies: 5 MB of form fields; uploaded files above 5 MB go to a temporary file instead of
+# memory, and each upload field checks its own limit (OCOP_MAX_UPLOAD_MB, ocop/lib/files.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+DATA_UPLOAD_MAX_NUMBER_FILES = envint("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
+OCOP_MAX_UPLOAD_MB = envint("OCOP_MAX_UPLOAD_MB", 20)
+FILE_UPLOAD_PERMISSIONS = 0o640
+# Several web nodes behind a load balancer: the client address comes from the proxy's header
+# (X-Forwarded-For, right-most entry added by nginx) when BEHIND_PROXY=1 (ocop/accounts/services/throttle.py).
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# Task workers (ocop/ops/workers.py): a worker writes a heartbeat every few seconds; a task left
+# running by a worker silent for longer than the lease is put back in the queue.
+TASK_WORKER_HEARTBEAT_SECONDS = envint("TASK_WORKER_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_LEASE_SECONDS = envint("TASK_WORKER_LEASE_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

@@ -13,3 +13,5 @@ WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The tests exercise the real database task backend (whatever TASKS_BACKEND says).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The catalogue benchmark (ocop/bench/benchmarks.py) generates this many products in tests, not 100,000.
+OCOP_BENCH_CATALOGUE_PRODUCTS = 2000

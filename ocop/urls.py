@@ -6,6 +6,7 @@ from ocop.front import views as front
 urlpatterns = [
     path("", front.home, name="home"),
     path("healthz/", front.healthz, name="healthz"),
+    path("bench/", include("ocop.bench.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("ocop.accounts.urls")),
     path("units/", include("ocop.geo.urls")),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("documents/", include("ocop.documents.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("notifications/", include("ocop.notifications.urls")),
+    path("api/", include("ocop.api.urls")),
+    path("san-pham-ocop/", include("ocop.catalogue.urls")),
+    path("open-data/", include("ocop.catalogue.urls_opendata")),
 ]
 
 handler400 = "ocop.front.views.error_400"

@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem(_("Bộ tiêu chí"), "evaluation:criteria_index", "evaluation.criteria"),
     NavItem(_("Văn bản đi"), "documents:list", "documents.view"),
     NavItem(_("Bản đồ tỉnh"), "geo:map", "map.view"),
+    NavItem(_("Danh mục công khai"), "catalogue:list", None),
     NavItem(_("Đơn vị hành chính"), "geo:unit_list", "units.view"),
     NavItem(_("Người dùng"), "accounts:user_list", "users.view"),
     NavItem(_("Nhật ký"), "audit:entry_list", "audit.view"),

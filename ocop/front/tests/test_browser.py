@@ -12,7 +12,7 @@ from ocop.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-BASE_NAV = {"home", "geo:map", "geo:unit_list"}
+BASE_NAV = {"home", "geo:map", "geo:unit_list", "catalogue:list"}
 LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list", "products:index",
                     "evaluation:application_list"}
 CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}

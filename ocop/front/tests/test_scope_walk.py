@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
+from ocop.api.tests.scope_rules import API_RULES
 from ocop.audit.models import AuditEntry
 from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Era, Level
@@ -44,6 +45,19 @@ def any_outgoing_document():
     return doc
 
 
+def listed_product():
+    """A product of the public catalogue (the fixtures certify some): the first listed one."""
+    from ocop.catalogue.models import CatalogueEntry
+
+    return CatalogueEntry.objects.filter(listed=True).order_by("pk").first()
+
+
+def listed_photo():
+    from ocop.products.models import ProductPhoto
+
+    return ProductPhoto.objects.filter(product__catalogue_entry__listed=True, deleted_at__isnull=True).order_by("pk").first()
+
+
 def any_criteria_set():
     from ocop.evaluation.models import CriteriaSet
 
@@ -63,6 +77,7 @@ PRODUCTS_EDIT = lambda u: can(u, "products.manage") or can(u, "products.manage_o
 URL_SPECS = {
     "home": ("signed-in", None, None),
     "healthz": ("public", None, None),
+    "bench:ping": ("public", None, None),
     "set_language": ("public", None, None),
     "accounts:login": ("public", None, None),
     "accounts:logout": ("public", None, None),
@@ -153,6 +168,11 @@ URL_SPECS = {
     "products:self_assessment": ("object", "products.view", PK),
     "products:dossier_file": ("object", "products.view", PK),
     "products:dossier_file_delete": ("object", PRODUCTS_EDIT, PK),
+    # bulk import from Excel (ocop/products/importer.py): officers with products.manage; a batch is its uploader's only
+    "products:import_start": ("capability", "products.manage", None),
+    "products:import_template": ("capability", "products.manage", None),
+    "products:import_batch": ("object", "products.manage", lambda obj: {"token": obj.token}),
+    "products:import_commit": ("object", "products.manage", lambda obj: {"token": obj.token}),
     # evaluation rounds: council members reach only the rounds they sit on (the fixtures seat the
     # council member only, so the score sheet is a council member's page)
     "evaluation:round_list": ("capability", "evaluation.view", None),
@@ -178,7 +198,23 @@ URL_SPECS = {
     "evaluation:criteria_set_detail": ("capability", "evaluation.criteria", lambda _o: {"pk": any_criteria_set().pk}),
     "evaluation:criteria_data_download": ("capability", "evaluation.criteria", lambda _o: {"pk": any_data_file().pk}),
     "evaluation:criteria_data_edit": ("capability", "evaluation.criteria_edit", lambda _o: {"pk": any_data_file().pk}),
+    # the public catalogue and open data (ocop/catalogue): anyone, signed in or not
+    "catalogue:list": ("public", None, None),
+    "catalogue:product": ("public", None, lambda _o: {"pk": listed_product().pk}),
+    "catalogue:photo": ("public", None, lambda _o: {"pk": listed_photo().pk}),
+    "catalogue:map": ("public", None, None),
+    "catalogue:statistics": ("public", None, None),
+    "opendata:index": ("public", None, None),
+    "opendata:datapackage": ("public", None, None),
+    "opendata:metadata": ("public", None, lambda _o: {"slug": "catalogue"}),
+    "opendata:csv": ("public", None, lambda _o: {"slug": "catalogue"}),
+    "opendata:json": ("public", None, lambda _o: {"slug": "catalogue"}),
 }
+# API tokens page (own tokens only; revoking another user's token is a 404: ocop/api/tests/test_tokens.py)
+URL_SPECS["api:tokens"] = ("signed-in", None, None)
+# the REST API (/api/v1/, token authentication): rules in ocop/api/tests/scope_rules.py, walked with a
+# token as every role, in and out of scope, by ocop/api/tests/test_scope_walk_api.py
+URL_SPECS.update({f"api:v1:{name}": ("api", rule, None) for name, (rule, _objects) in API_RULES.items()})
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
     "reporting:request_action", "reporting:submission_open", "reporting:submission_autosave", "reporting:submission_correct",
@@ -288,6 +324,7 @@ def scoped_objects(demo_users, settings, tmp_path):
         add_reporting(username, user, rep, inside, outside)
         add_products(username, user, prod, inside, outside)
         add_evaluation(username, user, ev, inside, outside)
+        add_imports(user, far_user, inside, outside)
         objects[username] = (inside, outside)
     return objects
 
@@ -422,6 +459,20 @@ def add_products(username, user, prod, inside, outside):
     put(outside, prod[far])
 
 
+IMPORT_URLS = ["products:import_batch", "products:import_commit"]
+POST_ONLY.add("products:import_commit")
+
+
+def add_imports(user, other_user, inside, outside):
+    """An Excel import batch of the user (inside) and one of another user (outside: 404 for everyone)."""
+    from ocop.products.models_import import ImportBatch
+
+    own = ImportBatch.objects.create(created_by=user, original_name="nhap.xlsx", status="ready")
+    other = ImportBatch.objects.create(created_by=other_user, original_name="cua-nguoi-khac.xlsx", status="ready")
+    inside.update({name: own for name in IMPORT_URLS})
+    outside.update({name: other for name in IMPORT_URLS})
+
+
 ROUND_URLS = ["evaluation:round_detail", "evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
 ENTRY_URLS = ["evaluation:entry_detail", "evaluation:score_sheet", "evaluation:recuse"]
 
@@ -495,6 +546,8 @@ def url_for(name, obj=None):
 def test_anonymous_sees_only_public_pages(client, scoped_objects):
     inside = scoped_objects["tw.quantri"][0]
     for name, (kind, _cap, _kw) in URL_SPECS.items():
+        if kind == "api":
+            continue  # walked with tokens by ocop/api/tests/test_scope_walk_api.py
         response = client.get(url_for(name, inside.get(name)))
         if kind == "public":
             assert response.status_code in (200, 302, 405), (name, response.status_code)
@@ -516,7 +569,7 @@ def test_each_role_reads_and_writes_only_its_scope(client, scoped_objects, demo_
     inside, outside = scoped_objects[username]
     checked_outside = 0
     for name, (kind, cap, _kw) in URL_SPECS.items():
-        if name in ("accounts:logout", "set_language"):
+        if name in ("accounts:logout", "set_language") or kind == "api":
             continue
         if kind in ("public", "signed-in"):
             assert client.get(url_for(name)).status_code in (200, 302), name

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
+from ocop.catalogue.demo import create_demo_certificates
 from ocop.documents.demo import create_demo_documents
 from ocop.evaluation.loader import load_criteria
 from ocop.programme.demo import create_demo_programme
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Bộ tiêu chí OCOP: {criteria.summary()}")
         pc = create_demo_products()
         self.stdout.write(f"Chủ thể, sản phẩm mẫu (DEMO): {pc['entities']} chủ thể, {pc['products']} sản phẩm ({pc['certified']} đang được công nhận), {pc['dossiers']} hồ sơ, {pc['files']} tệp hồ sơ.")
+        cc = create_demo_certificates()
+        self.stdout.write(f"Giấy chứng nhận OCOP mẫu (DEMO) cho danh mục công khai: {cc['demo_certificates']} giấy chứng nhận.")
         if quiet_accounts:
             return
         self.stdout.write("")
