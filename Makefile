@@ -54,11 +54,12 @@ test: install-dev
 # national-scale data (generate_scale --size full: ten years of reports, 100.000 products; skipped when
 # already there): each figure is a ratio against a baseline measured in the same run, the busiest
 # pages under load through gunicorn. Results also in bench-results.json (docs/performance.md).
-bench: install
+bench: install-dev
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py demo --quiet-accounts > /dev/null
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py generate_scale --size full
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py bench
+	bash scripts/bench_faults.sh
 
 check: install-dev
 	$(PY) manage.py check
