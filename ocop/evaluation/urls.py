@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/seats/", views.seat_add, name="seat_add"),
     path("<int:pk>/products/", views.product_add, name="product_add"),
     path("<int:pk>/forwarded/", views.forwarded_add, name="forwarded_add"),
+    path("<int:pk>/documents/<str:which>.docx", views.round_document, name="round_document"),
     path("<int:pk>/close/", views.round_close, name="round_close"),
     path("entry/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entry/<int:pk>/sheet/", views.score_sheet, name="score_sheet"),

@@ -234,6 +234,28 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
                         _("Đã ghi nhận việc không tham gia chấm sản phẩm này."))
 
 
+ROUND_DOCUMENTS = ("minutes", "decision")
+
+
+@require_capability("evaluation.view")
+def round_document(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    """The council's minutes or the recognition decision drafted when the round closed, as .docx,
+    for whoever may read the round (the register itself is central)."""
+    from django.utils.http import content_disposition_header
+
+    from ocop.documents import services as documents
+
+    round_ = _round(request, pk)
+    doc = getattr(round_, which) if which in ROUND_DOCUMENTS else None
+    if doc is None:
+        messages.error(request, _("Biên bản và quyết định công nhận được lập khi chủ tịch hội đồng kết thúc kỳ đánh giá."))
+        return redirect("evaluation:round_detail", round_.pk)
+    response = HttpResponse(documents.render(doc, "docx"), content_type=documents.CONTENT_TYPES["docx"])
+    response["Content-Disposition"] = content_disposition_header(True, documents.download_name(doc, "docx"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_capability("evaluation.view")
 def round_file(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(svc.readable_round_files(request.user), pk=pk)

@@ -1,7 +1,9 @@
 """Browser test of an evaluation round: the entity files the product's dossier (files, self-
 assessment) and submits it; the province checks it, opens a round and seats two council members
-(one scores, one is recused); the chair closes the round; the certificate comes out with its stars
+(the second recused on the first product, both scoring the second); the chair closes the round; the certificate comes out with its stars
 and expiry, and the entity sees it."""
+
+import zipfile
 
 import pytest
 
@@ -11,7 +13,7 @@ from ocop.evaluation.loader import load_criteria
 from ocop.geo.models import AdminUnit
 from ocop.products.demo import minimal_pdf
 from ocop.products.models import Dossier, EntityMember, SelfAssessment, required_categories
-from ocop.products.tests.factories import make_entity, make_product
+from ocop.products.tests.factories import make_dossier, make_entity, make_product
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +67,12 @@ def test_round_from_dossier_to_certificate(page, site):
     page.get_by_test_id("dossier-review").click()
     page.wait_for_load_state()
     assert Dossier.objects.get(pk=dossier.pk).status == "complete"
+    # a second product of the same entity, its dossier already verified
+    second = make_product(entity, name="Na Đức Xuân kiểm thử")
+    second.classification_code = "148-1.1.1"
+    second.save()
+    second_dossier = make_dossier(second, categories=required_categories(second), status="complete")
+    SelfAssessment.objects.create(dossier=second_dossier, criteria_set_code="148-1.1.1", declared_total=60)
 
     province = AdminUnit.objects.get(era="current", level="province", code="19")
     chair = User.objects.get(username="hoidong.thainguyen")
@@ -85,57 +93,52 @@ def test_round_from_dossier_to_certificate(page, site):
         page.select_option("#id_role", role)
         page.get_by_test_id("seat-form").locator("button[type=submit]").click()
         page.wait_for_load_state()
-    page.select_option("#id_product", str(product.pk))
-    page.get_by_test_id("product-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "Bưởi Đức Xuân kiểm thử" in page.get_by_test_id("entries").inner_text()
+    for candidate in (product, second):
+        page.select_option("#id_product", str(candidate.pk))
+        page.get_by_test_id("product-form").locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    entries = page.get_by_test_id("entries").inner_text()
+    assert "Bưởi Đức Xuân kiểm thử" in entries and "Na Đức Xuân kiểm thử" in entries
     page.get_by_test_id("logout").click()
 
-    # the second member declares a conflict of interest on the product
+    # the second member declares a conflict of interest on the first product and scores the second
     log_in(page, site, "hoidong.thanhvien")
-    page.goto(round_url)
-    page.get_by_test_id("entries").get_by_role("link", name="Bưởi Đức Xuân kiểm thử").first.click()
-    page.wait_for_load_state()
-    if "/sheet/" not in page.url:
-        page.goto(page.url.rstrip("/") + "/sheet/")
+    open_sheet(page, round_url, "Bưởi Đức Xuân kiểm thử")
     page.fill("#id_reason", "Người thân làm việc tại HTX")
     page.get_by_test_id("recuse").click()
     page.wait_for_load_state()
+    open_sheet(page, round_url, "Na Đức Xuân kiểm thử")
+    fill_and_submit(page, 56)
     page.get_by_test_id("logout").click()
 
-    # the chair scores (best option everywhere) and closes the round
+    # the chair scores both products and closes the round
     log_in(page, site, "hoidong.thainguyen")
-    page.goto(round_url)
-    page.get_by_test_id("entries").get_by_role("link", name="Bưởi Đức Xuân kiểm thử").first.click()
-    page.wait_for_load_state()
-    if "/sheet/" not in page.url:
-        page.goto(page.url.rstrip("/") + "/sheet/")
-    # choices worth about 80 points (4★, which the province certifies from 06/7/2025)
-    import datetime as dt
-
-    from ocop.evaluation.models import CriteriaSet
-    from ocop.evaluation.tests.test_rounds import choices_for_total
-
-    sheet = CriteriaSet.objects.for_classification("148-1.1.1", dt.date(2026, 11, 20)).parsed
-    choices = choices_for_total(sheet, 80)
-    checked = page.evaluate(
-        """(choices) => Object.entries(choices).filter(([code, option]) => {
-             const input = document.querySelector(`input[name="c_${code}"][value="${option}"]`);
-             if (input) { input.checked = true; }
-             return !!input;
-           }).length""",
-        {k: str(v) for k, v in choices.items()},
-    )
-    assert checked == len(choices)
-    page.get_by_test_id("submit-score").click()
-    page.wait_for_load_state()
-    assert "sheet-total" in page.content() or "Đã" in page.content(), page.locator("main").inner_text()[:1500]
+    open_sheet(page, round_url, "Bưởi Đức Xuân kiểm thử")
+    fill_and_submit(page, 80)  # about 80 points: 4★, which the province certifies from 06/7/2025
+    open_sheet(page, round_url, "Na Đức Xuân kiểm thử")
+    fill_and_submit(page, 64)
     page.goto(round_url)
     page.get_by_test_id("close-form").locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("round-status").inner_text().strip() != ""
-    result = page.get_by_test_id("entries").inner_text()
-    assert "4 ★" in result
+    from ocop.evaluation.models_rounds import RoundProduct
+
+    first_entry = RoundProduct.objects.get(product=product)
+    second_entry = RoundProduct.objects.get(product=second)
+    assert page.get_by_test_id(f"stars-{first_entry.pk}").inner_text() == "4 ★"
+    # the first product's score is the chair's alone (the member was recused); the second's is the
+    # average of both members' totals
+    assert first_entry.score == first_entry.scores.get(user=chair).total
+    totals = sorted(s.total for s in second_entry.scores.all())
+    assert len(totals) == 2 and second_entry.score == (totals[0] + totals[1]) / 2
+    assert page.get_by_test_id(f"stars-{second_entry.pk}").inner_text() == "3 ★"
+    # the recognition decision and the minutes come out as .docx naming the products
+    for testid in ("download-decision", "download-minutes"):
+        with page.expect_download() as info:
+            page.get_by_test_id(testid).click()
+        with zipfile.ZipFile(info.value.path()) as docx:
+            body = docx.read("word/document.xml").decode("utf-8")
+        assert "Bưởi Đức Xuân kiểm thử" in body and "Na Đức Xuân kiểm thử" in body, testid
     page.get_by_test_id("logout").click()
 
     # the entity sees its certificate with stars and expiry
@@ -150,6 +153,37 @@ def test_round_from_dossier_to_certificate(page, site):
     page.goto(f"{site}{product_url(product)}")
     assert page.get_by_test_id("product-stars").inner_text() == f"{certificate.stars} ★"
     assert page.get_by_test_id("product-expiry").inner_text() == certificate.valid_until.strftime("%d/%m/%Y")
+
+
+def open_sheet(page, round_url, product_name):
+    page.goto(round_url)
+    page.get_by_test_id("entries").get_by_role("link", name=product_name).first.click()
+    page.wait_for_load_state()
+    if "/sheet/" not in page.url:
+        page.goto(page.url.rstrip("/") + "/sheet/")
+
+
+def fill_and_submit(page, total):
+    """Choose options worth about `total` points on the open score sheet and submit it."""
+    import datetime as dt
+
+    from ocop.evaluation.models import CriteriaSet
+    from ocop.evaluation.tests.test_rounds import choices_for_total
+
+    sheet = CriteriaSet.objects.for_classification("148-1.1.1", dt.date(2026, 11, 20)).parsed
+    choices = choices_for_total(sheet, total)
+    checked = page.evaluate(
+        """(choices) => Object.entries(choices).filter(([code, option]) => {
+             const input = document.querySelector(`input[name="c_${code}"][value="${option}"]`);
+             if (input) { input.checked = true; }
+             return !!input;
+           }).length""",
+        {k: str(v) for k, v in choices.items()},
+    )
+    assert checked == len(choices)
+    page.get_by_test_id("submit-score").click()
+    page.wait_for_load_state()
+    assert "/sheet/" not in page.url, page.locator("main").inner_text()[:1500]
 
 
 def product_url(product):

@@ -186,6 +186,7 @@ URL_SPECS = {
     "evaluation:score_sheet": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
     "evaluation:recuse": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
     "evaluation:round_file": ("object", "evaluation.view", PK),
+    "evaluation:round_document": ("object", "evaluation.view", lambda o: {"pk": o.pk, "which": "decision"}),
     "evaluation:certificate_list": ("signed-in", None, None),
     "evaluation:certificate_detail": ("object", lambda u: True, PK),
     "evaluation:certificate_revoke": ("object", "evaluation.manage", PK),
@@ -473,7 +474,7 @@ def add_imports(user, other_user, inside, outside):
     outside.update({name: other for name in IMPORT_URLS})
 
 
-ROUND_URLS = ["evaluation:round_detail", "evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
+ROUND_URLS = ["evaluation:round_detail", "evaluation:round_document", "evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
 ENTRY_URLS = ["evaluation:entry_detail", "evaluation:score_sheet", "evaluation:recuse"]
 
 
