@@ -40,6 +40,32 @@ def test_every_demo_account_logs_in_and_sees_its_own_navigation(page, site):
         page.wait_for_url(f"{site}/accounts/login/")
 
 
+def test_grouped_navigation_menus(page, site):
+    log_in(page, site, "tw.quantri")
+    menu = page.locator('[data-navgroup="ocop"]')
+    criteria = page.locator('[data-nav="evaluation:criteria_index"]')
+    assert not criteria.is_visible()
+    menu.locator("summary").click()
+    assert criteria.is_visible()
+    page.keyboard.press("Escape")
+    assert not criteria.is_visible()
+    menu.locator("summary").click()
+    criteria.click()
+    page.wait_for_url(f"{site}/evaluation/criteria/")
+    # the group of the current page is marked, its menu closed; a click elsewhere closes an open menu
+    assert "active" in (page.locator('[data-navgroup="ocop"] summary').get_attribute("class") or "")
+    page.locator('[data-navgroup="admin"] summary').click()
+    assert page.locator('[data-nav="audit:entry_list"]').is_visible()
+    page.locator("h1").click()
+    assert not page.locator('[data-nav="audit:entry_list"]').is_visible()
+    # a group with one visible item is shown as that item (an entity user's administrative units)
+    page.get_by_test_id("logout").click()
+    log_in(page, site, "chuthe.demo")
+    assert page.locator('[data-navgroup="ocop"]').count() == 1
+    assert page.locator('[data-navgroup="admin"]').count() == 0
+    assert page.locator('nav.mainnav > ul > li > a[data-nav="geo:unit_list"]').count() == 1
+
+
 def test_wrong_password_shows_a_vietnamese_message(page, site):
     log_in(page, site, "tw.canbo", "khong-dung")
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.get_by_test_id("form-errors").inner_text()

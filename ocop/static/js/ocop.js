@@ -10,3 +10,17 @@ document.addEventListener("click", function (event) {
   var target = event.target.closest ? event.target.closest("[data-action='print']") : null;
   if (target) { event.preventDefault(); window.print(); }
 });
+
+// Navigation menus (<details>): close the open one when clicking elsewhere or pressing Escape.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll(".mainnav details[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  document.querySelectorAll(".mainnav details[open]").forEach(function (menu) {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});
