@@ -239,10 +239,24 @@ def do_save_version(actor, base: DataFile, text: str, *, reason: str, request=No
     record = DataFile.objects.create(kind=checked.kind, code=base.code, version=data["version"], definition=data,
                                      sha256=checked.sha256, source=ADMIN_SOURCE, loaded_by=actor)
     _APPLY[checked.kind](checked, record, actor)
+    if checked.kind == "instruments":
+        _check_loaded_sheets()
     log_action(actor, "ocop.evaluation.data.versioned", record, reason=reason, request=request,
                before={"code": base.code, "version": latest.version, "edited_from": base.version},
                after={"code": base.code, "version": record.version, "sha256": record.sha256})
     return record
+
+
+def _check_loaded_sheets() -> None:
+    """Instruments are updated in place: every loaded score sheet must still add up to its
+    instrument's (possibly changed) part maxima, or the edit is refused (and rolled back)."""
+    for criteria_set in CriteriaSet.objects.select_related("instrument"):
+        try:
+            c.parse_sheet(criteria_set.definition, {k: Decimal(str(v)) for k, v in criteria_set.instrument.part_maxima.items()}
+                          if criteria_set.instrument.part_maxima else None)
+        except c.DefinitionError as exc:
+            raise ValidationError({"definition": _("Bộ tiêu chí “%(s)s” phiên bản %(v)s đã nạp sẽ không còn hợp lệ: %(e)s")
+                                   % {"s": criteria_set.code, "v": criteria_set.version, "e": exc}}) from None
 
 
 # --- writing each kind ----------------------------------------------------------------------------

@@ -103,6 +103,19 @@ def test_star_thresholds_are_editable_data(world):
     assert StarScale.objects.filter(code=current.code).order_by("-version").first().version == base.version + 1
 
 
+def test_instrument_maxima_cannot_break_loaded_sheets(world):
+    admin = world["tw.quantri"]
+    base = DataFile.objects.filter(kind="instruments").order_by("-version").first()
+    data = copy.deepcopy(base.definition)
+    inst = next(i for i in data["instruments"] if i.get("part_maxima") and i["code"].endswith("148"))
+    inst["part_maxima"] = {"A": 30, "B": 35, "C": 35}
+    with pytest.raises(ValidationError) as exc:
+        do_save_version(admin, base, json.dumps(data, ensure_ascii=False), reason="thử")
+    assert "không còn hợp lệ" in exc.value.message_dict["definition"][0]
+    assert DataFile.objects.filter(kind="instruments").count() == 1
+    assert CriteriaSet.objects.get(code=SHEET_CODE, version=1).parsed  # still parses
+
+
 def test_edit_screen(client, world):
     base = _sheet_file()
     url = reverse("evaluation:criteria_data_edit", args=[base.pk])
