@@ -21,7 +21,14 @@ from ocop.evaluation import rounds as svc
 from ocop.evaluation.criteria import level_label
 from ocop.evaluation.loader import do_save_version
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, DataFile, Instrument
-from ocop.evaluation.models_rounds import ApplicationKind, ApplicationStatus, CertificateStatus, SeatRole
+from ocop.evaluation.models_rounds import (
+    ApplicationKind,
+    ApplicationStatus,
+    CertificateStatus,
+    MemberScore,
+    Recusal,
+    SeatRole,
+)
 from ocop.geo.models import AdminUnit, Level
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
@@ -84,9 +91,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = svc.can_manage_round(request.user, round_)
     seat = svc.seat_of(request.user, round_)
     entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
+    mine = {"round_product__round": round_, "user": request.user}
+    my_scores = {s.round_product_id: s for s in MemberScore.objects.filter(submitted_at__isnull=False, **mine)}
+    my_recusals = {r.round_product_id: r for r in Recusal.objects.filter(**mine)}
     for entry in entries:
-        entry.my_score = entry.scores.filter(user=request.user, submitted_at__isnull=False).first()
-        entry.my_recusal = entry.recusals.filter(user=request.user).first()
+        entry.my_score = my_scores.get(entry.pk)
+        entry.my_recusal = my_recusals.get(entry.pk)
     product_choices = list(svc.product_choices_for(round_)) if manage and round_.is_open else []
     pending = svc.pending_applications_by_product(product_choices)
     for product in product_choices:

@@ -258,24 +258,34 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _edit(request, form, update, *, conflict: str, saved: str, detail: str, template: str, context: dict):
+    """The edit screens of entities and products: the form, then the service's update with the
+    version the user opened (a conflict or a scope error comes back on the form)."""
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        try:
+            update(request.user, obj, expected_version=form.cleaned_data.get("version"), request=request)
+        except svc.VersionConflict:
+            form.add_error(None, conflict)
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"unit": "commune_code"})
+        else:
+            messages.success(request, saved)
+            return redirect(detail, pk=obj.pk)
+    return render(request, template, {"form": form, **context})
+
+
 @require_any_capability(*EDIT_CAPS)
 def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_object_or_404(svc.readable_entities(request.user), pk=pk)
     if not svc.can_edit_entity(request.user, entity):
         raise PermissionDenied
-    form = EntityForm(request.POST or None, instance=entity)
-    if request.method == "POST" and form.is_valid():
-        obj = form.save()
-        try:
-            svc.do_update_entity(request.user, obj, expected_version=form.cleaned_data.get("version"), request=request)
-        except svc.VersionConflict:
-            form.add_error(None, _("Thông tin chủ thể vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."))
-        except ValidationError as exc:
-            _apply_errors(form, exc, {"unit": "commune_code"})
-        else:
-            messages.success(request, _("Đã lưu thông tin chủ thể."))
-            return redirect("products:entity_detail", pk=obj.pk)
-    return render(request, "products/entity_form.html", {"form": form, "entity": entity})
+    return _edit(
+        request, EntityForm(request.POST or None, instance=entity), svc.do_update_entity,
+        conflict=_("Thông tin chủ thể vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."),
+        saved=_("Đã lưu thông tin chủ thể."), detail="products:entity_detail", template="products/entity_form.html",
+        context={"entity": entity},
+    )
 
 
 @require_POST
@@ -348,19 +358,12 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(svc.readable_products(request.user), pk=pk)
     if not svc.can_edit_product(request.user, product):
         raise PermissionDenied
-    form = ProductForm(request.POST or None, instance=product)
-    if request.method == "POST" and form.is_valid():
-        obj = form.save()
-        try:
-            svc.do_update_product(request.user, obj, expected_version=form.cleaned_data.get("version"), request=request)
-        except svc.VersionConflict:
-            form.add_error(None, _("Sản phẩm vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."))
-        except ValidationError as exc:
-            _apply_errors(form, exc, {"unit": "commune_code"})
-        else:
-            messages.success(request, _("Đã lưu thông tin sản phẩm."))
-            return redirect("products:product_detail", pk=obj.pk)
-    return render(request, "products/product_form.html", {"form": form, "product": product, "entity": product.entity})
+    return _edit(
+        request, ProductForm(request.POST or None, instance=product), svc.do_update_product,
+        conflict=_("Sản phẩm vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."),
+        saved=_("Đã lưu thông tin sản phẩm."), detail="products:product_detail", template="products/product_form.html",
+        context={"product": product, "entity": product.entity},
+    )
 
 
 @require_POST
