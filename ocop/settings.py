@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
     # before django_tasks_db: its `db_worker` adds heartbeats and re-queues tasks of dead workers
@@ -169,7 +168,7 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 # Uploaded and generated files go through Django's storage API (default_storage / FileField):
 # a local folder (MEDIA_ROOT, shared by all nodes, e.g. NFS) by default, S3-compatible object
-# storage when S3_BUCKET is set (django-storages; needs `pip install boto3`, see docs/deploy.md).
+# storage when S3_BUCKET is set (django-storages with boto3, both in requirements.txt; docs/deploy.md).
 _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if envstr("S3_BUCKET"):
     _default_storage = {
