@@ -58,7 +58,7 @@ def test_load_everything(loaded):
     assert Classification.objects.filter(instrument__code="QD148", is_leaf=True).count() == 26
     assert Classification.objects.filter(instrument__code="QD490", level="sector").count() == 6
     assert CriteriaSet.objects.count() == 52
-    assert CriteriaSet.objects.filter(structure_only=False).count() == 2
+    assert CriteriaSet.objects.filter(structure_only=False).count() == 4
     assert StarScale.objects.count() == 2 and ProcedureRule.objects.count() == 3
     rau = Classification.objects.get(code="148-1.1.1")
     assert [n.code for n in rau.path] == ["148-1", "148-1.1", "148-1.1.1"]

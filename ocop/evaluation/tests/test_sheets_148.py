@@ -1,0 +1,95 @@
+"""Each of the 26 score sheets of QĐ 148/QĐ-TTg (Phụ lục III), checked against expectations read by
+hand from the public transcription (scripts/criteria_sources/qd148/*.csv, see SOURCES.md):
+
+- "criteria": how many criteria the sheet has (a CSV row "a) …" with its options, or a group whose
+  options follow it directly);
+- "first": the total, per part, of one answer set: the first printed option (the first "□" row) of
+  every criterion, added up by hand from the CSV;
+- "three_star": the options marked *** (required for a 3-star product): {criterion: its points};
+- "first_fails_3": the *** criteria that the first printed options do not reach.
+
+Every sheet is also parsed as the loader parses it (part maxima 40/25/35 of QĐ 148, each criterion's
+maximum = its best option) and scored with its best options (100 points, no requirement failed)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ocop.evaluation import scoring
+from ocop.evaluation.tests.helpers import best, raw, sheet
+
+SOURCES = Path(__file__).resolve().parents[3] / "scripts" / "criteria_sources" / "qd148"
+
+# file -> (CSV number, expectations read by hand from that CSV)
+EXPECTED = {
+    "sheet-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac.json": (4, {
+        "criteria": 32,
+        "first": {"A": 9, "B": 1, "C": 2},
+        "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
+        "first_fails_3": {"B.5.2", "C.9.1", "C.10.1"},
+    }),
+    "sheet-148-thu-cong-my-nghe-gia-dung-trang-tri.json": (21, {
+        "criteria": 28,
+        "first": {"A": 8, "B": 1, "C": 2},
+        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2},
+        "first_fails_3": {"B.5.2", "C.8.1"},
+    }),
+}
+
+
+def first_printed(s) -> dict:
+    """Each criterion answered with its first printed option (code "1"; "0" is the implicit one)."""
+    return {c.code: "1" for c in s.criteria}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sheet_is_complete_and_checked(name):
+    data = raw(name)
+    assert data["instrument"] == "QD148" and data["structure_only"] is False
+    s = sheet(name)  # raises DefinitionError if a part or a criterion does not add up
+    assert {p.code: p.max for p in s.parts} == {"A": 40, "B": 25, "C": 35}
+    for c in s.criteria:
+        assert c.max_points == max(o.points for o in c.options)
+        assert [o.code for o in c.options if not o.implicit][0] == "1"
+    top = scoring.member_total(s, best(s))
+    assert top.total == 100 and not top.issues
+    assert not scoring.requirement_failures(s, best(s))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sheet_hand_checked_counts_and_scoring(name):
+    number, expected = EXPECTED[name]
+    s = sheet(name)
+    assert len(s.criteria) == expected["criteria"]
+    result = scoring.member_total(s, first_printed(s))
+    assert not result.issues
+    assert result.per_part == {k: Decimal(v) for k, v in expected["first"].items()}
+    assert result.total == sum(expected["first"].values())
+    three = {c.code: c.requirements[3] for c in s.criteria if 3 in c.requirements}
+    assert three == {k: Decimal(v) for k, v in expected["three_star"].items()}
+    failed_3 = {f.criterion.code for f in scoring.requirement_failures(s, first_printed(s)) if f.stars == 3}
+    assert failed_3 == expected["first_fails_3"]
+    # a product whose members all answer so is capped at 2 stars by the *** criteria it misses
+    if failed_3:
+        assert scoring.requirement_cap(scoring.requirement_failures(s, first_printed(s))) == 2
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sheet_points_match_the_transcription(name):
+    """Every printed option of the CSV, in order, is an option of the sheet with the same points
+    (read here with the csv module alone, independently of scripts/build_criteria.py)."""
+    number, _expected = EXPECTED[name]
+    path = next(SOURCES.glob(f"OCOP - {number}. *.csv"))
+    with path.open(encoding="utf-8", newline="") as fh:
+        printed = [Decimal(r["score"]) for r in csv.DictReader(fh) if r["level"] == "3"]
+    s = sheet(name)
+    options = [o.points for c in s.criteria for o in c.options if not o.implicit]
+    assert options == printed
+    marks = sum(1 for c in s.criteria for o in c.options if o.required_for_stars)
+    marks += sum(1 for c in s.criteria if c.required_for_stars)
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert marks == sum(1 for r in csv.DictReader(fh) if r["stars"].strip())

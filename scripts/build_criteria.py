@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""Build the QĐ 148/QĐ-TTg score sheets (Phụ lục III) of ocop/evaluation/data/ from public CSV
+transcriptions.
+
+    .venv/bin/python scripts/build_criteria.py            # write the sheets
+    .venv/bin/python scripts/build_criteria.py --check    # only say which files would change
+
+INPUT
+-----
+scripts/criteria_sources/qd148/*.csv: the 26 files of the public GitHub repository
+``augustine-tran/ocop``, folder ``db/ocop/`` (commit d76e5ad5de8cf7f044e67784aea849fdd9cee799,
+20/3/2024), copied byte for byte (see README.md there). One CSV per "bộ sản phẩm", columns
+``title, description, level, stars, score``:
+
+  level 0  a part ("Phần A …", its maximum in ``score``)
+  level 1  a group ("1. TỔ CHỨC SẢN XUẤT", its maximum)
+  level 2  a criterion ("a) Nguồn gốc sản phẩm", its maximum); a level-2 row without options of its
+           own followed by rows starting with "-" is a heading whose sub-criteria are those rows
+           (sheets 11, 13: "a) Ngoại hình" / "- Tạp chất")
+  level 3  an option ("□ …", its points); options directly under a group make one criterion
+           carrying the group's title
+  ``***`` / ``****`` / ``*****`` at the end of a title (and the ``stars`` column): the mark of the
+           annex, read as "a product of that many stars or more must reach at least this option"
+           (on a criterion: must reach any of its options); see the data format in criteria.py.
+
+OUTPUT
+------
+ocop/evaluation/data/sheet-148-*.json, one per CSV, in the format of ocop/evaluation/criteria.py.
+Code, applies_to and title are those of the file already there (the skeleton); "version" is the
+committed version when the content is unchanged, else the committed version + 1 (a loaded version
+never changes). The "Rau, củ, quả, hạt tươi" sheet (CSV 1) was transcribed by hand earlier and is
+not rewritten.
+
+Conversion rules (the same for every sheet):
+- text is NFC-normalised, whitespace collapsed, the "□" and the trailing star marks removed;
+- a group's title is its heading in sentence case (acronyms such as ATTP kept); a parenthesised or
+  second line of a heading, and the ``description`` column, become notes;
+- a criterion with only a label ("a)") takes the group's title as its text;
+- when no option is worth 0 points, an "implicit" 0-point option ("không đánh dấu ô nào") is added;
+- criterion codes are "<part>.<group>.<n>" (n = position in the group), option codes 0 (implicit)
+  then 1, 2, … in the order of the CSV;
+- tags (used by QĐ 1489's commune pre-assessment): part A criteria on the origin of the product or
+  raw material → local_origin, the origin of the idea → idea_origin, local labour → local_labour,
+  the legal representative → women_ethnic_minority; part B criterion on local identity →
+  local_identity.
+
+Errors found in the transcription are corrected in FIXES below, each with its reason; every fix
+makes the affected criterion "confirmed": false ([?] on screen) unless it only restores what the
+CSV itself states elsewhere (a maximum printed in the ``score`` column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "scripts" / "criteria_sources" / "qd148"
+DATA = ROOT / "ocop" / "evaluation" / "data"
+UPSTREAM = "GitHub augustine-tran/ocop, db/ocop/ (commit d76e5ad5de8cf7f044e67784aea849fdd9cee799)"
+
+# CSV number -> data file (skeleton) it fills
+TARGETS = {
+    1: "sheet-148-rau-cu-qua-hat-tuoi.json",
+    2: "sheet-148-thit-thuy-san-trung-sua-tuoi.json",
+    3: "sheet-148-gao-ngu-coc-hat-so-che-khac.json",
+    4: "sheet-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac.json",
+    5: "sheet-148-do-an-nhanh.json",
+    6: "sheet-148-che-bien-tu-gao-ngu-coc.json",
+    7: "sheet-148-che-bien-tu-rau-cu-qua-hat.json",
+    8: "sheet-148-che-bien-tu-thit-trung-sua-thuy-san-cac-san-pham-tu-mat-ong.json",
+    9: "sheet-148-tuong-nuoc-mam-gia-vi-dang-long-khac.json",
+    10: "sheet-148-gia-vi-khac-muoi-hanh-toi-tieu.json",
+    11: "sheet-148-che-tuoi-che-che-bien.json",
+    12: "sheet-148-san-pham-tra-tu-thuc-vat-khac.json",
+    13: "sheet-148-san-pham-ca-phe-ca-cao.json",
+    14: "sheet-148-ruou-trang.json",
+    15: "sheet-148-do-uong-co-con-khac.json",
+    16: "sheet-148-nuoc-khoang-thien-nhien-nuoc-uong-tinh-khiet-dong-chai.json",
+    17: "sheet-148-do-uong-khong-con-khac.json",
+    18: "sheet-148-thuc-pham-chuc-nang-thuoc-duoc-lieu-thuoc-y-hoc-co-truyen.json",
+    19: "sheet-148-my-pham-co-thanh-phan-tu-thao-duoc.json",
+    20: "sheet-148-tinh-dau-va-thao-duoc-khac.json",
+    21: "sheet-148-thu-cong-my-nghe-gia-dung-trang-tri.json",
+    22: "sheet-148-vai-may-mac.json",
+    23: "sheet-148-hoa.json",
+    24: "sheet-148-cay-canh.json",
+    25: "sheet-148-dong-vat-canh.json",
+    26: "sheet-148-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.json",
+}
+HAND_MADE = {1}  # transcribed earlier by hand (see SOURCES.md); not rewritten
+
+PART_TITLES = {"A": "Sản phẩm và sức mạnh cộng đồng", "B": "Khả năng tiếp thị", "C": "Chất lượng sản phẩm"}
+ACRONYMS = ("ATTP", "OCOP", "HTX", "TNHH", "VietGAP", "GMP", "HACCP", "ISO", "EU", "BVTV")
+
+# Corrections of the transcription: {sheet number: [fix, ...]}. A fix selects rows by their
+# position in the CSV (1-based data row, the header not counted) and sets fields; "reason" is
+# written into the criterion's note and SOURCES.md.
+FIXES: dict[int, list[dict]] = {}
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+STAR_RE = re.compile(r"\s*(\*{3,5})\s*\.?\s*$")
+
+
+def split_stars(text: str) -> tuple[str, int | None]:
+    """'□ Đồng đều****' -> ('□ Đồng đều', 4)."""
+    m = STAR_RE.search(text)
+    if not m:
+        return text, None
+    return text[: m.start()].rstrip(), len(m.group(1))
+
+
+def sentence_case(text: str) -> str:
+    if text != text.upper():
+        return text
+    low = text.lower()
+    low = low[:1].upper() + low[1:]
+    for acr in ACRONYMS:
+        low = re.sub(r"\b" + re.escape(acr.lower()) + r"\b", acr, low, flags=re.IGNORECASE)
+    return low
+
+
+def strip_parens(text: str) -> str:
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def as_note(*texts: str) -> str:
+    parts = []
+    for t in texts:
+        t = strip_parens(clean(t)).rstrip(":").strip()
+        if t:
+            parts.append(t if t.endswith((".", "!", "?")) else t + ".")
+    return " ".join(parts)
+
+
+def points(raw: str, where: str):
+    raw = (raw or "").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?", raw):
+        raise ValueError(f"{where}: điểm “{raw}” không phải là số")
+    value = float(raw)
+    return int(value) if value == int(value) else value
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for i, row in enumerate(rows, start=1):
+        row["n"] = i
+        row["level"] = int(row["level"])
+    return rows
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def csv_files() -> dict[int, Path]:
+    found = {}
+    for path in SOURCES.glob("*.csv"):
+        m = re.match(r"OCOP - (\d+)\.", path.name)
+        if m:
+            found[int(m.group(1))] = path
+    return found
+
+
+def apply_fixes(number: int, rows: list[dict]) -> dict[int, str]:
+    """Apply FIXES to the rows; returns {row number: reason} of the rows changed."""
+    reasons = {}
+    by_n = {r["n"]: r for r in rows}
+    for fix in FIXES.get(number, []):
+        if fix.get("insert_after"):
+            new = dict(fix["row"], n=fix["insert_after"] + 0.5)
+            rows.append(new)
+            reasons[new["n"]] = fix["reason"]
+            continue
+        row = by_n[fix["row_n"]]
+        expect = fix.get("expect")
+        if expect and not clean(row["title"]).startswith(expect):
+            raise SystemExit(f"sheet {number}: fix of row {fix['row_n']} expects “{expect}”, found “{clean(row['title'])}”")
+        row.update(fix["set"])
+        reasons[row["n"]] = fix["reason"]
+    rows.sort(key=lambda r: r["n"])
+    return reasons
+
+
+LABEL_RE = re.compile(r"^([a-zđ])\s*\)\s*")
+GROUP_RE = re.compile(r"^(\d+)\s*\.\s*")
+
+
+def tag_for(part: str, group_title: str, text: str) -> list[str]:
+    t = text.lower()
+    if part == "A":
+        if t.startswith("nguồn gốc ý tưởng"):
+            return ["idea_origin"]
+        if t.startswith("nguồn gốc") or t.startswith("nguồn nguyên liệu"):
+            return ["local_origin"]
+        if "lao động địa phương" in t:
+            return ["local_labour"]
+        if t.startswith("đại diện pháp luật"):
+            return ["women_ethnic_minority"]
+    if part == "B" and "bản sắc địa phương" in t:
+        return ["local_identity"]
+    return []
+
+
+class Builder:
+    def __init__(self, number: int, rows: list[dict], reasons: dict[int, str]):
+        self.number = number
+        self.rows = rows
+        self.reasons = reasons
+        self.parts: list[dict] = []
+
+    def build(self) -> list[dict]:
+        part = group = criterion = None
+        heading = None  # a level-2 heading over "-" sub-criteria: (label, text, note)
+        for row in self.rows:
+            level = row["level"]
+            title_lines = [clean(x) for x in (row["title"] or "").split("\n") if clean(x)]
+            where = f"sheet {self.number}, CSV row {row['n']}"
+            if level == 0:
+                code = re.search(r"Phần\s+([ABC])", title_lines[0]).group(1)
+                part = {"code": code, "title": PART_TITLES[code], "max": points(row["score"], where), "groups": []}
+                self.parts.append(part)
+                group = criterion = heading = None
+            elif level == 1:
+                first, stars = split_stars(title_lines[0])
+                m = GROUP_RE.match(first)
+                gcode = m.group(1)
+                rest = first[m.end():]
+                gtitle, paren = (rest.split("(", 1) + [""])[:2] if "(" in rest and not rest.startswith("(") else (rest, "")
+                note = as_note("(" + paren if paren else "", *title_lines[1:], row["description"])
+                group = {"code": gcode, "title": sentence_case(gtitle.strip()), "max": points(row["score"], where),
+                         "criteria": []}
+                if note:
+                    group["note"] = note
+                part["groups"].append(group)
+                criterion = heading = None
+                if stars:
+                    raise SystemExit(f"{where}: star mark on a group")
+            elif level == 2:
+                first, stars = split_stars(title_lines[0])
+                extra = title_lines[1:]
+                if first.startswith("-") and heading is not None:
+                    label, htext, hnote = heading
+                    text = f"{htext} – {first.lstrip('- ').strip()}"
+                    note = as_note(hnote, *extra, row["description"])
+                else:
+                    m = LABEL_RE.match(first)
+                    label = f"{m.group(1)})" if m else ""
+                    text = first[m.end():].strip() if m else first
+                    if " - " in text and self.number == 13:  # "a) Ngoại hình - Tạp chất lạ"
+                        head, sub = text.split(" - ", 1)
+                        text = f"{sentence_case(head)} – {sub}"
+                    note = as_note(*extra, row["description"])
+                    if not text:
+                        text = group["title"]
+                        note = note or group.pop("note", "")
+                    text = sentence_case(text)
+                    if self._is_heading(row):
+                        heading = (label, text, note)
+                        criterion = None
+                        continue
+                    heading = None
+                criterion = self._criterion(part, group, label, text, note, stars, row)
+            elif level == 3:
+                if criterion is None:  # options directly under the group
+                    criterion = self._criterion(part, group, "a)" if not group["criteria"] else "",
+                                                group["title"], group.get("note", ""), None, row,
+                                                declared=str(group["max"]))
+                    group.pop("note", None)
+                first, stars = split_stars(" ".join(title_lines[:1]))
+                extra = title_lines[1:]
+                if not first.startswith("□"):
+                    raise SystemExit(f"{where}: option without □: {first}")
+                option = {"code": str(len([o for o in criterion["options"] if not o.get("implicit")]) + 1),
+                          "text": first.lstrip("□ ").strip(), "points": points(row["score"], where)}
+                if stars:
+                    option["required_for_stars"] = stars
+                if extra:
+                    criterion["note"] = as_note(criterion.get("note", ""), *extra)
+                criterion["options"].append(option)
+                if row["n"] in self.reasons:
+                    criterion["confirmed"] = False
+                    criterion["note"] = as_note(criterion.get("note", ""), "[?] " + self.reasons[row["n"]])
+        for p in self.parts:
+            for g in p["groups"]:
+                for c in g["criteria"]:
+                    self._finish(c)
+        return self.parts
+
+    def _is_heading(self, row) -> bool:
+        i = self.rows.index(row)
+        nxt = self.rows[i + 1] if i + 1 < len(self.rows) else None
+        return bool(nxt and nxt["level"] == 2 and clean(nxt["title"]).startswith("-"))
+
+    def _criterion(self, part, group, label, text, note, stars, row, declared=None) -> dict:
+        index = len(group["criteria"]) + 1
+        criterion = {"code": f"{part['code']}.{group['code']}.{index}", "label": label or f"{'abcdđe'[index - 1]})",
+                     "text": text.rstrip(":").strip()}
+        if note:
+            criterion["note"] = note
+        tags = tag_for(part["code"], group["title"], text)
+        if tags:
+            criterion["tags"] = tags
+        if stars:
+            criterion["mandatory"] = True
+            criterion["required_for_stars"] = stars
+            criterion["note"] = as_note(criterion.get("note", ""),
+                                        f"Tiêu chí đánh dấu {'*' * stars} (bắt buộc với sản phẩm {stars} sao trở lên)")
+        criterion["confirmed"] = True
+        if row["n"] in self.reasons:
+            criterion["confirmed"] = False
+            criterion["note"] = as_note(criterion.get("note", ""), "[?] " + self.reasons[row["n"]])
+        criterion["max_declared"] = row["score"] if declared is None else declared
+        criterion["options"] = []
+        group["criteria"].append(criterion)
+        return criterion
+
+    def _finish(self, c: dict) -> None:
+        declared = c.pop("max_declared")
+        if not c["options"]:
+            raise SystemExit(f"sheet {self.number}: {c['code']} has no option")
+        best = max(o["points"] for o in c["options"])
+        if (declared or "").strip() and points(declared, c["code"]) != best:
+            raise SystemExit(f"sheet {self.number}: {c['code']} {c['text']}: declared max {declared}, best option {best}")
+        if not any(o["points"] == 0 for o in c["options"]):
+            c["options"].insert(0, {"code": "0", "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
+                                    "points": 0, "implicit": True})
+        if any(o.get("required_for_stars") for o in c["options"]):
+            c["mandatory"] = True
+        # key order as in the hand-made sheet
+        order = ["code", "label", "text", "note", "tags", "mandatory", "required_for_stars", "confirmed", "options"]
+        items = sorted(c.items(), key=lambda kv: order.index(kv[0]))
+        c.clear()
+        c.update(items)
+
+
+def committed(path: Path) -> dict | None:
+    rel = path.relative_to(ROOT).as_posix()
+    try:
+        out = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=ROOT, capture_output=True, check=True)
+    except subprocess.CalledProcessError:
+        return None
+    return json.loads(out.stdout.decode("utf-8"))
+
+
+def build_sheet(number: int, path: Path) -> tuple[Path, dict]:
+    target = DATA / TARGETS[number]
+    skeleton = json.loads(target.read_text(encoding="utf-8"))
+    rows = read_rows(path)
+    reasons = apply_fixes(number, rows)
+    parts = Builder(number, rows, reasons).build()
+    name = skeleton["title"].split("Bộ sản phẩm: ")[-1]
+    sheet = {
+        "kind": "sheet",
+        "code": skeleton["code"],
+        "version": 1,
+        "instrument": "QD148",
+        "title": skeleton["title"],
+        "applies_to": skeleton["applies_to"],
+        "valid_from": skeleton["valid_from"],
+        "valid_to": skeleton["valid_to"],
+        "structure_only": False,
+        "source": (f"Phụ lục III QĐ 148/QĐ-TTg, “Bộ sản phẩm: {name}”, theo bản chép công khai ({UPSTREAM}, "
+                   f"{path.name}); chuyển bằng scripts/build_criteria.py. Tổng phần 40/25/35 (Điều 1 QĐ 148). "
+                   "Mức bắt buộc theo dấu ***, ****, ***** của bản chép."),
+        "note": ("“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
+                 "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
+                 "nào. “required_for_stars”: N — mức đánh dấu N sao trong văn bản: sản phẩm xếp hạng N sao trở lên "
+                 "phải đạt ít nhất mức này [?: cách hiểu dấu sao chưa đối chiếu phần ghi chú của văn bản gốc]."),
+        "parts": parts,
+    }
+    base = committed(target)
+    if base is not None:
+        same = {k: v for k, v in base.items() if k != "version"} == {k: v for k, v in sheet.items() if k != "version"}
+        sheet["version"] = base["version"] if same else base["version"] + 1
+    return target, sheet
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
+    parser.add_argument("--only", type=int, action="append", help="only this CSV number (repeatable)")
+    args = parser.parse_args(argv)
+    files = csv_files()
+    missing = sorted(set(TARGETS) - set(files))
+    if missing:
+        raise SystemExit(f"missing CSV files: {missing} in {SOURCES}")
+    changed = []
+    for number in sorted(TARGETS):
+        if number in HAND_MADE or (args.only and number not in args.only):
+            continue
+        target, sheet = build_sheet(number, files[number])
+        text = json.dumps(sheet, ensure_ascii=False, indent=2) + "\n"
+        if target.read_text(encoding="utf-8") != text:
+            changed.append(target.name)
+            if not args.check:
+                target.write_text(text, encoding="utf-8")
+    for name in changed:
+        print(("would change " if args.check else "wrote ") + name)
+    return 1 if (args.check and changed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
