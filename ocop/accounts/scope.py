@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from ocop.accounts.models import NATIONAL_ROLES
-from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.geo.models import AdminUnit, Level
+from ocop.geo.services import all_predecessor_ids
 
 
 def _lookup(prefix: str, name: str) -> str:
@@ -89,10 +90,8 @@ def scope_for(user) -> Scope:
         scope = Scope()
     else:
         unit = user.scope_unit
-        preds: list[int] = []
-        if unit.era == Era.CURRENT:
-            preds = list(UnitSuccession.objects.filter(successor=unit).values_list("predecessor_id", flat=True))
-        scope = Scope(unit=unit, predecessor_ids=preds)
+        # every unit whose territory passed into this one, through every change since 2018
+        scope = Scope(unit=unit, predecessor_ids=all_predecessor_ids(unit))
     try:
         user._ocop_scope = scope
     except AttributeError:  # AnonymousUser and friends

@@ -26,12 +26,40 @@ class Era(models.TextChoices):
     CURRENT = "current", _("Từ 01/7/2025 (34 tỉnh)")
 
 
+class DatedUnitIterable(models.query.ModelIterable):
+    """Yields units with the name, type and parent they had on the queryset's day (UnitVersion)."""
+
+    def __iter__(self):
+        from ocop.geo.services import apply_version
+
+        day = self.queryset._unit_day
+        for unit in super().__iter__():
+            yield apply_version(unit, day)
+
+
 class AdminUnitQuerySet(models.QuerySet):
+    _unit_day: dt.date | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._unit_day = self._unit_day
+        return clone
+
     def valid_on(self, day: dt.date) -> "AdminUnitQuerySet":
-        return self.filter(
+        """Units in force on `day`, each carrying its name, type and parent of that day."""
+        qs = self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
+        return qs.as_of(day)
+
+    def as_of(self, day: dt.date) -> "AdminUnitQuerySet":
+        """The same units, named as they were on `day` (no filter on validity)."""
+        qs = self._chain()
+        qs._unit_day = day
+        if qs._iterable_class is models.query.ModelIterable:
+            qs._iterable_class = DatedUnitIterable
+        return qs
 
     def provinces(self) -> "AdminUnitQuerySet":
         return self.filter(level=Level.PROVINCE)
@@ -75,13 +103,42 @@ class AdminUnit(models.Model):
         return f"{start} – {end}"
 
 
+class UnitVersion(models.Model):
+    """One name/type/parent of a unit with its validity (only units that changed have versions;
+    a unit without versions is what its own row says for its whole life)."""
+
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="versions")
+    name = models.CharField(_("tên"), max_length=120)
+    type = models.CharField(_("loại"), max_length=40)
+    parent = models.ForeignKey(AdminUnit, models.PROTECT, null=True, blank=True, related_name="+")
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    date_known = models.BooleanField(_("ngày hiệu lực đã xác minh"), default=True)
+    basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+
+    class Meta:
+        verbose_name = _("tên gọi theo thời kỳ")
+        verbose_name_plural = _("tên gọi theo thời kỳ")
+        ordering = ["unit", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["unit", "valid_from"], name="geo_version_unique_start")]
+
+
+class SuccessionKind(models.TextChoices):
+    REFORM_2025 = "reform2025", _("Sắp xếp 01/7/2025")
+    MERGE = "merge", _("Sáp nhập")
+    SPLIT = "split", _("Chia tách")
+
+
 class UnitSuccession(models.Model):
-    """The crosswalk: a legacy unit and a unit that took over (part of) its territory."""
+    """The crosswalk: a unit and a unit that took over (part of) its territory, at every change."""
 
     predecessor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="successions")
     successor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="predecessions")
     is_split = models.BooleanField(_("bị chia tách"), default=False)
     effective = models.DateField(_("ngày hiệu lực"))
+    kind = models.CharField(_("loại thay đổi"), max_length=16, choices=SuccessionKind.choices, default=SuccessionKind.REFORM_2025)
+    certainty = models.CharField(_("mức chắc chắn"), max_length=16, blank=True)
+    basis = models.TextField(_("căn cứ pháp lý"), blank=True)
 
     class Meta:
         verbose_name = _("quan hệ kế thừa")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 import time
+from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession, UnitVersion
 
 REFORM_DATE = dt.date(2025, 7, 1)
 LEGACY_END = dt.date(2025, 6, 30)
@@ -29,6 +31,7 @@ _unit_cache_lock = threading.Lock()
 
 
 _province_cache: dict[str, list] = {}  # "ids": province ids, "successions": (legacy id, current id) pairs
+_history_cache: dict[str, dict] = {}  # "versions": unit id -> versions; "next"/"prev": succession graph
 
 
 def clear_unit_cache() -> None:
@@ -36,7 +39,107 @@ def clear_unit_cache() -> None:
     with _unit_cache_lock:
         _unit_cache.clear()
         _province_cache.clear()
+        _history_cache.clear()
         _unit_cache_started = time.monotonic()
+
+
+# --- names, types and parents on a date -------------------------------------------------------------
+
+
+def _versions() -> dict[int, list[tuple]]:
+    """unit id -> [(valid_from, valid_to, name, type, parent_id, parent_level)] for units that changed."""
+    if time.monotonic() - _unit_cache_started > UNIT_CACHE_SECONDS:
+        clear_unit_cache()
+    if "versions" not in _history_cache:
+        index: dict[int, list[tuple]] = defaultdict(list)
+        rows = UnitVersion.objects.order_by("unit_id", "valid_from").values_list(
+            "unit_id", "valid_from", "valid_to", "name", "type", "parent_id", "parent__level")
+        for unit_id, *rest in rows:
+            index[unit_id].append(tuple(rest))
+        _history_cache["versions"] = dict(index)
+    return _history_cache["versions"]
+
+
+def version_on(unit: AdminUnit, day: dt.date) -> tuple | None:
+    """(valid_from, valid_to, name, type, parent_id, parent_level) of `unit` on `day`, or None if the
+    unit has a single version (its own row) or had none on that day."""
+    for version in _versions().get(unit.pk, ()):
+        start, end = version[0], version[1]
+        if (start is None or start <= day) and (end is None or day <= end):
+            return version
+    return None
+
+
+def apply_version(unit: AdminUnit, day: dt.date | None) -> AdminUnit:
+    """Give `unit` (in place) the name, type and parent it had on `day`."""
+    if day is None:
+        return unit
+    version = version_on(unit, day)
+    if version is not None:
+        unit.name, unit.type = version[2], version[3]
+        if unit.parent_id != version[4]:
+            unit.parent_id = version[4]
+            if unit.level == Level.COMMUNE and version[5] == Level.DISTRICT:
+                unit.district_id = version[4]
+    return unit
+
+
+def unit_on(unit: AdminUnit | None, day: dt.date | None) -> AdminUnit | None:
+    """A copy of `unit` as it was on `day` (the object itself if nothing differs); safe on cached units."""
+    if unit is None or day is None or version_on(unit, day) is None:
+        return unit
+    return apply_version(copy.copy(unit), day)
+
+
+def name_on(unit: AdminUnit, day: dt.date | None) -> str:
+    """The unit's full name ("Tỉnh Thừa Thiên Huế") on `day` (its latest name when `day` is None)."""
+    return unit_on(unit, day).full_name
+
+
+# --- the crosswalk through every change ---------------------------------------------------------------
+
+
+def _graph() -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    if "next" not in _history_cache:
+        nxt: dict[int, list[int]] = defaultdict(list)
+        prev: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in UnitSuccession.objects.order_by("pk").values_list("predecessor_id", "successor_id"):
+            nxt[pred].append(succ)
+            prev[succ].append(pred)
+        _history_cache["next"], _history_cache["prev"] = dict(nxt), dict(prev)
+    return _history_cache["next"], _history_cache["prev"]
+
+
+def all_predecessor_ids(unit: AdminUnit) -> list[int]:
+    """Every unit whose territory passed into `unit`, through any number of changes (sorted ids)."""
+    _, prev = _graph()
+    seen: set[int] = set()
+    stack = list(prev.get(unit.pk, ()))
+    while stack:
+        pk = stack.pop()
+        if pk not in seen and pk != unit.pk:
+            seen.add(pk)
+            stack.extend(prev.get(pk, ()))
+    return sorted(seen)
+
+
+def all_successor_ids(unit_id: int) -> list[int]:
+    """The units that hold `unit_id`'s territory at the end of its chain of changes (sorted ids)."""
+    nxt, _ = _graph()
+    final: set[int] = set()
+    seen: set[int] = set()
+    stack = [unit_id]
+    while stack:
+        pk = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        following = nxt.get(pk)
+        if following:
+            stack.extend(following)
+        elif pk != unit_id:
+            final.add(pk)
+    return sorted(final)
 
 
 def provinces_by_pk() -> dict[int, AdminUnit]:
@@ -117,16 +220,17 @@ def ancestors(unit: AdminUnit) -> list[AdminUnit]:
 
 
 def successors(unit: AdminUnit) -> list[AdminUnit]:
-    """Units that took over this unit's territory on 01/7/2025.
+    """Units that took over this unit's territory at its next change (the crosswalk).
 
-    Provinces and communes come from the crosswalk. A district had no successor of its own level
-    (the level was abolished): its successors are the current communes of its communes.
+    A district that lasted until 01/7/2025 had no successor of its own level (the level was
+    abolished): its successors are the current communes of its communes.
     """
-    if unit.level == Level.DISTRICT:
+    direct = list(AdminUnit.objects.filter(predecessions__predecessor=unit).order_by("code"))
+    if unit.level == Level.DISTRICT and not any(u.level == Level.DISTRICT for u in direct):
         return list(
-            AdminUnit.objects.filter(predecessions__predecessor__parent=unit).distinct().order_by("code")
+            AdminUnit.objects.filter(predecessions__predecessor__parent=unit, era=Era.CURRENT).distinct().order_by("code")
         )
-    return list(AdminUnit.objects.filter(predecessions__predecessor=unit).order_by("code"))
+    return direct
 
 
 def predecessors(unit: AdminUnit) -> list[AdminUnit]:
@@ -134,22 +238,26 @@ def predecessors(unit: AdminUnit) -> list[AdminUnit]:
 
 
 def successor_codes_map(level: str) -> dict[int, list[str]]:
-    """unit id -> sorted successor codes, for bulk export (one query)."""
+    """unit id -> sorted codes of the current (34-province era) units holding its territory,
+    through every change since 2018 (bulk export; a few queries)."""
+    codes = dict(AdminUnit.objects.filter(era=Era.CURRENT).values_list("pk", "code"))
     result: dict[int, list[str]] = {}
     if level == Level.DISTRICT:
-        rows = (
-            UnitSuccession.objects.filter(predecessor__level=Level.COMMUNE)
-            .values_list("predecessor__parent_id", "successor__code")
-            .distinct()
-        )
-    else:
-        rows = UnitSuccession.objects.filter(predecessor__level=level).values_list("predecessor_id", "successor__code")
-    for unit_id, code in rows:
-        codes = result.setdefault(unit_id, [])
-        if code not in codes:
-            codes.append(code)
-    for codes in result.values():
-        codes.sort()
+        # a district's territory is that of its communes (the district level ended on 01/7/2025)
+        commune_succ: dict[int, set[str]] = defaultdict(set)
+        for pk, parent_id in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).values_list("pk", "parent_id"):
+            commune_succ[parent_id].update(codes[s] for s in all_successor_ids(pk) if s in codes)
+        for pk in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT).values_list("pk", flat=True):
+            found = set(commune_succ.get(pk, ()))
+            for later in all_successor_ids(pk):
+                found |= commune_succ.get(later, set())
+            if found:
+                result[pk] = sorted(found)
+        return result
+    for pk in AdminUnit.objects.filter(era=Era.LEGACY, level=level).values_list("pk", flat=True):
+        found = sorted({codes[s] for s in all_successor_ids(pk) if s in codes})
+        if found:
+            result[pk] = found
     return result
 
 
@@ -173,8 +281,8 @@ def province_rollup(day: dt.date, by_id: dict[int, AdminUnit] | None = None) -> 
         by_id = {p.id: p for p in AdminUnit.objects.filter(level=Level.PROVINCE)}
     provinces = list(by_id.values())
     if era_on(day) == Era.LEGACY:
-        return {p.id: p for p in provinces if p.era == Era.LEGACY}
-    mapping = {p.id: p for p in provinces if p.era == Era.CURRENT}
+        return {p.id: unit_on(p, day) for p in provinces if p.era == Era.LEGACY}
+    mapping = {p.id: unit_on(p, day) for p in provinces if p.era == Era.CURRENT}
     for pred_id, succ_id in _province_successions():
-        mapping[pred_id] = by_id[succ_id]
+        mapping[pred_id] = mapping[succ_id]
     return mapping
