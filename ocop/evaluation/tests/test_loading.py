@@ -58,7 +58,11 @@ def test_load_everything(loaded):
     assert Classification.objects.filter(instrument__code="QD148", is_leaf=True).count() == 26
     assert Classification.objects.filter(instrument__code="QD490", level="sector").count() == 6
     assert CriteriaSet.objects.count() == 52
-    assert CriteriaSet.objects.filter(structure_only=False).count() == 4
+    # 1048: "Rau, củ, quả, hạt tươi" only; 148: 23 of 26 (tea, other plant tea and coffee/cocoa are
+    # skeletons: their transcription does not add up, see SOURCES.md)
+    assert CriteriaSet.objects.filter(structure_only=False).count() == 24
+    assert set(CriteriaSet.objects.filter(instrument__code="QD148", structure_only=True).values_list("code", flat=True)) == {
+        "ocop-148-che-tuoi-che-che-bien", "ocop-148-san-pham-tra-tu-thuc-vat-khac", "ocop-148-san-pham-ca-phe-ca-cao"}
     assert StarScale.objects.count() == 2 and ProcedureRule.objects.count() == 3
     rau = Classification.objects.get(code="148-1.1.1")
     assert [n.code for n in rau.path] == ["148-1", "148-1.1", "148-1.1.1"]
@@ -188,7 +192,7 @@ def test_criteria_set_in_force_on_a_date(loaded):
     assert services.criteria_set_on("148-1.1.1", dt.date(2023, 2, 23)).instrument.code == "QD1048"
     # 1048's "Chế biến từ thủy, hải sản" merges into 148's 1.3.4
     merged = services.criteria_set_on("1048-1.3.5", dt.date(2024, 1, 1))
-    assert merged.subgroup_codes == ["148-1.3.4"] and merged.structure_only
+    assert merged.subgroup_codes == ["148-1.3.4"] and not merged.structure_only
     # sinh vật cảnh has no 1048 counterpart
     assert services.criteria_set_on("148-5.1", dt.date(2020, 6, 1)) is None
     assert services.criteria_set_on("148-5.1", dt.date(2024, 1, 1)).code == "ocop-148-hoa"
@@ -216,6 +220,8 @@ def test_products_hooks(loaded):
     criteria_set = hooks.criteria_set_for_product(FakeProduct(), dt.date(2024, 5, 1))
     assert criteria_set.code == "ocop-148-rau-cu-qua-hat-tuoi"
     FakeProduct.classification_code = "148-5.1"
+    assert not hooks.criteria_set_for_product(FakeProduct(), dt.date(2024, 5, 1)).structure_only
+    FakeProduct.classification_code = "148-1.5.1"  # tea: a skeleton (see SOURCES.md)
     assert hooks.criteria_set_for_product(FakeProduct(), dt.date(2024, 5, 1)).structure_only
     FakeProduct.classification_code = ""
     assert hooks.criteria_set_for_product(FakeProduct(), dt.date(2024, 5, 1)) is None
@@ -233,5 +239,8 @@ def test_products_self_assessment_hooks(loaded):
     assert len(sheet.criteria) == 32 and sheet.criteria[0].options[0].points == 0
     assert hooks.self_assessment_total(sheet, best(sheet.source)) == 100
     assert hooks.self_assessment_total(sheet, {}) is None
-    FakeProduct.classification_code = "148-5.1"  # a skeleton: nothing to fill in
+    FakeProduct.classification_code = "148-1.5.1"  # tea, a skeleton: nothing to fill in
     assert hooks.self_assessment_sheet(FakeProduct()) is None
+    FakeProduct.classification_code = "148-1.2.2"  # honey
+    honey = hooks.self_assessment_sheet(FakeProduct())
+    assert honey.code == "ocop-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac" and len(honey.criteria) == 32

@@ -71,7 +71,7 @@ def test_unanswered_unknown_and_invalid_choices_are_issues():
 
 
 def test_structure_only_sheet_cannot_be_scored():
-    skeleton = sheet("sheet-148-hoa.json")
+    skeleton = sheet("sheet-148-che-tuoi-che-che-bien.json")
     result = scoring.member_total(skeleton, {})
     assert result.total == 0 and "chưa có tiêu chí để chấm" in result.issues[0].message
 
