@@ -75,12 +75,14 @@ _TONE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa
          "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
 
+def norm(s: str) -> str:
+    s = clean(s).lower()
+    for old, new in _TONE.items():
+        s = s.replace(old, new)
+    return s
+
+
 def same_name(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        s = clean(s).lower()
-        for old, new in _TONE.items():
-            s = s.replace(old, new)
-        return s
     return norm(a) == norm(b)
 
 
@@ -223,7 +225,7 @@ def basis_for(snap: Snapshot, states: list[dict[Key, Unit]], key: Key) -> str:
     if len(snap.basis) == 1:
         return snap.basis[0]
     names = {province_words(s, key) for s in states if key in s} - {None}
-    hits = [b for b in snap.basis if any(re.search(r"\b" + re.escape(n) + r"\b", b, re.I) for n in names)]
+    hits = [b for b in snap.basis if any(re.search(r"\b" + re.escape(norm(n)) + r"\b", norm(b)) for n in names)]
     return " | ".join(hits) if hits else ("[?] " + " | ".join(snap.basis) if snap.basis else "[?]")
 
 
