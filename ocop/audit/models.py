@@ -4,17 +4,97 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+# Every action code the application records, as words (codes never reach a user; a code without a
+# label here is shown from its last word, e.g. "… created" -> "Tạo <object>", or as "Thao tác khác").
 ACTION_LABELS = {
     "ocop.auth.login": _("Đăng nhập"),
     "ocop.auth.logout": _("Đăng xuất"),
+    "ocop.user.created": _("Tạo tài khoản người dùng"),
+    "ocop.user.changed": _("Sửa tài khoản người dùng"),
     "ocop.user.password_changed": _("Đổi mật khẩu"),
+    "ocop.user.password_reset": _("Đặt lại mật khẩu"),
+    "ocop.api.token.created": _("Tạo khóa API"),
+    "ocop.api.token.revoked": _("Thu hồi khóa API"),
+    "ocop.document.created": _("Soạn văn bản đi"),
+    "ocop.document.changed": _("Sửa văn bản đi"),
     "ocop.document.issued": _("Ban hành văn bản đi"),
+    "ocop.issuer.version_added": _("Thêm phiên bản cơ quan ban hành"),
+    "ocop.issuer.version_closed": _("Kết thúc phiên bản cơ quan ban hành"),
+    "ocop.report.template_versioned": _("Tạo phiên bản mẫu báo cáo"),
+    "ocop.report.request_created": _("Tạo yêu cầu báo cáo"),
+    "ocop.report.request_opened": _("Mở yêu cầu báo cáo"),
+    "ocop.report.request_closed": _("Đóng yêu cầu báo cáo"),
+    "ocop.report.reminder_sent": _("Gửi nhắc nộp báo cáo"),
+    "ocop.report.opened": _("Mở báo cáo để điền"),
+    "ocop.report.autosaved": _("Tự động lưu bản nháp báo cáo"),
+    "ocop.report.draft_saved": _("Lưu bản nháp báo cáo"),
+    "ocop.report.attachment_added": _("Đính kèm tệp vào báo cáo"),
+    "ocop.report.submitted": _("Nộp báo cáo"),
+    "ocop.report.returned": _("Trả lại báo cáo"),
+    "ocop.report.accepted": _("Tiếp nhận báo cáo"),
+    "ocop.report.correction_started": _("Bắt đầu đính chính báo cáo"),
+    "ocop.products.entity.created": _("Tạo chủ thể OCOP"),
+    "ocop.products.entity.changed": _("Sửa chủ thể OCOP"),
+    "ocop.products.entity.deleted": _("Xóa chủ thể OCOP"),
+    "ocop.products.member.added": _("Thêm tài khoản vào chủ thể"),
+    "ocop.products.product.created": _("Tạo sản phẩm"),
+    "ocop.products.product.changed": _("Sửa sản phẩm"),
+    "ocop.products.product.deleted": _("Xóa sản phẩm"),
+    "ocop.products.product.status_changed": _("Đổi trạng thái sản phẩm"),
+    "ocop.products.photo.created": _("Thêm ảnh sản phẩm"),
+    "ocop.products.photo.deleted": _("Xóa ảnh sản phẩm"),
+    "ocop.products.dossier.created": _("Tạo hồ sơ sản phẩm"),
+    "ocop.products.dossier.file_added": _("Thêm tệp vào hồ sơ"),
+    "ocop.products.dossier.file_removed": _("Gỡ tệp khỏi hồ sơ"),
+    "ocop.products.dossier.submitted": _("Nộp hồ sơ sản phẩm"),
+    "ocop.products.dossier.reviewed": _("Kiểm tra hồ sơ sản phẩm"),
+    "ocop.products.self_assessment.created": _("Tự đánh giá sản phẩm"),
+    "ocop.products.import.uploaded": _("Tải lên tệp nhập từ Excel"),
+    "ocop.products.import.committed": _("Nhập dữ liệu từ Excel"),
+    "ocop.evaluation.data.versioned": _("Tạo phiên bản dữ liệu bộ tiêu chí"),
+    "ocop.evaluation.round.created": _("Mở kỳ đánh giá"),
+    "ocop.evaluation.round.closed": _("Kết thúc kỳ đánh giá"),
+    "ocop.evaluation.seat.added": _("Thêm thành viên hội đồng"),
+    "ocop.evaluation.product.added": _("Đưa sản phẩm vào kỳ đánh giá"),
+    "ocop.evaluation.product.ranked": _("Xếp hạng sản phẩm"),
+    "ocop.evaluation.member.recused": _("Thành viên xin không chấm (tránh xung đột lợi ích)"),
+    "ocop.evaluation.score.draft_saved": _("Lưu nháp phiếu chấm"),
+    "ocop.evaluation.score.submitted": _("Nộp phiếu chấm"),
+    "ocop.evaluation.certificate.issued": _("Cấp giấy chứng nhận OCOP"),
+    "ocop.evaluation.certificate.revoked": _("Thu hồi giấy chứng nhận OCOP"),
+    "ocop.evaluation.certificate.expired": _("Giấy chứng nhận OCOP hết hiệu lực"),
+    "ocop.evaluation.certificate.expiry_notice_sent": _("Báo giấy chứng nhận sắp hết hạn"),
+    "ocop.evaluation.application.submitted": _("Nộp đề nghị đánh giá lại"),
+    "ocop.evaluation.application.accepted": _("Nhận đề nghị đánh giá lại vào kỳ"),
+    "ocop.evaluation.application.rejected": _("Từ chối đề nghị đánh giá lại"),
 }
 VERB_LABELS = {
     "created": pgettext_lazy("audit", "Tạo"),
     "changed": pgettext_lazy("audit", "Sửa"),
     "deleted": pgettext_lazy("audit", "Xóa"),
 }
+OTHER_ACTION = _("Thao tác khác")
+
+
+def action_label(code: str, object_type: str = "") -> str:
+    """The words for an action code (never the code itself)."""
+    from django.apps import apps
+
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    verb = code.rsplit(".", 1)[-1]
+    if verb in VERB_LABELS and object_type:
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            return str(OTHER_ACTION)
+        return f"{VERB_LABELS[verb]} {model._meta.verbose_name}"
+    return str(OTHER_ACTION)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, words) of every labelled action, by words: the audit list's filter."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1])
 
 
 class AuditEntry(models.Model):
@@ -53,18 +133,19 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         """A readable Vietnamese label for the action code, e.g. "Sửa văn bản chỉ đạo"."""
+        return action_label(self.action, self.object_type)
+
+    @property
+    def object_type_label(self) -> str:
+        """The kind of object in words ("người dùng"), never the internal model label."""
         from django.apps import apps
 
-        if self.action in ACTION_LABELS:
-            return str(ACTION_LABELS[self.action])
-        verb = self.action.rsplit(".", 1)[-1]
-        if verb in VERB_LABELS and self.object_type:
-            try:
-                model = apps.get_model(self.object_type)
-            except (LookupError, ValueError):
-                return self.action
-            return f"{VERB_LABELS[verb]} {model._meta.verbose_name}"
-        return self.action
+        if not self.object_type:
+            return ""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return ""
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field that differs."""

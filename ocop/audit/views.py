@@ -6,29 +6,31 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from ocop.accounts.scope import scope_for
-from ocop.audit.models import AuditEntry
+from ocop.audit.models import AuditEntry, action_choices
+from ocop.audit.visibility import may_see_ip, may_see_values
+from ocop.audit.visibility import visible_entries as _visible_entries
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 
 
 def visible_entries(user):
-    return scope_for(user).filter(AuditEntry.objects.select_related("unit", "actor"), "unit")
+    """The entries `user` may see: those about objects they may read (ocop/audit/visibility.py)."""
+    return _visible_entries(user)
 
 
-AUDIT_COLUMNS = [
-    Col(_l("Thời điểm"), "created_at", 17),
-    Col(_l("Người thực hiện"), "actor_name", 20),
-    Col(_l("Thao tác"), lambda e: e.action_label, 28),
-    Col(_l("Mã thao tác"), "action", 32),
-    Col(_l("Loại đối tượng"), "object_type", 22),
-    Col(_l("Mã đối tượng"), "object_id", 10),
-    Col(_l("Đối tượng"), "object_repr", 34),
-    Col(_l("Đơn vị"), lambda e: str(e.unit) if e.unit_id else "", 24),
-    Col(_l("Lý do"), "reason", 30),
-    Col(_l("Địa chỉ IP"), "ip", 14),
-]
+def audit_columns(user) -> list:
+    return [
+        Col(_l("Thời điểm"), "created_at", 17),
+        Col(_l("Người thực hiện"), "actor_name", 20),
+        Col(_l("Thao tác"), lambda e: e.action_label, 28),
+        Col(_l("Loại đối tượng"), lambda e: e.object_type_label, 22),
+        Col(_l("Mã đối tượng"), "object_id", 10),
+        Col(_l("Đối tượng"), "object_repr", 34),
+        Col(_l("Đơn vị"), lambda e: str(e.unit) if e.unit_id else "", 24),
+        Col(_l("Lý do"), lambda e: e.reason if may_see_values(user, e) else "", 30),
+        Col(_l("Địa chỉ IP"), lambda e: e.ip if may_see_ip(user, e) else "", 14),
+    ]
 
 
 @require_capability("audit.view")
@@ -37,7 +39,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     errors = []
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "date_from", "date_to")}
     if filters["action"]:
-        qs = qs.filter(action__icontains=filters["action"])
+        # a code chosen from the list, or words of its label
+        codes = [code for code, label in action_choices() if filters["action"].lower() in (code.lower(), str(label).lower())
+                 or filters["action"].lower() in str(label).lower()]
+        qs = qs.filter(action__in=codes) if codes else qs.filter(action__icontains=filters["action"])
     if filters["actor"]:
         qs = qs.filter(actor_name__icontains=filters["actor"])
     if filters["object_type"]:
@@ -51,13 +56,15 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request) and not errors:
         labels = {"action": _("Thao tác"), "actor": _("Người thực hiện"), "object_type": _("Loại đối tượng"),
                   "date_from": _("Từ ngày"), "date_to": _("Đến ngày")}
-        return export_response(request, qs, AUDIT_COLUMNS, title=_("Nhật ký thao tác"), filename="nhat-ky-thao-tac",
-                               filters=[(labels[k], v) for k, v in filters.items()])
+        return export_response(request, qs, audit_columns(request.user), title=_("Nhật ký thao tác"),
+                               filename="nhat-ky-thao-tac", filters=[(labels[k], v) for k, v in filters.items()])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/entry_list.html", {"page": page, "filters": filters, "errors": errors})
+    return render(request, "audit/entry_list.html",
+                  {"page": page, "filters": filters, "errors": errors, "actions": action_choices()})
 
 
 @require_capability("audit.view")
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(visible_entries(request.user), pk=pk)
-    return render(request, "audit/entry_detail.html", {"entry": entry})
+    return render(request, "audit/entry_detail.html", {
+        "entry": entry, "show_values": may_see_values(request.user, entry), "show_ip": may_see_ip(request.user, entry)})

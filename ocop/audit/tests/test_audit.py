@@ -87,5 +87,5 @@ def test_user_changes_through_the_ui_are_in_the_trail(client, demo_users):
 def test_actions_have_readable_labels(demo_users):
     user = demo_users["tw.canbo"]
     assert log_action(user, "ocop.auth.login", user).action_label == "Đăng nhập"
-    assert log_action(user, "ocop.user.changed", user).action_label == "Sửa người dùng"
-    assert log_action(None, "something.unknown", None).action_label == "something.unknown"
+    assert log_action(user, "ocop.user.changed", user).action_label == "Sửa tài khoản người dùng"
+    assert log_action(None, "something.unknown", None).action_label == "Thao tác khác"  # never the raw code

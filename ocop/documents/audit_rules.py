@@ -1,0 +1,13 @@
+"""Audit visibility of outgoing documents and issuers (ocop/audit/visibility.py): national, for the
+holders of documents.view."""
+
+from ocop.accounts.permissions import can
+from ocop.audit.visibility import NOTHING, register
+
+
+def _documents(user):
+    return None if can(user, "documents.view") else NOTHING
+
+
+for label in ("documents.outgoingdocument", "documents.issuer", "documents.issuerversion"):
+    register(label, entries=_documents)

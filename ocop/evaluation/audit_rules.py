@@ -1,0 +1,47 @@
+"""Audit visibility of evaluation rounds, score sheets, certificates and applications
+(ocop/audit/visibility.py).
+
+Entries follow what the user may read of the round (council members: the rounds they sit on). A score
+sheet's recorded values (choices, comments, total) follow `score_sheets_with_visible_values`: the member
+who filled it in; once the round is closed, also the round's chair and the officers who manage the round
+(evaluation.manage over the round's unit). Nobody else, and before closing nobody but the member — not
+another member, not a central user.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ocop.accounts.permissions import can
+from ocop.accounts.scope import scope_for
+from ocop.audit.visibility import NOTHING, objects_in, register
+from ocop.evaluation import rounds
+from ocop.evaluation.models import DataFile
+from ocop.evaluation.models_rounds import MemberScore, Round, RoundStatus, SeatRole
+
+
+def score_sheets_with_visible_values(user) -> QuerySet:
+    """The score sheets whose values `user` may see."""
+    if not getattr(user, "is_authenticated", False):
+        return MemberScore.objects.none()
+    closed = Q(round_product__round__status=RoundStatus.CLOSED)
+    chaired = Round.objects.filter(seats__user=user, seats__role=SeatRole.CHAIR).values("pk")
+    managed = Round.objects.none().values("pk")
+    if can(user, "evaluation.manage"):
+        managed = rounds._within(scope_for(user), Round.objects.all(), "unit").values("pk")
+    return MemberScore.objects.filter(
+        Q(user=user) | (closed & (Q(round_product__round__in=chaired) | Q(round_product__round__in=managed))))
+
+
+def _criteria(user):
+    return None if can(user, "evaluation.criteria") else NOTHING
+
+
+register("evaluation.round", entries=lambda user: objects_in(rounds.readable_rounds(user)))
+register("evaluation.roundproduct", entries=lambda user: objects_in(rounds.readable_entries(user)))
+register("evaluation.memberscore",
+         entries=lambda user: objects_in(MemberScore.objects.filter(round_product__in=rounds.readable_entries(user))),
+         values=lambda user: objects_in(score_sheets_with_visible_values(user)))
+register("evaluation.certificate", entries=lambda user: objects_in(rounds.readable_certificates(user)))
+register("evaluation.application", entries=lambda user: objects_in(rounds.readable_applications(user)))
+register(DataFile._meta.label_lower, entries=_criteria)
