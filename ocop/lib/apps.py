@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class LibConfig(AppConfig):
     name = "ocop.lib"
     label = "ocoplib"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from ocop.lib import text
+
+        connection_created.connect(text.register_sqlite_functions, dispatch_uid="ocop_fold")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,7 +49,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from lxml import etree
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -62,7 +60,9 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.models import AuditEntry
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.lib import spreadsheet
 from ocop.lib.dates import DateParseError, parse_date
+from ocop.lib.text import clean_text, fold
 from ocop.lib.upload_safety import check_office_upload
 from ocop.products.models import (
     INSTRUMENTS,
@@ -194,14 +194,11 @@ def cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = clean_text(value, multiline=False)  # NFC, no control characters or non-characters
     return " ".join(text.split())  # trims and collapses spaces, tabs and line breaks
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics (đ → d): "Hợp tác xã" and "hop tac xa" compare equal."""
-    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in text if unicodedata.category(c) != "Mn").split())
+_fold = fold  # "Hợp tác xã", "HOP TAC XA" and the decomposed form compare equal
 
 
 def _choice_map(choices) -> dict[str, str]:
@@ -937,7 +934,7 @@ def build_template(user) -> bytes:
     qs = scope.units(write=True).filter(level=Level.COMMUNE) if not scope.national else AdminUnit.objects.filter(level=Level.COMMUNE)
     current, legacy = _("hiện hành"), _("trước 01/7/2025")
     for code, name, province, era in qs.order_by("era", "province__code", "code").values_list("code", "name", "province__name", "era"):
-        units.append([code, name, province or "", current if era == Era.CURRENT else legacy])
+        units.append([spreadsheet.safe_text(v) for v in (code, name, province or "", current if era == Era.CURRENT else legacy)])
     units.freeze_panes = "A2"
     units.protection.sheet = True
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import DateParseError, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.lib.xlsx import xlsx_response
+from ocop.lib import spreadsheet
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
 from ocop.programme.services import REGISTRIES, VersionConflict, do_delete_record, do_save_record, readable, writable_units
@@ -132,20 +131,16 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = [r for r in board_service.build_board(day, period) if not status or r.plan_status == status]
     filename = f"bang-theo-doi-ocop-{day.isoformat()}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        writer = csv.writer(response)
-        writer.writerow(board_service.CSV_HEADER)
-        for row in rows:
-            writer.writerow(row.csv_row())
-        return response
-    return xlsx_response(
+        return spreadsheet.csv_response(filename, board_service.CSV_HEADER, (row.csv_row() for row in rows),
+                                        delimiter=";" if request.GET.get("sep") == "semicolon" else ",")
+    return spreadsheet.table_response(
         filename,
-        _("Bảng theo dõi"),
         board_service.CSV_HEADER,
         [row.csv_row() for row in rows],
         title=_("Tình hình triển khai Chương trình OCOP tại ngày %(d)s") % {"d": day.strftime("%d/%m/%Y")},
+        filters=[(_("Trạng thái"), dict(board_service.STATUS_LABELS).get(status, status))] if status else None,
+        user=request.user,
+        sheet_title=_("Bảng theo dõi"),
     )
 
 

@@ -25,9 +25,9 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from ocop.lib import spreadsheet
 from ocop.reporting import schema
 from ocop.reporting.consolidation import UNIT_OF_MEASURE, Consolidation, Stat, fmt, fmt_signed
 
@@ -584,27 +584,12 @@ class _Sheet:
         self.italic = Font(italic=True)
 
     def row(self, values, *, bold=False, italic=False, wrap=False, title=False):
+        font = Font(bold=True, size=13) if title else self.bold if bold else self.italic if italic else None
         cells = []
         for value in values:
             value = _xl(value)
-            cell = WriteOnlyCell(self.ws, value=clean(value) if isinstance(value, str) else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(value, int) and not isinstance(value, bool):
-                cell.number_format = "#,##0"
-            elif isinstance(value, float):
-                cell.number_format = "#,##0.0##"
-            elif isinstance(value, (dt.date, dt.datetime)):
-                cell.number_format = "DD/MM/YYYY"
-            if title:
-                cell.font = Font(bold=True, size=13)
-            elif bold:
-                cell.font = self.bold
-            elif italic:
-                cell.font = self.italic
-            if wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
+            number_format = "#,##0.0##" if isinstance(value, float) else None
+            cells.append(spreadsheet.cell(self.ws, value, font=font, wrap=wrap, number_format=number_format))
         self.ws.append(cells)
 
     def widths(self, *widths):

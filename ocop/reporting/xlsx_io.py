@@ -41,7 +41,6 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 from lxml import etree
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -51,6 +50,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ocop.lib import spreadsheet
 from ocop.reporting.schema import CODE_RE, MAX_ROWS, Field, Option, TemplateDef, coerce, display
 
 BROKEN_FILE_ERRORS = (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError,
@@ -113,9 +113,7 @@ class CellIssue:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _clean_text(value) -> str:
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+_clean_text = spreadsheet.safe_text
 
 
 def _excel_value(ftype: str, value, options: tuple[Option, ...] = ()):
@@ -138,10 +136,7 @@ def _excel_value(ftype: str, value, options: tuple[Option, ...] = ()):
     return _clean_text(typed)
 
 
-def _set(cell, value) -> None:
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, even when the text starts with "="
+_set = spreadsheet.set_value  # text cleaned, never a formula
 
 
 def _height(text: str, width: float, line: float = 15.0) -> float:

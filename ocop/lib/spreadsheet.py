@@ -1,0 +1,282 @@
+"""The one spreadsheet writer: every .xlsx and .csv the application hands out goes through here.
+
+Two guarantees, whatever a user has typed into the data:
+
+* **No formula from data.** A text that Excel or LibreOffice would take for a formula (starting
+  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) stays text: in .xlsx the cell is
+  typed as a string (never ``f``) and marked with a quote prefix, so editing it keeps it text; in
+  .csv the value is written with a leading apostrophe (the OWASP "CSV injection" rule).
+* **Only characters XML can hold.** Control characters other than tab and newline, surrogates and
+  the non-characters (U+FFFE, U+FFFF…) are dropped (`ocop.lib.text.clean_text`): a stored
+  character never makes an export fail.
+
+Values keep their type: dates and datetimes are real dates shown dd/mm/yyyy (hh:mm), integers
+``#,##0``, decimals ``#,##0.00``, booleans "Có"/"Không", None an empty cell.
+
+Building blocks:
+
+* `cell(ws, value, …)` — a write-only cell, typed, formatted and guarded; `put(ws, row, col, value)`
+  — the same for an ordinary (editable) worksheet, used by the workbooks users fill in;
+* `safe_text(value)` — text as a cell may hold it;
+* `write_table(…)` / `table_response(…)` — a titled, filtered, frozen table (the list exports and the
+  status board); `read_table(content)` reads one back;
+* `csv_value(value)`, `csv_response(…)` — guarded CSV (UTF-8 with BOM by default; ``;`` variant).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from ocop.lib.text import clean_text
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+INT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_ROW = 5  # in `write_table`: title, filters, extract date, blank, then the headers
+CHUNK = 2000
+
+
+# --- values ----------------------------------------------------------------------------------------
+
+
+def safe_text(value) -> str:
+    """Text a cell can hold: NFC, without the characters XML refuses (tab and newline kept)."""
+    return clean_text(value, multiline=True)
+
+
+def looks_like_formula(text: str) -> bool:
+    return bool(text) and text.startswith(FORMULA_START)
+
+
+def _typed(value) -> tuple[Any, str | None]:
+    """(value to store, number format) for a Python value; text is returned cleaned."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return (_("Có") if value else _("Không")), None
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None, microsecond=0), DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, DATE_FORMAT
+    if isinstance(value, int):
+        return value, INT_FORMAT
+    if isinstance(value, (float, Decimal)):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+            return None, None
+        integral = value == int(value)
+        if isinstance(value, Decimal):
+            value = int(value) if integral else float(value)
+        return value, INT_FORMAT if integral else DECIMAL_FORMAT
+    return safe_text(value), None
+
+
+def _guard(cell, text_value) -> None:
+    if isinstance(text_value, str):
+        cell.data_type = "s"  # text, never a formula
+        if looks_like_formula(text_value):
+            cell.quotePrefix = True  # stays text when the user edits the cell
+
+
+def cell(ws, value, *, number_format: str | None = None, font: Font | None = None, wrap: bool = False,
+         alignment: Alignment | None = None) -> WriteOnlyCell:
+    """A write-only cell for `value`: typed, formatted, guarded."""
+    stored, fmt = _typed(value)
+    out = WriteOnlyCell(ws, value=stored)
+    _guard(out, stored)
+    if number_format or fmt:
+        out.number_format = number_format or fmt
+    if font is not None:
+        out.font = font
+    if alignment is not None:
+        out.alignment = alignment
+    elif wrap:
+        out.alignment = Alignment(wrap_text=True, vertical="top")
+    return out
+
+
+def put(ws, row: int, column: int, value, *, number_format: str | None = None):
+    """Set a cell of an ordinary worksheet to `value`, typed, formatted and guarded; returns it."""
+    stored, fmt = _typed(value)
+    target = ws.cell(row=row, column=column)
+    target.value = stored
+    _guard(target, stored)
+    if number_format or fmt:
+        target.number_format = number_format or fmt
+    return target
+
+
+def set_value(target, value) -> None:
+    """Set an existing cell (of any worksheet) to `value` as it is, text cleaned and guarded; the
+    caller keeps its own number format."""
+    if isinstance(value, str):
+        value = safe_text(value)
+    target.value = value
+    _guard(target, value)
+
+
+def row_cells(ws, values: Iterable, **kwargs) -> list[WriteOnlyCell]:
+    return [cell(ws, v, **kwargs) for v in values]
+
+
+# --- a titled table --------------------------------------------------------------------------------
+
+
+def describe_filters(filters: Iterable[tuple[Any, Any]] | None) -> str:
+    parts = [f"{label}: {value}" for label, value in (filters or []) if value not in (None, "", [])]
+    return "; ".join(parts) if parts else _("không lọc (toàn bộ danh sách trong phạm vi của bạn)")
+
+
+def sheet_name(title: str) -> str:
+    name = safe_text(title).replace("\n", " ")
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "-")
+    return name[:31].strip() or "Sheet1"
+
+
+def write_table(
+    fileobj,
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str,
+    filters: Iterable[tuple[Any, Any]] | None = None,
+    user=None,
+    sheet_title: str | None = None,
+    widths: Sequence[int] | None = None,
+) -> int:
+    """Write a one-sheet table to `fileobj` (a path or a binary file); return the number of data rows.
+
+        row 1  the title (bold)
+        row 2  "Bộ lọc: …" — the filters applied, or "không lọc"
+        row 3  "Ngày trích xuất: dd/mm/yyyy HH:MM · Người trích xuất: <username>"
+        row 4  (empty)
+        row 5  the headers (bold, frozen, with an auto-filter)
+        row 6… one row per item
+        last   "Tổng số: N dòng"
+    """
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_name(sheet_title or title))
+    for i, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    bold = Font(bold=True)
+    ws.append([cell(ws, str(title), font=Font(bold=True, size=13))])
+    ws.append([cell(ws, _("Bộ lọc: %(f)s") % {"f": describe_filters(filters)})])
+    now = timezone.localtime()
+    who = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    extract = _("Ngày trích xuất: %(d)s") % {"d": now.strftime("%d/%m/%Y %H:%M")}
+    if who:
+        extract += " · " + _("Người trích xuất: %(u)s") % {"u": who}
+    ws.append([cell(ws, extract)])
+    ws.append([])
+    ws.append([cell(ws, str(h), font=bold) for h in header])
+    count = 0
+    for values in rows:
+        ws.append([cell(ws, v) for v in values])
+        count += 1
+    if header:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + max(count, 1)}"
+    ws.append([])
+    ws.append([cell(ws, _("Tổng số: %(n)s dòng") % {"n": f"{count:,}".replace(",", ".")}, font=bold)])
+    wb.save(fileobj)
+    return count
+
+
+def file_response(handle, filename: str, content_type: str = XLSX_TYPE) -> FileResponse:
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_name(filename: str, extension: str = "xlsx") -> str:
+    return f"{slugify(filename) or 'danh-sach'}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def table_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], **kwargs) -> FileResponse:
+    """The table as an .xlsx download, written to a temporary file and streamed from it."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_table(handle, header, rows, **kwargs)
+    except BaseException:
+        handle.close()
+        raise
+    return file_response(handle, download_name(filename))
+
+
+def read_table(content: bytes) -> tuple[list[str], list[str], list[list]]:
+    """(description rows, headers, data rows) of a workbook written by `write_table` — for tests and
+    for tools that read an export back."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        ws = wb.worksheets[0]
+        all_rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    meta = [r[0] for r in all_rows[: HEADER_ROW - 2] if r]
+    header = list(all_rows[HEADER_ROW - 1])
+    data = all_rows[HEADER_ROW:]
+    if data and str((data[-1] or [""])[0] or "").startswith(_("Tổng số")):
+        data.pop()  # the total
+    while data and all(v is None for v in data[-1]):
+        data.pop()  # the blank line before it
+    return meta, header, data
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def csv_value(value) -> Any:
+    """A CSV field: text cleaned and, when it would start a formula, prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = safe_text(value)
+    return "'" + text if looks_like_formula(text) else text
+
+
+def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",",
+                 bom: bool = True) -> HttpResponse:
+    """A guarded CSV download: UTF-8 with a byte-order mark (Excel then reads the accents), comma
+    separated, or semicolon separated for machines whose list separator is ";"."""
+    response = HttpResponse(content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename) or "du-lieu"}.csv"'
+    if bom:
+        response.write("\ufeff")
+    writer = csv.writer(response, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([csv_value(h) for h in header])
+    for values in rows:
+        writer.writerow([csv_value(v) for v in values])
+    return response
