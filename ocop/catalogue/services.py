@@ -21,6 +21,7 @@ from ocop.catalogue.models import CatalogueEntry, CertificateState
 from ocop.catalogue.search import fold, query_words, search_condition, search_text
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.lib.collation import vi_order
 from ocop.products.models import EntityKind, Product, ProductPhoto, Sector
 
 PAGE_SIZE = 24
@@ -218,7 +219,7 @@ class Provinces:
     """The provinces of both eras, for the filter lists and the lookups by code (one query)."""
 
     def __init__(self):
-        rows = list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by("name"))
+        rows = list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by(vi_order("name"), "code"))
         self.current = [u for u in rows if u.era == Era.CURRENT]
         self.legacy = [u for u in rows if u.era == Era.LEGACY]
         self.by_id = {u.id: u for u in rows}

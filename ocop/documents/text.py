@@ -6,48 +6,14 @@ import datetime as dt
 import re
 import unicodedata
 
-# Vietnamese alphabet order (f, j, w, z for foreign words). Letters with a breve, circumflex or horn
-# are letters of their own; tone marks only break ties.
-_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER = {ch: i for i, ch in enumerate(_ALPHABET)}
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+from ocop.lib.collation import sort_key
+
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # keeps \t (0x09) and \n (0x0a)
 
 
-def _letters(word: str) -> tuple[list[int], list[int]]:
-    primary: list[int] = []
-    tones: list[int] = []
-    for ch in word.lower():
-        if ch == "đ":
-            primary.append(_LETTER["đ"])
-            tones.append(0)
-            continue
-        decomposed = unicodedata.normalize("NFD", ch)
-        base, marks = decomposed[0], decomposed[1:]
-        tone = 0
-        for mark in marks:
-            if mark in _TONES:
-                tone = _TONES[mark]
-            elif mark == "\u0306" and base == "a":
-                base = "ă"
-            elif mark == "\u0302" and base in "aeo":
-                base = {"a": "â", "e": "ê", "o": "ô"}[base]
-            elif mark == "\u031b" and base in "ou":
-                base = {"o": "ơ", "u": "ư"}[base]
-        if base in _LETTER:
-            primary.append(_LETTER[base])
-        elif base == " ":
-            primary.append(-1)  # a word boundary sorts before any letter ("Hà Nam" < "Hải Phòng")
-        else:
-            primary.append(1000 + ord(base))
-        tones.append(tone)
-    return primary, tones
-
-
 def vi_sort_key(text: str) -> tuple:
-    """Sort key for Vietnamese alphabetical order: letters first (a < ă < â < b … đ after d), then tones."""
-    primary, tones = _letters(nfc(text).strip())
-    return (primary, tones, text)
+    """Sort key for Vietnamese alphabetical order (the one collation: ocop.lib.collation)."""
+    return sort_key(text)
 
 
 def nfc(text) -> str:

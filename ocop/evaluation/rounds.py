@@ -36,6 +36,7 @@ from ocop.evaluation.models_rounds import (
     SeatRole,
 )
 from ocop.geo.models import Era, Level, UnitSuccession
+from ocop.lib.collation import vi_order
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 
@@ -187,7 +188,7 @@ def forwarded_waiting(round_: Round) -> QuerySet:
     t = territory(round_.unit)
     qs = Product.objects.alive().annotate(last_forwarded_to=Subquery(latest)).filter(last_forwarded_to=round_.level)
     qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
-    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by("name")
+    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by(vi_order("name"))
 
 
 def do_add_forwarded(actor, round_: Round, *, request=None) -> tuple[list[RoundProduct], list[str]]:
@@ -584,7 +585,7 @@ def product_choices_for(round_: Round) -> QuerySet:
     qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
     applied = Application.objects.filter(status=ApplicationStatus.SUBMITTED).values("product_id")
     qs = qs.exclude(Q(status=ProductStatus.CERTIFIED) & ~Q(pk__in=applied))
-    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by("name")
+    return qs.exclude(round_entries__round__status=RoundStatus.OPEN).select_related("entity").order_by(vi_order("name"))
 
 
 def pending_applications_by_product(products) -> dict[int, list[Application]]:

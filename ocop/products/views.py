@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
+from ocop.lib.collation import vi_order
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.products import criteria
 from ocop.products import services as svc
@@ -112,7 +113,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not svc.is_entity_user(request.user):
         return redirect("products:entity_list")
     entities = list(svc.readable_entities(request.user).prefetch_related("members__user"))
-    products = list(svc.readable_products(request.user).prefetch_related("dossiers").order_by("entity__name", "name"))
+    products = list(svc.readable_products(request.user).prefetch_related("dossiers").order_by(vi_order("entity__name"), vi_order("name")))
     rows = []
     for product in products:
         dossier = max(product.dossiers.all(), key=lambda d: d.number, default=None)
@@ -171,7 +172,7 @@ def _entity_filters(request, qs):
 @require_capability("products.view")
 def entity_list(request: HttpRequest) -> HttpResponse:
     qs, filters = _entity_filters(request, svc.readable_entities(request.user))
-    qs = qs.annotate(product_count=Count("products", filter=Q(products__deleted_at__isnull=True))).order_by("name", "id")
+    qs = qs.annotate(product_count=Count("products", filter=Q(products__deleted_at__isnull=True))).order_by(vi_order("name"), "id")
     if wants_xlsx(request):
         return export_response(
             request, qs, ENTITY_COLUMNS, title=_("Danh sách chủ thể OCOP"), filename="chu-the-ocop",
@@ -202,7 +203,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(sector=sector)
     if province:
         qs = qs.filter(Q(unit__province__code=province) | Q(entity__unit__province__code=province))
-    qs = qs.order_by("name", "id")
+    qs = qs.order_by(vi_order("name"), "id")
     if wants_xlsx(request):
         return export_response(
             request, qs, PRODUCT_COLUMNS, title=_("Danh sách sản phẩm OCOP"), filename="san-pham-ocop",
@@ -243,7 +244,7 @@ def entity_new(request: HttpRequest) -> HttpResponse:
 @require_capability("products.view")
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_object_or_404(svc.readable_entities(request.user), pk=pk)
-    products = svc.readable_products(request.user).filter(entity=entity).order_by("name")
+    products = svc.readable_products(request.user).filter(entity=entity).order_by(vi_order("name"))
     officer = svc.can_manage_members(request.user, entity)
     return render(
         request, "products/entity_detail.html",

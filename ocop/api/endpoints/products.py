@@ -25,6 +25,7 @@ from ocop.api.schemas import (
 from ocop.products import services as svc
 from ocop.products.forms import resolve_commune
 from ocop.products.models import Product
+from ocop.lib.collation import vi_order
 
 router = Router(tags=["Chủ thể, sản phẩm"])
 
@@ -57,7 +58,7 @@ def entities_list(request, filters: Query[EntityFilters]):
         qs = qs.filter(unit__province__code=f.province)
     if f.unit_id:
         qs = qs.filter(unit_id=f.unit_id)
-    return paginate(qs.order_by("name", "pk"), f, entity_out)
+    return paginate(qs.order_by(vi_order("name"), "pk"), f, entity_out)
 
 
 @router.get("/products/entities/{entity_id}", response=responses({200: EntityOut}, 401, 403, 404, 422), summary="Một chủ thể")
@@ -99,7 +100,7 @@ def products_list(request, filters: Query[ProductFilters]):
         qs = qs.filter(entity_id=f.entity_id)
     if f.unit_id:
         qs = qs.filter(unit_id=f.unit_id)
-    return paginate(qs.order_by("name", "pk"), f, product_out)
+    return paginate(qs.order_by(vi_order("name"), "pk"), f, product_out)
 
 
 @router.get("/products/{product_id}", response=responses({200: ProductOut}, 401, 403, 404, 422), summary="Một sản phẩm")

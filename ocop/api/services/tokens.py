@@ -78,3 +78,16 @@ def authenticate(raw: str, *, ip: str = ""):
     user = token.user
     user.api_token = token
     return user
+
+
+def do_revoke_all_tokens(user, *, reason: str, request=None) -> int:
+    """Revoke every active token of `user` (on a password change or reset: like the sessions, the API
+    keys made under the old password stop working). Returns how many were revoked."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        log_action(None, "ocop.api.token.revoked", token, before={"active": True}, after={"active": False},
+                   unit=user.scope_unit, reason=reason, request=request)
+    return len(tokens)
