@@ -20,7 +20,39 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "front/home.html",
-        {"scope": scope, "recent_entries": recent, "shortcuts": items_for(request.user)[1:]},
+        {"scope": scope, "recent_entries": recent, "shortcuts": items_for(request.user)[1:], **_my_work(request.user)},
+    )
+
+
+def _my_work(user) -> dict:
+    """What is due, returned, or waiting for this user's review or score, with deadlines."""
+    from ocop.reporting.services import worklist
+
+    due, returned = worklist.due_and_returned(user)
+    return {
+        "work_due": due,
+        "work_returned": returned,
+        "work_review": worklist.waiting_for_review(user),
+        "work_score": _waiting_for_my_score(user),
+    }
+
+
+def _waiting_for_my_score(user) -> list:
+    """Products of open rounds where the user holds a seat, has not recused and has not submitted a
+    score sheet (one query)."""
+    from django.db.models import Exists, OuterRef
+
+    from ocop.evaluation.models_rounds import CouncilSeat, MemberScore, Recusal, RoundProduct, RoundStatus
+
+    if not can(user, "evaluation.view"):
+        return []
+    seated = CouncilSeat.objects.filter(user=user, round=OuterRef("round"))
+    recused = Recusal.objects.filter(user=user, round_product=OuterRef("pk"))
+    scored = MemberScore.objects.filter(user=user, round_product=OuterRef("pk"), submitted_at__isnull=False)
+    return list(
+        RoundProduct.objects.filter(round__status=RoundStatus.OPEN)
+        .filter(Exists(seated)).exclude(Exists(recused)).exclude(Exists(scored))
+        .select_related("round", "product").order_by("round__held_on", "pk")[:50]
     )
 
 

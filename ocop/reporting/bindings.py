@@ -12,8 +12,15 @@ Which records count:
   (ocop.geo.services.predecessors), including their districts' records;
 - a legacy province: its own and its districts' records;
 - a district: its own records and those of its communes; a commune: its own;
-- alive records only, dated within [start, end] (start None = from the beginning); funding by its
-  `year` between start.year and end.year; plan status and district organisation as of `end`.
+- alive records only, dated within [start, end] (start None = from the beginning); funding by the
+  date it was recorded (`Funding.date`), so that a record counts in exactly one annual report: with
+  the NĐ 09 cut-off a record of 14/12/2025 is in the 2025 report, one of 15/12/2025 in the 2026
+  report; plan status and district organisation as of `end`;
+- products evaluated by the provincial council and products recognised (≥ 3 stars): from the
+  evaluation module (rounds held, certificates issued in the period) when it holds a round or a
+  certificate of the unit dated in the period; otherwise from the milestones registry (the years
+  before the evaluation module was used). `compute_bindings(..., sources=)` says which one each
+  pre-filled value came from, and the form shows that note under the value.
 """
 
 from __future__ import annotations
@@ -65,10 +72,17 @@ class BindingContext:
             ids += [p.pk for p in geo.predecessors(unit)]
         self.unit_ids = ids
 
-    def scope(self) -> Q:
-        """Records filed on one of the units, or on a unit below them."""
+    def scope(self, field: str = "unit") -> Q:
+        """Records filed on one of the units, or on a unit below them (`field`: the unit foreign key)."""
         ids = self.unit_ids
-        return Q(unit_id__in=ids) | Q(unit__province_id__in=ids) | Q(unit__district_id__in=ids)
+        return Q(**{f"{field}_id__in": ids}) | Q(**{f"{field}__province_id__in": ids}) | Q(**{f"{field}__district_id__in": ids})
+
+    @property
+    def period_text(self) -> str:
+        end = self.end.strftime("%d/%m/%Y")
+        if self.start is None:
+            return _("đến hết ngày %(end)s") % {"end": end}
+        return _("từ %(start)s đến %(end)s") % {"start": self.start.strftime("%d/%m/%Y"), "end": end}
 
     def in_period(self, model, date_field: str = "date"):
         qs = model.objects.alive().filter(self.scope(), **{f"{date_field}__lte": self.end})
@@ -94,13 +108,29 @@ class BindingContext:
 
     @cached_property
     def funding_by_source(self) -> dict[str, int]:
-        qs = Funding.objects.alive().filter(self.scope(), year__lte=self.end.year)
-        if self.start is not None:
-            qs = qs.filter(year__gte=self.start.year)
+        qs = self.in_period(Funding)  # by the date each amount was recorded, not by its budget year
         totals = {source: 0 for source in FundingSource.values}
         for source, amount in qs.values_list("source", "amount"):
             totals[source] = totals.get(source, 0) + int(amount)
         return totals
+
+    @cached_property
+    def evaluation(self) -> dict[str, int] | None:
+        """Products scored by a provincial council in rounds held in the period and certificates (≥ 3
+        stars) issued in it, from the evaluation module; None when it holds nothing for the unit in
+        the period (then the milestones registry is the source)."""
+        from ocop.evaluation.models import CouncilLevel
+        from ocop.evaluation.models_rounds import Certificate, RoundProduct
+
+        entries = RoundProduct.objects.filter(self.scope("round__unit"), round__held_on__lte=self.end)
+        certificates = Certificate.objects.filter(self.scope("issuer_unit"), issued_on__lte=self.end, stars__gte=3)
+        if self.start is not None:
+            entries = entries.filter(round__held_on__gte=self.start)
+            certificates = certificates.filter(issued_on__gte=self.start)
+        if not entries.exists() and not certificates.exists():
+            return None
+        evaluated = entries.filter(round__level=CouncilLevel.PROVINCE, score__isnull=False).values("product_id").distinct().count()
+        return {"evaluated": evaluated, "certified": certificates.values("product_id").distinct().count()}
 
     @cached_property
     def plan(self) -> tuple[ProvincialPlan | None, str]:
@@ -200,6 +230,33 @@ def _milestone_products(kind: str) -> Callable[[BindingContext], int]:
     return lambda ctx: sum(m.products_count or 0 for m in ctx.milestones if m.kind == kind)
 
 
+def _products(kind: str, evaluation_key: str) -> Callable[[BindingContext], int]:
+    """From the evaluation module where it holds data for the period, else from the milestones."""
+    milestones = _milestone_products(kind)
+    return lambda ctx: ctx.evaluation[evaluation_key] if ctx.evaluation is not None else milestones(ctx)
+
+
+_EVALUATED_NOTES = (
+    _l("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được Hội đồng cấp tỉnh chấm điểm trong các kỳ đánh giá họp %(period)s"),
+    _l("Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
+       "Hội đồng cấp tỉnh đánh giá %(period)s"),
+)
+_CERTIFIED_NOTES = (
+    _l("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được cấp giấy chứng nhận OCOP từ 3 sao trở lên %(period)s"),
+    _l("Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
+       "công nhận đạt từ 3 sao trở lên %(period)s"),
+)
+
+
+def _products_note(notes) -> Callable[[BindingContext], str]:
+    return lambda ctx: str(notes[0 if ctx.evaluation is not None else 1]) % {"period": ctx.period_text}
+
+
+def _funding_note(label) -> Callable[[BindingContext], str]:
+    return lambda ctx: _("Lấy từ sổ Kinh phí: %(what)s, các khoản có ngày ghi nhận %(period)s") % {
+        "what": str(label), "period": ctx.period_text}
+
+
 def _count_documents(kind: str | None) -> Callable[[BindingContext], int]:
     return lambda ctx: sum(1 for d in ctx.documents if kind is None or d.kind == kind)
 
@@ -227,6 +284,10 @@ class Binding:
     compute: Callable[[BindingContext], Any]
     columns: tuple[str, ...] = ()  # tables: the columns it provides
     choices: tuple[str, ...] = ()  # choice: the values it can give
+    note: Callable[[BindingContext], str] | None = None  # which source it used, for this unit and period
+
+    def source_note(self, ctx: BindingContext) -> str:
+        return self.note(ctx) if self.note is not None else str(self.description)
 
     def value(self, ctx: BindingContext, f: Field) -> Any:
         value = self.compute(ctx)
@@ -320,25 +381,28 @@ def _registry() -> dict[str, Binding]:
         ),
         Binding(
             "programme.products_evaluated",
-            _l("Lấy từ sổ Mốc Chu trình OCOP: số sản phẩm được Hội đồng cấp tỉnh đánh giá trong kỳ"), ("integer",),
-            _milestone_products(MilestoneKind.EVALUATION_HELD),
+            _l("Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
+               "số sản phẩm được Hội đồng cấp tỉnh đánh giá trong kỳ"), ("integer",),
+            _products(MilestoneKind.EVALUATION_HELD, "evaluated"), note=_products_note(_EVALUATED_NOTES),
         ),
         Binding(
             "programme.products_ranked",
-            _l("Lấy từ sổ Mốc Chu trình OCOP: số sản phẩm được công nhận đạt từ 3 sao trở lên trong kỳ"), ("integer",),
-            _milestone_products(MilestoneKind.PRODUCTS_RANKED),
+            _l("Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
+               "số sản phẩm được công nhận đạt từ 3 sao trở lên trong kỳ"), ("integer",),
+            _products(MilestoneKind.PRODUCTS_RANKED, "certified"), note=_products_note(_CERTIFIED_NOTES),
         ),
         *[
             Binding(
                 f"programme.funding_by_source.{source.value}",
-                _lazy_format(_l("Lấy từ sổ Kinh phí: nguồn “%(source)s”, các năm trong kỳ"), source=source.label),
+                _lazy_format(_l("Lấy từ sổ Kinh phí: nguồn “%(source)s”, các khoản có ngày ghi nhận trong kỳ"), source=source.label),
                 ("money", "integer"), (lambda s: lambda ctx: ctx.funding_by_source.get(s, 0))(source.value),
+                note=_funding_note(_lazy_format(_l("nguồn “%(source)s”"), source=source.label)),
             )
             for source in FundingSource
         ],
         Binding(
-            "programme.funding_total", _l("Lấy từ sổ Kinh phí: tổng kinh phí mọi nguồn, các năm trong kỳ"),
-            ("money", "integer"), lambda ctx: sum(ctx.funding_by_source.values()),
+            "programme.funding_total", _l("Lấy từ sổ Kinh phí: tổng kinh phí mọi nguồn, các khoản có ngày ghi nhận trong kỳ"),
+            ("money", "integer"), lambda ctx: sum(ctx.funding_by_source.values()), note=_funding_note(_l("tổng mọi nguồn")),
         ),
     ]
     return {b.key: b for b in items}
@@ -382,11 +446,13 @@ def check_bindings(template: TemplateDef) -> None:
                 )
 
 
-def compute_bindings(template: TemplateDef, unit: AdminUnit, start: dt.date | None, end: dt.date) -> dict[str, Any]:
+def compute_bindings(template: TemplateDef, unit: AdminUnit, start: dt.date | None, end: dt.date,
+                     sources: dict[str, str] | None = None) -> dict[str, Any]:
     """Pre-filled values of the template's bound fields for `unit` and the period [start, end].
 
     Fields whose registry gives nothing (e.g. the decision of a plan not yet approved) are left out,
-    so that the unit fills them in without it counting as a change to a pre-filled value."""
+    so that the unit fills them in without it counting as a change to a pre-filled value. With
+    `sources`, it receives for each value the note saying which source (and period) it came from."""
     ctx = BindingContext(unit, start, end)
     values: dict[str, Any] = {}
     for f in template.fields:
@@ -396,4 +462,6 @@ def compute_bindings(template: TemplateDef, unit: AdminUnit, start: dt.date | No
         value = binding.value(ctx, f)
         if value is not None:
             values[f.code] = value
+            if sources is not None:
+                sources[f.code] = binding.source_note(ctx)
     return values

@@ -59,6 +59,7 @@ NO_REGION = "Chưa xác định vùng"
 # (a section and all its subsections: "III" covers III.1 and III.2).
 ISSUE_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "ocop-cv9654-2018": {"shortcomings": ("I.3",), "proposals": ("III",)},
+    "ocop-annual": {"shortcomings": ("I.3",), "proposals": ("III",)},
     "ocop-periodic": {"shortcomings": ("I.7",), "proposals": ("III",)},
 }
 ISSUE_KINDS = ("shortcomings", "proposals")
@@ -515,7 +516,7 @@ def _comparison(req: ReportRequest, fields: list[Field], totals: dict[str, Stat]
     previous = previous_request(req)
     if previous is None:
         return None
-    prev_template = previous.template.parsed
+    prev_template = previous.form
     common = [
         f for f in fields if (pf := prev_template.field(f.code)) is not None and pf.is_numeric and pf.type == f.type
     ]
@@ -653,7 +654,7 @@ def _within(number: str, root: str) -> bool:
 def consolidate(request: ReportRequest, *, include_submitted: bool = False, compare: bool = True) -> Consolidation:
     """Consolidate the reports of `request` (see the module docstring)."""
     req = request
-    template = req.template.parsed
+    template = req.form
     statuses = unit_statuses(req)
     numeric_fields = [f for f in template.fields if f.is_numeric]
     rows = _rows(req, statuses, numeric_fields, include_submitted)

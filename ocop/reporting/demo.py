@@ -304,7 +304,8 @@ class _Demo:
         req = self.create_request(
             opened=opened, created=dt.datetime(2018, 12, 12, 15, 10, tzinfo=VN),
             title=SEED_TITLE, template=template, kind=RequestKind.ADHOC, period_start=SEED_START, cutoff=SEED_CUTOFF,
-            deadline=SEED_DEADLINE, legal_basis=SEED_LEGAL_BASIS, recipients=recipients, issued_on=SEED_ISSUED,
+            deadline=SEED_DEADLINE, deadline_rule=periods.DEADLINE_BEFORE, legal_basis=SEED_LEGAL_BASIS,
+            recipients=recipients, issued_on=SEED_ISSUED,
             document_number=SEED_NUMBER, reminder_offsets=[-3, 0, 2],
         )
         successor = dict(
@@ -343,7 +344,8 @@ class _Demo:
                 continue
             day = reported.get(unit.pk)
             if day is None:  # answered in the system without registering its report
-                day = (self.working_day(dt.date(2019, 1, 2), SEED_DEADLINE)
+                # "trước ngày 10/01/2019": on time up to 09/01/2019
+                day = (self.working_day(dt.date(2019, 1, 2), SEED_DEADLINE - dt.timedelta(days=1))
                        if unit.code in SEED_ACCEPTED or rng.random() < 0.75
                        else self.working_day(dt.date(2019, 1, 11), dt.date(2019, 1, 25)))
             outcome = "returned_accepted" if unit.pk in returned else "submitted" if unit.pk in not_reviewed else "accepted"

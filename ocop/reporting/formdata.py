@@ -52,7 +52,8 @@ def parse_post(template: schema.TemplateDef, post) -> tuple[dict, dict, list[sch
                     raw = post.get(cell_name(f.code, i, c.code), "")
                     value, error = schema.coerce(c.type, raw, c.options)
                     if error:
-                        row_issues.append(schema.Issue(f.code, error, f.section, row=len(rows) + 1, column=c.code))
+                        row_issues.append(schema.Issue(f.code, error, f.section, row=len(rows) + 1, column=c.code,
+                                                       raw=str(raw)[:schema.MAX_TEXT]))
                     row[c.code] = value
                 if any(v not in (None, "") for v in row.values()) or row_issues:
                     rows.append(row)
@@ -61,10 +62,73 @@ def parse_post(template: schema.TemplateDef, post) -> tuple[dict, dict, list[sch
         elif scalar_name(f.code) in post:
             value, error = schema.coerce(f.type, post.get(scalar_name(f.code)), f.options)
             if error:
-                issues.append(schema.Issue(f.code, error, f.section))
+                issues.append(schema.Issue(f.code, error, f.section, raw=str(post.get(scalar_name(f.code)))[:schema.MAX_TEXT]))
             else:
                 values[f.code] = value
     return values, reasons, issues
+
+
+# --- typed text that is not a valid value yet: kept, shown with its error, never dropped ---------
+
+
+def invalid_key(issue: schema.Issue) -> str:
+    return f"{issue.field}.{issue.row}.{issue.column}" if issue.row else issue.field
+
+
+def posted_and_invalid(template: schema.TemplateDef, post, issues: list[schema.Issue]) -> tuple[set[str], dict[str, str]]:
+    """The fields present in the POST (their earlier invalid text is replaced) and the invalid text
+    typed now, by key (field code, or "code.row.column" for a table cell)."""
+    posted = {f.code for f in template.fields if scalar_name(f.code) in post or rows_name(f.code) in post}
+    return posted, {invalid_key(i): i.raw for i in issues if i.raw}
+
+
+def stored_issues(template: schema.TemplateDef, invalid: dict) -> list[schema.Issue]:
+    """The issues of the invalid text kept on a draft (the message is computed again, so that it
+    follows the language and the rules of today)."""
+    issues = []
+    for key, raw in (invalid or {}).items():
+        code, _sep, rest = key.partition(".")
+        f = template.field(code)
+        if f is None:
+            continue
+        if rest:
+            row_text, _sep, column = rest.partition(".")
+            c = f.column(column)
+            if c is None or not row_text.isdigit():
+                continue
+            _value, error = schema.coerce(c.type, raw, c.options)
+            if error:
+                issues.append(schema.Issue(code, error, f.section, row=int(row_text), column=column, raw=raw))
+        else:
+            _value, error = schema.coerce(f.type, raw, f.options)
+            if error:
+                issues.append(schema.Issue(code, error, f.section, raw=raw))
+    return issues
+
+
+@dataclass
+class IssueLink:
+    href: str
+    where: str
+    message: str
+
+
+def issue_links(template: schema.TemplateDef, issues: list[schema.Issue]) -> list[IssueLink]:
+    """Every issue as one line of the summary at the top of the form, linking to its field."""
+    links = []
+    seen = set()
+    for i in issues:
+        key = (i.field, i.row, i.column, i.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        f = template.field(i.field)
+        label = f.label if f else i.field
+        if i.row and f is not None:
+            c = f.column(i.column)
+            label = _("%(f)s, dòng %(r)s, cột “%(c)s”") % {"f": label, "r": i.row, "c": c.label if c else i.column}
+        links.append(IssueLink(href=f"#field-{i.field}", where=f"{i.section} · {label}" if i.section else label, message=i.message))
+    return links
 
 
 def input_text(ftype: str, value) -> str:
@@ -111,14 +175,23 @@ class SectionView:
 
 
 def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | None = None, overrides: dict | None = None,
-               issues: list[schema.Issue] | None = None, comments=None, raw_post=None) -> list[SectionView]:
+               issues: list[schema.Issue] | None = None, comments=None, raw_post=None, invalid: dict | None = None,
+               sources: dict | None = None) -> list[SectionView]:
+    """`invalid`: text kept on the draft that is not a valid value yet (shown in its input with its
+    error); `sources`: the note saying where each pre-filled value came from."""
     from ocop.reporting.bindings import BINDINGS
 
     prefilled = prefilled or {}
     overrides = overrides or {}
+    invalid = invalid or {}
+    sources = sources or {}
     by_field: dict[str, list[schema.Issue]] = {}
-    for issue in issues or []:
-        by_field.setdefault(issue.field, []).append(issue)
+    seen = set()
+    for issue in list(issues or []) + (stored_issues(template, invalid) if raw_post is None else []):
+        key = (issue.field, issue.row, issue.column, issue.message)
+        if key not in seen:
+            seen.add(key)
+            by_field.setdefault(issue.field, []).append(issue)
     comments_by_section: dict[str, list] = {}
     for c in comments or []:
         comments_by_section.setdefault(c.section, []).append(c)
@@ -137,7 +210,7 @@ def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | No
             ]
             if f.binding:
                 binding = BINDINGS.get(f.binding)
-                v.binding_note = str(binding.description) if binding else ""
+                v.binding_note = sources.get(f.code) or (str(binding.description) if binding else "")
                 if f.code in prefilled:
                     v.prefilled = table_or_value(f, prefilled.get(f.code))
                     v.changed = prefilled.get(f.code) != value
@@ -156,14 +229,17 @@ def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | No
                     typed = [r for r in typed if any(x.strip() for x in r.values())]
                     cells = [[(c, row.get(c.code, "")) for c in f.columns] for row in typed]
                 else:
-                    cells = [[(c, input_text(c.type, row.get(c.code))) for c in f.columns] for row in (value or [])]
+                    cells = [
+                        [(c, invalid.get(f"{f.code}.{r}.{c.code}", input_text(c.type, row.get(c.code)))) for c in f.columns]
+                        for r, row in enumerate(value or [], start=1)
+                    ]
                 cells += [[(c, "") for c in f.columns] for _i in range(EMPTY_TABLE_ROWS)]
                 v.rows = [
                     [{"column": c, "name": cell_name(f.code, r_index, c.code), "value": text} for c, text in row]
                     for r_index, row in enumerate(cells)
                 ]
             else:
-                v.value = input_text(f.type, value)
+                v.value = invalid.get(f.code, input_text(f.type, value))
                 if raw_post is not None and scalar_name(f.code) in raw_post:
                     v.value = raw_post.get(scalar_name(f.code))  # keep exactly what was typed
                 v.display = schema.display(f.type, value, f.options)

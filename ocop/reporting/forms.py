@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo.models import Level
 from ocop.programme.forms import DATE_WIDGET
-from ocop.reporting.models import ReportTemplate, RequestKind
+from ocop.reporting.models import DeadlineRuleKind, ReportTemplate, RequestKind
 
 LEVEL_CHOICES = [(Level.PROVINCE, _l("Cấp tỉnh")), (Level.DISTRICT, _l("Cấp huyện (trước 01/7/2025)")), (Level.COMMUNE, _l("Cấp xã"))]
 
@@ -24,6 +24,11 @@ class RequestForm(forms.Form):
     cutoff = forms.DateField(label=_l("Ngày chốt số liệu"), widget=DATE_WIDGET, help_text=_l("Số liệu tính đến hết ngày này."))
     deadline = forms.DateField(label=_l("Hạn nộp"), widget=DATE_WIDGET,
                                help_text=_l("Phải cách ngày chốt số liệu ít nhất một ngày làm việc (NĐ 09/2019)."))
+    deadline_rule = forms.ChoiceField(
+        label=_l("Văn bản ghi hạn nộp là"), choices=DeadlineRuleKind.choices, initial=DeadlineRuleKind.BEFORE,
+        widget=forms.RadioSelect,
+        help_text=_l("Cách ghi này dùng cả trong văn bản yêu cầu lẫn khi tính đúng hạn/muộn."),
+    )
     recipient_level = forms.ChoiceField(label=_l("Đơn vị phải báo cáo"), choices=LEVEL_CHOICES, initial=Level.PROVINCE,
                                         help_text=_l("Tất cả đơn vị của cấp này có hiệu lực vào ngày chốt số liệu."))
     deadline_district = forms.DateField(label=_l("Hạn nộp của cấp huyện cho tỉnh"), required=False, widget=DATE_WIDGET)
@@ -35,6 +40,12 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, collection: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not collection and "template" not in self.initial:
+            from ocop.reporting.periodtext import default_template
+
+            default = default_template("year")
+            if default is not None:
+                self.fields["template"].initial = default.pk
         if collection:
             for name in ("template", "kind", "period_start", "cutoff", "deadline_district", "deadline_commune", "legal_basis"):
                 self.fields.pop(name)
@@ -87,7 +98,8 @@ class AttachmentForm(forms.Form):
 
 
 class PeriodicForm(forms.Form):
-    template = forms.ModelChoiceField(label=_l("Mẫu báo cáo"), queryset=ReportTemplate.objects.all())
+    template = forms.ModelChoiceField(label=_l("Mẫu báo cáo"), queryset=ReportTemplate.objects.all(),
+                                      help_text=_l("Kỳ hằng năm: mặc định là mẫu báo cáo năm OCOP."))
     period_kind = forms.ChoiceField(
         label=_l("Kỳ báo cáo"),
         choices=[("quarter", _l("Hằng quý")), ("half_year", _l("6 tháng")), ("year", _l("Hằng năm"))],

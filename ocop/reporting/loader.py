@@ -4,7 +4,8 @@ Each file holds one version of one template (schema: ocop/reporting/schema.py). 
 idempotent: a version already loaded from the same content is skipped. A version is never changed
 once loaded (requests and submissions point at it): a file whose code and version are already
 loaded with other content is refused, and the message says to raise "version" instead. Nothing is
-written unless every file is valid.
+written unless every file is valid. A newly loaded version whose fixed text names a year is reported
+in `warnings` (ocop/reporting/periodtext.py `year_warnings`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ocop.reporting.bindings import check_bindings
 from ocop.reporting.models import ReportTemplate
+from ocop.reporting.periodtext import year_warnings
 from ocop.reporting.schema import DefinitionError, TemplateDef, parse_definition
 
 DATA_DIR = Path(__file__).resolve().parent / "templates_data"
@@ -32,6 +34,7 @@ class TemplateConflict(DefinitionError):
 class LoadReport:
     created: list[str] = field(default_factory=list)  # "code v1"
     unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # fixed years in the text of newly loaded versions
 
     def summary(self) -> str:
         parts = [_("Mẫu báo cáo: %(n)s phiên bản nạp mới") % {"n": len(self.created)}]
@@ -112,4 +115,5 @@ def load_templates(data_dir: Path = DATA_DIR, user=None) -> LoadReport:
                 created_by=user,
             )
             report.created.append(f.label)
+            report.warnings += [f"{f.path.name}: {w}" for w in year_warnings(f.data)]
     return report

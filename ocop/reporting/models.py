@@ -48,6 +48,13 @@ class RequestKind(models.TextChoices):
     ADHOC = "adhoc", _("Đột xuất")
 
 
+class DeadlineRuleKind(models.TextChoices):
+    """How the request states its deadline (ocop/reporting/periods.py `deadline_wording`)."""
+
+    BEFORE = "before", _("trước ngày (đúng hạn đến hết ngày hôm trước)")
+    BY = "by", _("chậm nhất ngày (đúng hạn đến hết ngày đó)")
+
+
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", _("Đang soạn")
     OPEN = "open", _("Đang thu thập")
@@ -68,6 +75,10 @@ class ReportRequest(models.Model):
     period_start = models.DateField(_("số liệu từ ngày"), null=True, blank=True)
     cutoff = models.DateField(_("ngày chốt số liệu"))
     deadline = models.DateField(_("hạn nộp"))
+    deadline_rule = models.CharField(
+        _("cách tính hạn"), max_length=8, choices=DeadlineRuleKind.choices, default=DeadlineRuleKind.BY,
+        help_text=_("“Trước ngày D”: nộp ngày D là muộn. “Chậm nhất ngày D”: nộp ngày D vẫn đúng hạn."),
+    )
     recipient_level = models.CharField(_("cấp nhận yêu cầu"), max_length=16, choices=Level.choices, default=Level.PROVINCE)
     recipients = models.ManyToManyField("geo.AdminUnit", related_name="report_requests", verbose_name=_("đơn vị phải báo cáo"))
     owner_unit = models.ForeignKey(
@@ -92,6 +103,28 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def last_on_time_day(self):
+        """The last day a report counts as on time, under the request's deadline rule."""
+        from ocop.reporting.periods import last_on_time_day
+
+        return last_on_time_day(self.deadline_rule, self.deadline)
+
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as the letters word it: "trước ngày 10/01/2019" / "chậm nhất ngày 05/01/2027"."""
+        from ocop.reporting.periods import deadline_wording
+
+        return deadline_wording(self.deadline_rule, self.deadline)
+
+    @functools.cached_property
+    def form(self) -> TemplateDef:
+        """The request's template with its period placeholders filled in ({nam}, {ngay_chot}...:
+        ocop/reporting/periodtext.py). Every screen and file made for this request reads this."""
+        from ocop.reporting.periodtext import render_for_request
+
+        return render_for_request(self.template.parsed, self)
 
 
 class RequestDeadline(models.Model):
@@ -130,6 +163,11 @@ class Submission(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prefilled = models.JSONField(default=dict, blank=True)
     overrides = models.JSONField(default=dict, blank=True, help_text="field code -> reason for changing a pre-filled value")
+    invalid = models.JSONField(
+        default=dict, blank=True,
+        help_text="typed text that is not a valid value yet: field code (or code.row.column) -> text, kept until corrected",
+    )
+    prefill_sources = models.JSONField(default=dict, blank=True, help_text="field code -> which source filled it in")
     source = models.CharField(max_length=8, choices=SubmissionSource.choices, default=SubmissionSource.WEB)
     lock_version = models.PositiveIntegerField(default=1)
     is_demo = models.BooleanField(default=False, editable=False)

@@ -468,3 +468,31 @@ def default_deadline(kind: str, period: Period | dt.date) -> dt.date:
             candidate = _month_day(cutoff.year, cutoff.month, rule.day_of_last_month)
         return max(candidate, earliest)
     return max(add_working_days(cutoff, rule.working_days_after_cutoff), earliest)
+
+
+# --- how a request states its deadline -----------------------------------------------------------
+
+#: "trước ngày D": on time up to D − 1 (the seed's "trước ngày 10/01/2019", domain.md §11);
+#: "chậm nhất ngày D": on time up to D itself.
+DEADLINE_BEFORE = "before"
+DEADLINE_BY = "by"
+DEADLINE_WORDS = {DEADLINE_BEFORE: "trước ngày", DEADLINE_BY: "chậm nhất ngày"}
+
+
+def last_on_time_day(rule: str, deadline: dt.date) -> dt.date:
+    """The last day a report counts as on time under `rule` ("before" or "by")."""
+    if rule == DEADLINE_BEFORE:
+        return deadline - dt.timedelta(days=1)
+    if rule == DEADLINE_BY:
+        return deadline
+    raise ValueError(f"unknown deadline rule {rule!r}")
+
+
+def deadline_wording(rule: str, deadline: dt.date) -> str:
+    """The deadline as a letter states it: "trước ngày 10/01/2019" or "chậm nhất ngày 05/01/2027".
+
+    The same rule drives timeliness (`last_on_time_day`), so a letter and the completeness count
+    cannot disagree."""
+    if rule not in DEADLINE_WORDS:
+        raise ValueError(f"unknown deadline rule {rule!r}")
+    return f"{DEADLINE_WORDS[rule]} {format_date(deadline)}"

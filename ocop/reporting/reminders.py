@@ -77,8 +77,9 @@ def reminder_offsets(request: ReportRequest) -> list[int]:
 
 
 def send_time(request: ReportRequest, offset_days: int) -> dt.datetime:
-    """08:00 Vietnam time on deadline + offset (an aware datetime)."""
-    day = request.deadline + dt.timedelta(days=offset_days)
+    """08:00 Vietnam time on the last on-time day + offset (an aware datetime): for "trước ngày D"
+    offset 0 is D − 1, the last day a report is still on time."""
+    day = request.last_on_time_day + dt.timedelta(days=offset_days)
     return dt.datetime.combine(day, SEND_AT, tzinfo=REMINDER_TZ)
 
 
@@ -163,8 +164,8 @@ class ReminderMessage:
 
 def compose(request: ReportRequest, unit: AdminUnit, today: dt.date) -> ReminderMessage:
     """The Vietnamese e-mail and in-app text of a reminder (always Vietnamese: official correspondence)."""
-    deadline = request.deadline.strftime("%d/%m/%Y")
-    phrase = days_phrase(request.deadline, today)
+    deadline = request.deadline_text
+    phrase = days_phrase(request.last_on_time_day, today)
     path = request_path(request)
     link = f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
     subject = f"[OCOP] Nhắc hạn nộp báo cáo: {request.title} (hạn {deadline})"

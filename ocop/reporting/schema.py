@@ -40,6 +40,20 @@ COLUMN_TYPES = tuple(t for t in FIELD_TYPES if t != "table")
 NUMERIC_TYPES = ("integer", "money", "percent")
 RULE_KINDS = ("sum_equals", "table_sum_equals", "less_or_equal", "required_if", "range")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Period placeholders a template's text may use, filled in per request (ocop/reporting/periodtext.py)
+PLACEHOLDERS = {
+    "nam": "năm báo cáo (năm của ngày chốt số liệu)",
+    "nam_sau": "năm kế tiếp",
+    "nam_truoc": "năm trước",
+    "tu_ngay": "ngày đầu kỳ số liệu",
+    "ngay_chot": "ngày chốt số liệu",
+    "han_nop": "hạn nộp như văn bản ghi (“trước ngày …” hoặc “chậm nhất ngày …”)",
+    "ngay_han": "ngày hạn nộp",
+    "so_van_ban": "số, ký hiệu văn bản yêu cầu",
+    "ngay_van_ban": "ngày ban hành văn bản yêu cầu",
+}
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+PERIOD_KINDS = ("month", "quarter", "half_year", "year")
 MAX_TEXT = 20000
 MAX_ROWS = 500
 MAX_INTEGER = 10**18 - 1  # what the form accepts back (18 digits)
@@ -116,6 +130,7 @@ class TemplateDef:
     valid_to: dt.date | None = None
     sections: tuple[Section, ...] = ()
     rules: tuple[Rule, ...] = ()
+    default_for: tuple[str, ...] = ()  # period kinds for which this is the default template ("year")
     fields_by_code: dict = field(default_factory=dict, compare=False, hash=False)
 
     def field(self, code: str) -> Field | None:
@@ -139,6 +154,7 @@ class Issue:
     section: str = ""
     row: int | None = None  # 1-based table row
     column: str = ""
+    raw: str = ""  # what was typed, when the problem is that it is not a valid value
 
 
 # --- parsing a definition -------------------------------------------------------------------------
@@ -256,6 +272,10 @@ def parse_definition(data: Any) -> TemplateDef:
     if not isinstance(raw_rules, list):
         raise DefinitionError(_("“rules” phải là danh sách quy tắc."))
     rules = tuple(_parse_rule(raw, i, seen_codes) for i, raw in enumerate(raw_rules, start=1))
+    default_for = data.get("default_for", [])
+    if not isinstance(default_for, list) or any(k not in PERIOD_KINDS for k in default_for):
+        raise DefinitionError(_("“default_for” phải là danh sách kỳ báo cáo trong %(k)s.") % {"k": ", ".join(PERIOD_KINDS)})
+    _check_placeholders(data)
     return TemplateDef(
         code=str(data["code"]),
         version=data["version"],
@@ -266,8 +286,46 @@ def parse_definition(data: Any) -> TemplateDef:
         valid_to=_date(data.get("valid_to"), "valid_to"),
         sections=tuple(sections),
         rules=rules,
+        default_for=tuple(default_for),
         fields_by_code=seen_codes,
     )
+
+
+def _texts(data: dict):
+    """(where, text) of every piece of text a definition shows to people."""
+    for key in ("title", "subtitle", "attached_to"):
+        if data.get(key):
+            yield key, str(data[key])
+    for s in data.get("sections", []):
+        number = s.get("number", "?")
+        for key in ("title", "prompt"):
+            if s.get(key):
+                yield _("mục %(n)s") % {"n": number}, str(s[key])
+        for f in s.get("fields", []):
+            where = _("mục %(n)s, trường “%(c)s”") % {"n": number, "c": f.get("code", "?")}
+            for key in ("label", "help"):
+                if f.get(key):
+                    yield where, str(f[key])
+            for o in f.get("options") or []:
+                if isinstance(o, dict) and o.get("label"):
+                    yield where, str(o["label"])
+            for c in f.get("columns") or []:
+                for key in ("label", "help"):
+                    if isinstance(c, dict) and c.get(key):
+                        yield where, str(c[key])
+    for r in data.get("rules", []):
+        if isinstance(r, dict) and r.get("message"):
+            yield _("quy tắc"), str(r["message"])
+
+
+def _check_placeholders(data: dict) -> None:
+    for where, text in _texts(data):
+        for name in PLACEHOLDER_RE.findall(text):
+            if name not in PLACEHOLDERS:
+                raise DefinitionError(
+                    _("%(where)s: không có ô thay thế “{%(name)s}”; dùng một trong %(all)s.")
+                    % {"where": where, "name": name, "all": ", ".join("{%s}" % k for k in PLACEHOLDERS)}
+                )
 
 
 def _parse_rule(raw, index: int, fields: dict[str, Field]) -> Rule:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -98,13 +99,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if fills:  # the user's own reports for the whole page in one query (latest version wins)
         for sub in Submission.objects.filter(request__in=list(page), unit__in=scope_for(user).units(write=True)).order_by("number"):
             latest[(sub.request_id, sub.unit_id)] = sub
+    counts = comp.counts_for(list(page))  # "x/N đã nộp, y đúng hạn" for the whole page in one query
     rows = []
     for req in page:
         mine = None
         if fills:
             units = [u for u in req.recipients.all() if sub_service.can_fill(user, u)]
             mine = [(u, latest.get((req.pk, u.pk))) for u in units]
-        rows.append((req, mine))
+        rows.append((req, mine, counts[req.pk]))
     return render(
         request,
         "reporting/request_list.html",
@@ -132,7 +134,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         try:
             req = req_service.do_create_request(
                 request.user, title=d["title"], template=d["template"], kind=d["kind"], cutoff=d["cutoff"],
-                deadline=d["deadline"], period_start=d["period_start"], legal_basis=d["legal_basis"],
+                deadline=d["deadline"], deadline_rule=d["deadline_rule"], period_start=d["period_start"], legal_basis=d["legal_basis"],
                 recipient_level=d["recipient_level"], level_deadlines=level_deadlines, issued_on=d["issued_on"],
                 document_number=d["document_number"], reminder_offsets=d["reminder_offsets"], request=request,
             )
@@ -201,7 +203,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows}) if req.recipient_level == Level.PROVINCE else "",
             "map_pieces": json.dumps([{"value": v, "label": str(comp.STATE_LABELS[k])} for k, v in comp.STATE_VALUE.items()]),
             "geojson_url": map_geojson_url(req.cutoff),
-            "sections": req.template.parsed.sections,
+            "sections": req.form.sections,
         },
     )
 
@@ -210,6 +212,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("reporting.request")
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     req = _visible_request(request.user, pk)
+    if action in ("open", "close") and "confirmed" not in request.POST:
+        if not req_service.can_manage_request(request.user, req):
+            raise PermissionDenied
+        return _confirm_request_action(request, req, action)
     try:
         if action == "open":
             req_service.do_open_request(request.user, req, request=request)
@@ -224,11 +230,36 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("reporting:request_detail", pk=req.pk)
 
 
+def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: str) -> HttpResponse:
+    n = req.recipients.count()
+    if action == "open":
+        consequences = [
+            _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
+            % {"n": n, "level": req.get_recipient_level_display()},
+            _("Hạn nộp: %(d)s; số liệu đến hết ngày %(c)s.") % {"d": req.deadline_text, "c": req.cutoff.strftime("%d/%m/%Y")},
+            _("Thư nhắc hạn được đặt lịch (%(o)s ngày so với ngày cuối cùng còn đúng hạn) cho các đơn vị chưa nộp.")
+            % {"o": ", ".join(f"{o:+d}" for o in req.reminder_offsets) or "—"},
+        ]
+        title = _("Mở thu thập báo cáo cho %(n)s đơn vị?") % {"n": n}
+        button = _("Xác nhận mở thu thập, thông báo %(n)s đơn vị") % {"n": n}
+    else:
+        consequences = [
+            _("Các đơn vị không nộp, không sửa được báo cáo của yêu cầu này nữa."),
+            _("Thư nhắc hạn chưa gửi sẽ không được gửi."),
+        ]
+        title = _("Đóng yêu cầu “%(t)s”?") % {"t": req.title}
+        button = _("Xác nhận đóng yêu cầu")
+    return _confirm(request, title=title, consequences=consequences,
+                    action=reverse("reporting:request_action", args=[req.pk, action]), fields={}, button=button,
+                    cancel=reverse("reporting:request_detail", args=[req.pk]), testid=f"confirm-{action}")
+
+
 @require_capability("reporting.request")
 def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
     """A province asks its districts (until 2025) or communes for their reports, with an earlier deadline."""
     parent = _visible_request(request.user, pk)
-    initial = {"title": parent.title, "recipient_level": Level.COMMUNE if parent.cutoff.year >= 2025 else Level.DISTRICT}
+    initial = {"title": parent.title, "recipient_level": Level.COMMUNE if parent.cutoff.year >= 2025 else Level.DISTRICT,
+               "deadline_rule": parent.deadline_rule}
     level_deadline = parent.level_deadlines.first()
     if level_deadline:
         initial.update(deadline=level_deadline.deadline, recipient_level=level_deadline.level)
@@ -238,7 +269,8 @@ def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             child = req_service.do_create_request(
                 request.user, title=d["title"], template=parent.template, kind=parent.kind, cutoff=parent.cutoff,
-                period_start=parent.period_start, deadline=d["deadline"], recipient_level=d["recipient_level"],
+                period_start=parent.period_start, deadline=d["deadline"], deadline_rule=d["deadline_rule"],
+                recipient_level=d["recipient_level"],
                 parent=parent, issued_on=d["issued_on"], document_number=d["document_number"],
                 reminder_offsets=d["reminder_offsets"], legal_basis=parent.legal_basis, request=request,
             )
@@ -300,13 +332,18 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tpl = get_object_or_404(ReportTemplate, pk=pk)
     from ocop.reporting.bindings import BINDINGS
 
+    from ocop.reporting.periodtext import year_warnings
+
     return render(request, "reporting/template_detail.html", {"tpl": tpl, "t": tpl.parsed, "bindings": BINDINGS,
+                                                               "year_warnings": year_warnings(tpl.definition),
                                                                "can_edit": can(request.user, "reporting.templates")})
 
 
 @require_capability("reporting.templates")
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A central administrator edits a template: the change is saved as a new version."""
+    from ocop.reporting.periodtext import year_warnings
+
     tpl = get_object_or_404(ReportTemplate, pk=pk)
     form = TemplateForm(request.POST or None, initial={"definition": json.dumps(tpl.definition, ensure_ascii=False, indent=2)})
     if request.method == "POST" and form.is_valid():
@@ -323,8 +360,11 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             log_action(request.user, "ocop.report.template_versioned", new, before={"version": tpl.version},
                        after={"version": new.version}, request=request)
         messages.success(request, _("Đã lưu phiên bản %(v)s của mẫu báo cáo.") % {"v": new.version})
+        for warning in year_warnings(definition):
+            messages.warning(request, str(warning))
         return redirect("reporting:template_detail", pk=new.pk)
-    return render(request, "reporting/template_edit.html", {"tpl": tpl, "form": form})
+    return render(request, "reporting/template_edit.html", {"tpl": tpl, "form": form, "year_warnings": year_warnings(tpl.definition),
+                                                             "placeholders": schema.PLACEHOLDERS})
 
 
 # --- submissions ------------------------------------------------------------------------------
@@ -345,14 +385,19 @@ def submission_open(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
 
 
 def _submission_context(request, sub: Submission, *, issues=None, raw_post=None) -> dict:
-    template = sub.request.template.parsed
+    template = sub.request.form
     editable = sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
+    comments = list(sub.comments.select_related("author"))
+    if issues is None and raw_post is None:
+        issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
+    sections = formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
+                                   comments=comments, raw_post=raw_post, invalid=sub.invalid, sources=sub.prefill_sources)
+    titles = {s.section.number: s.section.title for s in sections}
     return {
         "sub": sub,
         "req": sub.request,
         "template": template,
-        "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
-                                        comments=sub.comments.select_related("author"), raw_post=raw_post),
+        "sections": sections,
         "editable": editable,
         "can_review": sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED,
         "can_correct": sub.status == SubmissionStatus.ACCEPTED and sub_service.can_fill(request.user, sub.unit)
@@ -360,6 +405,10 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         "versions": Submission.objects.filter(request=sub.request, unit=sub.unit).order_by("number"),
         "attachments": sub.attachments.all(),
         "issues": issues or [],
+        "issue_links": formdata.issue_links(template, issues or []),
+        # a returned report opens on every comment, each linking to its section
+        "comment_summary": [(c, titles.get(c.section, "")) for c in comments],
+        "show_navigator": len(sections) > 6,
         "attachment_form": AttachmentForm(),
         "upload_form": UploadForm(),
     }
@@ -374,16 +423,18 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
-    template = sub.request.template.parsed
+    """Save the draft, keeping typed text that is not valid yet; on "submit", one validation pass
+    lists every problem (invalid text, template checks, unexplained changes) with a link to each."""
+    template = sub.request.form
     values, reasons, issues = formdata.parse_post(template, request.POST)
+    posted, invalid = formdata.posted_and_invalid(template, request.POST, issues)
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:
         expected = None
     try:
-        sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected, request=request)
-        if issues:
-            raise sub_service.SubmissionInvalid(issues)
+        sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
+                                  invalid=invalid, posted=posted, request=request)
         if "submit" in request.POST:
             sub_service.do_submit(request.user, sub, request=request)
             messages.success(request, _("Đã nộp báo cáo. Cán bộ tiếp nhận sẽ xem xét."))
@@ -394,36 +445,54 @@ def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
         return render(request, "reporting/submission.html", _submission_context(request, sub, raw_post=request.POST), status=409)
     except sub_service.SubmissionInvalid as exc:
         sub.refresh_from_db()
-        messages.error(request, _("Chưa nộp được: %(n)s lỗi cần sửa (đánh dấu ở từng mục).") % {"n": len(exc.issues)})
+        messages.error(request, _("Chưa nộp được: %(n)s lỗi cần sửa (danh sách ở đầu trang, bấm vào từng lỗi để đến ô cần sửa).")
+                       % {"n": len(formdata.issue_links(template, exc.issues))})
         return render(request, "reporting/submission.html",
                       _submission_context(request, sub, issues=exc.issues, raw_post=request.POST), status=422)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
-    messages.success(request, _("Đã lưu bản nháp."))
+    if invalid:
+        messages.warning(request, _("Đã lưu bản nháp; %(n)s ô chưa hợp lệ được giữ nguyên để bạn sửa (danh sách ở đầu trang).")
+                         % {"n": len(invalid)})
+    else:
+        messages.success(request, _("Đã lưu bản nháp."))
     return redirect("reporting:submission", pk=sub.pk)
 
 
 @require_POST
 @require_capability("reporting.submit")
 def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: save what is valid in the form, answer with a status line and the new lock version."""
+    """htmx: save the form (invalid text kept with its error), answer with a status line and the new
+    lock version."""
     sub = _visible_submission(request.user, pk)
-    template = sub.request.template.parsed
+    template = sub.request.form
     values, reasons, issues = formdata.parse_post(template, request.POST)
+    posted, invalid = formdata.posted_and_invalid(template, request.POST, issues)
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:
         expected = None
     try:
         saved = sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
-                                          autosave=True, request=request)
+                                          autosave=True, invalid=invalid, posted=posted, request=request)
     except sub_service.VersionConflict:
         return render(request, "reporting/_autosave.html", {"conflict": True})
     except (ValidationError, PermissionDenied):
         return render(request, "reporting/_autosave.html", {"refused": True})
     return render(request, "reporting/_autosave.html",
-                  {"saved_at": timezone.localtime(saved.updated_at), "lock_version": saved.lock_version, "issues": issues})
+                  {"saved_at": timezone.localtime(saved.updated_at), "lock_version": saved.lock_version,
+                   "issue_links": formdata.issue_links(template, issues)})
+
+
+def _confirm(request: HttpRequest, *, title: str, consequences: list[str], action: str, fields: dict, button: str,
+             cancel: str, testid: str) -> HttpResponse:
+    """The confirmation step of an irreversible or mass action: a page saying what will happen, with
+    a form that repeats the request plus "confirmed" (works without JavaScript)."""
+    return render(request, "reporting/confirm.html", {
+        "title": title, "consequences": consequences, "action": action, "fields": fields, "button": button,
+        "cancel": cancel, "testid": testid,
+    })
 
 
 @require_capability("reporting.review")
@@ -433,6 +502,18 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return redirect("reporting:submission", pk=sub.pk)
+    if "accept" in request.POST and "confirmed" not in request.POST:
+        return _confirm(
+            request, title=_("Tiếp nhận báo cáo của %(u)s?") % {"u": sub.unit},
+            consequences=[
+                _("Báo cáo được khóa: đơn vị không sửa trực tiếp được nữa; muốn sửa phải tạo bản sửa đổi (lần %(n)s).")
+                % {"n": sub.number + 1},
+                _("Số liệu của báo cáo được đưa vào tổng hợp của yêu cầu “%(r)s”.") % {"r": sub.request.title},
+                _("Đơn vị được thông báo là báo cáo đã được tiếp nhận."),
+            ],
+            action=reverse("reporting:submission_review", args=[sub.pk]), fields={"accept": "1"},
+            button=_("Xác nhận tiếp nhận và khóa"), cancel=reverse("reporting:submission", args=[sub.pk]), testid="confirm-accept",
+        )
     try:
         if "accept" in request.POST:
             sub_service.do_accept(request.user, sub, request=request)
@@ -469,7 +550,7 @@ def submission_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("reporting.view")
 def submission_print(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _visible_submission(request.user, pk)
-    template = sub.request.template.parsed
+    template = sub.request.form
     return render(request, "reporting/submission_print.html",
                   {"sub": sub, "req": sub.request, "template": template,
                    "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides)})
@@ -477,7 +558,7 @@ def submission_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _labels(sub: Submission) -> dict:
     return {
-        "title": sub.request.template.parsed.title,
+        "title": sub.request.form.title,
         "unit_label": str(sub.unit),
         "request_label": f"{sub.request.title} — hạn nộp {sub.request.deadline:%d/%m/%Y}",
     }
@@ -486,7 +567,7 @@ def _labels(sub: Submission) -> dict:
 @require_capability("reporting.view")
 def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     sub = _visible_submission(request.user, pk)
-    template = sub.request.template.parsed
+    template = sub.request.form
     name = f"bao-cao-{sub.unit.code}-{sub.request.pk}"
     if fmt == "xlsx":
         from ocop.reporting.xlsx_io import build_workbook
@@ -523,7 +604,7 @@ def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
-    data, cell_issues = parse_workbook(sub.request.template.parsed, upload)
+    data, cell_issues = parse_workbook(sub.request.form, upload)
     if cell_issues:
         return render(request, "reporting/upload_errors.html", {"sub": sub, "issues": cell_issues, "filename": upload.name}, status=422)
     try:

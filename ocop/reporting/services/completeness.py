@@ -1,7 +1,8 @@
 """Completeness and timeliness of a request: for every expected unit, where its report stands.
 
 Counts every submission the same way whatever its source (typed, uploaded .xlsx, API). A unit is
-"on time" when its first submission reached the system on or before the deadline (local date);
+"on time" when its first submission reached the system on or before the request's last on-time day
+(local date): the day before the deadline for "trước ngày D", the deadline itself for "chậm nhất ngày D";
 corrections after acceptance do not change timeliness.
 """
 
@@ -86,13 +87,13 @@ class Summary:
 
 
 def deadline_passed(request: ReportRequest, today: dt.date | None = None) -> bool:
-    return (today or timezone.localdate()) > request.deadline
+    return (today or timezone.localdate()) > request.last_on_time_day
 
 
 def timeliness_of(request: ReportRequest, first_submitted_at: dt.datetime | None) -> str | None:
     if first_submitted_at is None:
         return None
-    return "on_time" if timezone.localdate(first_submitted_at) <= request.deadline else "late"
+    return "on_time" if timezone.localdate(first_submitted_at) <= request.last_on_time_day else "late"
 
 
 # the columns of a submission the status needs, in Submission.from_db order
@@ -188,3 +189,38 @@ def missing_units(request: ReportRequest) -> list[AdminUnit]:
     """Expected units that have not submitted anything yet (reminders go only to these)."""
     submitted = Submission.objects.filter(request=request, first_submitted_at__isnull=False).values("unit_id")
     return list(request.recipients.exclude(pk__in=submitted).order_by("code"))
+
+
+@dataclass
+class Counts:
+    """"x/N đã nộp, y đúng hạn" of one request."""
+
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+
+
+def counts_for(requests: list[ReportRequest]) -> dict[int, Counts]:
+    """Expected, submitted and on-time counts for several requests (a page of the list) in one query:
+    one row per expected unit with its earliest first submission."""
+    by_pk = {r.pk: r for r in requests}
+    result = {pk: Counts() for pk in by_pk}
+    if not by_pk:
+        return result
+    through = ReportRequest.recipients.through._meta.db_table
+    placeholders = ", ".join(["%s"] * len(by_pk))
+    sql = (
+        f"SELECT r.reportrequest_id, r.adminunit_id, MIN(s.first_submitted_at) FROM {through} r "
+        f"LEFT JOIN {Submission._meta.db_table} s ON s.request_id = r.reportrequest_id AND s.unit_id = r.adminunit_id "
+        f"WHERE r.reportrequest_id IN ({placeholders}) GROUP BY r.reportrequest_id, r.adminunit_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(by_pk))
+        for request_id, _unit_id, first_at in cursor.fetchall():
+            c = result[request_id]
+            c.expected += 1
+            if first_at is not None:
+                c.submitted += 1
+                if timeliness_of(by_pk[request_id], _aware(first_at)) == "on_time":
+                    c.on_time += 1
+    return result

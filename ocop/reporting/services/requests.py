@@ -47,11 +47,16 @@ def can_manage_request(user, request: ReportRequest) -> bool:
     return scope.covers(request.owner_unit, write=True) and (scope.national or user.scope_unit_id is not None)
 
 
-def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[str, dt.date], parent: ReportRequest | None = None) -> dict:
-    """Errors by form field: NĐ 09 requires ≥ 1 working day between cut-off and every deadline; lower
-    levels report before the level above; a collection request ends before its parent's deadline."""
+def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[str, dt.date], parent: ReportRequest | None = None,
+                    rule: str = periods.DEADLINE_BY) -> dict:
+    """Errors by form field: NĐ 09 requires ≥ 1 working day between cut-off and every deadline (the
+    last on-time day under `rule`: "trước ngày D" leaves D − 1); lower levels report before the level
+    above; a collection request ends before its parent's deadline."""
     errors: dict[str, str] = {}
-    message = periods.deadline_error(cutoff, deadline)
+    message = periods.deadline_error(cutoff, periods.last_on_time_day(rule, deadline))
+    if message and rule == periods.DEADLINE_BEFORE:
+        message += " " + _("Với cách ghi “trước ngày %(d)s”, ngày cuối cùng còn đúng hạn là %(last)s.") % {
+            "d": deadline.strftime("%d/%m/%Y"), "last": periods.last_on_time_day(rule, deadline).strftime("%d/%m/%Y")}
     if message:
         errors["deadline"] = message
     if parent is not None:
@@ -91,6 +96,7 @@ def do_create_request(
     kind: str,
     cutoff: dt.date,
     deadline: dt.date,
+    deadline_rule: str = periods.DEADLINE_BY,
     period_start: dt.date | None = None,
     period_code: str = "",
     legal_basis: str = "",
@@ -122,7 +128,9 @@ def do_create_request(
         raise ValidationError({"kind": _("Loại báo cáo không hợp lệ.")})
     if period_start and period_start > cutoff:
         raise ValidationError({"period_start": _("Ngày đầu kỳ phải trước ngày chốt số liệu.")})
-    errors = check_deadlines(cutoff, deadline, level_deadlines or {}, parent)
+    if deadline_rule not in periods.DEADLINE_WORDS:
+        raise ValidationError({"deadline_rule": _("Cách tính hạn nộp không hợp lệ.")})
+    errors = check_deadlines(cutoff, deadline, level_deadlines or {}, parent, rule=deadline_rule)
     if errors:
         raise ValidationError(errors)
     units = list(recipients) if recipients is not None else list(default_recipients(recipient_level, cutoff, owner))
@@ -143,6 +151,7 @@ def do_create_request(
         period_start=period_start,
         cutoff=cutoff,
         deadline=deadline,
+        deadline_rule=deadline_rule,
         recipient_level=recipient_level,
         owner_unit=owner,
         parent=parent,
@@ -156,7 +165,7 @@ def do_create_request(
         RequestDeadline.objects.create(request=req, level=level, deadline=level_deadline)
     log_action(
         user, "ocop.report.request_created", req, unit=owner,
-        after={"title": req.title, "cutoff": cutoff, "deadline": deadline, "recipients": len(units), "template": str(template)},
+        after={"title": req.title, "cutoff": cutoff, "deadline": deadline, "deadline_rule": deadline_rule, "recipients": len(units), "template": str(template)},
         request=request,
     )
     return req

@@ -60,19 +60,22 @@ def can_review(user, submission: Submission) -> bool:
 # --- pre-filling ------------------------------------------------------------------------------
 
 
-def compute_prefill(req: ReportRequest, unit) -> dict:
+def compute_prefill(req: ReportRequest, unit, sources: dict[str, str] | None = None) -> dict:
     """Registry-bound fields from the programme registries; numeric fields without a binding from the
-    totals of the unit's own collection requests (districts or communes), when it has one."""
+    totals of the unit's own collection requests (districts or communes), when it has one. `sources`
+    receives, per value, the note saying where it came from."""
     from ocop.reporting.bindings import compute_bindings
 
-    template = req.template.parsed
-    values = compute_bindings(template, unit, req.period_start, req.cutoff)
+    template = req.form
+    values = compute_bindings(template, unit, req.period_start, req.cutoff, sources=sources)
     children = ReportRequest.objects.filter(parent=req, owner_unit=unit)
     if children.exists():
         totals = lower_level_totals(req, unit)
         for f in template.fields:
             if f.is_numeric and not f.binding and f.code in totals:
                 values[f.code] = totals[f.code]
+                if sources is not None:
+                    sources[f.code] = _("Tổng các báo cáo đã nộp của cấp dưới (yêu cầu thu thập của tỉnh)")
     return values
 
 
@@ -80,7 +83,7 @@ def lower_level_totals(req: ReportRequest, unit) -> dict:
     """Totals of the numeric fields over the latest submitted versions of `unit`'s collection requests."""
     from decimal import Decimal
 
-    template = req.template.parsed
+    template = req.form
     totals: dict[str, Decimal] = {}
     latest: dict[tuple[int, int], Submission] = {}
     for sub in Submission.objects.filter(
@@ -111,11 +114,13 @@ def do_open_submission(user, req: ReportRequest, unit, request=None) -> Submissi
         return existing
     if req.status != RequestStatus.OPEN:
         raise ValidationError(_("Yêu cầu báo cáo này chưa mở hoặc đã đóng."))
-    prefilled = compute_prefill(req, unit)
+    sources: dict[str, str] = {}
+    prefilled = compute_prefill(req, unit, sources)
     try:
         with transaction.atomic():
             sub = Submission.objects.create(
-                request=req, unit=unit, number=1, data=dict(prefilled), prefilled=prefilled, updated_by=user
+                request=req, unit=unit, number=1, data=dict(prefilled), prefilled=prefilled, prefill_sources=sources,
+                updated_by=user,
             )
     except IntegrityError:  # opened at the same moment by a colleague
         return current_submission(req, unit)
@@ -142,15 +147,21 @@ def do_save_draft(
     expected_version: int | None = None,
     source: str = SubmissionSource.WEB,
     autosave: bool = False,
+    invalid: dict[str, str] | None = None,
+    posted: set[str] | None = None,
     request=None,
 ) -> Submission:
-    """Store typed values (already coerced) over the draft. `reasons` explain changes to pre-filled values."""
+    """Store typed values (already coerced) over the draft. `reasons` explain changes to pre-filled values.
+    `invalid` is text typed now that is not a valid value (ocop/reporting/formdata.py keys): it is
+    kept on the draft, shown with its error and blocks submitting until corrected; `posted` are the
+    fields whose earlier invalid text the new input replaces (default: those in `values`)."""
     locked = Submission.objects.select_for_update().get(pk=sub.pk)
     _check_editable(user, locked)
     if expected_version is not None and locked.lock_version != expected_version:
         raise VersionConflict
-    template = locked.request.template.parsed
+    template = locked.request.form
     before = dict(locked.data)
+    before_invalid = dict(locked.invalid)
     data = dict(locked.data)
     for code, value in values.items():
         if template.field(code) is not None:
@@ -162,24 +173,30 @@ def do_save_draft(
                 overrides[code] = reason.strip()[:1000]
             else:
                 overrides.pop(code, None)
-    locked.data, locked.overrides = data, overrides
+    kept = dict(locked.invalid)
+    replaced = set(posted if posted is not None else values) | {key.partition(".")[0] for key in (invalid or {})}
+    kept = {key: raw for key, raw in kept.items() if key.partition(".")[0] not in replaced}
+    kept.update(invalid or {})
+    locked.data, locked.overrides, locked.invalid = data, overrides, kept
     locked.lock_version += 1
     locked.updated_by = user
     if source != SubmissionSource.WEB:
         locked.source = source
     locked.save()
     changed = {k for k in set(before) | set(data) if before.get(k) != data.get(k)}
+    changed |= {key.partition(".")[0] for key in set(before_invalid) ^ set(kept)}
+    changed |= {key.partition(".")[0] for key in kept if before_invalid.get(key) != kept[key]}
     if changed:
         log_action(
             user,
             "ocop.report.autosaved" if autosave else "ocop.report.draft_saved",
             locked,
             before={k: before.get(k) for k in sorted(changed)},
-            after={k: data.get(k) for k in sorted(changed)},
+            after={k: data.get(k) for k in sorted(changed)} | ({"chưa hợp lệ": kept} if kept != before_invalid else {}),
             unit=locked.unit,
             request=request,
         )
-    sub.__dict__.update({k: getattr(locked, k) for k in ("data", "overrides", "lock_version", "source", "updated_at")})
+    sub.__dict__.update({k: getattr(locked, k) for k in ("data", "overrides", "invalid", "lock_version", "source", "updated_at")})
     return locked
 
 
@@ -196,8 +213,15 @@ def override_issues(template: schema.TemplateDef, sub: Submission) -> list[schem
 
 
 def submission_issues(sub: Submission) -> list[schema.Issue]:
-    template = sub.request.template.parsed
-    return schema.validate(template, sub.data) + override_issues(template, sub)
+    """Every problem at once (one validation pass): text kept that is not a valid value, the
+    template's checks, and pre-filled values changed without a reason."""
+    from ocop.reporting.formdata import stored_issues
+
+    template = sub.request.form
+    kept = stored_issues(template, sub.invalid)
+    typed = {(i.field, i.row, i.column) for i in kept}
+    checks = [i for i in schema.validate(template, sub.data) if (i.field, i.row, i.column) not in typed]
+    return kept + checks + override_issues(template, sub)
 
 
 @transaction.atomic
@@ -239,7 +263,7 @@ def do_return(user, sub: Submission, comments: dict[str, str], request=None) -> 
     comments = {k: v.strip() for k, v in comments.items() if v and v.strip()}
     if not comments:
         raise ValidationError(_("Cần ghi nhận xét cho ít nhất một mục khi trả lại báo cáo."))
-    numbers = {s.number for s in locked.request.template.parsed.sections}
+    numbers = {s.number for s in locked.request.form.sections}
     for section, text in comments.items():
         if section not in numbers:
             raise ValidationError(_("Mục “%(s)s” không có trong mẫu báo cáo.") % {"s": section})
@@ -288,6 +312,7 @@ def do_start_correction(user, sub: Submission, request=None) -> Submission:
     new = Submission.objects.create(
         request=locked.request, unit=locked.unit, number=locked.number + 1, previous=locked,
         data=dict(locked.data), prefilled=dict(locked.prefilled), overrides=dict(locked.overrides),
+        prefill_sources=dict(locked.prefill_sources), invalid=dict(locked.invalid),
         first_submitted_at=None, updated_by=user,
     )
     log_action(user, "ocop.report.correction_started", new, unit=new.unit, after={"number": new.number}, request=request)
@@ -307,7 +332,7 @@ class DiffRow:
 
 def diff(old: Submission, new: Submission) -> list[DiffRow]:
     """Field by field differences between two versions, as people read them."""
-    template = new.request.template.parsed
+    template = new.request.form
     rows = []
     for f in template.fields:
         a, b = old.data.get(f.code), new.data.get(f.code)

@@ -83,6 +83,7 @@ def test_the_seed_request(demo):
         dt.date(2018, 12, 12), dt.date(2018, 1, 1), dt.date(2018, 12, 31), dt.date(2019, 1, 10)
     )
     assert req.kind == RequestKind.ADHOC and req.status == RequestStatus.CLOSED
+    assert req.deadline_rule == "before" and req.deadline_text == "trước ngày 10/01/2019"  # domain.md §11
     assert (req.template.code, req.template.version) == ("ocop-cv9654-2018", 1)
     assert "490/QĐ-TTg" in req.legal_basis and "01/QĐ-BCĐTW" in req.legal_basis
     assert req.created_by.username == "tw.canbo"

@@ -111,7 +111,8 @@ def test_reminders_go_only_to_units_that_have_not_submitted(overdue, demo_users,
     assert message.to == [officer_email(demo_users, "tinh.thainguyen")]
     assert "Báo cáo kết quả thực hiện Chương trình OCOP" in message.subject
     deadline = overdue.deadline.strftime("%d/%m/%Y")
-    assert deadline in message.subject and f"Hạn nộp: {deadline} (đã quá hạn nộp 1 ngày)" in message.body
+    # the request's rule as its letter words it ("chậm nhất ngày D" here: the default)
+    assert deadline in message.subject and f"Hạn nộp: chậm nhất ngày {deadline} (đã quá hạn nộp 1 ngày)" in message.body
     assert f"/reports/requests/{overdue.pk}/" in message.body
     assert "Kính gửi: Tỉnh Thái Nguyên" in message.body
 

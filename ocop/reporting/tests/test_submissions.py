@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -146,22 +147,33 @@ def test_correction_after_acceptance_is_a_new_version_with_a_diff(demo_users, se
 
 
 def test_completeness_and_timeliness(demo_users, seed_request):
+    """The seed says "trước ngày 10/01/2019" (domain.md §11): on time up to 09/01/2019, late from 10/01."""
     central = demo_users["tw.canbo"]
+    assert seed_request.deadline_rule == "before" and seed_request.deadline_text == "trước ngày 10/01/2019"
     on_time = submitted(demo_users, seed_request, "42")
     late = submitted(demo_users, seed_request, "06", "tinh.thainguyen")
-    # a province that submitted on 12/01/2019, after the 10/01/2019 deadline
-    Submission.objects.filter(pk=late.pk).update(first_submitted_at=timezone.make_aware(dt.datetime(2019, 1, 12, 9)))
-    Submission.objects.filter(pk=on_time.pk).update(first_submitted_at=timezone.make_aware(dt.datetime(2019, 1, 10, 23, 30)))
+    on_the_day = submitted(demo_users, seed_request, "19", "tinh.thainguyen")
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    Submission.objects.filter(pk=late.pk).update(first_submitted_at=dt.datetime(2019, 1, 12, 9, tzinfo=vn))
+    Submission.objects.filter(pk=on_time.pk).update(first_submitted_at=dt.datetime(2019, 1, 9, 23, 30, tzinfo=vn))
+    Submission.objects.filter(pk=on_the_day.pk).update(first_submitted_at=dt.datetime(2019, 1, 10, 0, 15, tzinfo=vn))
     svc.do_accept(central, Submission.objects.get(pk=on_time.pk))
-    draft = svc.do_open_submission(demo_users["tinh.thainguyen"], seed_request, legacy_province("19"))
     rows = {r.unit.code: r for r in comp.unit_statuses(seed_request)}
     assert (rows["42"].state, rows["42"].timeliness) == ("accepted", "on_time")
     assert (rows["06"].state, rows["06"].timeliness) == ("submitted", "late")
-    assert (rows["19"].state, rows["19"].timeliness) == ("draft", None) and draft
+    assert (rows["19"].state, rows["19"].timeliness) == ("submitted", "late")  # received on 10/01/2019: late
     assert rows["01"].state == "missing"
     s = comp.summarise(list(rows.values()))
-    assert (s.expected, s.submitted, s.on_time, s.late, s.accepted, s.missing) == (63, 2, 1, 1, 1, 61)
-    assert {u.code for u in comp.missing_units(seed_request)} == set(rows) - {"42", "06"}
+    assert (s.expected, s.submitted, s.on_time, s.late, s.accepted, s.missing) == (63, 3, 1, 2, 1, 60)
+    assert {u.code for u in comp.missing_units(seed_request)} == set(rows) - {"42", "06", "19"}
+    # the request list's "x/N đã nộp, y đúng hạn", for a page of requests in one query
+    counts = comp.counts_for([seed_request])[seed_request.pk]
+    assert (counts.submitted, counts.expected, counts.on_time) == (3, 63, 1)
+    # under "chậm nhất ngày 10/01/2019" the report of 10/01 is on time
+    seed_request.deadline_rule = "by"
+    assert comp.timeliness_of(seed_request, dt.datetime(2019, 1, 10, 0, 15, tzinfo=vn)) == "on_time"
+    assert comp.timeliness_of(seed_request, dt.datetime(2019, 1, 11, 0, 15, tzinfo=vn)) == "late"
+    assert comp.counts_for([seed_request])[seed_request.pk].on_time == 2
 
 
 def test_imported_submissions_count_like_typed_ones(demo_users, seed_request):

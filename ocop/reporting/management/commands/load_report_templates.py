@@ -24,3 +24,5 @@ class Command(BaseCommand):
         except DefinitionError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(report.summary())
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING("Cảnh báo: " + warning))
