@@ -256,9 +256,15 @@ TASK_WORKER_LEASE_SECONDS = envint("TASK_WORKER_LEASE_SECONDS", 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # a refused request (403) is logged as one line, without the traceback of PermissionDenied
+    "filters": {"quiet_403": {"()": "ocop.lib.middleware.QuietForbiddenFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["quiet_403"]}, "django.security": {"filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+# The trivial page /bench/ping/ of the benchmarks is routed only in development (DEBUG) or when the
+# benchmarks' gunicorn asks for it (OCOP_BENCH_PAGES=1, set by ocop/bench/load.py); never in production.
+OCOP_BENCH_PAGES = envbool("OCOP_BENCH_PAGES", DEBUG)
 
 # Demo mode shows a banner on every page; `manage.py demo` turns it on for its database.
 OCOP_DEMO_BANNER = envbool("OCOP_DEMO_BANNER", True)

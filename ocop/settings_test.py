@@ -15,3 +15,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The catalogue benchmark (ocop/bench/benchmarks.py) generates this many products in tests, not 100,000.
 OCOP_BENCH_CATALOGUE_PRODUCTS = 2000
+# The tests walk every URL, the benchmarks' trivial page included (ocop/front/tests/test_bench_routing.py
+# checks that production does not route it).
+OCOP_BENCH_PAGES = True

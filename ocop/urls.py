@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -6,7 +7,6 @@ from ocop.front import views as front
 urlpatterns = [
     path("", front.home, name="home"),
     path("healthz/", front.healthz, name="healthz"),
-    path("bench/", include("ocop.bench.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("ocop.accounts.urls")),
     path("units/", include("ocop.geo.urls")),
@@ -26,3 +26,6 @@ handler400 = "ocop.front.views.error_400"
 handler403 = "ocop.front.views.error_403"
 handler404 = "ocop.front.views.error_404"
 handler500 = "ocop.front.views.error_500"
+# the benchmarks' trivial page: development and benchmark runs only (settings.OCOP_BENCH_PAGES)
+if settings.OCOP_BENCH_PAGES:
+    urlpatterns.append(path("bench/", include("ocop.bench.urls")))

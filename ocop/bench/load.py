@@ -71,7 +71,8 @@ class Server:
     def __init__(self, workers: int = 2, threads: int = 4, env: dict | None = None):
         self.port = free_port()
         self.workers, self.threads = workers, threads
-        self.env = {**os.environ, **(env or {})}
+        # OCOP_BENCH_PAGES routes the trivial page /bench/ping/ (never routed in production)
+        self.env = {**os.environ, "OCOP_BENCH_PAGES": "1", **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="ocop-bench-gunicorn-", suffix=".log", delete=False)
 

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 
 
@@ -43,3 +45,14 @@ class LanguageCookieMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class QuietForbiddenFilter(logging.Filter):
+    """A refused request (403: no right, CSRF failure) is an expected answer, not a fault: its log line
+    keeps the path and status but drops the traceback Django attaches (settings.LOGGING)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True
