@@ -69,3 +69,13 @@ def self_assessment_total(sheet, choices) -> Decimal | None:
         return None
     result = scoring.member_total(parsed, choices or {})
     return None if result.issues else result.total
+
+
+def self_assessment_gap(product) -> str | None:
+    """Why no online self-assessment is offered for `product` although a criteria set applies: the
+    set is a skeleton (structure_only) whose criteria are not transcribed; its note says why."""
+    criteria_set = criteria_set_for_product(product)
+    if criteria_set is None or not criteria_set.structure_only:
+        return None
+    note = (criteria_set.definition or {}).get("note", "") if isinstance(criteria_set.definition, dict) else ""
+    return str(note or "").strip() or None

@@ -62,6 +62,19 @@ def criteria_set_for(product) -> CriteriaSheet | None:
     return sheet
 
 
+def gap_for(product) -> str | None:
+    """When the criteria set that applies to `product` exists only as a skeleton (its criteria not
+    transcribed), the evaluation app's note saying why; None otherwise."""
+    if not evaluation_installed():
+        return None
+    try:
+        from ocop.evaluation import hooks  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    finder = getattr(hooks, "self_assessment_gap", None)
+    return finder(product) if finder else None
+
+
 def score(sheet: CriteriaSheet, choices: dict[str, str]) -> Decimal | None:
     """The total of `choices` under `sheet`, computed by the evaluation app (None if unavailable)."""
     if sheet is None or not evaluation_installed():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -192,11 +194,34 @@ class MemberForm(forms.Form):
         return user
 
 
-class SelfAssessmentForm(forms.Form):
-    """The self-assessment: one radio group per criterion when the criteria sheet is available;
-    always the criteria set and the total written on the signed form."""
+class PointsRadioSelect(forms.RadioSelect):
+    """Radio buttons carrying each option's points (data-points), for the running total."""
 
-    criteria_set_code = forms.CharField(label=_l("Bộ tiêu chí"), max_length=50, initial="QĐ 148/QĐ-TTg")
+    def __init__(self, *args, points: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.points = points or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if str(value) in self.points:
+            option["attrs"]["data-points"] = str(self.points[str(value)])
+        return option
+
+
+def points_label(points) -> str:
+    """"3 điểm", "0,5 điểm"."""
+    value = Decimal(str(points))
+    text = str(int(value)) if value == value.to_integral() else format(value.normalize(), "f").replace(".", ",")
+    return _("%(n)s điểm") % {"n": text}
+
+
+class SelfAssessmentForm(forms.Form):
+    """The self-assessment. When the criteria sheet is available: one radio group per criterion, each
+    option with its points, and the total computed from the choices (shown as a running total, and
+    computed again on the server); the set is the sheet's (hidden). Otherwise the criteria set and
+    the total written on the signed paper form."""
+
+    criteria_set_code = forms.CharField(label=_l("Bộ tiêu chí"), max_length=64, initial="QĐ 148/QĐ-TTg")
     criteria_set_version = forms.CharField(label=_l("Phiên bản, phân nhóm"), max_length=50, required=False)
     declared_total = forms.DecimalField(
         label=_l("Tổng điểm tự đánh giá ghi trên phiếu"), required=False, min_value=0, max_value=100,
@@ -212,14 +237,36 @@ class SelfAssessmentForm(forms.Form):
             self.fields["criteria_set_code"].widget = forms.HiddenInput()
             self.fields["criteria_set_version"].initial = sheet.version
             self.fields["criteria_set_version"].widget = forms.HiddenInput()
+            del self.fields["declared_total"]  # the total is computed from the choices, never typed
             for criterion in sheet.criteria:
+                points = {o.code: o.points for o in criterion.options if o.points is not None}
                 self.fields[f"c__{criterion.code}"] = forms.ChoiceField(
                     label=f"{criterion.part} · {criterion.label}",
-                    choices=[(o.code, o.label) for o in criterion.options],
-                    widget=forms.RadioSelect,
+                    choices=[(o.code, f"{o.label} ({points_label(o.points)})" if o.points is not None else o.label)
+                             for o in criterion.options],
+                    widget=PointsRadioSelect(points=points),
                     required=not criterion.bonus,
                     error_messages={"required": _l("Chưa chọn phương án cho tiêu chí này.")},
                 )
+
+    def sections(self) -> list[dict]:
+        """The criteria fields by part and group of the sheet, for display:
+        [{"code", "title", "max", "groups": [{"title", "max", "fields": [(criterion, bound field)]}]}]."""
+        source = getattr(self.sheet, "source", None)
+        if self.sheet is None:
+            return []
+        if source is None or not hasattr(source, "parts"):
+            return [{"code": "", "title": "", "max": None,
+                     "groups": [{"title": "", "max": None,
+                                 "fields": [(c, self[f"c__{c.code}"]) for c in self.sheet.criteria]}]}]
+        own = {c.code: c for c in self.sheet.criteria}
+        return [
+            {"code": part.code, "title": part.title, "max": part.max,
+             "groups": [{"title": f"{group.code}. {group.title}", "max": group.max,
+                         "fields": [(own[c.code], self[f"c__{c.code}"]) for c in group.criteria if c.code in own]}
+                        for group in part.groups]}
+            for part in source.parts
+        ]
 
     def choices(self) -> dict[str, str]:
         return {k[3:]: v for k, v in self.cleaned_data.items() if k.startswith("c__") and v}
