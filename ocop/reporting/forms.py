@@ -106,3 +106,11 @@ class PeriodicForm(forms.Form):
         help_text=_l("Ngày chốt số liệu theo Nghị định 09/2019/NĐ-CP; hạn nộp mặc định sau ngày chốt 3 ngày làm việc."),
     )
     year = forms.IntegerField(label=_l("Năm"), min_value=2019, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ocop.reporting.periodtext import default_template
+
+        default = default_template("year")
+        if default is not None and "template" not in self.initial:
+            self.fields["template"].initial = default.pk

@@ -230,6 +230,14 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("reporting:request_detail", pk=req.pk)
 
 
+def _offset_text(days: int) -> str:
+    if days < 0:
+        return _("%(n)s ngày trước") % {"n": -days}
+    if days == 0:
+        return _("đúng ngày")
+    return _("%(n)s ngày sau") % {"n": days}
+
+
 def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: str) -> HttpResponse:
     n = req.recipients.count()
     if action == "open":
@@ -237,8 +245,9 @@ def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: st
             _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
             % {"n": n, "level": req.get_recipient_level_display()},
             _("Hạn nộp: %(d)s; số liệu đến hết ngày %(c)s.") % {"d": req.deadline_text, "c": req.cutoff.strftime("%d/%m/%Y")},
-            _("Thư nhắc hạn được đặt lịch (%(o)s ngày so với ngày cuối cùng còn đúng hạn) cho các đơn vị chưa nộp.")
-            % {"o": ", ".join(f"{o:+d}" for o in req.reminder_offsets) or "—"},
+            _("Thư nhắc hạn được đặt lịch (%(o)s, tính theo ngày cuối cùng còn đúng hạn %(last)s) cho các đơn vị chưa nộp.")
+            % {"o": ", ".join(_offset_text(o) for o in req.reminder_offsets) or "—",
+               "last": req.last_on_time_day.strftime("%d/%m/%Y")},
         ]
         title = _("Mở thu thập báo cáo cho %(n)s đơn vị?") % {"n": n}
         button = _("Xác nhận mở thu thập, thông báo %(n)s đơn vị") % {"n": n}
@@ -431,7 +440,7 @@ def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:
-        expected = None
+        expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
     try:
         sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
                                   invalid=invalid, posted=posted, request=request)
@@ -472,7 +481,7 @@ def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:
-        expected = None
+        expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
     try:
         saved = sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
                                           autosave=True, invalid=invalid, posted=posted, request=request)
@@ -572,7 +581,7 @@ def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     if fmt == "xlsx":
         from ocop.reporting.xlsx_io import build_workbook
 
-        content = build_workbook(template, sub.data, prefilled=sub.prefilled, **_labels(sub))
+        content = build_workbook(template, sub.data, prefilled=sub.prefilled, version=sub.lock_version, **_labels(sub))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "docx":
         from ocop.reporting.docx_out import build_docx
@@ -604,11 +613,16 @@ def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
-    data, cell_issues = parse_workbook(sub.request.form, upload)
+    data, cell_issues = parse_workbook(sub.request.form, upload, expected_version=sub.lock_version)
     if cell_issues:
         return render(request, "reporting/upload_errors.html", {"sub": sub, "issues": cell_issues, "filename": upload.name}, status=422)
     try:
-        sub_service.do_save_draft(request.user, sub, data, source=SubmissionSource.XLSX, request=request)
+        sub_service.do_save_draft(request.user, sub, data, source=SubmissionSource.XLSX, expected_version=sub.lock_version,
+                                  request=request)
+    except sub_service.VersionConflict:
+        messages.error(request, _("Báo cáo vừa được lưu trong lúc tệp đang được tải lên; tệp không được nhập để không ghi "
+                                  "đè bản mới hơn. Hãy tải mẫu Excel mới từ trang báo cáo rồi nhập lại."))
+        return redirect("reporting:submission", pk=sub.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
