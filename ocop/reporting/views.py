@@ -22,7 +22,7 @@ from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.reporting import formdata, schema
+from ocop.reporting import formdata, periods, schema
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
 from ocop.reporting.models import (
     ReportRequest,
@@ -273,6 +273,23 @@ def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
     if level_deadline:
         initial.update(deadline=level_deadline.deadline, recipient_level=level_deadline.level)
     form = RequestForm(request.POST or None, initial=initial, collection=True)
+    if request.method == "POST" and form.is_valid() and "confirmed" not in request.POST:
+        # sending the request to every district or commune is a mass action: say what will happen first
+        d = form.cleaned_data
+        owner = parent.recipients.filter(pk__in=scope_for(request.user).units(write=True)).first()
+        n = req_service.default_recipients(d["recipient_level"], parent.cutoff, owner).count() if owner else 0
+        fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        return _confirm(
+            request, title=_("Gửi yêu cầu thu thập tới %(n)s đơn vị?") % {"n": n},
+            consequences=[
+                _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
+                % {"n": n, "level": dict(form.fields["recipient_level"].choices).get(d["recipient_level"], "")},
+                _("Hạn nộp cho tỉnh: %(d)s.") % {"d": periods.deadline_wording(d["deadline_rule"], d["deadline"])},
+            ],
+            action=reverse("reporting:request_collect", args=[parent.pk]), fields=fields,
+            button=_("Xác nhận gửi yêu cầu tới %(n)s đơn vị") % {"n": n},
+            cancel=reverse("reporting:request_detail", args=[parent.pk]), testid="confirm-collect",
+        )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -315,3 +315,38 @@ def test_request_list_shows_submitted_and_on_time(client, demo_users, request_20
     client.force_login(demo_users["tw.canbo"])
     html = client.get(reverse("reporting:request_list")).content.decode()
     assert "1/34 đã nộp, 0 đúng hạn" in html
+
+
+def test_a_province_confirms_before_its_collection_goes_to_every_district(client, demo_users, seed_request):
+    from ocop.reporting.models import ReportRequest
+
+    client.force_login(demo_users["tinh.thainguyen"])
+    url = reverse("reporting:request_collect", args=[seed_request.pk])
+    post = {"title": "Thu thập từ các huyện", "recipient_level": "district", "deadline": "07/01/2019",
+            "deadline_rule": "before", "reminder_offsets": ""}
+    html = client.post(url, post).content.decode()
+    # Bắc Kạn in 2018: the town of Bắc Kạn and 7 districts
+    assert "Gửi yêu cầu thu thập tới 8 đơn vị?" in html and "trước ngày 07/01/2019" in html
+    assert not ReportRequest.objects.filter(parent=seed_request).exists()
+    response = client.post(url, post | {"confirmed": "1"})
+    child = ReportRequest.objects.get(parent=seed_request)
+    assert response.status_code == 302 and child.recipients.count() == 8 and child.status == RequestStatus.OPEN
+
+
+def test_home_page_lists_the_products_waiting_for_my_score(client, demo_users):
+    from ocop.evaluation import rounds as ev
+    from ocop.evaluation.loader import load_criteria
+    from ocop.evaluation.tests.test_rounds import _entry, _members, choices_for_total
+
+    load_criteria()
+    officer = demo_users["tinh.thainguyen"]
+    round_ = ev.do_create_round(officer, name="Kỳ đánh giá năm 2026", level="province", unit=current_province("19"),
+                                held_on=dt.date(2026, 8, 1))
+    entry = _entry(round_, officer, AdminUnit.objects.get(era=Era.LEGACY, level=Level.COMMUNE, code="01888"))
+    member = _members(round_, officer)[2]
+    client.force_login(member)
+    sheet_url = reverse("evaluation:score_sheet", args=[entry.pk])
+    html = client.get("/").content.decode()
+    assert 'data-testid="work-score"' in html and sheet_url in html and "01/08/2026" in html
+    ev.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 60))
+    assert sheet_url not in client.get("/").content.decode()
