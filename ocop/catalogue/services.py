@@ -21,6 +21,7 @@ from ocop.catalogue.models import CatalogueEntry, CertificateState
 from ocop.catalogue.search import fold, query_words, search_condition, search_text
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.geo.services import name_on
 from ocop.lib.collation import vi_order
 from ocop.products.models import EntityKind, Product, ProductPhoto, Sector
 
@@ -99,10 +100,10 @@ def build_entry(product: Product, certificates: list[Certificate], photo_id: int
         entity=entity, entity_name=entity.name, entity_kind=entity.kind, sector=product.sector,
         classification_code=classification.code if classification else product.classification_code,
         classification_name=classification.name if classification else "",
-        commune=commune, commune_name=commune.full_name[:200], province_id=province_id, legacy_province_id=legacy_id,
+        commune=commune, commune_name=name_on(commune, cert.issued_on)[:200], province_id=province_id, legacy_province_id=legacy_id,
         stars=cert.stars, certificate_number=cert.number_display, certificate_status=cert.status,
         issued_on=cert.issued_on, valid_until=cert.valid_until,
-        first_issued_on=min(c.issued_on for c in certificates), issuer_name=issuer.full_name[:200],
+        first_issued_on=min(c.issued_on for c in certificates), issuer_name=name_on(issuer, cert.issued_on)[:200],
         photo_id=photo_id,
         search_text=search_text(
             product.name, entity.name, commune.name, province.name if province else "",

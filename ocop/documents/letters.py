@@ -27,6 +27,7 @@ from ocop.documents import text as tx
 from ocop.documents.models import DocumentKind, DocumentStatus, Issuer, OutgoingDocument, Purpose
 from ocop.documents.services import do_create_draft
 from ocop.geo.models import Level
+from ocop.geo.services import unit_on
 from ocop.programme.board import build_board
 from ocop.programme.models import MilestoneKind, PlanStatus
 
@@ -314,7 +315,7 @@ def build_reminder_letter(
     level = request.recipient_level
     words = UNIT_WORDS.get(level, UNIT_WORDS[Level.PROVINCE])
     new_deadline = new_deadline or periods.add_working_days(day, 5)
-    names = _names(missing)
+    names = _names(unit_on(u, as_of) for u in missing)  # the recipients as named on that day
     topic = report_topic(request)
     chairs = ADDRESSEES.get(level, ADDRESSEES[Level.PROVINCE]).split(" các ")[0]
     via = f" (qua {issuer.office})" if issuer.office else ""

@@ -113,7 +113,8 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
     provinces = geo.provinces_by_pk()  # reference data, cached per process (read-only objects)
     rollup = geo.province_rollup(day, provinces)  # any province id -> province shown on `day`
     era = geo.era_on(day)
-    rows = {p.pk: BoardRow(province=p) for p in sorted(provinces.values(), key=lambda p: p.code) if p.era == era}
+    rows = {p.pk: BoardRow(province=geo.unit_on(p, day))  # named as on `day` (Tỉnh Thừa Thiên Huế in 2018)
+            for p in sorted(provinces.values(), key=lambda p: p.code) if p.era == era}
     for source_id, target in rollup.items():
         if target.pk in rows:
             rows[target.pk].includes.append(provinces[source_id])
