@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ocop.catalogue import views
+from ocop.catalogue import verify, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("anh/<int:pk>/", views.photo, name="photo"),
     path("ban-do/", views.province_map, name="map"),
     path("thong-ke/", views.statistics, name="statistics"),
+    path("xac-minh/", verify.verify, name="verify"),
 ]

@@ -10,27 +10,19 @@ another member, not a central user.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ocop.accounts.permissions import can
-from ocop.accounts.scope import scope_for
 from ocop.audit.visibility import NOTHING, objects_in, register
 from ocop.evaluation import rounds
 from ocop.evaluation.models import DataFile
-from ocop.evaluation.models_rounds import MemberScore, Round, RoundStatus, SeatRole
+from ocop.evaluation.models_rounds import MemberScore
 
 
 def score_sheets_with_visible_values(user) -> QuerySet:
-    """The score sheets whose values `user` may see."""
-    if not getattr(user, "is_authenticated", False):
-        return MemberScore.objects.none()
-    closed = Q(round_product__round__status=RoundStatus.CLOSED)
-    chaired = Round.objects.filter(seats__user=user, seats__role=SeatRole.CHAIR).values("pk")
-    managed = Round.objects.none().values("pk")
-    if can(user, "evaluation.manage"):
-        managed = rounds._within(scope_for(user), Round.objects.all(), "unit").values("pk")
-    return MemberScore.objects.filter(
-        Q(user=user) | (closed & (Q(round_product__round__in=chaired) | Q(round_product__round__in=managed))))
+    """The score sheets whose values `user` may see: the rule of the evaluation screens and exports
+    (ocop.evaluation.rounds.readable_score_sheets / can_see_score_sheet)."""
+    return rounds.readable_score_sheets(user)
 
 
 def _criteria(user):

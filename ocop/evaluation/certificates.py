@@ -191,3 +191,147 @@ def ensure_daily_certificate_notices(now: dt.datetime | None = None) -> bool:
         return False
     schedule_daily_certificate_notices(now)
     return True
+
+
+# --- the printable certificate and its public verification --------------------------------------
+
+VERIFY_LIMIT = 30          # look-ups per address …
+VERIFY_WINDOW_MINUTES = 10  # … in this window
+
+
+def verification_path(number: str = "") -> str:
+    from urllib.parse import urlencode
+
+    path = reverse("catalogue:verify")
+    return f"{path}?{urlencode({'so': number})}" if number else path
+
+
+def verification_url(cert: Certificate) -> str:
+    """The public page that says whether `cert` is valid (what the QR code on the certificate holds)."""
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{verification_path(cert.number_display)}"
+
+
+def qr_png(data: str, scale: int = 6) -> bytes:
+    """A QR code (segno, error correction M) as PNG bytes."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make_qr(data, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def status_on(cert: Certificate, today: dt.date | None = None) -> str:
+    """The certificate's status as the public sees it today: revoked / superseded as recorded;
+    expired from `valid_until` on even before the daily task has marked it."""
+    today = today or timezone.localdate()
+    if cert.status == CertificateStatus.VALID and cert.valid_until <= today:
+        return CertificateStatus.EXPIRED
+    if cert.status == CertificateStatus.VALID and cert.issued_on > today:
+        return "not_yet"
+    return cert.status
+
+
+def find_by_number(text: str) -> Certificate | None:
+    """The certificate "12/2026/OCOP-19" (spaces, case and Unicode form ignored), or None."""
+    import re
+    import unicodedata
+
+    value = unicodedata.normalize("NFC", text or "").strip().upper().replace(" ", "")
+    match = re.fullmatch(r"0*(\d{1,7})/(\d{4})/OCOP-([0-9A-Z]{1,10})", value)
+    if not match:
+        return None
+    number, year, unit_code = int(match.group(1)), int(match.group(2)), match.group(3)
+    return (Certificate.objects.filter(number=number, year=year, issuer_unit__code=unit_code)
+            .select_related("product", "product__entity", "issuer_unit").order_by("-issued_on").first())
+
+
+def verification_allowed(ip: str) -> bool:
+    """Record one look-up from `ip`; False when it made VERIFY_LIMIT in the window (shared by every
+    node: the count is in the database, as the login throttle's)."""
+    from ocop.evaluation.models_rounds import VerificationLookup
+
+    now = timezone.now()
+    since = now - dt.timedelta(minutes=VERIFY_WINDOW_MINUTES)
+    if VerificationLookup.objects.filter(ip=ip, created_at__gte=since).count() >= VERIFY_LIMIT:
+        return False
+    VerificationLookup.objects.create(ip=ip)
+    if now.minute == 0:  # keep the table small
+        VerificationLookup.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    return True
+
+
+def certificate_docx(cert: Certificate) -> bytes:
+    """The certificate as a one-page A4 .docx (Times New Roman, NĐ 30 header) with its QR code."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    from ocop.evaluation.rounds import _issuers
+
+    ubnd, _council = _issuers(cert.issuer_unit)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Cm(2), Cm(2), Cm(3), Cm(2)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(13)
+
+    def para(text="", *, bold=False, size=None, center=True, italic=False):
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+        return p
+
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(7), Cm(9)
+    left.paragraphs[0].add_run(ubnd.header.replace("\n", "\n")).bold = True
+    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc").bold = True
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para()
+    para("GIẤY CHỨNG NHẬN", bold=True, size=20)
+    para("SẢN PHẨM OCOP", bold=True, size=16)
+    para(f"Số: {cert.number_display}", size=13)
+    para()
+    product = cert.product
+    for label, value in (
+        ("Sản phẩm", product.name),
+        ("Chủ thể", product.entity.name),
+        ("Địa chỉ", product.entity.address or str(product.entity.unit or "")),
+        ("Đạt hạng", f"{cert.stars} sao ({'★' * cert.stars})"),
+        ("Cơ quan công nhận", ubnd.name),
+        ("Ngày công nhận", cert.issued_on.strftime("%d/%m/%Y")),
+        ("Có giá trị đến hết ngày", (cert.valid_until - dt.timedelta(days=1)).strftime("%d/%m/%Y")),
+    ):
+        p = document.add_paragraph()
+        p.add_run(f"{label}: ")
+        p.add_run(value).bold = True
+    para()
+    pic = document.add_paragraph()
+    pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pic.add_run().add_picture(io.BytesIO(qr_png(verification_url(cert))), width=Cm(4))
+    para("Quét mã QR hoặc nhập số giấy chứng nhận tại", size=11, italic=True)
+    para(verification_url(cert).split("?")[0], size=11, italic=True)
+    para()
+    para(f"{ubnd.place}, ngày {cert.issued_on.day:02d} tháng {cert.issued_on.month:02d} năm {cert.issued_on.year}",
+         italic=True, center=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign = para(ubnd.signature_title or "", bold=True)
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    """The printable certificate (LibreOffice converts the .docx above)."""
+    from ocop.documents.pdf import convert_to_pdf
+
+    return convert_to_pdf(certificate_docx(cert))

@@ -229,3 +229,15 @@ class Application(models.Model):
     @property
     def unit(self):
         return self.product.unit
+
+
+class VerificationLookup(models.Model):
+    """One look-up on the public certificate verification page, kept a day to rate-limit it per
+    address (ocop/evaluation/certificates.py: verification_allowed); no user, no number stored."""
+
+    ip = models.CharField(max_length=45, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lượt tra cứu giấy chứng nhận")
+        verbose_name_plural = _("lượt tra cứu giấy chứng nhận")

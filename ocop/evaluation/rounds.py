@@ -17,7 +17,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import Scope, scope_for
 from ocop.audit.services import log_action
-from ocop.evaluation import scoring
+from ocop.evaluation import council, scoring
 from ocop.evaluation.criteria import fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, instrument_on, procedure_rule_on, scale_on
@@ -154,6 +154,9 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
         errors["unit"] = _("Đơn vị “%(u)s” nằm ngoài phạm vi tài khoản của bạn.") % {"u": unit}
     if held_on is None:
         errors["held_on"] = _("Nhập ngày họp hội đồng (dd/mm/yyyy).")
+    elif unit is not None and not unit.is_valid_on(held_on):
+        errors["unit"] = _("Đơn vị “%(u)s” không còn (hoặc chưa có) vào ngày họp %(d)s (hiệu lực %(v)s).") % {
+            "u": unit, "d": held_on.strftime("%d/%m/%Y"), "v": unit.validity_label}
     if errors:
         raise ValidationError(errors)
     if level == CouncilLevel.CENTRAL:
@@ -228,6 +231,54 @@ def criteria_set_for(product: Product, day: dt.date) -> CriteriaSet | None:
     return CriteriaSet.objects.for_classification(code, day) if code else None
 
 
+def entry_problem(round_: Round, product: Product) -> str | None:
+    """Why `product` cannot be scored in `round_` (its latest dossier, the criteria set in force on the
+    meeting date), or None when it can."""
+    dossier = product.dossiers.order_by("-number", "-pk").first()
+    if dossier is None or not dossier_ready_for_round(dossier):
+        return _("Hồ sơ của sản phẩm “%(p)s” chưa được kiểm tra là đầy đủ.") % {"p": product}
+    day = round_.held_on.strftime("%d/%m/%Y")
+    criteria_set = criteria_set_for(product, round_.held_on)
+    if criteria_set is None:
+        code = product.classification.code if product.classification_id else product.classification_code
+        if not code:
+            return _("Sản phẩm “%(p)s” chưa được phân loại (nhóm, bộ sản phẩm) nên không xác định được bộ tiêu chí.") % {"p": product}
+        return _("Không có bộ tiêu chí áp dụng cho sản phẩm “%(p)s” (mã phân loại %(c)s) vào ngày %(d)s.") % {
+            "p": product, "c": code, "d": day}
+    if criteria_set.structure_only:
+        return _("Bộ tiêu chí “%(s)s” áp dụng ngày %(d)s chưa có nội dung chấm điểm (chỉ có khung, chưa có bản chép "
+                 "công khai để đối chiếu) nên chưa chấm được sản phẩm “%(p)s”.") % {"s": criteria_set.title, "d": day, "p": product}
+    return None
+
+
+def product_candidates(round_: Round) -> tuple[list[Product], list[tuple[Product, str]]]:
+    """(the products that can be added to the round, [(product, why not)] for the others of its
+    territory that have a checked dossier but cannot be scored on the meeting date)."""
+    offered, refused = [], []
+    for product in product_choices_for(round_).prefetch_related("dossiers"):
+        problem = entry_problem(round_, product)
+        if problem:
+            refused.append((product, problem))
+        else:
+            offered.append(product)
+    return offered, refused
+
+
+def organising_units(user, day: dt.date | None) -> QuerySet:
+    """The provinces (and, before 01/7/2025, districts) the user may open a round for, valid on the
+    meeting date `day` (today when not given), each once."""
+    from ocop.geo.models import AdminUnit
+
+    day = day or timezone.localdate()
+    scope = scope_for(user)
+    units = AdminUnit.objects.all() if user.is_national else scope.units(write=True)
+    units = units.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
+    if scope.unit is not None and scope.unit.level in (Level.PROVINCE, Level.DISTRICT):
+        units = units | AdminUnit.objects.filter(pk=scope.unit.pk)
+    ids = units.values("pk")
+    return AdminUnit.objects.filter(pk__in=ids).valid_on(day).select_related("province").order_by("level", vi_order("name"))
+
+
 @transaction.atomic
 def do_add_product(actor, round_: Round, product: Product, *, request=None) -> RoundProduct:
     _require_manager(actor, round_)
@@ -240,13 +291,11 @@ def do_add_product(actor, round_: Round, product: Product, *, request=None) -> R
         raise ValidationError({"product": _("Sản phẩm đã có trong kỳ đánh giá.")})
     if RoundProduct.objects.filter(product=product, round__status=RoundStatus.OPEN).exists():
         raise ValidationError({"product": _("Sản phẩm đang được đánh giá trong một kỳ khác.")})
+    problem = entry_problem(round_, product)
+    if problem:
+        raise ValidationError({"product": problem})
     dossier = product.dossiers.order_by("-number", "-pk").first()
-    if dossier is None or not dossier_ready_for_round(dossier):
-        raise ValidationError({"product": _("Hồ sơ của sản phẩm “%(p)s” chưa được kiểm tra là đầy đủ.") % {"p": product}})
     criteria_set = criteria_set_for(product, round_.held_on)
-    if criteria_set is None or criteria_set.structure_only:
-        raise ValidationError({"product": _("Không có bộ tiêu chí áp dụng cho sản phẩm “%(p)s” vào ngày %(d)s.")
-                               % {"p": product, "d": round_.held_on.strftime("%d/%m/%Y")}})
     pending = list(product.applications.filter(status=ApplicationStatus.SUBMITTED))
     if product.status == ProductStatus.CERTIFIED and not pending:
         raise ValidationError({"product": _("Sản phẩm “%(p)s” đang được công nhận OCOP; chỉ đánh giá lại khi chủ thể "
@@ -303,15 +352,85 @@ def do_submit_score(actor, entry: RoundProduct, choices: dict, comments: dict | 
     if result.issues:
         raise ValidationError([i.message for i in result.issues])
     score, _created = MemberScore.objects.get_or_create(round_product=entry, user=actor)
-    before = {"choices": score.choices, "total": score.total}
+    before = {"choices": score.choices, "total": score.total, "submitted": score.submitted_at is not None}
     score.choices = dict(choices)
     score.comments = {k: v for k, v in (comments or {}).items() if v}
     score.total = result.total
     score.submitted_at = timezone.now()
     score.save()
-    log_action(actor, "ocop.evaluation.score.submitted", entry, before=before,
-               after={"choices": score.choices, "total": score.total}, unit=entry.round.unit, request=request)
+    # logged on the sheet itself, so the audit trail shows its values only to whoever may see the
+    # sheet (can_see_score_sheet); the round's own history says only that a sheet came in
+    log_action(actor, "ocop.evaluation.score.submitted", score, before=before,
+               after={"choices": score.choices, "total": score.total, "submitted": True}, unit=entry.round.unit, request=request)
     return score
+
+
+def missing_criteria(sheet, choices: dict) -> list:
+    """The criteria of `sheet` not answered (or answered with an unknown option) in `choices`."""
+    out = []
+    for c in sheet.criteria:
+        if c.bonus:
+            continue
+        chosen = str(choices.get(c.code, "") or "")
+        if not chosen or chosen not in {str(o.code) for o in c.options}:
+            out.append(c)
+    return out
+
+
+@transaction.atomic
+def do_save_draft(actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None) -> MemberScore:
+    """Keep a member's unfinished sheet (not counted until submitted). A submitted sheet goes back to
+    draft only by submitting again: saving a draft over it is refused."""
+    _require_seated(actor, entry)
+    _require_open(entry.round)
+    if entry.recusals.filter(user=actor).exists():
+        raise ValidationError(_("Bạn đã xin không tham gia chấm sản phẩm này."))
+    sheet = entry.criteria_set.parsed
+    known = {c.code: {str(o.code) for o in c.options} for c in sheet.criteria}
+    clean = {k: str(v) for k, v in (choices or {}).items() if k in known and str(v) in known[k]}
+    score, _created = MemberScore.objects.get_or_create(round_product=entry, user=actor)
+    if score.submitted_at is not None:
+        raise ValidationError(_("Phiếu chấm đã nộp; sửa thì nộp lại phiếu (không lưu nháp đè lên phiếu đã nộp)."))
+    score.choices = clean
+    score.comments = {k: v for k, v in (comments or {}).items() if v}
+    score.total = None
+    score.save()
+    log_action(actor, "ocop.evaluation.score.draft_saved", score, after={"choices": clean, "answered": len(clean)},
+               unit=entry.round.unit, request=request)
+    return score
+
+
+# --- privacy of the score sheets --------------------------------------------------------------------
+
+
+def can_see_score_sheet(user, score: MemberScore) -> bool:
+    """Whether `user` may see the values (choices, comments, total) of a member's score sheet: the
+    member always; once the round is closed, also the chair of the round and the organising unit's
+    officers (can_manage_round). Nobody else, and nobody else before closing. The audit trail, the
+    exports and every screen ask this."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if score.user_id == user.pk:
+        return True
+    round_ = score.round_product.round
+    if round_.status != RoundStatus.CLOSED:
+        return False
+    seat = seat_of(user, round_)
+    return (seat is not None and seat.role == SeatRole.CHAIR) or can_manage_round(user, round_)
+
+
+def readable_score_sheets(user) -> QuerySet:
+    """The score sheets whose values `user` may see (same rule as can_see_score_sheet)."""
+    if not getattr(user, "is_authenticated", False):
+        return MemberScore.objects.none()
+    own = Q(user=user)
+    closed = Q(round_product__round__status=RoundStatus.CLOSED)
+    chaired = Q(round_product__round__seats__user=user, round_product__round__seats__role=SeatRole.CHAIR)
+    managed = Round.objects.none()
+    if can(user, "evaluation.manage"):
+        managed = _within(scope_for(user), Round.objects.all(), "unit")
+    q = own | (closed & (chaired | Q(round_product__round__in=managed.values("pk"))))
+    return MemberScore.objects.filter(q).distinct()
 
 
 def _next_certificate_number(unit, year: int) -> int:
@@ -349,15 +468,84 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     }
 
 
+def council_rule(round_: Round):
+    return council.rule_for(round_.level, round_.held_on)
+
+
+def closing_problems(round_: Round, *, today: dt.date | None = None, decided_on: dt.date | None = None) -> list[str]:
+    """Why the round cannot be closed now: no product, a meeting date still to come, a decision dated
+    outside [meeting date, today], or a council without the members or the quorum the council
+    rules require (ocop/evaluation/council.py). Empty when it can be closed."""
+    today = today or timezone.localdate()
+    problems = []
+    entries = list(round_.entries.select_related("product"))
+    if not entries:
+        problems.append(_("Kỳ đánh giá chưa có sản phẩm nào."))
+    held = round_.held_on.strftime("%d/%m/%Y")
+    if today < round_.held_on:
+        problems.append(_("Hội đồng họp ngày %(d)s; kỳ đánh giá chỉ kết thúc được từ ngày đó (hôm nay là %(t)s).")
+                        % {"d": held, "t": today.strftime("%d/%m/%Y")})
+    if decided_on is not None and not round_.held_on <= decided_on <= today:
+        problems.append(_("Ngày quyết định công nhận phải từ ngày họp hội đồng (%(d)s) đến hôm nay.") % {"d": held})
+    submitted: dict[int, set] = {}
+    for entry_id, user_id in MemberScore.objects.filter(round_product__round=round_, submitted_at__isnull=False).values_list(
+            "round_product_id", "user_id"):
+        submitted.setdefault(entry_id, set()).add(user_id)
+    recused: dict[int, set] = {}
+    for entry_id, user_id in Recusal.objects.filter(round_product__round=round_).values_list("round_product_id", "user_id"):
+        recused.setdefault(entry_id, set()).add(user_id)
+    submitted = {k: v - recused.get(k, set()) for k, v in submitted.items()}
+    problems += council.closing_problems(council_rule(round_), seats=list(round_.seats.all()), entries=entries,
+                                         submitted=submitted, recused=recused)
+    return problems
+
+
+def closing_preview(round_: Round, *, today: dt.date | None = None) -> dict:
+    """What closing would do, computed as closing computes it (nothing saved): per product the score,
+    the stars, certified / forwarded / not certified, and the certificate number it would get."""
+    today = today or timezone.localdate()
+    problems = closing_problems(round_, today=today)
+    rows = []
+    try:
+        rankings = rank_round(round_)
+        procedure = procedure_of(round_)
+    except (ValidationError, scoring.ScoringError) as exc:
+        return {"problems": problems + [str(m) for m in getattr(exc, "messages", [exc])], "rows": [], "decided_on": round_.held_on,
+                "certificates": 0}
+    year = round_.held_on.year
+    number = _next_certificate_number(round_.unit, year)
+    for entry in round_.entries.select_related("product", "product__entity").order_by("pk"):
+        ranking = rankings.get(entry.pk)
+        row = {"entry": entry, "ranking": ranking, "certified": False, "forwarded_to": "", "certificate": ""}
+        if ranking is not None:
+            row["certified"] = ranking.certified and scoring.can_certify(procedure, round_.level, ranking.stars)
+            if row["certified"]:
+                row["certificate"] = f"{number}/{year}"
+                number += 1
+            else:
+                row["forwarded_to"] = scoring.forwarding(procedure, round_.level, ranking.score) or ""
+            row["forwarded_label"] = level_label(row["forwarded_to"]) if row["forwarded_to"] else ""
+        rows.append(row)
+    return {"problems": problems, "rows": rows, "decided_on": round_.held_on,
+            "certificates": sum(1 for r in rows if r["certified"])}
+
+
 @transaction.atomic
-def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, request=None) -> Round:
+def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, today: dt.date | None = None,
+                   request=None) -> Round:
+    """Close the round (the chair only): refused while closing_problems() lists anything. The decision
+    (and the certificates) are dated `decided_on`, by default the meeting date (never after today)."""
     seat = seat_of(actor, round_)
     if seat is None or seat.role != SeatRole.CHAIR:
         raise PermissionDenied
+    list(Round.objects.select_for_update().filter(pk=round_.pk).values_list("pk"))  # one close at a time
+    round_.refresh_from_db()
     _require_open(round_)
-    entries = list(round_.entries.select_related("product", "criteria_set"))
-    if not entries:
-        raise ValidationError(_("Kỳ đánh giá chưa có sản phẩm nào."))
+    today = today or timezone.localdate()
+    problems = closing_problems(round_, today=today, decided_on=decided_on)
+    if problems:
+        raise ValidationError(problems)
+    entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
     procedure = procedure_of(round_)
     scale = scale_on(round_.held_on)
     if scale is None:
@@ -397,7 +585,7 @@ def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, r
     round_.status = RoundStatus.CLOSED
     round_.closed_by = actor
     round_.closed_at = timezone.now()
-    round_.minutes, round_.decision = _draft_documents(round_, entries, decided_on)
+    round_.minutes, round_.decision = _draft_documents(round_, entries, decided_on, actor)
     round_.save()
     log_action(actor, "ocop.evaluation.round.closed", round_, before={"status": RoundStatus.OPEN},
                after={"status": RoundStatus.CLOSED, "minutes": round_.minutes_id, "decision": round_.decision_id},
@@ -519,61 +707,116 @@ def do_reject_application(actor, application: Application, reason: str, *, reque
 
 # --- documents ------------------------------------------------------------------------------------
 
+COUNCIL_SYMBOL = "BB-HĐOCOP"  # the council's own series (biên bản)
+DECISION_SYMBOL = "QĐ-UBND"
+
 
 def _issuers(unit):
+    """The UBND that recognises and the council that meets, as issuers with their own series (the
+    UBND's key "UBND-<code>-<era>" is the one ocop/documents uses for the province, so the province has
+    one series). The key is never printed: documents carry the symbols QĐ-UBND and BB-HĐOCOP."""
     from ocop.documents.models import Issuer
 
     place = unit.name
     kind = (unit.type or "").lower()
     authority = f"Ủy ban nhân dân {kind} {unit.name}".replace("  ", " ")
+    # one line per name: the documents app sizes each header line to fit its column (never cut mid-name)
+    ubnd_header = f"ỦY BAN NHÂN DÂN\n{kind} {unit.name}".upper().replace("  ", " ")
     ubnd, _c = Issuer.objects.get_or_create(code=f"UBND-{unit.code}-{unit.era}"[:40], defaults={
-        "name": authority, "header": f"ỦY BAN NHÂN DÂN\n{kind.upper()} {unit.name.upper()}".strip(), "place": place,
+        "name": authority, "header": ubnd_header, "place": place,
         "archive": "VT", "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"})
-    council, _c = Issuer.objects.get_or_create(code=f"HĐOCOP-{unit.code}-{unit.era}"[:40], defaults={
-        "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}", "parent_name": authority.upper(),
-        "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP", "place": place, "is_council": True, "archive": "HĐ",
-        "signature_title": "CHỦ TỊCH HỘI ĐỒNG"})
-    return ubnd, council
+    council_, _c = Issuer.objects.get_or_create(code=f"HĐOCOP-{unit.code}-{unit.era}"[:40], defaults={
+        "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}", "parent_name": ubnd_header,
+        "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP", "place": place, "is_council": True,
+        "archive": "HĐ", "signature_title": "CHỦ TỊCH HỘI ĐỒNG"})
+    # issuers created before headers were wrapped carried the authority on one line
+    if council_.parent_name.strip() == authority.upper():
+        council_.parent_name = ubnd_header
+        council_.save(update_fields=["parent_name"])
+    return ubnd, council_
 
 
-def _result_line(i: int, entry: RoundProduct) -> str:
+def _bold(text: str) -> list[dict]:
+    return [{"text": text, "bold": True}]
+
+
+def _result_text(entry: RoundProduct) -> str:
     stars = f"{entry.stars} sao" if entry.stars else "—"
-    verdict = "đạt, công nhận" if entry.certified else (
+    verdict = "đạt, đề nghị công nhận" if entry.certified else (
         f"chuyển {level_label(entry.forwarded_to)}" if entry.forwarded else "không đạt")
-    return f"{i}. {entry.product.name} ({entry.product.entity.name}): {fmt_points(entry.score or Decimal(0))} điểm, {stars}; {verdict}."
+    return f"{entry.product.name} ({entry.product.entity.name}): {fmt_points(entry.score or Decimal(0))} điểm, {stars}; {verdict}."
 
 
-def _draft_documents(round_: Round, entries, decided_on: dt.date):
+def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
+    """The council's minutes (biên bản, signed by the chair and the secretary) and, when a product is
+    certified, the recognition decision (quyết định, Điều 1/2/3), both issued at once with the next
+    number of their issuer's series, in the NĐ 30 layout."""
     from ocop.documents.models import DocumentKind
-    from ocop.documents.services import do_create_draft
+    from ocop.documents.services import do_create_draft, do_issue
 
-    ubnd, council = _issuers(round_.unit)
-    members = ", ".join(f"{s.user.display_name} ({s.get_role_display().lower()})" for s in round_.seats.select_related("user"))
-    lines = [_result_line(i, e) for i, e in enumerate(entries, 1)]
-    held = round_.held_on.strftime("%d/%m/%Y")
+    ubnd, council_ = _issuers(round_.unit)
+    seats = list(round_.seats.select_related("user"))
+    chair = next((s.user for s in seats if s.role == SeatRole.CHAIR), None)
+    secretary = next((s.user for s in seats if s.role == SeatRole.SECRETARY), None)
+    held = round_.held_on
+    held_text = f"ngày {held.day:02d} tháng {held.month:02d} năm {held.year}"
+    area = f"{(round_.unit.type or '').lower()} {round_.unit.name}".strip()
+    members = [f"- {s.user.display_name}: {s.get_role_display().lower()};" for s in seats]
+    recusals = list(Recusal.objects.filter(round_product__round=round_).select_related("user", "round_product__product"))
+    opening = [
+        f"Hôm nay, {held_text}, Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} họp đánh giá, phân hạng "
+        f"{len(entries)} sản phẩm theo {round_.procedure.title}.",
+        _bold("I. THÀNH PHẦN"),
+        *members,
+        _bold("II. NỘI DUNG"),
+        "Các thành viên Hội đồng chấm điểm từng sản phẩm theo bộ tiêu chí áp dụng; điểm của sản phẩm là điểm trung "
+        "bình của các thành viên đã chấm.",
+        *[f"{r.user.display_name} không tham gia chấm sản phẩm “{r.round_product.product.name}” (lý do: {r.reason})."
+          for r in recusals],
+        _bold("III. KẾT QUẢ"),
+        *[f"{i}. {_result_text(e)}" for i, e in enumerate(entries, 1)],
+    ]
     minutes = do_create_draft(
-        None, issuer=council, kind=DocumentKind.BAO_CAO, symbol=f"BB-{council.code}", date=round_.held_on,
-        subject=f"Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP – {round_.name}",
-        content={"opening": [f"Hôm nay, ngày {held}, Hội đồng đánh giá, phân hạng sản phẩm OCOP {level_label(round_.level)} họp "
-                             f"đánh giá {len(entries)} sản phẩm theo {round_.procedure.title}.",
-                             f"Thành phần hội đồng: {members}."],
-                 "requests": ["Kết quả chấm điểm (điểm trung bình của các thành viên tham gia chấm):", *lines],
-                 "closing": ["Biên bản được lập và thông qua tại cuộc họp."]},
-        signature_title="CHỦ TỊCH HỘI ĐỒNG", signer_name="",
+        None, issuer=council_, kind=DocumentKind.BAO_CAO, symbol=COUNCIL_SYMBOL, date=held,
+        subject=f"Họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} – {round_.name}",
+        content={"opening": opening, "requests": [],
+                 "closing": [f"Biên bản được lập xong vào {held_text}, đã thông qua tại cuộc họp và được các thành viên "
+                             f"Hội đồng nhất trí./."]},
+        template_name="bien_ban_hoi_dong.docx",
+        signature_title="CHỦ TỊCH HỘI ĐỒNG", signer_name=chair.display_name if chair else "",
+        # the bien_ban_hoi_dong.docx template prints these two lines as the secretary's signature block
+        noi_nhan=["THƯ KÝ HỘI ĐỒNG", secretary.display_name if secretary else "…"],
     )
+    do_issue(None, minutes)
     certified = [e for e in entries if e.certified]
     decision = None
     if certified:
+        authority = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {area.upper()}"
+        validity = scoring.certificate_expires_on(procedure_of(round_), decided_on)
         decision = do_create_draft(
-            None, issuer=ubnd, kind=DocumentKind.QUYET_DINH, date=decided_on,
-            subject=f"Công nhận kết quả đánh giá, phân hạng sản phẩm OCOP – {round_.name}",
-            content={"opening": [f"Căn cứ {round_.procedure.title};",
-                                 f"Căn cứ kết quả họp Hội đồng đánh giá, phân hạng sản phẩm OCOP ngày {held};"],
-                     "requests": ["Điều 1. Công nhận các sản phẩm đạt sản phẩm OCOP:",
-                                  *[_result_line(i, e) for i, e in enumerate(certified, 1)],
-                                  "Điều 2. Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký Quyết định."],
-                     "closing": ["Quyết định có hiệu lực kể từ ngày ký."]},
+            None, issuer=ubnd, kind=DocumentKind.QUYET_DINH, symbol=DECISION_SYMBOL, date=decided_on,
+            subject=f"Về việc công nhận sản phẩm đạt chuẩn OCOP {area} – {round_.name}",
+            content={"opening": [
+                _bold(authority),
+                f"Căn cứ {round_.procedure.title};",
+                f"Căn cứ kết quả họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} {held_text} "
+                f"(Biên bản số {minutes.number_and_symbol});",
+                _bold("QUYẾT ĐỊNH:"),
+                [{"text": "Điều 1. ", "bold": True},
+                 {"text": f"Công nhận {len(certified)} sản phẩm đạt chuẩn sản phẩm OCOP {area}, gồm:"}],
+                *[f"{i}. {e.product.name} – {e.product.entity.name}: {e.stars} sao ({fmt_points(e.score)} điểm)."
+                  for i, e in enumerate(certified, 1)],
+                [{"text": "Điều 2. ", "bold": True},
+                 {"text": "Giấy chứng nhận sản phẩm OCOP có giá trị 36 tháng kể từ ngày ký Quyết định này "
+                          f"(đến hết ngày trước ngày {validity.strftime('%d/%m/%Y')})."}],
+                [{"text": "Điều 3. ", "bold": True},
+                 {"text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng "
+                          "các cơ quan, đơn vị có liên quan và các chủ thể có sản phẩm tại Điều 1 chịu trách nhiệm "
+                          "thi hành Quyết định này./."}],
+            ], "requests": [], "closing": []},
+            noi_nhan=["Như Điều 3;", "Lưu: VT."],
         )
+        do_issue(None, decision)
     return minutes, decision
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("file/<int:pk>/", views.round_file, name="round_file"),
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
     path("certificates/<int:pk>/apply/", views.application_new, name="application_new"),
     path("applications/", views.application_list, name="application_list"),

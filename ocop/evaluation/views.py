@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
-from ocop.evaluation import list_exports
+from ocop.evaluation import council, list_exports
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.criteria import level_label
 from ocop.evaluation.loader import do_save_version
@@ -29,7 +29,7 @@ from ocop.evaluation.models_rounds import (
     Recusal,
     SeatRole,
 )
-from ocop.geo.models import AdminUnit, Level
+from ocop.geo.models import AdminUnit
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 
@@ -46,14 +46,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/round_list.html", {
         "rounds": rounds, "can_create": can(request.user, "evaluation.manage"),
     })
-
-
-def _unit_choices(user):
-    units = scope_for(user).units(write=True) if not user.is_national else AdminUnit.objects.all()
-    units = units.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
-    if scope_for(user).unit is not None and scope_for(user).unit.level in (Level.PROVINCE, Level.DISTRICT):
-        units = units | AdminUnit.objects.filter(pk=scope_for(user).unit.pk)
-    return units.distinct().order_by("level", "era", "name")
 
 
 @require_capability("evaluation.manage")
@@ -76,8 +68,13 @@ def round_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tạo kỳ đánh giá."))
                 return redirect("evaluation:round_detail", round_.pk)
+    try:  # units valid on the meeting date typed (today until one is)
+        day = parse_date(data.get("held_on") or request.GET.get("held_on") or "") or None
+    except DateParseError:
+        day = None
     return render(request, "evaluation/round_form.html", {
-        "errors": errors, "data": data, "levels": CouncilLevel.choices, "units": _unit_choices(request.user),
+        "errors": errors, "data": data, "levels": CouncilLevel.choices, "units": svc.organising_units(request.user, day),
+        "units_day": day,
     }, status=400 if errors else 200)
 
 
@@ -97,7 +94,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in entries:
         entry.my_score = my_scores.get(entry.pk)
         entry.my_recusal = my_recusals.get(entry.pk)
-    product_choices = list(svc.product_choices_for(round_)) if manage and round_.is_open else []
+    product_choices, refused = svc.product_candidates(round_) if manage and round_.is_open else ([], [])
     pending = svc.pending_applications_by_product(product_choices)
     for product in product_choices:
         product.pending_applications = pending.get(product.pk, [])
@@ -105,7 +102,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_, "entries": entries, "seats": round_.seats.select_related("user"), "progress": svc.progress(round_),
         "manage": manage and round_.is_open, "seat": seat, "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
         "scorer": svc.can_score(seat),
-        "product_choices": product_choices,
+        "product_choices": product_choices, "refused_products": refused,
+        "council_rule": council.describe(svc.council_rule(round_)),
+        "closing_problems": svc.closing_problems(round_) if round_.is_open and seat is not None else [],
         "forwarded": list(svc.forwarded_waiting(round_)) if manage and round_.is_open else [],
         "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
         "seat_roles": SeatRole.choices, "describe": _describe(round_),
@@ -171,12 +170,19 @@ def forwarded_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evaluation:round_detail", round_.pk)
 
 
-@require_POST
 @require_capability("evaluation.view")
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what closing will issue (stars per product, certificates, forwarding) and why it cannot
+    close yet; POST with confirm=1: close."""
     round_ = _round(request, pk)
-    return _post_action(request, round_, lambda: svc.do_close_round(request.user, round_, request=request),
-                        _("Đã kết thúc kỳ đánh giá; đã lập dự thảo biên bản và quyết định công nhận."))
+    seat = svc.seat_of(request.user, round_)
+    if seat is None or seat.role != SeatRole.CHAIR or not round_.is_open:
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _post_action(request, round_, lambda: svc.do_close_round(request.user, round_, request=request),
+                            _("Đã kết thúc kỳ đánh giá; đã vào sổ biên bản họp hội đồng và quyết định công nhận."))
+    preview = svc.closing_preview(round_)
+    return render(request, "evaluation/round_close.html", {"round": round_, **preview})
 
 
 def _entry(request, pk: int):
@@ -187,8 +193,8 @@ def _entry(request, pk: int):
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     files = entry.dossier.files.filter(deleted_at__isnull=True).order_by("category", "pk")
-    scores = entry.scores.filter(submitted_at__isnull=False).select_related("user") if (
-        not entry.round.is_open or svc.can_manage_round(request.user, entry.round)) else []
+    scores = [s for s in entry.scores.filter(submitted_at__isnull=False).select_related("user", "round_product__round")
+              if svc.can_see_score_sheet(request.user, s)]
     return render(request, "evaluation/entry_detail.html", {
         "entry": entry, "round": entry.round, "files": files, "scores": scores,
         "recusals": entry.recusals.select_related("user"), "seat": svc.seat_of(request.user, entry.round),
@@ -199,6 +205,11 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("evaluation.view")
 def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's own score sheet: running total (static/evaluation/score_sheet.js), save as draft,
+    submit (sticky bar), the entity's self-assessment and the dossier files beside it. A partial
+    submit keeps what was chosen and lists the missing criteria as links to them."""
+    from ocop.evaluation import scoring
+
     entry = _entry(request, pk)
     if not svc.can_score(svc.seat_of(request.user, entry.round)):
         raise PermissionDenied
@@ -207,6 +218,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     choices = dict(existing.choices) if existing else {}
     comments = dict(existing.comments) if existing else {}
     errors: list[str] = []
+    missing = []
     sheet = entry.criteria_set.parsed
     if request.method == "POST":
         if recused or not entry.round.is_open:
@@ -215,22 +227,43 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         comments = {c.code: request.POST.get(f"n_{c.code}", "").strip()[:2000] for c in sheet.criteria}
         comments["_general"] = request.POST.get("general", "").strip()[:4000]
         try:
-            svc.do_submit_score(request.user, entry, choices, comments, request=request)
+            if request.POST.get("action") == "draft":
+                svc.do_save_draft(request.user, entry, choices, comments, request=request)
+                messages.success(request, _("Đã lưu nháp phiếu chấm (chưa nộp; hội đồng chưa tính phiếu này)."))
+                return redirect("evaluation:score_sheet", entry.pk)
+            missing = svc.missing_criteria(sheet, choices)
+            if missing:
+                errors = [_("Phiếu chưa đủ: còn %(n)s tiêu chí chưa chọn phương án (danh sách dưới đây). Các lựa chọn đã "
+                            "chọn vẫn được giữ trên trang; bấm “Lưu nháp” để giữ lại.") % {"n": len(missing)}]
+            else:
+                svc.do_submit_score(request.user, entry, choices, comments, request=request)
         except ValidationError as exc:
             errors = _messages(exc)
         else:
-            messages.success(request, _("Đã nộp phiếu chấm."))
-            return redirect("evaluation:round_detail", entry.round.pk)
-    from ocop.evaluation import scoring
-
-    total = scoring.member_total(sheet, choices).total if choices else None
+            if not errors:
+                messages.success(request, _("Đã nộp phiếu chấm."))
+                return redirect("evaluation:round_detail", entry.round.pk)
+    result = scoring.member_total(sheet, choices) if choices else None
     parts = [{"part": part, "criteria": [
-        {"c": c, "comment": comments.get(c.code, ""),
-         "options": [(o, str(choices.get(c.code, "")) == o.code) for o in c.options]} for c in part.criteria]}
+        {"c": c, "comment": comments.get(c.code, ""), "anchor": f"tc-{c.code}".replace(".", "-"),
+         "options": [(o, str(choices.get(c.code, "")) == str(o.code)) for o in c.options]} for c in part.criteria]}
         for part in sheet.parts]
+    self_assessment = entry.dossier.self_assessments.order_by("-submitted_at", "-pk").first()
+    sa_choices = dict(self_assessment.choices or {}) if self_assessment else {}
+    for part in parts:
+        for row in part["criteria"]:
+            chosen = sa_choices.get(row["c"].code)
+            option = next((o for o in row["c"].options if str(o.code) == str(chosen)), None) if chosen is not None else None
+            row["self"] = option
+    files = entry.dossier.files.filter(deleted_at__isnull=True).order_by("category", "pk")
     return render(request, "evaluation/score_sheet.html", {
-        "parts": parts, "general": comments.get("_general", ""), "entry": entry, "round": entry.round, "sheet": sheet, "choices": choices, "comments": comments, "errors": errors,
-        "recused": recused, "existing": existing, "total": total, "editable": entry.round.is_open and not recused,
+        "parts": parts, "general": comments.get("_general", ""), "entry": entry, "round": entry.round, "sheet": sheet,
+        "choices": choices, "comments": comments, "errors": errors, "missing": [
+            {"c": c, "anchor": f"tc-{c.code}".replace(".", "-")} for c in missing],
+        "recused": recused, "existing": existing, "total": result.total if result else None,
+        "max_total": sum((max((o.points for o in c.options), default=0) for c in sheet.criteria if not c.bonus), 0),
+        "editable": entry.round.is_open and not recused, "self_assessment": self_assessment, "files": files,
+        "is_draft": existing is not None and existing.submitted_at is None,
     }, status=400 if errors else 200)
 
 
@@ -288,6 +321,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _verify_path(cert) -> str:
+    from ocop.evaluation.certificates import verification_path
+
+    return verification_path(cert.number_display)
+
+
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
@@ -296,10 +335,31 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_apply = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.apply")
                  and svc.is_entity_member(request.user, cert.product))
     return render(request, "evaluation/certificate.html", {
-        "cert": cert, "can_revoke": can_revoke, "can_apply": can_apply, "renewal_opens_on": svc.renewal_opens_on(cert),
+        "cert": cert, "can_revoke": can_revoke, "verify_path": _verify_path(cert), "can_apply": can_apply, "renewal_opens_on": svc.renewal_opens_on(cert),
         "application_kinds": ApplicationKind.choices, "star_choices": range(cert.stars + 1, svc.MAX_STARS + 1),
         "applications": svc.readable_applications(request.user).filter(certificate=cert),
     })
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable certificate (PDF, with the QR code of its public verification page)."""
+    from django.utils.http import content_disposition_header
+
+    from ocop.documents.pdf import ConversionError
+    from ocop.evaluation import certificates
+
+    cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
+    try:
+        data = certificates.certificate_pdf(cert)
+    except ConversionError as exc:
+        messages.error(request, _("Chưa tạo được tệp PDF: %(e)s") % {"e": exc})
+        return redirect("evaluation:certificate_detail", cert.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"Giay_chung_nhan_OCOP_{cert.number}_{cert.year}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

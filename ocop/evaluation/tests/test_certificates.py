@@ -51,9 +51,10 @@ def _certified(world, day=dt.date(2025, 8, 1), target=80):
     SelfAssessment.objects.create(dossier=dossier, criteria_set_code="148-1.1.1", declared_total=80)
     round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=day)
     entry = svc.do_add_product(officer, round_, product)
-    chair, member = _members(round_, officer)
+    council = _members(round_, officer)
+    chair = council[0]
     sheet = entry.criteria_set.parsed
-    for u in (chair, member):
+    for u in council:
         svc.do_submit_score(u, entry, choices_for_total(sheet, target))
     svc.do_close_round(chair, round_)
     entry.refresh_from_db()
@@ -197,8 +198,9 @@ def test_downgrade_by_re_evaluation(world):
     tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
     again = svc.do_create_round(officer, name="Kỳ 2", level="province", unit=tn, held_on=dt.date(2025, 9, 1))
     new_entry = svc.do_add_product(officer, again, entry.product)
-    chair, member = _members(again, officer)
-    for u in (chair, member):
+    council = _members(again, officer)
+    chair = council[0]
+    for u in council:
         svc.do_submit_score(u, new_entry, choices_for_total(new_entry.criteria_set.parsed, 60))
     svc.do_close_round(chair, again)
     old.refresh_from_db()

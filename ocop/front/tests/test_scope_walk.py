@@ -151,6 +151,11 @@ URL_SPECS = {
     "documents:request_letter": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
     "documents:reminder": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
     "documents:forwarding": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
+    # issuers and signers as dated data: read by central users, changed by central administrators
+    "documents:issuer_list": ("capability", "documents.view", None),
+    "documents:issuer_detail": ("capability", "documents.view", lambda _o: {"pk": any_outgoing_document().issuer_id}),
+    "documents:issuer_version_new": ("capability", "documents.issuers",
+                                     lambda _o: {"pk": any_outgoing_document().issuer_id}),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
     "products:entity_list": ("capability", "products.view", None),
@@ -187,7 +192,8 @@ URL_SPECS = {
     "evaluation:seat_add": ("object", "evaluation.manage", PK),
     "evaluation:forwarded_add": ("object", "evaluation.manage", PK),
     "evaluation:product_add": ("object", "evaluation.manage", PK),
-    "evaluation:round_close": ("object", "evaluation.view", PK),
+    # GET shows what closing will issue and asks for confirmation: the round's chair only
+    "evaluation:round_close": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
     "evaluation:entry_detail": ("object", "evaluation.view", PK),
     "evaluation:score_sheet": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
     "evaluation:recuse": ("object", lambda u: u.role == Role.COUNCIL_MEMBER, PK),
@@ -195,6 +201,7 @@ URL_SPECS = {
     "evaluation:round_document": ("object", "evaluation.view", lambda o: {"pk": o.pk, "which": "decision"}),
     "evaluation:certificate_list": ("signed-in", None, None),
     "evaluation:certificate_detail": ("object", lambda u: True, PK),
+    "evaluation:certificate_pdf": ("object", lambda u: True, PK),
     "evaluation:certificate_revoke": ("object", "evaluation.manage", PK),
     # renewal/upgrade applications: entity users of the product's entity, from its certificate page
     "evaluation:application_new": ("object", "evaluation.apply", PK),
@@ -211,6 +218,7 @@ URL_SPECS = {
     "catalogue:photo": ("public", None, lambda _o: {"pk": listed_photo().pk}),
     "catalogue:map": ("public", None, None),
     "catalogue:statistics": ("public", None, None),
+    "catalogue:verify": ("public", None, None),
     "opendata:index": ("public", None, None),
     "opendata:datapackage": ("public", None, None),
     "opendata:metadata": ("public", None, lambda _o: {"slug": "catalogue"}),
@@ -241,7 +249,7 @@ REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporti
 CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render"]
 RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
 POST_ONLY.add("reporting:consolidation_render")
-POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close", "evaluation:recuse",
+POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:recuse",
               "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
 
 
@@ -535,6 +543,7 @@ def add_evaluation(username, user, ev, inside, outside):
         target["evaluation:round_file"] = objs["file"]
         if with_cert:
             target["evaluation:certificate_detail"] = objs["cert"]
+            target["evaluation:certificate_pdf"] = objs["cert"]
             target["evaluation:certificate_revoke"] = objs["cert"]
             target["evaluation:application_new"] = objs["cert"]
             target["evaluation:application_reject"] = objs["application"]
