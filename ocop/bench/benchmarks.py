@@ -422,7 +422,7 @@ def bench_ranking(year: int | None = None) -> Result | None:
     generated rounds), as closing a round computes them (ocop/evaluation/rounds.py `rank_round`:
     every member's sheet re-added from the chosen options, requirements, average, stars) against raw
     SQL doing the same arithmetic."""
-    from ocop.evaluation.models import MemberScore, Round, RoundStatus
+    from ocop.evaluation.models import MemberScore, Round, RoundProduct, RoundStatus
     from ocop.evaluation.rounds import rank_round
 
     rounds = (Round.objects.filter(status=RoundStatus.CLOSED, entries__isnull=False)
@@ -435,6 +435,7 @@ def bench_ranking(year: int | None = None) -> Result | None:
     chosen = list(rounds.filter(held_on__year=year).order_by("pk"))
     ids = [r.pk for r in chosen]
     sheets = MemberScore.objects.filter(round_product__round_id__in=ids).count()
+    n_sets = RoundProduct.objects.filter(round_id__in=ids).values("criteria_set_id").distinct().count()
 
     def measured():
         out = {}
@@ -448,7 +449,8 @@ def bench_ranking(year: int | None = None) -> Result | None:
     def check(a, b):
         assert a == b, f"rankings differ from the raw SQL: {len(set(a.items()) ^ set(b.items()))} products"
 
-    return run(f"ranking and stars, {year}: {len(chosen)} rounds, {sheets} score sheets vs raw SQL", measured, baseline,
+    return run(f"ranking and stars, {year}: {len(chosen)} rounds, {n_sets} criteria sets, {sheets} score sheets vs raw SQL",
+               measured, baseline,
                check, runs=3)
 
 

@@ -27,9 +27,14 @@ here if missing) — the sizes are in SIZES:
   certificate expires;
 - provincial programme registries over the ten years (directive documents, activities, funding).
 
-Only the two criteria sets that are fully transcribed (“Rau, củ, quả, hạt tươi”, QĐ 1048 and
-QĐ 148) can be scored (the other sheets are skeletons), so every evaluated product belongs to that
-sub-group; other products are spread over all leaves of their instrument's classification.
+Products are spread over all leaves of their instrument's classification and each is judged by the
+criteria set of its own leaf on the meeting date (following the 1048 → 148 crosswalk, as
+`CriteriaSet.objects.for_classification` does): under QĐ 148 that is 23 of the 26 sets (tea, other
+plant tea and coffee/cocoa are skeletons, see ocop/evaluation/SOURCES.md); under QĐ 1048 only
+“Rau, củ, quả, hạt tươi” is transcribed. A product whose set cannot be scored on the meeting date is
+not offered to the round and waits in its province's pool (a 1048 product is scored once QĐ 148's
+set of its successor leaf applies). Products registered before QĐ 1048 (QĐ 490 sectors) are
+classified, when first evaluated, into a scoreable leaf of the same sector.
 """
 
 from __future__ import annotations
@@ -435,15 +440,14 @@ class Generator:
         leaves = defaultdict(list)  # instrument prefix -> leaf (pk, code)
         for pk, code in Classification.objects.filter(is_leaf=True).order_by("code").values_list("pk", "code"):
             leaves[code.split("-")[0]].append((pk, code))
-        # the scoreable sets and the leaves they judge
-        self.sets = {}
-        for cs in CriteriaSet.objects.filter(structure_only=False).order_by("valid_from", "-version"):
-            if cs.instrument.code not in {s.instrument.code for s in self.sets.values()}:
-                self.sets[cs.pk] = cs
+        # the scoreable sets (latest version of each) and the first leaf each judges
+        self.sets = {cs.pk: cs for cs in CriteriaSet.objects.filter(structure_only=False).latest_versions()
+                     .select_related("instrument").order_by("valid_from", "code")}
         self.scoreable_leaf = {}
         for cs in self.sets.values():
             leaf = cs.subgroups.order_by("code").first()
             self.scoreable_leaf[cs.pk] = (leaf.pk, leaf.code)
+        self._set_cache: dict[tuple[str, int], int | None] = {}
         prefix_of = {"QĐ 490/QĐ-TTg": "490", "QĐ 1048/QĐ-TTg": "1048", "QĐ 148/QĐ-TTg": "148"}
         rows = []
         names = ("Mật ong rừng", "Chè búp", "Gạo thơm", "Nước mắm cá cơm", "Miến dong", "Rượu men lá", "Bưởi", "Cam sành",
@@ -525,8 +529,11 @@ class Generator:
                 pool.sort(key=lambda i: (self.product_days[i], i))
             picked = []
             cutoff = held - dt.timedelta(days=30)
+            waiting = []  # products whose criteria set cannot be scored on this date stay in the pool
             while pool and len(picked) < size.per_round and self.product_days[pool[0]] < cutoff:
-                picked.append(pool.pop(0))
+                i = pool.pop(0)
+                (picked if self.set_for(i, held) is not None else waiting).append(i)
+            pool[:0] = waiting
             horizon = held + dt.timedelta(days=200)
             for key in keys:
                 due = renewals.pop(key, [])
@@ -540,17 +547,42 @@ class Generator:
         self.count("council seats", seats)
         self.write_evaluation()
 
+    def set_for(self, i: int, held: dt.date) -> int | None:
+        """The pk of the scoreable criteria set judging product `i` on `held` (None: not scoreable)."""
+        from ocop.evaluation.models import CriteriaSet, instrument_on
+        from ocop.products.models import sector_of_code
+
+        code = self.reclassified.get(i, (None, self.product_rows[i].classification_code))[1]
+        instrument = self._instruments.get(held)
+        if instrument is None:
+            instrument = self._instruments[held] = instrument_on(held)
+        key = (code, instrument.pk if instrument else 0)
+        if key not in self._set_cache:
+            cs = CriteriaSet.objects.for_classification(code, held) if instrument else None
+            self._set_cache[key] = cs.pk if cs is not None and cs.pk in self.sets else None
+        found = self._set_cache[key]
+        if found is None and instrument is not None and code.startswith("490-"):
+            # registered under QĐ 490: classified, when first evaluated, into a scoreable leaf of its sector
+            same = [pk for pk, cs in self.sets.items() if cs.instrument_id == instrument.pk
+                    and cs.valid_from <= held and (cs.valid_to is None or held <= cs.valid_to)
+                    and sector_of_code(self.scoreable_leaf[pk][1]) == sector_of_code(code)]
+            if same:
+                found = same[self.rng.randrange(len(same))]
+                self.reclassified[i] = self.scoreable_leaf[found]
+        return found
+
     def prepare_scoring(self) -> None:
         from ocop.evaluation.models import scale_on
 
-        self.set_list = sorted(self.sets.values(), key=lambda cs: cs.valid_from)
-        self.sheets = {cs.pk: cs.parsed for cs in self.set_list}
+        self.sheets = {pk: cs.parsed for pk, cs in self.sets.items()}
         # per sheet: the criteria with their options' codes from the fewest to the most points
         self.ladders = {
             pk: [(c.code, c.bonus, [o.code for o in sorted(c.options, key=lambda o: o.points)]) for c in sheet.criteria]
             for pk, sheet in self.sheets.items()
         }
         self.scale_on = scale_on
+        self._instruments: dict[dt.date, object] = {}
+        self.reclassified: dict[int, tuple[int, str]] = {}  # product index -> (leaf pk, code) for QĐ 490 products
         self.scales: dict[dt.date, object] = {}
         self.dossier_no: dict[int, int] = defaultdict(int)
         self.quality: dict[int, float] = {}
@@ -563,7 +595,7 @@ class Generator:
         from ocop.products.models import ProductStatus
 
         rng = self.rng
-        cs = next(c for c in reversed(self.set_list) if c.valid_from <= held and (c.valid_to is None or held <= c.valid_to))
+        cs = self.sets[self.set_for(i, held)]
         sheet = self.sheets[cs.pk]
         if held not in self.scales:
             self.scales[held] = self.scale_on(held)
@@ -602,7 +634,7 @@ class Generator:
         """Dossiers, round entries, score sheets, recusals, certificates and product statuses."""
         from ocop.evaluation import scoring
         from ocop.evaluation.models import Certificate, CertificateStatus, MemberScore, Recusal, RoundProduct
-        from ocop.products.models import Dossier, DossierStatus, Product, ProductStatus
+        from ocop.products.models import Dossier, DossierStatus, Product, ProductStatus, sector_of_code
 
         rng = self.rng
         dossiers = [Dossier(product_id=self.product_rows[i].pk, number=number, status=DossierStatus.COMPLETE,
@@ -647,19 +679,16 @@ class Generator:
         self.count("recusals", recusals)
         _bulk(Certificate, certs)
         self.count("certificates", certs)
-        # evaluated products belong to the sub-group of the sheet that judged them first
-        first_set: dict[int, int] = {}
-        for _rnd, _held, i, cs, *_rest in self.pending:
-            first_set.setdefault(i, cs)
-        by_set = defaultdict(list)
-        for i, cs in first_set.items():
-            by_set[cs].append(self.product_rows[i].pk)
-        for cs, pks in sorted(by_set.items()):
-            leaf_pk, code = self.scoreable_leaf[cs]
+        # products registered under QĐ 490 take the leaf they were first evaluated in
+        by_leaf = defaultdict(list)
+        for i, leaf in self.reclassified.items():
+            by_leaf[leaf].append(self.product_rows[i].pk)
+        instrument_of = {self.scoreable_leaf[pk]: cs.instrument.number for pk, cs in self.sets.items()}
+        for (leaf_pk, code), pks in sorted(by_leaf.items()):
             for start in range(0, len(pks), 900):
                 Product.objects.filter(pk__in=pks[start:start + 900]).update(
-                    classification_id=leaf_pk, classification_code=code, sector="thuc_pham",
-                    classification_instrument=f"QĐ {self.sets[cs].instrument.number}")
+                    classification_id=leaf_pk, classification_code=code, sector=sector_of_code(code) or "thuc_pham",
+                    classification_instrument=f"QĐ {instrument_of[(leaf_pk, code)]}")
         by_state = defaultdict(list)
         for i, state in self.product_state.items():
             cert = latest_cert.get(i)
