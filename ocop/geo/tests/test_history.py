@@ -184,3 +184,27 @@ def test_reload_keeps_references_and_reports_changes(tmp_path):
     assert legacy(Level.PROVINCE, "46").pk == hue.pk
     load_units(force=True)  # back to the committed data
     assert legacy(Level.COMMUNE, "01888").name == "Chợ Rã"
+
+
+# --- date-bound views ------------------------------------------------------------------------------
+
+
+def test_the_2018_board_names_thua_thien_hue():
+    from ocop.programme.board import build_board
+
+    names = {row.province.code: row.province.full_name for row in build_board(dt.date(2018, 12, 12))}
+    assert names["46"] == "Tỉnh Thừa Thiên Huế"
+    assert build_board(dt.date(2025, 3, 1))[0].province.era == Era.LEGACY
+    assert {row.province.code: row.province.full_name for row in build_board(dt.date(2025, 3, 1))}["46"] == "Thành phố Huế"
+
+
+def test_catalogue_names_the_issuer_as_on_the_certificate_date():
+    from ocop.catalogue.services import refresh_products
+    from ocop.catalogue.models import CatalogueEntry
+    from ocop.catalogue.tests.factories import certified_product
+
+    commune = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="22").order_by("code").first()
+    product = certified_product(commune, "Chả mực Hạ Long", issued_on=dt.date(2025, 7, 7))
+    refresh_products([product.pk])
+    entry = CatalogueEntry.objects.get(product=product)
+    assert entry.issuer_name == "Tỉnh Quảng Ninh"  # the upgrade to thành phố came in 2026
