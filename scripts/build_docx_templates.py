@@ -255,11 +255,13 @@ def header_table(doc) -> None:
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
 
+    # each header line is rich text with its own size: 12 pt, or less when the line would not fit the
+    # column (ocop/documents/fit.py), so a name never wraps mid-way
     tag(left, "{%p for line in doc.parent_lines %}")
-    para(left, "{{ line }}", size=12, align=center)
+    para(left, "{{r line }}", align=center)
     tag(left, "{%p endfor %}")
     tag(left, "{%p for line in doc.issuer_lines %}")
-    para(left, "{{ line }}", size=12, bold=True, align=center)
+    para(left, "{{r line }}", align=center)
     tag(left, "{%p endfor %}")
     bottom_rule(para(left, " "), 1.9)
     para(left, "Số: {{ doc.number_and_symbol }}", size=13, align=center, space_before=6)
@@ -291,15 +293,38 @@ def main_part(doc) -> None:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
 
-    # the body: paragraphs (rich text), the numbered requests, the contact line
-    tag(doc, "{%p for p in doc.body %}")
+    # the body: paragraphs (rich text), the numbered requests, the contact line; the last one is kept
+    # with the signature block, which therefore never stands alone at the top of a page
+    tag(doc, "{%p for p in doc.body_lead %}")
     para(doc, "{{r p }}", style="ND30 Nội dung")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if doc.body_last %}")
+    para(doc, "{{r doc.body_last }}", style="ND30 Nội dung", keep_next=True)
+    tag(doc, "{%p endif %}")
+
+
+def cant_split(row) -> None:
+    """A table row that never breaks across pages (w:cantSplit)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def keep_cells_together(table) -> None:
+    """Every paragraph of the table kept with the next: Word then keeps the whole row on one page
+    (with cantSplit), LibreOffice keeps the row whole."""
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+                p.paragraph_format.keep_together = True
 
 
 def signature_table(doc) -> None:
-    para(doc, "", space_after=6)
+    para(doc, "", space_after=6, keep_next=True)
     table = plain_table(doc, [Cm(8.0), Cm(8.5)])
+    cant_split(table.rows[0])
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
     para(left, "Nơi nhận:", size=12, bold=True, italic=True)
@@ -313,12 +338,15 @@ def signature_table(doc) -> None:
     for _i in range(4):
         para(right, "", size=14)
     para(right, "{{ doc.signer_name }}", size=14, bold=True, align=center)
+    keep_cells_together(table)
 
 
 def appendix(doc) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     tag(doc, "{%p if doc.appendix %}")
-    para(doc, "{{ doc.appendix.title }}", size=14, bold=True, align=center, page_break_before=True)
+    # NĐ 30: the appendix's own caption: "Phụ lục", its title, "(Kèm theo Công văn số … ngày … của …)"
+    para(doc, "Phụ lục", size=14, bold=True, align=center, page_break_before=True, keep_next=True)
+    para(doc, "{{ doc.appendix.title }}", size=14, bold=True, align=center, keep_next=True)
     tag(doc, "{%p if doc.appendix.subtitle %}")
     para(doc, "{{ doc.appendix.subtitle }}", size=14, italic=True, align=center)
     tag(doc, "{%p endif %}")

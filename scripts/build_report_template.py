@@ -200,15 +200,19 @@ def cell_para(cell, text: str, *, bold=False, italic=False, size=Pt(13), first=F
 
 
 def heading_block(doc) -> None:
+    # 7.0 + 10.5 cm, centred (0.5 cm into each margin, as NĐ 30 headers usually are): the Quốc hiệu
+    # fits on one line; the issuer's lines are rich text sized to fit (ocop/documents/fit.py)
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     no_borders(table)
-    fixed_widths(table, (Cm(6.4), Cm(10.1)))
+    fixed_widths(table, (Cm(7.0), Cm(10.5)))
     left, right = table.rows[0].cells
-    cell_para(left, "{%p if parent_body %}", first=True)
-    cell_para(left, "{{ parent_body }}", size=Pt(12))
-    cell_para(left, "{%p endif %}")
-    cell_para(left, "{{ issuing_body }}", bold=True, size=Pt(12))
+    cell_para(left, "{%p for line in parent_lines %}", first=True)
+    cell_para(left, "{{r line }}")
+    cell_para(left, "{%p endfor %}")
+    cell_para(left, "{%p for line in issuer_lines %}")
+    cell_para(left, "{{r line }}")
+    cell_para(left, "{%p endfor %}")
     rule(left, 2.0, 2.0)
     cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=Pt(12), first=True)
     cell_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=Pt(13))
@@ -309,13 +313,18 @@ def build() -> Path:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
 
-    para(doc, "{{ closing }}", indent=True, align=J, before=Pt(6))
+    para(doc, "{{ closing }}", indent=True, align=J, before=Pt(6), keep=True)
+    para(doc, "", after=Pt(0), keep=True)
 
-    # Signature block and recipients
+    # Signature block and recipients: one row that never splits across pages, kept with the closing
     sign = doc.add_table(rows=1, cols=2)
     sign.alignment = WD_TABLE_ALIGNMENT.CENTER
     no_borders(sign)
     fixed_widths(sign, (Cm(7.7), Cm(8.8)))
+    tr_pr = sign.rows[0]._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    tr_pr.append(cant)
     left, right = sign.rows[0].cells
     p = left.paragraphs[0]
     p.paragraph_format.space_after = Pt(0)
@@ -332,12 +341,16 @@ def build() -> Path:
     for _ in range(4):
         cell_para(right, "")
     cell_para(right, "{{ signer_name }}", bold=True, size=Pt(14))
+    for cell in (left, right):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_together = True
 
     # Appendix: the detailed tables (row per unit) and the collated table fields
     p = doc.add_paragraph()
     p.add_run().add_break(WD_BREAK.PAGE)
-    para(doc, "PHỤ LỤC", bold=True, size=Pt(14), align=C, after=Pt(0))
-    para(doc, "{{ appendix_title }}", bold=True, size=Pt(14), align=C, after=Pt(0))
+    para(doc, "Phụ lục", bold=True, size=Pt(14), align=C, after=Pt(0), keep=True)
+    para(doc, "{{ appendix_title }}", bold=True, size=Pt(14), align=C, after=Pt(0), keep=True)
     para(doc, "{{ appendix_note }}", italic=True, size=Pt(13), align=C)
     para(doc, "{{p detail_tables }}")
     tag(doc, "{%p if has_collated_tables %}")

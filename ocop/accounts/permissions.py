@@ -29,6 +29,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "documents.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
     "documents.draft": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
     "documents.issue": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # issuers and signers as dated data: each change a new dated version (central administrators)
+    "documents.issuers": {Role.CENTRAL_ADMIN},
     # OCOP entities, products and dossiers: entity users keep their own (ocop/products); province
     # officers and central administrators also edit and verify the entities in their scope
     "products.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.ENTITY_USER} | LOCAL_OFFICERS,

@@ -44,6 +44,12 @@ ISSUER = {
         "Quyền hạn, chức vụ người ký là giả định (văn bản gốc không nêu trong phần trích); họ tên người ký để trống."
     ),
 }
+# the seed's own opening sentences (Công văn 9654/BNN-VPĐP); no other letter has them
+SEED_PRAISE_INTRO = (
+    "Trong thời gian qua, {issuer} đã phối hợp với các Bộ, ban ngành Trung ương, các đơn vị tư vấn hỗ trợ tích cực "
+    "các địa phương tổ chức xây dựng Đề án, kế hoạch triển khai Chương trình OCOP. Đến nay trên cả nước đã có nhiều "
+    "tỉnh, thành phố tích cực triển khai thực hiện chỉ đạo của Thủ tướng Chính phủ."
+)
 SEED_SUBJECT = "đẩy nhanh tiến độ triển khai xây dựng Chương trình mỗi xã một sản phẩm - OCOP"
 SEED_LEAD_IN = (
     "Để đẩy nhanh tiến độ triển khai Chương trình OCOP theo kế hoạch đã phê duyệt, Bộ Nông nghiệp và Phát triển "
@@ -77,6 +83,11 @@ SEED_NOI_NHAN = [
 
 
 def demo_issuer() -> Issuer:
+    """The ministry's issuer of 2018 from the dated issuer data (issuers_data/issuers.json, loaded
+    here if it is not yet); the fallback fields above only for a data file without it."""
+    from ocop.documents.issuers import load_issuers
+
+    load_issuers()
     issuer, _created = Issuer.objects.get_or_create(code=ISSUER_CODE, defaults={**ISSUER, "is_demo": True})
     return issuer
 
@@ -88,6 +99,7 @@ def seed_letter(issuer: Issuer, request) -> OutgoingDocument:
         issuer=issuer,
         day=SEED_DATE,
         subject=SEED_SUBJECT,
+        praise_intro=SEED_PRAISE_INTRO,
         lead_in=SEED_LEAD_IN,
         requests=SEED_REQUESTS,
         report_to=SEED_REPORT_TO,

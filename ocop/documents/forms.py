@@ -112,3 +112,51 @@ class ForwardingForm(forms.Form):
     subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500, required=False,
                               help_text=_l("Để trống: “gửi báo cáo tổng hợp …” theo tiêu đề yêu cầu báo cáo."))
     issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.filter(active=True))
+
+
+class IssuerVersionForm(forms.Form):
+    """A new version of an issuer's facts from a date (the history is kept: nothing is overwritten)."""
+
+    valid_from = forms.DateField(label=_l("Áp dụng từ ngày"), widget=DATE_WIDGET,
+                                 help_text=_l("Văn bản có ngày từ ngày này dùng thông tin mới; văn bản trước đó giữ thông tin cũ."))
+    name = forms.CharField(label=_l("Tên cơ quan (trong câu văn)"), max_length=300)
+    parent_name = forms.CharField(label=_l("Cơ quan chủ quản (dòng trên tiêu đề)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}), help_text=_l("Mỗi dòng một hàng."))
+    header = forms.CharField(label=_l("Tên cơ quan trên tiêu đề"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_l("Chữ in hoa, mỗi dòng một hàng; mỗi dòng phải vừa một hàng của cột tiêu đề."))
+    symbol = forms.CharField(label=_l("Ký hiệu trong số văn bản"), max_length=60, help_text=_l("Ví dụ: BNNMT-VPĐP."))
+    place = forms.CharField(label=_l("Địa danh"), max_length=100)
+    office = forms.CharField(label=_l("Đơn vị tham mưu"), max_length=300, required=False)
+    contact = forms.CharField(label=_l("Đầu mối liên hệ"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_l("Để trống khi chưa biết: công văn không in dòng liên hệ."))
+    archive = forms.CharField(label=_l("Nơi lưu"), max_length=100, required=False, help_text=_l("Ví dụ: VT, VPĐP."))
+    signature_title = forms.CharField(label=_l("Quyền hạn, chức vụ người ký"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text=_l("Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG."))
+    signer_name = forms.CharField(label=_l("Họ tên người ký"), max_length=200, required=False)
+    gaps = forms.CharField(label=_l("Thông tin chưa biết [?]"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_l("Mỗi dòng một thông tin chưa có nguồn."))
+    sources = forms.CharField(label=_l("Nguồn"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_l("Mỗi dòng một nguồn (văn bản, địa chỉ trang)."))
+    reason = forms.CharField(label=_l("Lý do thay đổi"), max_length=300)
+
+    @classmethod
+    def initial_from(cls, issuer, version) -> dict:
+        source = version or issuer
+        return {key: getattr(source, key, "") for key in (
+            "name", "parent_name", "header", "place", "office", "contact", "archive", "signature_title", "signer_name")} | {
+            "symbol": getattr(version, "symbol", issuer.code), "gaps": getattr(version, "gaps", ""),
+            "sources": getattr(version, "sources", "")}
+
+    def clean_header(self):
+        from ocop.documents.fit import fit_size
+        from ocop.documents.services import HEADER_LEFT_CM
+
+        value = tx.clean(self.cleaned_data["header"])
+        too_long = [line.strip() for line in value.split("\n")
+                    if line.strip() and fit_size(line.strip(), HEADER_LEFT_CM, 12) is None]
+        if too_long:
+            raise forms.ValidationError(
+                _l("Dòng “%(line)s” dài quá một hàng của tiêu đề (kể cả ở cỡ chữ 10): xuống dòng ở chỗ hợp lý.")
+                % {"line": too_long[0]})
+        return value

@@ -33,11 +33,6 @@ from ocop.programme.models import MilestoneKind, PlanStatus
 
 ROMAN_PHASE = re.compile(r"giai\s+đoạn\s+([IVX]+)\b", re.IGNORECASE)
 
-DEFAULT_PRAISE_INTRO = (
-    "Trong thời gian qua, {issuer} đã phối hợp với các Bộ, ban ngành Trung ương, các đơn vị tư vấn hỗ trợ tích cực "
-    "các địa phương tổ chức xây dựng Đề án, kế hoạch triển khai Chương trình OCOP. Đến nay trên cả nước đã có nhiều "
-    "tỉnh, thành phố tích cực triển khai thực hiện chỉ đạo của Thủ tướng Chính phủ."
-)
 # who is addressed, per level of the units that must report
 ADDRESSEES = {
     Level.PROVINCE: "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
@@ -51,11 +46,22 @@ DEFAULT_FORWARD_TO = ["Thủ tướng Chính phủ", "Ban Chỉ đạo Trung ư�
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def default_issuer() -> Issuer:
-    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
-    if issuer is None:
-        raise ValidationError(_("Chưa khai báo cơ quan ban hành văn bản."))
-    return issuer
+def default_issuer(day: dt.date | None = None) -> Issuer:
+    """The issuer of a national letter dated `day`: the ministry valid on that day (dated data,
+    ocop/documents/issuers.py)."""
+    from ocop.documents.issuers import default_issuer_on
+
+    try:
+        return default_issuer_on(day or timezone.localdate())
+    except ValidationError:
+        raise ValidationError(_("Chưa khai báo cơ quan ban hành văn bản.")) from None
+
+
+def deadline_words(request) -> str:
+    """"trước ngày 10/01/2019" or "chậm nhất ngày 05/01/2027": the request's own deadline rule when
+    it states one (ReportRequest.deadline_text), else "trước ngày D"."""
+    text = getattr(request, "deadline_text", None)
+    return tx.clean(text) if text else f"trước ngày {tx.dmy(request.deadline)}"
 
 
 def _lower_first(value: str) -> str:
@@ -123,20 +129,31 @@ def referenced_letter(request) -> str:
 
 
 def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> list[dict]:
-    """The paragraph praising the provinces with an approved Đề án/Kế hoạch on `day` (from the board),
-    with what else the board says about that date, phrased as Công văn 9654/BNN-VPĐP does."""
+    """What the board says on `day` about the provinces' plans and the OCOP cycle, worded after the
+    facts: the provinces with an approved Đề án/Kế hoạch are praised by name only when some are not
+    (when every province has one, the sentence says "tất cả" and praises nobody by name); "Trong đó"
+    lists later phases, the started cycle and the year's criteria and rankings, each only for the
+    provinces that reached them ("tất cả" only when all did). `intro` (a letter's own wording, e.g.
+    the 2018 seed's) goes first; there is none by default."""
+    name = issuer.facts_on(day).name
     rows = build_board(day)
+    total = len(rows)
     approved = [r for r in rows if r.plan_status == PlanStatus.APPROVED]
-    intro = (intro if intro is not None else DEFAULT_PRAISE_INTRO).format(issuer=issuer.name)
-    runs = [_run(intro)]
+    runs = [_run(intro.format(issuer=name))] if intro else []
+    space = " " if runs else ""
     if not approved:
-        runs.append(_run(" Đến nay chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch cấp tỉnh."))
+        runs.append(_run(f"{space}Đến ngày {tx.dmy(day)}, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai "
+                         "Chương trình OCOP cấp tỉnh."))
         return runs
-    names = _names(r.province for r in approved)
-    runs.append(_run(
-        f" {issuer.name} biểu dương {len(names)} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch cấp tỉnh, "
-        f"gồm các tỉnh: {', '.join(names)}."
-    ))
+    if total and len(approved) == total:
+        runs.append(_run(f"{space}Đến ngày {tx.dmy(day)}, tất cả {total} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch "
+                         "triển khai Chương trình OCOP cấp tỉnh."))
+    else:
+        names = _names(r.province for r in approved)
+        runs.append(_run(
+            f"{space}{name} biểu dương {len(names)} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch cấp tỉnh, "
+            f"gồm các tỉnh: {', '.join(names)}."
+        ))
     parts = []
     phases: dict[str, list] = {}
     for row in approved:
@@ -144,10 +161,10 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
         if match and match.group(1).upper() != "I":
             phases.setdefault(match.group(1).upper(), []).append(row.province)
     for roman, units in sorted(phases.items()):
-        parts.append(f"{_places(units)} đã triển khai giai đoạn {roman}")
+        parts.append(f"{_places_or_all(units, total)} đã triển khai giai đoạn {roman}")
     cycle = [r.province for r in rows if MilestoneKind.CYCLE_STARTED in r.milestones]
     if cycle:
-        parts.append(f"{_places(cycle)} đã bắt đầu triển khai Chu trình OCOP quốc gia")
+        parts.append(f"{_places_or_all(cycle, total)} đã bắt đầu triển khai Chu trình OCOP quốc gia")
     # provisional criteria issued and products ranked within the letter's year
     in_year = lambda row, kind: kind in row.milestones and row.milestones[kind].year == day.year  # noqa: E731
     both, criteria_only, ranked_only = [], [], []
@@ -162,12 +179,13 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
             ranked_only.append(row.province)
     notes = []
     if both:
-        notes.append(f"{_places(both)} đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng sản phẩm "
-                     f"OCOP ngay trong năm {day.year}")
+        notes.append(f"{_places_or_all(both, total)} đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng "
+                     f"sản phẩm OCOP ngay trong năm {day.year}")
     if criteria_only:
-        notes.append(f"{_places(criteria_only)} đã ban hành tiêu chí tạm thời cấp tỉnh")
+        notes.append(f"{_places_or_all(criteria_only, total)} đã ban hành tiêu chí tạm thời cấp tỉnh")
     if ranked_only:
-        notes.append(f"{_places(ranked_only)} đã tổ chức đánh giá, xếp hạng sản phẩm OCOP ngay trong năm {day.year}")
+        notes.append(f"{_places_or_all(ranked_only, total)} đã tổ chức đánh giá, xếp hạng sản phẩm OCOP ngay trong năm "
+                     f"{day.year}")
     if parts or notes:
         runs.append(_run(" Trong đó " + ", ".join(parts)))
         if notes:
@@ -176,23 +194,25 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
     return runs
 
 
+def _places_or_all(units, total: int) -> str:
+    """"tất cả các tỉnh, thành phố" when every province of the board is meant, else their names."""
+    units = list({u.pk: u for u in units}.values())
+    if total and len(units) == total:
+        return "tất cả các tỉnh, thành phố"
+    return _places(units)
+
+
 # --- the request letter ----------------------------------------------------------------------------
 
 
 def _label(number: str, depth: int) -> str:
-    last = number.split(".")[-1]
-    if depth == 0:
-        return f"{last}."
-    if depth == 1:
-        return f"{last}."
-    if depth == 2:
-        return f"{last})"
-    return "-"
+    return tx.section_label(number, depth)
 
 
 def outline_appendix(request) -> dict:
-    """The report outline of the request's template: every section (number, title, prompt)."""
-    parsed = request.template.parsed
+    """The report outline of the request's template: every section (number, title, prompt), with the
+    template's period placeholders filled for this request (ReportRequest.form) when it has them."""
+    parsed = getattr(request, "form", None) or request.template.parsed
     return {
         "title": parsed.title,
         "subtitle": parsed.subtitle,
@@ -223,8 +243,9 @@ def build_request_letter(
     request's issued_on, else today); the praise paragraph comes from the board as of that day
     (provinces only). `requests` are the numbered requests before the last one, which asks for the
     report (cut-off, outline attached, deadline in bold, "./.")."""
-    issuer = issuer or default_issuer()
     day = day or request.issued_on or timezone.localdate()
+    issuer = issuer or default_issuer(day)
+    facts = issuer.facts_on(day)
     level = request.recipient_level
     addressee = ADDRESSEES.get(level, ADDRESSEES[Level.PROVINCE])
     topic = report_topic(request)
@@ -237,19 +258,19 @@ def build_request_letter(
     if praise:
         opening.append(praise_paragraph(issuer, day, praise_intro))
     opening.append(lead_in or (
-        f"Để tổng hợp, đánh giá kết quả triển khai Chương trình OCOP, {issuer.name} đề nghị {addressee} "
+        f"Để tổng hợp, đánh giá kết quả triển khai Chương trình OCOP, {facts.name} đề nghị {addressee} "
         "chỉ đạo thực hiện một số nội dung như sau:"
     ))
-    via = issuer.office if report_via is None else report_via
+    via = facts.office if report_via is None else report_via
     report = [
         _run(f"Báo cáo {report_to + ' về ' if report_to else ''}{report_topic_text or topic} tính đến ngày "
              f"{tx.dmy(request.cutoff)} "),
         _run("(đề cương đính kèm)", italic=True),
-        _run(f". Báo cáo gửi về {issuer.name}"),
+        _run(f". Báo cáo gửi về {facts.name}"),
     ]
     if via:
         report += [_run(" "), _run(f"(qua {via})", italic=True)]
-    report += [_run(", "), _run(f"trước ngày {tx.dmy(request.deadline)}./.", bold=True)]
+    report += [_run(", "), _run(f"{deadline_words(request)}./.", bold=True)]
     return {
         "issuer": issuer,
         "kind": DocumentKind.CONG_VAN,
@@ -261,7 +282,7 @@ def build_request_letter(
             "opening": opening,
             "requests": [*(requests or []), report],
             "closing": [],
-            "contact": issuer.contact,
+            "contact": facts.contact,
             "appendix": outline_appendix(request),
         },
         "noi_nhan": noi_nhan,
@@ -304,8 +325,9 @@ def build_reminder_letter(
     default today). The new deadline defaults to 5 working days after the letter."""
     from ocop.reporting import periods
 
-    issuer = issuer or default_issuer()
     day = day or timezone.localdate()
+    issuer = issuer or default_issuer(day)
+    facts = issuer.facts_on(day)
     as_of = as_of or day
     missing = missing_as_of(request, as_of)
     if not missing:
@@ -318,14 +340,14 @@ def build_reminder_letter(
     names = _names(unit_on(u, as_of) for u in missing)  # the recipients as named on that day
     topic = report_topic(request)
     chairs = ADDRESSEES.get(level, ADDRESSEES[Level.PROVINCE]).split(" các ")[0]
-    via = f" (qua {issuer.office})" if issuer.office else ""
+    via = f" (qua {facts.office})" if facts.office else ""
     opening = [
-        f"{issuer.name} đã có {referenced_letter(request)} đề nghị các {words} báo cáo {topic} tính đến ngày "
-        f"{tx.dmy(request.cutoff)}, gửi về {issuer.name} trước ngày {tx.dmy(request.deadline)}.",
+        f"{facts.name} đã có {referenced_letter(request)} đề nghị các {words} báo cáo {topic} tính đến ngày "
+        f"{tx.dmy(request.cutoff)}, gửi về {facts.name} {deadline_words(request)}.",
         f"Đến ngày {tx.dmy(as_of)}, còn {len(missing)}/{expected} {words} chưa gửi báo cáo, gồm: {', '.join(names)}.",
         [
-            _run(f"Để kịp thời tổng hợp, báo cáo cấp có thẩm quyền, {issuer.name} đề nghị {chairs} các {words} nêu trên "
-                 f"chỉ đạo các cơ quan chuyên môn khẩn trương hoàn thành, gửi báo cáo về {issuer.name}{via}, "),
+            _run(f"Để kịp thời tổng hợp, báo cáo cấp có thẩm quyền, {facts.name} đề nghị {chairs} các {words} nêu trên "
+                 f"chỉ đạo các cơ quan chuyên môn khẩn trương hoàn thành, gửi báo cáo về {facts.name}{via}, "),
             _run(f"trước ngày {tx.dmy(new_deadline)}./.", bold=True),
         ],
     ]
@@ -336,7 +358,7 @@ def build_reminder_letter(
         "date": day,
         "subject": f"đôn đốc báo cáo {topic}",
         "recipients": [f"{chairs} các {words}: {', '.join(names)}"],
-        "content": {"opening": opening, "requests": [], "closing": [], "contact": issuer.contact, "appendix": None},
+        "content": {"opening": opening, "requests": [], "closing": [], "contact": facts.contact, "appendix": None},
         "noi_nhan": noi_nhan,
         "request": request,
     }
@@ -380,8 +402,9 @@ def build_forwarding_letter(
         highlights: [str, …]         paragraphs on the results
         proposals: [str, …]          the numbered proposals (kiến nghị)
     """
-    issuer = issuer or default_issuer()
     day = day or timezone.localdate()
+    issuer = issuer or default_issuer(day)
+    facts = issuer.facts_on(day)
     summary = dict(summary or {})
     as_of = summary.get("as_of") or day
     words = UNIT_WORDS.get(request.recipient_level, UNIT_WORDS[Level.PROVINCE])
@@ -391,7 +414,7 @@ def build_forwarding_letter(
     basis = _legal_basis(request.legal_basis)
     if basis:
         opening.append(basis)
-    text = (f"{issuer.name} đã đề nghị các {words} báo cáo {topic} tính đến ngày {tx.dmy(request.cutoff)} "
+    text = (f"{facts.name} đã đề nghị các {words} báo cáo {topic} tính đến ngày {tx.dmy(request.cutoff)} "
             f"({referenced_letter(request)}).")
     if summary.get("expected") is not None and summary.get("submitted") is not None:
         text += (f" Đến ngày {tx.dmy(as_of)}, đã có {_int(summary['submitted'])}/{_int(summary['expected'])} {words} "
@@ -417,12 +440,12 @@ def build_forwarding_letter(
     opening += [tx.clean(p) for p in summary.get("highlights") or []]
     proposals = [tx.clean(p) for p in summary.get("proposals") or []]
     if proposals:
-        opening.append(f"Trên cơ sở kết quả tổng hợp, {issuer.name} kiến nghị:")
+        opening.append(f"Trên cơ sở kết quả tổng hợp, {facts.name} kiến nghị:")
     report = tx.clean(summary.get("report_title") or f"Báo cáo tổng hợp {topic}")
     if summary.get("report_number"):
         report += f" (Báo cáo số {tx.clean(summary['report_number'])})"
     to = " và ".join(recipients) if recipients else "cấp có thẩm quyền"
-    closing = [f"{issuer.name} kính gửi {to} {_lower_first(report) if report.startswith('Báo cáo tổng hợp') else report} "
+    closing = [f"{facts.name} kính gửi {to} {_lower_first(report) if report.startswith('Báo cáo tổng hợp') else report} "
                "(gửi kèm theo) để xem xét, chỉ đạo./."]
     return {
         "issuer": issuer,

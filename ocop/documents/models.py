@@ -17,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from ocop.documents.text import number_text
 
 
+class BodyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Bộ (cơ quan Trung ương)")
+    UBND = "ubnd", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Sở (cơ quan chuyên môn của UBND tỉnh)")
+    COUNCIL = "council", _("Hội đồng")
+    OTHER = "other", _("Khác")
+
+
 class Issuer(models.Model):
     """An issuing body with its own number series. The header lines, contact and signature block
     are data: change them here, not in the templates. Facts the sources do not give (e.g. who signed
@@ -39,6 +47,12 @@ class Issuer(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     active = models.BooleanField(_("đang dùng"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)
+    # the body as dated data (ocop/documents/issuers.py): what kind of body, its unit, its lifetime
+    body_kind = models.CharField(_("loại cơ quan"), max_length=16, choices=BodyKind.choices, default=BodyKind.OTHER)
+    unit = models.ForeignKey("geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("đơn vị hành chính"))
+    valid_from = models.DateField(_("tồn tại từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("tồn tại đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cơ quan ban hành")
@@ -47,6 +61,57 @@ class Issuer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    def facts_on(self, day=None):
+        """The dated facts (name, header lines, symbol, signer, contact …) valid on `day`: see
+        ocop.documents.issuers.facts_on."""
+        from ocop.documents.issuers import facts_on
+
+        return facts_on(self, day)
+
+
+class IssuerVersion(models.Model):
+    """The facts of an issuer from a date (until the next version): names, header lines, the symbol of
+    its numbers, the signing authority and signer, the contact line. Never edited: a change is a new
+    version from its date (the previous one then ends the day before). `gaps` lists the facts the
+    sources do not give (printed nowhere, shown to the clerk); `sources` says where the others come from."""
+
+    issuer = models.ForeignKey(Issuer, models.CASCADE, related_name="versions", verbose_name=_("cơ quan ban hành"))
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    name = models.CharField(_("tên cơ quan"), max_length=300)
+    parent_name = models.TextField(_("cơ quan chủ quản (tiêu đề)"), blank=True, help_text=_("Mỗi dòng một hàng."))
+    header = models.TextField(_("tên cơ quan trên tiêu đề"), help_text=_("Chữ in hoa, mỗi dòng một hàng."))
+    symbol = models.CharField(_("ký hiệu trong số văn bản"), max_length=60,
+                              help_text=_("Phần sau số và loại văn bản, ví dụ: BNNMT-VPĐP (9654/BNN-VPĐP)."))
+    place = models.CharField(_("địa danh"), max_length=100)
+    office = models.CharField(_("đơn vị tham mưu"), max_length=300, blank=True)
+    contact = models.TextField(_("đầu mối liên hệ"), blank=True,
+                               help_text=_("Để trống khi chưa biết: công văn không in dòng liên hệ."))
+    archive = models.CharField(_("nơi lưu"), max_length=100, blank=True)
+    signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True,
+                                       help_text=_("Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG."))
+    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
+    gaps = models.TextField(_("thông tin chưa biết [?]"), blank=True, help_text=_("Mỗi dòng một thông tin chưa có nguồn."))
+    sources = models.TextField(_("nguồn"), blank=True, help_text=_("Mỗi dòng một nguồn."))
+    reason = models.CharField(_("lý do thay đổi"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thông tin cơ quan ban hành")
+        verbose_name_plural = _("phiên bản thông tin cơ quan ban hành")
+        ordering = ["issuer", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "valid_from"], name="documents_issuer_version_from")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer.code} từ {self.valid_from:%d/%m/%Y}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class DocumentKind(models.TextChoices):

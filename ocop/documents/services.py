@@ -38,6 +38,7 @@ from ocop.documents.models import (
     OutgoingDocument,
     Purpose,
 )
+from ocop.documents.fit import fit_size
 from ocop.documents.pdf import convert_to_pdf
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "docx_templates"
@@ -54,10 +55,12 @@ ISSUE_ATTEMPTS = 5
 # --- drafting ------------------------------------------------------------------------------------
 
 
-def default_symbol(issuer: Issuer, kind: str) -> str:
-    """"BNN-VPĐP" for a công văn, "BC-BNN-VPĐP" for a báo cáo (NĐ 30, Phụ lục III)."""
+def default_symbol(issuer: Issuer, kind: str, day: dt.date | None = None) -> str:
+    """"BNN-VPĐP" for a công văn, "BC-BNN-VPĐP" for a báo cáo (NĐ 30, Phụ lục III), with the symbol
+    of the issuer's facts valid on `day` ("BNNMT-VPĐP" from 01/3/2025)."""
     abbr = KIND_ABBREVIATIONS.get(kind, "")
-    return f"{abbr}-{issuer.code}" if abbr else issuer.code
+    symbol = issuer.facts_on(day).symbol or issuer.code
+    return f"{abbr}-{symbol}" if abbr else symbol
 
 
 def _check(user, capability: str) -> None:
@@ -143,29 +146,35 @@ def do_create_draft(
     signer_name: str | None = None,
     is_demo: bool = False,
 ) -> OutgoingDocument:
-    """A new draft (no number yet). Header, place, signature block and the "Lưu" line come from the
-    issuer unless given; they are copied, so a later change of the issuer leaves the draft as it is."""
+    """A new draft (no number yet). Symbol, place, signature block and the "Lưu" line come from the
+    issuer's facts on the document's date (today without a date) unless given; they are copied, so a
+    later change of the issuer leaves the draft as it is."""
     _check(user, "documents.draft")
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Loại văn bản không hợp lệ.")})
+    if date is not None and not issuer.is_valid_on(date):
+        raise ValidationError({"date": _("%(issuer)s không ban hành văn bản vào ngày %(day)s (chỉ tồn tại từ %(a)s đến %(b)s).")
+                               % {"issuer": issuer.name, "day": tx.dmy(date), "a": tx.dmy(issuer.valid_from) or "…",
+                                  "b": tx.dmy(issuer.valid_to) or "…"}})
+    facts = issuer.facts_on(date)
     if noi_nhan is None:  # document text: always Vietnamese, whatever the UI language
         noi_nhan = ["Như trên;"] if recipients else []
-        if issuer.archive:
-            noi_nhan.append(f"Lưu: {issuer.archive}.")
+        if facts.archive:
+            noi_nhan.append(f"Lưu: {facts.archive}.")
     doc = OutgoingDocument(
         issuer=issuer,
         kind=kind,
         purpose=purpose,
-        symbol=tx.clean(symbol or default_symbol(issuer, kind)).strip(),
+        symbol=tx.clean(symbol or default_symbol(issuer, kind, date)).strip(),
         subject=tx.clean(subject).strip(),
         date=date,
         year=date.year if date else None,
-        place=tx.clean(place or issuer.place).strip(),
+        place=tx.clean(place or facts.place).strip(),
         recipients=_lines(recipients),
         content=clean_content(content),
         noi_nhan=_lines(noi_nhan),
-        signature_title=tx.clean(issuer.signature_title if signature_title is None else signature_title),
-        signer_name=tx.clean(issuer.signer_name if signer_name is None else signer_name),
+        signature_title=tx.clean(facts.signature_title if signature_title is None else signature_title),
+        signer_name=tx.clean(facts.signer_name if signer_name is None else signer_name),
         request=request,
         template_name=template_name,
         is_demo=is_demo,
@@ -325,21 +334,36 @@ def _section_heading(section: dict) -> RichText:
     return rt
 
 
+HEADER_LEFT_CM = 7.0  # the issuer's column of the letter's header (scripts/build_docx_templates.py)
+HEADER_PT = 12
+
+
+def header_line(text: str, *, bold: bool, column_cm: float = HEADER_LEFT_CM) -> RichText:
+    """One line of the issuer's header as rich text, 12 pt or the largest size down to 10 pt at
+    which it fits the column on one line (ocop/documents/fit.py): a name never wraps mid-way."""
+    text = tx.clean(text)
+    size = fit_size(text, column_cm, HEADER_PT, bold=bold) or 10.0
+    rt = RichText()
+    rt.add(text, bold=bold, size=int(size * 2))
+    return rt
+
+
 def _lines_of(value: str) -> list[str]:
     return [line.strip() for line in tx.clean(value).split("\n") if line.strip()]
 
 
 def context_for(doc: OutgoingDocument) -> dict:
     """The docxtpl context: the variable `doc` of the templates (all text NFC, escaped by docxtpl)."""
-    issuer = doc.issuer
+    facts = doc.issuer.facts_on(doc.date)
+    body = [_rich(p) for p in body_paragraphs(doc)]
     kind_name = dict(DocumentKind.choices)[doc.kind]
     content = doc.content or {}
     appendix = content.get("appendix")
     return {
         "doc": {
-            "parent_lines": _lines_of(issuer.parent_name),
-            "issuer_lines": _lines_of(issuer.header),
-            "issuer_name": tx.clean(issuer.name),
+            "parent_lines": [header_line(line, bold=False) for line in facts.parent_lines],
+            "issuer_lines": [header_line(line, bold=True) for line in facts.header_lines],
+            "issuer_name": facts.name,
             "number_and_symbol": tx.clean(doc.number_and_symbol),
             "show_subject": doc.kind == DocumentKind.CONG_VAN,
             "kind_title": "" if doc.kind == DocumentKind.CONG_VAN else tx.clean(str(kind_name)).upper(),
@@ -348,7 +372,9 @@ def context_for(doc: OutgoingDocument) -> dict:
             "place_date": tx.clean(tx.place_date(doc.place, doc.date)),
             "date_dmy": tx.dmy(doc.date) if doc.date else "…",
             "recipients": [tx.clean(r) for r in doc.recipients or []],
-            "body": [_rich(p) for p in body_paragraphs(doc)],
+            "body": body,
+            "body_lead": body[:-1],
+            "body_last": body[-1] if body else None,
             "noi_nhan": [tx.clean(line) for line in doc.noi_nhan or []],
             "signature_lines": _lines_of(doc.signature_title),
             "signer_name": tx.clean(doc.signer_name),

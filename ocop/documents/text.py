@@ -55,6 +55,17 @@ def number_text(number: int | None) -> str:
     return f"{number:02d}"
 
 
+def section_label(number: str, depth: int) -> str:
+    """The label an outline's section is printed with, numbered once: "I." (depth 0), "1." (depth 1),
+    "a)" (depth 2), "-" deeper — the last part of "I.1.a" only, as the seed's outline prints it."""
+    last = str(number or "").rstrip(".").split(".")[-1]
+    if depth <= 1:
+        return f"{last}."
+    if depth == 2:
+        return f"{last})"
+    return "-"
+
+
 def join_vi(items: list[str], last: str = ", ") -> str:
     items = [i for i in items if i]
     if len(items) <= 1:

@@ -110,23 +110,95 @@ def _cell_text(cell, text: str, *, bold=False, italic=False, align=WD_ALIGN_PARA
         run.font.size = size
 
 
-def _heading(doc, template: TemplateDef, title: str, unit_label: str, request_label: str, submitted_label: str) -> None:
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _fixed(table, widths_cm) -> None:
+    """Fixed layout with the widths on the grid (LibreOffice) and on every cell (Word)."""
+    table.autofit = False
+    table._tbl.tblPr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _rule(cell, indent_cm: float) -> None:
+    """The short line under the issuer's name and under the Tiêu ngữ (NĐ 30): a bottom border."""
+    p = cell.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.left_indent = fmt.right_indent = Cm(indent_cm)
+    fmt.space_after = fmt.space_before = Pt(0)
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    p.add_run().font.size = Pt(2)
+
+
+def _line(cell, text: str, *, size: float, bold=False, italic=False, first=False) -> None:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    run = paragraph.add_run(_clean(text))
+    run.bold, run.italic = bold or None, italic or None
+    run.font.size = Pt(size)
+
+
+HEADER_WIDTHS = (7.0, 10.5)  # cm; centred, 0.5 cm into each margin: the Quốc hiệu fits on one line
+
+
+def _nd30_header(doc, parent_lines, header_lines, number: str, place_date: str) -> None:
+    """Issuer (parent lines, name lines sized to fit, short rule, "Số: …") at the left; Quốc hiệu,
+    Tiêu ngữ (bold, not underlined) with the short rule under it and the place and date at the right."""
+    from ocop.documents.fit import fit_size
+
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    head.autofit = False
     _no_borders(head)
+    _fixed(head, HEADER_WIDTHS)
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
-    _cell_text(left, (unit_label or "").upper(), bold=True, size=Pt(12))
-    _cell_text(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=Pt(12))
-    motto = right.add_paragraph()
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto.paragraph_format.space_after = Pt(0)
-    run = motto.add_run(_("Độc lập - Tự do - Hạnh phúc"))
-    run.bold = True
-    run.underline = True
-    run.font.size = SIZE
+    first = True
+    for line in parent_lines:
+        _line(left, line, size=fit_size(line, HEADER_WIDTHS[0], 12, bold=False) or 10, first=first)
+        first = False
+    for line in header_lines:
+        _line(left, line, size=fit_size(line, HEADER_WIDTHS[0], 12) or 10, bold=True, first=first)
+        first = False
+    _rule(left, 2.0)
+    if number:
+        _line(left, f"Số: {number}", size=13)
+        left.paragraphs[-1].paragraph_format.space_before = Pt(6)
+    _line(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=12, bold=True, first=True)
+    _line(right, _("Độc lập - Tự do - Hạnh phúc"), size=13, bold=True)
+    _rule(right, 2.4)
+    if place_date:
+        _line(right, place_date, size=14, italic=True)
+        right.paragraphs[-1].paragraph_format.space_before = Pt(6)
 
+
+def _heading(doc, template: TemplateDef, title: str, unit_label: str, request_label: str, submitted_label: str,
+             frame=None) -> None:
+    if frame is not None:
+        _nd30_header(doc, frame.parent_lines, frame.header_lines, frame.number, frame.place_date)
+        _para(doc, "", after=Pt(6))
+        _para(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14), after=Pt(0))
+        _para(doc, frame.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14), after=Pt(6))
+        for to in frame.recipients:
+            _para(doc, _("Kính gửi: %(to)s") % {"to": to}, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14), after=Pt(6))
+        if frame.basis:
+            _para(doc, f"{frame.basis}, {unit_label} báo cáo như sau:", indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        return
+    _nd30_header(doc, [], [(unit_label or "").upper()], "", "")
     _para(doc, "", after=Pt(6))
     _para(doc, (title or template.title).upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14), after=Pt(0))
     subtitle = template.subtitle or (template.title if title and title != template.title else "")
@@ -140,6 +212,38 @@ def _heading(doc, template: TemplateDef, title: str, unit_label: str, request_la
     if submitted_label:
         _para(doc, submitted_label, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=Pt(0))
     _para(doc, "", after=Pt(6))
+
+
+def _signature(doc, frame) -> None:
+    """"Nơi nhận" at the left and the signature block at the right, in one row that never splits
+    across pages, kept with the paragraph before it."""
+    spacer = _para(doc, "", after=Pt(0))
+    spacer.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    _fixed(table, (8.0, 8.5))
+    _cant_split(table.rows[0])
+    left, right = table.rows[0].cells
+    p = left.paragraphs[0]
+    run = p.add_run("Nơi nhận:")
+    run.bold = run.italic = True
+    run.font.size = Pt(12)
+    for line in frame.noi_nhan:
+        q = left.add_paragraph()
+        q.add_run(f"- {_clean(line)}").font.size = Pt(11)
+    for i, line in enumerate(frame.signature_lines):
+        _line(right, line, size=14, bold=True, first=i == 0)
+    for _i in range(4):
+        _line(right, "", size=14)
+    _line(right, frame.signer_name, size=14, bold=True)
+    for cell in (left, right):
+        for q in cell.paragraphs:
+            q.paragraph_format.space_after = Pt(0)
+            q.paragraph_format.keep_with_next = True
+            q.paragraph_format.keep_together = True
+    end = doc.add_paragraph()
+    end.paragraph_format.space_after = Pt(0)
 
 
 def _field(doc, f: Field, value) -> None:
@@ -200,6 +304,7 @@ def build_docx(
     unit_label: str,
     request_label: str,
     submitted_label: str = "",
+    submission=None,
 ) -> bytes:
     """The report as .docx bytes: heading block, then each section (number and title in bold, the
     prompt in italics) with its fields as “label: value”, tables as Word tables, narratives as paragraphs."""
@@ -210,10 +315,19 @@ def build_docx(
     doc.core_properties.subject = _clean(template.title)[:250]
     doc.core_properties.identifier = f"{template.code}@{template.version}"
     doc.core_properties.language = "vi-VN"
-    _heading(doc, template, title, unit_label, request_label, submitted_label)
+    # with the submission, the report is a Báo cáo of its issuing body in the NĐ 30 layout (number,
+    # place and date, Kính gửi, signature, Nơi nhận: ocop/documents/reports.py, as the print view)
+    frame = None
+    if submission is not None:
+        from ocop.documents.reports import report_heading
+
+        frame = report_heading(submission)
+    _heading(doc, template, title, unit_label, request_label, submitted_label, frame)
     for section in template.sections:
-        number = section.number.rstrip(".")
-        p = _para(doc, f"{number}. {section.title}", bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=Pt(3))
+        from ocop.documents.text import section_label
+
+        p = _para(doc, f"{section_label(section.number, section.depth)} {section.title}", bold=True,
+                  italic=section.depth >= 2, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=Pt(3))
         p.paragraph_format.keep_with_next = True
         if section.depth == 0:
             p.paragraph_format.space_before = Pt(6)
@@ -222,6 +336,8 @@ def build_docx(
             prompt.paragraph_format.keep_with_next = True
         for f in section.fields:
             _field(doc, f, data.get(f.code))
+    if frame is not None:
+        _signature(doc, frame)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

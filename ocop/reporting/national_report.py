@@ -37,10 +37,6 @@ TABLE_SIZE = Pt(11)
 DETAIL_SIZE = Pt(9)
 TEXT_WIDTH = 16.5  # cm between the margins of A4 portrait (210 - 30 - 15 mm)
 COLUMN_CM = {"money": 2.6, "integer": 1.7, "percent": 1.7}  # the least a numeric column needs at 9 pt
-MINISTRY_OLD = "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"
-MINISTRY_NEW = "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"
-MINISTRY_NAMES = {MINISTRY_OLD: "Bộ Nông nghiệp và Phát triển nông thôn", MINISTRY_NEW: "Bộ Nông nghiệp và Môi trường"}
-MINISTRY_SINCE = dt.date(2025, 3, 1)  # Bộ Nông nghiệp và Môi trường (merger of Bộ NN&PTNT and Bộ TN&MT)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -49,7 +45,7 @@ FORMATS = tuple(CONTENT_TYPES)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # every name the template may use (a test checks the template asks for nothing else)
 CONTEXT_KEYS = {
-    "parent_body", "issuing_body", "document_number", "place_date", "subject", "subject_note", "intro",
+    "parent_lines", "issuer_lines", "document_number", "place_date", "subject", "subject_note", "intro",
     "submission_summary", "missing_count", "missing_heading", "missing_text", "late_count", "late_heading", "late_text",
     "pending_count", "pending_heading", "pending_text", "provisional_count", "provisional_note", "totals_intro",
     "totals_table", "choices", "regions_table", "comparison_intro", "has_comparison", "comparison_table",
@@ -76,13 +72,29 @@ def _unit_names(units) -> str:
     return _names(u.name for u in units)
 
 
-def issuing_body_for(consolidation: Consolidation) -> str:
-    """Who issues the synthesis: the ministry (Bộ NN&PTNT, or Bộ NN&MT for reports due from
-    01/3/2025) for a national request; the province's People's Committee for its own collection."""
+def report_day(consolidation: Consolidation, today: dt.date) -> dt.date:
+    """The date the synthesis is issued on: today, or for an old request (more than a year after
+    its deadline) its deadline, whose year the report bears."""
+    deadline = consolidation.request.deadline
+    return deadline if today.year - deadline.year > 1 else today
+
+
+def issuer_for(consolidation: Consolidation, day: dt.date):
+    """Who issues the synthesis, from the dated issuer data (ocop/documents/issuers.py): the ministry
+    valid on the report's date (Bộ NN&PTNT until 28/02/2025, Bộ NN&MT from 01/3/2025) for a national
+    request; the province's People's Committee valid on that date for its own collection."""
+    from ocop.documents.issuers import ministry_on, provincial_issuer
+
     owner = consolidation.request.owner_unit
     if owner is not None:
-        return f"ỦY BAN NHÂN DÂN {owner.type} {owner.name}".upper()
-    return MINISTRY_NEW if consolidation.request.deadline >= MINISTRY_SINCE else MINISTRY_OLD
+        return provincial_issuer(owner, day, "ubnd")
+    return ministry_on(day)
+
+
+def issuing_body_for(consolidation: Consolidation, today: dt.date | None = None) -> str:
+    """The issuing body's name in capitals, on one line (e.g. "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")."""
+    day = report_day(consolidation, today or timezone.localdate())
+    return " ".join(issuer_for(consolidation, day).facts_on(day).header_lines).upper()
 
 
 def _subject(consolidation: Consolidation) -> str:
@@ -91,9 +103,7 @@ def _subject(consolidation: Consolidation) -> str:
     return f"Tổng hợp {title[:1].lower()}{title[1:]} của các {consolidation.level_label}"
 
 
-def _place_date(consolidation: Consolidation, today: dt.date) -> str:
-    owner = consolidation.request.owner_unit
-    place = owner.name if owner is not None else "Hà Nội"
+def _place_date(consolidation: Consolidation, today: dt.date, place: str = "Hà Nội") -> str:
     deadline = consolidation.request.deadline
     if today.year - deadline.year > 1:  # a synthesis of an old request: the date is left to fill in
         return f"{place}, ngày      tháng      năm {deadline.year}"
@@ -289,7 +299,7 @@ def _regions_subdoc(c: Consolidation):
     for table in c.section_tables:
         for index, (fields, widths) in enumerate(_chunks(table.fields, TEXT_WIDTH - 4.4), start=1):
             suffix = f" (tiếp theo, phần {index})" if index > 1 else ""
-            _para(doc, f"{table.section.number}. {table.section.title}{suffix}", bold=True, size=Pt(12))
+            _para(doc, f"{table.section.title}{suffix}", bold=True, italic=True, size=Pt(12))
             rows: list[tuple[list, dict]] = []
             for group in c.regions:
                 cells = [_stat_cell(st) for st in group.cells(fields)]
@@ -318,10 +328,10 @@ def _comparison_subdoc(c: Consolidation):
 def _detail_subdoc(c: Consolidation):
     doc = Fragment()
     unit_word = "Tỉnh, thành phố" if c.request.recipient_level == "province" else "Đơn vị"
-    for table in c.section_tables:
+    for number, table in enumerate(c.section_tables, start=1):
         for index, (fields, widths) in enumerate(_chunks(table.fields, TEXT_WIDTH - 4.4), start=1):
             suffix = f" (tiếp theo, phần {index})" if index > 1 else ""
-            _para(doc, f"Biểu {table.section.number}. {table.section.title}{suffix}", bold=True, size=Pt(12))
+            _para(doc, f"Biểu {number}. {table.section.title}{suffix}", bold=True, size=Pt(12))
             header = ["STT", unit_word] + [f.label for f in fields]
             rows: list[tuple[list, dict]] = []
             for n, row in enumerate(c.rows, start=1):
@@ -377,8 +387,9 @@ def _issue_context(c: Consolidation, kind: str) -> list[dict]:
     for group in c.issues_of(kind):
         if not group.items:
             continue
+        # numbered under its own part (III. or IV.): "1.", "2." — the outline's "I.3" is not repeated
         groups.append({
-            "heading": clean(f"{group.section.number}. {group.section.title}"),
+            "heading": clean(f"{len(groups) + 1}. {group.section.title}"),
             "points": [
                 {"text": clean(item.text), "count": item.count,
                  "units_text": clean(f"{item.count} {c.level_label.split(',')[0]}: {_names(item.units)}")}
@@ -388,26 +399,24 @@ def _issue_context(c: Consolidation, kind: str) -> list[dict]:
     return groups
 
 
-DEFAULT_SIGNER = "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
-
-
-def context(c: Consolidation, *, issuing_body: str | None = None, parent_body: str = "",
-            signer_position: str = None, signer_name: str = "",
+def context(c: Consolidation, *, issuer=None, signer_position: str | None = None, signer_name: str | None = None,
             recipients: list[str] | None = None, today: dt.date | None = None) -> dict:
+    """The template's context. The issuing body, its header lines, the symbol of the number, the
+    place and the signature block come from the issuer's facts on the report's date (dated data,
+    ocop/documents/issuers.py); `issuer`, `signer_position`, `signer_name` override them."""
+    from ocop.documents.services import header_line
+
     req = c.request
     s = c.summary
     today = today or timezone.localdate()
-    signer_position = signer_position or DEFAULT_SIGNER
+    day = report_day(c, today)
+    issuer = issuer or issuer_for(c, day)
+    facts = issuer.facts_on(day)
+    signer_position = facts.signature_title if signer_position is None else signer_position
+    signer_name = facts.signer_name if signer_name is None else signer_name
     level = c.level_label
     word = level.split(",")[0]  # "tỉnh"
-    body = (issuing_body or issuing_body_for(c)).upper()
-    owner = req.owner_unit
-    if body in MINISTRY_NAMES:
-        body_name = MINISTRY_NAMES[body]
-    elif owner is not None and issuing_body is None:
-        body_name = f"Ủy ban nhân dân {owner.type.lower()} {owner.name}"
-    else:
-        body_name = body[:1] + body[1:].lower()
+    body_name = facts.name
     on_time = s.on_time
     basis = req.document_number and f"Công văn số {req.document_number}" + (
         f" ngày {req.issued_on:%d/%m/%Y}" if req.issued_on else "")
@@ -446,7 +455,7 @@ def context(c: Consolidation, *, issuing_body: str | None = None, parent_body: s
     narratives = []
     for ns in c.narratives:
         narratives.append({
-            "heading": clean(f"{ns.section.number}. {ns.section.title}"),
+            "heading": clean(f"{len(narratives) + 1}. {ns.section.title}"),
             "fields": [
                 {"label": clean(nf.field.label), "show_label": len(ns.fields) > 1,
                  "entries": [{"unit": clean(e.unit + (" (*)" if e.provisional else "")), "text": clean(e.text)}
@@ -465,17 +474,12 @@ def context(c: Consolidation, *, issuing_body: str | None = None, parent_body: s
             f"UBND các {level};",
             "Lưu: VT.",
         ]
-    if c.is_national:
-        number = f"        /BC-{'BNNMT' if body == MINISTRY_NEW else 'BNN'}-VPĐP"
-    else:
-        number = "        /BC-UBND"
-        if signer_position == DEFAULT_SIGNER:
-            signer_position = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    number = f"        /BC-{facts.symbol}"
     ctx = {
-        "parent_body": clean(parent_body.upper()),
-        "issuing_body": clean(body.upper()),
+        "parent_lines": [header_line(line, bold=False) for line in facts.parent_lines],
+        "issuer_lines": [header_line(line, bold=True) for line in facts.header_lines],
         "document_number": number,
-        "place_date": _place_date(c, today),
+        "place_date": _place_date(c, today, facts.place),
         "subject": clean(_subject(c)),
         "subject_note": clean(f"(Tổng hợp ngày {timezone.localtime(c.generated_at):%d/%m/%Y} từ {len(c.rows)} báo cáo"
                               f" của {s.expected} {level} phải báo cáo)"),
@@ -515,12 +519,20 @@ def context(c: Consolidation, *, issuing_body: str | None = None, parent_body: s
         "signer_note": "",
         "signer_name": clean(signer_name),
         "appendix_title": clean(f"SỐ LIỆU CHI TIẾT THEO TỪNG {word.upper()}"),
-        "appendix_note": clean(f"(Kèm theo Báo cáo tổng hợp {req.title[:1].lower()}{req.title[1:]})"),
+        "appendix_note": clean(f"(Kèm theo Báo cáo số {number.strip()} ngày {_dmy_or_blank(c, today)} của {body_name})"),
         "detail_tables": _detail_subdoc(c),
         "has_collated_tables": any(t.rows for t in c.tables),
         "collated_tables": _collated_subdoc(c),
     }
     return ctx
+
+
+def _dmy_or_blank(c: Consolidation, today: dt.date) -> str:
+    """The report's date as dd/mm/yyyy, or "     /     /yyyy" where the date is left to fill in."""
+    deadline = c.request.deadline
+    if today.year - deadline.year > 1:
+        return f"     /     /{deadline.year}"
+    return f"{today:%d/%m/%Y}"
 
 
 def _key_fields(c: Consolidation):

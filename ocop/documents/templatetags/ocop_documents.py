@@ -18,3 +18,21 @@ def request_documents(context, req) -> dict:
         "can_draft": visible and can(user, "documents.draft") and scope_for(user).national,
         "documents": list(req.documents.select_related("issuer").order_by("-created_at", "-id")) if visible else [],
     }
+
+
+@register.simple_tag
+def report_frame(submission):
+    """{% report_frame sub as frame %}: the NĐ 30 frame of a unit's report (issuer lines, number,
+    place and date, Kính gửi, signature, Nơi nhận), the same as its Word export
+    (ocop/documents/reports.py)."""
+    from ocop.documents.reports import report_heading
+
+    return report_heading(submission)
+
+
+@register.filter
+def section_label(section) -> str:
+    """{{ section|section_label }}: "I.", "1.", "a)" (ocop/documents/text.py)."""
+    from ocop.documents.text import section_label as label
+
+    return label(section.number, section.depth)

@@ -32,13 +32,34 @@ def submit(user, req, unit, at):
     return sv.do_submit(user, sub, at=at)
 
 
+def _deadline_rule(request, rule: str) -> None:
+    """The request's deadline rule ("before": "trước ngày D", "by": "chậm nhất ngày D"), where the
+    request has one (issue 12, item 7)."""
+    if hasattr(request, "deadline_rule"):
+        request.deadline_rule = rule
+        request.save(update_fields=["deadline_rule"])
+
+
+def test_the_deadline_sentence_follows_the_requests_rule(seed_request, issuer, media, demo_users):  # noqa: F811
+    _deadline_rule(seed_request, "before")
+    body = text_of(letters.create_request_letter(demo_users["tw.canbo"], seed_request, issuer=issuer))
+    assert "trước ngày 10/01/2019./." in body and "chậm nhất" not in body
+    if hasattr(seed_request, "deadline_rule"):
+        _deadline_rule(seed_request, "by")
+        body = text_of(letters.create_request_letter(demo_users["tw.canbo"], seed_request, issuer=issuer))
+        assert "chậm nhất ngày 10/01/2019./." in body and "trước ngày 10/01/2019" not in body
+
+
 def test_request_letter_without_approved_plans(seed_request, issuer, media, demo_users):  # noqa: F811
+    _deadline_rule(seed_request, "before")
     doc = letters.create_request_letter(demo_users["tw.canbo"], seed_request, issuer=issuer)
     assert doc.status == DocumentStatus.DRAFT and doc.number is None and doc.purpose == Purpose.REQUEST_LETTER
     assert doc.date == dt.date(2018, 12, 12) and doc.request == seed_request
     assert doc.subject == "báo cáo kết quả triển khai Chương trình OCOP năm 2018"
     body = text_of(doc)
-    assert "Đến nay chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch cấp tỉnh." in body
+    assert "Đến ngày 12/12/2018, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai Chương trình OCOP " \
+           "cấp tỉnh." in body
+    assert "biểu dương" not in body and "Trong thời gian qua" not in body  # no praise, no 2018 boilerplate
     assert "tính đến ngày 31/12/2018 (đề cương đính kèm)" in body and "trước ngày 10/01/2019./." in body
     assert "(qua Văn phòng Điều phối nông thôn mới Trung ương)" in body
     sections = doc.content["appendix"]["sections"]
@@ -51,6 +72,7 @@ def test_request_letter_without_approved_plans(seed_request, issuer, media, demo
 
 
 def test_reminder_lists_the_units_missing_as_of_a_date(seed_request, issuer, media, demo_users):  # noqa: F811
+    _deadline_rule(seed_request, "before")
     hatinh, thainguyen = demo_users["tinh.hatinh"], demo_users["tinh.thainguyen"]
     submit(hatinh, seed_request, legacy_province("42"), dt.datetime(2019, 1, 8, 9, tzinfo=VN))
     submit(thainguyen, seed_request, legacy_province("06"), dt.datetime(2019, 1, 12, 9, tzinfo=VN))

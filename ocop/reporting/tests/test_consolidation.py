@@ -249,7 +249,7 @@ def test_a_province_consolidates_its_districts(demo):
     item = c.issues_of("shortcomings")[0].items[0]
     assert item.text == "Thiếu cán bộ chuyên trách & kinh phí" and item.count == len(districts) - 1
     text = docx_text(national_report.build_docx(c))
-    assert "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN" in text and "TOÀN TỈNH" in text and "/BC-UBND" in text
+    assert "ỦY BAN NHÂN DÂN\nTỈNH BẮC KẠN" in text and "TOÀN TỈNH" in text and "/BC-UBND" in text
     assert districts[-1].name in text and "Các huyện, quận, thị xã, thành phố chưa gửi báo cáo (1)" in text
     assert "Ma trận" in xlsx_cells(national_report.build_xlsx(c))
 
@@ -330,7 +330,7 @@ def test_docx_states_totals_and_missing_provinces_in_the_nd30_layout(demo):
     content = national_report.build_docx(c)
     text = docx_text(content)
     assert "{{" not in text and "{%" not in text
-    assert "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN" in text
+    assert "BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN" in text  # the header lines of the issuer data
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert "BÁO CÁO" in text and "Tổng hợp kết quả triển khai Chương trình OCOP năm 2018" in text
     assert "Các tỉnh, thành phố chưa gửi báo cáo (7)" in text
@@ -361,7 +361,7 @@ def test_docx_states_totals_and_missing_provinces_in_the_nd30_layout(demo):
 def test_issuing_body_after_the_2025_merger(demo):
     c = consolidate(periodic("2026-Q2"))
     text = docx_text(national_report.build_docx(c))
-    assert "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in text and "/BC-BNNMT-VPĐP" in text
+    assert "BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG" in text and "/BC-BNNMT-VPĐP" in text
     assert "So với báo cáo tình hình thực hiện Chương trình OCOP — Quý I năm 2026" in text
 
 
