@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -18,6 +17,7 @@ from ocop.accounts.permissions import can
 from ocop.accounts.services.users import do_save_user, grantable_roles, manageable_users
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.text import text_search
 
 
 class LoginView(auth_views.LoginView):
@@ -63,10 +63,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     qs = manageable_users(request.user).order_by("scope_unit__code", "username")
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
-    if q:
-        qs = qs.filter(
-            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q) | Q(organisation__icontains=q)
-        )
+    qs = text_search(qs, q, "username", "full_name", "email", "organisation")
     if role in Role.values:
         qs = qs.filter(role=role)
     if wants_xlsx(request):

@@ -11,13 +11,15 @@ from ninja import Field, Schema
 from ninja.parser import Parser
 from pydantic import AfterValidator, StringConstraints
 
+from ocop.lib.text import clean_text
+
 MAX_ID = 2**63 - 1
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 10**9
 
 
-def _clean_text(value: str) -> str:
+def _checked(value: str) -> str:
     if "\x00" in value:
         raise ValueError(_("Không được chứa ký tự NUL."))
     try:
@@ -27,8 +29,20 @@ def _clean_text(value: str) -> str:
     return value
 
 
-def Text(max_length: int = 200, min_length: int = 0):  # noqa: N802 - a type factory
-    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length), AfterValidator(_clean_text)]
+def _clean_line(value: str) -> str:
+    return clean_text(_checked(value), multiline=False)
+
+
+def _clean_lines(value: str) -> str:
+    return clean_text(_checked(value), multiline=True)
+
+
+def Text(max_length: int = 200, min_length: int = 0, multiline: bool | None = None):  # noqa: N802 - a type factory
+    """A string cleaned as every text from outside (ocop/lib/text.py): NFC, no control characters
+    or non-characters; newline and tab kept only in multi-line text (by default, longer than 300)."""
+    lines = max_length > 300 if multiline is None else multiline
+    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length),
+                     AfterValidator(_clean_lines if lines else _clean_line)]
 
 
 Code = Text(20)
@@ -43,24 +57,22 @@ class StrictJSONParser(Parser):
             raise ValueError(name)
 
         data = json.loads(request.body, parse_constant=no_constants)
-        _check_strings(data)
-        return data
+        return _check_strings(data)
 
 
-def _check_strings(value, depth: int = 0) -> None:
+def _check_strings(value, depth: int = 0):
+    """The body with every string checked and cleaned (newline and tab kept; keys on one line)."""
     if depth > 20:
         raise ValueError("too deep")
     if isinstance(value, str):
-        _clean_text(value)
-    elif isinstance(value, float) and not math.isfinite(value):
+        return _clean_lines(value)
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("not finite")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _check_strings(k, depth + 1)
-            _check_strings(v, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            _check_strings(v, depth + 1)
+    if isinstance(value, dict):
+        return {_clean_line(k): _check_strings(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_check_strings(v, depth + 1) for v in value]
+    return value
 
 
 class PageParams(Schema):

@@ -1,4 +1,4 @@
-"""Vietnamese text folded for search: without diacritics, lower case, words separated by one space.
+"""The catalogue's stored search column, with the folding of ocop/lib/text.py: without diacritics, lower case, words separated by one space.
 
 "Chè Thái Nguyên" → "che thai nguyen"; "Đặc sản ĐỒNG THÁP" → "dac san dong thap". The letter đ/Đ
 has no Unicode decomposition, so it is mapped to d explicitly. The same folding is applied to the
@@ -11,28 +11,9 @@ A query matches an entry when every word of the query starts a word of the entry
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from django.db.models import Q
 
-# at most this many words of a query are used, each cut to this length: bounds the SQL
-MAX_WORDS = 8
-MAX_WORD_LENGTH = 40
-MAX_QUERY_LENGTH = 200
-
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def fold(text: str | None) -> str:
-    """`text` without diacritics, lower case, punctuation as spaces, single spaces, stripped."""
-    if not text:
-        return ""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = unicodedata.normalize("NFC", stripped).casefold().replace("đ", "d")
-    return " ".join(_NON_WORD.sub(" ", stripped).split())
+from ocop.lib.text import MAX_QUERY_LENGTH, MAX_WORD_LENGTH, MAX_WORDS, fold, query_words  # noqa: F401 (the one folding)
 
 
 def search_text(*parts: str | None) -> str:
@@ -42,21 +23,74 @@ def search_text(*parts: str | None) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
-def query_words(query: str | None) -> list[str]:
-    """The distinct folded words of a public query, bounded in number and length."""
-    words: list[str] = []
-    for word in fold((query or "")[:MAX_QUERY_LENGTH]).split():
-        word = word[:MAX_WORD_LENGTH]
-        if word not in words:
-            words.append(word)
-        if len(words) == MAX_WORDS:
-            break
-    return words
-
-
 def search_condition(words: list[str], field: str = "search_text") -> Q:
     """Every word must start a word of `field` (an AND of `LIKE '% word%'`)."""
     condition = Q()
     for word in words:
         condition &= Q(**{f"{field}__contains": f" {word}"})
     return condition
+
+
+# --- typo tolerance: "Có phải bạn tìm …" -------------------------------------------------------------
+
+MAX_PHRASE_WORDS = 4
+
+
+def _allowed_distance(length: int) -> int:
+    """Typos tolerated in a query of `length` letters (spaces not counted)."""
+    return 0 if length < 3 else 1 if length <= 5 else 2 if length <= 12 else 3
+
+
+class Vocabulary:
+    """The word sequences of the listed entries' search texts, with how often each occurs.
+
+    Built in Python from the stored (folded) search texts, so the suggestions are the same on SQLite
+    and PostgreSQL."""
+
+    def __init__(self, texts, names=()):
+        spellings: dict[str, dict[str, int]] = {}
+        for name in names:
+            for token in (name or "").split():
+                key = fold(token)
+                if key and " " not in key:
+                    forms = spellings.setdefault(key, {})
+                    forms[token.lower()] = forms.get(token.lower(), 0) + 1
+        # each folded word as the names most often write it ("mat" → "mật")
+        self.spelling = {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, v in spellings.items()}
+        counts: dict[str, int] = {}
+        for text in texts:
+            words = (text or "").split()
+            for n in range(1, MAX_PHRASE_WORDS + 1):
+                for i in range(len(words) - n + 1):
+                    phrase = " ".join(words[i:i + n])
+                    counts[phrase] = counts.get(phrase, 0) + 1
+        self.phrases = sorted(counts)
+        self.counts = counts
+        self.compact = [p.replace(" ", "") for p in self.phrases]
+
+    def suggest(self, words: list[str]) -> str | None:
+        """The phrase of the catalogue closest to the query (`words`, folded): fewest typos with the
+        spaces ignored ("matong" → "mat ong"), then the fewest typos counting spaces, then the most
+        frequent, then alphabetical. None when nothing is close enough or the query is already there."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        query = " ".join(words)
+        compact = query.replace(" ", "")
+        if not compact or query in self.counts:
+            return None
+        limit = _allowed_distance(len(compact))
+        if limit == 0:
+            return None
+        found = process.extract(compact, self.compact, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        if not found:
+            return None
+        ranked = sorted(
+            (score, Levenshtein.distance(query, self.phrases[i]), -self.counts[self.phrases[i]], self.phrases[i])
+            for _choice, score, i in found
+        )
+        return ranked[0][3]
+
+    def display(self, phrase: str) -> str:
+        """The phrase with its diacritics, as the product and entity names write its words."""
+        return " ".join(self.spelling.get(word, word) for word in phrase.split())

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.catalogue.models import CatalogueEntry, CertificateState
-from ocop.catalogue.search import fold, query_words, search_condition, search_text
+from ocop.catalogue.search import Vocabulary, fold, query_words, search_condition, search_text
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.geo.services import name_on
@@ -304,6 +304,45 @@ def filter_entries(f: Filters, today: dt.date | None = None, qs: QuerySet | None
     elif f.state == CertificateState.EXPIRED:
         qs = qs.expired_on(today)
     return qs.order_by(*SORTS.get(f.sort, SORTS[""]))
+
+
+_VOCABULARY: dict[str, object] = {"key": None, "value": None}
+
+
+def vocabulary() -> Vocabulary:
+    """The words of the listed entries, rebuilt when the catalogue changes (count and last refresh)."""
+    from django.db.models import Max
+
+    listed = CatalogueEntry.objects.filter(listed=True)
+    key = tuple(listed.aggregate(n=Count("pk"), last=Max("refreshed_at")).values())
+    if _VOCABULARY["key"] != key:
+        rows = list(listed.order_by("pk").values_list("search_text", "product_name", "entity_name"))
+        _VOCABULARY["value"] = Vocabulary([r[0] for r in rows], [name for r in rows for name in r[1:]])
+        _VOCABULARY["key"] = key
+    return _VOCABULARY["value"]
+
+
+@dataclass
+class Search:
+    """The entries a public search shows: those matching the filters, or, when a query matches
+    nothing, those matching the closest phrase of the catalogue (typo tolerance), with the
+    suggestion to show ("Có phải bạn tìm …")."""
+
+    entries: QuerySet
+    filters: Filters
+    suggestion: str = ""  # as written in the names, with diacritics
+    corrected: bool = False
+
+
+def search(f: Filters, today: dt.date | None = None) -> Search:
+    qs = filter_entries(f, today)
+    if not f.words or qs.exists():
+        return Search(qs, f)
+    phrase = vocabulary().suggest(f.words)
+    if phrase is None:
+        return Search(qs, f)
+    corrected = Filters(**{**f.__dict__, "words": phrase.split(), "errors": list(f.errors)})
+    return Search(filter_entries(corrected, today), corrected, vocabulary().display(phrase), True)
 
 
 class Pages:

@@ -42,10 +42,12 @@ def _choices(provinces: services.Provinces) -> dict:
 def catalogue(request: HttpRequest) -> HttpResponse:
     provinces = services.Provinces()
     f = services.parse_filters(request.GET, provinces)
-    page = Paginator(services.Pages(services.filter_entries(f)), services.PAGE_SIZE).get_page(request.GET.get("page"))
+    found = services.search(f)
+    page = Paginator(services.Pages(found.entries), services.PAGE_SIZE).get_page(request.GET.get("page"))
     params = f.as_params()
     context = {
-        "f": f, "page": page, "errors": f.errors, **_choices(provinces),
+        "f": f, "page": page, "errors": f.errors, **_choices(provinces), "found": found,
+        "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion}) if found.corrected else "",
         "csv_url": reverse("opendata:csv", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
         "json_url": reverse("opendata:json", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
         "map_url": reverse("catalogue:map") + ("?" + urlencode({k: v for k, v in params.items()

@@ -11,3 +11,4 @@ class LibConfig(AppConfig):
         from ocop.lib import text
 
         connection_created.connect(text.register_sqlite_functions, dispatch_uid="ocop_fold")
+        text.install_form_cleaning()  # every form text field cleans its input (NFC, no control characters)

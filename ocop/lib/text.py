@@ -185,3 +185,37 @@ def text_search(qs, query: str | None, *fields: str):
     """`qs` narrowed to the rows matching `query` (see `search_condition`); unchanged without words."""
     condition = search_condition(query, *fields)
     return qs if condition is None else qs.filter(condition)
+
+
+# --- forms: every text field cleans what it receives ------------------------------------------------
+
+
+def install_form_cleaning() -> None:
+    """Make every Django form text field (CharField and its subclasses: e-mail, URL, slug, regex…)
+    clean its value, and every file field clean the uploaded file's name. Installed once, in
+    ocop/lib/apps.py, so no form can forget it. Multi-line text (a Textarea) keeps its newlines and
+    tabs; single-line text turns them into spaces. Passwords are left exactly as typed."""
+    from django import forms
+
+    if getattr(forms.CharField.to_python, "ocop_cleans", False):
+        return
+    char_to_python = forms.CharField.to_python
+    file_to_python = forms.FileField.to_python
+
+    def clean_char(self, value):
+        value = char_to_python(self, value)
+        if isinstance(value, str) and value and not isinstance(self.widget, forms.PasswordInput):
+            value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea))
+            if self.strip:
+                value = value.strip()
+        return value
+
+    def clean_file(self, data):
+        data = file_to_python(self, data)
+        if data is not None and getattr(data, "name", None):
+            data.name = clean_filename(data.name)
+        return data
+
+    clean_char.ocop_cleans = True
+    forms.CharField.to_python = clean_char
+    forms.FileField.to_python = clean_file

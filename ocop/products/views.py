@@ -24,6 +24,7 @@ from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
 from ocop.lib.collation import vi_order
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.text import text_search
 from ocop.products import criteria
 from ocop.products import services as svc
 from ocop.products.forms import (
@@ -159,10 +160,10 @@ PRODUCT_COLUMNS = [
 def _entity_filters(request, qs):
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
+    kind = kind if kind in EntityKind.values else ""  # an unknown type filters nothing (and names nothing in the export)
     province = request.GET.get("province", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(registration_number__icontains=q) | Q(tax_code__icontains=q))
-    if kind in EntityKind.values:
+    qs = text_search(qs, q, "name", "registration_number", "tax_code")
+    if kind:
         qs = qs.filter(kind=kind)
     if province:
         qs = qs.filter(unit__province__code=province)
@@ -195,8 +196,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     sector = request.GET.get("sector", "")
     province = request.GET.get("province", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(entity__name__icontains=q))
+    qs = text_search(qs, q, "name", "entity__name")
     if status in ProductStatus.values:
         qs = qs.filter(status=status)
     if sector in Sector.values:

@@ -51,6 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ocop.lib import spreadsheet
+from ocop.lib.text import clean_text
 from ocop.reporting.schema import CODE_RE, MAX_ROWS, Field, Option, TemplateDef, coerce, display
 
 BROKEN_FILE_ERRORS = (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError,
@@ -61,6 +62,7 @@ LISTS_SHEET = "DanhMuc"
 TEMPLATE_MARK = "ocop:template="
 UNIT_MARK = "ocop:unit="
 REQUEST_MARK = "ocop:request="
+VERSION_MARK = "ocop:version="  # the lock_version of the report the workbook was made from
 TABLE_MARK = "ocop:table="
 VALUE_COL, HELP_COL, CODE_COL = 3, 4, 5  # C, D, E on the main sheet
 HEADER_ROW = 6  # column headings of the main sheet; fields start below
@@ -215,9 +217,11 @@ def build_workbook(
     unit_label: str,
     request_label: str,
     prefilled: dict | None = None,
+    version: int | None = None,
 ) -> bytes:
     """A workbook (.xlsx bytes) to fill offline, with the values of `data` (falling back to the
-    `prefilled` values from the system for fields that have no value yet)."""
+    `prefilled` values from the system for fields that have no value yet). `version` is the report's
+    lock_version: the workbook carries it, and an upload made from an older version is refused."""
     data = data or {}
     prefilled = prefilled or {}
     wb = Workbook()
@@ -262,6 +266,8 @@ def build_workbook(
     _set(ws.cell(row=1, column=CODE_COL), f"{TEMPLATE_MARK}{template.code};version={template.version}")
     _set(ws.cell(row=2, column=CODE_COL), UNIT_MARK + _clean_text(unit_label))
     _set(ws.cell(row=3, column=CODE_COL), REQUEST_MARK + _clean_text(request_label))
+    if version is not None:
+        _set(ws.cell(row=4, column=CODE_COL), f"{VERSION_MARK}{int(version)}")
 
     validations: dict[str, DataValidation] = {}
 
@@ -440,10 +446,10 @@ def _raw(ftype: str, value, number_format, epoch):
     """A cell value as input for schema.coerce."""
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str):  # cleaned as every text from outside (NFC, no control characters)
         if ftype == "text":
-            return value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-        return value
+            return spreadsheet.safe_text(value.replace("_x000D_", ""))
+        return clean_text(value, multiline=False)
     if isinstance(value, dt.datetime):
         if ftype == "date":
             return value
@@ -483,12 +489,16 @@ def parse_workbook(
     *,
     unit_label: str | None = None,
     request_label: str | None = None,
+    expected_version: int | None = None,
 ) -> tuple[dict, list[CellIssue]]:
     """Read a workbook made by `build_workbook` for `template`.
 
     `fileobj` is a path or a binary file-like object. The caller must have checked it with
     `ocop.lib.upload_safety.check_office_upload` first (size, zip bomb, macros, XML entities).
     With `unit_label` / `request_label`, a workbook made for another unit or request is refused.
+    With `expected_version` (the report's lock_version now), a workbook made from another version
+    of the report, or one that does not say, is refused: uploading it would silently undo the
+    changes saved since it was downloaded.
 
     Returns (data, issues). `data` has every field of the template: scalar fields as stored values
     (None when empty), tables as lists of {column code: value or None} without fully empty rows.
@@ -501,7 +511,7 @@ def parse_workbook(
     except Exception:  # openpyxl raises many kinds (KeyError, ValueError, zip/XML errors) for broken files
         return {}, broken
     try:
-        return _parse(template, wb, unit_label, request_label)
+        return _parse(template, wb, unit_label, request_label, expected_version)
     except BROKEN_FILE_ERRORS:  # a damaged sheet part is only parsed while iterating its rows
         return {}, broken
     finally:
@@ -518,7 +528,23 @@ def _find_main(wb) -> tuple[object, int] | tuple[None, int]:
     return None, 0
 
 
-def _parse(template: TemplateDef, wb, unit_label, request_label) -> tuple[dict, list[CellIssue]]:
+def stale_issue(found: str, expected_version: int) -> CellIssue | None:
+    """The refusal of a workbook made from another version of the report (None when it is current)."""
+    if found == str(expected_version):
+        return None
+    if not found.isdigit():
+        return CellIssue("", "", _(
+            "Tệp Excel không ghi phiên bản báo cáo mà nó được tạo ra (tệp tải về từ trước hoặc đã bị sửa), nên không "
+            "biết tệp có cũ hơn những gì đã lưu hay không. Để không ghi đè số liệu mới hơn, tệp không được nhập. Hãy tải "
+            "mẫu Excel mới từ trang báo cáo (đã có số liệu mới nhất), nhập phần thay đổi của bạn rồi tải lên lại."))
+    return CellIssue("", "", _(
+        "Tệp Excel được tạo từ phiên bản %(old)s của báo cáo, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản "
+        "%(new)s). Nhập tệp này sẽ ghi đè những thay đổi mới hơn, nên tệp không được nhập. Hãy tải mẫu Excel mới từ "
+        "trang báo cáo (đã có số liệu mới nhất), nhập lại phần thay đổi của bạn rồi tải lên.")
+        % {"old": found, "new": expected_version})
+
+
+def _parse(template: TemplateDef, wb, unit_label, request_label, expected_version=None) -> tuple[dict, list[CellIssue]]:
     issues: list[CellIssue] = []
     ws, mark_col = _find_main(wb)
     if ws is None:
@@ -564,6 +590,11 @@ def _parse(template: TemplateDef, wb, unit_label, request_label) -> tuple[dict, 
             return {}, [CellIssue(ws.title, "", _(
                 "Tệp được tạo cho %(what)s “%(found)s”, không phải “%(expected)s” — hãy tải mẫu Excel của đúng %(what)s."
             ) % {"what": label, "found": marks.get(mark, "?"), "expected": expected_label})]
+
+    if expected_version is not None:
+        stale = stale_issue(marks.get(VERSION_MARK, "").strip(), expected_version)
+        if stale is not None:
+            return {}, [stale]
 
     epoch = wb.epoch
     data: dict = {}

@@ -22,6 +22,7 @@ from ocop.api.schemas import (
     entity_out,
     product_out,
 )
+from ocop.lib.text import text_search
 from ocop.products import services as svc
 from ocop.products.forms import resolve_commune
 from ocop.products.models import Product
@@ -51,7 +52,7 @@ def entities_list(request, filters: Query[EntityFilters]):
     f = filters
     if f.q:
         q = f.q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(registration_number__icontains=q) | Q(tax_code__icontains=q))
+        qs = text_search(qs, q, "name", "registration_number", "tax_code")
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.province:
@@ -89,7 +90,7 @@ def products_list(request, filters: Query[ProductFilters]):
     f = filters
     if f.q:
         q = f.q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(entity__name__icontains=q))
+        qs = text_search(qs, q, "name", "entity__name")
     if f.status:
         qs = qs.filter(status=f.status)
     if f.sector:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.db.models import Q
@@ -11,6 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ocop.api.common import MAX_ID, Code, Page, PageParams, Query200, paginate
 from ocop.api.errors import not_found, responses
 from ocop.api.schemas import (
+    ApiDate,
     EntityKindCode,
     PublicProduct,
     SectorCode,
@@ -22,6 +22,7 @@ from ocop.api.schemas import (
 )
 from ocop.api.services import public as svc
 from ocop.geo.models import AdminUnit, Level
+from ocop.lib.text import text_search
 from ocop.products.models import Sector
 
 router = Router(tags=["Dữ liệu công khai"])
@@ -30,7 +31,7 @@ router = Router(tags=["Dữ liệu công khai"])
 class UnitFilters(PageParams):
     level: Literal["province", "district", "commune"] | None = Field(None, description="Cấp đơn vị.")
     era: Literal["legacy", "current"] | None = Field(None, description="legacy: trước 01/7/2025; current: từ 01/7/2025.")
-    date: dt.date | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD).")
+    date: ApiDate | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD).")
     province: Code | None = Field(None, description="Mã tỉnh: các đơn vị thuộc tỉnh có mã này.")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID, description="Các đơn vị trực thuộc đơn vị này.")
     code: Code | None = None
@@ -55,7 +56,7 @@ def units_list(request, filters: Query[UnitFilters]):
     if f.code:
         qs = qs.filter(code=f.code)
     if f.q:
-        qs = qs.filter(name__icontains=f.q.strip())
+        qs = text_search(qs, f.q, "name")
     return paginate(qs, f, unit_out)
 
 

@@ -1,48 +1,37 @@
 """Public data for the API (no login): certified products with their certificate, and aggregate
-statistics. Queries the products and evaluation models directly (the public web catalogue has its
-own pages; this module does not depend on them).
-
-A product is public when it is not deleted and holds a valid or expired OCOP certificate; revoked
-and superseded certificates are never shown. Its certificate shown is the newest valid one, else
-the newest expired one. Only public facts are exposed: no registration numbers, tax codes, phones
-or e-mail addresses."""
+statistics. The products are those of the public web catalogue, read from its read model
+(`ocop.catalogue.models.CatalogueEntry`, built by ocop/catalogue/services.py): the same publication
+rule (the certificate that speaks for a product is its most recent one not superseded, shown while
+valid or expired, never when revoked), the same search (ignoring case, diacritics and Unicode form,
+over product, entity, commune and province names) and the same validity rule. Only public facts
+are exposed: no registration numbers, tax codes, phones or e-mail addresses."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from ocop.catalogue.models import CatalogueEntry
+from ocop.catalogue.search import query_words, search_condition
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.products.models import Product
 
-LISTED = [CertificateStatus.VALID, CertificateStatus.EXPIRED]
-
-
-def _shown_certificate():
-    return (
-        Certificate.objects.filter(product=OuterRef("pk"), status__in=LISTED)
-        .annotate(valid_first=Case(When(status=CertificateStatus.VALID, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("-valid_first", "-issued_on", "-pk")
-    )
-
 
 def public_products():
-    """Certified products, each annotated with its shown certificate (cert_id, cert_stars, cert_status, cert_year)."""
-    shown = _shown_certificate()
+    """Listed catalogue products, each annotated with its shown certificate (cert_id, cert_stars,
+    cert_status, cert_year) as the catalogue picked it."""
     return (
-        Product.objects.alive()
-        .filter(entity__deleted_at__isnull=True)
+        Product.objects.filter(catalogue_entry__listed=True)
         .annotate(
-            cert_id=Subquery(shown.values("pk")[:1]),
-            cert_stars=Subquery(shown.values("stars")[:1]),
-            cert_status=Subquery(shown.values("status")[:1]),
-            cert_year=Subquery(shown.values("year")[:1]),
+            cert_id=F("catalogue_entry__certificate_id"),
+            cert_stars=F("catalogue_entry__stars"),
+            cert_status=F("catalogue_entry__certificate_status"),
+            cert_year=F("catalogue_entry__certificate__year"),
         )
-        .filter(cert_id__isnull=False)
         .select_related("entity", "unit", "unit__province")
     )
 
@@ -60,7 +49,7 @@ def province_ids(code: str) -> list[int]:
 
 def filter_products(qs, *, q="", stars=None, min_stars=None, sector="", province="", entity_kind="", certificate="", year=None):
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(entity__name__icontains=q))
+        qs = qs.filter(search_condition(query_words(q), "catalogue_entry__search_text"))
     if stars is not None:
         qs = qs.filter(cert_stars=stars)
     if min_stars is not None:
@@ -68,11 +57,12 @@ def filter_products(qs, *, q="", stars=None, min_stars=None, sector="", province
     if sector:
         qs = qs.filter(sector=sector)
     if province:
-        qs = qs.filter(unit__province_id__in=province_ids(province))
+        qs = qs.filter(Q(catalogue_entry__province__code=province) | Q(catalogue_entry__legacy_province__code=province))
     if entity_kind:
         qs = qs.filter(entity__kind=entity_kind)
     if certificate:
-        qs = qs.filter(cert_status=certificate)
+        valid = CatalogueEntry.objects.valid_on(timezone.localdate()).values("product_id")
+        qs = qs.filter(pk__in=valid) if certificate == "valid" else qs.exclude(pk__in=valid)
     if year is not None:
         qs = qs.filter(cert_year=year)
     return qs
