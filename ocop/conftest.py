@@ -16,7 +16,7 @@ from ocop.geo.loader import load_units
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_units()
+        restore_units()
 
 
 @pytest.fixture
@@ -59,9 +59,45 @@ def browser():
         browser.close()
 
 
+_geo_snapshot: dict | None = None
+
+
+def restore_units() -> None:
+    """The administrative units in the test database, quickly: a transactional test (browser tests,
+    process tests) empties every table when it ends, and reloading the unit files each time costs
+    seconds. The first load is done by `load_units`; its rows are kept in memory and written back
+    with bulk inserts afterwards. Every model of the geo app is copied as it is (whatever its fields),
+    so the snapshot follows the geo models and data without change here."""
+    global _geo_snapshot
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from ocop.geo.models import DatasetLoad
+    from ocop.geo.services import clear_unit_cache
+
+    models = list(apps.get_app_config("geo").get_models(include_auto_created=True))
+    if _geo_snapshot is None:
+        load_units()
+        _geo_snapshot = {
+            model: [model(**row) for row in model.objects.values(*[f.attname for f in model._meta.concrete_fields])]
+            for model in models
+        }
+        return
+    if DatasetLoad.objects.filter(name="units").exists():
+        return
+    with transaction.atomic():  # foreign keys are checked at commit (deferred), so order is free
+        for model in models:
+            model.objects.bulk_create(_geo_snapshot[model], batch_size=2000)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    clear_unit_cache()
+
+
 @pytest.fixture
 def site(transactional_db, live_server):
-    load_units()
+    restore_units()
     create_demo_users()
     return live_server.url
 
