@@ -44,6 +44,20 @@ Conversion rules (the same for every sheet):
   the legal representative → women_ethnic_minority; part B criterion on local identity →
   local_identity.
 
+QĐ 1048/QĐ-TTg (Phụ lục III, 26 "phân nhóm") is built the same way from a second public
+transcription: the criteria tables (product_types, sections, questions, answers, groups) of the
+MySQL dump ``ocop-web-master/ocop-web-master/mysql/init.sql`` of the GitHub repository
+``tranquangduc24011999/ommani_ocop`` (commit 38ed3c1e19ca97733c644b52f402dcba7f7f896a, dump of
+29/7/2022), extracted once into scripts/criteria_sources/qd1048/ommani_ocop-criteria.json with
+
+    .venv/bin/python scripts/build_criteria.py --extract-1048 path/to/init.sql
+
+(only those five tables; the dump's other tables are not copied). Its rules: a section is a group
+(its part from groups.code), a question a criterion ("1.1. Nguồn nguyên liệu": text after the
+number; an empty question takes its section's title), a question of type 2 a heading whose
+sub-questions are criteria, the answers the options in their order. Three product types are
+imported twice in the dump (identical copies): the first copy is used. QĐ 1048 has no star marks.
+
 Errors found in the transcription are corrected in FIXES below, each with its reason; every fix
 makes the affected criterion "confirmed": false ([?] on screen) unless it only restores what the
 CSV itself states elsewhere (a maximum printed in the ``score`` column).
@@ -453,11 +467,228 @@ def build_skeleton(number: int, path: Path) -> tuple[Path, dict]:
     return target, with_version(target, sheet)
 
 
+# --- QĐ 1048 -----------------------------------------------------------------------------------
+
+SOURCES_1048 = ROOT / "scripts" / "criteria_sources" / "qd1048" / "ommani_ocop-criteria.json"
+UPSTREAM_1048 = ("GitHub tranquangduc24011999/ommani_ocop, ocop-web-master/ocop-web-master/mysql/init.sql "
+                 "(commit 38ed3c1e19ca97733c644b52f402dcba7f7f896a, kết xuất 29/7/2022)")
+TABLES_1048 = {
+    "product_types": ("id", "name"),
+    "groups": ("id", "code", "name"),
+    "sections": ("id", "product_type", "name", "group_id"),
+    "questions": ("id", "question", "section_id", "parent_id", "type", "note", "product_type_id"),
+    "answers": ("id", "content", "question_id", "point"),
+}
+# product_types.id of the dump -> data file (skeleton) it fills
+TARGETS_1048 = {
+    1: "sheet-1048-che-tuoi-che-bien.json",
+    2: "sheet-1048-che-bien-tu-gao-ngu-coc.json",
+    3: "sheet-1048-che-bien-tu-rau-cu-qua-hat.json",
+    4: "sheet-1048-che-bien-tu-thit-trung-sua.json",
+    5: "sheet-1048-che-bien-tu-thuy-hai-san.json",
+    6: "sheet-1048-ca-phe-ca-cao.json",
+    7: "sheet-1048-cac-san-pham-khac-tu-che-tra.json",
+    8: "sheet-1048-dich-vu-du-lich-cong-dong-va-diem-du-lich.json",
+    9: "sheet-1048-gia-vi-khac.json",
+    10: "sheet-1048-gao-ngu-coc.json",
+    11: "sheet-1048-mat-ong-cac-san-pham-tu-mat-ong-mat-khac.json",
+    12: "sheet-1048-my-pham.json",
+    13: "sheet-1048-vai-may-mac.json",
+    14: "sheet-1048-nuoc-khoang-thien-nhien-nuoc-uong-tinh-khiet.json",
+    15: "sheet-1048-rau-cu-qua-hat-tuoi.json",
+    16: "sheet-1048-ruou-trang.json",
+    17: "sheet-1048-thao-duoc-khac.json",
+    18: "sheet-1048-thit-trung-sua-tuoi.json",
+    19: "sheet-1048-thu-cong-my-nghe-gia-dung.json",
+    20: "sheet-1048-thu-cong-my-nghe-trang-tri.json",
+    21: "sheet-1048-thuc-pham-chuc-nang-thuoc-tu-duoc-lieu-thuoc-y-hoc-co-truyen.json",
+    22: "sheet-1048-trang-thiet-bi-dung-cu-y-te.json",
+    23: "sheet-1048-tuong-nuoc-mam-gia-vi-dang-long-khac.json",
+    24: "sheet-1048-do-uong-co-con-khac.json",
+    25: "sheet-1048-do-uong-khong-con.json",
+    26: "sheet-1048-do-an-nhanh.json",
+}
+HAND_MADE_1048 = {15}  # transcribed earlier from another source; the test compares both
+INCOMPLETE_1048: dict[int, str] = {
+    10: "bản chép không có tiêu chí nào cho phân nhóm này",
+    21: "phần C của bản chép chỉ cộng lại 38 điểm, thiếu 2 điểm so với 40 điểm của Điều 1 QĐ 1048",
+    23: "phần C của bản chép chỉ cộng lại 38 điểm, thiếu 2 điểm so với 40 điểm của Điều 1 QĐ 1048",
+    24: "phần C của bản chép chỉ cộng lại 38 điểm, thiếu 2 điểm so với 40 điểm của Điều 1 QĐ 1048",
+}
+PART_MAXIMA_1048 = (("A", 35), ("B", 25), ("C", 40))
+NUMBER_RE = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s*")
+
+
+def extract_1048(sql_path: Path) -> None:
+    """Copy the five criteria tables of the dump into SOURCES_1048 (rows as lists, in the dump's order)."""
+    sql = Path(sql_path).read_text(encoding="utf-8")
+    out = {"source": UPSTREAM_1048, "tables": {}}
+    for table, columns in TABLES_1048.items():
+        rows = []
+        for m in re.finditer(r"INSERT INTO `%s` \(([^)]*)\) VALUES\n(.*?);\n" % table, sql, re.S):
+            names = [c.strip(" `") for c in m.group(1).split(",")]
+            for values in _sql_tuples(m.group(2)):
+                row = dict(zip(names, values))
+                rows.append([row[c] for c in columns])
+        out["tables"][table] = {"columns": list(columns), "rows": rows}
+    SOURCES_1048.parent.mkdir(parents=True, exist_ok=True)
+    SOURCES_1048.write_text(json.dumps(out, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+def _sql_tuples(body: str):
+    """The value tuples of one INSERT … VALUES body (MySQL quoting: '' and backslash escapes)."""
+    i, n = 0, len(body)
+    while i < n:
+        if body[i] != "(":
+            i += 1
+            continue
+        i += 1
+        values = []
+        while True:
+            while body[i] in " \n":
+                i += 1
+            if body[i] == "'":
+                i += 1
+                text = ""
+                while True:
+                    c = body[i]
+                    if c == "\\":
+                        text += {"n": "\n", "r": "\r", "t": "\t"}.get(body[i + 1], body[i + 1])
+                        i += 2
+                    elif c == "'" and body[i + 1] == "'":
+                        text += "'"
+                        i += 2
+                    elif c == "'":
+                        i += 1
+                        break
+                    else:
+                        text += c
+                        i += 1
+                values.append(text)
+            else:
+                j = i
+                while body[j] not in ",)":
+                    j += 1
+                token = body[i:j].strip()
+                values.append(None if token == "NULL" else int(token) if re.fullmatch(r"-?\d+", token) else token)
+                i = j
+            while body[i] in " \n":
+                i += 1
+            if body[i] == ",":
+                i += 1
+                continue
+            i += 1  # ")"
+            break
+        yield values
+
+
+def load_1048() -> dict:
+    raw = json.loads(SOURCES_1048.read_text(encoding="utf-8"))
+    return {t: [dict(zip(v["columns"], r)) for r in v["rows"]] for t, v in raw["tables"].items()}
+
+
+def criteria_1048(tables: dict, product_type: int) -> list[dict]:
+    """The questions of one product type as rows {part, group, group_title, text, note, points}:
+    one per criterion, duplicates of the dump dropped."""
+    groups = {g["id"]: g["code"] for g in tables["groups"]}
+    sections = {s["id"]: s for s in tables["sections"]}
+    answers: dict[int, list] = {}
+    for a in tables["answers"]:
+        answers.setdefault(a["question_id"], []).append(a)
+    questions = [q for q in tables["questions"] if q["product_type_id"] == product_type]
+    by_id = {q["id"]: q for q in questions}
+    seen, rows = set(), []
+    for q in questions:
+        section = sections[q["section_id"]]
+        parent = by_id.get(q["parent_id"]) if q["parent_id"] else None
+        key = (section["name"], q["question"], parent["question"] if parent else "")
+        if key in seen:  # the dump's second copy of a product type
+            continue
+        seen.add(key)
+        if q["type"] == 2:  # a heading over sub-questions
+            continue
+        m = GROUP_RE.match(clean(section["name"]))
+        gtitle = clean(section["name"])[m.end():] if m else clean(section["name"])
+        text = NUMBER_RE.sub("", clean(q["question"]))
+        if parent is not None:
+            text = f"{NUMBER_RE.sub('', clean(parent['question']))} – {text}"
+        notes = [clean(parent["note"] or "")] if parent is not None else []
+        notes.append(clean(q["note"] or ""))
+        rows.append({
+            "part": groups[section["group_id"]], "group": m.group(1) if m else "?", "group_title": sentence_case(gtitle),
+            "text": sentence_case(text) if text else "", "note": as_note(*notes),
+            "options": [(clean(a["content"]), a["point"]) for a in answers.get(q["id"], [])],
+        })
+    return rows
+
+
+def build_sheet_1048(product_type: int, tables: dict) -> tuple[Path, dict]:
+    target = DATA / TARGETS_1048[product_type]
+    skeleton = json.loads(target.read_text(encoding="utf-8"))
+    name = skeleton["title"].split("Phân nhóm: ")[-1]
+    head = {k: skeleton[k] for k in ("kind", "code", "version", "instrument", "title", "applies_to",
+                                     "valid_from", "valid_to")}
+    if product_type in INCOMPLETE_1048:
+        head.update({
+            "structure_only": True,
+            "source": f"Khung phần theo Điều 1 QĐ 1048/QĐ-TTg. Bản chép công khai Phụ lục III: {UPSTREAM_1048}.",
+            "note": f"[?] Chưa nhập tiêu chí: {INCOMPLETE_1048[product_type]}. Cần bản công báo trước khi chấm "
+                    "sản phẩm thuộc phân nhóm này.",
+            "parts": [{"code": c, "title": PART_TITLES[c], "max": m} for c, m in PART_MAXIMA_1048],
+        })
+        return target, with_version(target, head)
+    parts = {c: {"code": c, "title": PART_TITLES[c], "max": m, "groups": []} for c, m in PART_MAXIMA_1048}
+    for row in criteria_1048(tables, product_type):
+        groups = parts[row["part"]]["groups"]
+        if not groups or groups[-1]["code"] != row["group"]:
+            groups.append({"code": row["group"], "title": row["group_title"], "criteria": []})
+        group = groups[-1]
+        index = len(group["criteria"]) + 1
+        criterion = {"code": f"{row['part']}.{row['group']}.{index}", "label": f"{index}.",
+                     "text": row["text"] or group["title"]}
+        note = row["note"]
+        options = [{"code": str(n), "text": t.lstrip("□ ").strip(), "points": p}
+                   for n, (t, p) in enumerate(row["options"], start=1)]
+        confirmed = True
+        if "Lựa chọn một trong" in note:
+            confirmed = False
+            note = as_note(note, "[?] Hai trường hợp của văn bản được gộp thành một lựa chọn như trong bản chép")
+        if note:
+            criterion["note"] = note
+        tags = tag_for(row["part"], group["title"], criterion["text"])
+        if row["part"] == "B" and "trí tuệ" in criterion["text"].lower():
+            tags = ["local_identity"]
+        if tags:
+            criterion["tags"] = tags
+        criterion["confirmed"] = confirmed
+        if not any(o["points"] == 0 for o in options):
+            options.insert(0, {"code": "0", "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
+                               "points": 0, "implicit": True})
+        criterion["options"] = options
+        group["criteria"].append(criterion)
+    for part in parts.values():
+        for group in part["groups"]:
+            group["max"] = sum(max(o["points"] for o in c["options"]) for c in group["criteria"])
+    head.update({
+        "structure_only": False,
+        "source": (f"Phụ lục III QĐ 1048/QĐ-TTg, phân nhóm “{name}”, theo bản chép công khai ({UPSTREAM_1048}; bảng "
+                   "questions/answers); chuyển bằng scripts/build_criteria.py. Tổng phần 35/25/40 (Điều 1 QĐ 1048)."),
+        "note": ("“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
+                 "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
+                 "nào. Chưa phản ánh sửa đổi của QĐ 781/QĐ-TTg (08/6/2020) [?]."),
+        "parts": list(parts.values()),
+    })
+    return target, with_version(target, head)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
     parser.add_argument("--only", type=int, action="append", help="only this CSV number (repeatable)")
+    parser.add_argument("--extract-1048", metavar="INIT_SQL", help="extract the QĐ 1048 source from the dump, then build")
     args = parser.parse_args(argv)
+    if args.extract_1048:
+        extract_1048(Path(args.extract_1048))
     files = csv_files()
     missing = sorted(set(TARGETS) - set(files))
     if missing:
@@ -475,6 +706,17 @@ def main(argv=None) -> int:
             changed.append(target.name)
             if not args.check:
                 target.write_text(text, encoding="utf-8")
+    if not args.only:
+        tables = load_1048()
+        for product_type in sorted(TARGETS_1048):
+            if product_type in HAND_MADE_1048:
+                continue
+            target, sheet = build_sheet_1048(product_type, tables)
+            text = json.dumps(sheet, ensure_ascii=False, indent=2) + "\n"
+            if target.read_text(encoding="utf-8") != text:
+                changed.append(target.name)
+                if not args.check:
+                    target.write_text(text, encoding="utf-8")
     for name in changed:
         print(("would change " if args.check else "wrote ") + name)
     return 1 if (args.check and changed) else 0

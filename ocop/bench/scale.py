@@ -30,8 +30,8 @@ here if missing) — the sizes are in SIZES:
 Products are spread over all leaves of their instrument's classification and each is judged by the
 criteria set of its own leaf on the meeting date (following the 1048 → 148 crosswalk, as
 `CriteriaSet.objects.for_classification` does): under QĐ 148 that is 23 of the 26 sets (tea, other
-plant tea and coffee/cocoa are skeletons, see ocop/evaluation/SOURCES.md); under QĐ 1048 only
-“Rau, củ, quả, hạt tươi” is transcribed. A product whose set cannot be scored on the meeting date is
+plant tea and coffee/cocoa are skeletons, see ocop/evaluation/SOURCES.md), under QĐ 1048 22 of 26.
+A product whose set cannot be scored on the meeting date is
 not offered to the round and waits in its province's pool (a 1048 product is scored once QĐ 148's
 set of its successor leaf applies). Products registered before QĐ 1048 (QĐ 490 sectors) are
 classified, when first evaluated, into a scoreable leaf of the same sector.
