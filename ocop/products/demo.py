@@ -31,6 +31,7 @@ from django.utils import timezone
 from ocop.accounts.models import User
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.geo.services import LEGACY_END
 from ocop.products.models import (
     QD_148,
     Dossier,
@@ -334,7 +335,8 @@ def _create() -> None:
         current = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code=current_code)
         current_communes = list(AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province=current).order_by("code"))
         legacy_communes = list(
-            AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE, province__code__in=legacy_codes).order_by("code")
+            AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE, province__code__in=legacy_codes)
+            .valid_on(LEGACY_END).order_by("code")  # the communes of 30/6/2025, not those merged away earlier
         )
         for _ in range(count):
             _entity_with_products(b, current_communes, legacy_communes, b.user(officer))
