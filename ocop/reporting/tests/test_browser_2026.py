@@ -90,12 +90,19 @@ def test_the_2026_annual_cycle(page, site):
         rows = page.locator("#field-activities tbody tr").count()
         page.get_by_test_id("add-row-activities").click()
         assert page.locator("#field-activities tbody tr").count() == rows + 1
+        new_row = page.locator("#field-activities tbody tr").last
+        new_row.locator('input[name$="__kind"]').fill("Hội nghị")
+        new_row.locator('input[name$="__title"]').fill("Hội nghị tổng kết Chương trình OCOP năm 2026")
+        new_row.locator('input[name$="__date"]').fill("10/12/2026")
+        page.get_by_test_id("reason-activities").fill("Bổ sung hội nghị chưa ghi vào sổ Hoạt động.")
         for code, value in complete(sub).items():
             page.fill(f"#id_f__{code}", str(value))
         page.get_by_test_id("submit-report").click()
         page.wait_for_load_state()
         assert page.get_by_test_id("submission-status").inner_text() == "Đã nộp", page.locator("main").inner_text()[:3000]
         submission_url = page.url
+        titles = [r.get("title") for r in Submission.objects.get(pk=sub.pk).data["activities"]]
+        assert "Hội nghị tổng kết Chương trình OCOP năm 2026" in titles  # the row added in the browser was saved
         log_out(page)
 
         # 3. the centre returns section I.2.d with a comment

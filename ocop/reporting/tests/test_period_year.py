@@ -99,6 +99,13 @@ def test_a_fixed_year_in_a_template_is_warned_but_not_a_citation():
     assert [(w.where, w.year) for w in year_warnings(cited)] == [("mục I", "2026")]
 
 
+def test_loading_a_template_warns_about_a_fixed_year(db):
+    report = load_templates()
+    assert any(w.startswith("ocop-cv9654-2018.json: mục I nêu cố định năm 2018") for w in report.warnings)
+    assert not any(w.startswith("ocop-annual-v1.json") for w in report.warnings)
+    assert load_templates().warnings == []  # nothing new loaded, nothing to warn about
+
+
 def test_editing_a_template_warns_about_a_fixed_year(client, demo_users, annual):
     client.force_login(demo_users["tw.quantri"])
     definition = dict(annual.definition)
