@@ -1,9 +1,10 @@
 """Browser test of an evaluation round: the entity files the product's dossier (files, self-
 assessment) and submits it; the province checks it, opens a round and seats two council members
-(the second recused on the first product, both scoring the second); the chair closes the round; the certificate comes out with its stars
+(chair, secretary and a member; the member recused on the first product); the chair closes the round; the certificate comes out with its stars
 and expiry, and the entity sees it."""
 
 import zipfile
+from decimal import Decimal
 
 import pytest
 
@@ -78,6 +79,9 @@ def test_round_from_dossier_to_certificate(page, site):
     chair = User.objects.get(username="hoidong.thainguyen")
     member = User.objects.create_user("hoidong.thanhvien", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
                                       scope_unit=province, full_name="Thành viên hội đồng (kiểm thử)")
+    # a council needs a chair, a secretary and three scoring members (data/council/council_rules.json)
+    secretary = User.objects.create_user("hoidong.thuky", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
+                                         scope_unit=province, full_name="Thư ký hội đồng (kiểm thử)")
 
     # the province opens a round, seats the council and adds the product
     page.goto(f"{site}/evaluation/new/")
@@ -88,7 +92,7 @@ def test_round_from_dossier_to_certificate(page, site):
     page.get_by_test_id("round-form").locator("button[type=submit]").click()
     page.wait_for_load_state()
     round_url = page.url
-    for user, role in ((chair, "chair"), (member, "member")):
+    for user, role in ((chair, "chair"), (secretary, "secretary"), (member, "member")):
         page.select_option("#id_user", str(user.pk))
         page.select_option("#id_role", role)
         page.get_by_test_id("seat-form").locator("button[type=submit]").click()
@@ -111,14 +115,24 @@ def test_round_from_dossier_to_certificate(page, site):
     fill_and_submit(page, 56)
     page.get_by_test_id("logout").click()
 
-    # the chair scores both products and closes the round
+    # the secretary scores both products
+    log_in(page, site, "hoidong.thuky")
+    open_sheet(page, round_url, "Bưởi Đức Xuân kiểm thử")
+    fill_and_submit(page, 80)
+    open_sheet(page, round_url, "Na Đức Xuân kiểm thử")
+    fill_and_submit(page, 64)
+    page.get_by_test_id("logout").click()
+
+    # the chair scores both products and closes the round (after the confirmation page)
     log_in(page, site, "hoidong.thainguyen")
     open_sheet(page, round_url, "Bưởi Đức Xuân kiểm thử")
     fill_and_submit(page, 80)  # about 80 points: 4★, which the province certifies from 06/7/2025
     open_sheet(page, round_url, "Na Đức Xuân kiểm thử")
     fill_and_submit(page, 64)
     page.goto(round_url)
-    page.get_by_test_id("close-form").locator("button[type=submit]").click()
+    page.get_by_test_id("close-link").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("close-confirm").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("round-status").inner_text().strip() != ""
     from ocop.evaluation.models_rounds import RoundProduct
@@ -126,11 +140,12 @@ def test_round_from_dossier_to_certificate(page, site):
     first_entry = RoundProduct.objects.get(product=product)
     second_entry = RoundProduct.objects.get(product=second)
     assert page.get_by_test_id(f"stars-{first_entry.pk}").inner_text() == "4 ★"
-    # the first product's score is the chair's alone (the member was recused); the second's is the
-    # average of both members' totals
-    assert first_entry.score == first_entry.scores.get(user=chair).total
-    totals = sorted(s.total for s in second_entry.scores.all())
-    assert len(totals) == 2 and second_entry.score == (totals[0] + totals[1]) / 2
+    # the first product's score is the average of the chair's and the secretary's (the member was
+    # recused); the second's is the average of the three members' totals
+    first_totals = [s.total for s in first_entry.scores.all()]
+    assert len(first_totals) == 2 and first_entry.score == sum(first_totals) / 2
+    totals = [s.total for s in second_entry.scores.all()]
+    assert len(totals) == 3 and abs(second_entry.score - sum(totals) / 3) < Decimal("0.01")
     assert page.get_by_test_id(f"stars-{second_entry.pk}").inner_text() == "3 ★"
     # the recognition decision and the minutes come out as .docx naming the products
     for testid in ("download-decision", "download-minutes"):
