@@ -259,3 +259,22 @@ def test_sheet_whose_transcription_does_not_add_up_stays_a_skeleton(name):
 def test_every_148_sheet_is_covered():
     names = {p.name for p in (Path(__file__).resolve().parents[1] / "data").glob("sheet-148-*.json")}
     assert len(names) == 26 and names == set(EXPECTED) | set(INCOMPLETE)
+
+
+@pytest.mark.django_db
+def test_criteria_pages_say_plainly_which_sets_cannot_be_scored(client, demo_users):
+    from django.urls import reverse
+
+    from ocop.evaluation.loader import load_criteria
+    from ocop.evaluation.models import CriteriaSet
+
+    load_criteria()
+    client.force_login(demo_users["tw.canbo"])
+    tea = CriteriaSet.objects.filter(code="ocop-148-che-tuoi-che-che-bien").order_by("-version").first()
+    page = client.get(reverse("evaluation:criteria_set_detail", args=[tea.pk])).content.decode()
+    assert 'data-testid="structure-only-note"' in page and "chưa thể tự đánh giá hay chấm điểm" in page
+    assert "32 điểm" in page
+    honey = CriteriaSet.objects.filter(code="ocop-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac").order_by("-version").first()
+    page = client.get(reverse("evaluation:criteria_set_detail", args=[honey.pk])).content.decode()
+    assert 'data-testid="structure-only-note"' not in page and "augustine-tran/ocop" in page
+    assert "Sản phẩm được nuôi/trồng trên địa bàn cấp xã từ 75% đến 100%" in page
