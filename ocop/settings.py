@@ -77,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed when the client accepts it; Django 5.2 pads the gzip header with 0-100 random
+    # bytes (BREACH), and the CSRF token is masked per response. Below WhiteNoise: static files are
+    # served pre-compressed by WhiteNoise and never reach it (docs/performance.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ocop.lib.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
