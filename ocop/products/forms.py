@@ -215,6 +215,14 @@ def points_label(points) -> str:
     return _("%(n)s điểm") % {"n": text}
 
 
+def option_label(text: str, points, required_for_stars: int | None) -> str:
+    """"Đồng đều (2 điểm; yêu cầu cho hạng 4 sao)": the option, its points and its star mark (QĐ 148's ****)."""
+    details = [points_label(points)] if points is not None else []
+    if required_for_stars:
+        details.append(_("yêu cầu cho hạng %(s)s sao") % {"s": required_for_stars})
+    return f"{text} ({'; '.join(details)})" if details else text
+
+
 class SelfAssessmentForm(forms.Form):
     """The self-assessment. When the criteria sheet is available: one radio group per criterion, each
     option with its points, and the total computed from the choices (shown as a running total, and
@@ -238,12 +246,14 @@ class SelfAssessmentForm(forms.Form):
             self.fields["criteria_set_version"].initial = sheet.version
             self.fields["criteria_set_version"].widget = forms.HiddenInput()
             del self.fields["declared_total"]  # the total is computed from the choices, never typed
+            source = getattr(sheet, "source", None)
             for criterion in sheet.criteria:
                 points = {o.code: o.points for o in criterion.options if o.points is not None}
+                parsed = source.criterion(criterion.code) if hasattr(source, "criterion") else None
+                stars = {o.code: o.required_for_stars for o in parsed.options} if parsed is not None else {}
                 self.fields[f"c__{criterion.code}"] = forms.ChoiceField(
                     label=f"{criterion.part} · {criterion.label}",
-                    choices=[(o.code, f"{o.label} ({points_label(o.points)})" if o.points is not None else o.label)
-                             for o in criterion.options],
+                    choices=[(o.code, option_label(o.label, o.points, stars.get(o.code))) for o in criterion.options],
                     widget=PointsRadioSelect(points=points),
                     required=not criterion.bonus,
                     error_messages={"required": _l("Chưa chọn phương án cho tiêu chí này.")},

@@ -59,6 +59,8 @@ def test_self_assessment_shows_points_and_computes_the_total(client, sets, demo_
     # A.1.1's third printed option: 5 points on both sheets ("… từ 75% đến 100%")
     assert re.search(r'name="c__A\.1\.1" value="3"[^>]*data-points="5"', html)
     assert "75% đến 100% (5 điểm)" in html
+    # the star marks of the annex: B.5.2's "Có câu chuyện riêng, gắn với nguồn gốc xuất xứ***" (3 points)
+    assert "Có câu chuyện riêng, gắn với nguồn gốc xuất xứ (3 điểm; yêu cầu cho hạng 3 sao)" in html
     sheet = criteria.criteria_set_for(product)
     # an incomplete sheet is refused and lists the missing criterion with a link to it
     incomplete = first_printed_post(sheet)
