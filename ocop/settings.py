@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ocop.lib.middleware.SecurityHeadersMiddleware",
+    "ocop.lib.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"

@@ -2,11 +2,13 @@
 
 401 no or bad token; 403 the token's user may not do this; 404 nothing there, or outside the user's
 scope (the API never says which); 409 saved by someone else since the client read it (version
-number); 422 input that breaks a rule, each problem named in `errors`; 400 a body that is not JSON."""
+number); 413 a body over the request limit (5 MB); 422 input that breaks a rule, each problem named in
+`errors`; 400 a body that is not JSON."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -138,6 +140,11 @@ def install(api) -> None:
         if exc.status_code == 403:
             return respond(request, 403, "forbidden", _("Tài khoản của bạn không có quyền thực hiện thao tác này."))
         return respond(request, exc.status_code, "error", str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return respond(request, 413, "too_large", _("Nội dung gửi lên quá lớn: tối đa %(n)s MB mỗi yêu cầu.") % {
+            "n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
 
     @api.exception_handler(Http404)
     def on_404(request, exc):

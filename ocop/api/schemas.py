@@ -4,15 +4,23 @@ model objects into them."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from ocop.api.common import MAX_ID, Text
+from ocop.lib.dates import PROGRAMME_REASON, PROGRAMME_START, TODAY, api_date
 from ocop.geo.models import AdminUnit
 from ocop.products.models import INSTRUMENTS, EntityKind, ProductStatus, Sector
 
 # --- shared ---------------------------------------------------------------------------------------
+
+# Dates the API reads: only a "YYYY-MM-DD" string (a Unix number such as 0 is refused), within the
+# bounds of ocop/lib/dates.py (1900–2200; a registration from QĐ 490 of 07/5/2018 to today).
+ApiDate = Annotated[dt.date, BeforeValidator(api_date())]
+RegistrationDate = Annotated[dt.date, BeforeValidator(
+    api_date(not_before=PROGRAMME_START, not_after=TODAY, before_reason=str(PROGRAMME_REASON)))]
 
 
 class UnitRef(Schema):
@@ -378,7 +386,8 @@ class ProductIn(Schema):
     commune_code: Text(5) = Field("", description="Mã xã nơi sản xuất (5 chữ số); để trống: xã nơi chủ thể đăng ký.")
     legacy: bool = Field(False, description="Mã xã là xã trước 01/7/2025.")
     description: Text(5000) = ""
-    registered_on: dt.date | None = Field(None, description="Ngày đăng ký; để trống: hôm nay.")
+    registered_on: RegistrationDate | None = Field(
+        None, description="Ngày đăng ký (YYYY-MM-DD), từ 07/5/2018 (QĐ 490/QĐ-TTg) đến hôm nay; để trống: hôm nay.")
 
 
 # --- evaluation -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from ocop.audit.models import AuditEntry, action_choices
+from ocop.audit.models import action_choices
 from ocop.audit.visibility import may_see_ip, may_see_values
 from ocop.audit.visibility import visible_entries as _visible_entries
 from ocop.lib.dates import DateParseError, parse_date

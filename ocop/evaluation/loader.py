@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.permissions import can
 from ocop.audit.services import log_action
+from ocop.lib.jsontext import JsonTextError, load_json_text
 
 from ocop.evaluation import criteria as c
 from ocop.evaluation.models import (
@@ -213,10 +214,9 @@ def do_save_version(actor, base: DataFile, text: str, *, reason: str, request=No
     if not reason:
         errors["reason"] = _("Ghi lý do sửa đổi (ví dụ số văn bản sửa đổi, đính chính).")
     try:
-        data = json.loads(text or "")
-    except json.JSONDecodeError as exc:
-        errors["definition"] = _("JSON không hợp lệ ở dòng %(line)s, cột %(col)s: %(msg)s") % {
-            "line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        data = load_json_text(text)
+    except JsonTextError as exc:
+        errors["definition"] = str(exc)
         raise ValidationError(errors) from None
     if not isinstance(data, dict):
         errors["definition"] = _("Nội dung phải là một đối tượng JSON ({…}).")

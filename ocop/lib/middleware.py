@@ -56,3 +56,26 @@ class QuietForbiddenFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+# the largest integer the databases store (SQLite INTEGER, PostgreSQL bigint)
+MAX_DB_INTEGER = 2**63 - 1
+
+
+class OutOfRangeIdMiddleware:
+    """An id in the URL beyond what the database can store (/san-pham-ocop/99999999999999999999/)
+    names nothing: 404, instead of the OverflowError the database driver raises (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not -MAX_DB_INTEGER <= value <= MAX_DB_INTEGER:
+                raise Http404
+        return None

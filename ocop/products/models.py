@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from ocop.lib.dates import registration_date_error
 from ocop.lib.files import SIGNATURES, validate_document
 
 
@@ -250,8 +251,9 @@ class Product(models.Model):
         errors = {}
         if self.unit_id and self.unit.level != "commune":
             errors["unit"] = _g("Nơi sản xuất phải là một xã, phường (đơn vị cấp xã).")
-        if self.registered_on and self.registered_on > timezone.localdate():
-            errors["registered_on"] = _g("Ngày đăng ký %(d)s ở tương lai.") % {"d": self.registered_on.strftime("%d/%m/%Y")}
+        date_error = registration_date_error(self.registered_on)  # from QĐ 490 (07/5/2018) to today
+        if date_error:
+            errors["registered_on"] = date_error
         if errors:
             raise ValidationError(errors)
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo.models import Level
+from ocop.lib.dates import BoundedDateField
 from ocop.programme.forms import DATE_WIDGET
 from ocop.reporting.models import DeadlineRuleKind, ReportTemplate, RequestKind
 
@@ -16,13 +15,13 @@ class RequestForm(forms.Form):
     title = forms.CharField(label=_l("Tiêu đề"), max_length=500)
     document_number = forms.CharField(label=_l("Số, ký hiệu văn bản yêu cầu"), max_length=50, required=False,
                                       help_text=_l("Ví dụ: 9654/BNN-VPĐP"))
-    issued_on = forms.DateField(label=_l("Ngày ban hành văn bản"), required=False, widget=DATE_WIDGET)
+    issued_on = BoundedDateField(label=_l("Ngày ban hành văn bản"), required=False, widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_l("Căn cứ"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     template = forms.ModelChoiceField(label=_l("Mẫu báo cáo"), queryset=ReportTemplate.objects.all())
     kind = forms.ChoiceField(label=_l("Loại báo cáo (NĐ 09/2019)"), choices=RequestKind.choices, initial=RequestKind.ADHOC)
-    period_start = forms.DateField(label=_l("Số liệu từ ngày"), required=False, widget=DATE_WIDGET)
-    cutoff = forms.DateField(label=_l("Ngày chốt số liệu"), widget=DATE_WIDGET, help_text=_l("Số liệu tính đến hết ngày này."))
-    deadline = forms.DateField(label=_l("Hạn nộp"), widget=DATE_WIDGET,
+    period_start = BoundedDateField(label=_l("Số liệu từ ngày"), required=False, widget=DATE_WIDGET)
+    cutoff = BoundedDateField(label=_l("Ngày chốt số liệu"), widget=DATE_WIDGET, help_text=_l("Số liệu tính đến hết ngày này."))
+    deadline = BoundedDateField(label=_l("Hạn nộp"), widget=DATE_WIDGET,
                                help_text=_l("Phải cách ngày chốt số liệu ít nhất một ngày làm việc (NĐ 09/2019)."))
     deadline_rule = forms.ChoiceField(
         label=_l("Văn bản ghi hạn nộp là"), choices=DeadlineRuleKind.choices, initial=DeadlineRuleKind.BEFORE,
@@ -31,8 +30,8 @@ class RequestForm(forms.Form):
     )
     recipient_level = forms.ChoiceField(label=_l("Đơn vị phải báo cáo"), choices=LEVEL_CHOICES, initial=Level.PROVINCE,
                                         help_text=_l("Tất cả đơn vị của cấp này có hiệu lực vào ngày chốt số liệu."))
-    deadline_district = forms.DateField(label=_l("Hạn nộp của cấp huyện cho tỉnh"), required=False, widget=DATE_WIDGET)
-    deadline_commune = forms.DateField(label=_l("Hạn nộp của cấp xã cho tỉnh"), required=False, widget=DATE_WIDGET)
+    deadline_district = BoundedDateField(label=_l("Hạn nộp của cấp huyện cho tỉnh"), required=False, widget=DATE_WIDGET)
+    deadline_commune = BoundedDateField(label=_l("Hạn nộp của cấp xã cho tỉnh"), required=False, widget=DATE_WIDGET)
     reminder_offsets = forms.CharField(
         label=_l("Nhắc hạn (ngày so với hạn nộp)"), initial="-3, 0, 2", required=False,
         help_text=_l("Các số cách nhau bởi dấu phẩy: -3 là 3 ngày trước hạn, 0 là đúng ngày hạn, 2 là 2 ngày sau hạn."),
@@ -72,16 +71,15 @@ class TemplateForm(forms.Form):
     )
 
     def clean_definition(self):
+        from ocop.lib.jsontext import JsonTextError, load_json_text
         from ocop.reporting.bindings import check_bindings
         from ocop.reporting.schema import DefinitionError, parse_definition
 
         text = self.cleaned_data["definition"]
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _l("JSON không hợp lệ ở dòng %(line)s, cột %(col)s: %(msg)s"), params={"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
-            ) from None
+            data = load_json_text(text)
+        except JsonTextError as exc:
+            raise forms.ValidationError(str(exc)) from None
         try:
             check_bindings(parse_definition(data))
         except DefinitionError as exc:

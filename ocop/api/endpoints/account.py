@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
@@ -12,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ocop.accounts.permissions import CAPABILITIES, can
 from ocop.accounts.scope import scope_for
 from ocop.api.errors import forbidden, invalid, responses
-from ocop.api.schemas import BoardOut, MeOut, board_row, unit_ref
+from ocop.api.schemas import ApiDate, BoardOut, MeOut, board_row, unit_ref
 from ocop.programme import board as board_service
 
 router = Router(tags=["Tài khoản, chương trình"])
@@ -32,9 +31,9 @@ def me(request):
 
 
 class BoardFilters(Schema):
-    date: dt.date | None = Field(None, description="Ngày xem (mặc định hôm nay): trước 01/7/2025 là 63 tỉnh, từ đó là 34 tỉnh.")
-    period_from: dt.date | None = Field(None, description="Đầu kỳ đếm văn bản, hoạt động, kinh phí (mặc định 01/01 của năm).")
-    period_to: dt.date | None = Field(None, description="Cuối kỳ (mặc định ngày xem).")
+    date: ApiDate | None = Field(None, description="Ngày xem (mặc định hôm nay): trước 01/7/2025 là 63 tỉnh, từ đó là 34 tỉnh.")
+    period_from: ApiDate | None = Field(None, description="Đầu kỳ đếm văn bản, hoạt động, kinh phí (mặc định 01/01 của năm).")
+    period_to: ApiDate | None = Field(None, description="Cuối kỳ (mặc định ngày xem).")
     status: Literal["none", "drafting", "submitted", "approved"] | None = Field(None, description="Trạng thái đề án/kế hoạch.")
 
 
