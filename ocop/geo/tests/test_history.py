@@ -208,3 +208,12 @@ def test_catalogue_names_the_issuer_as_on_the_certificate_date():
     refresh_products([product.pk])
     entry = CatalogueEntry.objects.get(product=product)
     assert entry.issuer_name == "Tỉnh Quảng Ninh"  # the upgrade to thành phố came in 2026
+
+
+def test_template_filter_names_a_unit_as_on_a_date():
+    from django.template import Context, Template
+
+    hue = legacy(Level.PROVINCE, "46")
+    tpl = Template("{% load geo_units %}{{ unit|named_on:day }}")
+    assert tpl.render(Context({"unit": hue, "day": dt.date(2018, 12, 12)})) == "Tỉnh Thừa Thiên Huế"
+    assert tpl.render(Context({"unit": hue, "day": None})) == "Thành phố Huế"
