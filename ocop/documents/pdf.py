@@ -51,6 +51,42 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
+OWNER_FILE = "owner"  # "<pid of the converting process> <process group of its soffice>"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphans() -> int:
+    """Remove what a conversion killed with its process (SIGKILL, out of memory) left behind: its
+    LibreOffice processes (found by the temporary directory named in their command line, so a
+    reused process id is never hit) and the directory. Returns the directories removed."""
+    removed = 0
+    for directory in Path(tempfile.gettempdir()).glob("ocop-pdf-*"):
+        try:
+            owner_pid, _group = (int(x) for x in (directory / OWNER_FILE).read_text().split())
+        except (OSError, ValueError):
+            continue  # starting, or not ours
+        if owner_pid == os.getpid() or _alive(owner_pid):
+            continue
+        for proc_dir in Path("/proc").glob("[0-9]*"):
+            try:
+                if str(directory) in (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"):
+                    os.kill(int(proc_dir.name), signal.SIGKILL)
+            except (OSError, ValueError):
+                continue
+        shutil.rmtree(directory, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 def convert_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
     """The PDF of a .docx document (bytes in, bytes out). Raises ConversionError (LibreOfficeMissing
     when soffice is not installed) with a Vietnamese message; never leaves files or processes behind."""
@@ -62,6 +98,7 @@ def convert_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
         )
     if not docx:
         raise ConversionError(_("Không tạo được tệp PDF: tệp .docx rỗng."))
+    sweep_orphans()
     with tempfile.TemporaryDirectory(prefix="ocop-pdf-") as tmp:
         tmp_path = Path(tmp)
         source = tmp_path / "document.docx"
@@ -91,6 +128,7 @@ def convert_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
             )
         except OSError as exc:
             raise LibreOfficeMissing(_("Không chạy được LibreOffice (%(cmd)s): %(error)s") % {"cmd": soffice, "error": exc}) from exc
+        (tmp_path / OWNER_FILE).write_text(f"{os.getpid()} {proc.pid}")  # for sweep_orphans if this process is killed
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

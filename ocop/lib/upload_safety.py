@@ -59,6 +59,11 @@ REFUSED = {
     ".xlt": "old",
     ".doc": "old",
     ".ppt": "old",
+    ".ods": "opendocument",
+    ".ots": "opendocument",
+    ".fods": "opendocument",
+    ".odt": "opendocument",
+    ".odp": "opendocument",
 }
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 SAFE_ENCODINGS = {
@@ -113,6 +118,13 @@ def check_office_upload(
         if kind == "old":
             raise _fail(
                 _("Tệp “%(name)s”: định dạng cũ (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng %(allowed)s."),
+                "extension", name, ext=ext, allowed=", ".join(allowed),
+            )
+        if kind == "opendocument":
+            raise _fail(
+                _("Tệp “%(name)s”: định dạng OpenDocument (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng "
+                  "%(allowed)s (LibreOffice: Tệp › Lưu thành, chọn kiểu “Excel 2007-365 (.xlsx)” hoặc “Word 2007-365 "
+                  "(.docx)”, rồi chọn “Dùng định dạng Excel/Word”)."),
                 "extension", name, ext=ext, allowed=", ".join(allowed),
             )
         raise _fail(

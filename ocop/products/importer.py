@@ -85,6 +85,9 @@ GUIDE_SHEET = "Hướng dẫn"
 UNITS_SHEET = "Mã xã"
 LISTS_SHEET = "DanhMuc"
 FIRST_DATA_ROW = 3
+# no date of the import (registration of a product) is this old: an earlier one is a number that a
+# date format turned into a 1900s date (2026 → 18/07/1905, 12.5 → 12/01/1900)
+EARLIEST_DATE = dt.date(1950, 1, 1)
 HEADER_SCAN_ROWS = 5
 YES = ("có", "co", "x", "1", "true", "yes", "y", "đúng")
 NO = ("", "không", "khong", "0", "false", "no", "n", "sai")
@@ -328,10 +331,18 @@ class Checker:
     def _date(self, raw, errors: list[str]) -> dt.date | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
+        if isinstance(raw, (dt.date, dt.datetime)):
+            day = raw.date() if isinstance(raw, dt.datetime) else raw
+            if day < EARLIEST_DATE:  # a bare number in a cell formatted as a date: 2026 is 18/07/1905
+                errors.append(_("Ngày “%(v)s” không hợp lệ (trước năm %(y)s): ô có lẽ chứa một con số (ví dụ một năm) được "
+                                "định dạng ngày. Nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")
+                              % {"v": day.strftime("%d/%m/%Y"), "y": EARLIEST_DATE.year})
+                return None
+            return day
+        if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+            errors.append(_("Ô chứa số “%(v)s”, không phải ngày: nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")
+                          % {"v": cell_text(raw)[:20]})
+            return None
         if isinstance(raw, str):
             try:
                 return parse_date(raw)
@@ -650,11 +661,6 @@ def _audit(actor, action: str, obj, after: dict, unit, reason: str) -> AuditEntr
     )
 
 
-def build_entity(parsed: ParsedEntity) -> Entity:
-    """The entity to insert (a hook: tests make it fail at row N to prove nothing is half-written)."""
-    return parsed.entity
-
-
 def build_product(parsed: ParsedProduct) -> Product:
     product = parsed.product
     if parsed.entity_ref is not None:
@@ -665,7 +671,7 @@ def build_product(parsed: ParsedProduct) -> Product:
 def write_rows(actor, result: CheckResult, batch: ImportBatch, *, on_progress=None) -> tuple[int, int]:
     """Insert every checked row. Must run inside the caller's transaction."""
     reason = _("Nhập hàng loạt từ tệp Excel “%(f)s” (lô %(id)s)") % {"f": batch.original_name, "id": batch.pk}
-    entities = [build_entity(p) for p in result.entities]
+    entities = [p.entity for p in result.entities]
     for chunk in _chunks(entities, BATCH):
         Entity.objects.bulk_create(chunk)
     AuditEntry.objects.bulk_create(
@@ -700,37 +706,33 @@ def check_upload(upload) -> None:
     check_office_upload(upload, allowed=(".xlsx",), max_bytes=max_bytes(), max_unzipped=100 * MiB)
 
 
-def estimate_rows(fileobj) -> int:
-    """Rows declared by the data sheets' dimensions (cheap; 0 when unknown)."""
+def estimate_rows(fileobj, limit: int | None = None) -> int:
+    """The data rows of the data sheets that hold a value, counted up to `limit` (default: just past
+    the background threshold). A sheet saved by LibreOffice Calc often declares about a thousand
+    formatted but empty rows: those are not counted, so a 5-row file is not sent to the worker."""
+    limit = sync_rows() + 1 if limit is None else limit
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
     except Exception:
         return 0
+    total = 0
     try:
-        total = 0
         for ws in wb.worksheets:
-            if _fold(ws.title) in (_fold(ENTITY_SHEET), _fold(PRODUCT_SHEET)):
-                try:
-                    rows = ws.max_row or _count_row_tags(wb, ws)
-                except Exception:
-                    rows = 0
-                total += max(rows - FIRST_DATA_ROW + 1, 0)
+            if _fold(ws.title) not in (_fold(ENTITY_SHEET), _fold(PRODUCT_SHEET)):
+                continue
+            ws.reset_dimensions()  # iterate the rows the file holds, not the declared range
+            for values in ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=60, values_only=True):
+                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+                    total += 1
+                    if total >= limit:
+                        return total
         return total
+    except BROKEN_FILE_ERRORS:
+        return 0
     finally:
         wb.close()
-
-
-def _count_row_tags(wb, ws) -> int:
-    """Rows of a sheet without a declared dimension: the <row> tags of its XML, counted as a stream
-    (the unzipped size was checked before)."""
-    count, tail = 0, b""
-    with wb._archive.open(ws._worksheet_path) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            count += data.count(b"<row ") + data.count(b"<row>")
-            tail = data[-5:]
-            count -= tail.count(b"<row ") + tail.count(b"<row>")
-    return count + tail.count(b"<row ") + tail.count(b"<row>")
+        if hasattr(fileobj, "seek"):
+            fileobj.seek(0)
 
 
 def do_upload(actor, upload, *, request=None) -> ImportBatch:
@@ -793,24 +795,39 @@ def check_batch(batch_id: int) -> ImportBatch:
 STALE_AFTER = dt.timedelta(minutes=30)
 
 
-def claim_commit(batch_id: int) -> bool:
+class Superseded(Exception):
+    """A later attempt took the batch over: this one must not write."""
+
+
+def claim_commit(batch_id: int, *, takeover: bool = False) -> int | None:
     """Mark the batch running if it is ready (or queued, failed, or running in a dead worker): one
-    committer only, across nodes and workers."""
+    committer only, across nodes and workers. Returns the attempt number claimed, or None.
+
+    A batch running for longer than STALE_AFTER is taken over by anyone; with `takeover` (a later
+    attempt of the task, whose earlier worker died: ocop/ops/workers.py re-queues it after a lease
+    of about a minute) a running batch is taken over at once."""
     now = timezone.now()
-    return bool(
-        ImportBatch.objects.filter(pk=batch_id)
-        .filter(Q(status__in=[ImportStatus.READY, ImportStatus.QUEUED, ImportStatus.FAILED])
-                | Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER))
-        .update(status=ImportStatus.RUNNING, progress=0, attempts=F("attempts") + 1, started_at=now, finished_at=None,
-                message=_("Đang kiểm tra lại tệp trước khi nhập."))
-    )
+    running = Q(status=ImportStatus.RUNNING) if takeover else Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    with transaction.atomic():
+        claimed = (
+            ImportBatch.objects.filter(pk=batch_id)
+            .filter(Q(status__in=[ImportStatus.READY, ImportStatus.QUEUED, ImportStatus.FAILED]) | running)
+            .update(status=ImportStatus.RUNNING, progress=0, attempts=F("attempts") + 1, started_at=now, finished_at=None,
+                    message=_("Đang kiểm tra lại tệp trước khi nhập."))
+        )
+        if not claimed:
+            return None
+        return ImportBatch.objects.filter(pk=batch_id).values_list("attempts", flat=True).get()
 
 
-def commit_batch(batch_id: int, *, request=None) -> ImportBatch:
-    """Check the file again and write every row, or none, in one transaction, audited."""
-    if not claim_commit(batch_id):
+def commit_batch(batch_id: int, *, request=None, takeover: bool = False) -> ImportBatch:
+    """Check the file again and write every row, or none, in one transaction, audited. The rows and
+    the "done" state are written only while this attempt still holds the batch (exactly once)."""
+    attempt = claim_commit(batch_id, takeover=takeover)
+    if attempt is None:
         return ImportBatch.objects.get(pk=batch_id)
     batch = ImportBatch.objects.select_related("created_by", "created_by__scope_unit").get(pk=batch_id)
+    mine = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, attempts=attempt)
     actor = batch.created_by
     try:
         if not can_import(actor):
@@ -818,12 +835,16 @@ def commit_batch(batch_id: int, *, request=None) -> ImportBatch:
         with _open(batch) as handle:
             result = check_file(actor, handle, on_progress=_progress_callback(batch_id, 0, 60))
         if result.errors:
-            _store_errors(batch, result)
+            if mine.exists():
+                _store_errors(batch, result)
             batch.refresh_from_db()
             return batch
-        _update(batch_id, progress=60, message=_("Đang ghi %(n)s dòng vào cơ sở dữ liệu.")
-                % {"n": result.entity_rows + result.product_rows})
+        mine.update(progress=60, message=_("Đang ghi %(n)s dòng vào cơ sở dữ liệu.")
+                    % {"n": result.entity_rows + result.product_rows})
         with transaction.atomic():
+            # hold the batch row: a later attempt cannot take it over while these rows are written
+            if not mine.select_for_update().exists():
+                raise Superseded
             entities, products = write_rows(actor, result, batch)
             log_action(
                 actor, "ocop.products.import.committed", batch,
@@ -833,13 +854,16 @@ def commit_batch(batch_id: int, *, request=None) -> ImportBatch:
                 reason=_("Nhập hàng loạt chủ thể và sản phẩm từ tệp Excel"),
             )
             # the batch is marked done in the same transaction as its rows: all or nothing
-            _update(batch_id, status=ImportStatus.DONE, entities_created=entities, products_created=products,
-                    entity_rows=result.entity_rows, product_rows=result.product_rows, error_count=0, errors=[],
-                    progress=100, finished_at=timezone.now(),
-                    message=_("Đã nhập %(e)s chủ thể và %(p)s sản phẩm.") % {"e": entities, "p": products})
+            if not mine.update(status=ImportStatus.DONE, entities_created=entities, products_created=products,
+                               entity_rows=result.entity_rows, product_rows=result.product_rows, error_count=0, errors=[],
+                               progress=100, finished_at=timezone.now(),
+                               message=_("Đã nhập %(e)s chủ thể và %(p)s sản phẩm.") % {"e": entities, "p": products}):
+                raise Superseded
+    except Superseded:
+        return ImportBatch.objects.get(pk=batch_id)
     except Exception as exc:
-        _update(batch_id, status=ImportStatus.FAILED, progress=0, finished_at=timezone.now(),
-                message=(_("Nhập không thành công, không dòng nào được ghi: %(m)s") % {"m": exc})[:500])
+        mine.update(status=ImportStatus.FAILED, progress=0, finished_at=timezone.now(),
+                    message=(_("Nhập không thành công, không dòng nào được ghi: %(m)s") % {"m": exc})[:500])
         raise
     batch.refresh_from_db()
     return batch

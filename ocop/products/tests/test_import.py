@@ -312,9 +312,9 @@ def test_an_import_killed_mid_way_leaves_nothing_and_a_retry_completes(client, o
     assert counts() == before and AuditEntry.objects.count() == audit_before  # not even the entities
     # the retry (the worker's, or the user's button) starts from scratch and completes
     monkeypatch.setattr(importer, "build_product", real)
-    from ocop.products.tasks import process_import
+    from ocop.products.tasks import run_import
 
-    result = process_import.call(batch_id=batch.pk, commit=True)
+    result = run_import(batch_id=batch.pk, commit=True)
     assert result["status"] == ImportStatus.DONE and result["entities"] == 5 and result["products"] == 5
     assert counts()[0] == before[0] + 5
 
@@ -345,9 +345,9 @@ def test_the_dry_run_and_commit_work_from_storage_on_another_node(client, office
     token = ImportBatch.objects.get().token
     batch = ImportBatch.objects.get(token=token)
     assert batch.file.name.startswith("products/imports/") and batch.file.storage.exists(batch.file.name)
-    from ocop.products.tasks import process_import
+    from ocop.products.tasks import run_import
 
-    result = process_import.call(batch_id=ImportBatch.objects.get(token=token).pk, commit=True)
+    result = run_import(batch_id=ImportBatch.objects.get(token=token).pk, commit=True)
     assert result["entities"] == 1
 
 
@@ -365,15 +365,15 @@ def test_ten_thousand_rows_import_through_the_worker(client, officer, settings):
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(task_path="ocop.products.tasks.process_import").count() == 1
-    from ocop.products.tasks import process_import
+    from ocop.products.tasks import run_import
 
-    process_import.call(batch_id=batch.pk, commit=False)  # what the worker runs
+    run_import(batch_id=batch.pk, commit=False)  # what the worker runs
     batch.refresh_from_db()
     assert batch.status == ImportStatus.READY and batch.entity_rows + batch.product_rows == 10000, batch.errors[:3]
     client.post(reverse("products:import_commit", args=[batch.token]))
     batch.refresh_from_db()
     assert batch.status == ImportStatus.QUEUED
-    process_import.call(batch_id=batch.pk, commit=True)
+    run_import(batch_id=batch.pk, commit=True)
     batch.refresh_from_db()
     elapsed = time.monotonic() - start
     assert batch.status == ImportStatus.DONE and batch.products_created == 9000 and batch.entities_created == 1000
