@@ -169,3 +169,21 @@ def test_every_action_code_in_the_code_has_words():
             codes.add(call)
     assert len(codes) > 40
     assert not sorted(codes - set(ACTION_LABELS)), sorted(codes - set(ACTION_LABELS))
+
+
+CODE = __import__("re").compile(r"ocop\.(auth|user|api|document|issuer|report|products|evaluation|programme)\.[a-z_.]+")
+
+
+def test_no_action_code_reaches_the_interface(client, demo_users):
+    """The home page, the audit list and each entry show every action in words, never its code."""
+    admin = demo_users["tw.quantri"]
+    entries = [log_action(admin, code, admin, unit=None) for code in ACTION_LABELS]
+    entries.append(log_action(admin, "ocop.programme.plans.changed", admin, unit=None))
+    entries.append(log_action(admin, "ocop.evaluation.something_new", admin, unit=None))  # a code without words yet
+    client.force_login(admin)
+    pages = [reverse("home"), reverse("audit:entry_list"), reverse("audit:entry_list") + "?page=2",
+             reverse("notifications:list")] + [reverse("audit:entry_detail", args=[e.pk]) for e in entries[-5:]]
+    for url in pages:
+        shown = __import__("re").sub(r"<[^>]*>", " ", client.get(url).content.decode())  # the text a reader sees
+        assert not CODE.search(shown), (url, CODE.search(shown).group(0))
+    assert "Kết thúc kỳ đánh giá" in client.get(reverse("audit:entry_list"), {"action": "ocop.evaluation.round.closed"}).content.decode()
