@@ -6,12 +6,18 @@
 # update ocop/static/vendor/README.md).
 #
 #   bash scripts/vendor_static.sh                # the pinned versions below
-#   ECHARTS_VERSION=6.1.0 HTMX_VERSION=2.0.11 bash scripts/vendor_static.sh
+#   HTMX_VERSION=2.0.11 bash scripts/vendor_static.sh
 #
-# Needs: npm (only `npm pack`, which downloads the package tarball; no install scripts run), tar.
+# ECharts is a custom build (issue 17: only the charts and components the pages use, ~227 KB
+# compressed instead of 368 KB): its recipe is scripts/echarts-build/ (entry.js, package.json and
+# package-lock.json pin echarts and esbuild); `npm ci` there installs exactly the locked versions
+# from the registry (node_modules/ is not committed), esbuild bundles entry.js. To upgrade ECharts:
+# edit the version in scripts/echarts-build/package.json (and the banner), `npm install` there to
+# update the lock, run this script.
+#
+# Needs: npm (`npm pack` for htmx, `npm ci --ignore-scripts` for the ECharts build), tar.
 set -euo pipefail
 
-ECHARTS_VERSION="${ECHARTS_VERSION:-6.1.0}"
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,19 +26,20 @@ TMP="$(mktemp -d /tmp/ocop-vendor.XXXXXX)"
 trap 'rm -rf "$TMP"' EXIT
 
 cd "$TMP"
-npm pack --silent "echarts@${ECHARTS_VERSION}" "htmx.org@${HTMX_VERSION}" >/dev/null
-mkdir echarts htmx
-tar xzf "echarts-${ECHARTS_VERSION}.tgz" -C echarts
+npm pack --silent "htmx.org@${HTMX_VERSION}" >/dev/null
+mkdir htmx
 tar xzf "htmx.org-${HTMX_VERSION}.tgz" -C htmx
 
-# Apache ECharts: the FULL build (the "common"/"simple" builds cannot draw maps).
+# Apache ECharts: custom build (scripts/echarts-build/entry.js lists what is included).
+BUILD="$ROOT/scripts/echarts-build"
 mkdir -p "$VENDOR/echarts"
-cp echarts/package/dist/echarts.min.js "$VENDOR/echarts/echarts.min.js"
-cp echarts/package/LICENSE "$VENDOR/echarts/LICENSE"
-cp echarts/package/NOTICE "$VENDOR/echarts/NOTICE"
-if [ -f echarts/package/licenses/LICENSE-d3 ]; then
-  cp echarts/package/licenses/LICENSE-d3 "$VENDOR/echarts/LICENSE-d3"
+(cd "$BUILD" && npm ci --silent --no-audit --no-fund --ignore-scripts && npm run --silent build)
+cp "$BUILD/node_modules/echarts/LICENSE" "$VENDOR/echarts/LICENSE"
+cp "$BUILD/node_modules/echarts/NOTICE" "$VENDOR/echarts/NOTICE"
+if [ -f "$BUILD/node_modules/echarts/licenses/LICENSE-d3" ]; then
+  cp "$BUILD/node_modules/echarts/licenses/LICENSE-d3" "$VENDOR/echarts/LICENSE-d3"
 fi
+ECHARTS_VERSION="$(node -p "require('$BUILD/node_modules/echarts/package.json').version")"
 
 # htmx 2.x
 mkdir -p "$VENDOR/htmx"
