@@ -405,11 +405,12 @@ class Builder:
 
 
 def committed(path: Path) -> dict | None:
+    """The committed version of a data file (the file on disk when there is no git checkout)."""
     rel = path.relative_to(ROOT).as_posix()
     try:
         out = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=ROOT, capture_output=True, check=True)
-    except subprocess.CalledProcessError:
-        return None
+    except (OSError, subprocess.CalledProcessError):
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
     return json.loads(out.stdout.decode("utf-8"))
 
 

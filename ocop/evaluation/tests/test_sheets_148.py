@@ -278,3 +278,15 @@ def test_criteria_pages_say_plainly_which_sets_cannot_be_scored(client, demo_use
     page = client.get(reverse("evaluation:criteria_set_detail", args=[honey.pk])).content.decode()
     assert 'data-testid="structure-only-note"' not in page and "augustine-tran/ocop" in page
     assert "Sản phẩm được nuôi/trồng trên địa bàn cấp xã từ 75% đến 100%" in page
+
+
+def test_data_files_are_what_the_build_script_makes_of_the_sources():
+    """scripts/build_criteria.py --check: every generated sheet (QĐ 148 and QĐ 1048) equals what the
+    committed sources give, so a hand edit of a generated file or of a source is caught."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[3] / "scripts" / "build_criteria.py"
+    spec = importlib.util.spec_from_file_location("build_criteria", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0
