@@ -4,10 +4,13 @@ deadline "trước ngày 05/01/2027", confirms opening it; Hà Tĩnh's form says
 2018/2019 (outside the citation of an instrument); Hà Tĩnh fills and submits; the centre returns it
 with a comment that Hà Tĩnh sees at the top of the report; Hà Tĩnh corrects and resubmits; the centre
 accepts (after a confirmation step) and the report is in the consolidation. The clock is moved with
-time-machine (the live server runs in this process)."""
+time-machine (the live server runs in this process). The request letter is drafted from the
+request: issued by Bộ Nông nghiệp và Môi trường (the issuer valid on 20/11/2026, from the issuer
+data) with its signing authority, and in its PDF "Nơi nhận" and the signature block share a page."""
 
 import datetime as dt
 import re
+import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,8 +44,11 @@ def stray_years(text: str) -> list[str]:
 
 
 def test_the_2026_annual_cycle(page, site):
+    from ocop.documents.issuers import load_issuers
+
     create_demo_programme()
     load_templates()
+    load_issuers()
     annual = ReportTemplate.objects.get(code="ocop-annual", version=1)
     with time_machine.travel(at(2026, 11, 20, 9, 0), tick=True) as clock:
         # 1. the central officer creates the 2026 annual request and confirms opening it to 34 provinces
@@ -71,6 +77,24 @@ def test_the_2026_annual_cycle(page, site):
         request_url = page.url
         req = ReportRequest.objects.get(title=TITLE)
         assert (req.period_start, req.cutoff, req.deadline_rule) == (dt.date(2025, 12, 15), dt.date(2026, 12, 14), "before")
+
+        # the letter: issued by the ministry valid on its date, signed as the issuer data says
+        page.get_by_test_id("draft-request-letter").click()
+        page.wait_for_load_state()
+        page.get_by_test_id("letter-create").click()
+        page.wait_for_load_state()
+        main = page.locator("main").inner_text()
+        assert "Bộ Nông nghiệp và Môi trường (BNNMT-VPĐP)" in main and "Phát triển nông thôn" not in main
+        preview = page.get_by_test_id("document-preview").inner_text()
+        assert "KT. BỘ TRƯỞNG" in preview and "THỨ TRƯỞNG" in preview
+        assert "trước ngày 05/01/2027" in preview and "2026" in preview
+        assert stray_years(preview) == []
+        pdf = page.request.get(site + page.get_by_test_id("download-pdf").get_attribute("href"))
+        assert pdf.ok and pdf.body()[:4] == b"%PDF"
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True, check=True).stdout.decode()
+        pages = text.split("\f")
+        assert [i for i, p in enumerate(pages) if "Nơi nhận" in p] == [i for i, p in enumerate(pages) if "THỨ TRƯỞNG" in p]
+        assert stray_years(text) == []
         log_out(page)
 
         # 2. Hà Tĩnh sees it due on its home page, opens it: the form says 2026 and 2027
