@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +78,22 @@ VERB_LABELS = {
 OTHER_ACTION = _("Thao tác khác")
 
 
+# Internal codes of issuing bodies ("UBND-19-current", "HĐ-OCOP-19-legacy") were written into entries
+# through the issuers' names; they are not words for a reader and are left out when an entry is shown.
+INTERNAL_CODE = re.compile(r"\s*\(?(?<![\w-])[A-ZĐ][A-Za-zĐđ]*(?:-[A-Za-zĐđ]+)*-\d{1,5}-(?:current|legacy)(?![\w-])\)?")
+
+
+def readable(value):
+    """A recorded value as shown to a reader: internal unit codes left out."""
+    if isinstance(value, str):
+        return INTERNAL_CODE.sub("", value).strip()
+    if isinstance(value, list):
+        return [readable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: readable(v) for k, v in value.items()}
+    return value
+
+
 def action_label(code: str, object_type: str = "") -> str:
     """The words for an action code (never the code itself)."""
     from django.apps import apps
@@ -147,9 +165,14 @@ class AuditEntry(models.Model):
         except (LookupError, ValueError):
             return ""
 
+    @property
+    def object_label(self) -> str:
+        """The object's name as recorded, without internal codes."""
+        return readable(self.object_repr)
+
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field that differs."""
+        """(field, before, after) for every field that differs, as shown to a reader."""
         before = self.before or {}
         after = self.after or {}
         keys = list(dict.fromkeys(list(before) + list(after)))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [(k, readable(before.get(k)), readable(after.get(k))) for k in keys if before.get(k) != after.get(k)]

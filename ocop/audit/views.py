@@ -26,7 +26,7 @@ def audit_columns(user) -> list:
         Col(_l("Thao tác"), lambda e: e.action_label, 28),
         Col(_l("Loại đối tượng"), lambda e: e.object_type_label, 22),
         Col(_l("Mã đối tượng"), "object_id", 10),
-        Col(_l("Đối tượng"), "object_repr", 34),
+        Col(_l("Đối tượng"), lambda e: e.object_label, 34),
         Col(_l("Đơn vị"), lambda e: str(e.unit) if e.unit_id else "", 24),
         Col(_l("Lý do"), lambda e: e.reason if may_see_values(user, e) else "", 30),
         Col(_l("Địa chỉ IP"), lambda e: e.ip if may_see_ip(user, e) else "", 14),

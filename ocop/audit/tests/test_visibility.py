@@ -187,3 +187,18 @@ def test_no_action_code_reaches_the_interface(client, demo_users):
         shown = __import__("re").sub(r"<[^>]*>", " ", client.get(url).content.decode())  # the text a reader sees
         assert not CODE.search(shown), (url, CODE.search(shown).group(0))
     assert "Kết thúc kỳ đánh giá" in client.get(reverse("audit:entry_list"), {"action": "ocop.evaluation.round.closed"}).content.decode()
+
+
+def test_internal_unit_codes_never_reach_the_reader(client, demo_users):
+    """Issuers' internal codes ("UBND-19-current") recorded through their names are left out of the
+    home page, the audit list and the entry."""
+    admin = demo_users["tw.quantri"]
+    entry = log_action(admin, "ocop.document.created", admin, unit=None,
+                       after={"issuer": "Ủy ban nhân dân tỉnh Thái Nguyên (UBND-19-current)", "number": "12/QĐ-UBND"})
+    AuditEntry.objects.filter(pk=entry.pk).update(object_repr="UBND-19-current từ 01/07/2025")
+    client.force_login(admin)
+    for url in (reverse("home"), reverse("audit:entry_list"), reverse("audit:entry_detail", args=[entry.pk])):
+        html = client.get(url).content.decode()
+        assert "UBND-19-current" not in html, url
+    html = client.get(reverse("audit:entry_detail", args=[entry.pk])).content.decode()
+    assert "Ủy ban nhân dân tỉnh Thái Nguyên" in html and "12/QĐ-UBND" in html and "từ 01/07/2025" in html
