@@ -19,7 +19,9 @@ DESCRIPTION = """API của Hệ thống quản lý Chương trình OCOP.
   khóa có đúng vai trò và phạm vi của tài khoản tạo ra nó.
 * Danh sách phân trang bằng `limit` (1–200, mặc định 50) và `offset`; trả `{count, limit, offset, items}`.
 * Lỗi trả JSON `{detail, code, errors}` với thông báo tiếng Việt: 400 nội dung không phải JSON, 401 thiếu/sai khóa,
-  403 không có quyền, 404 không có hoặc ngoài phạm vi, 409 dữ liệu đã bị người khác sửa (số phiên bản), 422 dữ liệu không hợp lệ.
+  403 không có quyền, 404 không có hoặc ngoài phạm vi, 409 dữ liệu đã bị người khác sửa (số phiên bản), 413 nội dung quá 5 MB,
+  422 dữ liệu không hợp lệ.
+* Ngày luôn là chuỗi `YYYY-MM-DD` (không nhận số Unix).
 """
 
 
