@@ -7,30 +7,21 @@ from ocop.documents import text as tx
 from ocop.documents.models import DocumentStatus, Issuer, OutgoingDocument
 from ocop.programme.forms import DATE_WIDGET
 
-MARKUP_HELP = _l("Mỗi đoạn cách nhau một dòng trống. **chữ đậm**, *chữ nghiêng*; \\* để viết dấu sao.")
-
-
 def _lines_field(label, help_text=""):
     return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-def _paragraphs_field(label, rows=8, help_text=MARKUP_HELP):
-    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows}))
-
-
 class DraftForm(forms.Form):
-    """A draft's text. Paragraphs are typed with a light markup (see MARKUP_HELP)."""
+    """A draft's frame in plain fields (no markup): subject, date, place, recipients, contact, Nơi
+    nhận, signer. The body is edited in Word and uploaded back (DraftUploadForm, roundtrip.py)."""
 
     subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500)
     date = forms.DateField(label=_l("Ngày văn bản"), required=False, widget=DATE_WIDGET,
                            help_text=_l("Để trống: ngày ban hành."))
     place = forms.CharField(label=_l("Địa danh"), max_length=100)
     recipients = _lines_field(_l("Kính gửi"), _l("Mỗi dòng một nơi nhận."))
-    opening = _paragraphs_field(_l("Nội dung (trước các yêu cầu đánh số)"), rows=12)
-    requests = _paragraphs_field(_l("Các yêu cầu (đánh số 1, 2, … khi in)"), rows=10)
-    closing = _paragraphs_field(_l("Nội dung (sau các yêu cầu)"), rows=4)
     contact = forms.CharField(label=_l("Đầu mối liên hệ"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_l("In nghiêng trong ngoặc: “(Thông tin chi tiết đề nghị liên hệ …)”."))
+                              help_text=_l("In nghiêng trong ngoặc: “(Thông tin chi tiết đề nghị liên hệ …)”. Để trống: không in."))
     noi_nhan = _lines_field(_l("Nơi nhận"), _l("Mỗi dòng một nơi nhận, ví dụ: Như trên; — Lưu: VT, VPĐP."))
     signature_title = forms.CharField(label=_l("Quyền hạn, chức vụ người ký"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}), help_text=_l("Mỗi dòng một hàng."))
@@ -42,9 +33,6 @@ class DraftForm(forms.Form):
         return {
             "subject": doc.subject, "date": doc.date, "place": doc.place,
             "recipients": "\n".join(doc.recipients or []),
-            "opening": tx.paragraphs_to_markup(content.get("opening")),
-            "requests": tx.paragraphs_to_markup(content.get("requests")),
-            "closing": tx.paragraphs_to_markup(content.get("closing")),
             "contact": content.get("contact", ""),
             "noi_nhan": "\n".join(doc.noi_nhan or []),
             "signature_title": doc.signature_title, "signer_name": doc.signer_name,
@@ -53,17 +41,17 @@ class DraftForm(forms.Form):
     def changes_for(self, doc: OutgoingDocument) -> dict:
         data = self.cleaned_data
         content = dict(doc.content or {})
-        content.update(
-            opening=tx.markup_to_paragraphs(data["opening"]),
-            requests=tx.markup_to_paragraphs(data["requests"]),
-            closing=tx.markup_to_paragraphs(data["closing"]),
-            contact=data["contact"].strip(),
-        )
+        content["contact"] = data["contact"].strip()
         return {
             "subject": data["subject"], "date": data["date"], "place": data["place"],
             "recipients": data["recipients"], "content": content, "noi_nhan": data["noi_nhan"],
             "signature_title": data["signature_title"], "signer_name": data["signer_name"],
         }
+
+
+class DraftUploadForm(forms.Form):
+    file = forms.FileField(label=_l("Tệp .docx đã sửa"),
+                           help_text=_l("Bản .docx tải về từ dự thảo này, đã sửa trong Word."))
 
 
 class RequestLetterForm(forms.Form):

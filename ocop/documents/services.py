@@ -397,6 +397,9 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         raise ValidationError(_("Không có mẫu .docx “%(name)s”.") % {"name": doc.template_name})
     template = DocxTemplate(str(template_path))
     template.render(context_for(doc), autoescape=True)
+    from ocop.documents.roundtrip import identifier_for
+
+    template.docx.core_properties.identifier = identifier_for(doc)  # the Word round trip checks it
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

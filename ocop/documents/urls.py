@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/edit/", views.document_edit, name="edit"),
     path("<int:pk>/issue/", views.document_issue, name="issue"),
+    path("<int:pk>/upload/", views.document_upload, name="upload"),
     path("<int:pk>/download.<str:fmt>", views.document_download, name="download"),
     path("request/<int:pk>/letter/", views.request_letter_new, name="request_letter"),
     path("request/<int:pk>/reminder/", views.reminder_new, name="reminder"),

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.documents import letters, services
 from ocop.documents import text as tx
-from ocop.documents.forms import DraftForm, ForwardingForm, IssueForm, RegisterFilterForm, ReminderForm, RequestLetterForm
-from ocop.documents.models import Issuer, OutgoingDocument, Purpose
+from ocop.documents.forms import DraftForm, DraftUploadForm, ForwardingForm, IssueForm, RegisterFilterForm, ReminderForm, RequestLetterForm
+from ocop.documents.models import OutgoingDocument, Purpose
 from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
@@ -31,6 +32,16 @@ def _national_request(user, pk: int):
     if not scope_for(user).national:
         raise PermissionDenied
     return get_object_or_404(visible_requests(user).select_related("template"), pk=pk)
+
+
+def _issuer_on(day):
+    """The issuer a national letter of `day` defaults to (the ministry valid that day), or None."""
+    from ocop.documents.issuers import default_issuer_on
+
+    try:
+        return default_issuer_on(day)
+    except ValidationError:
+        return None
 
 
 def _errors(exc: ValidationError) -> str:
@@ -129,7 +140,37 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("documents:detail", pk=doc.pk)
-    return render(request, "documents/document_edit.html", {"doc": doc, "form": form})
+    return render(request, "documents/document_edit.html", {"doc": doc, "form": form, "upload_form": DraftUploadForm()})
+
+
+@require_POST
+@require_capability("documents.draft")
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Word round trip: the draft's .docx, edited in Word, uploaded back into the draft (its body,
+    contact line and Nơi nhận; see roundtrip.py). Checked by upload_safety first; a refused file
+    changes nothing and says why."""
+    from ocop.documents.roundtrip import read_draft
+    from ocop.lib.upload_safety import check_office_upload
+
+    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
+    if doc.is_issued:
+        messages.error(request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol})
+        return redirect("documents:detail", pk=doc.pk)
+    form = DraftUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chọn tệp Word (.docx) đã sửa để tải lên."))
+        return redirect("documents:edit", pk=doc.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        check_office_upload(upload, allowed=(".docx",))
+        upload.seek(0)
+        changes = read_draft(upload.read(), doc)
+        services.do_update_draft(request.user, doc, **changes)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("documents:edit", pk=doc.pk)
+    messages.success(request, _("Đã cập nhật nội dung dự thảo từ tệp “%(f)s”.") % {"f": upload.name})
+    return redirect("documents:detail", pk=doc.pk)
 
 
 @require_capability("documents.issue")
@@ -160,8 +201,8 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("documents.draft")
 def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     req = _national_request(request.user, pk)
-    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
-    initial = {"date": req.issued_on or timezone.localdate(), "issuer": issuer}
+    day = req.issued_on or timezone.localdate()
+    initial = {"date": day, "issuer": _issuer_on(day)}
     form = RequestLetterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -183,7 +224,7 @@ def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
 def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
     req = _national_request(request.user, pk)
     today = timezone.localdate()
-    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
+    issuer = _issuer_on(today)
     form = ReminderForm(request.POST or None, initial={"as_of": min(today, max(req.deadline, today)), "date": today,
                                                        "issuer": issuer})
     if request.method == "POST" and form.is_valid():
@@ -209,7 +250,7 @@ def forwarding_new(request: HttpRequest, pk: int) -> HttpResponse:
     from ocop.reporting.consolidation import consolidate
 
     req = _national_request(request.user, pk)
-    issuer = Issuer.objects.filter(active=True, is_council=False).order_by("pk").first()
+    issuer = _issuer_on(timezone.localdate())
     form = ForwardingForm(request.POST or None, initial={"date": timezone.localdate(), "issuer": issuer})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -281,7 +281,7 @@ def _totals_subdoc(c: Consolidation):
     rows: list[tuple[list, dict]] = []
     n = 0
     for table in c.section_tables:
-        rows.append(([f"{table.section.number}. {table.section.title}"], {"merge": True}))
+        rows.append(([table.section.title], {"merge": True}))  # numbered once: no "I.1." under "II. 1."
         for f in table.fields:
             n += 1
             stat = c.totals[f.code]

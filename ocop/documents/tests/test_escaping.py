@@ -67,13 +67,3 @@ def test_control_characters_are_dropped_not_fatal(issuer, media):
     assert doc.subject == "abcd" and doc.recipients == ["xy"]
     text = docx_text(services.render(doc, "docx"))
     assert "V/v abcd" in text and "dòng 1" in text and "dòng 2" in text
-
-
-def test_markup_of_the_edit_form_round_trips():
-    from ocop.documents import text as tx
-
-    paras = tx.markup_to_paragraphs("Một *nghiêng* và **đậm**\n\nHai \\* sao & <nhọn>")
-    assert paras[0] == [{"text": "Một ", "bold": False, "italic": False}, {"text": "nghiêng", "bold": False, "italic": True},
-                        {"text": " và ", "bold": False, "italic": False}, {"text": "đậm", "bold": True, "italic": False}]
-    assert paras[1] == "Hai * sao & <nhọn>"
-    assert tx.markup_to_paragraphs(tx.paragraphs_to_markup(paras)) == paras

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
+
+import docx
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -133,14 +137,40 @@ def test_central_officer_drafts_edits_and_issues_from_the_request_page(client, s
 
     edit = reverse("documents:edit", args=[doc.pk])
     form = client.get(edit).context["form"].initial
-    form.update(subject='đẩy nhanh "OCOP" & <báo cáo>', date="13/12/2018", requests="Yêu cầu *một*\n\nYêu cầu hai")
+    assert not {"opening", "requests", "closing"} & set(form)  # no markup to type: the body is edited in Word
+    form.update(subject='đẩy nhanh "OCOP" & <báo cáo>', date="13/12/2018")
     form = {k: ("" if v is None else v) for k, v in form.items()}
     assert client.post(edit, form).status_code == 302
     doc.refresh_from_db()
     assert doc.subject == 'đẩy nhanh "OCOP" & <báo cáo>' and doc.date == dt.date(2018, 12, 13)
-    assert doc.content["requests"][0] == [{"text": "Yêu cầu ", "bold": False, "italic": False},
-                                          {"text": "một", "bold": False, "italic": True}]
-    assert plain_text(doc.content["requests"][-1]) == "Yêu cầu hai"
+
+    # the Word round trip: download the draft, edit it in Word (python-docx here), upload it back
+    word = docx.Document(io.BytesIO(client.get(reverse("documents:download", args=[doc.pk, "docx"])).content))
+    body = [p for p in word.paragraphs if p.style.name == "ND30 Nội dung"]
+    last = body[-2]  # the numbered request for the report (the last one is the contact line)
+    new = last.insert_paragraph_before("Yêu cầu ", style="ND30 Nội dung")
+    new.add_run("một").italic = True
+    new.add_run(" & <hai>").bold = True
+    out = io.BytesIO()
+    word.save(out)
+    upload = reverse("documents:upload", args=[doc.pk])
+    response = client.post(upload, {"file": SimpleUploadedFile("du-thao.docx", out.getvalue())})
+    assert response.status_code == 302 and response["Location"] == reverse("documents:detail", args=[doc.pk])
+    doc.refresh_from_db()
+    paragraphs = doc.content["opening"]
+    added = paragraphs[-2]
+    assert added == [{"text": "Yêu cầu ", "bold": False, "italic": False}, {"text": "một", "bold": False, "italic": True},
+                     {"text": " & <hai>", "bold": True, "italic": False}]
+    assert plain_text(paragraphs[-1]).startswith("1. Báo cáo")  # the numbered request, now as typed
+    assert doc.content["contact"].startswith("Văn phòng Điều phối") and "Lưu: VT, VPĐP." in doc.noi_nhan
+    assert doc.content["appendix"]["sections"]  # the appendix stays the request's outline
+    # a file that is not a .docx, or a macro file, is refused with a message and changes nothing
+    before = dict(doc.content)
+    for name, data in (("x.docx", b"not a zip"), ("x.docm", out.getvalue())):
+        response = client.post(upload, {"file": SimpleUploadedFile(name, data)}, follow=True)
+        assert response.status_code == 200 and response.redirect_chain[-1][0] == edit
+        doc.refresh_from_db()
+        assert doc.content == before
 
     issue = reverse("documents:issue", args=[doc.pk])
     assert "Số sẽ cấp: 01/BNN-VPĐP" in client.get(issue).content.decode()

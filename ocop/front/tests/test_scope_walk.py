@@ -156,6 +156,8 @@ URL_SPECS = {
     "documents:issuer_detail": ("capability", "documents.view", lambda _o: {"pk": any_outgoing_document().issuer_id}),
     "documents:issuer_version_new": ("capability", "documents.issuers",
                                      lambda _o: {"pk": any_outgoing_document().issuer_id}),
+    # the Word round trip of a draft: the edited .docx uploaded back (POST only)
+    "documents:upload": ("capability", "documents.draft", OUT_DOC),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
     "products:entity_list": ("capability", "products.view", None),
@@ -251,6 +253,7 @@ RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_d
 POST_ONLY.add("reporting:consolidation_render")
 POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:recuse",
               "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
+POST_ONLY.add("documents:upload")
 
 
 def allowed_for(user, cap) -> bool:
