@@ -270,9 +270,11 @@ def certificate_docx(cert: Certificate) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    from ocop.documents.text import place_date
     from ocop.evaluation.rounds import _issuers
 
-    ubnd, _council = _issuers(cert.issuer_unit)
+    ubnd, _council = _issuers(cert.issuer_unit, cert.issued_on)
+    facts = ubnd.facts_on(cert.issued_on)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -290,12 +292,15 @@ def certificate_docx(cert: Certificate) -> bytes:
         return p
 
     table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(6), Cm(10)  # the grid LibreOffice reads
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(7), Cm(9)
-    left.paragraphs[0].add_run(ubnd.header.replace("\n", "\n")).bold = True
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc").bold = True
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for cell, width, lines in ((left, Cm(6), facts.header_lines),
+                               (right, Cm(10), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])):
+        cell.width = width
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = cell.paragraphs[0].add_run("\n".join(lines))
+        run.bold, run.font.size = True, Pt(12)
     para()
     para("GIẤY CHỨNG NHẬN", bold=True, size=20)
     para("SẢN PHẨM OCOP", bold=True, size=16)
@@ -306,8 +311,8 @@ def certificate_docx(cert: Certificate) -> bytes:
         ("Sản phẩm", product.name),
         ("Chủ thể", product.entity.name),
         ("Địa chỉ", product.entity.address or str(product.entity.unit or "")),
-        ("Đạt hạng", f"{cert.stars} sao ({'★' * cert.stars})"),
-        ("Cơ quan công nhận", ubnd.name),
+        ("Đạt hạng", f"{cert.stars} sao"),
+        ("Cơ quan công nhận", facts.name),
         ("Ngày công nhận", cert.issued_on.strftime("%d/%m/%Y")),
         ("Có giá trị đến hết ngày", (cert.valid_until - dt.timedelta(days=1)).strftime("%d/%m/%Y")),
     ):
@@ -321,9 +326,8 @@ def certificate_docx(cert: Certificate) -> bytes:
     para("Quét mã QR hoặc nhập số giấy chứng nhận tại", size=11, italic=True)
     para(verification_url(cert).split("?")[0], size=11, italic=True)
     para()
-    para(f"{ubnd.place}, ngày {cert.issued_on.day:02d} tháng {cert.issued_on.month:02d} năm {cert.issued_on.year}",
-         italic=True, center=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign = para(ubnd.signature_title or "", bold=True)
+    para(place_date(facts.place, cert.issued_on), italic=True, center=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign = para(facts.signature_title or "", bold=True)
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     document.save(out)

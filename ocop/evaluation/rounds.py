@@ -520,7 +520,7 @@ def closing_preview(round_: Round, *, today: dt.date | None = None) -> dict:
         if ranking is not None:
             row["certified"] = ranking.certified and scoring.can_certify(procedure, round_.level, ranking.stars)
             if row["certified"]:
-                row["certificate"] = f"{number}/{year}"
+                row["certificate"] = f"{number}/{year}/OCOP-{round_.unit.code}"
                 number += 1
             else:
                 row["forwarded_to"] = scoring.forwarding(procedure, round_.level, ranking.score) or ""
@@ -711,25 +711,31 @@ COUNCIL_SYMBOL = "BB-HĐOCOP"  # the council's own series (biên bản)
 DECISION_SYMBOL = "QĐ-UBND"
 
 
-def _issuers(unit):
-    """The UBND that recognises and the council that meets, as issuers with their own series (the
-    UBND's key "UBND-<code>-<era>" is the one ocop/documents uses for the province, so the province has
-    one series). The key is never printed: documents carry the symbols QĐ-UBND and BB-HĐOCOP."""
-    from ocop.documents.models import Issuer
+def _issuers(unit, day: dt.date):
+    """The UBND that recognises (for a province: its dated issuer, ocop/documents/issuers.py) and the
+    council that meets, each with its own number series. Issuer codes are only the register's keys:
+    documents carry the symbols QĐ-UBND and BB-HĐOCOP."""
+    from ocop.documents.issuers import provincial_issuer
+    from ocop.documents.models import BodyKind, Issuer
 
     place = unit.name
     kind = (unit.type or "").lower()
     authority = f"Ủy ban nhân dân {kind} {unit.name}".replace("  ", " ")
     # one line per name: the documents app sizes each header line to fit its column (never cut mid-name)
     ubnd_header = f"ỦY BAN NHÂN DÂN\n{kind} {unit.name}".upper().replace("  ", " ")
-    ubnd, _c = Issuer.objects.get_or_create(code=f"UBND-{unit.code}-{unit.era}"[:40], defaults={
-        "name": authority, "header": ubnd_header, "place": place,
-        "archive": "VT", "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"})
+    if unit.level == Level.PROVINCE:
+        ubnd = provincial_issuer(unit, day, BodyKind.UBND)
+    else:  # a district council (until 30/6/2025): the district's UBND
+        ubnd, _c = Issuer.objects.get_or_create(code=f"UBND-{unit.code}-{unit.era}"[:40], defaults={
+            "name": authority, "header": ubnd_header, "place": place, "body_kind": BodyKind.UBND, "unit": unit,
+            "valid_from": unit.valid_from, "valid_to": unit.valid_to,
+            "archive": "VT", "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"})
     council_, _c = Issuer.objects.get_or_create(code=f"HĐOCOP-{unit.code}-{unit.era}"[:40], defaults={
         "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}", "parent_name": ubnd_header,
         "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP", "place": place, "is_council": True,
+        "body_kind": BodyKind.COUNCIL, "unit": unit, "valid_from": unit.valid_from, "valid_to": unit.valid_to,
         "archive": "HĐ", "signature_title": "CHỦ TỊCH HỘI ĐỒNG"})
-    # issuers created before headers were wrapped carried the authority on one line
+    # issuers created before headers were split carried the authority on one line
     if council_.parent_name.strip() == authority.upper():
         council_.parent_name = ubnd_header
         council_.save(update_fields=["parent_name"])
@@ -754,12 +760,14 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
     from ocop.documents.models import DocumentKind
     from ocop.documents.services import do_create_draft, do_issue
 
-    ubnd, council_ = _issuers(round_.unit)
+    from ocop.documents.text import nd30_date
+
+    ubnd, council_ = _issuers(round_.unit, decided_on)
     seats = list(round_.seats.select_related("user"))
     chair = next((s.user for s in seats if s.role == SeatRole.CHAIR), None)
     secretary = next((s.user for s in seats if s.role == SeatRole.SECRETARY), None)
     held = round_.held_on
-    held_text = f"ngày {held.day:02d} tháng {held.month:02d} năm {held.year}"
+    held_text = nd30_date(held)
     area = f"{(round_.unit.type or '').lower()} {round_.unit.name}".strip()
     members = [f"- {s.user.display_name}: {s.get_role_display().lower()};" for s in seats]
     recusals = list(Recusal.objects.filter(round_product__round=round_).select_related("user", "round_product__product"))
@@ -787,7 +795,7 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
         # the bien_ban_hoi_dong.docx template prints these two lines as the secretary's signature block
         noi_nhan=["THƯ KÝ HỘI ĐỒNG", secretary.display_name if secretary else "…"],
     )
-    do_issue(None, minutes)
+    minutes = do_issue(None, minutes)
     certified = [e for e in entries if e.certified]
     decision = None
     if certified:
@@ -807,8 +815,8 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
                 *[f"{i}. {e.product.name} – {e.product.entity.name}: {e.stars} sao ({fmt_points(e.score)} điểm)."
                   for i, e in enumerate(certified, 1)],
                 [{"text": "Điều 2. ", "bold": True},
-                 {"text": "Giấy chứng nhận sản phẩm OCOP có giá trị 36 tháng kể từ ngày ký Quyết định này "
-                          f"(đến hết ngày trước ngày {validity.strftime('%d/%m/%Y')})."}],
+                 {"text": "Giấy chứng nhận sản phẩm OCOP của các sản phẩm tại Điều 1 có giá trị 36 tháng kể từ "
+                          f"ngày ký Quyết định này (đến hết ngày {(validity - dt.timedelta(days=1)).strftime('%d/%m/%Y')})."}],
                 [{"text": "Điều 3. ", "bold": True},
                  {"text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng "
                           "các cơ quan, đơn vị có liên quan và các chủ thể có sản phẩm tại Điều 1 chịu trách nhiệm "
@@ -816,7 +824,7 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
             ], "requests": [], "closing": []},
             noi_nhan=["Như Điều 3;", "Lưu: VT."],
         )
-        do_issue(None, decision)
+        decision = do_issue(None, decision)
     return minutes, decision
 
 

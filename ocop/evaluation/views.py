@@ -263,6 +263,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "recused": recused, "existing": existing, "total": result.total if result else None,
         "max_total": sum((max((o.points for o in c.options), default=0) for c in sheet.criteria if not c.bonus), 0),
         "editable": entry.round.is_open and not recused, "self_assessment": self_assessment, "files": files,
+        "self_choices": bool(sa_choices),
         "is_draft": existing is not None and existing.submitted_at is None,
     }, status=400 if errors else 200)
 

@@ -204,6 +204,9 @@ def test_provincial_round_honey_and_handicraft_to_verified_certificate(page, sit
         assert "/accounts/login/" not in page.url  # public
         assert "còn hiệu lực" in page.get_by_test_id("verdict-text").inner_text()
         assert HONEY in page.get_by_test_id("verdict").inner_text()
+        page.get_by_test_id("catalogue-link").click()  # the product's public catalogue page
+        page.wait_for_load_state()
+        assert f"/san-pham-ocop/{honey.pk}/" in page.url and HONEY in page.locator("h1").inner_text()
         # typing the number works the same
         page.goto(f"{site}/san-pham-ocop/xac-minh/")
         page.fill("#id_so", "2/2026/OCOP-19")

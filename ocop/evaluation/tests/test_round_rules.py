@@ -263,6 +263,7 @@ def test_minutes_and_decision_numbered_without_internal_codes(world):
     assert body.count("Điều 1.") == 1 and "Điều 2." in body and "Điều 3." in body
     assert "1. Điều" not in text and "2. 1." not in text
     assert f"1. {entry.product.name}" in body and "4 sao" in body
+    assert "Biên bản số 01/BB-HĐOCOP" in text  # the decision cites the minutes by their number
 
 
 # --- the certificate and its public verification ----------------------------------------------------------
