@@ -88,10 +88,11 @@ def test_the_2026_annual_cycle(page, site):
         preview = page.get_by_test_id("document-preview").inner_text()
         assert "KT. BỘ TRƯỞNG" in preview and "THỨ TRƯỞNG" in preview
         assert "trước ngày 05/01/2027" in preview and "2026" in preview
+        assert "KẾ HOẠCH THỰC HIỆN TRONG NĂM 2027" in preview  # the appendix: the outline for this request
         assert stray_years(preview) == []
         pdf = page.request.get(site + page.get_by_test_id("download-pdf").get_attribute("href"))
         assert pdf.ok and pdf.body()[:4] == b"%PDF"
-        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True, check=True).stdout.decode()
+        text = pdf_text(pdf.body())
         pages = text.split("\f")
         assert [i for i, p in enumerate(pages) if "Nơi nhận" in p] == [i for i, p in enumerate(pages) if "THỨ TRƯỞNG" in p]
         assert stray_years(text) == []
@@ -176,3 +177,16 @@ def test_the_2026_annual_cycle(page, site):
         assert page.get_by_test_id("included-count").inner_text().startswith("1")
         assert "Hà Tĩnh" not in page.get_by_test_id("missing-units").inner_text()
         assert stray_years(page.locator("main").inner_text()) == []
+
+    # the national report of the 2026 request (built in this process, as the render task does)
+    from ocop.reporting import national_report
+    from ocop.reporting.consolidation import consolidate
+
+    text = pdf_text(national_report.build_pdf(consolidate(req)))
+    assert "2026" in text and stray_years(text) == []
+    pages = text.split("\f")
+    assert [i for i, p in enumerate(pages) if "Nơi nhận" in p] == [i for i, p in enumerate(pages) if "THỨ TRƯỞNG" in p]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
