@@ -110,54 +110,54 @@ def _load_era(era: str, rows: list[dict], report: LoadReport) -> None:
         if key not in wanted:
             report.kept.append(f"{era} {unit.level} {unit.code} {unit.full_name}")
     rows.sort(key=lambda r: (LEVEL_ORDER.index(r["level"]), r["code"]))
-    to_create, to_update = [], []
-    for row in rows:
-        key = (row["level"], row["code"])
-        unit = existing.get(key)
-        values = {"name": row["name"], "type": row["type"], "valid_from": row["valid_from"], "valid_to": row["valid_to"]}
-        if unit is None:
-            unit = AdminUnit(era=era, level=row["level"], code=row["code"], **values)
-            to_create.append(unit)
-            existing[key] = unit
-            if existing_count:
-                report.changes.append(f"+ {era} {row['level']} {row['code']} {row['type']} {row['name']}")
-        elif any(getattr(unit, k) != v for k, v in values.items()):
-            diff = ", ".join(f"{k}: {getattr(unit, k)} -> {v}" for k, v in values.items() if getattr(unit, k) != v)
-            report.changes.append(f"~ {era} {unit.level} {unit.code}: {diff}")
-            for k, v in values.items():
-                setattr(unit, k, v)
-            to_update.append(unit)
-    AdminUnit.objects.bulk_create(to_create, batch_size=2000)
-    report.created += len(to_create)
-
-    # Second pass: parents and denormalised ancestors (rows are sorted province → district → commune).
+    # Level by level, so that parents have ids when their children are created (no linking pass
+    # over every row; only provinces and districts, which point at themselves, are linked after).
     parent_level = {Level.DISTRICT: Level.PROVINCE, Level.COMMUNE: Level.DISTRICT}
-    province_of: dict[int, int] = {}
-    linked = []
-    for row in rows:
-        unit = existing[(row["level"], row["code"])]
-        parent = None
-        if row["parent_code"]:
-            parent = existing.get((parent_level[row["level"]], row["parent_code"])) or existing.get(
-                (Level.PROVINCE, row["parent_code"])
-            )
+    fields = ["name", "type", "valid_from", "valid_to", "parent_id", "province_id", "district_id"]
+    to_update = []
+    for level in LEVEL_ORDER:
+        to_create = []
+        for row in (r for r in rows if r["level"] == level):
+            key = (row["level"], row["code"])
+            parent = None
+            if row["parent_code"]:
+                parent = existing.get((parent_level[level], row["parent_code"])) or existing.get(
+                    (Level.PROVINCE, row["parent_code"]))
+                if parent is None:
+                    raise ValueError(f"{era} {level} {row['code']}: parent {row['parent_code']} not found")
+            unit = existing.get(key)
+            own = unit.pk if unit is not None else None
             if parent is None:
-                raise ValueError(f"{era} {row['level']} {row['code']}: parent {row['parent_code']} not found")
-        if parent is None:
-            province_id, district_id = unit.pk, None
-        elif parent.level == Level.PROVINCE:
-            province_id, district_id = parent.pk, None
-        else:
-            province_id, district_id = province_of[parent.pk], parent.pk
-        if unit.level == Level.DISTRICT:
-            district_id = unit.pk
-        province_of[unit.pk] = province_id
-        new = (parent.pk if parent else None, province_id, district_id)
-        if (unit.parent_id, unit.province_id, unit.district_id) != new:
-            unit.parent_id, unit.province_id, unit.district_id = new
-            linked.append(unit)
-    AdminUnit.objects.bulk_update(linked, ["parent", "province", "district"], batch_size=2000)
-    AdminUnit.objects.bulk_update(to_update, ["name", "type", "valid_from", "valid_to"], batch_size=2000)
+                province_id, district_id = own, None
+            elif parent.level == Level.PROVINCE:
+                province_id, district_id = parent.pk, None
+            else:
+                province_id, district_id = parent.province_id, parent.pk
+            if level == Level.DISTRICT:
+                district_id = own
+            values = {"name": row["name"], "type": row["type"], "valid_from": row["valid_from"],
+                      "valid_to": row["valid_to"], "parent_id": parent.pk if parent else None,
+                      "province_id": province_id, "district_id": district_id}
+            if unit is None:
+                unit = AdminUnit(era=era, level=level, code=row["code"], **values)
+                to_create.append(unit)
+                existing[key] = unit
+                if existing_count:
+                    report.changes.append(f"+ {era} {level} {row['code']} {row['type']} {row['name']}")
+            elif any(getattr(unit, k) != v for k, v in values.items()):
+                diff = ", ".join(f"{k}: {getattr(unit, k)} -> {v}" for k, v in values.items() if getattr(unit, k) != v)
+                report.changes.append(f"~ {era} {level} {unit.code}: {diff}")
+                for k, v in values.items():
+                    setattr(unit, k, v)
+                to_update.append(unit)
+        AdminUnit.objects.bulk_create(to_create, batch_size=2000)
+        report.created += len(to_create)
+        own_field = {Level.PROVINCE: "province_id", Level.DISTRICT: "district_id"}.get(level)
+        if own_field and to_create:
+            for unit in to_create:
+                setattr(unit, own_field, unit.pk)
+            AdminUnit.objects.bulk_update(to_create, [own_field.removesuffix("_id")], batch_size=2000)
+    AdminUnit.objects.bulk_update(to_update, [f.removesuffix("_id") for f in fields], batch_size=2000)
     report.updated += len(to_update)
 
 
