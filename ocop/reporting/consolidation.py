@@ -38,7 +38,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from ocop.geo.models import AdminUnit, Level
-from ocop.geo.services import units_by_pk
+from ocop.geo.services import unit_on, units_by_pk
 from ocop.reporting import periods, schema
 from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
 from ocop.reporting.schema import Field, Section, TemplateDef
@@ -439,7 +439,7 @@ def _rows(
     _load_data([sub for sub, _provisional in chosen.values()])
     units = [s.unit for s in statuses]
     province_ids = sorted({u.province_id for u in units if u.level != Level.PROVINCE and u.province_id})
-    provinces = {pk: (u.code, u.name) for pk, u in units_by_pk(province_ids).items()}
+    provinces = {pk: (u.code, unit_on(u, req.cutoff).name) for pk, u in units_by_pk(province_ids).items()}
     rows = []
     for unit in units:  # in code order
         if unit.pk not in chosen:

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ocop.geo.models import AdminUnit
-from ocop.geo.services import units_by_pk
+from ocop.geo.services import unit_on, units_by_pk
 from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 
 STATE_LABELS = {
@@ -162,7 +162,8 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
             state = "accepted" if values[previous_index] else "submitted"  # a correction in progress keeps the accepted state
         else:
             state = values[status_index]
-        rows.append(UnitStatus(units[unit_id], None, state, timeliness_of(request, first_at), first_at,
+        # each unit named as on the cut-off date (Tỉnh Thừa Thiên Huế in a 2018 report)
+        rows.append(UnitStatus(unit_on(units[unit_id], request.cutoff), None, state, timeliness_of(request, first_at), first_at,
                                values=tuple(values) if values is not None else None))
     return rows
 
