@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _l
 
+from ocop.lib.dates import date_bounds_validator
 from ocop.programme.models import ProgrammeRecord
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
@@ -23,8 +24,10 @@ class RecordFormBase(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         for field in self.fields.values():
-            if isinstance(field, forms.DateField) and not field.help_text:
-                field.help_text = _l("Dạng dd/mm/yyyy, ví dụ 24/05/2018.")
+            if isinstance(field, forms.DateField):
+                field.validators.append(date_bounds_validator())  # 1900–2200: no year 1 or 9999
+                if not field.help_text:
+                    field.help_text = _l("Dạng dd/mm/yyyy, ví dụ 24/05/2018.")
 
 
 def _unit_label(unit) -> str:

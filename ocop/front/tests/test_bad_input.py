@@ -79,3 +79,16 @@ def test_a_product_registered_on_01_01_0001_is_refused_on_the_web(client, demo_u
         assert response.status_code == 200, day
         assert words is None or words in text(response), (day, words)
     assert not Product.objects.filter(entity=entity).exists()
+
+
+def test_a_programme_record_dated_year_1_or_9999_is_refused(client, demo_users):
+    from ocop.geo.models import AdminUnit, Era, Level
+    from ocop.programme.models import Funding
+
+    ha_tinh = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="42")
+    client.force_login(demo_users["tinh.hatinh"])
+    for day, words in (("01/01/0001", "sớm hơn ngày 01/01/1900"), ("31/12/9999", "muộn hơn ngày 31/12/2200")):
+        response = client.post(reverse("programme:record_new", args=["funding"]),
+                               {"unit": ha_tinh.pk, "year": "2026", "source": "local", "amount": "5000000", "date": day})
+        assert response.status_code == 200 and words in text(response), day
+    assert not Funding.objects.exists()
