@@ -217,3 +217,22 @@ def test_template_filter_names_a_unit_as_on_a_date():
     tpl = Template("{% load geo_units %}{{ unit|named_on:day }}")
     assert tpl.render(Context({"unit": hue, "day": dt.date(2018, 12, 12)})) == "Tỉnh Thừa Thiên Huế"
     assert tpl.render(Context({"unit": hue, "day": None})) == "Thành phố Huế"
+
+
+def test_the_2018_report_names_its_units_as_on_the_cut_off(demo_users):
+    from ocop.reporting.loader import load_templates
+    from ocop.reporting.models import ReportTemplate
+    from ocop.reporting.services.completeness import unit_statuses
+    from ocop.reporting.services.requests import do_create_request
+
+    load_templates()
+    req = do_create_request(
+        demo_users["tw.canbo"], title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018",
+        template=ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1), kind="adhoc",
+        cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10), deadline_rule="before",
+        period_start=dt.date(2018, 1, 1), document_number="9654/BNN-VPĐP", issued_on=dt.date(2018, 12, 12),
+    )
+    units = {s.unit.code: s.unit for s in unit_statuses(req)}
+    assert len(units) == 63
+    assert units["46"].full_name == "Tỉnh Thừa Thiên Huế"
+    assert legacy(Level.PROVINCE, "46").full_name == "Thành phố Huế"  # the stored row is untouched
