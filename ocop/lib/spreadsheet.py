@@ -48,9 +48,27 @@ DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 INT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"
+MONEY_FORMAT = '#,##0" đ"'
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 5  # in `write_table`: title, filters, extract date, blank, then the headers
 CHUNK = 2000
+WRAP_AT = 60  # a text longer than this is a narrative: its column is capped and its cells wrap
+MIN_WIDTH, MAX_WIDTH = 8, 60
+PORTRAIT_WIDTH = 95  # column widths (characters) that fit an A4 portrait page; wider prints landscape
+WIDTH_SAMPLE = 200  # rows looked at to size the columns
+
+
+class Percent(float):
+    """A share written as a percentage cell: Percent(0.125) shows 12.5 %."""
+
+
+class Money(int):
+    """An amount of money in đồng: #,##0 đ."""
+
+
+class Text(str):
+    """A code a reader needs as it is (unit code, document number): a text cell, leading zeros kept."""
 
 
 # --- values ----------------------------------------------------------------------------------------
@@ -77,6 +95,10 @@ def _typed(value) -> tuple[Any, str | None]:
         return value.replace(tzinfo=None, microsecond=0), DATETIME_FORMAT
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
+    if isinstance(value, Percent):
+        return float(value), PERCENT_FORMAT
+    if isinstance(value, Money):
+        return int(value), MONEY_FORMAT
     if isinstance(value, int):
         return value, INT_FORMAT
     if isinstance(value, (float, Decimal)):
@@ -152,6 +174,48 @@ def sheet_name(title: str) -> str:
     return name[:31].strip() or "Sheet1"
 
 
+def _display_length(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 16 if isinstance(value, dt.datetime) else 10
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return len(f"{value:,.2f}") if isinstance(value, float) else len(f"{value:,}")
+    return max((len(line) for line in str(value).split("\n")), default=0)
+
+
+def column_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Widths (characters) from the header and a sample of rows: at least MIN_WIDTH, a narrative
+    column capped at MAX_WIDTH (its cells wrap)."""
+    widths = []
+    for i, head in enumerate(header):
+        longest = max([min(len(w), 24) for w in str(head).split()] + [0])  # a header may wrap between words
+        for values in rows:
+            if i < len(values):
+                longest = max(longest, _display_length(values[i]))
+        widths.append(max(MIN_WIDTH, min(MAX_WIDTH, longest + 2)))
+    return widths
+
+
+def print_setup(ws, *, title: str, widths: Sequence[float], header_rows: str | None = None) -> None:
+    """A4, portrait or landscape by the columns' total width, one page wide (as many pages down as
+    needed), the header rows repeated on every page, the title and "Trang x/y" in the footer."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.oddFooter.left.text = safe_text(title).replace("&", "&&")[:120]
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Trang &P/&N"
+    ws.oddFooter.right.size = 8
+
+
 def write_table(
     fileobj,
     header: Sequence[Any],
@@ -169,17 +233,28 @@ def write_table(
         row 2  "Bộ lọc: …" — the filters applied, or "không lọc"
         row 3  "Ngày trích xuất: dd/mm/yyyy HH:MM · Người trích xuất: <username>"
         row 4  (empty)
-        row 5  the headers (bold, frozen, with an auto-filter)
-        row 6… one row per item
+        row 5  the headers (bold, wrapped, frozen, with an auto-filter; repeated on every printed page)
+        row 6… one row per item (narrative text wraps)
         last   "Tổng số: N dòng"
+
+    Column widths come from `widths` or from the header and the first rows; the sheet prints on A4,
+    one page wide, portrait or landscape by its width, with the title and page numbers in the footer.
     """
+    from itertools import chain, islice
+
     from openpyxl.utils import get_column_letter
 
+    rows = iter(rows)
+    sample = [list(r) for r in islice(rows, WIDTH_SAMPLE)]
+    widths = list(widths) if widths else column_widths(header, sample)
+    wrap = {i for i, w in enumerate(widths) if w >= WRAP_AT - 2} | {
+        i for values in sample for i, v in enumerate(values) if isinstance(v, str) and len(v) > WRAP_AT}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name(sheet_title or title))
-    for i, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH) if i - 1 in wrap else width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    print_setup(ws, title=str(title), widths=widths, header_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     bold = Font(bold=True)
     ws.append([cell(ws, str(title), font=Font(bold=True, size=13))])
     ws.append([cell(ws, _("Bộ lọc: %(f)s") % {"f": describe_filters(filters)})])
@@ -190,10 +265,11 @@ def write_table(
         extract += " · " + _("Người trích xuất: %(u)s") % {"u": who}
     ws.append([cell(ws, extract)])
     ws.append([])
-    ws.append([cell(ws, str(h), font=bold) for h in header])
+    head_alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append([cell(ws, str(h), font=bold, alignment=head_alignment) for h in header])
     count = 0
-    for values in rows:
-        ws.append([cell(ws, v) for v in values])
+    for values in chain(sample, rows):
+        ws.append([cell(ws, v, wrap=i in wrap and isinstance(v, str)) for i, v in enumerate(values)])
         count += 1
     if header:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + max(count, 1)}"

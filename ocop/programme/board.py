@@ -52,6 +52,15 @@ CSV_HEADER = [
 ]
 
 
+# the .xlsx export, for people: Vietnamese headers and values, real dates (the CSV keeps the codes above)
+EXPORT_HEADER = [
+    _("Mã tỉnh"), _("Tỉnh, thành phố"), _("Tình trạng đề án, kế hoạch"), _("Loại văn bản"),
+    _("Số quyết định phê duyệt"), _("Ngày phê duyệt"), _("Giai đoạn"), _("Khởi động chu trình"),
+    _("Ban hành bộ tiêu chí"), _("Tổ chức đánh giá"), _("Công nhận sản phẩm"), _("Số văn bản chỉ đạo"),
+    _("Số hoạt động"), _("Kinh phí (đồng)"), _("Gồm các tỉnh trước 01/7/2025"),
+]
+
+
 @dataclass
 class BoardRow:
     province: AdminUnit
@@ -80,6 +89,29 @@ class BoardRow:
     @property
     def rolled_up(self) -> bool:
         return any(p.pk != self.province.pk for p in self.includes)
+
+    def export_row(self) -> list:
+        from ocop.lib.spreadsheet import Money, Text
+
+        has_plan = self.plan is not None and self.plan_status != STATUS_NONE
+        approved = self.plan is not None and self.plan_status == PlanStatus.APPROVED
+        return [
+            Text(self.province.code),
+            self.province.name,
+            self.plan_status_label,
+            self.plan.get_kind_display() if has_plan else "",
+            Text(self.plan.decision_number) if approved and self.plan.decision_number else "",
+            self.plan.decision_date if approved else None,
+            self.plan.phase if has_plan else "",
+            self.milestones.get(MilestoneKind.CYCLE_STARTED),
+            self.criteria_issued,
+            self.milestones.get(MilestoneKind.EVALUATION_HELD),
+            self.milestones.get(MilestoneKind.PRODUCTS_RANKED),
+            self.documents,
+            self.activities,
+            Money(self.funding or 0),
+            ", ".join(p.name for p in self.includes if p.pk != self.province.pk),
+        ]
 
     def csv_row(self) -> list:
         def d(value):

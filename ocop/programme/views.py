@@ -135,8 +135,8 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
                                         delimiter=";" if request.GET.get("sep") == "semicolon" else ",")
     return spreadsheet.table_response(
         filename,
-        board_service.CSV_HEADER,
-        [row.csv_row() for row in rows],
+        board_service.EXPORT_HEADER,
+        [row.export_row() for row in rows],
         title=_("Tình hình triển khai Chương trình OCOP tại ngày %(d)s") % {"d": day.strftime("%d/%m/%Y")},
         filters=[(_("Trạng thái"), dict(board_service.STATUS_LABELS).get(status, status))] if status else None,
         user=request.user,

@@ -96,7 +96,9 @@ def test_board_page_filters_and_exports(client, demo_users, provinces, plan_data
     assert bad.status_code == 200 and "không hợp lệ" in bad.content.decode()
     xlsx = client.get(reverse("programme:board_export", args=["xlsx"]), {"date": "2018-12-12"})
     _meta, header, data = read_table(b"".join(xlsx.streaming_content))
-    assert header[:3] == ["province_code", "province_name", "plan_status"] and len(data) == 63
+    assert header[:3] == ["Mã tỉnh", "Tỉnh, thành phố", "Tình trạng đề án, kế hoạch"] and len(data) == 63
+    bac_kan = next(r for r in data if r[0] == "06")
+    assert bac_kan[2] == "Đã phê duyệt" and bac_kan[3] == "Đề án" and bac_kan[5] == dt.datetime(2018, 5, 24)
     csv_resp = client.get(reverse("programme:board_export", args=["csv"]), {"date": "2025-07-01"})
     assert len(list(csv.reader(io.StringIO(csv_resp.content.decode("utf-8-sig"))))) == 35
     assert client.get(reverse("programme:board_export", args=["pdf"])).status_code == 404
