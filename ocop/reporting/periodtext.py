@@ -85,6 +85,11 @@ _CITATION = re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ][\wĐđ-]*(?:\s+ngày\s+\d{1,2}
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
+def strip_citations(text: str) -> str:
+    """`text` without the citations of instruments (their numbers and dates name years of their own)."""
+    return _CITATION.sub(" ", text)
+
+
 @dataclasses.dataclass(frozen=True)
 class YearWarning:
     where: str
@@ -101,7 +106,7 @@ def year_warnings(definition: dict) -> list[YearWarning]:
     """Every place where the definition's fixed text names a year outside an instrument's citation."""
     found = []
     for where, text in _texts(definition):
-        stripped = _CITATION.sub(" ", text)
+        stripped = strip_citations(text)
         for m in _YEAR.finditer(stripped):
             start = max(0, m.start() - 30)
             excerpt = stripped[start:m.end() + 20].strip()

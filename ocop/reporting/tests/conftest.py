@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -62,3 +63,16 @@ def complete(sub, **extra) -> dict:
     data.update(products_reviewed=max(ranked, evaluated), products_3star=ranked)
     data.update(extra)
     return data
+
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args) -> dt.datetime:
+    """A moment in Vietnam time (browser tests move the clock with time-machine)."""
+    return dt.datetime(*args, tzinfo=VN)
+
+
+def log_out(page) -> None:
+    page.get_by_test_id("logout").click()
+    page.wait_for_load_state()

@@ -11,7 +11,6 @@ data) with its signing authority, and in its PDF "Nơi nhận" and the signature
 import datetime as dt
 import re
 import subprocess
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -20,26 +19,16 @@ from ocop.conftest import log_in
 from ocop.programme.demo import create_demo_programme
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest, ReportTemplate, Submission
-from ocop.reporting.periodtext import _CITATION
-from ocop.reporting.tests.conftest import complete
+from ocop.reporting.periodtext import strip_citations
+from ocop.reporting.tests.conftest import at, complete, log_out
 
 pytestmark = pytest.mark.browser
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TITLE = "Báo cáo kết quả triển khai Chương trình OCOP năm 2026"
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=VN)
-
-
-def log_out(page):
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state()
 
 
 def stray_years(text: str) -> list[str]:
     """2018/2019 outside the citation of an instrument ("số 3292/QĐ-UBND ngày 12/10/2018")."""
-    stripped = _CITATION.sub(" ", text)
+    stripped = strip_citations(text)
     return [stripped[max(0, m.start() - 40):m.end() + 10] for m in re.finditer(r"(?<!\d)(2018|2019)(?!\d)", stripped)]
 
 

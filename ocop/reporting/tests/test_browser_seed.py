@@ -7,7 +7,6 @@ accepting a report each pass through a confirmation step. The clock is moved wit
 this process, so it sees the same dates)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,19 +17,9 @@ from ocop.programme.demo import create_demo_programme
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest, ReportTemplate, Submission
 from ocop.reporting.services import submissions as svc
-from ocop.reporting.tests.conftest import NARRATIVE, complete
+from ocop.reporting.tests.conftest import NARRATIVE, VN, at, complete, log_out
 
 pytestmark = pytest.mark.browser
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(*args):
-    return dt.datetime(*args, tzinfo=VN)
-
-
-def log_out(page):
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state()
 
 
 def test_the_seed_request_end_to_end(page, site):

@@ -6,7 +6,6 @@ home page. Expected values come from the issue and domain.md, not from the code 
 import datetime as dt
 import json
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -21,10 +20,9 @@ from ocop.reporting.periodtext import default_template, fill, year_warnings
 from ocop.reporting.schema import DefinitionError, parse_definition
 from ocop.reporting.services import requests as req_service
 from ocop.reporting.services import submissions as svc
-from ocop.reporting.tests.conftest import complete, legacy_province
+from ocop.reporting.tests.conftest import VN, complete, legacy_province
 
 pytestmark = pytest.mark.django_db
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START_2026, CUTOFF_2026 = dt.date(2025, 12, 15), dt.date(2026, 12, 14)  # NĐ 09: 15/12/2025 – 14/12/2026
 
 

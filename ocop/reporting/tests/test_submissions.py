@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from ocop.audit.models import AuditEntry
 from ocop.reporting.models import RequestStatus, Submission, SubmissionStatus
