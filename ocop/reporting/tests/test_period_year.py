@@ -355,3 +355,13 @@ def test_home_page_lists_the_products_waiting_for_my_score(client, demo_users):
     assert 'data-testid="work-score"' in html and sheet_url in html and "01/08/2026" in html
     ev.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 60))
     assert sheet_url not in client.get("/").content.decode()
+
+
+def test_reminders_count_from_the_last_on_time_day(request_2026):
+    from ocop.reporting.reminders import compose, send_time
+
+    # "trước ngày 05/01/2027": the last day on time is 04/01/2027; offset 0 reminds on that morning
+    assert send_time(request_2026, 0) == dt.datetime(2027, 1, 4, 8, 0, tzinfo=VN)
+    assert send_time(request_2026, -3) == dt.datetime(2027, 1, 1, 8, 0, tzinfo=VN)
+    message = compose(request_2026, current_province("42"), dt.date(2027, 1, 4))
+    assert "Hạn nộp: trước ngày 05/01/2027 (hôm nay là hạn nộp)." in message.body
