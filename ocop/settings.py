@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ocop.documents",
     "ocop.notifications",
     "ocop.catalogue",
+    "ocop.analytics",
     "ocop.api",
     "ocop.front",
     "ocop.bench",
