@@ -36,6 +36,7 @@ from ocop.evaluation.models_rounds import (
     SeatRole,
 )
 from ocop.geo.models import Era, Level, UnitSuccession
+from ocop.geo.services import units_valid_on
 from ocop.lib.collation import vi_order
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
@@ -275,8 +276,9 @@ def organising_units(user, day: dt.date | None) -> QuerySet:
     units = units.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
     if scope.unit is not None and scope.unit.level in (Level.PROVINCE, Level.DISTRICT):
         units = units | AdminUnit.objects.filter(pk=scope.unit.pk)
-    ids = units.values("pk")
-    return AdminUnit.objects.filter(pk__in=ids).valid_on(day).select_related("province").order_by("level", vi_order("name"))
+    # validity on the day from the geo services; a unit is listed once even if reached twice
+    return (units_valid_on(day).filter(pk__in=units.values("pk")).select_related("province")
+            .order_by("level", vi_order("name")))
 
 
 @transaction.atomic
