@@ -589,6 +589,10 @@ def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str 
         add(fn())
     if pages:
         add(bench_pages(4, 24, base) if quick else bench_pages(base=base))
+    if pages and not quick:  # page weight in headless Chromium (ocop/bench/weight.py; its own test)
+        from ocop.bench.weight import bench_weight
+
+        add(bench_weight(base))
     return results
 
 

@@ -32,7 +32,7 @@ class Result:
     p95: float | None = None
     rps: float | None = None
     statuses: dict | None = None  # pages: {HTTP status: count}
-    kind: str = "ratio"  # "ratio" (against raw SQL / bare read) or "page" (under load)
+    kind: str = "ratio"  # "ratio" (against raw SQL / bare read), "page" (under load) or "weight" (bytes / budget)
 
 
 def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -56,6 +56,9 @@ def report(results: list[Result], path: str | None = "bench-results.json") -> st
     lines = [f"{'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"]
     for r in results:
         extra = ""
+        if r.kind == "weight":  # bytes against the budget in bytes
+            lines.append(f"{r.name[:66]:<66} {r.measured / 1000:>8.1f}KB {r.baseline / 1000:>8.1f}KB {r.ratio:>6.2f}")
+            continue
         if r.kind == "page":
             extra = f" {r.p50 * 1000:>6.1f}ms {r.p95 * 1000:>6.1f}ms {r.rps:>7.1f}"
         lines.append(f"{r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}")
