@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include("ocop.documents.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("notifications/", include("ocop.notifications.urls")),
+    path("analytics/", include("ocop.analytics.urls")),
     path("api/", include("ocop.api.urls")),
     path("san-pham-ocop/", include("ocop.catalogue.urls")),
     path("open-data/", include("ocop.catalogue.urls_opendata")),
