@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,7 @@ from ocop.evaluation.models_rounds import (
     SeatRole,
 )
 from ocop.geo.models import AdminUnit
+from ocop.geo.services import REFORM_DATE, era_on
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 
@@ -51,7 +53,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_capability("evaluation.manage")
 def round_new(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
-    data = request.POST if request.method == "POST" else {}
+    # a GET may carry the fields typed so far (static/evaluation/round-form.js reloads the units
+    # offered when the meeting date changes)
+    data = request.POST if request.method == "POST" else {k: request.GET.get(k, "")[:255] for k in ("name", "level", "held_on")}
     if request.method == "POST":
         unit = AdminUnit.objects.filter(pk=data.get("unit") or 0).first() if str(data.get("unit", "")).isdigit() else None
         try:
@@ -69,12 +73,12 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã tạo kỳ đánh giá."))
                 return redirect("evaluation:round_detail", round_.pk)
     try:  # units valid on the meeting date typed (today until one is)
-        day = parse_date(data.get("held_on") or request.GET.get("held_on") or "") or None
+        day = parse_date(data.get("held_on") or "") or None
     except DateParseError:
         day = None
     return render(request, "evaluation/round_form.html", {
         "errors": errors, "data": data, "levels": CouncilLevel.choices, "units": svc.organising_units(request.user, day),
-        "units_day": day,
+        "units_day": day, "units_era": era_on(day or timezone.localdate()), "reform": REFORM_DATE,
     }, status=400 if errors else 200)
 
 

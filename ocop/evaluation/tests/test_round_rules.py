@@ -146,6 +146,14 @@ def test_units_offered_are_those_of_the_meeting_date_once_each(world):
     assert "không còn (hoặc chưa có) vào ngày họp 20/11/2026" in str(exc.value)
 
 
+def test_round_form_lists_the_units_of_the_date_typed(client, world):
+    client.force_login(world["tinh.thainguyen"])
+    page = client.get(reverse("evaluation:round_new"), {"held_on": "01/05/2024", "name": "Kỳ 2024"}).content.decode()
+    assert "Huyện Ba Bể" in page and 'data-units-era="legacy"' in page and 'value="Kỳ 2024"' in page
+    page = client.get(reverse("evaluation:round_new")).content.decode()  # today: 2026, no district
+    assert "Huyện Ba Bể" not in page and 'data-units-era="current"' in page and page.count(">Tỉnh Thái Nguyên<") == 1
+
+
 def test_products_that_cannot_be_scored_are_listed_with_the_reason(world):
     officer, round_, _entry_, _ = _round(world, n=0)
     commune = _unit(Era.LEGACY, Level.COMMUNE, "01888")
