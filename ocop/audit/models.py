@@ -166,6 +166,13 @@ class AuditEntry(models.Model):
             return ""
 
     @property
+    def actor_label(self) -> str:
+        """Who acted, by name (the full name when the account has one), not by sign-in name."""
+        if self.actor_id and self.actor is not None and self.actor.full_name:
+            return self.actor.full_name
+        return self.actor_name
+
+    @property
     def object_label(self) -> str:
         """The object's name as recorded, without internal codes."""
         return readable(self.object_repr)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ def visible_entries(user):
 def audit_columns(user) -> list:
     return [
         Col(_l("Thời điểm"), "created_at", 17),
-        Col(_l("Người thực hiện"), "actor_name", 20),
+        Col(_l("Người thực hiện"), lambda e: e.actor_label, 20),
         Col(_l("Thao tác"), lambda e: e.action_label, 28),
         Col(_l("Loại đối tượng"), lambda e: e.object_type_label, 22),
         Col(_l("Mã đối tượng"), "object_id", 10),
@@ -44,7 +45,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
                  or filters["action"].lower() in str(label).lower()]
         qs = qs.filter(action__in=codes) if codes else qs.filter(action__icontains=filters["action"])
     if filters["actor"]:
-        qs = qs.filter(actor_name__icontains=filters["actor"])
+        qs = qs.filter(Q(actor_name__icontains=filters["actor"]) | Q(actor__full_name__icontains=filters["actor"]))
     if filters["object_type"]:
         qs = qs.filter(object_type=filters["object_type"])
     for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):

@@ -38,7 +38,7 @@ def world(demo_users):
     commune = AdminUnit.objects.get(era=Era.CURRENT, level=Level.COMMUNE, code="01840")
     chair = demo_users["hoidong.thainguyen"]
     member = User.objects.create(username="thanhvien.b", role=Role.COUNCIL_MEMBER, scope_unit=thai_nguyen,
-                                 email="thanhvien.b@example.vn")
+                                 email="thanhvien.b@example.vn", full_name="Nguyễn Thị Bình")
     outsider = User.objects.create(username="thanhvien.c", role=Role.COUNCIL_MEMBER, scope_unit=thai_nguyen,
                                    email="thanhvien.c@example.vn")
     products = fixture_set(commune)
@@ -126,6 +126,7 @@ def test_home_page_of_a_council_member_lists_no_other_users_sign_ins(client, dem
     assert status == 200
     assert f'href="/audit/{world["login"].pk}/"' not in html and f'href="/audit/{world["account"].pk}/"' not in html
     assert "thanhvien.c" not in html  # the account created for another member
+    assert "thanhvien.b" not in html and "Nguyễn Thị Bình" in html  # who acted, by name, not by sign-in name
 
 
 def test_every_audited_type_has_a_visibility_rule():
