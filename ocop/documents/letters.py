@@ -73,6 +73,8 @@ def report_topic(request) -> str:
     title = tx.clean(request.title).strip()
     if title.lower().startswith("báo cáo "):
         title = title[len("báo cáo "):]
+    # "… OCOP — Quý II năm 2026" reads "… OCOP quý II năm 2026" in a sentence
+    title = re.sub(r"\s+[—–-]\s+(Năm|Quý|Tháng|6 tháng|Sáu tháng)\b", lambda m: " " + m.group(1).lower(), title)
     return _lower_first(title)
 
 
@@ -186,19 +188,27 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
     if ranked_only:
         notes.append(f"{_places_or_all(ranked_only, total)} đã tổ chức đánh giá, xếp hạng sản phẩm OCOP ngay trong năm "
                      f"{day.year}")
+    # what every province did is said of all of them; "Trong đó" lists what only some did
+    everyone = [p for p in parts if p.startswith(ALL_PROVINCES)]
+    parts = [p for p in parts if not p.startswith(ALL_PROVINCES)]
     if parts or notes:
         runs.append(_run(" Trong đó " + ", ".join(parts)))
         if notes:
             runs.append(_run((" " if parts else "") + "(" + "; ".join(notes) + ")", italic=True))
         runs.append(_run("."))
+    for part in everyone:
+        runs.append(_run(" T" + part[1:] + "."))
     return runs
+
+
+ALL_PROVINCES = "tất cả các tỉnh, thành phố"
 
 
 def _places_or_all(units, total: int) -> str:
     """"tất cả các tỉnh, thành phố" when every province of the board is meant, else their names."""
     units = list({u.pk: u for u in units}.values())
     if total and len(units) == total:
-        return "tất cả các tỉnh, thành phố"
+        return ALL_PROVINCES
     return _places(units)
 
 
