@@ -7,6 +7,8 @@ node counts the same)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -51,7 +53,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
             code, message = VERDICTS[state]
             context.update(verdict=code, message=_(message), cert=cert, today=timezone.localdate(),
-                           last_valid_day=cert.valid_until - timezone.timedelta(days=1),
+                           last_valid_day=cert.valid_until - dt.timedelta(days=1),
                            catalogue_pk=cert.product_id if catalogue.listed_entry(cert.product_id) else None)
     response = render(request, "catalogue/verify.html", context, status=status)
     response["Cache-Control"] = "no-store"
