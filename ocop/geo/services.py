@@ -96,6 +96,22 @@ def name_on(unit: AdminUnit, day: dt.date | None) -> str:
     return unit_on(unit, day).full_name
 
 
+def within_on(qs, unit: AdminUnit, day: dt.date):
+    """`qs` restricted to the units below `unit` on `day` (a district's communes of that day: those
+    that moved in or out since are counted where they were)."""
+    from django.db.models import Q
+
+    if unit.level == Level.PROVINCE:
+        return qs.filter(Q(province=unit) | Q(parent=unit))
+    moved_in, moved_out = [], []
+    for unit_id, versions in _versions().items():
+        for start, end, _name, _type, parent_id, _level in versions:
+            if (start is None or start <= day) and (end is None or day <= end):
+                (moved_in if parent_id == unit.pk else moved_out).append(unit_id)
+    return qs.filter((Q(parent=unit) | Q(district=unit) | Q(pk__in=moved_in)) & ~Q(pk__in=[
+        pk for pk in moved_out if pk not in set(moved_in)]))
+
+
 # --- the crosswalk through every change ---------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo import services
-from ocop.geo.models import AdminUnit, Era, Level
+from ocop.geo.models import AdminUnit, Era, Level, SuccessionKind
 from ocop.lib.dates import parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
@@ -47,7 +47,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         if parent is None:
             errors.append(f"Không có đơn vị cha mã “{parent_code[:20]}” vào ngày {day:%d/%m/%Y}.")
         else:
-            qs = qs.filter(Q(parent=parent) | Q(province=parent) | Q(district=parent)).exclude(pk=parent.pk)
+            qs = services.within_on(qs, parent, day).exclude(pk=parent.pk)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code=q))
@@ -89,6 +89,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children[:500],
             "children_count": children.count(),
             "split": unit.successions.filter(is_split=True).exists(),
+            "versions": unit.versions.select_related("parent").order_by("valid_from"),
+            "changes": unit.successions.exclude(kind=SuccessionKind.REFORM_2025).select_related("successor").order_by("effective"),
         },
     )
 

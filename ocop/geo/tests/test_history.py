@@ -236,3 +236,23 @@ def test_the_2018_report_names_its_units_as_on_the_cut_off(demo_users):
     assert len(units) == 63
     assert units["46"].full_name == "Tỉnh Thừa Thiên Huế"
     assert legacy(Level.PROVINCE, "46").full_name == "Thành phố Huế"  # the stored row is untouched
+
+
+def test_unit_pages_by_date(client, demo_users, demo_password):
+    from django.urls import reverse
+
+    client.login(username="tw.canbo", password=demo_password)
+    ky_son, hoa_binh_city = legacy(Level.DISTRICT, "151"), legacy(Level.DISTRICT, "148")
+    url = reverse("geo:unit_list")
+    in_2018 = client.get(url, {"date": "12/12/2018", "level": "commune", "parent": "151"})
+    in_2020 = client.get(url, {"date": "01/06/2020", "level": "commune", "parent": "148"})
+    codes_2018 = {u.code for u in in_2018.context["page"]}
+    codes_2020 = {u.code for u in in_2020.context["page"]}
+    alive_2020 = set(services.units_valid_on(dt.date(2020, 6, 1), Level.COMMUNE).values_list("code", flat=True))
+    moved = codes_2018 & alive_2020  # the ones not merged away in the same reorganisation
+    assert moved and moved <= codes_2020  # Kỳ Sơn's communes went to thành phố Hòa Bình
+    assert not {u.code for u in client.get(url, {"date": "12/12/2018", "level": "commune", "parent": "148"}).context["page"]} & codes_2018
+    page = client.get(reverse("geo:unit_detail", args=[ky_son.pk])).content.decode()
+    assert "830/NQ-UBTVQH14" in page and f"({hoa_binh_city.code})" in page
+    hue = client.get(reverse("geo:unit_detail", args=[legacy(Level.PROVINCE, "46").pk])).content.decode()
+    assert "Tỉnh Thừa Thiên Huế" in hue and "175/2024/QH15" in hue
