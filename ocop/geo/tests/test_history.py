@@ -256,3 +256,14 @@ def test_unit_pages_by_date(client, demo_users, demo_password):
     assert "830/NQ-UBTVQH14" in page and f"({hoa_binh_city.code})" in page
     hue = client.get(reverse("geo:unit_detail", args=[legacy(Level.PROVINCE, "46").pk])).content.decode()
     assert "Tỉnh Thừa Thiên Huế" in hue and "175/2024/QH15" in hue
+
+
+def test_default_recipients_within_a_district_follow_the_date():
+    from ocop.reporting.services.requests import default_recipients
+
+    ky_son = legacy(Level.DISTRICT, "151")
+    in_2018 = list(default_recipients(Level.COMMUNE, dt.date(2018, 12, 31), within=ky_son))
+    assert in_2018 and all(u.parent_id == ky_son.pk for u in in_2018)
+    assert list(default_recipients(Level.COMMUNE, dt.date(2020, 6, 1), within=ky_son)) == []
+    hoa_binh = legacy(Level.PROVINCE, "17")
+    assert default_recipients(Level.DISTRICT, dt.date(2018, 12, 31), within=hoa_binh).count() == 11

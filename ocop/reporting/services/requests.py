@@ -82,8 +82,7 @@ def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[st
 def default_recipients(level: str, day: dt.date, within: AdminUnit | None = None):
     qs = geo.units_valid_on(day, level)
     if within is not None:
-        field = "province" if within.level == Level.PROVINCE else "district"
-        qs = qs.filter(**{field: within})
+        qs = geo.within_on(qs, within, day)  # the units below `within` as they stood on `day`
     return qs
 
 
