@@ -102,6 +102,12 @@ def _lines(values) -> list[str]:
     return [tx.clean(v).strip() for v in values or [] if tx.clean(v).strip()]
 
 
+def _issuer_date_error(issuer: Issuer, day: dt.date) -> str:
+    return (_("%(issuer)s không ban hành văn bản vào ngày %(day)s (chỉ tồn tại từ %(a)s đến %(b)s).")
+            % {"issuer": issuer.name, "day": tx.dmy(day), "a": tx.dmy(issuer.valid_from) or "…",
+               "b": tx.dmy(issuer.valid_to) or "…"})
+
+
 def validate_document(doc: OutgoingDocument) -> None:
     errors = {}
     if not doc.subject.strip():
@@ -110,6 +116,8 @@ def validate_document(doc: OutgoingDocument) -> None:
         errors["symbol"] = _("Nhập ký hiệu của văn bản.")
     if not doc.place.strip():
         errors["place"] = _("Nhập địa danh.")
+    if doc.date is not None and doc.issuer_id and not doc.issuer.is_valid_on(doc.date):
+        errors["date"] = _issuer_date_error(doc.issuer, doc.date)
     if doc.template_name not in available_templates():
         errors["template_name"] = _("Không có mẫu .docx “%(name)s”.") % {"name": doc.template_name}
     if errors:
@@ -153,9 +161,7 @@ def do_create_draft(
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Loại văn bản không hợp lệ.")})
     if date is not None and not issuer.is_valid_on(date):
-        raise ValidationError({"date": _("%(issuer)s không ban hành văn bản vào ngày %(day)s (chỉ tồn tại từ %(a)s đến %(b)s).")
-                               % {"issuer": issuer.name, "day": tx.dmy(date), "a": tx.dmy(issuer.valid_from) or "…",
-                                  "b": tx.dmy(issuer.valid_to) or "…"}})
+        raise ValidationError({"date": _issuer_date_error(issuer, date)})
     facts = issuer.facts_on(date)
     if noi_nhan is None:  # document text: always Vietnamese, whatever the UI language
         noi_nhan = ["Như trên;"] if recipients else []
@@ -253,6 +259,8 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                 Issuer.objects.select_for_update().filter(pk=locked.issuer_id).first()  # serialises the series
                 before = snapshot(locked, AUDITED)
                 day = locked.date or timezone.localdate()
+                if not locked.issuer.is_valid_on(day):
+                    raise ValidationError({"date": _issuer_date_error(locked.issuer, day)})
                 year = day.year
                 if number is not None:
                     if OutgoingDocument.objects.filter(issuer_id=locked.issuer_id, year=year, number=number).exists():
@@ -393,6 +401,8 @@ def context_for(doc: OutgoingDocument) -> dict:
 def render_docx(doc: OutgoingDocument) -> bytes:
     """Render the document's .docx template (docxtpl, autoescaped) to bytes."""
     template_path = TEMPLATES_DIR / doc.template_name
+    if doc.date is not None and doc.issuer_id and not doc.issuer.is_valid_on(doc.date):
+        errors["date"] = _issuer_date_error(doc.issuer, doc.date)
     if doc.template_name not in available_templates():
         raise ValidationError(_("Không có mẫu .docx “%(name)s”.") % {"name": doc.template_name})
     template = DocxTemplate(str(template_path))

@@ -69,6 +69,17 @@ def test_the_old_ministry_cannot_issue_after_the_merger(loaded, seed_request, de
                                       day=dt.date(2025, 3, 1))
 
 
+def test_a_draft_of_the_old_ministry_is_not_issued_after_the_merger(loaded, media, demo_users):
+    old = ministry_on(dt.date(2025, 2, 28))
+    draft = services.do_create_draft(demo_users["tw.canbo"], issuer=old, subject="kiểm thử", recipients=["UBND các tỉnh"])
+    with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày 01/03/2025"):
+        services.do_update_draft(demo_users["tw.canbo"], draft, date=dt.date(2025, 3, 1))
+    with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày"):
+        services.do_issue(demo_users["tw.canbo"], draft)  # no date: issued today, after the merger
+    draft.refresh_from_db()
+    assert draft.number is None
+
+
 def test_a_new_version_keeps_the_history(loaded, demo_users):
     issuer = ministry_on(dt.date(2026, 1, 1))
     admin = demo_users["tw.quantri"]
