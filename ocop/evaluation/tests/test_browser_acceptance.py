@@ -15,6 +15,7 @@ import time_machine
 
 from ocop.accounts.models import Role, User
 from ocop.conftest import log_in
+from ocop.evaluation.tests.test_browser_round import fill_and_submit, open_sheet
 from ocop.evaluation.loader import load_criteria
 from ocop.geo.models import AdminUnit
 from ocop.products.models import EntityMember, SelfAssessment, Sector, required_categories
@@ -41,34 +42,10 @@ def _product(entity, name, code, sector):
     return product
 
 
-def _sheet(code):
-    from ocop.evaluation.models import CriteriaSet
-
-    return CriteriaSet.objects.for_classification(code, dt.date(2026, 11, 20)).parsed
-
-
 def score(page, round_url, product_name, code, target):
-    """Open the member's sheet for `product_name`, choose options totalling `target`, submit."""
-    from ocop.evaluation.tests.test_rounds import choices_for_total
-
-    page.goto(round_url)
-    page.get_by_test_id("entries").get_by_role("link", name=product_name).first.click()
-    page.wait_for_load_state()
-    page.goto(page.url.rstrip("/") + "/sheet/")
-    choices = choices_for_total(_sheet(code), target)
-    checked = page.evaluate(
-        """(choices) => Object.entries(choices).filter(([code, option]) => {
-             const input = document.querySelector(`input[name="c_${code}"][value="${option}"]`);
-             if (input) { input.checked = true; input.dispatchEvent(new Event('change', {bubbles: true})); }
-             return !!input;
-           }).length""",
-        {k: str(v) for k, v in choices.items()},
-    )
-    assert checked == len(choices)
-    assert page.get_by_test_id("sheet-total").inner_text() != "0"  # the running total follows the choices
-    page.get_by_test_id("submit-score").click()
-    page.wait_for_load_state()
-    assert "/sheet/" not in page.url, page.locator("main").inner_text()[:1500]
+    """Open the member's sheet for `product_name`, choose options totalling about `target`, submit."""
+    open_sheet(page, round_url, product_name)
+    fill_and_submit(page, target, code)
 
 
 def docx_text(path) -> str:
@@ -97,7 +74,6 @@ def test_provincial_round_honey_and_handicraft_to_verified_certificate(page, sit
                                        defaults={"role": "owner"})
     honey = _product(entity, HONEY, "148-1.2.2", Sector.THUC_PHAM)
     craft = _product(entity, CRAFT, "148-4.1", Sector.THU_CONG)
-    chair = User.objects.get(username="hoidong.thainguyen")
     for username, name in (("hoidong.thuky", "Thư ký hội đồng (kiểm thử)"), ("hoidong.uyvien", "Ủy viên hội đồng (kiểm thử)")):
         User.objects.create_user(username, password="ocop-demo-2026", role=Role.COUNCIL_MEMBER, scope_unit=province,
                                  full_name=name)

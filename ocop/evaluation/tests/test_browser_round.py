@@ -178,24 +178,26 @@ def open_sheet(page, round_url, product_name):
         page.goto(page.url.rstrip("/") + "/sheet/")
 
 
-def fill_and_submit(page, total):
-    """Choose options worth about `total` points on the open score sheet and submit it."""
+def fill_and_submit(page, total, code="148-1.1.1"):
+    """Choose options worth about `total` points (sheet of classification `code`) on the open score
+    sheet, check that the running total follows, and submit it."""
     import datetime as dt
 
     from ocop.evaluation.models import CriteriaSet
     from ocop.evaluation.tests.test_rounds import choices_for_total
 
-    sheet = CriteriaSet.objects.for_classification("148-1.1.1", dt.date(2026, 11, 20)).parsed
+    sheet = CriteriaSet.objects.for_classification(code, dt.date(2026, 11, 20)).parsed
     choices = choices_for_total(sheet, total)
     checked = page.evaluate(
         """(choices) => Object.entries(choices).filter(([code, option]) => {
              const input = document.querySelector(`input[name="c_${code}"][value="${option}"]`);
-             if (input) { input.checked = true; }
+             if (input) { input.checked = true; input.dispatchEvent(new Event('change', {bubbles: true})); }
              return !!input;
            }).length""",
         {k: str(v) for k, v in choices.items()},
     )
     assert checked == len(choices)
+    assert page.get_by_test_id("sheet-total").inner_text() != "0"  # the running total follows the choices
     page.get_by_test_id("submit-score").click()
     page.wait_for_load_state()
     assert "/sheet/" not in page.url, page.locator("main").inner_text()[:1500]
