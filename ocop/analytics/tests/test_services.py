@@ -128,3 +128,23 @@ def test_no_query_per_province(django_assert_max_num_queries):
     compute(Query("certification_rate", "current", "year", 2019, 2026), NATIONAL)  # warm the unit caches
     with django_assert_max_num_queries(2):
         compute(Query("certification_rate", "current", "quarter", 2019, 2026, "group"), NATIONAL)
+
+
+def test_export_indicator_command_gives_the_same_figures(tmp_path):
+    from django.core.management import call_command
+
+    build()
+    out = tmp_path / "out.csv"
+    call_command("export_indicator", "products_certified", "--by", "province", "--from", "2019", "--to", "2026",
+                 "--geography", "current", "--output", str(out))
+    import csv
+
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == ["unit_code", "unit_name", "period", "value"]
+    assert len(rows) == 1 + 34 * 8
+    assert ["19", "Thái Nguyên", "2020", "3"] in rows
+    assert not any(r[0] == "06" for r in rows)
+    call_command("export_indicator", "products_certified", "--by", "star", "--from", "2020", "--to", "2020",
+                 "--geography", "legacy", "--output", str(out))
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert ["06", "Bắc Kạn", "2020", "3 sao", "1"] in rows
