@@ -2,6 +2,8 @@
 # System packages the application needs beyond Python, installed with apt when missing:
 #   - libreoffice-writer-nogui: LibreOffice headless, which converts the official documents
 #     (.docx, ocop/documents/) to PDF;
+#   - libreoffice-calc-nogui: its spreadsheet part, with which the tests print the .xlsx exports
+#     to PDF (ocop/lib/tests/test_export_pdf.py);
 #   - fonts-liberation2: Liberation Serif, metric-identical to Times New Roman (the font that
 #     NĐ 30/2020 requires and the documents name), so the PDF keeps Word's line breaks.
 # Does nothing when both are present. Needs root to install; otherwise prints what to install and
@@ -11,6 +13,7 @@ set -uo pipefail
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 if ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then
   missing+=(fonts-liberation2)
 fi

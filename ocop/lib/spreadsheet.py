@@ -155,6 +155,15 @@ def set_value(target, value) -> None:
     _guard(target, value)
 
 
+def link_cell(ws, text: str, sheet: str, target: str = "A1") -> WriteOnlyCell:
+    """A write-only cell showing `text` that opens `sheet` of the same workbook."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    out = cell(ws, text, font=Font(color="0563C1", underline="single"))
+    out.hyperlink = Hyperlink(ref="", location=f"'{sheet}'!{target}", display=safe_text(text))
+    return out
+
+
 def row_cells(ws, values: Iterable, **kwargs) -> list[WriteOnlyCell]:
     return [cell(ws, v, **kwargs) for v in values]
 
@@ -182,6 +191,22 @@ def _display_length(value) -> int:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return len(f"{value:,.2f}") if isinstance(value, float) else len(f"{value:,}")
     return max((len(line) for line in str(value).split("\n")), default=0)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` characters wide, wrapping between words."""
+    import math
+
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > width - 1:
+                count, used = count + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+        lines += max(count, math.ceil(len(paragraph) / max(width - 1, 1)) if " " not in paragraph else count)
+    return max(lines, 1)
 
 
 def column_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[int]:
@@ -266,6 +291,9 @@ def write_table(
     ws.append([cell(ws, extract)])
     ws.append([])
     head_alignment = Alignment(wrap_text=True, vertical="top")
+    # a wrapped header needs its height: spreadsheets do not grow a written row by themselves
+    lines = max([_lines(str(h), w) for h, w in zip(header, widths)] + [1])
+    ws.row_dimensions[HEADER_ROW].height = 15 * lines
     ws.append([cell(ws, str(h), font=bold, alignment=head_alignment) for h in header])
     count = 0
     for values in chain(sample, rows):

@@ -590,10 +590,14 @@ def _xl(value):
 
 
 class _Sheet:
-    def __init__(self, wb: Workbook, title: str, used: set[str]):
+    """A sheet of the workbook, printed as the writer prints every export (ocop/lib/spreadsheet.py):
+    A4 one page wide, portrait or landscape by width, `header_rows` repeated on every page."""
+
+    def __init__(self, wb: Workbook, title: str, used: set[str], header_rows: str | None = None):
         self.ws = wb.create_sheet(title=_sheet_name(title, used))
         self.bold = Font(bold=True)
         self.italic = Font(italic=True)
+        self.header_rows = header_rows
 
     def row(self, values, *, bold=False, italic=False, wrap=False, title=False):
         font = Font(bold=True, size=13) if title else self.bold if bold else self.italic if italic else None
@@ -609,6 +613,7 @@ class _Sheet:
 
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
+        spreadsheet.print_setup(self.ws, title=self.ws.title, widths=widths, header_rows=self.header_rows)
 
 
 def _stat_xl(stat: Stat):
@@ -622,8 +627,9 @@ def build_xlsx(c: Consolidation) -> bytes:
     wb = Workbook(write_only=True)
     used: set[str] = set()
     req = c.request
+    contents = _Sheet(wb, "Mục lục", used)
 
-    ws = _Sheet(wb, "Tổng hợp", used)
+    ws = _Sheet(wb, "Tổng hợp", used, header_rows="5:5")
     ws.widths(12, 60, 12, 18, 14, 14, 14, 12)
     ws.row([f"Tổng hợp: {req.title}"], title=True)
     ws.row([f"Số liệu đến hết ngày {req.cutoff:%d/%m/%Y}; hạn nộp {req.deadline:%d/%m/%Y}; tổng hợp lúc "
@@ -666,7 +672,7 @@ def build_xlsx(c: Consolidation) -> bytes:
             ws.row(["", cnt.label, cnt.count, _names(cnt.units)])
 
     for table in c.section_tables:
-        sheet = _Sheet(wb, f"{table.section.number} {table.section.title}", used)
+        sheet = _Sheet(wb, f"{table.section.number} {table.section.title}", used, header_rows="2:3")
         sheet.widths(8, 26, 30, 12, *[16] * len(table.fields))
         sheet.row([f"{table.section.number}. {table.section.title}"], title=True)
         sheet.row(["Mã", "Đơn vị", "Vùng", "Trạng thái"] + [f.label for f in table.fields], bold=True, wrap=True)
@@ -683,7 +689,7 @@ def build_xlsx(c: Consolidation) -> bytes:
         sheet.row(["", c.scope_label.upper(), f"{len(c.rows)} đơn vị", ""]
                   + [_stat_xl(c.totals[f.code]) for f in table.fields], bold=True)
 
-    matrix = _Sheet(wb, "Ma trận", used)
+    matrix = _Sheet(wb, "Ma trận", used, header_rows="1:2")
     matrix.widths(8, 26, 30, 10, *[14] * len(c.numeric_fields))
     matrix.row(["Mã", "Đơn vị", "Vùng", "Tạm thời"] + [f.code for f in c.numeric_fields], bold=True)
     matrix.row(["", "", "", ""] + [f.label for f in c.numeric_fields], italic=True, wrap=True)
@@ -694,7 +700,7 @@ def build_xlsx(c: Consolidation) -> bytes:
 
     for table in c.tables:
         f = table.field
-        sheet = _Sheet(wb, f"Bảng {f.label}", used)
+        sheet = _Sheet(wb, f"Bảng {f.label}", used, header_rows="2:2")
         sheet.widths(26, *[22] * len(f.columns))
         sheet.row([f.label], title=True)
         sheet.row(["Đơn vị"] + [col.label for col in f.columns], bold=True)
@@ -715,14 +721,14 @@ def build_xlsx(c: Consolidation) -> bytes:
             sheet.row(["Tổng cộng"] + [_xl(table.totals.get(col.code)) if col.code in table.totals else None
                                         for col in f.columns], bold=True)
 
-    issues = _Sheet(wb, "Tồn tại - kiến nghị", used)
+    issues = _Sheet(wb, "Tồn tại - kiến nghị", used, header_rows="1:1")
     issues.widths(22, 14, 90, 10, 80)
     issues.row(["Nhóm", "Mục", "Nội dung (đã gộp trùng)", "Số đơn vị", "Đơn vị nêu"], bold=True)
     for group in c.issues:
         for item in group.items:
             issues.row([group.kind_label, group.section.number, item.text, item.count, _names(item.units)], wrap=True)
 
-    texts = _Sheet(wb, "Ý kiến", used)
+    texts = _Sheet(wb, "Ý kiến", used, header_rows="1:1")
     texts.widths(8, 40, 8, 26, 120)
     texts.row(["Mục", "Nội dung", "Mã", "Đơn vị", "Ý kiến"], bold=True)
     for ns in c.narratives:
@@ -752,6 +758,13 @@ def build_xlsx(c: Consolidation) -> bytes:
         gaps.row([f"Đưa vào tổng hợp tạm thời ({len(c.provisional)})"], bold=True)
         for row in c.provisional:
             gaps.row([row.code, row.name, "Đã nộp, chưa tiếp nhận"])
+
+    # the contents: one line per sheet, each a link to it
+    contents.widths(6, 60)
+    contents.row([f"Mục lục: {req.title}"], title=True)
+    contents.row(["STT", "Trang tính (bấm để mở)"], bold=True)
+    for i, sheet in enumerate(wb.worksheets[1:], start=1):
+        contents.ws.append([spreadsheet.cell(contents.ws, i), spreadsheet.link_cell(contents.ws, sheet.title, sheet.title)])
 
     buffer = io.BytesIO()
     wb.save(buffer)
