@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
 from ocop.lib import spreadsheet
 from ocop.reporting import schema

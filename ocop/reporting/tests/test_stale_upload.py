@@ -41,8 +41,9 @@ def test_a_stale_workbook_does_not_overwrite_newer_work(client, demo_users, seed
 
 
 def test_a_workbook_without_a_version_is_refused(client, demo_users, seed_request):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     officer = demo_users["tinh.hatinh"]
     sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
