@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ocop.audit.models import action_choices
-from ocop.audit.visibility import may_see_ip, may_see_values
+from ocop.audit.visibility import may_see_ip, may_see_values, with_visible_values
 from ocop.audit.visibility import visible_entries as _visible_entries
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
@@ -20,7 +20,8 @@ def visible_entries(user):
     return _visible_entries(user)
 
 
-def audit_columns(user) -> list:
+def audit_columns(user, qs) -> list:
+    shown = set(with_visible_values(user, qs).values_list("pk", flat=True))  # entries whose reason may be shown
     return [
         Col(_l("Thời điểm"), "created_at", 17),
         Col(_l("Người thực hiện"), lambda e: e.actor_label, 20),
@@ -29,7 +30,7 @@ def audit_columns(user) -> list:
         Col(_l("Mã đối tượng"), "object_id", 10),
         Col(_l("Đối tượng"), lambda e: e.object_label, 34),
         Col(_l("Đơn vị"), lambda e: str(e.unit) if e.unit_id else "", 24),
-        Col(_l("Lý do"), lambda e: e.reason if may_see_values(user, e) else "", 30),
+        Col(_l("Lý do"), lambda e: e.reason if e.pk in shown else "", 30),
         Col(_l("Địa chỉ IP"), lambda e: e.ip if may_see_ip(user, e) else "", 14),
     ]
 
@@ -57,7 +58,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request) and not errors:
         labels = {"action": _("Thao tác"), "actor": _("Người thực hiện"), "object_type": _("Loại đối tượng"),
                   "date_from": _("Từ ngày"), "date_to": _("Đến ngày")}
-        return export_response(request, qs, audit_columns(request.user), title=_("Nhật ký thao tác"),
+        return export_response(request, qs, audit_columns(request.user, qs), title=_("Nhật ký thao tác"),
                                filename="nhat-ky-thao-tac", filters=[(labels[k], v) for k, v in filters.items()])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "audit/entry_list.html",

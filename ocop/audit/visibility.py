@@ -87,6 +87,14 @@ def visible_entries(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(_combine(user, "entries"))
 
 
+def with_visible_values(user, qs: QuerySet) -> QuerySet:
+    """The entries of `qs` whose recorded values `user` may see (one query for a whole export)."""
+    q = _combine(user, "values")
+    if _is_central_admin(user):
+        q |= ~Q(object_type__in=list(REGISTRY))  # unregistered types: central administrators
+    return qs.filter(q)
+
+
 def may_see_values(user, entry) -> bool:
     """Whether `user` may see the values (before, after, reason) recorded in `entry`."""
     from ocop.audit.models import AuditEntry

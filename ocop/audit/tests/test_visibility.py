@@ -218,3 +218,17 @@ def test_internal_unit_codes_never_reach_the_reader(client, demo_users):
         assert "UBND-19-current" not in html, url
     html = client.get(reverse("audit:entry_detail", args=[entry.pk])).content.decode()
     assert "Ủy ban nhân dân tỉnh Thái Nguyên" in html and "12/QĐ-UBND" in html and "từ 01/07/2025" in html
+
+
+def test_the_export_shows_a_reason_only_to_those_who_may_see_the_values(client, demo_users, world):
+    from ocop.lib.tests.test_listexport import exported
+
+    thai_nguyen = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19")
+    log_action(world["member"], "ocop.evaluation.score.draft_saved", world["sheet"], unit=thai_nguyen,
+               reason="LÝ DO RIÊNG CỦA THÀNH VIÊN", after={"total": SCORE_MARK})
+    for user, visible in ((world["member"], True), (demo_users["tinh.thainguyen"], False), (world["chair"], False)):
+        client.force_login(user)
+        _meta, header, data = exported(client, reverse("audit:entry_list"))
+        reasons = [row[header.index("Lý do")] for row in data]
+        assert ("LÝ DO RIÊNG CỦA THÀNH VIÊN" in reasons) == visible, user.username
+        assert IP not in str(data) or user == world["member"]
