@@ -75,3 +75,12 @@ def test_bad_input_is_a_message_never_a_500(client, demo_users):
     assert client.get(reverse("analytics:export", args=["pdf"]), QUERY).status_code == 404
     html = client.get(reverse("analytics:pivot"), {**QUERY, "rows": "unit", "cols": "unit"}).content.decode()
     assert "hai trong ba" in html
+
+
+def test_the_page_costs_a_fixed_number_of_queries(client, demo_users, django_assert_max_num_queries):
+    build()
+    client.force_login(demo_users["tw.canbo"])
+    url = reverse("analytics:pivot")
+    client.get(url, QUERY)  # warm the unit caches
+    with django_assert_max_num_queries(8):  # session, user, the indicator, the QĐ 919 progress
+        assert client.get(url, {**QUERY, "period": "quarter", "dimension": "star"}).status_code == 200
