@@ -191,7 +191,7 @@ def _load_versions(history: list[dict[str, str]], report: LoadReport) -> None:
          for (u, vf), (n, t, p, vt, k, b) in wanted.items() if (u, vf) not in existing or (u, vf) in stale_keys],
         batch_size=2000,
     )
-    if stale or len(existing) != len(wanted):
+    if existing and (stale or len(existing) != len(wanted)):
         report.changes.append(f"~ tên gọi theo thời kỳ: {len(wanted)} (trước: {len(existing)}, thay {len(stale)})")
     report.versions = len(wanted)
 
