@@ -98,6 +98,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body": [services.plain_text(p) for p in services.body_paragraphs(doc)],
             "appendix": content.get("appendix"),
             "place_date": tx.place_date(doc.place, doc.date),
+            "facts": doc.issuer.facts_on(doc.date),
             "can_edit": not doc.is_issued and can(request.user, "documents.draft"),
             "can_issue": not doc.is_issued and can(request.user, "documents.issue"),
         },
