@@ -25,12 +25,15 @@ from ocop.accounts.scope import Scope
 from ocop.analytics.definitions import DIMENSIONS, DefinitionError, Indicator, get_indicator, targets_for
 from ocop.analytics.measures import MEASURES, Part
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.geo.services import LEGACY_END, all_successor_ids, provinces_by_pk, unit_on
+from ocop.geo.services import LEGACY_END, all_predecessor_ids, all_successor_ids, provinces_by_pk, unit_on
 from ocop.lib.collation import vi_sorted
 
 GEOGRAPHIES = {"current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
                "legacy": _("63 tỉnh, thành phố trước 01/7/2025")}
 PERIOD_KINDS = {"year": _("Năm"), "quarter": _("Quý"), "request": _("Kỳ báo cáo (theo yêu cầu báo cáo)")}
+LEVELS = {"province": _("Tỉnh, thành phố"), "commune": _("Xã, phường của một tỉnh")}
+ABOVE = "above"  # commune level: records kept at province or district level
+SPLIT = "split"  # commune level, current geography: a legacy commune split over several new ones
 AXES = {"unit": _("Tỉnh, thành phố"), "period": _("Kỳ"), "dimension": _("Chiều phân tích")}
 FIRST_YEAR = 2018  # QĐ 490/QĐ-TTg, 07/5/2018: the programme's first year
 MAX_YEARS = 20
@@ -50,6 +53,8 @@ class Query:
     year_from: int = 2019
     year_to: int = 2026
     dimension: str = ""
+    level: str = "province"  # "commune": the communes of one province (`within`, a province id)
+    within: int | None = None
 
     def validate(self) -> Indicator:
         try:
@@ -69,6 +74,8 @@ class Query:
             raise QueryError(_("Năm bắt đầu (%(a)s) sau năm kết thúc (%(b)s).") % {"a": self.year_from, "b": self.year_to})
         if self.year_to - self.year_from >= MAX_YEARS:
             raise QueryError(_("Chọn tối đa %(n)s năm.") % {"n": MAX_YEARS})
+        if self.level not in LEVELS:
+            raise QueryError(_("Cấp phải là tỉnh hoặc xã."))
         if self.dimension and self.dimension not in ind.dimensions:
             raise QueryError(_("Chỉ tiêu “%(i)s” không có chiều “%(d)s”.") % {"i": ind.name_vi, "d": self.dimension[:40]})
         return ind
@@ -199,13 +206,62 @@ def _geography(query: Query, scope: Scope) -> tuple[list[Member], dict[int, obje
     return members, mapping
 
 
+def province_choices(query: Query, scope: Scope) -> list[Member]:
+    """The provinces of the chosen geography that the scope covers (for the commune level)."""
+    return _geography(query, scope)[0]
+
+
+def _communes(query: Query, scope: Scope) -> list[Member]:
+    """Commune members: the communes of the province `query.within` (of the chosen geography), named
+    as in that geography; the province must be one the scope covers."""
+    provinces = {m.key: m for m in province_choices(query, scope)}
+    if query.within is None and len(provinces) == 1:
+        query.within = next(iter(provinces))
+    if query.within not in provinces:
+        raise QueryError(_("Chọn một tỉnh, thành phố trong phạm vi của bạn để xem theo xã."))
+    era = Era.CURRENT if query.geography == "current" else Era.LEGACY
+    communes = AdminUnit.objects.filter(level=Level.COMMUNE, era=era, province_id=query.within)
+    if era == Era.LEGACY:
+        communes = communes.as_of(LEGACY_END)
+    members = [Member(c.pk, c.full_name, c.code) for c in communes if scope.covers(c)]
+    return vi_sorted(members, key=lambda m: m.label)
+
+
+def _commune_mapping(query: Query, members: list[Member], unit_ids: set[int]) -> dict[int, object]:
+    """Record unit id -> commune member key (or ABOVE, SPLIT, UNALLOCATED); units of other provinces
+    are left out."""
+    from ocop.geo.services import units_by_pk
+
+    shown = {m.key for m in members}
+    units = units_by_pk(sorted(i for i in unit_ids if i is not None))
+    within = query.within
+    mapping: dict[int, object] = {}
+    for pk, unit in units.items():
+        if unit.level != Level.COMMUNE:
+            if unit.province_id == within or (query.geography == "current" and within in all_successor_ids(unit.province_id)):
+                mapping[pk] = ABOVE
+            continue
+        if pk in shown:
+            mapping[pk] = pk
+        elif query.geography == "legacy":
+            if unit.era == Era.CURRENT and set(all_predecessor_ids(unit)) & shown:
+                mapping[pk] = UNALLOCATED  # a new commune partly on this legacy province's territory
+        elif unit.era == Era.LEGACY:
+            successors = [s for s in all_successor_ids(pk) if s in shown]
+            if len(successors) == 1 and len(all_successor_ids(pk)) == 1:
+                mapping[pk] = successors[0]
+            elif successors:
+                mapping[pk] = SPLIT
+    return mapping
+
+
 # --- the database side ------------------------------------------------------------------------------
 
 
 def _grouped(part: Part, query: Query, scope: Scope, periods: list[Member]):
     """Rows (province id, period key, dimension value, value) aggregated in the database."""
     qs = scope.filter(part.rows(), unit_field=part.unit)
-    province = F(f"{part.unit}__province_id")
+    province = F(part.unit) if query.level == "commune" else F(f"{part.unit}__province_id")
     dim_field = part.dims.get(query.dimension) if query.dimension else None
     group: dict = {"g_province": province}
     if dim_field:
@@ -246,18 +302,27 @@ def compute(query: Query, scope: Scope) -> Cube:
     """The indicator's cube for `query`, seen through `scope`. Raises QueryError for bad choices."""
     indicator = query.validate()
     parts = MEASURES[indicator.code]
-    units, mapping = _geography(query, scope)
+    if query.level == "commune":
+        units, mapping = _communes(query, scope), None
+    else:
+        units, mapping = _geography(query, scope)
     periods = _periods(query, list(parts.values()), scope)
     period_keys = {m.key for m in periods}
     cells: dict[tuple, object] = {}
     seen_dims: set = set()
     unallocated = False
-    for role, part in parts.items():
-        for province_id, period, dim, value in _grouped(part, query, scope, periods):
+    grouped = {role: _grouped(part, query, scope, periods) for role, part in parts.items()}
+    if mapping is None:
+        mapping = _commune_mapping(query, units, {row[0] for rows in grouped.values() for row in rows})
+    extra = set()
+    for role, rows in grouped.items():
+        for province_id, period, dim, value in rows:
             unit_key = mapping.get(province_id)
             if unit_key is None or period not in period_keys:
                 continue
             unallocated = unallocated or unit_key == UNALLOCATED
+            if unit_key in (ABOVE, SPLIT):
+                extra.add(unit_key)
             seen_dims.add(dim)
             key = (unit_key, period, dim)
             if indicator.is_ratio:
@@ -267,6 +332,10 @@ def compute(query: Query, scope: Scope) -> Cube:
                 cells[key] = cells.get(key, 0) + value
     if unallocated:
         units.append(Member(UNALLOCATED, _("Đơn vị sau 01/7/2025 (không chia lại được cho 63 tỉnh)")))
+    if SPLIT in extra:
+        units.append(Member(SPLIT, _("Xã cũ đã chia cho nhiều xã mới (không chia được số liệu)")))
+    if ABOVE in extra:
+        units.append(Member(ABOVE, _("Ghi ở cấp tỉnh, huyện (không thuộc xã nào)")))
     if query.dimension:
         labels = _dimension_labels(query.dimension)
         keys = list(labels) + [k for k in seen_dims if k not in labels]

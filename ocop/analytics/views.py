@@ -45,7 +45,12 @@ def parse(request: HttpRequest) -> tuple[services.Query, dict, list[str]]:
         period=get.get("period") or "year",
         year_from=year_from, year_to=year_to,
         dimension=get.get("dimension") or "",
+        level=get.get("level") or "province",
     )
+    within, ok_within = _int(get.get("within"), 0)
+    query.within = within or None
+    if not ok_within:
+        errors.append(_("Tỉnh, thành phố không hợp lệ."))
     layout = {"rows": get.get("rows") or "unit", "cols": get.get("cols") or "period", "filter": get.get("filter") or ""}
     return query, layout, errors
 
@@ -113,6 +118,8 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
         "axes": services.AXES.items(), "dimensions": DIMENSIONS.items(),
         "querystring": request.GET.urlencode(),
         "progress": [],
+        "levels": services.LEVELS.items(),
+        "province_choices": _province_choices(query, request),
     }
     if table is not None:
         context.update({
@@ -124,13 +131,21 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
             "filter_members": [(_key_param(m.key), m.label) for m in cube.axis(table.filter_axis)],
             "filter_value": _key_param(table.filter_key) if table.filter_key is not None else "",
             "filter_label": services.AXES[table.filter_axis],
+            "show_map": query.level == "province",
             "progress": services.progress(query.indicator, scope_for(request.user)),
             "permalink": "?" + urlencode({"indicator": query.indicator, "geography": query.geography,
                                           "period": query.period, "from": query.year_from, "to": query.year_to,
-                                          "dimension": query.dimension, "rows": table.rows, "cols": table.cols,
+                                          "dimension": query.dimension, "level": query.level,
+                                          "within": query.within or "", "rows": table.rows, "cols": table.cols,
                                           "filter": _key_param(table.filter_key) if table.filter_key is not None else ""}),
         })
     return render(request, "analytics/pivot.html", context)
+
+
+def _province_choices(query: services.Query, request: HttpRequest) -> list[services.Member]:
+    if query.geography not in services.GEOGRAPHIES:
+        return []
+    return services.province_choices(query, scope_for(request.user))
 
 
 def _pieces(values: dict) -> list[dict]:

@@ -148,3 +148,32 @@ def test_export_indicator_command_gives_the_same_figures(tmp_path):
                  "--geography", "legacy", "--output", str(out))
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert ["06", "Bắc Kạn", "2020", "3 sao", "1"] in rows
+
+
+def test_communes_of_a_province():
+    made = build()
+    tn = province("19", Era.CURRENT)
+    scope = Scope(unit=tn, predecessor_ids=all_predecessor_ids(tn))
+    cube = compute(Query("products_certified", "current", "year", 2019, 2026, level="commune"), scope)
+    assert cube.query.within == tn.pk  # a province user's own province by default
+    assert all(m.key in ("split",) or m.code for m in cube.units)
+    # the fixture's current commune (the first by code, Đức Xuân) took over the fixture's legacy Bắc Kạn
+    # commune: Nón lá (2026) + Hồng (2019), Na Rì (2020), Mơ vàng (2024)
+    from ocop.geo.models import UnitSuccession
+
+    now = made["tn3"].unit
+    assert UnitSuccession.objects.filter(predecessor=made["bk1"].unit, successor=now).exists()
+    assert [cube.total(unit=now.pk, period=y) for y in (2019, 2020, 2024, 2026)] == [1, 1, 1, 1]
+    successor = UnitSuccession.objects.get(predecessor=made["tn1"].unit).successor
+    assert cube.total(unit=successor.pk) == 2  # Tân Cương and men lá, on the legacy Thái Nguyên commune
+    # every certificate of current Thái Nguyên lands on a commune row or on the split line
+    assert cube.total() == 6
+    with pytest.raises(QueryError, match="Chọn một tỉnh"):
+        compute(Query("products_certified", "current", "year", 2019, 2026, level="commune"), NATIONAL)
+    with pytest.raises(QueryError, match="Chọn một tỉnh"):
+        hn = province("01", Era.CURRENT).pk
+        compute(Query("products_certified", "current", "year", 2019, 2026, level="commune", within=hn), scope)
+    legacy = compute(Query("products_certified", "legacy", "year", 2019, 2026, level="commune",
+                           within=province("06", Era.LEGACY).pk), scope)
+    assert legacy.total(unit=made["bk1"].unit_id) == 3  # the Bắc Kạn fixture commune: Hồng, Na Rì, Mơ vàng
+    assert legacy.total(unit=UNALLOCATED) == 1  # Nón lá, on the new commune that took it over

@@ -84,3 +84,17 @@ def test_the_page_costs_a_fixed_number_of_queries(client, demo_users, django_ass
     client.get(url, QUERY)  # warm the unit caches
     with django_assert_max_num_queries(8):  # session, user, the indicator, the QĐ 919 progress
         assert client.get(url, {**QUERY, "period": "quarter", "dimension": "star"}).status_code == 200
+
+
+def test_province_user_sees_its_communes(client, demo_users):
+    made = build()
+    client.force_login(demo_users["tinh.thainguyen"])
+    html = client.get(reverse("analytics:pivot"), {**QUERY, "level": "commune"}).content.decode()
+    table = re.search(r'data-testid="analytics-pivot".*?</table>', html, re.S).group(0)
+    now = made["tn3"].unit
+    assert row_of(table, now.code)[-1] == "4"  # its own 2026 product + the three of the Bắc Kạn commune it took over
+    assert row_of(table, "total")[-1] == "6"
+    assert 'id="analytics-map"' not in html
+    other = client.get(reverse("analytics:pivot"), {**QUERY, "level": "commune",
+                                                    "within": made["hn1"].unit.province_id}).content.decode()
+    assert "Chọn một tỉnh, thành phố trong phạm vi" in other and "Hà Nội" not in other.split("analytics-form")[-1].split("</form>")[-1]
