@@ -113,7 +113,7 @@ def seed_letter(issuer: Issuer, request) -> OutgoingDocument:
 
 def create_demo_documents() -> dict[str, int]:
     """Create the demo issuer and the seed letter once (after the reporting demo). Returns counts."""
-    from ocop.reporting.demo import SEED_NUMBER as SEED_REQUEST_NUMBER
+    from ocop.demo.reporting import SEED_NUMBER as SEED_REQUEST_NUMBER
     from ocop.reporting.models import ReportRequest
 
     with transaction.atomic():

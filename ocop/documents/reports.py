@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ocop.documents import text as tx
@@ -52,19 +53,28 @@ def report_heading(submission, body_kind: str = BodyKind.UBND) -> ReportHeading:
     unit = submission.unit
     req = submission.request
     day = _day(submission)
-    on = day or timezone.localdate()
+    # a report not sent yet is dated at the latest on its deadline, and never after its unit ceased
+    # to exist (a 2018 draft of Tỉnh Bắc Kạn stays Bắc Kạn's)
+    on = day or min(timezone.localdate(), req.deadline)
+    if not unit.is_valid_on(on) and unit.valid_to is not None and unit.valid_to < on:
+        on = unit.valid_to
+    facts = None
     if unit.level == "province":
-        facts = provincial_issuer(unit, on, body_kind).facts_on(on)
+        try:
+            facts = provincial_issuer(unit, on, body_kind).facts_on(on)
+        except ValidationError:
+            facts = None
+    if facts is not None:
         parent, header, symbol, place = facts.parent_lines, facts.header_lines, facts.symbol, facts.place
         signature, signer, gaps = facts.signature_lines, facts.signer_name, facts.gaps
-    else:  # a district or commune: its own People's Committee
+    else:  # a district or commune (or a province without issuer data): its own People's Committee
         parent, header, symbol, place = [], ["ỦY BAN NHÂN DÂN", unit.full_name.upper()], "UBND", unit.name
         signature, signer = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], ""
         gaps = ["Họ tên người ký: chưa có dữ liệu [?]"]
     if req.owner_unit_id is None:
         try:
             to = ministry_on(req.issued_on or on).facts_on(req.issued_on or on).name
-        except Exception:  # noqa: BLE001 — no issuer data: the recipient is left generic
+        except ValidationError:  # no issuer data: the recipient is the programme office
             to = "Văn phòng Điều phối nông thôn mới Trung ương"
     else:
         owner = req.owner_unit

@@ -16,15 +16,15 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from ocop.accounts.demo import create_demo_users
+from ocop.demo.accounts import create_demo_users
 from ocop.documents import letters, services
 from ocop.documents.issuers import load_issuers, ministry_on
 from ocop.documents.models import DocumentKind
 from ocop.documents.pdf import convert_to_pdf, soffice_path
-from ocop.programme.demo import create_demo_programme
+from ocop.demo.programme import create_demo_programme
 from ocop.reporting import docx_out, national_report
 from ocop.reporting.consolidation import consolidate
-from ocop.reporting.demo import create_demo_reporting
+from ocop.demo.reporting import create_demo_reporting
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest
 

@@ -240,8 +240,8 @@ def test_forwarding_letter_is_drafted_from_the_page_with_the_national_totals(cli
     from django.urls import reverse
 
     from ocop.documents.models import OutgoingDocument, Purpose
-    from ocop.programme.demo import create_demo_programme
-    from ocop.reporting.demo import create_demo_reporting
+    from ocop.demo.programme import create_demo_programme
+    from ocop.demo.reporting import create_demo_reporting
     from ocop.reporting.models import ReportRequest
 
     from ocop.documents.demo import create_demo_documents

@@ -9,9 +9,9 @@ import io
 import docx
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from docx.oxml.ns import qn
 
+from ocop.documents.models import Issuer
 from ocop.documents.reports import report_heading
 from ocop.reporting.docx_out import build_docx
 from ocop.reporting.services import submissions as sv
@@ -31,8 +31,11 @@ def test_the_frame_of_a_2018_province_report(hatinh_report):
     assert frame.header_lines == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"]
     assert frame.number.strip() == "/BC-UBND"
     assert frame.recipients == ["Bộ Nông nghiệp và Phát triển nông thôn"]  # the ministry on the request's date
-    # not submitted yet: the day and month are left blank, the year is this year
-    assert frame.place_date == f"Hà Tĩnh, ngày      tháng      năm {timezone.localdate().year}"
+    # not submitted yet: the day and month are left blank; dated at the latest on the deadline (10/01/2019)
+    assert frame.place_date == "Hà Tĩnh, ngày      tháng      năm 2019"
+    assert report_heading(hatinh_report).header_lines[1] == "TỈNH HÀ TĨNH"
+    ubnd = Issuer.objects.get(code__startswith="UBND-42-")
+    assert ubnd.unit == legacy_province("42")  # the 2018 province, not its 2025 successor
     assert frame.signature_lines == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert frame.signer_name == "" and any("[?]" in g for g in frame.gaps)  # unknown, not invented
     assert frame.noi_nhan[-1] == "Lưu: VT."

@@ -15,14 +15,14 @@ from django.db import transaction
 from django.test import override_settings
 from docx.shared import Mm
 
-from ocop.accounts.demo import create_demo_users
+from ocop.demo.accounts import create_demo_users
 from ocop.documents.demo import create_demo_documents
 from ocop.documents.models import DocumentStatus, OutgoingDocument, Purpose
 from ocop.documents.services import plain_text
 from ocop.documents.tests.conftest import docx_text, pdf_text
 from ocop.programme.board import build_board
-from ocop.programme.demo import create_demo_programme
-from ocop.reporting.demo import create_demo_reporting
+from ocop.demo.programme import create_demo_programme
+from ocop.demo.reporting import create_demo_reporting
 from ocop.reporting.loader import load_templates
 
 pytestmark = pytest.mark.django_db
