@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import struct
-import unicodedata
 import zlib
 from decimal import Decimal
 
@@ -32,6 +31,7 @@ from ocop.accounts.models import User
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END
+from ocop.lib.text import strip_diacritics
 from ocop.products.models import (
     QD_148,
     Dossier,
@@ -118,8 +118,7 @@ TITLES = {
 
 
 def _ascii(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return strip_diacritics(text).encode("ascii", "ignore").decode("ascii")
 
 
 def minimal_pdf(lines: list[str]) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import unicodedata
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +39,7 @@ from ocop.documents.models import (
 )
 from ocop.documents.fit import fit_size
 from ocop.documents.pdf import convert_to_pdf
+from ocop.lib.text import strip_diacritics
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "docx_templates"
 FORMATS = ("docx", "pdf")
@@ -232,9 +232,7 @@ def next_number(issuer: Issuer, year: int) -> int:
 
 
 def _file_name(doc: OutgoingDocument) -> str:
-    ascii_symbol = unicodedata.normalize("NFD", doc.symbol.replace("Đ", "D").replace("đ", "d"))
-    ascii_symbol = "".join(ch for ch in ascii_symbol if not unicodedata.combining(ch))
-    return f"documents/{doc.year}/{doc.number:02d}-{slugify(ascii_symbol) or 'vb'}.docx"
+    return f"documents/{doc.year}/{doc.number:02d}-{slugify(strip_diacritics(doc.symbol)) or 'vb'}.docx"
 
 
 def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=None) -> OutgoingDocument:

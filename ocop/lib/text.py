@@ -80,14 +80,18 @@ def clean_filename(name: str | None, *, default: str = "tep") -> str:
 # --- folding ---------------------------------------------------------------------------------------
 
 
-def fold(text: str | None) -> str:
-    """`text` without diacritics, lower case, punctuation as spaces, single spaces, stripped."""
+def strip_diacritics(text: str | None) -> str:
+    """`text` without diacritics (đ → d, Đ → D), case and punctuation kept: "851/QĐ-UBND" → "851/QD-UBND"."""
     if not text:
         return ""
     text = str(text).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = unicodedata.normalize("NFC", stripped).casefold().replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def fold(text: str | None) -> str:
+    """`text` without diacritics, lower case, punctuation as spaces, single spaces, stripped."""
+    stripped = strip_diacritics(text).casefold().replace("đ", "d")
     return " ".join(_NON_WORD.sub(" ", stripped).split())
 
 
