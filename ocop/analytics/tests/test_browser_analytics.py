@@ -17,6 +17,12 @@ MAP_VALUE_JS = """(code) => {
 }"""
 
 
+def submit(page):
+    """Send the form and wait for the new page (not the old one's load state)."""
+    with page.expect_navigation():
+        page.get_by_test_id("analytics-submit").click()
+
+
 def test_star_by_province_current_then_legacy_then_xlsx(page, site, tmp_path):
     build()
     log_in(page, site, "tw.canbo")
@@ -24,13 +30,11 @@ def test_star_by_province_current_then_legacy_then_xlsx(page, site, tmp_path):
     page.get_by_test_id("analytics-indicator").select_option("products_certified")
     page.get_by_test_id("analytics-from").fill("2019")
     page.get_by_test_id("analytics-to").fill("2026")
-    page.get_by_test_id("analytics-submit").click()
-    page.wait_for_load_state()
+    submit(page)
     page.get_by_test_id("analytics-dimension").select_option("star")
     page.get_by_test_id("analytics-rows").select_option("unit")
     page.get_by_test_id("analytics-cols").select_option("dimension")
-    page.get_by_test_id("analytics-submit").click()
-    page.wait_for_load_state()
+    submit(page)
     pivot = page.get_by_test_id("analytics-pivot")
     assert pivot.get_attribute("data-cols") == "dimension"
     header = pivot.locator("thead th").all_inner_texts()
@@ -44,8 +48,7 @@ def test_star_by_province_current_then_legacy_then_xlsx(page, site, tmp_path):
     assert page.locator('#analytics-chart[data-rendered="1"]').count() == 1
 
     page.get_by_test_id("analytics-geography").select_option("legacy")
-    page.get_by_test_id("analytics-submit").click()
-    page.wait_for_load_state()
+    submit(page)
     pivot = page.get_by_test_id("analytics-pivot")
     assert pivot.locator('tr[data-key="06"] td').all_inner_texts() == ["0", "0", "2", "1", "0", "3"]
     assert pivot.locator('tr[data-key="19"] td').all_inner_texts() == ["0", "0", "1", "1", "0", "2"]
