@@ -348,12 +348,8 @@ def build_workbook(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    spreadsheet.print_setup(ws, title=title, widths=[ws.column_dimensions[c].width for c in "ABCD"],
+                            header_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
     for f in template.fields:
         if f.type == "table":
@@ -427,12 +423,9 @@ def _table_sheet(wb: Workbook, f: Field, title: str, rows, lists: _Lists) -> Non
             ws.add_data_validation(dv)
             dv.add(f"{letter}{first}:{letter}{validated_last}")
     ws.freeze_panes = ws.cell(row=first, column=2)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(f.columns) > 4 else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+    spreadsheet.print_setup(ws, title=f"{f.section}. {f.label}",
+                            widths=[ws.column_dimensions[get_column_letter(i)].width for i in range(1, last_col + 1)],
+                            header_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")
 
 
 # --- reading ----------------------------------------------------------------------------------------
