@@ -630,7 +630,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     contents = _Sheet(wb, "Mục lục", used)
 
     ws = _Sheet(wb, "Tổng hợp", used, header_rows="5:5")
-    ws.widths(12, 60, 12, 18, 14, 14, 14, 12)
+    ws.widths(8, 60, 18, 14, 14, 14, 12)
     ws.row([f"Tổng hợp: {req.title}"], title=True)
     ws.row([f"Số liệu đến hết ngày {req.cutoff:%d/%m/%Y}; hạn nộp {req.deadline:%d/%m/%Y}; tổng hợp lúc "
             f"{timezone.localtime(c.generated_at):%H:%M %d/%m/%Y}"])
@@ -639,31 +639,31 @@ def build_xlsx(c: Consolidation) -> bytes:
             f"{s.accepted}; chưa nộp: {s.missing}; đưa vào tổng hợp: {len(c.rows)}"
             + (f" (tạm thời {len(c.provisional)})" if c.provisional else "")])
     ws.row([])
-    ws.row(["Mục", "Chỉ tiêu", "Mã", f"{c.scope_label} (tổng / bình quân)", "Thấp nhất", "Cao nhất",
-            "Số đơn vị có số liệu", "Đơn vị tính"], bold=True)
+    ws.row(["Mục", "Chỉ tiêu", f"{c.scope_label} (tổng / bình quân)", "Thấp nhất", "Cao nhất",
+            "Số đơn vị có số liệu", "Đơn vị tính"], bold=True, wrap=True)
     for table in c.section_tables:
         for f in table.fields:
             stat = c.totals[f.code]
-            ws.row([table.section.number, f.label, f.code, _stat_xl(stat), _xl(stat.minimum), _xl(stat.maximum),
+            ws.row([table.section.number, f.label, _stat_xl(stat), _xl(stat.minimum), _xl(stat.maximum),
                     stat.count, UNIT_OF_MEASURE.get(f.type, "")])
     ws.row([])
     ws.row(["Theo vùng kinh tế - xã hội"], bold=True)
-    ws.row(["Mã", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.regions] + [c.scope_label], bold=True)
+    ws.row(["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.regions] + [c.scope_label], bold=True, wrap=True)
     for f in c.numeric_fields:
-        ws.row([f.code, f.label] + [_stat_xl(g.stats[f.code]) for g in c.regions] + [_stat_xl(c.totals[f.code])])
+        ws.row(["", f.label] + [_stat_xl(g.stats[f.code]) for g in c.regions] + [_stat_xl(c.totals[f.code])])
     if c.provinces:
         ws.row([])
         ws.row(["Theo tỉnh, thành phố"], bold=True)
-        ws.row(["Mã", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.provinces], bold=True)
+        ws.row(["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.provinces], bold=True, wrap=True)
         for f in c.numeric_fields:
-            ws.row([f.code, f.label] + [_stat_xl(g.stats[f.code]) for g in c.provinces])
+            ws.row(["", f.label] + [_stat_xl(g.stats[f.code]) for g in c.provinces])
     if c.comparison:
         cmp = c.comparison
         ws.row([])
         ws.row([f"So sánh với kỳ trước: {cmp.request.title} (đến hết ngày {cmp.request.cutoff:%d/%m/%Y})"], bold=True)
-        ws.row(["Mã", "Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng, giảm", "Tỉ lệ tăng, giảm (%)"], bold=True)
+        ws.row(["", "Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng, giảm", "Tỉ lệ tăng, giảm (%)"], bold=True, wrap=True)
         for row in cmp.rows:
-            ws.row([row.field.code, row.field.label, _xl(row.current), _xl(row.previous), _xl(row.difference),
+            ws.row(["", row.field.label, _xl(row.current), _xl(row.previous), _xl(row.difference),
                     float(round(row.change_pct, 1)) if row.change_pct is not None else None])
     for ch in c.choices:
         ws.row([])
@@ -672,11 +672,10 @@ def build_xlsx(c: Consolidation) -> bytes:
             ws.row(["", cnt.label, cnt.count, _names(cnt.units)])
 
     for table in c.section_tables:
-        sheet = _Sheet(wb, f"{table.section.number} {table.section.title}", used, header_rows="2:3")
+        sheet = _Sheet(wb, f"{table.section.number} {table.section.title}", used, header_rows="2:2")
         sheet.widths(8, 26, 30, 12, *[16] * len(table.fields))
         sheet.row([f"{table.section.number}. {table.section.title}"], title=True)
-        sheet.row(["Mã", "Đơn vị", "Vùng", "Trạng thái"] + [f.label for f in table.fields], bold=True, wrap=True)
-        sheet.row(["", "", "", ""] + [f.code for f in table.fields], italic=True)
+        sheet.row(["Mã đơn vị", "Đơn vị", "Vùng", "Trạng thái"] + [f.label for f in table.fields], bold=True, wrap=True)
         for row in c.rows:
             state = "Tạm thời (chưa tiếp nhận)" if row.provisional else "Đã tiếp nhận"
             sheet.row([row.code, row.name, row.region, state] + [_xl(v) for v in row.cells(table.fields)])
@@ -689,10 +688,9 @@ def build_xlsx(c: Consolidation) -> bytes:
         sheet.row(["", c.scope_label.upper(), f"{len(c.rows)} đơn vị", ""]
                   + [_stat_xl(c.totals[f.code]) for f in table.fields], bold=True)
 
-    matrix = _Sheet(wb, "Ma trận", used, header_rows="1:2")
+    matrix = _Sheet(wb, "Ma trận", used, header_rows="1:1")
     matrix.widths(8, 26, 30, 10, *[14] * len(c.numeric_fields))
-    matrix.row(["Mã", "Đơn vị", "Vùng", "Tạm thời"] + [f.code for f in c.numeric_fields], bold=True)
-    matrix.row(["", "", "", ""] + [f.label for f in c.numeric_fields], italic=True, wrap=True)
+    matrix.row(["Mã đơn vị", "Đơn vị", "Vùng", "Tạm thời"] + [f.label for f in c.numeric_fields], bold=True, wrap=True)
     for row in c.rows:
         matrix.row([row.code, row.name, row.region, "x" if row.provisional else ""]
                    + [_xl(v) for v in row.cells(c.numeric_fields)])

@@ -380,15 +380,20 @@ def test_xlsx_sheets_matrix_and_missing(demo):
     assert sum(1 for name in sheets if name.startswith(("I.", "II."))) == len(c.section_tables)
     matrix = sheets["Ma trận"]
     codes = [f.code for f in c.numeric_fields]
-    assert matrix[0][4:] == codes
-    assert [row[0] for row in matrix[2:-1]] == [r.code for r in c.rows]
+    assert matrix[0][4:] == [f.label for f in c.numeric_fields]  # labels, never field codes
+    assert [row[0] for row in matrix[1:-1]] == [r.code for r in c.rows]
     total_row = matrix[-1]
     expected = expected_totals(req)
     assert total_row[4 + codes.index("funding_total")] == int(expected["funding_total"])
     gaps = [cell for row in sheets["Thiếu - muộn"] for cell in row if cell]
     for unit in never_submitted(req):
         assert unit.name in gaps
-    summary = {row[2]: row[3] for row in sheets["Tổng hợp"] if row and len(row) > 3 and row[2] in codes}
+    labels = {f.label: f.code for f in c.numeric_fields}
+    summary: dict = {}  # the first table of the sheet: section, indicator, total…
+    for row in sheets["Tổng hợp"]:
+        if row and len(row) > 2 and row[0] and row[1] in labels:
+            summary.setdefault(labels[row[1]], row[2])
+    assert not {cell for rows in sheets.values() for row in rows for cell in row} & set(codes)
     assert summary["products_reviewed"] == int(expected["products_reviewed"])
 
 
