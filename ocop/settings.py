@@ -73,7 +73,16 @@ INSTALLED_APPS = [
     "ocop.api",
     "ocop.front",
     "ocop.bench",
+    "ocop.demo",
 ]
+# Profile: "production" (the default with PRODUCTION=1 or HTTPS=1) leaves out the demo data
+# (`manage.py demo`, ocop/demo) and the benchmarks (ocop/bench, /bench/ping/); "development" (the
+# default otherwise: make run, make test, make bench) installs them. Neither app has models.
+OCOP_PROFILE = envstr("OCOP_PROFILE", "production" if PRODUCTION else "development")
+if OCOP_PROFILE not in ("production", "development"):
+    raise ImproperlyConfigured("OCOP_PROFILE must be 'production' or 'development'.")
+if OCOP_PROFILE == "production":
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in ("ocop.demo", "ocop.bench")]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -270,7 +279,7 @@ LOGGING = {
 }
 # The trivial page /bench/ping/ of the benchmarks is routed only in development (DEBUG) or when the
 # benchmarks' gunicorn asks for it (OCOP_BENCH_PAGES=1, set by ocop/bench/load.py); never in production.
-OCOP_BENCH_PAGES = envbool("OCOP_BENCH_PAGES", DEBUG)
+OCOP_BENCH_PAGES = envbool("OCOP_BENCH_PAGES", DEBUG) and "ocop.bench" in INSTALLED_APPS
 
 # Demo mode shows a banner on every page; `manage.py demo` turns it on for its database.
 OCOP_DEMO_BANNER = envbool("OCOP_DEMO_BANNER", True)

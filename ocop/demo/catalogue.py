@@ -1,6 +1,6 @@
 """Demo certificates (DEMO) for the public catalogue, deterministic and idempotent.
 
-The products demo (ocop/products/demo.py) moves some demo products to "certified" (then "expired"
+The products demo (ocop/demo/products.py) moves some demo products to "certified" (then "expired"
 or "revoked") by their status history only. This fills in what the evaluation of those products
 would have produced, so that the public catalogue, its map and its statistics have something to
 show: for each such product without a certificate, a closed demo evaluation round of the council
@@ -30,7 +30,7 @@ from ocop.evaluation.models_rounds import Certificate, CertificateStatus, Round,
 from ocop.evaluation.rounds import criteria_set_for
 from ocop.geo.models import Era
 from ocop.geo.services import current_province_of
-from ocop.products.demo import tiny_png
+from ocop.demo.products import tiny_png
 from ocop.products.models import DossierStatus, Product, ProductPhoto, ProductStatus, ProductStatusChange, Sector
 
 SEED = 919

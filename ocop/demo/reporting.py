@@ -211,7 +211,7 @@ class _Demo:
         """The demo central officer; the demo accounts are created first if they are missing."""
         needed = {"tw.canbo", *EXISTING_OFFICERS.values()}
         if User.objects.filter(username__in=needed).count() < len(needed):
-            from ocop.accounts.demo import create_demo_users
+            from ocop.demo.accounts import create_demo_users
 
             create_demo_users()
         return User.objects.get(username="tw.canbo")
@@ -956,7 +956,7 @@ def create_demo_reporting() -> dict[str, int]:
     """Create the demo requests and reports once (call after load_templates() and the programme demo).
     Returns counts of the demo reporting data."""
     if not ReportRequest.objects.filter(is_demo=True).exists():
-        from ocop.programme.demo import create_demo_programme
+        from ocop.demo.programme import create_demo_programme
 
         create_demo_programme()  # the reports are pre-filled from it (a no-op when it exists)
         with transaction.atomic():

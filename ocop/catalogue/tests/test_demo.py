@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ocop.catalogue.demo import create_demo_certificates
+from ocop.demo.catalogue import create_demo_certificates
 from ocop.catalogue.models import CatalogueEntry
 from ocop.catalogue.tests.factories import commune
 from ocop.evaluation.loader import load_criteria

@@ -12,7 +12,7 @@ from ocop.accounts.models import Role, User
 from ocop.conftest import log_in
 from ocop.evaluation.loader import load_criteria
 from ocop.geo.models import AdminUnit
-from ocop.products.demo import minimal_pdf
+from ocop.demo.products import minimal_pdf
 from ocop.products.models import Dossier, EntityMember, SelfAssessment, required_categories
 from ocop.products.tests.factories import make_dossier, make_entity, make_product
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from ocop.accounts.demo import DEMO_USERS
+from ocop.demo.accounts import DEMO_USERS
 from ocop.conftest import log_in
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from ocop.accounts.demo import create_demo_users
+from ocop.demo.accounts import create_demo_users
 from ocop.accounts.models import User
 from ocop.audit.models import AuditEntry
 from ocop.geo.loader import load_units

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
+from ocop.demo.accounts import DEMO_PASSWORD, create_demo_users
 from ocop.accounts.models import User
 from ocop.geo.loader import load_units
 from ocop.geo.models import AdminUnit, Era, Level

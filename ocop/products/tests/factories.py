@@ -8,7 +8,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.products.demo import minimal_pdf, tiny_png
+from ocop.demo.products import minimal_pdf, tiny_png
 from ocop.products.models import (
     Dossier,
     DossierCategory,

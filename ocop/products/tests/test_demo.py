@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from ocop.accounts.models import User
 from ocop.products import services as svc
-from ocop.products.demo import MAIN_ENTITY, create_demo_products, minimal_pdf
+from ocop.demo.products import MAIN_ENTITY, create_demo_products, minimal_pdf
 from ocop.products.models import DossierStatus, Entity, Product
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from ocop.audit.models import AuditEntry
 from ocop.geo.models import Era
 from ocop.programme.board import build_board
-from ocop.programme.demo import APPROVED_BY_SEED, MODELS, create_demo_programme
+from ocop.demo.programme import APPROVED_BY_SEED, MODELS, create_demo_programme
 from ocop.programme.models import DirectiveDocument, MilestoneKind, PlanStatus, ProvincialPlan
 
 SEED_DATE = dt.date(2018, 12, 12)

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from ocop.conftest import log_in
-from ocop.programme.demo import create_demo_programme
+from ocop.demo.programme import create_demo_programme
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest, ReportTemplate, Submission
 from ocop.reporting.periodtext import strip_citations

@@ -13,7 +13,7 @@ import time_machine
 
 from ocop.conftest import log_in
 from ocop.geo.models import AdminUnit
-from ocop.programme.demo import create_demo_programme
+from ocop.demo.programme import create_demo_programme
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest, ReportTemplate, Submission
 from ocop.reporting.services import submissions as svc

@@ -8,13 +8,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from ocop.accounts.demo import create_demo_users
+from ocop.demo.accounts import create_demo_users
 from ocop.accounts.models import Role, User
 from ocop.audit.models import AuditEntry
 from ocop.geo.models import Era, Level
-from ocop.programme.demo import create_demo_programme
+from ocop.demo.programme import create_demo_programme
 from ocop.reporting.bindings import check_bindings
-from ocop.reporting.demo import create_demo_reporting
+from ocop.demo.reporting import create_demo_reporting
 from ocop.reporting.loader import load_templates
 from ocop.reporting.models import (
     ReportRequest,

@@ -163,7 +163,7 @@ def test_a_funding_record_counts_in_exactly_one_annual_report(annual, demo_users
 
 
 def test_products_come_from_the_milestones_before_the_evaluation_module(seed_request, demo_users):
-    from ocop.programme.demo import create_demo_programme
+    from ocop.demo.programme import create_demo_programme
 
     create_demo_programme()
     sub = svc.do_open_submission(demo_users["tinh.thainguyen"], seed_request, legacy_province("06"))

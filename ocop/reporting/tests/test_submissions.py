@@ -42,7 +42,7 @@ def test_only_central_users_create_national_requests(demo_users, seed_template):
 
 
 def test_open_prefills_from_the_registries(demo_users, seed_request):
-    from ocop.programme.demo import create_demo_programme
+    from ocop.demo.programme import create_demo_programme
 
     create_demo_programme()
     officer = demo_users["tinh.thainguyen"]

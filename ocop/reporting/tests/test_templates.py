@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.programme.demo import create_demo_programme
+from ocop.demo.programme import create_demo_programme
 from ocop.programme.models import Activity, DirectiveDocument, Funding, FundingSource, ProvincialPlan
 from ocop.reporting.bindings import BINDINGS, check_bindings, compute_bindings, describe
 from ocop.reporting.loader import DATA_DIR, TemplateConflict, load_templates, read_template_file

@@ -2,13 +2,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from ocop.accounts.demo import DEMO_PASSWORD, create_demo_users
-from ocop.catalogue.demo import create_demo_certificates
+from ocop.demo.accounts import DEMO_PASSWORD, create_demo_users
+from ocop.demo.catalogue import create_demo_certificates
 from ocop.documents.demo import create_demo_documents
 from ocop.evaluation.loader import load_criteria
-from ocop.programme.demo import create_demo_programme
-from ocop.products.demo import create_demo_products
-from ocop.reporting.demo import create_demo_reporting
+from ocop.demo.programme import create_demo_programme
+from ocop.demo.products import create_demo_products
+from ocop.demo.reporting import create_demo_reporting
 from ocop.reporting.loader import load_templates
 
 
