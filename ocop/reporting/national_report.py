@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ocop.lib import spreadsheet
+from ocop.lib.collation import vi_sorted
 from ocop.reporting import schema
 from ocop.reporting.consolidation import UNIT_OF_MEASURE, Consolidation, Stat, fmt, fmt_signed
 
@@ -628,6 +629,9 @@ def build_xlsx(c: Consolidation) -> bytes:
     used: set[str] = set()
     req = c.request
     contents = _Sheet(wb, "Mục lục", used)
+    # units and provinces in Vietnamese alphabetical order (ocop/lib/collation.py)
+    rows = vi_sorted(c.rows, key=lambda r: r.name)
+    provinces = vi_sorted(c.provinces, key=lambda g: g.label)
 
     ws = _Sheet(wb, "Tổng hợp", used, header_rows="5:5")
     ws.widths(8, 60, 18, 14, 14, 14, 12)
@@ -654,9 +658,9 @@ def build_xlsx(c: Consolidation) -> bytes:
     if c.provinces:
         ws.row([])
         ws.row(["Theo tỉnh, thành phố"], bold=True)
-        ws.row(["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.provinces], bold=True, wrap=True)
+        ws.row(["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in provinces], bold=True, wrap=True)
         for f in c.numeric_fields:
-            ws.row(["", f.label] + [_stat_xl(g.stats[f.code]) for g in c.provinces])
+            ws.row(["", f.label] + [_stat_xl(g.stats[f.code]) for g in provinces])
     if c.comparison:
         cmp = c.comparison
         ws.row([])
@@ -676,13 +680,13 @@ def build_xlsx(c: Consolidation) -> bytes:
         sheet.widths(8, 26, 30, 12, *[16] * len(table.fields))
         sheet.row([f"{table.section.number}. {table.section.title}"], title=True)
         sheet.row(["Mã đơn vị", "Đơn vị", "Vùng", "Trạng thái"] + [f.label for f in table.fields], bold=True, wrap=True)
-        for row in c.rows:
+        for row in rows:
             state = "Tạm thời (chưa tiếp nhận)" if row.provisional else "Đã tiếp nhận"
             sheet.row([row.code, row.name, row.region, state] + [_xl(v) for v in row.cells(table.fields)])
         for group in c.regions:
             sheet.row(["", f"Vùng {group.label}", f"{len(group.units)} đơn vị", ""]
                       + [_stat_xl(st) for st in group.cells(table.fields)], italic=True)
-        for group in c.provinces:
+        for group in provinces:
             sheet.row(["", group.label, f"{len(group.units)} đơn vị", ""]
                       + [_stat_xl(st) for st in group.cells(table.fields)], italic=True)
         sheet.row(["", c.scope_label.upper(), f"{len(c.rows)} đơn vị", ""]
@@ -691,7 +695,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     matrix = _Sheet(wb, "Ma trận", used, header_rows="1:1")
     matrix.widths(8, 26, 30, 10, *[14] * len(c.numeric_fields))
     matrix.row(["Mã đơn vị", "Đơn vị", "Vùng", "Tạm thời"] + [f.label for f in c.numeric_fields], bold=True, wrap=True)
-    for row in c.rows:
+    for row in rows:
         matrix.row([row.code, row.name, row.region, "x" if row.provisional else ""]
                    + [_xl(v) for v in row.cells(c.numeric_fields)])
     matrix.row(["", c.scope_label.upper(), "", ""] + [_stat_xl(c.totals[f.code]) for f in c.numeric_fields], bold=True)
