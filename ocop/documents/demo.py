@@ -1,5 +1,4 @@
-"""Demo documents (DEMO): the issuer Bộ Nông nghiệp và Phát triển nông thôn (BNN-VPĐP) and the seed
-letter, Công văn số 9654/BNN-VPĐP of 12/12/2018, produced by the system for the demo seed request.
+"""Demo documents (DEMO): the seed letter, Công văn số 9654/BNN-VPĐP of 12/12/2018, produced by the system for the demo seed request.
 
 The letter is built by `letters.build_request_letter` from the request (legal basis, cut-off,
 deadline, report outline) and from the programme board as of 12/12/2018 (the 22 provinces praised,
@@ -8,9 +7,10 @@ ranking). Only the wording that is this letter's own is given here, as in the se
 the lead-in, the three policy requests, who the report goes to and the "Nơi nhận" list. It is issued
 with its historical number 9654 (the ministry's series of 2018).
 
-Facts the seed does not give are left empty, as data: the signer's name (the seed text stops before
-the signature; the signature title "KT. BỘ TRƯỞNG / THỨ TRƯỞNG" is the usual one and marked as
-assumed in the issuer's note). Running again does nothing once the letter exists.
+The issuer (Bộ Nông nghiệp và Phát triển nông thôn, BNN-VPĐP) comes from the dated issuer data
+(issuers_data/issuers.json), with its sources; facts the seed does not give are gaps there (the
+signer's name; the signature title "KT. BỘ TRƯỞNG / THỨ TRƯỞNG" is the usual one, marked as not
+checked). Running again does nothing once the letter exists.
 """
 
 from __future__ import annotations
@@ -26,24 +26,6 @@ from ocop.documents.services import do_create_draft, do_issue
 ISSUER_CODE = "BNN-VPĐP"
 SEED_NUMBER = 9654
 SEED_DATE = dt.date(2018, 12, 12)
-ISSUER = {
-    "name": "Bộ Nông nghiệp và Phát triển nông thôn",
-    "header": "BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN",
-    "parent_name": "",
-    "place": "Hà Nội",
-    "office": "Văn phòng Điều phối nông thôn mới Trung ương",
-    "contact": (
-        "Văn phòng Điều phối nông thôn mới Trung ương, địa chỉ số 2 Ngọc Hà, Ba Đình, Hà Nội, đ/c Đặng Văn Cường, "
-        "ĐT 024.38438617, email: ocopvietnam@gmail.com"
-    ),
-    "archive": "VT, VPĐP",
-    "signature_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
-    "signer_name": "",
-    "note": (
-        "DEMO. Tên cơ quan, địa danh, đầu mối liên hệ và nơi lưu theo Công văn số 9654/BNN-VPĐP ngày 12/12/2018. "
-        "Quyền hạn, chức vụ người ký là giả định (văn bản gốc không nêu trong phần trích); họ tên người ký để trống."
-    ),
-}
 # the seed's own opening sentences (Công văn 9654/BNN-VPĐP); no other letter has them
 SEED_PRAISE_INTRO = (
     "Trong thời gian qua, {issuer} đã phối hợp với các Bộ, ban ngành Trung ương, các đơn vị tư vấn hỗ trợ tích cực "
@@ -83,13 +65,13 @@ SEED_NOI_NHAN = [
 
 
 def demo_issuer() -> Issuer:
-    """The ministry's issuer of 2018 from the dated issuer data (issuers_data/issuers.json, loaded
-    here if it is not yet); the fallback fields above only for a data file without it."""
+    """The ministry's issuer of 2018 (BNN-VPĐP) from the dated issuer data (issuers_data/issuers.json,
+    loaded here if it is not yet): name, header, contact and signature block of 12/12/2018 with their
+    sources; the signer's name is a gap."""
     from ocop.documents.issuers import load_issuers
 
     load_issuers()
-    issuer, _created = Issuer.objects.get_or_create(code=ISSUER_CODE, defaults={**ISSUER, "is_demo": True})
-    return issuer
+    return Issuer.objects.get(code=ISSUER_CODE)
 
 
 def seed_letter(issuer: Issuer, request) -> OutgoingDocument:
