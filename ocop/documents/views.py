@@ -44,6 +44,15 @@ def _issuer_on(day):
         return None
 
 
+def form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: each field's errors under the field, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for key, errs in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -133,11 +142,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.do_update_draft(request.user, doc, **form.changes_for(doc))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errs in exc.error_dict.items():
-                    form.add_error(key if key in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("documents:detail", pk=doc.pk)

@@ -14,6 +14,7 @@ from ocop.accounts.permissions import can
 from ocop.documents.forms import IssuerVersionForm
 from ocop.documents.issuers import do_add_version, version_on
 from ocop.documents.models import Issuer
+from ocop.documents.views import form_errors
 from ocop.lib.decorators import require_capability
 
 
@@ -48,11 +49,7 @@ def issuer_version_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_add_version(request.user, issuer, valid_from, reason=reason, request=request, **data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errs in exc.error_dict.items():
-                    form.add_error(key if key in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi phiên bản mới áp dụng từ ngày %(d)s.") % {"d": valid_from.strftime("%d/%m/%Y")})
             return redirect("documents:issuer_detail", pk=issuer.pk)
