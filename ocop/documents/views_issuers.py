@@ -30,9 +30,14 @@ def issuer_list(request: HttpRequest) -> HttpResponse:
 @require_capability("documents.view")
 def issuer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issuer = get_object_or_404(Issuer.objects.prefetch_related("versions__recorded_by"), pk=pk)
+    from ocop.documents.services import next_number
+    from ocop.documents.text import number_text
+
     versions = sorted(issuer.versions.all(), key=lambda v: v.valid_from, reverse=True)
+    year = timezone.localdate().year
     return render(request, "documents/issuer_detail.html", {
         "issuer": issuer, "versions": versions, "can_edit": can(request.user, "documents.issuers"),
+        "year": year, "next_number": number_text(next_number(issuer, year)),
         "documents": issuer.documents.order_by("-year", "-number")[:20],
     })
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.audit.models import AuditEntry
 from ocop.documents import letters, services
@@ -139,3 +140,4 @@ def test_issuer_pages(loaded, client, demo_users):
     assert IssuerVersion.objects.filter(issuer=issuer).count() == 2
     detail = client.get(reverse("documents:issuer_detail", args=[issuer.pk])).content.decode()
     assert "01/07/2026" in detail and "Kiểm thử" in detail
+    assert f"Số văn bản tiếp theo năm {timezone.localdate().year}: 01" in detail  # nothing issued in this series yet
