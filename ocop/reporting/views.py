@@ -603,7 +603,7 @@ def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     elif fmt == "docx":
         from ocop.reporting.docx_out import build_docx
 
-        content = build_docx(template, sub.data, **_labels(sub))
+        content = build_docx(template, sub.data, submission=sub, **_labels(sub))
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404

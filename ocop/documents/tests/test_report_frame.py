@@ -68,3 +68,14 @@ def test_the_print_view_matches(client, hatinh_report, demo_users):
                    "TM. ỦY BAN NHÂN DÂN", "Lưu: VT."):
         assert needle in html, needle
     assert "text-decoration: none" in html  # the motto is not underlined
+
+
+def test_the_word_download_is_the_bao_cao(client, hatinh_report, demo_users):
+    """What the province officer downloads (“Tải Word”) is the same Báo cáo frame, not a bare form."""
+    client.force_login(demo_users["tinh.hatinh"])
+    response = client.get(reverse("reporting:submission_download", args=[hatinh_report.pk, "docx"]))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    left = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text]
+    assert left[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"]
+    assert document.tables[-1].rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
