@@ -16,6 +16,7 @@ Uploaded files are never served from a public media URL: views stream them after
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -147,21 +148,27 @@ class Sector(models.TextChoices):
     DU_LICH = "du_lich", _("Du lịch cộng đồng, du lịch sinh thái và điểm du lịch")
 
 
-# (instrument, in force from): the criteria set in force on a registration date (domain.md section 1).
-INSTRUMENTS: list[tuple[str, dt.date]] = [
-    ("QĐ 490/QĐ-TTg", dt.date(2018, 5, 7)),
-    ("QĐ 1048/QĐ-TTg", dt.date(2019, 8, 21)),
-    ("QĐ 148/QĐ-TTg", dt.date(2023, 2, 24)),
-]
+# Law as data: the classification instruments come from the evaluation app's dated instruments file
+# (the ones that do not amend another: QĐ 490, 1048, 148), the product groups and the required dossier
+# categories from ocop/products/data/product_groups.json; each with its source.
+INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "instruments.json"
+PRODUCT_GROUPS_FILE = Path(__file__).resolve().parent / "data" / "product_groups.json"
+
+
+def _read_instruments() -> list[tuple[str, dt.date]]:
+    """(instrument, in force from), oldest first: the criteria set in force on a registration date."""
+    rows = json.loads(INSTRUMENTS_FILE.read_text(encoding="utf-8"))["instruments"]
+    found = [(f"QĐ {r['number']}", dt.date.fromisoformat(r["valid_from"])) for r in rows if not r.get("amends")]
+    return sorted(found, key=lambda pair: pair[1])
+
+
+_PRODUCT_GROUPS = json.loads(PRODUCT_GROUPS_FILE.read_text(encoding="utf-8"))
+INSTRUMENTS: list[tuple[str, dt.date]] = _read_instruments()
 QD_148 = "QĐ 148/QĐ-TTg"
 
 # the product group (first number of a classification position) → Sector, per instrument prefix
 # of the evaluation app's classification codes ("148-1.5.1": group 1 of QĐ 148)
-SECTOR_BY_GROUP: dict[str, dict[str, str]] = {
-    "148": {"1": "thuc_pham", "2": "do_uong", "3": "duoc_lieu", "4": "thu_cong", "5": "sinh_vat_canh", "6": "du_lich"},
-    "1048": {"1": "thuc_pham", "2": "do_uong", "3": "duoc_lieu", "4": "thu_cong", "5": "thu_cong", "6": "du_lich"},
-    "490": {"1": "thuc_pham", "2": "do_uong", "3": "duoc_lieu", "4": "thu_cong", "5": "thu_cong", "6": "du_lich"},
-}
+SECTOR_BY_GROUP: dict[str, dict[str, str]] = _PRODUCT_GROUPS["sector_by_group"]["groups"]
 
 
 def sector_of_code(code: str) -> str | None:
@@ -368,30 +375,15 @@ class DossierCategory(models.TextChoices):
     OTHER = "other", _("Tài liệu khác")
 
 
-# Required dossier categories by product group. [?] From the dossier list of QĐ 148/QĐ-TTg (and
-# QĐ 1048, domain.md section 5) as far as it could be read from public sources; not confirmed against
-# the gazetted text. Kept here as data so that a correction is a one-line change. "*" applies to every
-# group; a group's entry is added to it. Physical samples (5 per product, not for services and
-# tourism) are handed over on paper and are not checked here.
-BASE_REQUIRED = (
-    DossierCategory.REGISTRATION_FORM,
-    DossierCategory.BUSINESS_PLAN,
-    DossierCategory.BUSINESS_REGISTRATION,
-    DossierCategory.QUALITY_DECLARATION,
-    DossierCategory.PRODUCT_STORY,
-)
+# Required dossier categories by product group: data with its source and its gaps [?]
+# (ocop/products/data/product_groups.json). "*" applies to every group; a group's entry is added to it.
+_REQUIRED = _PRODUCT_GROUPS["required_dossier_categories"]
 REQUIRED_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "*": BASE_REQUIRED,
-    Sector.THUC_PHAM: (DossierCategory.FOOD_SAFETY,),
-    Sector.DO_UONG: (DossierCategory.FOOD_SAFETY,),
-    Sector.DUOC_LIEU: (),
-    Sector.THU_CONG: (),
-    Sector.SINH_VAT_CANH: (),
-    Sector.DU_LICH: (),
+    group: tuple(DossierCategory(c) for c in cats) for group, cats in _REQUIRED["required"].items()
 }
-# services and tourism: no product quality declaration [?]
+BASE_REQUIRED = REQUIRED_CATEGORIES["*"]
 NOT_REQUIRED: dict[str, tuple[str, ...]] = {
-    Sector.DU_LICH: (DossierCategory.QUALITY_DECLARATION,),
+    group: tuple(DossierCategory(c) for c in cats) for group, cats in _REQUIRED["not_required"].items() if group != "note"
 }
 
 

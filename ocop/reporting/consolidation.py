@@ -18,8 +18,8 @@
 
 Which sections hold the shortcomings and the proposals is data: a template may say so in its
 definition (`"consolidation": {"shortcomings": ["I.3"], "proposals": ["III"]}` at the top level of
-the JSON); the two templates in the repository do not carry that key yet, so ISSUE_SECTIONS below
-names their sections; for any other template the section titles decide (tồn tại / khó khăn / hạn chế;
+the JSON); the templates in the repository do not carry that key yet, so ISSUE_SECTIONS
+(ocop/reporting/data/issue_sections.json) names their sections; for any other template the section titles decide (tồn tại / khó khăn / hạn chế;
 đề xuất / kiến nghị).
 """
 
@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -57,10 +58,11 @@ NO_REGION = "Chưa xác định vùng"
 
 # Sections holding the shortcomings and the proposals, for templates whose definition does not say
 # (a section and all its subsections: "III" covers III.1 and III.2).
+# Data with its source: ocop/reporting/data/issue_sections.json.
+ISSUE_SECTIONS_FILE = Path(__file__).resolve().parent / "data" / "issue_sections.json"
 ISSUE_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "ocop-cv9654-2018": {"shortcomings": ("I.3",), "proposals": ("III",)},
-    "ocop-annual": {"shortcomings": ("I.3",), "proposals": ("III",)},
-    "ocop-periodic": {"shortcomings": ("I.7",), "proposals": ("III",)},
+    code: {kind: tuple(numbers) for kind, numbers in kinds.items()}
+    for code, kinds in json.loads(ISSUE_SECTIONS_FILE.read_text(encoding="utf-8"))["templates"].items()
 }
 ISSUE_KINDS = ("shortcomings", "proposals")
 ISSUE_LABELS = {"shortcomings": "Tồn tại, khó khăn", "proposals": "Đề xuất, kiến nghị"}
