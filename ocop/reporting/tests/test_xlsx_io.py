@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ocop.lib.text import clean_text
 from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting.docx_out import build_docx
 from ocop.reporting.schema import coerce, parse_definition, validate
@@ -461,7 +462,7 @@ PROPERTY_TEMPLATE = parse_definition({
 
 text_values = st.text(
     alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), st.just("\n")), max_size=80
-).map(lambda s: coerce("text", s)[0])
+).map(lambda s: coerce("text", clean_text(s))[0])  # stored text is clean NFC (ocop/lib/text.py)
 percent_values = st.decimals(min_value=0, max_value=1000, places=2).map(lambda d: coerce("percent", str(d))[0])
 VALUES = {
     "t": text_values,
