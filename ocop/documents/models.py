@@ -121,6 +121,7 @@ class DocumentKind(models.TextChoices):
     THONG_BAO = "thong_bao", _("Thông báo")
     KE_HOACH = "ke_hoach", _("Kế hoạch")
     QUYET_DINH = "quyet_dinh", _("Quyết định")
+    BIEN_BAN = "bien_ban", _("Biên bản")
 
 
 # the abbreviation in the symbol (NĐ 30, Phụ lục III); a công văn has none: "9654/BNN-VPĐP"
@@ -131,6 +132,7 @@ KIND_ABBREVIATIONS = {
     DocumentKind.THONG_BAO: "TB",
     DocumentKind.KE_HOACH: "KH",
     DocumentKind.QUYET_DINH: "QĐ",
+    DocumentKind.BIEN_BAN: "BB",
 }
 
 

@@ -787,7 +787,7 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
         *[f"{i}. {_result_text(e)}" for i, e in enumerate(entries, 1)],
     ]
     minutes = do_create_draft(
-        None, issuer=council_, kind=DocumentKind.BAO_CAO, symbol=COUNCIL_SYMBOL, date=held,
+        None, issuer=council_, kind=DocumentKind.BIEN_BAN, symbol=COUNCIL_SYMBOL, date=held,
         subject=f"Họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} – {round_.name}",
         content={"opening": opening, "requests": [],
                  "closing": [f"Biên bản được lập xong vào {held_text}, đã thông qua tại cuộc họp và được các thành viên "

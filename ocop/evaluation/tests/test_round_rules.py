@@ -257,6 +257,7 @@ def test_minutes_and_decision_numbered_without_internal_codes(world):
     round_.refresh_from_db()
     minutes, decision = round_.minutes, round_.decision
     assert minutes.number_and_symbol == "01/BB-HĐOCOP" and decision.number_and_symbol == "01/QĐ-UBND"
+    assert minutes.get_kind_display() == "Biên bản"  # registered as minutes, not as a report
     text = _docx_text(render(minutes, "docx"))
     assert "BIÊN BẢN" in text and "BÁO CÁO" not in text and "Số: 01/BB-HĐOCOP" in text
     assert "current" not in text and "-19-" not in text
