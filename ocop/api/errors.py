@@ -16,9 +16,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from ocop.products.services import VersionConflict as ProductVersionConflict
+from ocop.lib.records import VersionConflict
 from ocop.reporting.services.submissions import SubmissionInvalid
-from ocop.reporting.services.submissions import VersionConflict as SubmissionVersionConflict
 
 
 class ErrorItem(Schema):
@@ -154,12 +153,8 @@ def install(api) -> None:
     def on_403(request, exc):
         return respond(request, 403, "forbidden", forbidden().detail)
 
-    @api.exception_handler(SubmissionVersionConflict)
-    def on_sub_conflict(request, exc):
-        return respond(request, 409, "conflict", conflict().detail)
-
-    @api.exception_handler(ProductVersionConflict)
-    def on_product_conflict(request, exc):
+    @api.exception_handler(VersionConflict)
+    def on_conflict(request, exc):
         return respond(request, 409, "conflict", conflict().detail)
 
     @api.exception_handler(SubmissionInvalid)

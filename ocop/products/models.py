@@ -29,11 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.lib.dates import registration_date_error
 from ocop.lib.files import SIGNATURES, validate_document
-
-
-class AliveQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
+from ocop.lib.records import AliveQuerySet, VersionedRecord
 
 
 # --- entities ----------------------------------------------------------------------------------
@@ -46,7 +42,7 @@ class EntityKind(models.TextChoices):
     HO_KINH_DOANH = "ho_kinh_doanh", _("Hộ sản xuất có đăng ký kinh doanh")
 
 
-class Entity(models.Model):
+class Entity(VersionedRecord):
     """An OCOP subject (chủ thể): cooperative, cooperative group, enterprise or registered household."""
 
     kind = models.CharField(_("loại hình chủ thể"), max_length=16, choices=EntityKind.choices)
@@ -65,14 +61,6 @@ class Entity(models.Model):
     representative_title = models.CharField(_("chức vụ người đại diện"), max_length=100, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
-    is_demo = models.BooleanField(default=False, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = AliveQuerySet.as_manager()
 
     AUDIT_FIELDS = [
         "kind", "name", "registration_number", "tax_code", "address", "unit",
@@ -210,7 +198,7 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
 ENTITY_EDITABLE_STATUSES = {ProductStatus.DRAFT, ProductStatus.REGISTERED, ProductStatus.EXPIRED, ProductStatus.NOT_CERTIFIED, ProductStatus.REVOKED}
 
 
-class Product(models.Model):
+class Product(VersionedRecord):
     entity = models.ForeignKey(Entity, models.PROTECT, related_name="products", verbose_name=_("chủ thể"))
     name = models.CharField(_("tên sản phẩm"), max_length=255)
     sector = models.CharField(_("nhóm sản phẩm"), max_length=16, choices=Sector.choices, default=Sector.THUC_PHAM)
@@ -234,14 +222,6 @@ class Product(models.Model):
     description = models.TextField(_("mô tả sản phẩm"), blank=True)
     registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, editable=False)
-    is_demo = models.BooleanField(default=False, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = AliveQuerySet.as_manager()
 
     AUDIT_FIELDS = ["entity", "name", "sector", "classification", "classification_code", "classification_instrument", "unit", "description", "registered_on", "status"]
 

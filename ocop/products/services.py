@@ -28,6 +28,7 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action, snapshot
 from ocop.lib.files import validate_document
+from ocop.lib.records import VersionConflict
 from ocop.products import criteria
 from ocop.products.models import (
     DOSSIER_EDITABLE,
@@ -51,10 +52,6 @@ from ocop.products.models import (
     sector_of_code,
     validate_photo,
 )
-
-
-class VersionConflict(Exception):
-    """Someone else saved the record since it was opened."""
 
 
 # --- reads -------------------------------------------------------------------------------------

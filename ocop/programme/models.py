@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,26 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.lib.files import validate_document
+from ocop.lib.records import VersionedRecord
 
 
-class RecordQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-
-class ProgrammeRecord(models.Model):
+class ProgrammeRecord(VersionedRecord):
     unit = models.ForeignKey(
         "geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"),
         help_text=_("Tỉnh, thành phố (hoặc huyện trước 01/7/2025) mà hồ sơ thuộc về."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    is_demo = models.BooleanField(default=False, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = RecordQuerySet.as_manager()
 
     # the field that places the record in time (board "as of" and period filters)
     DATE_FIELD = "date"

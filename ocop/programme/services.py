@@ -15,6 +15,7 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import Level
+from ocop.lib.records import VersionConflict
 from ocop.programme.models import (
     Activity,
     CycleMilestone,
@@ -45,10 +46,6 @@ REGISTRIES: dict[str, Registry] = {
         Registry("milestones", CycleMilestone, _l("Mốc Chu trình OCOP"), ("kind", "date", "reference", "products_count")),
     ]
 }
-
-
-class VersionConflict(Exception):
-    """Someone else saved the record since it was opened."""
 
 
 def registry_for_model(model) -> Registry:

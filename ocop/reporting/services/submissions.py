@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
+from ocop.lib.records import VersionConflict
 from ocop.reporting import schema
 from ocop.reporting.models import (
     ReportRequest,
@@ -25,10 +26,6 @@ from ocop.reporting.models import (
     SubmissionStatus,
 )
 from ocop.reporting.services.requests import can_manage_request
-
-
-class VersionConflict(Exception):
-    """The draft was saved by someone else since it was opened."""
 
 
 class SubmissionInvalid(ValidationError):
