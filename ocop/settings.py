@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ocop.reporting",
     "ocop.evaluation",
     "ocop.documents",
+    "ocop.signing",
     "ocop.notifications",
     "ocop.catalogue",
     "ocop.analytics",
@@ -284,3 +285,15 @@ OCOP_BENCH_PAGES = envbool("OCOP_BENCH_PAGES", DEBUG) and "ocop.bench" in INSTAL
 # Demo mode shows a banner on every page; `manage.py demo` turns it on for its database.
 OCOP_DEMO_BANNER = envbool("OCOP_DEMO_BANNER", True)
 CSRF_FAILURE_VIEW = "ocop.front.views.csrf_failure"
+
+# Digital signatures (ocop/signing, docs/signing.md, docs/deploy.md): keys of the local TEST CA under
+# SIGNING_DIR; production keys by SIGNING_KEYS (identity -> {"pkcs12": path, "passphrase_env": VAR} or
+# {"pkcs11_module": path, "token_label": ..., "key_label": ..., "cert_label": ..., "pin_env": VAR});
+# trust roots (PEM files) by SIGNING_TRUST_ROOTS; the TEST CA is trusted only when SIGNING_TRUST_TEST_CA.
+SIGNING_DIR = Path(envstr("SIGNING_DIR", str(VAR_DIR / "signing")))
+SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", "")
+SIGNING_TRUST_TEST_CA = envbool("SIGNING_TRUST_TEST_CA", DEBUG)
+SIGNING_TSA_URL = envstr("SIGNING_TSA_URL", "")
+SIGNING_KEYS: dict = {}
+SIGNING_KEYS_FILE = envstr("SIGNING_KEYS_FILE", "")  # a JSON file of the same mapping (production)
+SIGNING_VERIFY_MAX_BYTES = envint("SIGNING_VERIFY_MAX_BYTES", 20 * 1024 * 1024)

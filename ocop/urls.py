@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("ocop.api.urls")),
     path("san-pham-ocop/", include("ocop.catalogue.urls")),
     path("open-data/", include("ocop.catalogue.urls_opendata")),
+    path("xac-minh-van-ban/", include("ocop.signing.urls")),
 ]
 
 handler400 = "ocop.front.views.error_400"

@@ -224,6 +224,7 @@ URL_SPECS = {
     "catalogue:map": ("public", None, None),
     "catalogue:statistics": ("public", None, None),
     "catalogue:verify": ("public", None, None),
+    "signing:verify": ("public", None, None),
     "opendata:index": ("public", None, None),
     "opendata:datapackage": ("public", None, None),
     "opendata:metadata": ("public", None, lambda _o: {"slug": "catalogue"}),
