@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ocop.bench.harness import Result, run
 from ocop.geo.models import Era
+from ocop.geo.services import unit_on, units_by_pk
 from ocop.programme.board import build_board
 from ocop.reporting.models import ReportRequest
 from ocop.reporting.services.completeness import summarise, unit_statuses
@@ -233,11 +234,15 @@ def sql_consolidation(req: ReportRequest, previous: ReportRequest | None) -> dic
             if not codes:
                 continue
             entries = []
-            for name, *texts in _raw(
-                f"SELECT u.name, {', '.join(_json_text(c) for c in codes)} FROM reporting_submission s "
+            rows = _raw(
+                f"SELECT u.id, {', '.join(_json_text(c) for c in codes)} FROM reporting_submission s "
                 f"JOIN geo_adminunit u ON u.id = s.unit_id WHERE {_LATEST_ACCEPTED} ORDER BY u.code, u.id",
                 (req.pk, req.pk),
-            ):
+            )
+            # each unit named as on the cut-off date, from the reference data (as the reports do)
+            cached = units_by_pk([r[0] for r in rows])
+            for unit_id, *texts in rows:
+                name = unit_on(cached[unit_id], req.cutoff).name
                 entries += [(name, t) for t in texts if isinstance(t, str) and t.strip()]
             issues.append([(i.text, tuple(i.units)) for i in group_items(entries)])
     out["issues"] = issues
@@ -565,6 +570,7 @@ def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str 
         if result is None:
             return
         for r in result if isinstance(result, list) else [result]:
+            r.database = r.database or connection.vendor
             results.append(r)
             if log:
                 log(f"  {r.name}: {r.ratio:.2f}")

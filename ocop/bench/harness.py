@@ -32,6 +32,7 @@ class Result:
     p95: float | None = None
     rps: float | None = None
     statuses: dict | None = None  # pages: {HTTP status: count}
+    database: str = ""  # "sqlite" or "postgresql" (connection.vendor of the run; make bench runs both)
     kind: str = "ratio"  # "ratio" (against raw SQL / bare read), "page" (under load) or "weight" (bytes / budget)
 
 
@@ -52,16 +53,35 @@ def run(name: str, measured: Callable, baseline: Callable, check: Callable[[obje
     return Result(name=name, measured=m, baseline=b, ratio=m / b if b else float("inf"), runs=runs)
 
 
+def load_results(path: str) -> list[Result]:
+    """The rows of an earlier bench-results.json (an absent file: none)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            rows = json.load(fh)
+    except FileNotFoundError:
+        return []
+    fields = set(Result.__dataclass_fields__)
+    return [Result(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+
+def merge(previous: list[Result], current: list[Result]) -> list[Result]:
+    """One table for both databases: the earlier rows of the other databases, then this run's rows
+    (an earlier run on the same database is replaced)."""
+    ran = {r.database for r in current}
+    return [r for r in previous if r.database not in ran] + current
+
+
 def report(results: list[Result], path: str | None = "bench-results.json") -> str:
-    lines = [f"{'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"]
+    lines = [f"{'db':<6} {'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"]
     for r in results:
         extra = ""
+        db = {"postgresql": "pg", "sqlite": "sqlite"}.get(r.database, r.database)[:6]
         if r.kind == "weight":  # bytes against the budget in bytes
-            lines.append(f"{r.name[:66]:<66} {r.measured / 1000:>8.1f}KB {r.baseline / 1000:>8.1f}KB {r.ratio:>6.2f}")
+            lines.append(f"{db:<6} {r.name[:66]:<66} {r.measured / 1000:>8.1f}KB {r.baseline / 1000:>8.1f}KB {r.ratio:>6.2f}")
             continue
         if r.kind == "page":
             extra = f" {r.p50 * 1000:>6.1f}ms {r.p95 * 1000:>6.1f}ms {r.rps:>7.1f}"
-        lines.append(f"{r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}")
+        lines.append(f"{db:<6} {r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}")
     if path:
         with open(path, "w", encoding="utf-8") as fh:
             json.dump([asdict(r) for r in results], fh, ensure_ascii=False, indent=2)

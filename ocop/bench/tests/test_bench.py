@@ -9,9 +9,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from ocop.bench.benchmarks import all_benchmarks
-from ocop.bench.harness import report
+from ocop.bench.harness import Result, load_results, merge, report
 from ocop.bench.scale import GEN_PREFIX, marker
 from ocop.evaluation.models import Certificate, MemberScore, RoundProduct
 from ocop.products.models import Entity, Product
@@ -42,13 +43,30 @@ def test_generate_scale_small_then_bench(site, tmp_path, capsys):
         assert any(part in n for n in names), (part, names)
     out = tmp_path / "bench-results.json"
     table = report(results, str(out))
-    assert table.splitlines()[0].split()[:4] == ["benchmark", "measured", "baseline", "ratio"]
+    assert table.splitlines()[0].split()[:5] == ["db", "benchmark", "measured", "baseline", "ratio"]
     assert len(table.splitlines()) == len(results) + 1
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data) == len(results)
     for item in data:
         assert {"name", "measured", "baseline", "ratio", "unit"} <= item.keys()
+        assert item["database"] == connection.vendor
         assert item["measured"] > 0 and item["baseline"] > 0 and item["ratio"] > 0
         if item["kind"] == "page":
             assert item["statuses"] == {"200": 24} or item["statuses"] == {200: 24}, item
             assert item["p95"] >= item["p50"] > 0 and item["rps"] > 0
+
+
+def test_one_table_for_both_databases(tmp_path):
+    """make bench runs SQLite, then PostgreSQL with --append: the file keeps the other database's rows
+    and replaces an earlier run of the same database."""
+    def row(name, db):
+        return Result(name=name, measured=2.0, baseline=1.0, ratio=2.0, database=db)
+
+    out = tmp_path / "bench-results.json"
+    assert load_results(str(out)) == []
+    report([row("board", "sqlite"), row("board", "postgresql"), row("ranking", "postgresql")], str(out))
+    merged = merge(load_results(str(out)), [row("board (new)", "postgresql")])
+    assert [(r.name, r.database) for r in merged] == [("board", "sqlite"), ("board (new)", "postgresql")]
+    table = report(merged, str(out)).splitlines()
+    assert table[1].split()[:2] == ["sqlite", "board"] and table[2].split()[:2] == ["pg", "board"]
+    assert [r["database"] for r in json.loads(out.read_text(encoding="utf-8"))] == ["sqlite", "postgresql"]
