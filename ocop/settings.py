@@ -297,3 +297,5 @@ SIGNING_TSA_URL = envstr("SIGNING_TSA_URL", "")
 SIGNING_KEYS: dict = {}
 SIGNING_KEYS_FILE = envstr("SIGNING_KEYS_FILE", "")  # a JSON file of the same mapping (production)
 SIGNING_VERIFY_MAX_BYTES = envint("SIGNING_VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+# issuing a document queues its signing (ocop/signing/tasks.py); the worker renders and signs the PDF
+SIGNING_ON_ISSUE = envbool("SIGNING_ON_ISSUE", True)

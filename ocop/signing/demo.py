@@ -46,7 +46,13 @@ def create_test_ca() -> dict[str, int]:
         keys.make_test_identity(identity, name, org)
         counts["signers"] += 1
         counts["images"] += ensure_demo_image(ImageKind.SIGNATURE, identity, name, images.demo_signature_png(name), 50)
+    from ocop.signing.issue import unnamed_signer
+
     for issuer in Issuer.objects.all():
+        unnamed = unnamed_signer(issuer.code)  # documents whose signer's name is a gap of the data
+        keys.make_test_identity(unnamed, f"Người ký chưa rõ tên - {issuer.code}", issuer.name)
+        counts["images"] += ensure_demo_image(ImageKind.SIGNATURE, unnamed, f"Người ký chưa rõ tên - {issuer.code}",
+                                              images.demo_signature_png(issuer.code), 50)
         identity = keys.org_identity(issuer.code)
         keys.make_test_identity(identity, issuer.code, issuer.name)
         counts["organisations"] += 1

@@ -17,9 +17,14 @@ def signing_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("signing")
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _signing_settings(settings, signing_dir, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _signing_settings(settings, signing_dir, media_root):
+    settings.MEDIA_ROOT = media_root
     settings.SIGNING_DIR = signing_dir
     settings.SIGNING_TRUST_ROOTS = []
     settings.SIGNING_TRUST_TEST_CA = True
@@ -28,7 +33,7 @@ def _signing_settings(settings, signing_dir, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def letters(django_db_setup, django_db_blocker, tmp_path_factory):
+def letters(django_db_setup, django_db_blocker, media_root):
     """The demo's seed letter 9654/BNN-VPĐP (2018) and a 2026 letter of Bộ Nông nghiệp và Môi trường,
     issued, with their PDFs, in a transaction rolled back at the end."""
     from ocop.demo.accounts import create_demo_users
@@ -39,8 +44,7 @@ def letters(django_db_setup, django_db_blocker, tmp_path_factory):
     from ocop.documents.models import Issuer, OutgoingDocument
     from ocop.reporting.loader import load_templates
 
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
         with transaction.atomic():
             create_demo_users()
             create_demo_programme()

@@ -1,0 +1,26 @@
+"""Background signing after a document is issued (django-tasks; run by `manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def sign_issued_document(document_id: int, user_id: int | None = None) -> dict:
+    from ocop.accounts.models import User
+    from ocop.documents.models import OutgoingDocument
+    from ocop.signing.issue import do_sign_issued
+
+    doc = OutgoingDocument.objects.select_related("issuer").get(pk=document_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    item = do_sign_issued(user, doc)
+    return {"document": document_id, "sha256": item.sha256}
+
+
+def after_issue(doc, user=None) -> None:
+    """Called by ocop.documents.services.do_issue once the issue is committed: queue the signing
+    when SIGNING_ON_ISSUE (the PDF conversion and signing take seconds: never in the request)."""
+    from django.conf import settings
+
+    if getattr(settings, "SIGNING_ON_ISSUE", False):
+        sign_issued_document.enqueue(document_id=doc.pk, user_id=getattr(user, "pk", None))

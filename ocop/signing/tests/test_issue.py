@@ -1,0 +1,55 @@
+"""Issued documents get their signed PDF once, stored with its SHA-256 and audited; the demo's
+TEST CA covers the seed letter, whose signer's name is a gap."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from ocop.audit.models import AuditEntry
+from ocop.signing import services
+from ocop.signing.demo import create_test_ca
+from ocop.signing.issue import do_sign_issued, signed_pdf
+from ocop.signing.models import SignedFile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_letter_is_signed_once_stored_and_audited(letters, soffice):
+    counts = create_test_ca()
+    assert counts["organisations"] >= 2 and counts["images"] >= 4
+    seed = letters["seed"]
+    item = do_sign_issued(None, seed)
+    data = signed_pdf(seed)
+    assert hashlib.sha256(data).hexdigest() == item.sha256
+    report = services.validate_pdf(data)
+    assert report.ok
+    assert [s.signer for s in report.signatures] == ["Người ký chưa rõ tên - BNN-VPĐP (TEST)", "BNN-VPĐP (TEST)"]
+    assert [s.modified_after for s in report.signatures] == ["signatures", "none"]
+    # never signed again, never edited
+    assert do_sign_issued(None, seed).pk == item.pk
+    assert SignedFile.objects.filter(document=seed).count() == 1
+    entry = AuditEntry.objects.get(action="ocop.document.signed", object_id=str(seed.pk))
+    assert entry.after["sha256"] == item.sha256
+
+
+def test_a_changed_stored_file_is_refused(letters, soffice):
+    from django.core.exceptions import ValidationError
+
+    create_test_ca()
+    item = do_sign_issued(None, letters["y2026"])
+    with item.file.open("wb") as fh:
+        fh.write(b"%PDF-1.7 changed")
+    with pytest.raises(ValidationError, match="SHA-256"):
+        signed_pdf(letters["y2026"])
+
+
+def test_a_draft_is_not_signed(letters):
+    from django.core.exceptions import ValidationError
+
+    from ocop.documents import services as documents
+
+    draft = documents.do_create_draft(None, issuer=letters["y2026"].issuer, subject="Dự thảo")
+    with pytest.raises(ValidationError, match="đã ban hành"):
+        do_sign_issued(None, draft)
