@@ -53,7 +53,9 @@ test: install-dev
 # Benchmarks on their own SQLite database (var/bench.sqlite3) with the demo data and the generated
 # national-scale data (generate_scale --size full: ten years of reports, 100.000 products; skipped when
 # already there): each figure is a ratio against a baseline measured in the same run, the busiest
-# pages under load through gunicorn. Results also in bench-results.json (docs/performance.md).
+# pages under load through gunicorn, each page's weight in headless Chromium (first and repeat visit
+# against the 150 KB / 30 KB budgets), then (scripts/bench_faults.sh) the same service ratios on a
+# throwaway PostgreSQL appended to the same table. Results also in bench-results.json (docs/performance.md).
 bench: install-dev
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py demo --quiet-accounts > /dev/null

@@ -114,7 +114,10 @@ def _visit(page, cdp, url: str) -> Visit:
 
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.requestWillBeSent", sent)
-    response = page.goto(url, wait_until="load")
+    try:
+        response = page.goto(url, wait_until="load")
+    except Exception:  # noqa: BLE001 - a page that does not load within the timeout: status 0 in its row
+        response = None
     try:
         page.wait_for_load_state("networkidle", timeout=10_000)
     except Exception:  # noqa: BLE001 - a page that keeps polling: count what came by then
