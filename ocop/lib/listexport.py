@@ -73,8 +73,13 @@ def _values(rows: Iterable, columns: list[Col]):
 
 
 def _table(columns: list[Col], title, filters, user, sheet_title) -> dict:
-    return {"title": title, "filters": filters, "user": user, "sheet_title": sheet_title,
-            "widths": [c.width for c in columns]}
+    return {
+        "title": title,
+        "filters": filters,
+        "user": user,
+        "sheet_title": sheet_title,
+        "widths": [c.width for c in columns],
+    }
 
 
 def write_list(
@@ -88,8 +93,12 @@ def write_list(
     sheet_title: str | None = None,
 ) -> int:
     """Write the list to `fileobj` (a path or a binary file); return the number of data rows."""
-    return spreadsheet.write_table(fileobj, [c.header for c in columns], _values(rows, columns),
-                                   **_table(columns, title, filters, user, sheet_title))
+    return spreadsheet.write_table(
+        fileobj,
+        [c.header for c in columns],
+        _values(rows, columns),
+        **_table(columns, title, filters, user, sheet_title),
+    )
 
 
 def export_response(
@@ -103,8 +112,12 @@ def export_response(
     sheet_title: str | None = None,
 ) -> FileResponse:
     """The list as an .xlsx download, written to a temporary file and streamed from it."""
-    return spreadsheet.table_response(filename, [c.header for c in columns], _values(rows, columns),
-                                      **_table(columns, title, filters, request.user, sheet_title))
+    return spreadsheet.table_response(
+        filename,
+        [c.header for c in columns],
+        _values(rows, columns),
+        **_table(columns, title, filters, request.user, sheet_title),
+    )
 
 
 read_list = spreadsheet.read_table

@@ -118,8 +118,15 @@ def _guard(cell, text_value) -> None:
             cell.quotePrefix = True  # stays text when the user edits the cell
 
 
-def cell(ws, value, *, number_format: str | None = None, font: Font | None = None, wrap: bool = False,
-         alignment: Alignment | None = None) -> WriteOnlyCell:
+def cell(
+    ws,
+    value,
+    *,
+    number_format: str | None = None,
+    font: Font | None = None,
+    wrap: bool = False,
+    alignment: Alignment | None = None,
+) -> WriteOnlyCell:
     """A write-only cell for `value`: typed, formatted, guarded."""
     stored, fmt = _typed(value)
     out = WriteOnlyCell(ws, value=stored)
@@ -273,7 +280,8 @@ def write_table(
     sample = [list(r) for r in islice(rows, WIDTH_SAMPLE)]
     widths = list(widths) if widths else column_widths(header, sample)
     wrap = {i for i, w in enumerate(widths) if w >= WRAP_AT - 2} | {
-        i for values in sample for i, v in enumerate(values) if isinstance(v, str) and len(v) > WRAP_AT}
+        i for values in sample for i, v in enumerate(values) if isinstance(v, str) and len(v) > WRAP_AT
+    }
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name(sheet_title or title))
     for i, width in enumerate(widths, start=1):
@@ -371,8 +379,9 @@ def csv_value(value) -> Any:
     return "'" + text if looks_like_formula(text) else text
 
 
-def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",",
-                 bom: bool = True) -> HttpResponse:
+def csv_response(
+    filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",", bom: bool = True
+) -> HttpResponse:
     """A guarded CSV download: UTF-8 with a byte-order mark (Excel then reads the accents), comma
     separated, or semicolon separated for machines whose list separator is ";"."""
     response = HttpResponse(content_type=CSV_TYPE)

@@ -108,8 +108,9 @@ def query_words(query: str | None) -> list[str]:
 
 
 def _fold_char(ch: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
-                   if not unicodedata.combining(c))
+    base = "".join(
+        c for c in unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D")) if not unicodedata.combining(c)
+    )
     return base.casefold()
 
 

@@ -13,8 +13,20 @@ from django.db import models
 
 from ocop.lib.text import clean_text
 
-PROJECT_APPS = ("accounts", "api", "audit", "catalogue", "documents", "evaluation", "geo", "notifications", "ops",
-                "products", "programme", "reporting")
+PROJECT_APPS = (
+    "accounts",
+    "api",
+    "audit",
+    "catalogue",
+    "documents",
+    "evaluation",
+    "geo",
+    "notifications",
+    "ops",
+    "products",
+    "programme",
+    "reporting",
+)
 CHUNK = 2000
 
 
@@ -38,7 +50,9 @@ def _cleaner(field):
     return None
 
 
-def clean_stored_text(app_registry=None, *, using: str = "default", apps_labels=PROJECT_APPS, log=None) -> dict[str, int]:
+def clean_stored_text(
+    app_registry=None, *, using: str = "default", apps_labels=PROJECT_APPS, log=None
+) -> dict[str, int]:
     """Clean every text column of `apps_labels`; returns {model label: rows changed} (changed ones only)."""
     if app_registry is None:
         from django.apps import apps as app_registry

@@ -24,8 +24,13 @@ def run_import(batch_id: int, commit: bool = False, *, takeover: bool = False) -
         batch = importer.check_batch(batch_id)
         if batch.status == ImportStatus.READY and batch.commit_requested:
             batch = importer.commit_batch(batch_id, takeover=takeover)
-    return {"batch": batch_id, "status": batch.status, "entities": batch.entities_created,
-            "products": batch.products_created, "errors": batch.error_count}
+    return {
+        "batch": batch_id,
+        "status": batch.status,
+        "entities": batch.entities_created,
+        "products": batch.products_created,
+        "errors": batch.error_count,
+    }
 
 
 @task(takes_context=True)

@@ -53,9 +53,17 @@ def test_a_search_with_a_typo_suggests_and_finds_honey(page, honey, typo):
 
 def test_a_hostile_value_reaches_the_board_export_as_text(page, site):
     bac_kan = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06")
-    ProvincialPlan.objects.create(unit=bac_kan, kind="de_an", title="Đề án OCOP", phase=HOSTILE, status="approved",
-                                  drafting_since="2018-01-15", decision_number="=1+2", decision_date="2018-05-24",
-                                  issuer="UBND tỉnh")
+    ProvincialPlan.objects.create(
+        unit=bac_kan,
+        kind="de_an",
+        title="Đề án OCOP",
+        phase=HOSTILE,
+        status="approved",
+        drafting_since="2018-01-15",
+        decision_number="=1+2",
+        decision_date="2018-05-24",
+        issuer="UBND tỉnh",
+    )
     log_in(page, site, "tw.canbo")
     page.goto(f"{site}/programme/board/?date=12/12/2018")
     with page.expect_download() as info:

@@ -84,9 +84,17 @@ def test_board_export_has_vietnamese_values_real_dates_and_money(client, demo_us
     from ocop.programme.models import ProvincialPlan
 
     bac_kan = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06")
-    ProvincialPlan.objects.create(unit=bac_kan, kind="de_an", title="Đề án OCOP", phase="2018-2020", status="approved",
-                                  drafting_since="2018-01-15", decision_number="0851/QĐ-UBND", decision_date="2018-05-24",
-                                  issuer="UBND tỉnh")
+    ProvincialPlan.objects.create(
+        unit=bac_kan,
+        kind="de_an",
+        title="Đề án OCOP",
+        phase="2018-2020",
+        status="approved",
+        drafting_since="2018-01-15",
+        decision_number="0851/QĐ-UBND",
+        decision_date="2018-05-24",
+        issuer="UBND tỉnh",
+    )
     client.force_login(demo_users["tw.canbo"])
     response = client.get(reverse("programme:board_export", args=["xlsx"]), {"date": "12/12/2018"})
     ws = openpyxl.load_workbook(io.BytesIO(_content(response))).active

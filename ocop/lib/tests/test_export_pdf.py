@@ -13,14 +13,28 @@ from django.urls import reverse
 
 from ocop.documents.pdf import soffice_path
 from ocop.lib.text import fold
-from ocop.reporting.tests.test_consolidation import demo, demo_data, seed_request  # noqa: F401 (fixtures)
+from ocop.reporting.tests.test_consolidation import seed_request
 
 
 def xlsx_to_pdf(content: bytes, tmp: Path) -> Path:
     (tmp / "book.xlsx").write_bytes(content)
-    subprocess.run([soffice_path(), f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf:calc_pdf_Export", "--outdir", str(tmp), str(tmp / "book.xlsx")],
-                   check=True, capture_output=True, timeout=300, env={"HOME": str(tmp), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            soffice_path(),
+            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:calc_pdf_Export",
+            "--outdir",
+            str(tmp),
+            str(tmp / "book.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp), "PATH": "/usr/bin:/bin"},
+    )
     return tmp / "book.pdf"
 
 
@@ -30,8 +44,9 @@ def pages(pdf: Path) -> int:
 
 
 def page_text(pdf: Path, n: int) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.mark.django_db

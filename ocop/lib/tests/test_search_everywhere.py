@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from ocop.accounts.models import User
-from ocop.api.tests.conftest import api, tokens  # noqa: F401 (fixtures)
 from ocop.catalogue.tests.factories import certified_product, certify
 from ocop.evaluation.models_rounds import CertificateStatus
 from ocop.lib.spreadsheet import read_table
@@ -45,8 +44,13 @@ def honey(db, demo_users):
     entity = make_entity(unit, name="HTX Mật ong Hoa Rừng")
     products = [make_product(entity, name=f"Mật ong hoa nhãn {i}") for i in range(3)]
     make_product(make_entity(unit, name="HTX Chè Tân Cương"), name="Chè xanh Tân Cương")
-    User.objects.create_user("ong.mat", full_name="Lê Thị Mật Ong", password="x-Kiểm-thử-123", role="province_officer",
-                             scope_unit=demo_users["tinh.thainguyen"].scope_unit)
+    User.objects.create_user(
+        "ong.mat",
+        full_name="Lê Thị Mật Ong",
+        password="x-Kiểm-thử-123",
+        role="province_officer",
+        scope_unit=demo_users["tinh.thainguyen"].scope_unit,
+    )
     return {"unit": unit, "entity": entity, "products": products}
 
 
@@ -80,12 +84,19 @@ def test_api_catalogue_uses_the_catalogue_search_and_publication_rule(client, ap
     from ocop.geo.models import AdminUnit, Era, Level
 
     thai = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="19").order_by("code").first()
-    quang_ninh = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="22").order_by("code").first()
+    quang_ninh = (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="22").order_by("code").first()
+    )
     certified_product(quang_ninh, "Trà hoa vàng Ba Chẽ")
     certified_product(thai, "Chè xanh Tân Cương")
     # an older expired certificate, then a newer one revoked: the catalogue does not publish it
-    revoked = certified_product(thai, "Chè búp Thái Nguyên", issued_on=dt.date(2020, 5, 1), valid_until=dt.date(2023, 5, 1),
-                                status=CertificateStatus.EXPIRED)
+    revoked = certified_product(
+        thai,
+        "Chè búp Thái Nguyên",
+        issued_on=dt.date(2020, 5, 1),
+        valid_until=dt.date(2023, 5, 1),
+        status=CertificateStatus.EXPIRED,
+    )
     certify(revoked, issued_on=dt.date(2024, 5, 1), status=CertificateStatus.REVOKED)
     for q, expected in (("tra hoa vang", {"Trà hoa vàng Ba Chẽ"}), ("Thái Nguyên", {"Chè xanh Tân Cương"})):
         html = client.get(reverse("catalogue:list"), {"q": q}).content.decode()

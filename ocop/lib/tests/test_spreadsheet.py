@@ -26,8 +26,12 @@ def _cells(ws):
 
 def test_table_keeps_formula_text_as_text_and_drops_xml_illegal_characters():
     buffer = io.BytesIO()
-    spreadsheet.write_table(buffer, ["Tên", "Số"], [["=1+2", 5], ["+SUM(A1)", -3], ["@cmd", None],
-                                                   ["a\x07b\ufffec\uffff\x00", 1.5]], title="Kiểm thử")
+    spreadsheet.write_table(
+        buffer,
+        ["Tên", "Số"],
+        [["=1+2", 5], ["+SUM(A1)", -3], ["@cmd", None], ["a\x07b\ufffec\uffff\x00", 1.5]],
+        title="Kiểm thử",
+    )
     ws = _workbook(buffer.getvalue()).active
     cells = _cells(ws)
     for text in ("=1+2", "+SUM(A1)", "@cmd"):
@@ -38,7 +42,16 @@ def test_table_keeps_formula_text_as_text_and_drops_xml_illegal_characters():
 
 def test_csv_values_that_start_a_formula_get_an_apostrophe():
     assert [spreadsheet.csv_value(v) for v in ("=1+2", "+1", "-x", "@a", "\tb", "Chè", 7, None, "a\ufffeb")] == [
-        "'=1+2", "'+1", "'-x", "'@a", "'\tb", "Chè", 7, "", "ab"]
+        "'=1+2",
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tb",
+        "Chè",
+        7,
+        "",
+        "ab",
+    ]
 
 
 @pytest.mark.django_db
@@ -48,8 +61,16 @@ def test_hostile_plan_fields_reach_board_exports_as_text(client, demo_users):
     bac_kan = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06")
     # stored before text was cleaned at the boundary: a formula, a control character, non-characters
     ProvincialPlan.objects.create(
-        unit=bac_kan, kind="de_an", title="Đề án OCOP", phase=HYPERLINK, status="approved", drafting_since="2018-01-15",
-        decision_number="=1+2\x1f\ufffe", decision_date="2018-05-24", issuer="UBND tỉnh\uffff")
+        unit=bac_kan,
+        kind="de_an",
+        title="Đề án OCOP",
+        phase=HYPERLINK,
+        status="approved",
+        drafting_since="2018-01-15",
+        decision_number="=1+2\x1f\ufffe",
+        decision_date="2018-05-24",
+        issuer="UBND tỉnh\uffff",
+    )
     client.force_login(demo_users["tw.canbo"])
     response = client.get(reverse("programme:board_export", args=["xlsx"]), {"date": "12/12/2018"})
     assert response.status_code == 200
@@ -76,7 +97,7 @@ def test_non_characters_in_stored_names_do_not_break_list_exports(client, demo_u
     officer = demo_users["tinh.thainguyen"]
     unit = AdminUnit.objects.filter(level=Level.COMMUNE, province=officer.scope_unit).order_by("code").first()
     entity = make_entity(unit, name="HTX\ufffe Mật\x01 ong\uffff")
-    make_product(entity, name="=HYPERLINK(\"x\")\ufffe Mật ong")
+    make_product(entity, name='=HYPERLINK("x")\ufffe Mật ong')
     client.force_login(officer)
     for name in ("products:entity_list", "products:product_list"):
         response = client.get(reverse(name), {"format": "xlsx"})

@@ -11,7 +11,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("ops", "0001_initial"),
         ("accounts", "0002_user_manager"),

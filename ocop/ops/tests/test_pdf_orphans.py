@@ -21,8 +21,9 @@ def _dead_pid() -> int:
 def test_leftovers_of_a_killed_conversion_are_swept_and_live_ones_kept():
     killed = Path(tempfile.mkdtemp(prefix="ocop-pdf-"))
     # stands for soffice.bin: a process in its own session whose command line names the directory
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", f"{killed}/profile"],
-                             start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(300)", f"{killed}/profile"], start_new_session=True
+    )
     (killed / pdf.OWNER_FILE).write_text(f"{_dead_pid()} {child.pid}")
     live = Path(tempfile.mkdtemp(prefix="ocop-pdf-"))
     (live / pdf.OWNER_FILE).write_text(f"{os.getppid()} 0")  # its converting process is alive

@@ -11,6 +11,13 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
+def officer(client, demo_users):
+    """Thái Nguyên's province officer, logged in (the Excel import tests)."""
+    client.force_login(demo_users["tinh.thainguyen"])
+    return demo_users["tinh.thainguyen"]
+
+
+@pytest.fixture
 def sets(demo_users):
     """chuthe.demo's own set in Đức Xuân (01840), a neighbour in the same ward, one in a legacy Bắc Kạn
     commune (Chợ Rã, now Thái Nguyên) and one in Hà Tĩnh."""

@@ -62,12 +62,6 @@ def counts():
     return Entity.objects.count(), Product.objects.count(), ProductStatusChange.objects.count()
 
 
-@pytest.fixture
-def officer(client, demo_users):
-    client.force_login(demo_users["tinh.thainguyen"])
-    return demo_users["tinh.thainguyen"]
-
-
 # --- template --------------------------------------------------------------------------------
 
 

@@ -16,13 +16,15 @@ from ocop.products import importer
 from ocop.products.models import Entity
 from ocop.products.models_import import ImportBatch, ImportStatus
 from ocop.products.tasks import process_import, run_import
-from ocop.products.tests.test_import import counts, entity_row, officer, product_row, upload, xlsx  # noqa: F401 (fixture)
+from ocop.products.tests.test_import import counts, entity_row, product_row, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
 
 def _ready_batch(client, n=5):
-    upload(client, xlsx([entity_row(i) for i in range(1, n + 1)], [product_row(i, f"NH-{i:05d}") for i in range(1, n + 1)]))
+    upload(
+        client, xlsx([entity_row(i) for i in range(1, n + 1)], [product_row(i, f"NH-{i:05d}") for i in range(1, n + 1)])
+    )
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.READY
     return batch
@@ -86,8 +88,11 @@ def _calc_like(content: bytes, empty_rows: int = 1000) -> bytes:
 
 def test_formatted_empty_rows_do_not_make_a_small_file_large(client, officer, settings):
     settings.OCOP_IMPORT_SYNC_ROWS = 500
-    content = _calc_like(importer.write_workbook([entity_row(i) for i in range(1, 4)],
-                                                 [product_row(1, "NH-00001"), product_row(2, "NH-00002")]))
+    content = _calc_like(
+        importer.write_workbook(
+            [entity_row(i) for i in range(1, 4)], [product_row(1, "NH-00001"), product_row(2, "NH-00002")]
+        )
+    )
     assert load_workbook(io.BytesIO(content), read_only=True)["Chủ thể"].max_row > 1000
     assert importer.estimate_rows(io.BytesIO(content)) == 5
     upload(client, SimpleUploadedFile("calc.xlsx", content))

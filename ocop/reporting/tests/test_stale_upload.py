@@ -20,12 +20,16 @@ def test_a_stale_workbook_does_not_overwrite_newer_work(client, demo_users, seed
     old_workbook = client.get(reverse("reporting:submission_download", args=[sub.pk, "xlsx"])).content
 
     # another officer saves after the download
-    svc.do_save_draft(officer, sub, {"direction_text": "Bản mới hơn, lưu sau khi tải tệp"}, expected_version=sub.lock_version)
+    svc.do_save_draft(
+        officer, sub, {"direction_text": "Bản mới hơn, lưu sau khi tải tệp"}, expected_version=sub.lock_version
+    )
     sub.refresh_from_db()
     version = sub.lock_version
 
     stale = fill_main_sheet(old_workbook, {"direction_text": "Bản cũ trong tệp Excel"})
-    response = client.post(reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("cu.xlsx", stale)})
+    response = client.post(
+        reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("cu.xlsx", stale)}
+    )
     html = response.content.decode()
     assert response.status_code == 422 and "phiên bản" in html and "ghi đè" in html
     sub.refresh_from_db()
@@ -34,7 +38,9 @@ def test_a_stale_workbook_does_not_overwrite_newer_work(client, demo_users, seed
     # a fresh download carries the current version and is accepted
     fresh = client.get(reverse("reporting:submission_download", args=[sub.pk, "xlsx"])).content
     filled = fill_main_sheet(fresh, {"direction_text": "Bản từ tệp mới"})
-    response = client.post(reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("moi.xlsx", filled)})
+    response = client.post(
+        reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("moi.xlsx", filled)}
+    )
     assert response.status_code == 302
     sub.refresh_from_db()
     assert sub.data["direction_text"] == "Bản từ tệp mới"
@@ -55,7 +61,9 @@ def test_a_workbook_without_a_version_is_refused(client, demo_users, seed_reques
     out = io.BytesIO()
     wb.save(out)
     filled = fill_main_sheet(out.getvalue(), {"direction_text": "Không rõ phiên bản"})
-    response = client.post(reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("x.xlsx", filled)})
+    response = client.post(
+        reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("x.xlsx", filled)}
+    )
     assert response.status_code == 422 and "không ghi phiên bản" in response.content.decode()
     sub.refresh_from_db()
     assert sub.data.get("direction_text") != "Không rõ phiên bản"
@@ -70,7 +78,12 @@ def test_a_form_post_without_a_version_is_refused(client, demo_users, seed_reque
     version = sub.lock_version
     response = client.post(reverse("reporting:submission", args=[sub.pk]), data)
     assert response.status_code == 409 and "Gửi không kèm phiên bản" in response.content.decode()  # typed text kept
-    autosave = client.post(reverse("reporting:submission_autosave", args=[sub.pk]), {"f__direction_text": "Tự lưu không phiên bản"})
+    autosave = client.post(
+        reverse("reporting:submission_autosave", args=[sub.pk]), {"f__direction_text": "Tự lưu không phiên bản"}
+    )
     assert autosave.status_code == 200
     sub.refresh_from_db()
-    assert sub.lock_version == version and sub.data.get("direction_text") not in ("Gửi không kèm phiên bản", "Tự lưu không phiên bản")
+    assert sub.lock_version == version and sub.data.get("direction_text") not in (
+        "Gửi không kèm phiên bản",
+        "Tự lưu không phiên bản",
+    )
