@@ -16,10 +16,10 @@ from ocop.accounts.scope import scope_for
 from ocop.geo import services as geo
 from ocop.geo.models import Level
 from ocop.geo.views import map_geojson_url
+from ocop.lib import spreadsheet
 from ocop.lib.dates import DateParseError, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.lib import spreadsheet
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
 from ocop.programme.services import REGISTRIES, VersionConflict, do_delete_record, do_save_record, readable, writable_units
