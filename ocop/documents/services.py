@@ -400,7 +400,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     """Render the document's .docx template (docxtpl, autoescaped) to bytes."""
     template_path = TEMPLATES_DIR / doc.template_name
     if doc.date is not None and doc.issuer_id and not doc.issuer.is_valid_on(doc.date):
-        errors["date"] = _issuer_date_error(doc.issuer, doc.date)
+        raise ValidationError({"date": _issuer_date_error(doc.issuer, doc.date)})
     if doc.template_name not in available_templates():
         raise ValidationError(_("Không có mẫu .docx “%(name)s”.") % {"name": doc.template_name})
     template = DocxTemplate(str(template_path))

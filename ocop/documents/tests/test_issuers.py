@@ -79,6 +79,9 @@ def test_a_draft_of_the_old_ministry_is_not_issued_after_the_merger(loaded, medi
         services.do_issue(demo_users["tw.canbo"], draft)  # no date: issued today, after the merger
     draft.refresh_from_db()
     assert draft.number is None
+    draft.date = dt.date(2025, 3, 1)  # a date set behind the services' back is still refused at rendering
+    with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày 01/03/2025"):
+        services.render_docx(draft)
 
 
 def test_a_new_version_keeps_the_history(loaded, demo_users):
