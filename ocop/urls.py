@@ -21,7 +21,7 @@ urlpatterns = [
     path("api/", include("ocop.api.urls")),
     path("san-pham-ocop/", include("ocop.catalogue.urls")),
     path("open-data/", include("ocop.catalogue.urls_opendata")),
-    path("xac-minh-van-ban/", include("ocop.signing.urls")),
+    path("", include("ocop.signing.urls")),  # /xac-minh-van-ban/ (public) and /documents/<pk>/signed.pdf
 ]
 
 handler400 = "ocop.front.views.error_400"

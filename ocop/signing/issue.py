@@ -38,6 +38,9 @@ def do_sign_issued(user, doc, *, request=None) -> SignedFile:
     existing = SignedFile.objects.filter(document=doc).order_by("signed_at", "id").first()
     if existing is not None:
         return existing
+    for identity in (signer_of(doc), keys.org_identity(doc.issuer.code)):
+        if not keys.has_key(identity):  # before the seconds of the PDF conversion
+            raise services.SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": identity})
     pdf = documents.render(doc, "pdf")
     signed = services.sign_pdf(pdf, signature_title=doc.signature_title, signer_name=doc.signer_name,
                                organisation_code=doc.issuer.code, signer=signer_of(doc))

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from ocop.signing import views
+from ocop.signing import views, views_documents
 
 app_name = "signing"
 
 urlpatterns = [
-    path("", views.verify, name="verify"),
+    path("xac-minh-van-ban/", views.verify, name="verify"),
+    path("documents/<int:pk>/signed.pdf", views_documents.signed_download, name="signed_download"),
+    path("documents/<int:pk>/sign/", views_documents.sign_now, name="sign_now"),
 ]

@@ -161,6 +161,8 @@ URL_SPECS = {
                                      lambda _o: {"pk": any_outgoing_document().issuer_id}),
     # the Word round trip of a draft: the edited .docx uploaded back (POST only)
     "documents:upload": ("capability", "documents.draft", OUT_DOC),
+    "signing:signed_download": ("capability", lambda u: may(u, "documents.view"), OUT_DOC),
+    "signing:sign_now": ("capability", "documents.issue", OUT_DOC),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
     "products:entity_list": ("capability", "products.view", None),
@@ -258,6 +260,7 @@ POST_ONLY.add("reporting:consolidation_render")
 POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:recuse",
               "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
 POST_ONLY.add("documents:upload")
+POST_ONLY.add("signing:sign_now")
 
 
 def allowed_for(user, cap) -> bool:

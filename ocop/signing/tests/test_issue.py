@@ -53,3 +53,26 @@ def test_a_draft_is_not_signed(letters):
     draft = documents.do_create_draft(None, issuer=letters["y2026"].issuer, subject="Dự thảo")
     with pytest.raises(ValidationError, match="đã ban hành"):
         do_sign_issued(None, draft)
+
+
+def test_the_signed_pdf_is_made_on_request_and_downloaded_by_central_users(client, letters, soffice):
+    from ocop.accounts.models import User
+
+    doc = letters["y2026"]
+    url = f"/documents/{doc.pk}/signed.pdf"
+    client.force_login(User.objects.get(username="tw.canbo"))
+    not_yet = client.get(url)
+    assert not_yet.status_code == 302 and not_yet["Location"] == f"/documents/{doc.pk}/"
+    assert client.get(f"/documents/{doc.pk}/sign/").status_code == 405
+    missing = client.post(f"/documents/{doc.pk}/sign/")  # no key for this issuer yet: a clear message
+    assert missing.status_code == 302 and not SignedFile.objects.filter(document=doc).exists()
+    create_test_ca()
+    made = client.post(f"/documents/{doc.pk}/sign/")
+    assert made.status_code == 302 and made["Location"] == url
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    data = b"".join(response)
+    assert hashlib.sha256(data).hexdigest() == SignedFile.objects.get(document=doc).sha256
+    assert services.validate_pdf(data).ok
+    client.force_login(User.objects.get(username="tinh.thainguyen"))
+    assert client.get(url).status_code == 403
