@@ -38,6 +38,10 @@ class Command(BaseCommand):
         )
         dc = create_demo_documents()
         self.stdout.write(f"Văn bản đi mẫu (DEMO): {dc['documents']} văn bản, {dc['issued']} đã ban hành.")
+        from ocop.signing.demo import create_test_ca
+
+        ca = create_test_ca()  # local TEST CA under var/signing, demo signature/seal images (docs/signing.md)
+        self.stdout.write(f"Chữ ký số THỬ NGHIỆM: {ca['signers']} người ký, {ca['organisations']} cơ quan, {ca['images']} ảnh mẫu mới.")
         criteria = load_criteria()
         self.stdout.write(f"Bộ tiêu chí OCOP: {criteria.summary()}")
         pc = create_demo_products()
