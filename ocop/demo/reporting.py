@@ -44,6 +44,8 @@ from ocop.accounts.models import Role, User
 from ocop.accounts.services.users import AUDITED_FIELDS
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.lib.dates import format_date
+from ocop.lib.formatting import format_number
 from ocop.notifications.models import Notification
 from ocop.programme.models import CycleMilestone, DirectiveDocument, DocumentKind, MilestoneKind, PlanKind, ProvincialPlan
 from ocop.reporting import periods
@@ -111,15 +113,15 @@ def _money(amount: int | None) -> str:
     amount = int(amount or 0)
     if amount >= 10_000_000_000:
         return f"{amount / 1e9:.1f}".replace(".", ",").replace(",0", "") + " tỷ đồng"
-    return f"{round(amount / 1e6):,}".replace(",", ".") + " triệu đồng"
+    return format_number(round(amount / 1e6)) + " triệu đồng"
 
 
 def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return format_number(n)
 
 
 def _vn(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _quarter(day: dt.date) -> str:

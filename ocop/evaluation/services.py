@@ -16,6 +16,7 @@ from ocop.evaluation.models import (  # noqa: F401  (re-exported)
     rules_on,
     scale_on,
 )
+from ocop.lib.dates import format_date
 
 
 def criteria_set_on(classification_code: str, day: dt.date) -> CriteriaSet | None:
@@ -31,6 +32,6 @@ def rank_on(day: dt.date, classification_code: str, member_choices: Mapping, rec
     if criteria_set is None or scale is None:
         raise scoring.ScoringError(
             _("Không có bộ tiêu chí hoặc thang hạng sao áp dụng cho mã phân loại %(c)s vào ngày %(d)s.")
-            % {"c": classification_code, "d": day.strftime("%d/%m/%Y")}
+            % {"c": classification_code, "d": format_date(day)}
         )
     return scoring.rank_product(criteria_set.parsed, scale, member_choices, recused, rules_on(day))

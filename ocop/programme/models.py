@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.lib.dates import format_date
 from ocop.lib.files import validate_document
 from ocop.lib.records import VersionedRecord
 
@@ -47,7 +48,7 @@ class ProgrammeRecord(VersionedRecord):
             if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and value:
                 if value > today and field.name not in getattr(self, "FUTURE_ALLOWED", ()):
                     raise ValidationError(
-                        {field.name: _("Ngày %(d)s ở tương lai; chỉ ghi nhận sự việc đã diễn ra.") % {"d": value.strftime("%d/%m/%Y")}}
+                        {field.name: _("Ngày %(d)s ở tương lai; chỉ ghi nhận sự việc đã diễn ra.") % {"d": format_date(value)}}
                     )
 
 

@@ -17,7 +17,7 @@ from ocop.geo import services as geo
 from ocop.geo.models import Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib import spreadsheet
-from ocop.lib.dates import DateParseError, parse_date, parse_date_or_today
+from ocop.lib.dates import DateParseError, format_date, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.programme import board as board_service
@@ -137,7 +137,7 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
         filename,
         board_service.EXPORT_HEADER,
         [row.export_row() for row in rows],
-        title=_("Tình hình triển khai Chương trình OCOP tại ngày %(d)s") % {"d": day.strftime("%d/%m/%Y")},
+        title=_("Tình hình triển khai Chương trình OCOP tại ngày %(d)s") % {"d": format_date(day)},
         filters=[(_("Trạng thái"), dict(board_service.STATUS_LABELS).get(status, status))] if status else None,
         user=request.user,
         sheet_title=_("Bảng theo dõi"),

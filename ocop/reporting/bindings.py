@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.lib.dates import format_date
 from ocop.programme.models import (
     PLAN_STATUS_RANK,
     Activity,
@@ -79,10 +80,10 @@ class BindingContext:
 
     @property
     def period_text(self) -> str:
-        end = self.end.strftime("%d/%m/%Y")
+        end = format_date(self.end)
         if self.start is None:
             return _("đến hết ngày %(end)s") % {"end": end}
-        return _("từ %(start)s đến %(end)s") % {"start": self.start.strftime("%d/%m/%Y"), "end": end}
+        return _("từ %(start)s đến %(end)s") % {"start": format_date(self.start), "end": end}
 
     def in_period(self, model, date_field: str = "date"):
         qs = model.objects.alive().filter(self.scope(), **{f"{date_field}__lte": self.end})
@@ -217,7 +218,7 @@ def _plan_decision(ctx: BindingContext) -> str | None:
     plan, status = ctx.plan
     if plan is None or status != PlanStatus.APPROVED:
         return None
-    date = plan.decision_date.strftime("%d/%m/%Y")
+    date = format_date(plan.decision_date)
     return _("%(number)s ngày %(date)s") % {"number": plan.decision_number, "date": date}
 
 

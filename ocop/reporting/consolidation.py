@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from ocop.geo.models import AdminUnit, Level
 from ocop.geo.services import unit_on, units_by_pk
+from ocop.lib.formatting import format_number
 from ocop.reporting import periods, schema
 from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
 from ocop.reporting.schema import Field, Section, TemplateDef
@@ -123,9 +124,9 @@ def fmt(ftype: str, value, *, decimals: int = 1) -> str:
         return text.replace(".", ",") + " %"
     number = Decimal(str(value))
     if number == number.to_integral_value():
-        return f"{int(number):,}".replace(",", ".")
+        return format_number(int(number))
     whole, _, frac = format(number.quantize(Decimal("0.01")), "f").partition(".")
-    return f"{int(whole):,}".replace(",", ".") + "," + frac.rstrip("0")
+    return format_number(int(whole)) + "," + frac.rstrip("0")
 
 
 def fmt_signed(ftype: str, value) -> str:

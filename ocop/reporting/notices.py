@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import NATIONAL_ROLES, Role, User
+from ocop.lib.dates import format_date
 from ocop.notifications.services import notify
 from ocop.reporting.models import ReportRequest, Submission
 
@@ -31,7 +32,7 @@ def reviewers_of(req: ReportRequest) -> list[User]:
 def notify_recipients_opened(req: ReportRequest) -> None:
     notify(
         unit_officers(req.recipients.all()),
-        _("Yêu cầu báo cáo mới: “%(t)s”, hạn nộp %(d)s.") % {"t": req.title, "d": req.deadline.strftime("%d/%m/%Y")},
+        _("Yêu cầu báo cáo mới: “%(t)s”, hạn nộp %(d)s.") % {"t": req.title, "d": format_date(req.deadline)},
         reverse("reporting:request_detail", args=[req.pk]),
     )
 

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from ocop.lib.dates import format_date
+
 __all__ = [
     "CUTOFF_RULES",
     "DEADLINE_RULES",
@@ -148,11 +150,6 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 # --- dates ---------------------------------------------------------------------------------------
-
-
-def format_date(day: dt.date) -> str:
-    """dd/mm/yyyy, the Vietnamese way (as in official documents)."""
-    return day.strftime("%d/%m/%Y")
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -35,6 +35,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ocop.lib.dates import format_date
+from ocop.lib.formatting import format_number
+
 FIELD_TYPES = ("text", "integer", "money", "percent", "date", "choice", "table")
 COLUMN_TYPES = tuple(t for t in FIELD_TYPES if t != "table")
 NUMERIC_TYPES = ("integer", "money", "percent")
@@ -458,11 +461,11 @@ def display(ftype: str, value, options: tuple[Option, ...] = ()) -> str:
     if value in (None, ""):
         return ""
     if ftype in ("integer", "money"):
-        return f"{int(value):,}".replace(",", ".")
+        return format_number(int(value))
     if ftype == "percent":
         return str(value).replace(".", ",") + " %"
     if ftype == "date":
-        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return format_date(dt.date.fromisoformat(value))
     if ftype == "choice":
         return next((o.label for o in options if o.value == value), str(value))
     return str(value)

@@ -20,6 +20,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
+from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.reporting import formdata, periods, schema
@@ -180,7 +181,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if wants_xlsx(request):
         return export_response(request, rows, COMPLETENESS_COLUMNS, filename=f"tinh-hinh-nop-{req.pk}",
                                title=_("Tình hình nộp báo cáo: %(t)s") % {"t": req.title}, sheet_title=_("Tình hình nộp"),
-                               filters=[(_("Hạn nộp"), req.deadline.strftime("%d/%m/%Y"))])
+                               filters=[(_("Hạn nộp"), format_date(req.deadline))])
     summary = comp.summarise(rows)
     my_units = [r for r in rows if sub_service.can_fill(user, r.unit)]
     children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
@@ -244,10 +245,10 @@ def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: st
         consequences = [
             _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
             % {"n": n, "level": req.get_recipient_level_display()},
-            _("Hạn nộp: %(d)s; số liệu đến hết ngày %(c)s.") % {"d": req.deadline_text, "c": req.cutoff.strftime("%d/%m/%Y")},
+            _("Hạn nộp: %(d)s; số liệu đến hết ngày %(c)s.") % {"d": req.deadline_text, "c": format_date(req.cutoff)},
             _("Thư nhắc hạn được đặt lịch (%(o)s, tính theo ngày cuối cùng còn đúng hạn %(last)s) cho các đơn vị chưa nộp.")
             % {"o": ", ".join(_offset_text(o) for o in req.reminder_offsets) or "—",
-               "last": req.last_on_time_day.strftime("%d/%m/%Y")},
+               "last": format_date(req.last_on_time_day)},
         ]
         title = _("Mở thu thập báo cáo cho %(n)s đơn vị?") % {"n": n}
         button = _("Xác nhận mở thu thập, thông báo %(n)s đơn vị") % {"n": n}
@@ -332,7 +333,7 @@ def history(request: HttpRequest) -> HttpResponse:
             return lambda row: (row[1][i].state_label + (f" ({row[1][i].timeliness_label})" if row[1][i].timeliness else "")) if row[1][i] else ""
 
         columns = [Col(_("Mã đơn vị"), lambda row: row[0].code, 10), Col(_("Đơn vị"), lambda row: row[0].name, 28)]
-        columns += [Col(_("Chốt %(d)s") % {"d": req.cutoff.strftime("%d/%m/%Y")}, cell(i), 22) for i, req in enumerate(reqs)]
+        columns += [Col(_("Chốt %(d)s") % {"d": format_date(req.cutoff)}, cell(i), 22) for i, req in enumerate(reqs)]
         return export_response(request, table, columns, title=_("Tình hình nộp báo cáo qua các kỳ"), filename="tinh-hinh-nop-qua-cac-ky",
                                filters=[(_("Mẫu báo cáo"), code)])
     return render(

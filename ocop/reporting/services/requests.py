@@ -16,6 +16,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Level
+from ocop.lib.dates import format_date
 from ocop.reporting import periods
 from ocop.reporting.models import ReportRequest, ReportTemplate, RequestDeadline, RequestKind, RequestStatus
 
@@ -56,17 +57,17 @@ def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[st
     message = periods.deadline_error(cutoff, periods.last_on_time_day(rule, deadline))
     if message and rule == periods.DEADLINE_BEFORE:
         message += " " + _("Với cách ghi “trước ngày %(d)s”, ngày cuối cùng còn đúng hạn là %(last)s.") % {
-            "d": deadline.strftime("%d/%m/%Y"), "last": periods.last_on_time_day(rule, deadline).strftime("%d/%m/%Y")}
+            "d": format_date(deadline), "last": format_date(periods.last_on_time_day(rule, deadline))}
     if message:
         errors["deadline"] = message
     if parent is not None:
         if deadline >= parent.deadline:
             errors["deadline"] = _("Hạn nộp của cấp dưới phải trước hạn nộp của tỉnh (%(d)s).") % {
-                "d": parent.deadline.strftime("%d/%m/%Y")
+                "d": format_date(parent.deadline)
             }
         if cutoff != parent.cutoff:
             errors["cutoff"] = _("Ngày chốt số liệu phải trùng với yêu cầu của cấp trên (%(d)s).") % {
-                "d": parent.cutoff.strftime("%d/%m/%Y")
+                "d": format_date(parent.cutoff)
             }
     for level, level_deadline in level_deadlines.items():
         message = periods.deadline_error(cutoff, level_deadline)
@@ -74,7 +75,7 @@ def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[st
             errors[f"deadline_{level}"] = message
         elif level_deadline >= deadline:
             errors[f"deadline_{level}"] = _("Hạn nộp của cấp dưới phải trước hạn nộp chính (%(d)s).") % {
-                "d": deadline.strftime("%d/%m/%Y")
+                "d": format_date(deadline)
             }
     return errors
 
@@ -138,7 +139,7 @@ def do_create_request(
     for unit in units:
         if unit.level != recipient_level or not unit.is_valid_on(cutoff):
             raise ValidationError({"recipients": _("Đơn vị %(u)s không thuộc cấp đã chọn hoặc không còn hiệu lực ngày %(d)s.") % {
-                "u": unit, "d": cutoff.strftime("%d/%m/%Y")}})
+                "u": unit, "d": format_date(cutoff)}})
         if owner is not None and not scope_for(user).covers(unit, write=True):
             raise PermissionDenied
     req = ReportRequest.objects.create(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ocop.lib.formatting import format_number
 from ocop.reporting import national_report
 from ocop.reporting.consolidation import consolidate
 from ocop.reporting.models import ReportRequest
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         if path.parent and not path.parent.exists():
             raise CommandError(f"Thư mục “{path.parent}” không tồn tại.")
         path.write_bytes(content)
-        size = f"{len(content):,}".replace(",", ".")
+        size = format_number(len(content))
         self.stderr.write(
             f"Đã ghi {path} ({size} byte): {req.title}; {len(c.rows)}/{c.summary.expected} báo cáo được tổng hợp, "
             f"{len(c.missing)} chưa nộp, {len(c.late)} nộp muộn."
