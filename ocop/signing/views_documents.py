@@ -48,4 +48,4 @@ def sign_now(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("documents:detail", pk=doc.pk)
     messages.success(request, _("Đã ký số văn bản %(number)s.") % {"number": doc.number_and_symbol})
-    return redirect("signing:signed_download", pk=doc.pk)
+    return redirect("documents:detail", pk=doc.pk)
