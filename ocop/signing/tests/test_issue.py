@@ -76,3 +76,21 @@ def test_the_signed_pdf_is_made_on_request_and_downloaded_by_central_users(clien
     assert services.validate_pdf(data).ok
     client.force_login(User.objects.get(username="tinh.thainguyen"))
     assert client.get(url).status_code == 403
+
+
+def test_issuing_queues_the_signing_task_which_signs(letters, settings, soffice):
+    from django_tasks_db.models import DBTaskResult
+
+    from ocop.signing.tasks import after_issue, sign_issued_document
+
+    doc = letters["y2026"]
+    settings.SIGNING_ON_ISSUE = False
+    after_issue(doc)
+    assert not DBTaskResult.objects.filter(task_path__endswith="sign_issued_document").exists()
+    settings.SIGNING_ON_ISSUE = True
+    after_issue(doc)
+    queued = DBTaskResult.objects.get(task_path__endswith="sign_issued_document")
+    assert queued.args_kwargs["kwargs"]["document_id"] == doc.pk
+    create_test_ca()
+    result = sign_issued_document.call(document_id=doc.pk)
+    assert result["sha256"] == SignedFile.objects.get(document=doc).sha256
