@@ -45,9 +45,9 @@ run: demo
 worker: migrate
 	$(PY) manage.py db_worker --no-reload
 
-# Install what the tests need and run the whole suite on SQLite and on a throwaway PostgreSQL,
-# including the browser tests in headless Chromium.
-test: install-dev
+# Install what the tests need, run `make check`, then the whole suite on SQLite and on a throwaway
+# PostgreSQL, including the browser tests in headless Chromium.
+test: install-dev check
 	bash scripts/test.sh
 
 # Benchmarks on their own SQLite database (var/bench.sqlite3) with the demo data and the generated
@@ -63,7 +63,9 @@ bench: install-dev
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py bench
 	bash scripts/bench_faults.sh
 
+# Lint (ruff, pyproject.toml), Django's system checks, and no model change without its migration.
 check: install-dev
+	$(VENV)/bin/ruff check ocop manage.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

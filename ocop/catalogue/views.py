@@ -93,7 +93,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     try:
         handle = item.image.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404(_("Tệp ảnh không còn trên máy chủ."))
+        raise Http404(_("Tệp ảnh không còn trên máy chủ.")) from None
     response = FileResponse(handle, content_type=item.content_type)
     response["Content-Disposition"] = "inline"
     return response
