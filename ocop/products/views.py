@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
 from ocop.lib.collation import vi_order
+from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.text import text_search
 from ocop.products import criteria
@@ -78,16 +79,6 @@ def _list_message(exc: ValidationError) -> str:
     if not items:
         return head
     return f"{head} " + "; ".join(m.lstrip("– ") for m in items) + "."
-
-
-def _apply_errors(form, exc: ValidationError, field_map=None) -> None:
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            name = field_map.get(field, field)
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
 
 
 def _serve(field_file, filename: str, *, inline_type: str | None = None) -> FileResponse:
@@ -234,7 +225,7 @@ def entity_new(request: HttpRequest) -> HttpResponse:
         try:
             svc.do_create_entity(request.user, obj, request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"unit": "commune_code"})
+            apply_validation_error(form, exc, {"unit": "commune_code"})
         else:
             messages.success(request, _("Đã đăng ký chủ thể: %(e)s.") % {"e": obj})
             return redirect("products:entity_detail", pk=obj.pk)
@@ -269,7 +260,7 @@ def _edit(request, form, update, *, conflict: str, saved: str, detail: str, temp
         except svc.VersionConflict:
             form.add_error(None, conflict)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"unit": "commune_code"})
+            apply_validation_error(form, exc, {"unit": "commune_code"})
         else:
             messages.success(request, saved)
             return redirect(detail, pk=obj.pk)
@@ -321,7 +312,7 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             svc.do_register_product(request.user, obj, request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"unit": "commune_code"})
+            apply_validation_error(form, exc, {"unit": "commune_code"})
         else:
             messages.success(request, _("Đã đăng ký sản phẩm: %(p)s. Hãy chuẩn bị hồ sơ sản phẩm.") % {"p": obj})
             return redirect("products:product_detail", pk=obj.pk)
@@ -570,7 +561,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã nộp phiếu tự đánh giá."))
             return redirect("products:dossier_detail", pk=dossier.pk)

@@ -19,6 +19,7 @@ from ocop.geo.views import map_geojson_url
 from ocop.lib import spreadsheet
 from ocop.lib.dates import DateParseError, format_date, parse_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
+from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
@@ -259,11 +260,7 @@ def _edit(request: HttpRequest, registry, record) -> HttpResponse:
                 _("Bản ghi vừa được người khác sửa sau khi bạn mở. Nội dung bạn nhập vẫn còn dưới đây; hãy mở lại bản ghi để xem bản mới nhất rồi sửa lại."),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã lưu: %(obj)s.") % {"obj": obj})
             return redirect("programme:province", pk=obj.unit.province_id or obj.unit_id)

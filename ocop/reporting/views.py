@@ -22,6 +22,7 @@ from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
+from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.reporting import formdata, periods, schema
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
@@ -116,14 +117,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _request_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errs in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
-
-
 @require_capability("reporting.request")
 def request_new(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).national:
@@ -140,7 +133,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 document_number=d["document_number"], reminder_offsets=d["reminder_offsets"], request=request,
             )
         except ValidationError as exc:
-            _request_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã tạo yêu cầu báo cáo (đang soạn). Kiểm tra rồi bấm “Mở thu thập”."))
             return redirect("reporting:request_detail", pk=req.pk)
@@ -158,7 +151,7 @@ def request_periodic(request: HttpRequest) -> HttpResponse:
         try:
             created = req_service.create_periodic_requests(request.user, d["template"], d["period_kind"], d["year"])
         except ValidationError as exc:
-            _request_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             if created:
                 messages.success(request, _("Đã tạo %(n)s yêu cầu định kỳ (đang soạn): %(list)s.") % {
@@ -303,7 +296,7 @@ def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
             )
             req_service.do_open_request(request.user, child, request=request)
         except ValidationError as exc:
-            _request_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã gửi yêu cầu thu thập tới %(n)s đơn vị.") % {"n": child.recipients.count()})
             return redirect("reporting:request_detail", pk=child.pk)
