@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from ocop.lib.formatting import format_number
 from ocop.reporting import reminders
 
 # A run where some units failed (mail server down) is retried this often, this long apart.
@@ -156,7 +157,7 @@ def run_render_job(job_id: int, *, takeover: bool = False) -> dict:
                     finished_at=timezone.now())
         raise
     _job_update(job_id, status=RenderStatus.DONE, progress=100, file=stored, finished_at=timezone.now(),
-                message=f"Đã xong ({len(content):,} byte).".replace(",", "."))
+                message=f"Đã xong ({format_number(len(content))} byte).")
     return {"job": job_id, "status": "done", "file": stored, "bytes": len(content)}
 
 

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import formats
 
+from ocop.lib.dates import format_date
+
 register = template.Library()
 
 
@@ -22,4 +24,4 @@ def dmy(value):
     """A date as dd/mm/yyyy whatever the language."""
     if not value:
         return ""
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)

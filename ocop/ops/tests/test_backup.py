@@ -41,6 +41,7 @@ def test_backup_and_restore_round_trip(media, tmp_path):
     out = io.StringIO()
     call_command("backup", "--out", str(archive), stdout=out)
     assert "Đã sao lưu" in out.getvalue() and archive.exists()
+    assert " bảng, " in out.getvalue()  # thousands grouped with a dot, the sentence keeps its commas
     manifest = read_manifest(archive)
     assert manifest["tables"] == counts and len(manifest["files"]) == 2
     with tarfile.open(archive) as tar:
@@ -60,7 +61,7 @@ def test_backup_and_restore_round_trip(media, tmp_path):
         call_command("restore", str(archive))
     out = io.StringIO()
     call_command("restore", str(archive), "--yes", stdout=out)
-    assert "Đã khôi phục" in out.getvalue()
+    assert "Đã khôi phục" in out.getvalue() and " bảng, " in out.getvalue() and "(khớp bản sao lưu), " in out.getvalue()
 
     assert table_counts() == counts
     assert table_checksums() == sums

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ocop.lib.formatting import format_number
 from ocop.ops.backup import BackupError, default_backup_path, make_backup
 
 
@@ -31,5 +32,5 @@ class Command(BaseCommand):
         size = sum(f["size"] for f in manifest["files"])
         self.stdout.write(
             f"Đã sao lưu vào {path}: cơ sở dữ liệu {manifest['vendor']} ({len(manifest['tables'])} bảng, "
-            f"{rows:,} dòng), {len(manifest['files'])} tệp ({size:,} byte).".replace(",", ".")
+            f"{format_number(rows)} dòng), {len(manifest['files'])} tệp ({format_number(size)} byte)."
         )

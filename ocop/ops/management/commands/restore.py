@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ocop.lib.formatting import format_number
 from ocop.ops.backup import BackupError, read_manifest, restore_backup
 
 
@@ -39,6 +40,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Đã khôi phục từ {path.name}: {report.tables} bảng, {report.rows:,} dòng (khớp bản sao lưu), "
-            f"{report.files} tệp.".replace(",", ".")
+            f"Đã khôi phục từ {path.name}: {report.tables} bảng, {format_number(report.rows)} dòng (khớp bản sao lưu), "
+            f"{report.files} tệp."
         )
