@@ -280,6 +280,9 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                 locked.save()
                 log_action(user, "ocop.document.issued", locked, before=before, after=snapshot(locked, AUDITED),
                            request=request)
+                from ocop.signing.tasks import after_issue  # the signed PDF (docs/signing.md), queued
+
+                transaction.on_commit(lambda: after_issue(locked, user))
             return locked
         except IntegrityError as exc:  # another issue took the number first
             last_error = exc

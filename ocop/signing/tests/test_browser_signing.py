@@ -30,6 +30,7 @@ def test_issue_sign_download_and_verify(site, page, tmp_path):
     page.goto(f"{site}/documents/{draft.pk}/")
     page.get_by_test_id("document-issue").click()
     page.wait_for_load_state()
+    page.get_by_label("Tôi xác nhận ban hành", exact=False).check()
     page.get_by_test_id("issue-confirm").click()
     page.wait_for_url(f"{site}/documents/{draft.pk}/")
     assert "01/BNNMT-KT" in page.get_by_role("heading", level=1).inner_text()

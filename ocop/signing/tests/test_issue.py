@@ -94,3 +94,18 @@ def test_issuing_queues_the_signing_task_which_signs(letters, settings, soffice)
     create_test_ca()
     result = sign_issued_document.call(document_id=doc.pk)
     assert result["sha256"] == SignedFile.objects.get(document=doc).sha256
+
+
+def test_export_document_signed_writes_the_signed_file(letters, tmp_path, soffice):
+    from django.core.management import CommandError, call_command
+
+    create_test_ca()
+    out = tmp_path / "cv9654.pdf"
+    call_command("export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "pdf", "--signed", "--out", str(out))
+    data = out.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == SignedFile.objects.get(document=letters["seed"]).sha256
+    report = services.validate_pdf(data)
+    assert report.ok and len(report.signatures) == 2
+    with pytest.raises(CommandError, match="--format pdf"):
+        call_command("export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "docx", "--signed",
+                     "--out", str(tmp_path / "x.docx"))

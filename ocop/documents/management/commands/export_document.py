@@ -19,16 +19,25 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Năm ban hành, ví dụ: 2018")
         parser.add_argument("--format", dest="fmt", default="docx", help="docx hoặc pdf (mặc định docx)")
         parser.add_argument("--out", required=True, help="Đường dẫn tệp kết quả")
+        parser.add_argument("--signed", action="store_true",
+                            help="Bản PDF đã ký số (người ký, rồi cơ quan; docs/signing.md), chỉ với --format pdf")
 
-    def handle(self, *args, number_and_symbol, year, fmt, out, **options):
+    def handle(self, *args, number_and_symbol, year, fmt, out, signed=False, **options):
         fmt = (fmt or "").lower().lstrip(".")
         if fmt not in services.FORMATS:
             raise CommandError(f"Định dạng không hỗ trợ: “{fmt}”. Chọn docx hoặc pdf.")
         doc = services.find_issued(number_and_symbol, year)
         if doc is None:
             raise CommandError(f"Không tìm thấy văn bản đã ban hành số “{number_and_symbol}” năm {year}.")
+        if signed and fmt != "pdf":
+            raise CommandError("Chỉ xuất bản đã ký số với --format pdf.")
         try:
-            data = services.render(doc, fmt)
+            if signed:
+                from ocop.signing.issue import signed_pdf
+
+                data = signed_pdf(doc)
+            else:
+                data = services.render(doc, fmt)
         except ConversionError as exc:
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:
