@@ -282,7 +282,7 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                            request=request)
                 from ocop.signing.tasks import after_issue  # the signed PDF (docs/signing.md), queued
 
-                transaction.on_commit(lambda: after_issue(locked, user))
+                transaction.on_commit(lambda doc=locked, who=user: after_issue(doc, who))
             return locked
         except IntegrityError as exc:  # another issue took the number first
             last_error = exc
