@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ocop.signing import views, views_documents
+from ocop.signing import views, views_documents, views_images
 
 app_name = "signing"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("xac-minh-van-ban/", views.verify, name="verify"),
     path("documents/<int:pk>/signed.pdf", views_documents.signed_download, name="signed_download"),
     path("documents/<int:pk>/sign/", views_documents.sign_now, name="sign_now"),
+    path("documents/signing-images/", views_images.image_list, name="images"),
 ]

@@ -163,6 +163,7 @@ URL_SPECS = {
     "documents:upload": ("capability", "documents.draft", OUT_DOC),
     "signing:signed_download": ("capability", lambda u: may(u, "documents.view"), OUT_DOC),
     "signing:sign_now": ("capability", "documents.issue", OUT_DOC),
+    "signing:images": ("capability", "documents.issuers", None),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
     "products:entity_list": ("capability", "products.view", None),

@@ -57,3 +57,23 @@ def test_uploading_replaces_the_previous_image_and_is_audited(settings, tmp_path
     with pytest.raises(ValidationError):
         do_add_image(None, png("RGB", (1, 2, 3)), signer_name="Người Ký")
     assert SignatureImage.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_administrator_uploads_a_seal_and_a_wrong_file_is_refused(client, demo_users, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(demo_users["tw.quantri"])
+    url = "/documents/signing-images/"
+    bad = client.post(url, {"kind": "seal", "who": "BNN-VPĐP", "image": SimpleUploadedFile("dau.png", png("RGB", (200, 0, 0)))})
+    assert bad.status_code == 200 and "nền trong suốt" in bad.content.decode()
+    assert not SignatureImage.objects.exists()
+    good = client.post(url, {"kind": "seal", "who": "BNN-VPĐP", "width_mm": "36",
+                             "image": SimpleUploadedFile("dau.png", png())})
+    assert good.status_code == 302
+    item = SignatureImage.objects.get()
+    assert (item.kind, item.identity, str(item.width_mm), item.uploaded_by.username) == ("seal", "org:bnn-vpdp", "36.0", "tw.quantri")
+    assert "BNN-VPĐP" in client.get(url).content.decode()
+    client.force_login(demo_users["tw.canbo"])  # central officer: no documents.issuers
+    assert client.get(url).status_code == 403
