@@ -109,3 +109,15 @@ def test_export_document_signed_writes_the_signed_file(letters, tmp_path, soffic
     with pytest.raises(CommandError, match="--format pdf"):
         call_command("export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "docx", "--signed",
                      "--out", str(tmp_path / "x.docx"))
+
+
+def test_make_test_ca_names_a_test_ca(letters, capsys):
+    from django.core.management import call_command
+
+    from ocop.signing import keys
+
+    call_command("make_test_ca")
+    out = capsys.readouterr().out
+    assert "OCOP TEST CA - KHONG CO GIA TRI PHAP LY" in out
+    assert keys.test_p12_path("org:bnn-vpdp").exists() and keys.test_ca_path().exists()
+    assert oct(keys.test_p12_path("org:bnn-vpdp").stat().st_mode & 0o777) == "0o600"
