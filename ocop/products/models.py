@@ -457,7 +457,7 @@ class SelfAssessment(models.Model):
     paper form, when the entity gives it."""
 
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="self_assessments", verbose_name=_("hồ sơ"))
-    criteria_set_code = models.CharField(_("mã bộ tiêu chí"), max_length=50)
+    criteria_set_code = models.CharField(_("mã bộ tiêu chí"), max_length=64)
     criteria_set_version = models.CharField(_("phiên bản bộ tiêu chí"), max_length=50, blank=True)
     choices = models.JSONField(_("phương án đã chọn"), default=dict, blank=True)
     total = models.DecimalField(_("tổng điểm tự đánh giá"), max_digits=6, decimal_places=2, null=True, blank=True)

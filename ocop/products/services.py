@@ -522,7 +522,7 @@ def do_submit_self_assessment(
             raise ValidationError(_("Chưa chọn phương án cho %(n)s tiêu chí, ví dụ: %(c)s.") % {"n": len(missing), "c": missing[0]})
         total = criteria.score(sheet, choices)
     assessment = SelfAssessment.objects.create(
-        dossier=dossier, criteria_set_code=criteria_set_code.strip()[:50], criteria_set_version=(criteria_set_version or "").strip()[:50],
+        dossier=dossier, criteria_set_code=criteria_set_code.strip()[:64], criteria_set_version=(criteria_set_version or "").strip()[:50],
         choices=choices, total=total, declared_total=declared_total, submitted_by=actor,
     )
     log_action(actor, "ocop.products.self_assessment.created", dossier,

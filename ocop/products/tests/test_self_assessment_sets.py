@@ -70,6 +70,7 @@ def test_self_assessment_shows_points_and_computes_the_total(client, sets, demo_
     assert client.post(url, first_printed_post(sheet)).status_code == 302
     assessment = dossier.self_assessments.get()
     assert assessment.total == Decimal(total) and assessment.declared_total is None
+    assert assessment.criteria_set_code == sheet.code  # the whole code (up to 64 characters), not cut short
 
 
 @pytest.mark.django_db
