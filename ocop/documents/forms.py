@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.documents import text as tx
 from ocop.documents.models import DocumentStatus, Issuer, OutgoingDocument
+from ocop.lib.dates import BoundedDateField
 from ocop.programme.forms import DATE_WIDGET
 
 def _lines_field(label, help_text=""):
@@ -16,7 +17,7 @@ class DraftForm(forms.Form):
     nhận, signer. The body is edited in Word and uploaded back (DraftUploadForm, roundtrip.py)."""
 
     subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500)
-    date = forms.DateField(label=_l("Ngày văn bản"), required=False, widget=DATE_WIDGET,
+    date = BoundedDateField(label=_l("Ngày văn bản"), required=False, widget=DATE_WIDGET,
                            help_text=_l("Để trống: ngày ban hành."))
     place = forms.CharField(label=_l("Địa danh"), max_length=100)
     recipients = _lines_field(_l("Kính gửi"), _l("Mỗi dòng một nơi nhận."))
@@ -55,7 +56,7 @@ class DraftUploadForm(forms.Form):
 
 
 class RequestLetterForm(forms.Form):
-    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
+    date = BoundedDateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
                            help_text=_l("Danh sách tỉnh được biểu dương lấy từ bảng theo dõi vào ngày này."))
     subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500, required=False,
                               help_text=_l("Để trống: “báo cáo …” theo tiêu đề yêu cầu báo cáo."))
@@ -63,10 +64,10 @@ class RequestLetterForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
-    as_of = forms.DateField(label=_l("Tính đến ngày"), widget=DATE_WIDGET,
+    as_of = BoundedDateField(label=_l("Tính đến ngày"), widget=DATE_WIDGET,
                             help_text=_l("Các đơn vị chưa gửi báo cáo đến hết ngày này."))
-    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET)
-    new_deadline = forms.DateField(label=_l("Hạn gửi mới"), widget=DATE_WIDGET, required=False,
+    date = BoundedDateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET)
+    new_deadline = BoundedDateField(label=_l("Hạn gửi mới"), widget=DATE_WIDGET, required=False,
                                    help_text=_l("Để trống: 5 ngày làm việc sau ngày văn bản."))
     issuer = forms.ModelChoiceField(label=_l("Cơ quan ban hành"), queryset=Issuer.objects.filter(active=True))
 
@@ -95,7 +96,7 @@ class RegisterFilterForm(forms.Form):
 
 
 class ForwardingForm(forms.Form):
-    date = forms.DateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
+    date = BoundedDateField(label=_l("Ngày văn bản"), widget=DATE_WIDGET,
                            help_text=_l("Số liệu nộp báo cáo tính đến ngày này."))
     subject = forms.CharField(label=_l("Trích yếu (V/v …)"), max_length=500, required=False,
                               help_text=_l("Để trống: “gửi báo cáo tổng hợp …” theo tiêu đề yêu cầu báo cáo."))
@@ -105,7 +106,7 @@ class ForwardingForm(forms.Form):
 class IssuerVersionForm(forms.Form):
     """A new version of an issuer's facts from a date (the history is kept: nothing is overwritten)."""
 
-    valid_from = forms.DateField(label=_l("Áp dụng từ ngày"), widget=DATE_WIDGET,
+    valid_from = BoundedDateField(label=_l("Áp dụng từ ngày"), widget=DATE_WIDGET,
                                  help_text=_l("Văn bản có ngày từ ngày này dùng thông tin mới; văn bản trước đó giữ thông tin cũ."))
     name = forms.CharField(label=_l("Tên cơ quan (trong câu văn)"), max_length=300)
     parent_name = forms.CharField(label=_l("Cơ quan chủ quản (dòng trên tiêu đề)"), required=False,

@@ -60,7 +60,21 @@ class Issuer(models.Model):
         ordering = ["is_council", "code"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        """The name and, for a body that did not always exist, its lifetime: what a reader needs to
+        tell two bodies of one name apart (the UBND of a province before and after 01/7/2025). The
+        code is the register's own key and is never shown."""
+        return f"{self.name}{self.lifetime_text}"
+
+    @property
+    def lifetime_text(self) -> str:
+        start, end = self.valid_from, self.valid_to
+        if start and end:
+            return f" ({start:%d/%m/%Y}–{end:%d/%m/%Y})"
+        if end:
+            return " " + str(_("(đến %(d)s)") % {"d": f"{end:%d/%m/%Y}"})
+        if start:
+            return " " + str(_("(từ %(d)s)") % {"d": f"{start:%d/%m/%Y}"})
+        return ""
 
     def is_valid_on(self, day) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
@@ -108,7 +122,7 @@ class IssuerVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["issuer", "valid_from"], name="documents_issuer_version_from")]
 
     def __str__(self) -> str:
-        return f"{self.issuer.code} từ {self.valid_from:%d/%m/%Y}"
+        return f"{self.name} từ {self.valid_from:%d/%m/%Y}"
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

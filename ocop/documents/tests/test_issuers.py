@@ -144,3 +144,25 @@ def test_issuer_pages(loaded, client, demo_users):
     detail = client.get(reverse("documents:issuer_detail", args=[issuer.pk])).content.decode()
     assert "01/07/2026" in detail and "Kiểm thử" in detail
     assert f"Số văn bản tiếp theo năm {timezone.localdate().year}: 01" in detail  # nothing issued in this series yet
+
+
+def test_pages_name_issuers_without_internal_codes(loaded, client, demo_users):
+    """A province's UBND is keyed "UBND-<code>-<era>" in the register; readers see its name and, where it
+    did not always exist, its lifetime (issue 15, finding 12)."""
+    from ocop.geo.models import AdminUnit, Era, Level
+
+    unit = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19")
+    ubnd = provincial_issuer(unit, dt.date(2026, 1, 5), "ubnd")
+    assert "-current" in ubnd.code and "current" not in str(ubnd) and "UBND-" not in str(ubnd)
+    assert str(ministry_on(dt.date(2025, 2, 28))) == "Bộ Nông nghiệp và Phát triển nông thôn (đến 28/02/2025)"
+    client.force_login(demo_users["tw.quantri"])
+    for url in (reverse("documents:issuer_list"), reverse("documents:issuer_detail", args=[ubnd.pk])):
+        html = client.get(url).content.decode()
+        assert ubnd.code not in html, url
+
+
+def test_a_letter_dated_in_year_9999_is_refused_with_a_message(db):
+    from ocop.documents.forms import ReminderForm
+
+    form = ReminderForm(data={"as_of": "01/01/2026", "date": "31/12/9999"})
+    assert not form.is_valid() and "31/12/9999" in " ".join(form.errors["date"])
