@@ -73,7 +73,7 @@ def test_the_2026_annual_cycle(page, site):
         page.get_by_test_id("letter-create").click()
         page.wait_for_load_state()
         main = page.locator("main").inner_text()
-        assert "Bộ Nông nghiệp và Môi trường (BNNMT-VPĐP)" in main and "Phát triển nông thôn" not in main
+        assert "Bộ Nông nghiệp và Môi trường" in main and "/BNNMT-VPĐP" in main and "Phát triển nông thôn" not in main
         preview = page.get_by_test_id("document-preview").inner_text()
         assert "KT. BỘ TRƯỞNG" in preview and "THỨ TRƯỞNG" in preview
         assert "trước ngày 05/01/2027" in preview and "2026" in preview
