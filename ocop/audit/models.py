@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "ocop.document.created": _("Soạn văn bản đi"),
     "ocop.document.changed": _("Sửa văn bản đi"),
     "ocop.document.issued": _("Ban hành văn bản đi"),
+    "ocop.document.signed": _("Ký số văn bản đi"),
+    "ocop.signing.image_added": _("Thêm ảnh chữ ký hoặc con dấu"),
     "ocop.issuer.version_added": _("Thêm phiên bản cơ quan ban hành"),
     "ocop.issuer.version_closed": _("Kết thúc phiên bản cơ quan ban hành"),
     "ocop.report.template_versioned": _("Tạo phiên bản mẫu báo cáo"),

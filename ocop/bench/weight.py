@@ -129,35 +129,43 @@ def _visit(page, cdp, url: str) -> Visit:
     return Visit(counted["bytes"], counted["requests"], dcl, response.status if response else 0)
 
 
-def measure(base: str, targets: list[tuple[str, str, str]], cookies: dict[str, str]) -> list[tuple[str, str, Visit, Visit]]:
-    """(label, path, first, repeat) for every target (label, path, username or "")."""
+def measure(base: str, targets: list[tuple[str, str, str]], cookies: dict[str, str],
+            browser=None) -> list[tuple[str, str, Visit, Visit]]:
+    """(label, path, first, repeat) for every target (label, path, username or ""), in `browser` (a
+    Playwright browser already running, e.g. the test suite's) or in a Chromium started here."""
+    if browser is not None:
+        return _measure_in(browser, base, targets, cookies)
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-    out = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        own = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
-            for label, path, user in targets:
-                context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-                if user:
-                    name, _, value = cookies[user].partition("=")
-                    context.add_cookies([{"name": name, "value": value, "url": base}])
-                page = context.new_page()
-                page.set_default_timeout(60_000)
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.enable")
-                first = _visit(page, cdp, base + path)
-                repeat = _visit(page, cdp, base + path)
-                out.append((label, path, first, repeat))
-                context.close()
+            return _measure_in(own, base, targets, cookies)
         finally:
-            browser.close()
+            own.close()
+
+
+def _measure_in(browser, base: str, targets: list[tuple[str, str, str]], cookies: dict[str, str]) -> list:
+    out = []
+    for label, path, user in targets:
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        if user:
+            name, _, value = cookies[user].partition("=")
+            context.add_cookies([{"name": name, "value": value, "url": base}])
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        first = _visit(page, cdp, base + path)
+        repeat = _visit(page, cdp, base + path)
+        out.append((label, path, first, repeat))
+        context.close()
     return out
 
 
-def bench_weight(base: str | None = None, usernames: list[str] | None = None) -> list:
+def bench_weight(base: str | None = None, usernames: list[str] | None = None, browser=None) -> list:
     """`kind: "weight"` results: for every page a first-visit row (budget 150 KB) and a repeat-visit
     row (budget 30 KB); measured = bytes, baseline = budget, ratio = bytes / budget."""
     import contextlib
@@ -174,7 +182,7 @@ def bench_weight(base: str | None = None, usernames: list[str] | None = None) ->
         call_command("collectstatic", interactive=False, verbosity=0)
     results = []
     with contextlib.nullcontext(types.SimpleNamespace(base=base)) if base else Server() as server:
-        for label, path, first, repeat in measure(server.base, targets, cookies):
+        for label, path, first, repeat in measure(server.base, targets, cookies, browser=browser):
             for which, visit, budget in (("first visit", first, FIRST_BUDGET), ("repeat visit", repeat, REPEAT_BUDGET)):
                 results.append(Result(
                     name=f"weight: {label} {path} — {which} ({visit.requests} requests, DOMContentLoaded "

@@ -14,7 +14,7 @@ from ocop.bench.weight import FIRST_BUDGET, REPEAT_BUDGET, bench_weight, public_
 pytestmark = pytest.mark.browser
 
 
-def test_weight_rows_for_public_and_role_pages(site):
+def test_weight_rows_for_public_and_role_pages(site, browser):
     call_command("demo", quiet_accounts=True, verbosity=0)
     public = public_pages()
     assert {label for label, _p in public} >= {"public: catalogue", "public: catalogue map", "public: product page"}
@@ -24,7 +24,7 @@ def test_weight_rows_for_public_and_role_pages(site):
     assert {"/programme/board/", "/reports/"} <= paths
     assert any(label == "completeness" for label, _p, _u in roles)
 
-    results = bench_weight(base=site, usernames=["tw.canbo"])
+    results = bench_weight(base=site, usernames=["tw.canbo"], browser=browser)  # the suite's Chromium
     assert len(results) == 2 * (len(public) + len(roles))
     assert {r.kind for r in results} == {"weight"}
     for first, repeat in zip(results[::2], results[1::2]):

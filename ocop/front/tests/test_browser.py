@@ -17,8 +17,8 @@ LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_li
                     "evaluation:application_list"}
 CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}
 EXPECTED_NAV = {
-    "tw.quantri": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index"},
-    "tw.canbo": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index"},
+    "tw.quantri": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index", "analytics:pivot"},
+    "tw.canbo": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index", "analytics:pivot"},
     "tinh.thainguyen": LOCAL | {"accounts:user_list", "evaluation:round_list"},
     "tinh.hatinh": LOCAL | {"accounts:user_list", "evaluation:round_list"},
     "huyen.babe": LOCAL | {"evaluation:round_list"},
