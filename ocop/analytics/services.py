@@ -27,6 +27,7 @@ from ocop.analytics.measures import MEASURES, Part
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END, all_predecessor_ids, all_successor_ids, provinces_by_pk, unit_on
 from ocop.lib.collation import vi_sorted
+from ocop.lib.dates import PROGRAMME_START
 
 GEOGRAPHIES = {"current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
                "legacy": _("63 tỉnh, thành phố trước 01/7/2025")}
@@ -35,7 +36,9 @@ LEVELS = {"province": _("Tỉnh, thành phố"), "commune": _("Xã, phường c�
 ABOVE = "above"  # commune level: records kept at province or district level
 SPLIT = "split"  # commune level, current geography: a legacy commune split over several new ones
 AXES = {"unit": _("Tỉnh, thành phố"), "period": _("Kỳ"), "dimension": _("Chiều phân tích")}
-FIRST_YEAR = 2018  # QĐ 490/QĐ-TTg, 07/5/2018: the programme's first year
+FIRST_YEAR = PROGRAMME_START.year  # QĐ 490/QĐ-TTg (ocop/lib/data/date_bounds.json): the programme's first year
+# the first year whose products were ranked (604 products ≥3★ by 12/2019, docs/domain.md §9): the default start
+DEFAULT_YEAR_FROM = FIRST_YEAR + 1
 MAX_YEARS = 20
 UNALLOCATED = "unallocated"  # legacy geography: records on units created by the reform
 ALL = ""
@@ -50,8 +53,8 @@ class Query:
     indicator: str
     geography: str = "current"
     period: str = "year"
-    year_from: int = 2019
-    year_to: int = 2026
+    year_from: int = DEFAULT_YEAR_FROM
+    year_to: int = field(default_factory=lambda: timezone.localdate().year)
     dimension: str = ""
     level: str = "province"  # "commune": the communes of one province (`within`, a province id)
     within: int | None = None

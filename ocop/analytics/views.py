@@ -35,7 +35,7 @@ def parse(request: HttpRequest) -> tuple[services.Query, dict, list[str]]:
     get = request.GET
     errors: list[str] = []
     this_year = timezone.localdate().year
-    year_from, ok_from = _int(get.get("from"), 2019)
+    year_from, ok_from = _int(get.get("from"), services.DEFAULT_YEAR_FROM)
     year_to, ok_to = _int(get.get("to"), this_year)
     if not (ok_from and ok_to):
         errors.append(_("Năm phải là số, ví dụ 2019."))

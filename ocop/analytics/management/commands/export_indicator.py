@@ -10,9 +10,10 @@ import csv
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ocop.accounts.scope import Scope
-from ocop.analytics.services import Query, QueryError, compute
+from ocop.analytics.services import DEFAULT_YEAR_FROM, Query, QueryError, compute
 from ocop.lib.spreadsheet import csv_value
 
 
@@ -22,8 +23,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("--by", default="province", choices=["province", "group", "star"])
-        parser.add_argument("--from", dest="year_from", type=int, default=2019)
-        parser.add_argument("--to", dest="year_to", type=int, default=2026)
+        parser.add_argument("--from", dest="year_from", type=int, default=DEFAULT_YEAR_FROM)
+        parser.add_argument("--to", dest="year_to", type=int, default=timezone.localdate().year)
         parser.add_argument("--geography", default="current", choices=["current", "legacy"])
         parser.add_argument("--period", default="year", choices=["year", "quarter", "request"])
         parser.add_argument("--output", default="")
