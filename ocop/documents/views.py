@@ -92,7 +92,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
                      (_("Trạng thái"), dict(form.fields["status"].choices).get(data.get("status")) if data.get("status") else "")],
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "documents/document_list.html", {"page": page, "form": form})
+    return render(request, "documents/document_list.html",
+                  {"page": page, "form": form, "can_manage_images": can(request.user, "documents.issuers")})
 
 
 @require_capability("documents.view")

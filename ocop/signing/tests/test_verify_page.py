@@ -89,3 +89,16 @@ def test_look_ups_are_rate_limited(client, db):
     refused = client.get(URL, {"ma": "1" * 64})
     assert refused.status_code == 429
     assert "quá nhiều lần" in refused.content.decode()
+
+
+def test_the_verification_page_is_reachable_from_the_public_catalogue_and_the_register(client, demo_users):
+    """No one has to know the address: the catalogue's menu (public) and the document register link to it;
+    the register links the images page only for those who may manage it."""
+    verify = reverse("signing:verify")
+    assert f'href="{verify}"' in client.get(reverse("catalogue:list")).content.decode()
+    client.force_login(demo_users["tw.quantri"])
+    html = client.get(reverse("documents:list")).content.decode()
+    assert f'href="{verify}"' in html and f'href="{reverse("signing:images")}"' in html
+    client.force_login(demo_users["tw.canbo"])
+    html = client.get(reverse("documents:list")).content.decode()
+    assert f'href="{verify}"' in html and 'data-testid="signing-images-link"' not in html
