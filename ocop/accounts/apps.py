@@ -9,3 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from ocop.accounts import signals  # noqa: F401
+        from ocop.accounts.permissions import can
+        from ocop.lib.decorators import set_capability_check
+
+        # lib's require_capability asks the roles through this hook (lib sits below accounts)
+        set_capability_check(can)
