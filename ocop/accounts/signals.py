@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils.translation import gettext as _
 
 from ocop.accounts.services.throttle import clear_failures
@@ -21,8 +21,13 @@ def on_logout(sender, request, user, **kwargs):
 
 
 # A new password hash (changed by the user, reset by e-mail, set by a manager or `manage.py
-# changepassword`) ends the sessions (Django's session hash is derived from it) and, here, revokes the
-# user's API tokens: a stolen token does not outlive the password it was made under.
+# changepassword`) ends the sessions (Django's session hash is derived from it) and sends
+# `password_changed(sender=User, user=..., reason=...)`: the API app (above accounts) connects to it in its
+# AppConfig.ready and revokes the user's API tokens, so a stolen token does not outlive the password it
+# was made under.
+password_changed = Signal()
+
+
 @receiver(pre_save, sender=get_user_model())
 def note_password_change(sender, instance, update_fields=None, raw=False, **kwargs):
     instance._ocop_password_changed = False
@@ -37,6 +42,4 @@ def revoke_tokens_on_password_change(sender, instance, created=False, raw=False,
     if raw or created or not getattr(instance, "_ocop_password_changed", False):
         return
     instance._ocop_password_changed = False
-    from ocop.api.services.tokens import do_revoke_all_tokens
-
-    do_revoke_all_tokens(instance, reason=_("Mật khẩu đã đổi: các khóa API cũ bị thu hồi."))
+    password_changed.send(sender=sender, user=instance, reason=_("Mật khẩu đã đổi: các khóa API cũ bị thu hồi."))

@@ -80,6 +80,11 @@ def authenticate(raw: str, *, ip: str = ""):
     return user
 
 
+def revoke_tokens_on_password_change(sender, user, reason, **kwargs) -> None:
+    """Receiver of accounts' `password_changed` signal (connected in ApiConfig.ready)."""
+    do_revoke_all_tokens(user, reason=reason)
+
+
 def do_revoke_all_tokens(user, *, reason: str, request=None) -> int:
     """Revoke every active token of `user` (on a password change or reset: like the sessions, the API
     keys made under the old password stop working). Returns how many were revoked."""
