@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.models import User
+from ocop.accounts.services.officers import unit_officers
 from ocop.audit.services import log_action
 from ocop.evaluation.models import procedure_rule_on
 from ocop.evaluation.models_rounds import Certificate, CertificateNotice, CertificateStatus, NoticeKind
@@ -60,8 +61,6 @@ def notice_due_on(cert: Certificate) -> dt.date:
 
 def recipients(cert: Certificate) -> list[User]:
     """Active members of the product's entity and province officers of the issuing unit's province."""
-    from ocop.reporting.reminders import unit_officers
-
     issuer = cert.issuer_unit
     province = issuer if issuer.level == Level.PROVINCE else issuer.province
     users = list(User.objects.filter(is_active=True, entity_memberships__entity=cert.product.entity).distinct())

@@ -31,13 +31,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ocop.accounts.models import Role, User
+from ocop.accounts.services.officers import unit_officers
 from ocop.audit.services import log_action
-from ocop.geo.models import AdminUnit, Level, UnitSuccession
+from ocop.geo.models import AdminUnit
 from ocop.notifications.services import notify
 from ocop.reporting.models import ReportRequest, RequestStatus
 from ocop.reporting.models_reminders import ReminderChannel, ReminderSent
@@ -53,13 +52,6 @@ STALE_AFTER = dt.timedelta(days=1)
 EARLY_SLACK = dt.timedelta(minutes=5)
 
 # The officer role that answers for a unit of each level.
-LEVEL_ROLE = {
-    Level.PROVINCE: Role.PROVINCE_OFFICER,
-    Level.DISTRICT: Role.DISTRICT_OFFICER,
-    Level.COMMUNE: Role.COMMUNE_OFFICER,
-}
-
-
 # --- when ------------------------------------------------------------------------------------
 
 
@@ -116,23 +108,6 @@ def schedule_reminders(request: ReportRequest, now: dt.datetime | None = None) -
         task = send_request_reminders.using(run_after=at) if at > now else send_request_reminders
         results.append(task.enqueue(request_id=request.pk, offset_days=offset))
     return results
-
-
-# --- who ---------------------------------------------------------------------------------------
-
-
-def unit_officers(unit: AdminUnit) -> list[User]:
-    """Active officers who answer for `unit`: the role of its level, scoped to the unit itself or to
-    a unit of the same level that succeeded it in the 2025 reform (whose scope covers it)."""
-    role = LEVEL_ROLE.get(unit.level)
-    if role is None:
-        return []
-    successors = UnitSuccession.objects.filter(predecessor=unit, successor__level=unit.level).values("successor_id")
-    return list(
-        User.objects.filter(is_active=True, role=role, scope_unit__level=unit.level)
-        .filter(Q(scope_unit=unit) | Q(scope_unit__in=successors))
-        .order_by("username")
-    )
 
 
 # --- what --------------------------------------------------------------------------------------
