@@ -244,7 +244,7 @@ def test_forwarding_letter_is_drafted_from_the_page_with_the_national_totals(cli
     from ocop.demo.reporting import create_demo_reporting
     from ocop.reporting.models import ReportRequest
 
-    from ocop.documents.demo import create_demo_documents
+    from ocop.demo.documents import create_demo_documents
     from ocop.reporting.loader import load_templates
 
     create_demo_programme()

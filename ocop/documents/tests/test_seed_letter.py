@@ -16,7 +16,7 @@ from django.test import override_settings
 from docx.shared import Mm
 
 from ocop.demo.accounts import create_demo_users
-from ocop.documents.demo import create_demo_documents
+from ocop.demo.documents import create_demo_documents
 from ocop.documents.models import DocumentStatus, OutgoingDocument, Purpose
 from ocop.documents.services import plain_text
 from ocop.documents.tests.conftest import docx_text, pdf_text

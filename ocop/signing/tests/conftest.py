@@ -40,7 +40,7 @@ def letters(django_db_setup, django_db_blocker, media_root):
     from ocop.demo.programme import create_demo_programme
     from ocop.demo.reporting import create_demo_reporting
     from ocop.documents import services
-    from ocop.documents.demo import create_demo_documents
+    from ocop.demo.documents import create_demo_documents
     from ocop.documents.models import Issuer, OutgoingDocument
     from ocop.reporting.loader import load_templates
 

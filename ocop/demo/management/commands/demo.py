@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from ocop.demo.accounts import DEMO_PASSWORD, create_demo_users
 from ocop.demo.catalogue import create_demo_certificates
-from ocop.documents.demo import create_demo_documents
+from ocop.demo.documents import create_demo_documents
 from ocop.evaluation.loader import load_criteria
 from ocop.demo.programme import create_demo_programme
 from ocop.demo.products import create_demo_products

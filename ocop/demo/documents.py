@@ -19,9 +19,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from ocop.demo.reporting import SEED_NUMBER as SEED_REQUEST_NUMBER
+from ocop.documents.issuers import load_issuers
 from ocop.documents.letters import build_request_letter
 from ocop.documents.models import DocumentStatus, Issuer, OutgoingDocument, Purpose
 from ocop.documents.services import do_create_draft, do_issue
+from ocop.reporting.models import ReportRequest
 
 ISSUER_CODE = "BNN-VPĐP"
 SEED_NUMBER = 9654
@@ -68,8 +71,6 @@ def demo_issuer() -> Issuer:
     """The ministry's issuer of 2018 (BNN-VPĐP) from the dated issuer data (issuers_data/issuers.json,
     loaded here if it is not yet): name, header, contact and signature block of 12/12/2018 with their
     sources; the signer's name is a gap."""
-    from ocop.documents.issuers import load_issuers
-
     load_issuers()
     return Issuer.objects.get(code=ISSUER_CODE)
 
@@ -95,9 +96,6 @@ def seed_letter(issuer: Issuer, request) -> OutgoingDocument:
 
 def create_demo_documents() -> dict[str, int]:
     """Create the demo issuer and the seed letter once (after the reporting demo). Returns counts."""
-    from ocop.demo.reporting import SEED_NUMBER as SEED_REQUEST_NUMBER
-    from ocop.reporting.models import ReportRequest
-
     with transaction.atomic():
         issuer = demo_issuer()
         request = ReportRequest.objects.filter(document_number=SEED_REQUEST_NUMBER, is_demo=True).first()
