@@ -139,7 +139,7 @@ def test_group_max_checked():
 @pytest.mark.parametrize(
     "mutate, message",
     [
-        (lambda d: d.update(version=0), "“version” phải là số nguyên dương."),
+        (lambda d: d.update(version=0), "Trường “version”: phải là số nguyên dương (0)."),
         (lambda d: d.update(valid_from="21/08/2019"), "phải có dạng YYYY-MM-DD"),
         (lambda d: d["parts"][0]["groups"][0]["criteria"][1]["options"].append(
             {"code": "1", "text": "Trùng", "points": 0}), "mã lựa chọn “1” bị trùng"),
