@@ -9,14 +9,16 @@ PORT ?= 8000
 
 .PHONY: run test install install-dev migrate demo clean check worker bench
 
-$(VENV)/.stamp-run: requirements.txt
+# installs the lock files (every package pinned, transitive ones too); requirements*.txt are the
+# hand-edited top-level pins they are compiled from by scripts/lock.sh
+$(VENV)/.stamp-run: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	$(PIP) install --disable-pip-version-check -q -r requirements.lock
 	touch $@
 
-$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt
+$(VENV)/.stamp-dev: requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --disable-pip-version-check -q -r requirements-dev.txt
+	$(PIP) install --disable-pip-version-check -q -r requirements-dev.lock
 	touch $@ $(VENV)/.stamp-run
 
 install: $(VENV)/.stamp-run
