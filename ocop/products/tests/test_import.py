@@ -298,14 +298,14 @@ def test_an_import_killed_mid_way_leaves_nothing_and_a_retry_completes(client, o
             raise RuntimeError("máy chủ bị tắt giữa chừng")
         return real(parsed)
 
-    monkeypatch.setattr(importer, "build_product", dying)
+    monkeypatch.setattr(importer.writing, "build_product", dying)  # the fault is injected from outside
     response = client.post(reverse("products:import_commit", args=[batch.token]))
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportStatus.FAILED and "không dòng nào được ghi" in batch.message
     assert counts() == before and AuditEntry.objects.count() == audit_before  # not even the entities
     # the retry (the worker's, or the user's button) starts from scratch and completes
-    monkeypatch.setattr(importer, "build_product", real)
+    monkeypatch.setattr(importer.writing, "build_product", real)
     from ocop.products.tasks import run_import
 
     result = run_import(batch_id=batch.pk, commit=True)

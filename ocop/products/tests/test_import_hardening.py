@@ -59,7 +59,7 @@ def test_a_first_attempt_that_only_seems_dead_cannot_write_after_the_takeover(cl
             assert importer.claim_commit(batch.pk, takeover=True) == 2
         return real_check(actor, handle, on_progress=on_progress)
 
-    monkeypatch.setattr(importer, "check_file", slow_check)
+    monkeypatch.setattr(importer.task, "check_file", slow_check)
     run_import(batch.pk, commit=True)  # attempt 1: superseded, writes nothing
     assert counts() == before
     batch.refresh_from_db()
