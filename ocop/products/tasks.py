@@ -8,7 +8,7 @@ from django_tasks import task
 
 
 def run_import(batch_id: int, commit: bool = False, *, takeover: bool = False) -> dict:
-    """The dry run (commit=False) or the commit of an Excel import batch (ocop/products/importer.py).
+    """The dry run (commit=False) or the commit of an Excel import batch (ocop/products/importer/).
 
     Safe to run again: a commit claims the batch with a conditional UPDATE (a batch already done, or
     being committed by a live worker, is left alone) and writes all rows in one transaction, so a

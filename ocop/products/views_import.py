@@ -1,7 +1,7 @@
 """Bulk import of entities and products from Excel: template, upload and dry run, commit.
 
 Only officers with `products.manage` (province officers, central administrators) import; a batch
-is visible to the user who uploaded it only. Logic lives in ocop/products/importer.py."""
+is visible to the user who uploaded it only. Logic lives in ocop/products/importer/."""
 
 from __future__ import annotations
 

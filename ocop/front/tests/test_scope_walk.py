@@ -163,6 +163,9 @@ URL_SPECS = {
     "documents:upload": ("capability", "documents.draft", OUT_DOC),
     "signing:signed_download": ("capability", lambda u: may(u, "documents.view"), OUT_DOC),
     "signing:sign_now": ("capability", "documents.issue", OUT_DOC),
+    "signing:attachment_add": ("capability", "documents.issue", OUT_DOC),
+    "signing:attachment_download": ("capability", lambda u: may(u, "documents.view"),
+                                    lambda _o: {"pk": any_outgoing_document().pk, "position": 1}),
     "signing:images": ("capability", "documents.issuers", None),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
@@ -187,7 +190,7 @@ URL_SPECS = {
     "products:self_assessment": ("object", "products.view", PK),
     "products:dossier_file": ("object", "products.view", PK),
     "products:dossier_file_delete": ("object", PRODUCTS_EDIT, PK),
-    # bulk import from Excel (ocop/products/importer.py): officers with products.manage; a batch is its uploader's only
+    # bulk import from Excel (ocop/products/importer/): officers with products.manage; a batch is its uploader's only
     "products:import_start": ("capability", "products.manage", None),
     "products:import_template": ("capability", "products.manage", None),
     "products:import_batch": ("object", "products.manage", lambda obj: {"token": obj.token}),
@@ -262,6 +265,7 @@ POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:pro
               "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
 POST_ONLY.add("documents:upload")
 POST_ONLY.add("signing:sign_now")
+POST_ONLY.add("signing:attachment_add")
 
 
 def allowed_for(user, cap) -> bool:
