@@ -46,6 +46,7 @@ class Indicator:
     aggregation: str
     dimensions: tuple[str, ...]
     citation: str
+    public: bool = False  # computed from public facts only (certified products): open to anyone on the API
 
     @property
     def is_ratio(self) -> bool:
@@ -93,7 +94,8 @@ def parse_indicators(payload: dict) -> dict[str, Indicator]:
         result[row["code"]] = Indicator(
             code=row["code"], version=int(row["version"]), name_vi=row["name_vi"], name_en=row["name_en"],
             description_vi=row["description_vi"], unit_vi=row["unit_vi"], source=row["source"],
-            aggregation=row["aggregation"], dimensions=tuple(row["dimensions"]), citation=row["citation"])
+            aggregation=row["aggregation"], dimensions=tuple(row["dimensions"]), citation=row["citation"],
+            public=bool(row.get("public", False)))
     return result
 
 

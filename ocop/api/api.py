@@ -7,7 +7,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from ocop.api import errors
+from ocop.api import errors, indicators
 from ocop.api.auth import token_auth
 from ocop.api.common import StrictJSONParser
 from ocop.api.endpoints import account, evaluation, products, public, reporting
@@ -46,3 +46,4 @@ api.add_router("", account.router)
 api.add_router("", reporting.router)
 api.add_router("", products.router)
 api.add_router("", evaluation.router)
+api.add_router("", indicators.router)

@@ -42,4 +42,7 @@ API_RULES = {
     "round_detail": ("evaluation.view", "evaluation:round_detail"),
     "certificates_list": ("token", None),
     "certificate_detail": ("token", "evaluation:certificate_detail"),
+    "indicators_list": ("public", None),
+    # walked with a non-public indicator (report completeness); a public one answers anyone (test_indicators.py)
+    "indicator_values": ("programme.view", None),
 }

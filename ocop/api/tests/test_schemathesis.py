@@ -65,6 +65,7 @@ def data(demo_users) -> dict:
         "unit_id": AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19").pk, "product_id": tea.pk,
         "submission_id": rep["sub06"].pk, "request_id": rep["seed"].pk, "template_id": rep["seed"].template_id,
         "entity_id": prod["own"]["entity"].pk, "round_id": cert.round_product.round_id, "certificate_id": cert.pk,
+        "code": "products_certified",
     }
 
 

@@ -43,6 +43,7 @@ def call(api_client, name, obj=None):
         "programme_status": "/programme/status", "report_requests": "/reports/requests", "submissions_list": "/reports/submissions",
         "entities_list": "/products/entities", "products_list": "/products", "rounds_list": "/evaluation/rounds",
         "certificates_list": "/evaluation/certificates",
+        "indicators_list": "/indicators/", "indicator_values": "/indicators/report_completeness/",
     }
     if name in paths:
         return "get", paths[name], None
