@@ -79,7 +79,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
         "others": others,
         "geojson_url": static(GEOJSON[Era.CURRENT]),
         "map_values": json.dumps({province.code: 1} if province else {}),
-        "map_pieces": json.dumps([{"min": 1, "max": 1, "label": province.name if province else ""}], ensure_ascii=False),
+        "map_pieces": json.dumps([{"min": 1, "max": 1, "label": str(_("Nơi sản xuất"))}], ensure_ascii=False),
         "today": timezone.localdate(),
     })
 

@@ -14,7 +14,8 @@ relative coordinates (≈ 20 KB, 7 KB gzip for 34 provinces).
   the values: **zero has its own grey (ZERO_COLOR)**, the positive values are split in up to four
   green classes at their quartiles, and a province without a figure is white with a grey outline
   (NO_DATA_COLOR): zero, low and no figure are three different colours.
-- Every province has a `<title>` (the tooltip: name and value, or the piece's label for a
+- Every province's `<path>` has `data-code` and, when it has a figure, `data-value` (plain: 1234.5),
+  and a `<title>` (the tooltip: name and value, or the piece's label for a
   categorical map) and, with `link_template`, is a link (`{code}`, `{name}` replaced).
 - The legend is HTML under the map; `table=True` adds a `<details>` table of the figures.
 - Hoàng Sa and Trường Sa are labelled, as on the interactive map.
@@ -170,6 +171,11 @@ def _number(v):
     return None if math.isnan(f) else f
 
 
+def _raw(v: float) -> str:
+    """A figure for scripts and tests (data-value): 12, 12.5."""
+    return str(int(v)) if v == int(v) else repr(v)
+
+
 def _in_piece(v: float, p: dict) -> bool:
     if "value" in p:
         return _number(p["value"]) == v
@@ -222,12 +228,18 @@ def auto_pieces(values: dict) -> list[dict]:
 
 def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces=None, value_label: str = "",
                title: str = "", link_template: str = "", testid: str = "", table: bool = False,
-               names: dict | None = None, unit: str = "") -> SafeString:
-    """The province map, coloured by `values` ({province code: number}; a JSON string is accepted)."""
+               names: dict | None = None, unit: str = "", no_data_label: str | None = None,
+               html_id: str = "") -> SafeString:
+    """The province map, coloured by `values` ({province code: number}; a JSON string is accepted).
+
+    no_data_label="" leaves "no figure" out of the legend and the tooltips (a map that highlights
+    one province)."""
     era = era or era_of(geojson)
     values = {str(k): v for k, v in (_as_python(values, {}) or {}).items()}
-    pieces = _as_python(pieces, None) or auto_pieces(values)
-    categorical = all("value" in p for p in pieces) and any(p.get("label") for p in pieces)
+    auto = None
+    pieces = _as_python(pieces, None) or (auto := auto_pieces(values))
+    # pieces that all have a label name categories (statuses…): the tooltip gives the label
+    categorical = all(p.get("label") for p in pieces) and pieces is not auto
     for i, p in enumerate(pieces):
         if not p.get("color"):
             p["color"] = (CATEGORY_COLORS[i % len(CATEGORY_COLORS)] if categorical
@@ -241,15 +253,15 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
         v = _number(values.get(prov.code))
         piece = next((p for p in pieces if v is not None and _in_piece(v, p)), None)
         if piece is None:
-            colour, text = NO_DATA_COLOR, _("không có số liệu")
+            colour, text = NO_DATA_COLOR, _("không có số liệu") if no_data_label is None else no_data_label
             missing = True
         else:
             used.add(id(piece))
             colour = piece["color"]
             text = _piece_label(piece) if categorical else fmt(v) + (f" {unit}" if unit else "")
-        tip = f"{name}: {text}" if not value_label else f"{name} — {value_label}: {text}"
+        tip = name if not text else f"{name}: {text}" if not value_label else f"{name} — {value_label}: {text}"
         path = (f'<path d="{prov.d}" fill="{escape(colour)}" data-code="{escape(prov.code)}"'
-                f'{"" if v is None else f" data-value={chr(34)}{fmt(v)}{chr(34)}"}><title>{escape(tip)}</title></path>')
+                f'{"" if v is None else f" data-value={chr(34)}{_raw(v)}{chr(34)}"}><title>{escape(tip)}</title></path>')
         if link_template:
             href = link_template.replace("{code}", quote(prov.code)).replace("{name}", quote(name))
             path = f'<a href="{escape(href)}">{path}</a>'
@@ -263,8 +275,8 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
            f'aria-label="{label}" class="svg-map-svg" stroke="#777" stroke-width="0.6" stroke-linejoin="round">'
            f'<title>{label}</title>{"".join(body)}</svg>')
     legend_items = [(p["color"], _piece_label(p)) for p in pieces if id(p) in used or not categorical]
-    if missing:
-        legend_items.append((NO_DATA_COLOR, _("Không có số liệu")))
+    if missing and no_data_label != "":
+        legend_items.append((NO_DATA_COLOR, no_data_label or _("Không có số liệu")))
     legend = "".join(
         f'<li><svg width="14" height="14" aria-hidden="true"><rect x="0.5" y="0.5" width="13" height="13" '
         f'fill="{escape(c)}" stroke="#777"/></svg> {escape(t)}</li>'
@@ -281,6 +293,7 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
                f'<thead><tr><th scope="col">{escape(_("Mã"))}</th><th scope="col">{escape(_("Tỉnh, thành phố"))}</th>'
                f'<th scope="col" class="num">{escape(value_label or _("Giá trị"))}</th></tr></thead>'
                f'<tbody>{trs}</tbody></table></details>')
-    tid = f' data-testid="{escape(testid)}"' if testid else ""
-    return mark_safe(f'<figure class="svg-map"{tid} data-province-count="{len(provinces)}">{head}{svg}'
+    tid = (f' data-testid="{escape(testid)}"' if testid else "") + (f' id="{escape(html_id)}"' if html_id else "")
+    # data-rendered and data-province-count: as the interactive map (ocop-map.js) marks a drawn map
+    return mark_safe(f'<figure class="svg-map"{tid} data-rendered="1" data-province-count="{len(provinces)}">{head}{svg}'
                      f'{legend_html}{tbl}</figure>')

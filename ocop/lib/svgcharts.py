@@ -60,13 +60,14 @@ class Series:
 
 
 def as_series(items) -> list[Series]:
-    """Series from Series objects, dicts {name, values[, color]} or (name, values) pairs."""
+    """Series from Series objects, dicts {name, values (or data)[, color]} or (name, values) pairs."""
     out = []
     for item in items or []:
         if isinstance(item, Series):
             out.append(item)
         elif isinstance(item, dict):
-            out.append(Series(str(item.get("name", "")), list(item.get("values") or []), item.get("color")))
+            values = item.get("values") if "values" in item else item.get("data")  # "data": ECharts' name
+            out.append(Series(str(item.get("name", "")), list(values or []), item.get("color")))
         else:
             name, values = item
             out.append(Series(str(name), list(values)))

@@ -39,6 +39,10 @@ from ocop.reporting.services import completeness as comp
 from ocop.reporting.services import requests as req_service
 from ocop.reporting.services import submissions as sub_service
 
+# colours of the completeness map (as the status badges of the table)
+MAP_STATE_COLOURS = {"missing": "#bdbdbd", "draft": "#f4d03f", "returned": "#e74c3c", "submitted": "#5dade2",
+                     "accepted": "#1e8449"}
+
 
 def _visible_request(user, pk: int) -> ReportRequest:
     return get_object_or_404(req_service.visible_requests(user), pk=pk)
@@ -195,7 +199,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_collect": can_collect,
             "level_deadlines": req.level_deadlines.all(),
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows}) if req.recipient_level == Level.PROVINCE else "",
-            "map_pieces": json.dumps([{"value": v, "label": str(comp.STATE_LABELS[k])} for k, v in comp.STATE_VALUE.items()]),
+            "map_pieces": json.dumps([{"value": v, "label": str(comp.STATE_LABELS[k]), "color": MAP_STATE_COLOURS[k]}
+                                      for k, v in comp.STATE_VALUE.items()]),
             "geojson_url": map_geojson_url(req.cutoff),
             "sections": req.form.sections,
         },

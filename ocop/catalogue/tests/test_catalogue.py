@@ -251,7 +251,9 @@ def test_product_page(client, products):
     assert "Mật ong hoa rừng Ba Bể" in html and 'aria-label="3 sao"' in html
     assert honey.certificates.get().number_display in html and "Đã hết hiệu lực từ ngày 04/05/2023" in html
     assert "Tỉnh Bắc Kạn" in html and "Thái Nguyên" in html
-    assert 'data-values="{&quot;19&quot;: 1}"' in html and "provinces-current.geojson" in html
+    # the server-rendered map of the 34 provinces (issue 17): Thái Nguyên (19) coloured, a link to its products
+    assert 'data-province-count="34"' in html and 'data-code="19" data-value="1"' in html
+    assert html.count('data-value="') == 1 and "?tinh=19" in html
 
 
 def test_unlisted_products_and_their_photos_are_not_public(client, products):
@@ -279,7 +281,8 @@ def test_statistics_page_has_charts_and_tables(client, products):
     for testid in ("chart-stars", "chart-sector", "chart-province", "table-stars", "table-sector", "table-province-current",
                    "table-province-years"):
         assert f'data-testid="{testid}"' in html
-    assert '<script id="chart-stars" type="application/json">' in html
+    # server-rendered SVG stacked bars (issue 17): no chart library on the page
+    assert 'class="svg-chart svg-bar" data-testid="chart-stars"' in html and "echarts" not in html
 
 
 def test_anonymous_home_and_login_link_to_the_catalogue(client, db):
