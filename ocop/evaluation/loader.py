@@ -1,4 +1,4 @@
-"""Load the evaluation data committed in ocop/evaluation/data/*.json (formats: criteria.py).
+"""Load the evaluation data committed in ocop/evaluation/data/*.json (formats: criteria/schema.py).
 
 Order: instruments.json, classification-*.json, stars.json, procedures.json, sheet-*.json. Every
 file is read and checked first (score sheets against their instrument's part maxima, references

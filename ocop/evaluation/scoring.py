@@ -1,5 +1,5 @@
 """Scoring arithmetic, star ranking and the procedure rules, as pure functions of the parsed data
-(ocop/evaluation/criteria.py): nothing here touches the database.
+(ocop/evaluation/criteria/): nothing here touches the database.
 
 - member_total(sheet, choices): one council member's sheet → (total, per_part, issues).
 - product_score(member_totals, recused): the council's average of the non-recused members.

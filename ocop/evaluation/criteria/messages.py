@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from ocop.evaluation.criteria.objects import CODE_RE, STAR_LEVELS, level_label
@@ -54,16 +54,20 @@ def _by_code(template: str) -> Callable[[Any, int], str | None]:
 # list key -> (name of an item from its content or None, name from its position, the name stands alone)
 # Criteria and classification nodes have codes unique in their file: their name replaces the places above.
 ITEMS: dict[str, tuple[Callable[[Any, int], str | None], Callable[[int], str], bool]] = {
-    "instruments": (_by_code(N_("Văn bản “%(c)s”")), lambda i: _("Văn bản thứ %(i)s") % {"i": i}, False),
-    "nodes": (_by_code(N_("Nút phân loại “%(c)s”")), lambda i: _("nút phân loại thứ %(i)s") % {"i": i}, True),
-    "children": (_by_code(N_("Nút phân loại “%(c)s”")), lambda i: _("nút phân loại thứ %(i)s") % {"i": i}, True),
-    "parts": (_by_code(N_("Phần %(c)s")), lambda i: _("Phần thứ %(i)s") % {"i": i}, False),
+    "instruments": (_by_code(gettext_noop("Văn bản “%(c)s”")), lambda i: _("Văn bản thứ %(i)s") % {"i": i}, False),
+    "nodes": (_by_code(gettext_noop("Nút phân loại “%(c)s”")), lambda i: _("nút phân loại thứ %(i)s") % {"i": i}, True),
+    "children": (
+        _by_code(gettext_noop("Nút phân loại “%(c)s”")),
+        lambda i: _("nút phân loại thứ %(i)s") % {"i": i},
+        True,
+    ),
+    "parts": (_by_code(gettext_noop("Phần %(c)s")), lambda i: _("Phần thứ %(i)s") % {"i": i}, False),
     "groups": (_group, lambda i: _("nhóm thứ %(i)s") % {"i": i}, False),
-    "criteria": (_by_code(N_("Tiêu chí “%(c)s”")), lambda i: _("tiêu chí thứ %(i)s") % {"i": i}, True),
+    "criteria": (_by_code(gettext_noop("Tiêu chí “%(c)s”")), lambda i: _("tiêu chí thứ %(i)s") % {"i": i}, True),
     "options": (lambda item, i: None, lambda i: _("lựa chọn thứ %(i)s") % {"i": i}, False),
-    "scales": (_by_code(N_("Thang sao “%(c)s”")), lambda i: _("Thang sao thứ %(i)s") % {"i": i}, False),
+    "scales": (_by_code(gettext_noop("Thang sao “%(c)s”")), lambda i: _("Thang sao thứ %(i)s") % {"i": i}, False),
     "bands": (_band, lambda i: _("hạng thứ %(i)s") % {"i": i}, False),
-    "procedures": (_by_code(N_("Quy trình “%(c)s”")), lambda i: _("Quy trình thứ %(i)s") % {"i": i}, False),
+    "procedures": (_by_code(gettext_noop("Quy trình “%(c)s”")), lambda i: _("Quy trình thứ %(i)s") % {"i": i}, False),
     "levels": (_level, lambda i: _("cấp thứ %(i)s") % {"i": i}, False),
 }
 
