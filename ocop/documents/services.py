@@ -38,6 +38,7 @@ from ocop.documents.models import (
     Purpose,
 )
 from ocop.documents.fit import fit_size
+from ocop.documents.hooks import document_issued
 from ocop.documents.pdf import convert_to_pdf
 from ocop.lib.text import strip_diacritics
 
@@ -280,9 +281,9 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                 locked.save()
                 log_action(user, "ocop.document.issued", locked, before=before, after=snapshot(locked, AUDITED),
                            request=request)
-                from ocop.signing.tasks import after_issue  # the signed PDF (docs/signing.md), queued
-
-                transaction.on_commit(lambda doc=locked, who=user: after_issue(doc, who))
+                # the signing app (above documents) queues the signed PDF (docs/signing.md)
+                transaction.on_commit(lambda doc=locked, who=user: document_issued.send(
+                    sender=OutgoingDocument, document=doc, user=who))
             return locked
         except IntegrityError as exc:  # another issue took the number first
             last_error = exc

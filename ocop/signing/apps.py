@@ -5,3 +5,13 @@ class SigningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ocop.signing"
     verbose_name = "Chữ ký số"
+
+    def ready(self):
+        # the documents app (a lower layer) announces issued documents and asks for signed PDFs
+        # (ocop/documents/hooks.py); the signing answers both
+        from ocop.documents import hooks as document_hooks
+        from ocop.signing.issue import signed_pdf
+        from ocop.signing.tasks import on_document_issued
+
+        document_hooks.document_issued.connect(on_document_issued, dispatch_uid="ocop.signing.document_issued")
+        document_hooks.register_pdf_signer(signed_pdf)

@@ -18,9 +18,14 @@ def sign_issued_document(document_id: int, user_id: int | None = None) -> dict:
 
 
 def after_issue(doc, user=None) -> None:
-    """Called by ocop.documents.services.do_issue once the issue is committed: queue the signing
-    when SIGNING_ON_ISSUE (the PDF conversion and signing take seconds: never in the request)."""
+    """Once the issue of an outgoing document is committed (ocop.documents.hooks.document_issued,
+    connected in SigningConfig.ready): queue the signing when SIGNING_ON_ISSUE (the PDF conversion
+    and signing take seconds: never in the request)."""
     from django.conf import settings
 
     if getattr(settings, "SIGNING_ON_ISSUE", False):
         sign_issued_document.enqueue(document_id=doc.pk, user_id=getattr(user, "pk", None))
+
+
+def on_document_issued(sender, document, user=None, **kwargs) -> None:
+    after_issue(document, user)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.documents import services
+from ocop.documents.hooks import signed_pdf
 from ocop.documents.pdf import ConversionError
 
 
@@ -33,8 +34,6 @@ class Command(BaseCommand):
             raise CommandError("Chỉ xuất bản đã ký số với --format pdf.")
         try:
             if signed:
-                from ocop.signing.issue import signed_pdf
-
                 data = signed_pdf(doc)
             else:
                 data = services.render(doc, fmt)
