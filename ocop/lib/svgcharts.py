@@ -192,12 +192,14 @@ def _tip(cat, s: Series, v, unit: str, many: bool) -> str:
     return escape(text)
 
 
-def _wrap(svg: str, title: str, series: list[Series], table: str, testid: str, css: str) -> SafeString:
+def _wrap(svg: str, title: str, series: list[Series], table: str, testid: str, css: str, html_id: str = "") -> SafeString:
     cap = f'<span class="svg-chart-title">{escape(title)}</span>' if title else ""
     legend = _legend(series)
     figcaption = f"<figcaption>{cap}{legend}</figcaption>" if (cap or legend) else ""
-    tid = f' data-testid="{escape(testid)}"' if testid else ""
-    return mark_safe(f'<figure class="svg-chart {css}"{tid}>{figcaption}{svg}{table}</figure>')
+    tid = (f' data-testid="{escape(testid)}"' if testid else "") + (f' id="{escape(html_id)}"' if html_id else "")
+    # data-rendered, data-series: as the former ECharts scripts marked a drawn chart
+    return mark_safe(f'<figure class="svg-chart {css}"{tid} data-rendered="1" data-series="{len(series)}">'
+                     f'{figcaption}{svg}{table}</figure>')
 
 
 def _svg_open(width: float, height: float, title: str, desc: str) -> tuple[str, str]:
@@ -239,7 +241,7 @@ def _category_labels(categories, x_of, y: float, band: float) -> tuple[str, floa
 
 def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | None = None,
               title: str = "", unit: str = "", category_label: str = "", testid: str = "",
-              table: bool = True) -> SafeString:
+              table: bool = True, html_id: str = "") -> SafeString:
     """Bars of one or more series over the categories (grouped side by side, or stacked).
 
     horizontal=None chooses horizontal bars for more than 12 categories (provinces); the
@@ -330,11 +332,11 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
     head, _uid = _svg_open(width, height, title, _("Biểu đồ cột"))
     svg = head + "".join(body) + "</svg>"
     tbl = _table(categories, series, unit, category_label, totals=stacked and many) if table else ""
-    return _wrap(svg, title, series, tbl, testid, "svg-bar" + (" svg-horizontal" if horizontal else ""))
+    return _wrap(svg, title, series, tbl, testid, "svg-bar" + (" svg-horizontal" if horizontal else ""), html_id)
 
 
 def line_chart(categories, series, *, title: str = "", unit: str = "", category_label: str = "",
-               testid: str = "", table: bool = True) -> SafeString:
+               testid: str = "", table: bool = True, html_id: str = "") -> SafeString:
     """One line per series over the categories (years, quarters…); a missing value breaks the line."""
     categories = [str(c) for c in categories]
     series = as_series(series)
@@ -376,4 +378,4 @@ def line_chart(categories, series, *, title: str = "", unit: str = "", category_
     head, _uid = _svg_open(WIDTH, y_bottom + BOTTOM + extra, title, _("Biểu đồ đường"))
     svg = head + "".join(body) + "</svg>"
     tbl = _table(categories, series, unit, category_label, totals=False) if table else ""
-    return _wrap(svg, title, series, tbl, testid, "svg-line")
+    return _wrap(svg, title, series, tbl, testid, "svg-line", html_id)

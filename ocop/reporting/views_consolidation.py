@@ -48,7 +48,7 @@ def _number(value):
 
 
 def chart_data(c: cons.Consolidation) -> dict:
-    """What static/js/charts.js draws: every numeric field by unit and by region."""
+    """Every numeric field by unit and by region (the fields offered to the chart; chart_view draws one)."""
     fields = [f for f in c.numeric_fields if c.totals[f.code].count]
     default = next((f.code for f in fields if f.type != "percent" and c.totals[f.code].value),
                    fields[0].code if fields else "")
@@ -61,6 +61,24 @@ def chart_data(c: cons.Consolidation) -> dict:
         "region_values": {f.code: [_number(g.stats[f.code].value) for g in c.regions] for f in fields},
         "labels": {"unit": _("Theo đơn vị"), "region": _("Theo vùng kinh tế - xã hội"),
                    "average": _("bình quân")},
+    }
+
+
+def chart_view(data: dict, code: str) -> dict | None:
+    """The two bar charts of one field (drawn on the server as SVG, issue 17): by unit, by region."""
+    field = next((f for f in data["fields"] if f["code"] == code), None)
+    if field is None:
+        return None
+    percent = field["type"] == "percent"
+    labels = data["labels"]
+    region_title = f"{field['label']} — {labels['region']}" + (f" ({labels['average']})" if percent else "")
+    return {
+        "field": field,
+        "unit": {"categories": data["units"], "title": f"{field['label']} — {labels['unit']}",
+                 "series": [{"name": field["label"], "values": data["values"][code]}]},
+        "region": {"categories": data["regions"], "title": region_title,
+                   "series": [{"name": field["label"], "values": data["region_values"][code]}]},
+        "suffix": "%" if percent else "",
     }
 
 
@@ -124,6 +142,8 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     c = cons.consolidate(req, include_submitted=include_submitted)
     jobs = list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS])
     data = chart_data(c)
+    chart_code = request.GET.get("chart") or data["default"]
+    chart = chart_view(data, chart_code) or chart_view(data, data["default"])
     return render(
         request,
         "reporting/consolidation.html",
@@ -131,8 +151,8 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
             "req": req,
             "c": c,
             "include_submitted": include_submitted,
-            "chart_data": data,
             "chart_fields": data["fields"],
+            "chart": chart,
             "jobs": jobs,
             "formats": RenderFormat.choices,
             "sections": section_views(c),

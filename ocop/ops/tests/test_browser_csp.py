@@ -66,8 +66,10 @@ def visit(page, url, problems, *, chart=None):
     if chart:
         page.locator(chart).first.wait_for()
         box = page.locator(chart).first.bounding_box()
+        # an ECharts chart, or an SVG drawn on the server (issue 17)
         page.wait_for_function("(sel) => { const el = document.querySelector(sel); "
-                               "return window.echarts && echarts.getInstanceByDom(el); }", arg=chart)
+                               "return el.querySelector('svg') || (window.echarts && echarts.getInstanceByDom(el)); }",
+                               arg=chart)
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the tooltip (HTML with styles)
         page.wait_for_timeout(300)
     problems.extend(f"{url}: {v}" for v in page.evaluate("window.__cspViolations || []"))
