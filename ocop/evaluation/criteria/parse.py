@@ -3,6 +3,7 @@ Vietnamese (messages.py) as a DefinitionError, and build the parsed objects (obj
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -45,101 +46,37 @@ def validate(model: type[s.Model], data: Any, context: dict | None = None, where
         raise DefinitionError(f"{where}: {message}" if where else message) from None
 
 
-# --- instruments -------------------------------------------------------------------------------
+def build(cls, model: s.Model | None, **values):
+    """The object `cls` (a dataclass of objects.py) from a validated model: each of its fields is
+    taken from `values` when given there, else from the model's field of the same name (a list
+    becomes a tuple), else left to its default."""
+    if model is None:
+        return None
+    for f in dataclasses.fields(cls):
+        if f.name not in values and f.name in type(model).model_fields:
+            value = getattr(model, f.name)
+            values[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
 
 
 def parse_instruments(data: Any) -> InstrumentsFile:
     m: s.InstrumentsModel = validate(s.InstrumentsModel, data)
-    return InstrumentsFile(
-        code=m.code,
-        version=m.version,
-        instruments=tuple(
-            InstrumentDef(
-                code=i.code,
-                number=i.number,
-                name=i.name,
-                issued_on=i.issued_on,
-                valid_from=i.valid_from,
-                valid_to=i.valid_to,
-                part_maxima=dict(i.part_maxima) if i.part_maxima is not None else None,
-                amends=tuple(i.amends),
-                replaces=tuple(i.replaces),
-                source=i.source,
-                confirmed=i.confirmed,
-                note=i.note,
-            )
-            for i in m.instruments
-        ),
-    )
-
-
-# --- classification ----------------------------------------------------------------------------
+    return build(InstrumentsFile, m, instruments=tuple(build(InstrumentDef, i) for i in m.instruments))
 
 
 def parse_classification(data: Any) -> ClassificationDef:
     m: s.ClassificationModel = validate(s.ClassificationModel, data)
     nodes: list[NodeDef] = []
 
-    def walk(raw_nodes: list[s.NodeModel], parent: str | None, depth: int) -> None:
-        for position, n in enumerate(raw_nodes, start=1):
+    def walk(children: list[s.NodeModel], parent: str | None, depth: int) -> None:
+        for position, n in enumerate(children, start=1):
             nodes.append(
-                NodeDef(
-                    code=n.code,
-                    name=n.name,
-                    level=NODE_LEVELS[depth],
-                    parent=parent,
-                    position=position,
-                    replaces=tuple(n.replaces),
-                    ministry=n.ministry,
-                    confirmed=n.confirmed,
-                    note=n.note,
-                    is_leaf=not n.children,
-                )
+                build(NodeDef, n, level=NODE_LEVELS[depth], parent=parent, position=position, is_leaf=not n.children)
             )
             walk(n.children, n.code, depth + 1)
 
     walk(m.nodes, None, 0)
-    return ClassificationDef(
-        code=m.code,
-        version=m.version,
-        instrument=m.instrument,
-        valid_from=m.valid_from,
-        valid_to=m.valid_to,
-        nodes=tuple(nodes),
-        source=m.source,
-    )
-
-
-# --- score sheets ------------------------------------------------------------------------------
-
-
-def _criterion(c: s.CriterionModel, part: str, group: s.GroupModel) -> Criterion:
-    return Criterion(
-        code=c.code,
-        text=c.text,
-        part=part,
-        group=group.code,
-        group_title=group.title,
-        options=tuple(
-            Option(
-                code=o.code,
-                text=o.text,
-                points=o.points,
-                implicit=o.implicit,
-                required_for_stars=o.required_for_stars,
-                confirmed=o.confirmed,
-                note=o.note,
-            )
-            for o in c.options
-        ),
-        label=c.label,
-        note=c.note,
-        mandatory=c.mandatory,
-        bonus=c.bonus,
-        required_for_stars=c.required_for_stars,
-        tags=tuple(c.tags),
-        confirmed=c.confirmed,
-    )
+    return build(ClassificationDef, m, nodes=tuple(nodes))
 
 
 def parse_sheet(data: Any, part_maxima: dict | None = None) -> Sheet:
@@ -148,68 +85,36 @@ def parse_sheet(data: Any, part_maxima: dict | None = None) -> Sheet:
     `part_maxima` ({"A": 40, ...}, from the instrument) makes the part maxima checked against the law.
     """
     m: s.SheetModel = validate(s.SheetModel, data, {"part_maxima": part_maxima})
+
+    def criterion(c: s.CriterionModel, part: s.PartModel, group: s.GroupModel) -> Criterion:
+        options = tuple(build(Option, o) for o in c.options)
+        return build(Criterion, c, part=part.code, group=group.code, group_title=group.title, options=options)
+
     parts = tuple(
-        Part(
-            code=p.code,
-            title=p.title,
-            max=p.max,
-            groups=tuple(
-                Group(
-                    code=g.code,
-                    title=g.title,
-                    criteria=tuple(_criterion(c, p.code, g) for c in g.criteria),
-                    max=g.max,
-                    note=g.note,
-                )
-                for g in p.groups
-            ),
+        build(
+            Part,
+            p,
+            groups=tuple(build(Group, g, criteria=tuple(criterion(c, p, g) for c in g.criteria)) for g in p.groups),
         )
         for p in m.parts
     )
-    rule = m.bonus_rule
-    return Sheet(
-        code=m.code,
-        version=m.version,
-        instrument=m.instrument,
-        title=m.title,
-        applies_to=tuple(m.applies_to),
-        valid_from=m.valid_from,
-        valid_to=m.valid_to,
+    return build(
+        Sheet,
+        m,
         parts=parts,
-        structure_only=m.structure_only,
-        bonus_rule=(
-            BonusRule(cap_total=rule.cap_total, max_bonus=rule.max_bonus, confirmed=rule.confirmed, note=rule.note)
-            if rule is not None
-            else None
-        ),
-        source=m.source,
-        note=m.note,
+        bonus_rule=build(BonusRule, m.bonus_rule),
         by_code={c.code: c for p in parts for c in p.criteria},
     )
 
 
-# --- star scales -------------------------------------------------------------------------------
-
-
 def _scale(m: s.ScaleModel) -> Scale:
-    return Scale(
-        code=m.code,
-        instrument=m.instrument,
-        valid_from=m.valid_from,
-        valid_to=m.valid_to,
-        bands=tuple(
-            Band(stars=b.stars, min=b.min, label=b.label, meaning=b.meaning, confirmed=b.confirmed)
-            for b in sorted(m.bands, key=lambda b: b.stars, reverse=True)
-        ),
-        certified_min_stars=m.certified_min_stars,
-        mandatory_fail_cap=m.mandatory_fail_cap,
+    return build(
+        Scale,
+        m,
+        bands=tuple(build(Band, b) for b in sorted(m.bands, key=lambda b: b.stars, reverse=True)),
         rounding_places=m.rounding.places,
         rounding_mode=m.rounding.mode,
         rounding_confirmed=m.rounding.confirmed,
-        requirement_aggregation=m.requirement_aggregation,
-        confirmed=m.confirmed,
-        note=m.note,
-        source=m.source,
     )
 
 
@@ -220,48 +125,26 @@ def parse_scale(data: Any, where: str = "") -> Scale:
 
 def parse_stars(data: Any) -> StarsFile:
     m: s.StarsModel = validate(s.StarsModel, data)
-    return StarsFile(code=m.code, version=m.version, scales=tuple(_scale(x) for x in m.scales))
-
-
-# --- procedures --------------------------------------------------------------------------------
+    return build(StarsFile, m, scales=tuple(_scale(x) for x in m.scales))
 
 
 def _level(m: s.LevelModel) -> LevelRule:
-    f = m.forwards
-    return LevelRule(
-        level=m.level,
-        holds_round=m.holds_round,
-        certifies=tuple(m.certifies),
-        authority=m.authority,
-        forwards=(
-            Forwarding(min=f.min, max=f.max, to=f.to, confirmed=f.confirmed, note=f.note) if f is not None else None
-        ),
-        preassessment_tags=tuple(m.preassessment.tags) if m.preassessment is not None else (),
-        preassessment_note=m.preassessment.note if m.preassessment is not None else "",
-        abolished=m.abolished,
-        role=m.role,
-        confirmed=m.confirmed,
-        note=m.note,
+    pre = m.preassessment
+    return build(
+        LevelRule,
+        m,
+        forwards=build(Forwarding, m.forwards),
+        preassessment_tags=tuple(pre.tags) if pre is not None else (),
+        preassessment_note=pre.note if pre is not None else "",
     )
 
 
 def _procedure(m: s.ProcedureModel) -> Procedure:
-    c = m.certificate
-    return Procedure(
-        code=m.code,
-        instrument=m.instrument,
-        title=m.title,
-        valid_from=m.valid_from,
-        valid_to=m.valid_to,
+    return build(
+        Procedure,
+        m,
         levels=tuple(_level(x) for x in m.levels),
-        certificate=CertificateRule(
-            validity_months=c.validity_months,
-            expiry_notice_days=c.expiry_notice_days,
-            confirmed=c.confirmed,
-            note=c.note,
-        ),
-        confirmed=m.confirmed,
-        note=m.note,
+        certificate=build(CertificateRule, m.certificate),
     )
 
 
@@ -272,7 +155,7 @@ def parse_procedure(data: Any, where: str = "") -> Procedure:
 
 def parse_procedures(data: Any) -> ProceduresFile:
     m: s.ProceduresModel = validate(s.ProceduresModel, data)
-    return ProceduresFile(code=m.code, version=m.version, procedures=tuple(_procedure(x) for x in m.procedures))
+    return build(ProceduresFile, m, procedures=tuple(_procedure(x) for x in m.procedures))
 
 
 PARSERS = {
