@@ -269,6 +269,14 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+class FileModel(Model):
+    """The head of every file; each kind's model narrows "kind"."""
+
+    kind: str
+    code: Code
+    version: Version
+
+
 class Dated(Model):
     valid_from: Day
     valid_to: OptionalDay = None
@@ -316,10 +324,8 @@ class InstrumentModel(Dated):
         return self
 
 
-class InstrumentsModel(Model):
+class InstrumentsModel(FileModel):
     kind: _kind("instruments")
-    code: Code
-    version: Version
     instruments: Annotated[list[InstrumentModel], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -352,10 +358,8 @@ class NodeModel(Model):
     note: Loose = ""
 
 
-class ClassificationModel(Dated):
+class ClassificationModel(Dated, FileModel):
     kind: _kind("classification")
-    code: Code
-    version: Version
     instrument: Code
     nodes: Annotated[list[NodeModel], Field(min_length=1)]
     source: Loose = ""
@@ -465,13 +469,11 @@ class BonusRuleModel(Model):
     note: Loose = ""
 
 
-class SheetModel(Dated):
+class SheetModel(Dated, FileModel):
     """A score sheet. Validated with context {"part_maxima": {"A": Decimal(40), ...}} (the
     instrument's) to check the part maxima against the law; without it they are not checked."""
 
     kind: _kind("sheet")
-    code: Code
-    version: Version
     instrument: Code
     title: Text
     applies_to: Annotated[list[Code], Field(min_length=1)]
@@ -586,10 +588,8 @@ class ScaleModel(Dated):
         return self
 
 
-class StarsModel(Model):
+class StarsModel(FileModel):
     kind: _kind("stars")
-    code: Code
-    version: Version
     scales: Annotated[list[ScaleModel], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -681,10 +681,8 @@ class ProcedureModel(Dated):
         return self
 
 
-class ProceduresModel(Model):
+class ProceduresModel(FileModel):
     kind: _kind("procedures")
-    code: Code
-    version: Version
     procedures: Annotated[list[ProcedureModel], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -232,3 +232,8 @@ def test_instrument_part_maxima_must_total_100():
     with pytest.raises(criteria.DefinitionError) as exc:
         criteria.parse_instruments(data)
     assert str(exc.value) == "Văn bản “QD148”: tổng điểm tối đa các phần là 101, phải là 100."
+
+
+def test_a_file_of_another_kind_is_named_by_its_kind_first():
+    # the procedures file also lacks valid_from, instrument, title, applies_to and parts: 5 more errors
+    assert _refused(PROCEDURES) == "Trường “kind”: “procedures” không hợp lệ (chỉ nhận sheet). (Và 5 lỗi khác.)"
