@@ -30,6 +30,7 @@ from ocop.geo.models import Level
 from ocop.geo.services import unit_on
 from ocop.programme.board import build_board
 from ocop.programme.models import MilestoneKind, PlanStatus
+from ocop.lib.formatting import format_number
 
 ROMAN_PHASE = re.compile(r"giai\s+đoạn\s+([IVX]+)\b", re.IGNORECASE)
 
@@ -107,7 +108,7 @@ def _places(units) -> str:
 
 def _int(value) -> str:
     try:
-        return f"{int(value):,}".replace(",", ".")
+        return format_number(int(value))
     except (TypeError, ValueError):
         return tx.clean(value)
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.documents.text import number_text
+from ocop.lib.dates import format_date
 
 
 class BodyKind(models.TextChoices):
@@ -69,11 +70,11 @@ class Issuer(models.Model):
     def lifetime_text(self) -> str:
         start, end = self.valid_from, self.valid_to
         if start and end:
-            return f" ({start:%d/%m/%Y}–{end:%d/%m/%Y})"
+            return f" ({format_date(start)}–{format_date(end)})"
         if end:
-            return " " + str(_("(đến %(d)s)") % {"d": f"{end:%d/%m/%Y}"})
+            return " " + str(_("(đến %(d)s)") % {"d": format_date(end)})
         if start:
-            return " " + str(_("(từ %(d)s)") % {"d": f"{start:%d/%m/%Y}"})
+            return " " + str(_("(từ %(d)s)") % {"d": format_date(start)})
         return ""
 
     def is_valid_on(self, day) -> bool:
@@ -122,7 +123,7 @@ class IssuerVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["issuer", "valid_from"], name="documents_issuer_version_from")]
 
     def __str__(self) -> str:
-        return f"{self.name} từ {self.valid_from:%d/%m/%Y}"
+        return f"{self.name} từ {format_date(self.valid_from)}"
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from ocop.lib.collation import sort_key
+from ocop.lib.dates import format_date
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # keeps \t (0x09) and \n (0x0a)
 
@@ -45,7 +46,7 @@ def place_date(place: str, day: dt.date | None) -> str:
 
 
 def dmy(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return format_date(day)
 
 
 def number_text(number: int | None) -> str:

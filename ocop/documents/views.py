@@ -23,6 +23,7 @@ from ocop.documents.models import OutgoingDocument, Purpose
 from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.forms import apply_validation_error
 
 
 def _national_request(user, pk: int):
@@ -42,15 +43,6 @@ def _issuer_on(day):
         return default_issuer_on(day)
     except ValidationError:
         return None
-
-
-def form_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: each field's errors under the field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for key, errs in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -143,7 +135,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.do_update_draft(request.user, doc, **form.changes_for(doc))
         except ValidationError as exc:
-            form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("documents:detail", pk=doc.pk)

@@ -14,8 +14,9 @@ from ocop.accounts.permissions import can
 from ocop.documents.forms import IssuerVersionForm
 from ocop.documents.issuers import do_add_version, version_on
 from ocop.documents.models import Issuer
-from ocop.documents.views import form_errors
 from ocop.lib.decorators import require_capability
+from ocop.lib.dates import format_date
+from ocop.lib.forms import apply_validation_error
 
 
 @require_capability("documents.view")
@@ -54,8 +55,8 @@ def issuer_version_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_add_version(request.user, issuer, valid_from, reason=reason, request=request, **data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
-            messages.success(request, _("Đã ghi phiên bản mới áp dụng từ ngày %(d)s.") % {"d": valid_from.strftime("%d/%m/%Y")})
+            messages.success(request, _("Đã ghi phiên bản mới áp dụng từ ngày %(d)s.") % {"d": format_date(valid_from)})
             return redirect("documents:issuer_detail", pk=issuer.pk)
     return render(request, "documents/issuer_version_new.html", {"issuer": issuer, "form": form, "current": current})
