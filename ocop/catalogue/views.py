@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ocop.analytics.series import year_series
 from ocop.catalogue import opendata, services
 from ocop.catalogue.models import CatalogueEntry, CertificateState
 from ocop.geo.models import Era
@@ -127,11 +128,20 @@ def province_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     provinces = services.Provinces()
-    by_stars = services.year_table("stars", provinces)
-    by_sector = services.year_table("sector", provinces)
-    by_province = services.year_table("province", provinces)
+    # recognitions per year from the indicator service (issue 18): the figures of /analytics/, export_indicator
+    # and /api/v1/indicators/products_certified/; rows that are zero in every year are left out
+    by_stars = year_series("products_certified", "dimension", "star")
+    by_sector = year_series("products_certified", "dimension", "group", year_from=by_stars.years[0])
+    by_province = year_series("products_certified", "unit", year_from=by_stars.years[0])
+    cumulative = year_series("products_certified_cumulative", "total", year_from=by_stars.years[0], trim=False)
     current = services.counts_by_province(Era.CURRENT, provinces=provinces)
     charts = {
+        "years": {
+            "title": _("Sản phẩm OCOP được công nhận qua các năm"),
+            "categories": [str(y) for y in by_stars.years],
+            "series": [{"name": _("Lượt công nhận trong năm"), "values": by_stars.totals},
+                       {"name": _("Sản phẩm đã được công nhận (lũy kế đến cuối năm)"), "values": cumulative.totals}],
+        },
         "stars": by_stars.chart(_("Số lượt công nhận theo năm và hạng sao")),
         "sector": by_sector.chart(_("Số lượt công nhận theo năm và nhóm sản phẩm")),
         "province": {
