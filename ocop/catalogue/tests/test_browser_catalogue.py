@@ -90,10 +90,9 @@ def _map_state(page, testid: str) -> dict:
     return page.evaluate(
         """(testid) => {
             const el = document.querySelector(`[data-testid=${testid}]`);
-            const chart = window.echarts.getInstanceByDom(el);
-            const data = chart.getOption().series[0].data.filter(d => !isNaN(d.value));
-            return {canvas: !!el.querySelector('canvas'), provinces: Number(el.dataset.provinceCount),
-                    values: Object.fromEntries(data.map(d => [d.name, d.value]))};
+            const paths = Array.from(el.querySelectorAll('path[data-code][data-value]'));
+            return {svg: !!el.querySelector('svg'), provinces: Number(el.dataset.provinceCount),
+                    values: Object.fromEntries(paths.map(p => [p.dataset.code, Number(p.dataset.value)]))};
         }""", testid)
 
 
@@ -112,7 +111,7 @@ def test_product_page_with_its_province_on_the_map(page, catalogue):
     photo.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
     state = _map_state(page, "product-map")
-    assert state["canvas"] and state["provinces"] == 34
+    assert state["svg"] and state["provinces"] == 34
     assert state["values"] == {"19": 1}
 
 
@@ -120,7 +119,7 @@ def test_map_of_products_by_province_in_both_eras(page, catalogue):
     site = catalogue["site"]
     page.goto(f"{site}/san-pham-ocop/ban-do/")
     state = _map_state(page, "catalogue-map")
-    assert state["canvas"] and state["provinces"] == 34
+    assert state["svg"] and state["provinces"] == 34
     assert state["values"]["19"] == 2 and state["values"]["42"] == 1 and state["values"]["01"] == 0
     assert page.get_by_test_id("map-table").locator("tr[data-code='19'] td").nth(2).inner_text() == "2"
     page.get_by_test_id("map-era").select_option("truoc_2025")
@@ -128,6 +127,15 @@ def test_map_of_products_by_province_in_both_eras(page, catalogue):
     page.wait_for_url(re.compile(r"thoi_ky=truoc_2025"))
     state = _map_state(page, "catalogue-map")
     assert state["provinces"] == 63 and state["values"]["06"] == 1 and state["values"]["19"] == 1
+    # the interactive map is loaded only on demand (issue 17): no ECharts until the button is pressed
+    assert page.evaluate("typeof window.echarts") == "undefined"
+    page.get_by_test_id("map-interactive").click()
+    page.wait_for_selector("#catalogue-map-interactive[data-rendered='1']")
+    values = page.evaluate("""() => Object.fromEntries(window.echarts
+        .getInstanceByDom(document.getElementById('catalogue-map-interactive'))
+        .getOption().series[0].data.map(d => [d.name, d.value]))""")
+    assert values["06"] == 1 and values["19"] == 1
+    assert page.get_by_test_id("catalogue-map").is_hidden()
 
 
 def test_statistics_charts_and_tables(page, catalogue):
@@ -135,10 +143,14 @@ def test_statistics_charts_and_tables(page, catalogue):
     page.goto(f"{site}/san-pham-ocop/thong-ke/")
     for testid in ("chart-stars", "chart-sector", "chart-province"):
         page.wait_for_selector(f"[data-testid={testid}][data-rendered='1']")
-        assert page.locator(f"[data-testid={testid}] canvas").count() == 1
-    series = page.evaluate("""() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=chart-stars]'))
-                              .getOption().series.map(s => [s.name, s.data.reduce((a, b) => a + b, 0)])""")
-    assert dict(series) == {"3 sao": 1, "4 sao": 1, "5 sao": 1}
+        assert page.locator(f"[data-testid={testid}] svg.svg-chart-svg").count() == 1
+    # each bar's tooltip is "year — series: value" (SVG drawn on the server, issue 17)
+    tips = page.locator("[data-testid=chart-stars] rect[data-value] title").all_text_contents()
+    sums = {}
+    for tip in tips:
+        name, value = tip.split(" — ", 1)[1].rsplit(": ", 1)
+        sums[name] = sums.get(name, 0) + int(value)
+    assert {k: v for k, v in sums.items() if v} == {"3 sao": 1, "4 sao": 1, "5 sao": 1}
     table = page.get_by_test_id("table-stars")
     assert table.locator("thead th").all_inner_texts()[1:-1] == ["2020", "2024", "2025"]
     assert table.locator("tfoot td").last.inner_text() == "3"

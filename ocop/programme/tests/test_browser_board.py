@@ -7,10 +7,10 @@ from ocop.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
+# the map is SVG drawn on the server (issue 17): one <path data-code data-value> per province
 MAP_VALUE_JS = """(code) => {
-  const chart = echarts.getInstanceByDom(document.getElementById('board-map'));
-  const item = chart.getOption().series[0].data.find(d => d.name === code);
-  return item ? item.value : null;
+  const path = document.querySelector(`#board-map path[data-code="${code}"]`);
+  return path && path.dataset.value !== undefined ? Number(path.dataset.value) : null;
 }"""
 
 
