@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from ocop.lib.dates import format_date
 
 
 class Level(models.TextChoices):
@@ -98,8 +99,8 @@ class AdminUnit(models.Model):
 
     @property
     def validity_label(self) -> str:
-        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
-        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "…"
+        start = format_date(self.valid_from) if self.valid_from else "…"
+        end = format_date(self.valid_to) if self.valid_to else "…"
         return f"{start} – {end}"
 
 

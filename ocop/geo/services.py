@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession, UnitVersion
+from ocop.lib.dates import format_date
 
 REFORM_DATE = dt.date(2025, 7, 1)
 LEGACY_END = dt.date(2025, 6, 30)
@@ -217,7 +218,7 @@ def get_unit(code: str, level: str, day: dt.date | None = None, era: str | None 
         qs = qs.filter(era=era)
     unit = qs.order_by("-era").first()
     if unit is None:
-        when = f" ({day.strftime('%d/%m/%Y')})" if day else ""
+        when = f" ({format_date(day)})" if day else ""
         raise UnitNotFound(
             _("Không có đơn vị hành chính cấp %(level)s mã “%(code)s”%(when)s.")
             % {"level": Level(level).label.lower(), "code": code[:20], "when": when}

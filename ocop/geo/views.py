@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo import services
 from ocop.geo.models import AdminUnit, Era, Level, SuccessionKind
-from ocop.lib.dates import parse_date_or_today
+from ocop.lib.dates import format_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 
@@ -45,7 +45,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if parent_code:
         parent = AdminUnit.objects.valid_on(day).filter(code=parent_code).exclude(level=Level.COMMUNE).first()
         if parent is None:
-            errors.append(f"Không có đơn vị cha mã “{parent_code[:20]}” vào ngày {day:%d/%m/%Y}.")
+            errors.append(f"Không có đơn vị cha mã “{parent_code[:20]}” vào ngày {format_date(day)}.")
         else:
             qs = services.within_on(qs, parent, day).exclude(pk=parent.pk)
     q = request.GET.get("q", "").strip()
@@ -53,7 +53,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__icontains=q) | Q(code=q))
     if wants_xlsx(request):
         return export_response(
-            request, qs, UNIT_COLUMNS, title=_("Danh mục đơn vị hành chính ngày %(d)s") % {"d": day.strftime("%d/%m/%Y")}, filename="don-vi-hanh-chinh",
+            request, qs, UNIT_COLUMNS, title=_("Danh mục đơn vị hành chính ngày %(d)s") % {"d": format_date(day)}, filename="don-vi-hanh-chinh",
             filters=[(_("Cấp"), Level(level).label), (_("Đơn vị cha"), str(parent) if parent else ""), (_("Tìm"), q)],
         )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
