@@ -12,7 +12,8 @@ from pydantic import BeforeValidator
 from ocop.api.common import MAX_ID, Text
 from ocop.lib.dates import PROGRAMME_REASON, PROGRAMME_START, TODAY, api_date
 from ocop.geo.models import AdminUnit
-from ocop.products.models import INSTRUMENTS, EntityKind, ProductStatus, Sector
+from ocop.products.instruments import CLASSIFICATION_INSTRUMENTS
+from ocop.products.models import EntityKind, ProductStatus, Sector
 
 # --- shared ---------------------------------------------------------------------------------------
 
@@ -372,7 +373,7 @@ def product_out(p) -> dict:
 
 
 SectorCode = Literal[tuple(Sector.values)]  # type: ignore[valid-type]
-InstrumentName = Literal[("",) + tuple(name for name, _start in INSTRUMENTS)]  # type: ignore[valid-type]
+InstrumentName = Literal[("",) + tuple(i.label for i in CLASSIFICATION_INSTRUMENTS)]  # type: ignore[valid-type]
 EntityKindCode = Literal[tuple(EntityKind.values)]  # type: ignore[valid-type]
 ProductStatusCode = Literal[tuple(ProductStatus.values)]  # type: ignore[valid-type]
 

@@ -434,7 +434,8 @@ class Generator:
 
     def products(self) -> None:
         from ocop.evaluation.models import Classification, CriteriaSet
-        from ocop.products.models import Product, ProductStatus, instrument_on, sector_of_code
+        from ocop.products.instruments import classification_instrument_on
+        from ocop.products.models import Product, ProductStatus, sector_of_code
 
         rng = self.rng
         leaves = defaultdict(list)  # instrument prefix -> leaf (pk, code)
@@ -456,7 +457,7 @@ class Generator:
         for i in range(self.size.products):
             entity, since = self.entity_rows[i % len(self.entity_rows)] if i < len(self.entity_rows) else rng.choice(self.entity_rows)
             day = since + dt.timedelta(days=rng.randint(0, max(0, (self.today - since).days)))
-            instrument = instrument_on(day)
+            instrument = classification_instrument_on(day)
             leaf_pk, code = rng.choice(leaves[prefix_of[instrument]])
             rows.append(Product(
                 entity_id=entity.pk, name=f"{GEN_PREFIX} {rng.choice(names)} {i + 1:06d}", sector=sector_of_code(code) or "thuc_pham",
@@ -480,7 +481,7 @@ class Generator:
 
     def evaluation(self) -> None:
         from ocop.evaluation.models import (
-            CouncilLevel, CouncilSeat, Round, RoundStatus, SeatRole, instrument_on, procedure_rule_on,
+            CouncilLevel, CouncilSeat, Instrument, Round, RoundStatus, SeatRole, procedure_rule_on,
         )
 
         rng, size = self.rng, self.size
@@ -505,7 +506,7 @@ class Generator:
             rule = procedure_rule_on(held)
             self.procedures[rule.pk] = rule.parsed
             rounds.append(Round(name=f"{GEN_PREFIX} Đánh giá, phân hạng sản phẩm OCOP năm {held.year} – {p['name']}",
-                                level=CouncilLevel.PROVINCE, unit_id=p["pk"], held_on=held, instrument=instrument_on(held),
+                                level=CouncilLevel.PROVINCE, unit_id=p["pk"], held_on=held, instrument=Instrument.objects.on(held),
                                 procedure=rule, status=RoundStatus.CLOSED, closed_at=_vn(held, rng, (16, 0), (17, 30))))
         rounds = _bulk(Round, rounds)
         self.count("rounds", rounds)
@@ -549,13 +550,13 @@ class Generator:
 
     def set_for(self, i: int, held: dt.date) -> int | None:
         """The pk of the scoreable criteria set judging product `i` on `held` (None: not scoreable)."""
-        from ocop.evaluation.models import CriteriaSet, instrument_on
+        from ocop.evaluation.models import CriteriaSet, Instrument
         from ocop.products.models import sector_of_code
 
         code = self.reclassified.get(i, (None, self.product_rows[i].classification_code))[1]
         instrument = self._instruments.get(held)
         if instrument is None:
-            instrument = self._instruments[held] = instrument_on(held)
+            instrument = self._instruments[held] = Instrument.objects.on(held)
         key = (code, instrument.pk if instrument else 0)
         if key not in self._set_cache:
             cs = CriteriaSet.objects.for_classification(code, held) if instrument else None

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from ocop.audit.services import log_action
 from ocop.evaluation import scoring
-from ocop.evaluation.models import CouncilLevel, CriteriaSet, instrument_on, procedure_rule_on
+from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument, procedure_rule_on
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus, Round, RoundProduct, RoundStatus
 from ocop.evaluation.rounds import criteria_set_for
 from ocop.geo.models import Era
@@ -108,7 +108,7 @@ def create_demo_certificates() -> dict[str, int]:
             if round_ is None:
                 round_ = Round.objects.create(
                     name=f"Kỳ đánh giá, phân hạng sản phẩm OCOP {issuer.full_name} năm {day.year} (demo)",
-                    level=level, unit=issuer, held_on=day, instrument=instrument_on(day), procedure=rule,
+                    level=level, unit=issuer, held_on=day, instrument=Instrument.objects.on(day), procedure=rule,
                     status=RoundStatus.CLOSED, closed_at=change.at,
                 )
             rounds[key] = round_

@@ -32,8 +32,8 @@ from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END
 from ocop.lib.text import strip_diacritics
+from ocop.products.instruments import QD_148, classification_instrument_on
 from ocop.products.models import (
-    QD_148,
     Dossier,
     DossierCategory,
     DossierFile,
@@ -47,12 +47,12 @@ from ocop.products.models import (
     ProductStatus,
     ProductStatusChange,
     SelfAssessment,
-    instrument_on,
     required_categories,
     requires_self_assessment,
     sector_of_code,
 )
 from ocop.products.services import apply_classification
+from ocop.lib.dates import format_date
 
 SEED = 148
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -96,7 +96,7 @@ KINDS = [
 
 def classification_code(day: dt.date, pos148: str, pos1048: str) -> str:
     """The evaluation classification code of a product registered on `day` ("148-1.5.1")."""
-    return f"148-{pos148}" if instrument_on(day) == QD_148 else f"1048-{pos1048}"
+    return f"148-{pos148}" if classification_instrument_on(day) == QD_148 else f"1048-{pos1048}"
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hà", "Đinh", "Nông", "Ma", "Lương", "Vũ", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Hồng"]
 GIVEN = ["An", "Bình", "Chung", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Sơn", "Thảo", "Tuấn"]
@@ -221,7 +221,7 @@ class _Builder:
         code = classification_code(day, *codes)
         product = Product(
             entity=entity, name=name, sector=sector_of_code(code), classification_code=code,
-            classification_instrument=instrument_on(day), unit=unit or entity.unit, description=description,
+            classification_instrument=classification_instrument_on(day), unit=unit or entity.unit, description=description,
             registered_on=day, status=ProductStatus.REGISTERED,
         )
         apply_classification(product)
@@ -258,7 +258,7 @@ class _Builder:
                 label,
                 f"San pham: {product.name}",
                 f"Chu the: {product.entity.name}",
-                f"Ngay: {day:%d/%m/%Y}",
+                f"Ngay: {format_date(day)}",
             ])
             filename = f"{cat.replace('_', '-')}.pdf"
             item = DossierFile(dossier=dossier, category=cat, name=filename, size=len(content), uploaded_at=_aware(day, 10))
@@ -427,7 +427,7 @@ def _life(b: _Builder, product: Product, reg: dt.date, officer) -> None:
         return
     number = rng.randint(100, 2999)
     b.status(product, ProductStatus.CERTIFIED, decision_day, by=officer,
-             reason=f"Quyết định số {number}/QĐ-UBND ngày {decision_day:%d/%m/%Y} (số minh họa, demo)")
+             reason=f"Quyết định số {number}/QĐ-UBND ngày {format_date(decision_day)} (số minh họa, demo)")
     expiry = _add_months(decision_day, CERTIFICATE_MONTHS)
     revoke_day = decision_day + dt.timedelta(days=rng.randint(200, 500))
     if rng.random() < 0.08 and revoke_day < min(expiry, HORIZON):

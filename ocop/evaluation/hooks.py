@@ -1,5 +1,7 @@
-"""The hooks ocop/products/criteria.py looks for (`self_assessment_sheet`, `self_assessment_total`):
-the criteria set an applicant fills in for the self-assessment, and its total.
+"""The self-assessment provider the evaluation app registers with ocop/products/criteria.py (in
+EvaluationConfig.ready): the criteria set an applicant fills in for the self-assessment
+(`self_assessment_sheet`), its total (`self_assessment_total`) and why none is offered
+(`self_assessment_gap`).
 
 A product's `classification_code` may be a full code ("148-1.1.1", "1048-1.1.1") or the dotted
 position alone ("1.1.1"), read under the classification in force today. A skeleton set
@@ -14,7 +16,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ocop.evaluation import scoring
-from ocop.evaluation.models import Classification, CriteriaSet, instrument_on
+from ocop.evaluation.models import Classification, CriteriaSet, Instrument
+from ocop.products.criteria import CriteriaSheet, Criterion, Option
 
 
 def _classification_code(raw: str, day: dt.date) -> str | None:
@@ -23,7 +26,7 @@ def _classification_code(raw: str, day: dt.date) -> str | None:
         return None
     if Classification.objects.filter(code=raw).exists():
         return raw
-    instrument = instrument_on(day)
+    instrument = Instrument.objects.on(day)
     if instrument is None:
         return None
     node = Classification.objects.filter(instrument=instrument, code__endswith="-" + raw).first()
@@ -38,8 +41,6 @@ def criteria_set_for_product(product, day: dt.date | None = None) -> CriteriaSet
 
 def self_assessment_sheet(product):
     """The products app's CriteriaSheet for `product` (None when no scorable set applies today)."""
-    from ocop.products.criteria import CriteriaSheet, Criterion, Option
-
     criteria_set = criteria_set_for_product(product)
     if criteria_set is None or criteria_set.structure_only:
         return None

@@ -1,6 +1,6 @@
 """Evaluation rounds (kỳ đánh giá, phân hạng), council seats, the members' score sheets, recusals,
 results and OCOP certificates. The law applied (instrument, procedure, criteria sets, star scale) is
-resolved from the round's date (ocop/evaluation/models.py); services in ocop/evaluation/rounds.py."""
+resolved from the round's date (ocop/evaluation/models_law.py); services in ocop/evaluation/rounds.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument, ProcedureRule
+from ocop.evaluation.models_law import CouncilLevel, CriteriaSet, Instrument, ProcedureRule
 
 
 class RoundStatus(models.TextChoices):

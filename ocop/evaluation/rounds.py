@@ -20,7 +20,7 @@ from ocop.audit.services import log_action
 from ocop.evaluation import council, scoring
 from ocop.evaluation.criteria import fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
-from ocop.evaluation.models import CouncilLevel, CriteriaSet, instrument_on, procedure_rule_on, scale_on
+from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument, procedure_rule_on, scale_on
 from ocop.evaluation.models_rounds import (
     Application,
     ApplicationKind,
@@ -40,6 +40,7 @@ from ocop.geo.services import units_valid_on
 from ocop.lib.collation import vi_order
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
+from ocop.lib.dates import format_date
 
 SEATABLE_ROLES = {Role.COUNCIL_MEMBER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN}
 LEVEL_OF_UNIT = {Level.PROVINCE: CouncilLevel.PROVINCE, Level.DISTRICT: CouncilLevel.DISTRICT}
@@ -112,7 +113,7 @@ def territory(unit) -> Scope:
 
 def procedure_of(round_: Round):
     if round_.procedure is None:
-        raise ValidationError(_("Không có quy trình đánh giá áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+        raise ValidationError(_("Không có quy trình đánh giá áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     return round_.procedure.parsed
 
 
@@ -157,7 +158,7 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
         errors["held_on"] = _("Nhập ngày họp hội đồng (dd/mm/yyyy).")
     elif unit is not None and not unit.is_valid_on(held_on):
         errors["unit"] = _("Đơn vị “%(u)s” không còn (hoặc chưa có) vào ngày họp %(d)s (hiệu lực %(v)s).") % {
-            "u": unit, "d": held_on.strftime("%d/%m/%Y"), "v": unit.validity_label}
+            "u": unit, "d": format_date(held_on), "v": unit.validity_label}
     if errors:
         raise ValidationError(errors)
     if level == CouncilLevel.CENTRAL:
@@ -168,13 +169,13 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
     rule = procedure_rule_on(held_on)
     if rule is None:
         raise ValidationError({"held_on": _("Ngày %(d)s chưa có quy trình đánh giá, phân hạng OCOP áp dụng.")
-                               % {"d": held_on.strftime("%d/%m/%Y")}})
+                               % {"d": format_date(held_on)}})
     if not scoring.can_hold_round(rule.parsed, level):
         raise ValidationError({"level": _(
             "Theo %(p)s, %(l)s không tổ chức đánh giá, phân hạng sản phẩm vào ngày %(d)s."
-        ) % {"p": rule.parsed.title, "l": level_label(level), "d": held_on.strftime("%d/%m/%Y")}})
+        ) % {"p": rule.parsed.title, "l": level_label(level), "d": format_date(held_on)}})
     round_ = Round.objects.create(
-        name=name.strip(), level=level, unit=unit, held_on=held_on, procedure=rule, instrument=instrument_on(held_on),
+        name=name.strip(), level=level, unit=unit, held_on=held_on, procedure=rule, instrument=Instrument.objects.on(held_on),
         created_by=actor,
     )
     log_action(actor, "ocop.evaluation.round.created", round_, after={
@@ -238,7 +239,7 @@ def entry_problem(round_: Round, product: Product) -> str | None:
     dossier = product.dossiers.order_by("-number", "-pk").first()
     if dossier is None or not dossier_ready_for_round(dossier):
         return _("Hồ sơ của sản phẩm “%(p)s” chưa được kiểm tra là đầy đủ.") % {"p": product}
-    day = round_.held_on.strftime("%d/%m/%Y")
+    day = format_date(round_.held_on)
     criteria_set = criteria_set_for(product, round_.held_on)
     if criteria_set is None:
         code = product.classification.code if product.classification_id else product.classification_code
@@ -459,7 +460,7 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     procedure = procedure_of(round_)
     scale = scale_on(round_.held_on)
     if scale is None:
-        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     sheets = round_choices([round_.pk])
     criteria_sets = {cs.pk: cs.parsed for cs in CriteriaSet.objects.filter(
         pk__in=round_.entries.values("criteria_set_id"))}
@@ -483,10 +484,10 @@ def closing_problems(round_: Round, *, today: dt.date | None = None, decided_on:
     entries = list(round_.entries.select_related("product"))
     if not entries:
         problems.append(_("Kỳ đánh giá chưa có sản phẩm nào."))
-    held = round_.held_on.strftime("%d/%m/%Y")
+    held = format_date(round_.held_on)
     if today < round_.held_on:
         problems.append(_("Hội đồng họp ngày %(d)s; kỳ đánh giá chỉ kết thúc được từ ngày đó (hôm nay là %(t)s).")
-                        % {"d": held, "t": today.strftime("%d/%m/%Y")})
+                        % {"d": held, "t": format_date(today)})
     if decided_on is not None and not round_.held_on <= decided_on <= today:
         problems.append(_("Ngày quyết định công nhận phải từ ngày họp hội đồng (%(d)s) đến hôm nay.") % {"d": held})
     submitted: dict[int, set] = {}
@@ -551,7 +552,7 @@ def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, t
     procedure = procedure_of(round_)
     scale = scale_on(round_.held_on)
     if scale is None:
-        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": round_.held_on.strftime("%d/%m/%Y")})
+        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     sheets = round_choices([round_.pk])
     missing = [str(entry.product) for entry in entries if not sheets.get(entry.pk)]
     if missing:
@@ -617,10 +618,6 @@ def do_revoke_certificate(actor, cert: Certificate, reason: str, *, request=None
 
 # --- renewal and upgrade applications --------------------------------------------------------------
 
-RENEWAL_WINDOW_MONTHS = 6
-MAX_STARS = 5
-
-
 def readable_applications(user) -> QuerySet:
     """Officers: applications for the products of their scope; entity users: their own entities'."""
     return Application.objects.filter(product__in=readable_products(user)).select_related(
@@ -633,8 +630,22 @@ def is_entity_member(user, product: Product) -> bool:
             and product.entity.members.filter(user=user).exists())
 
 
+def renewal_window_months(cert: Certificate) -> int:
+    """How many months before expiry a renewal may be asked: `certificate.renewal_window_months` of the
+    procedure in force when the certificate was issued (procedures.json, with its source), or of
+    today's when none was (a certificate issued before QĐ 1048)."""
+    rule = procedure_rule_on(cert.issued_on) or procedure_rule_on(timezone.localdate())
+    return int(rule.definition["certificate"]["renewal_window_months"])
+
+
+def max_stars(day: dt.date | None = None) -> int:
+    """The highest rank of the star scale in force on `day` (today): the limit of an upgrade
+    (stars.json: its bands, highest first, with their source)."""
+    return scale_on(day or timezone.localdate()).bands[0].stars
+
+
 def renewal_opens_on(cert: Certificate) -> dt.date:
-    return scoring.add_months(cert.valid_until, -RENEWAL_WINDOW_MONTHS)
+    return scoring.add_months(cert.valid_until, -renewal_window_months(cert))
 
 
 @transaction.atomic
@@ -654,16 +665,18 @@ def do_submit_application(actor, cert: Certificate, kind: str, *, requested_star
     if kind == ApplicationKind.RENEWAL:
         opens = renewal_opens_on(cert)
         if today < opens:
-            raise ValidationError({"kind": _("Đề nghị đánh giá lại được gửi từ ngày %(d)s (6 tháng trước khi giấy chứng nhận "
-                                             "hết hiệu lực).") % {"d": opens.strftime("%d/%m/%Y")}})
+            raise ValidationError({"kind": _("Đề nghị đánh giá lại được gửi từ ngày %(d)s (%(m)s tháng trước khi giấy chứng "
+                                             "nhận hết hiệu lực).") % {"d": format_date(opens),
+                                                                      "m": renewal_window_months(cert)}})
     else:
         try:
             stars = int(requested_stars)
         except (TypeError, ValueError):
             stars = None
-        if stars is None or not cert.stars < stars <= MAX_STARS:
+        highest = max_stars(today)
+        if stars is None or not cert.stars < stars <= highest:
             raise ValidationError({"requested_stars": _("Hạng sao đề nghị phải cao hơn hạng hiện tại (%(s)s sao) và không quá "
-                                                        "%(m)s sao.") % {"s": cert.stars, "m": MAX_STARS}})
+                                                        "%(m)s sao.") % {"s": cert.stars, "m": highest}})
     if product.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
         raise ValidationError(_("Sản phẩm đã có một đề nghị đang chờ xét."))
     application = Application.objects.create(product=product, kind=kind, certificate=cert, requested_stars=stars,
@@ -818,7 +831,7 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
                   for i, e in enumerate(certified, 1)],
                 [{"text": "Điều 2. ", "bold": True},
                  {"text": "Giấy chứng nhận sản phẩm OCOP của các sản phẩm tại Điều 1 có giá trị 36 tháng kể từ "
-                          f"ngày ký Quyết định này (đến hết ngày {(validity - dt.timedelta(days=1)).strftime('%d/%m/%Y')})."}],
+                          f"ngày ký Quyết định này (đến hết ngày {format_date(validity - dt.timedelta(days=1))})."}],
                 [{"text": "Điều 3. ", "bold": True},
                  {"text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng "
                           "các cơ quan, đơn vị có liên quan và các chủ thể có sản phẩm tại Điều 1 chịu trách nhiệm "

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from ocop.evaluation import scoring
 from ocop.evaluation.models import (  # noqa: F401  (re-exported)
     CriteriaSet,
-    instrument_on,
     procedure_rule_on,
     rules_on,
     scale_on,

@@ -19,6 +19,17 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.evaluation import council, list_exports
 from ocop.evaluation import rounds as svc
+from ocop.evaluation.forms import (
+    ApplicationForm,
+    ConfirmForm,
+    DataFileForm,
+    ProductForm,
+    ReasonForm,
+    RoundForm,
+    ScoreSheetForm,
+    SeatForm,
+    form_messages,
+)
 from ocop.evaluation.criteria import level_label
 from ocop.evaluation.loader import do_save_version
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, DataFile, Instrument
@@ -30,10 +41,10 @@ from ocop.evaluation.models_rounds import (
     Recusal,
     SeatRole,
 )
-from ocop.geo.models import AdminUnit
 from ocop.geo.services import REFORM_DATE, era_on
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
+from ocop.lib.forms import apply_validation_error
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -57,21 +68,17 @@ def round_new(request: HttpRequest) -> HttpResponse:
     # offered when the meeting date changes)
     data = request.POST if request.method == "POST" else {k: request.GET.get(k, "")[:255] for k in ("name", "level", "held_on")}
     if request.method == "POST":
-        unit = AdminUnit.objects.filter(pk=data.get("unit") or 0).first() if str(data.get("unit", "")).isdigit() else None
-        try:
-            held_on = parse_date(data.get("held_on"))
-        except DateParseError as exc:
-            held_on = None
-            errors.append(_("Ngày họp hội đồng: %(m)s") % {"m": exc})
-        if not errors:
+        form = RoundForm(request.POST)
+        if form.is_valid():
             try:
-                round_ = svc.do_create_round(request.user, name=data.get("name", ""), level=data.get("level", ""),
-                                             unit=unit, held_on=held_on, request=request)
+                round_ = svc.do_create_round(request.user, name=form.cleaned_data["name"], level=form.cleaned_data["level"],
+                                             unit=form.cleaned_data["unit"], held_on=form.cleaned_data["held_on"], request=request)
             except ValidationError as exc:
-                errors = _messages(exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Đã tạo kỳ đánh giá."))
                 return redirect("evaluation:round_detail", round_.pk)
+        errors = form_messages(form)
     try:  # units valid on the meeting date typed (today until one is)
         day = parse_date(data.get("held_on") or "") or None
     except DateParseError:
@@ -88,7 +95,11 @@ def _round(request, pk: int):
 
 @require_capability("evaluation.view")
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round(request, pk)
+    return _round_page(request, _round(request, pk))
+
+
+def _round_page(request, round_, *, seat_form: SeatForm | None = None, product_form: ProductForm | None = None) -> HttpResponse:
+    """The round's page; with a bound form whose input was refused, its messages and choices (400)."""
     manage = svc.can_manage_round(request.user, round_)
     seat = svc.seat_of(request.user, round_)
     entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
@@ -112,7 +123,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "forwarded": list(svc.forwarded_waiting(round_)) if manage and round_.is_open else [],
         "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
         "seat_roles": SeatRole.choices, "describe": _describe(round_),
-    })
+        "seat_form": seat_form, "product_form": product_form,
+        "seat_errors": form_messages(seat_form),
+        "product_errors": form_messages(product_form),
+    }, status=400 if seat_form is not None or product_form is not None else 200)
 
 
 def _describe(round_) -> str:
@@ -123,26 +137,22 @@ def _describe(round_) -> str:
     return scoring.describe_level(round_.procedure.parsed, round_.level)
 
 
-def _post_action(request, round_, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        for m in _messages(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, success)
-    return redirect("evaluation:round_detail", round_.pk)
-
-
 @require_POST
 @require_capability("evaluation.view")
 def seat_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     if not svc.can_manage_round(request.user, round_):
         raise PermissionDenied
-    user = svc.seat_choices_for(round_).filter(pk=request.POST.get("user") or 0).first() if request.POST.get("user", "").isdigit() else None
-    return _post_action(request, round_, lambda: svc.do_add_seat(request.user, round_, user, request.POST.get("role", SeatRole.MEMBER),
-                                                                 request=request), _("Đã thêm thành viên hội đồng."))
+    form = SeatForm(request.POST, choices=svc.seat_choices_for(round_))
+    if form.is_valid():
+        try:
+            svc.do_add_seat(request.user, round_, form.cleaned_data["user"], form.cleaned_data["role"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm thành viên hội đồng."))
+            return redirect("evaluation:round_detail", round_.pk)
+    return _round_page(request, round_, seat_form=form)
 
 
 @require_POST
@@ -151,10 +161,16 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     if not svc.can_manage_round(request.user, round_):
         raise PermissionDenied
-    raw = request.POST.get("product", "")
-    product = svc.product_choices_for(round_).filter(pk=raw).first() if raw.isdigit() else None
-    return _post_action(request, round_, lambda: svc.do_add_product(request.user, round_, product, request=request),
-                        _("Đã thêm sản phẩm vào kỳ đánh giá."))
+    form = ProductForm(request.POST, choices=svc.product_choices_for(round_))
+    if form.is_valid():
+        try:
+            svc.do_add_product(request.user, round_, form.cleaned_data["product"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm sản phẩm vào kỳ đánh giá."))
+            return redirect("evaluation:round_detail", round_.pk)
+    return _round_page(request, round_, product_form=form)
 
 
 @require_POST
@@ -182,11 +198,20 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     seat = svc.seat_of(request.user, round_)
     if seat is None or seat.role != SeatRole.CHAIR or not round_.is_open:
         raise PermissionDenied
-    if request.method == "POST" and request.POST.get("confirm") == "1":
-        return _post_action(request, round_, lambda: svc.do_close_round(request.user, round_, request=request),
-                            _("Đã kết thúc kỳ đánh giá; đã vào sổ biên bản họp hội đồng và quyết định công nhận."))
+    errors: list[str] = []
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid() and form.confirmed:
+        try:
+            svc.do_close_round(request.user, round_, request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            errors = form_messages(form)
+        else:
+            messages.success(request, _("Đã kết thúc kỳ đánh giá; đã vào sổ biên bản họp hội đồng và quyết định công nhận."))
+            return redirect("evaluation:round_detail", round_.pk)
     preview = svc.closing_preview(round_)
-    return render(request, "evaluation/round_close.html", {"round": round_, **preview})
+    return render(request, "evaluation/round_close.html", {"round": round_, **preview, "errors": errors},
+                  status=400 if errors else 200)
 
 
 def _entry(request, pk: int):
@@ -212,11 +237,17 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's own score sheet: running total (static/evaluation/score_sheet.js), save as draft,
     submit (sticky bar), the entity's self-assessment and the dossier files beside it. A partial
     submit keeps what was chosen and lists the missing criteria as links to them."""
-    from ocop.evaluation import scoring
-
     entry = _entry(request, pk)
     if not svc.can_score(svc.seat_of(request.user, entry.round)):
         raise PermissionDenied
+    return _score_sheet_page(request, entry, scoring_post=request.method == "POST")
+
+
+def _score_sheet_page(request, entry, *, scoring_post: bool = False, recuse_form: ReasonForm | None = None) -> HttpResponse:
+    """The score sheet page; `scoring_post`: the sheet was posted (draft or submit); `recuse_form`:
+    a refused recusal, shown with its messages and the reason typed (400)."""
+    from ocop.evaluation import scoring
+
     recused = svc.is_recused(request.user, entry)
     existing = entry.scores.filter(user=request.user).first()
     choices = dict(existing.choices) if existing else {}
@@ -224,14 +255,14 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     missing = []
     sheet = entry.criteria_set.parsed
-    if request.method == "POST":
+    if scoring_post:
         if recused or not entry.round.is_open:
             raise PermissionDenied
-        choices = {c.code: request.POST[f"c_{c.code}"] for c in sheet.criteria if request.POST.get(f"c_{c.code}")}
-        comments = {c.code: request.POST.get(f"n_{c.code}", "").strip()[:2000] for c in sheet.criteria}
-        comments["_general"] = request.POST.get("general", "").strip()[:4000]
+        form = ScoreSheetForm(request.POST, sheet=sheet)
+        form.is_valid()  # every field is optional text: the service judges the choices
+        choices, comments = form.choices(), form.comments()
         try:
-            if request.POST.get("action") == "draft":
+            if form.is_draft:
                 svc.do_save_draft(request.user, entry, choices, comments, request=request)
                 messages.success(request, _("Đã lưu nháp phiếu chấm (chưa nộp; hội đồng chưa tính phiếu này)."))
                 return redirect("evaluation:score_sheet", entry.pk)
@@ -242,7 +273,8 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 svc.do_submit_score(request.user, entry, choices, comments, request=request)
         except ValidationError as exc:
-            errors = _messages(exc)
+            apply_validation_error(form, exc)
+            errors = form_messages(form)
         else:
             if not errors:
                 messages.success(request, _("Đã nộp phiếu chấm."))
@@ -269,17 +301,31 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": entry.round.is_open and not recused, "self_assessment": self_assessment, "files": files,
         "self_choices": bool(sa_choices),
         "is_draft": existing is not None and existing.submitted_at is None,
-    }, status=400 if errors else 200)
+        "recuse_form": recuse_form, "recuse_errors": form_messages(recuse_form),
+    }, status=400 if errors or recuse_form is not None else 200)
 
 
 @require_POST
 @require_capability("evaluation.view")
 def recuse(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    if svc.seat_of(request.user, entry.round) is None:
+    seat = svc.seat_of(request.user, entry.round)
+    if seat is None:
         raise PermissionDenied
-    return _post_action(request, entry.round, lambda: svc.do_recuse(request.user, entry, request.POST.get("reason", ""), request=request),
-                        _("Đã ghi nhận việc không tham gia chấm sản phẩm này."))
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.do_recuse(request.user, entry, form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận việc không tham gia chấm sản phẩm này."))
+            return redirect("evaluation:round_detail", entry.round.pk)
+    if not svc.can_score(seat):  # no score sheet to go back to (advisory group)
+        for m in form_messages(form):
+            messages.error(request, m)
+        return redirect("evaluation:round_detail", entry.round.pk)
+    return _score_sheet_page(request, entry, recuse_form=form)
 
 
 ROUND_DOCUMENTS = ("minutes", "decision")
@@ -334,16 +380,25 @@ def _verify_path(cert) -> str:
 
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
+    return _certificate_page(request, get_object_or_404(svc.readable_certificates(request.user), pk=pk))
+
+
+def _certificate_page(request, cert, *, apply_form: ApplicationForm | None = None,
+                      revoke_form: ReasonForm | None = None) -> HttpResponse:
+    """The certificate's page; with a bound form whose input was refused, its messages and what was
+    typed (400)."""
     can_revoke = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.manage")
                   and scope_for(request.user).covers(cert.issuer_unit, write=True))
     can_apply = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.apply")
                  and svc.is_entity_member(request.user, cert.product))
     return render(request, "evaluation/certificate.html", {
         "cert": cert, "can_revoke": can_revoke, "verify_path": _verify_path(cert), "can_apply": can_apply, "renewal_opens_on": svc.renewal_opens_on(cert),
-        "application_kinds": ApplicationKind.choices, "star_choices": range(cert.stars + 1, svc.MAX_STARS + 1),
+        "renewal_months": svc.renewal_window_months(cert),
+        "application_kinds": ApplicationKind.choices, "star_choices": range(cert.stars + 1, svc.max_stars() + 1),
         "applications": svc.readable_applications(request.user).filter(certificate=cert),
-    })
+        "apply_form": apply_form, "apply_errors": form_messages(apply_form),
+        "revoke_form": revoke_form, "revoke_errors": form_messages(revoke_form),
+    }, status=400 if apply_form is not None or revoke_form is not None else 200)
 
 
 @login_required
@@ -373,20 +428,28 @@ def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
     if not can(request.user, "evaluation.apply") or not svc.is_entity_member(request.user, cert.product):
         raise PermissionDenied
-    try:
-        svc.do_submit_application(request.user, cert, request.POST.get("kind", ""),
-                                  requested_stars=request.POST.get("requested_stars"), note=request.POST.get("note", ""),
-                                  request=request)
-    except ValidationError as exc:
-        for m in _messages(exc):
-            messages.error(request, m)
-        return redirect("evaluation:certificate_detail", cert.pk)
-    messages.success(request, _("Đã gửi đề nghị; cơ quan quản lý sẽ xem xét đưa sản phẩm vào kỳ đánh giá."))
-    return redirect("evaluation:application_list")
+    form = ApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.do_submit_application(request.user, cert, form.cleaned_data["kind"],
+                                      requested_stars=form.cleaned_data["requested_stars"], note=form.cleaned_data["note"],
+                                      request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã gửi đề nghị; cơ quan quản lý sẽ xem xét đưa sản phẩm vào kỳ đánh giá."))
+            return redirect("evaluation:application_list")
+    return _certificate_page(request, cert, apply_form=form)
 
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
+    return _application_list_page(request)
+
+
+def _application_list_page(request, *, refused=None, reject_form: ReasonForm | None = None) -> HttpResponse:
+    """The list of applications; with a refusal whose reason was refused (`refused`, `reject_form`),
+    its messages and the reason typed beside that application (400)."""
     status = request.GET.get("status", "")
     applications = svc.readable_applications(request.user)
     if status in ApplicationStatus.values:
@@ -398,35 +461,41 @@ def application_list(request: HttpRequest) -> HttpResponse:
         a.can_decide = svc.can_decide_application(request.user, a)
     return render(request, "evaluation/application_list.html", {
         "applications": applications, "status": status, "statuses": ApplicationStatus.choices,
-    })
+        "refused_pk": refused.pk if refused is not None else None, "reject_form": reject_form,
+        "reject_errors": form_messages(reject_form),
+    }, status=400 if reject_form is not None else 200)
 
 
 @require_POST
 @login_required
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(svc.readable_applications(request.user), pk=pk)
-    try:
-        svc.do_reject_application(request.user, application, request.POST.get("reason", ""), request=request)
-    except ValidationError as exc:
-        for m in _messages(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, _("Đã ghi nhận không chấp nhận đề nghị; chủ thể đã được thông báo."))
-    return redirect("evaluation:application_list")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.do_reject_application(request.user, application, form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận không chấp nhận đề nghị; chủ thể đã được thông báo."))
+            return redirect("evaluation:application_list")
+    return _application_list_page(request, refused=application, reject_form=form)
 
 
 @require_POST
 @login_required
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
-    try:
-        svc.do_revoke_certificate(request.user, cert, request.POST.get("reason", ""), request=request)
-    except ValidationError as exc:
-        for m in _messages(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, _("Đã thu hồi giấy chứng nhận."))
-    return redirect("evaluation:certificate_detail", cert.pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.do_revoke_certificate(request.user, cert, form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã thu hồi giấy chứng nhận."))
+            return redirect("evaluation:certificate_detail", cert.pk)
+    return _certificate_page(request, cert, revoke_form=form)
 
 
 
@@ -482,11 +551,14 @@ def criteria_data_edit(request: HttpRequest, pk: int) -> HttpResponse:
     text = json.dumps(base.definition, ensure_ascii=False, indent=2)
     reason = ""
     if request.method == "POST":
-        text, reason = request.POST.get("definition", ""), request.POST.get("reason", "")
+        form = DataFileForm(request.POST)
+        form.is_valid()  # free text: the loader checks the JSON
+        text, reason = form.cleaned_data.get("definition", ""), form.cleaned_data.get("reason", "")
         try:
             record = do_save_version(request.user, base, text, reason=reason, request=request)
         except ValidationError as exc:
-            errors = exc.message_dict
+            apply_validation_error(form, exc)
+            errors = {name: [str(m) for m in errs] for name, errs in form.errors.items()}
         else:
             messages.success(request, _("Đã lưu phiên bản %(v)s của “%(c)s”. Kỳ đánh giá mở từ nay dùng phiên bản mới; "
                                         "các kỳ đã có sản phẩm giữ phiên bản cũ.") % {"v": record.version, "c": record.code})

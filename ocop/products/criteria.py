@@ -1,16 +1,18 @@
 """The bridge to the evaluation app's criteria sets and scoring, for the applicant's self-assessment.
 
-The products app does not depend on ocop.evaluation: when that app is not installed (or has no
-criteria set for a product), `criteria_set_for` returns None, the self-assessment page offers only
-the signed paper form, and `score` returns None (the total stays empty).
+The products app does not import ocop.evaluation: the app that judges products registers a
+`SelfAssessmentProvider` here (`register_provider`, called by the evaluation app's
+`AppConfig.ready`), so the dependency points downwards. Without a provider (evaluation not
+installed), or when it has no criteria set for a product, `criteria_set_for` returns None, the
+self-assessment page offers only the signed paper form, and `score` returns None (the total stays
+empty).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-from django.apps import apps
+from typing import Protocol
 
 
 @dataclass
@@ -41,22 +43,32 @@ class CriteriaSheet:
     source: object = None  # the evaluation app's own object, passed back to its scoring
 
 
-def evaluation_installed() -> bool:
-    return apps.is_installed("ocop.evaluation")
+class SelfAssessmentProvider(Protocol):
+    """What the judging app provides (ocop/evaluation/hooks.py)."""
+
+    def self_assessment_sheet(self, product) -> CriteriaSheet | None: ...
+
+    def self_assessment_gap(self, product) -> str | None: ...
+
+    def self_assessment_total(self, sheet: CriteriaSheet, choices: dict[str, str]) -> Decimal | None: ...
+
+
+_provider: SelfAssessmentProvider | None = None
+
+
+def register_provider(provider: SelfAssessmentProvider | None) -> None:
+    """Called once by the evaluation app when Django starts (its AppConfig.ready)."""
+    global _provider
+    _provider = provider
 
 
 def criteria_set_for(product) -> CriteriaSheet | None:
     """The criteria sheet that applies to `product`, or None when none is available."""
-    if not evaluation_installed():
+    if _provider is None:
         return None
-    try:  # the evaluation app provides this hook; see the integration notes
-        from ocop.evaluation import hooks  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    finder = getattr(hooks, "self_assessment_sheet", None)
-    sheet = finder(product) if finder else None
+    sheet = _provider.self_assessment_sheet(product)
     if sheet is not None and hasattr(sheet.source, "criterion"):
-        for criterion in sheet.criteria:  # the bonus flag, when the hook does not pass it
+        for criterion in sheet.criteria:  # the bonus flag, when the provider does not pass it
             parsed = sheet.source.criterion(criterion.code)
             criterion.bonus = criterion.bonus or bool(getattr(parsed, "bonus", False))
     return sheet
@@ -65,23 +77,11 @@ def criteria_set_for(product) -> CriteriaSheet | None:
 def gap_for(product) -> str | None:
     """When the criteria set that applies to `product` exists only as a skeleton (its criteria not
     transcribed), the evaluation app's note saying why; None otherwise."""
-    if not evaluation_installed():
-        return None
-    try:
-        from ocop.evaluation import hooks  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    finder = getattr(hooks, "self_assessment_gap", None)
-    return finder(product) if finder else None
+    return _provider.self_assessment_gap(product) if _provider is not None else None
 
 
 def score(sheet: CriteriaSheet, choices: dict[str, str]) -> Decimal | None:
     """The total of `choices` under `sheet`, computed by the evaluation app (None if unavailable)."""
-    if sheet is None or not evaluation_installed():
+    if sheet is None or _provider is None:
         return None
-    try:
-        from ocop.evaluation import hooks  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    scorer = getattr(hooks, "self_assessment_total", None)
-    return scorer(sheet, choices) if scorer else None
+    return _provider.self_assessment_total(sheet, choices)

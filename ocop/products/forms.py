@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.accounts.models import Role, User
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.products.instruments import CLASSIFICATION_INSTRUMENTS
 from ocop.products.models import (
-    INSTRUMENTS,
     DossierCategory,
     Entity,
     MemberRole,
@@ -84,7 +84,7 @@ class EntityForm(CommuneFieldsMixin, forms.ModelForm):
         return entity
 
 
-INSTRUMENT_CHOICES = [("", _l("Theo ngày đăng ký"))] + [(name, name) for name, _start in INSTRUMENTS]
+INSTRUMENT_CHOICES = [("", _l("Theo ngày đăng ký"))] + [(i.label, i.label) for i in CLASSIFICATION_INSTRUMENTS]
 
 
 class ProductForm(CommuneFieldsMixin, forms.ModelForm):

@@ -15,7 +15,6 @@ Uploaded files are never served from a public media URL: views stream them after
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.lib.dates import registration_date_error
 from ocop.lib.files import SIGNATURES, validate_document
 from ocop.lib.records import AliveQuerySet, VersionedRecord
+from ocop.products.instruments import QD_148
 
 
 # --- entities ----------------------------------------------------------------------------------
@@ -136,23 +136,11 @@ class Sector(models.TextChoices):
     DU_LICH = "du_lich", _("Du lịch cộng đồng, du lịch sinh thái và điểm du lịch")
 
 
-# Law as data: the classification instruments come from the evaluation app's dated instruments file
-# (the ones that do not amend another: QĐ 490, 1048, 148), the product groups and the required dossier
-# categories from ocop/products/data/product_groups.json; each with its source.
-INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "instruments.json"
+# Law as data: the product groups and the required dossier categories come from
+# ocop/products/data/product_groups.json, each with its source; the instruments and their dates from
+# ocop/products/instruments.py (over evaluation/data/instruments.json).
 PRODUCT_GROUPS_FILE = Path(__file__).resolve().parent / "data" / "product_groups.json"
-
-
-def _read_instruments() -> list[tuple[str, dt.date]]:
-    """(instrument, in force from), oldest first: the criteria set in force on a registration date."""
-    rows = json.loads(INSTRUMENTS_FILE.read_text(encoding="utf-8"))["instruments"]
-    found = [(f"QĐ {r['number']}", dt.date.fromisoformat(r["valid_from"])) for r in rows if not r.get("amends")]
-    return sorted(found, key=lambda pair: pair[1])
-
-
 _PRODUCT_GROUPS = json.loads(PRODUCT_GROUPS_FILE.read_text(encoding="utf-8"))
-INSTRUMENTS: list[tuple[str, dt.date]] = _read_instruments()
-QD_148 = "QĐ 148/QĐ-TTg"
 
 # the product group (first number of a classification position) → Sector, per instrument prefix
 # of the evaluation app's classification codes ("148-1.5.1": group 1 of QĐ 148)
@@ -163,15 +151,6 @@ def sector_of_code(code: str) -> str | None:
     """The Sector of an evaluation classification code such as "148-1.5.1" (None if unknown)."""
     prefix, _sep, position = (code or "").partition("-")
     return SECTOR_BY_GROUP.get(prefix, {}).get(position.split(".")[0]) if position else None
-
-
-def instrument_on(day: dt.date) -> str:
-    """The criteria instrument in force on `day` (QĐ 490 before 1048 existed)."""
-    current = INSTRUMENTS[0][0]
-    for name, start in INSTRUMENTS:
-        if day >= start:
-            current = name
-    return current
 
 
 class ProductStatus(models.TextChoices):

@@ -30,6 +30,7 @@ from ocop.audit.services import log_action, snapshot
 from ocop.lib.files import validate_document
 from ocop.lib.records import VersionConflict
 from ocop.products import criteria
+from ocop.products.instruments import classification_instrument_on
 from ocop.products.models import (
     DOSSIER_EDITABLE,
     ENTITY_EDITABLE_STATUSES,
@@ -46,7 +47,6 @@ from ocop.products.models import (
     ProductStatus,
     ProductStatusChange,
     SelfAssessment,
-    instrument_on,
     required_categories,
     requires_self_assessment,
     sector_of_code,
@@ -322,7 +322,7 @@ def do_register_product(actor, product: Product, *, request=None) -> Product:
     apply_classification(product)
     _check_product_unit(actor, product)
     if not product.classification_instrument:
-        product.classification_instrument = instrument_on(product.registered_on)
+        product.classification_instrument = classification_instrument_on(product.registered_on)
     product.status = ProductStatus.REGISTERED
     product.created_by = actor
     product.full_clean()
@@ -534,4 +534,4 @@ def do_submit_self_assessment(
 
 
 def instrument_for(day: dt.date | None) -> str:
-    return instrument_on(day or timezone.localdate())
+    return classification_instrument_on(day or timezone.localdate())

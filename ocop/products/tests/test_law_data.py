@@ -7,21 +7,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from ocop.products import instruments as law
 from ocop.products import models as m
 from ocop.products.models import DossierCategory, Sector
 
 
 def test_classification_instruments_and_their_start_dates():
-    assert m.INSTRUMENTS == [
+    assert [(i.label, i.valid_from) for i in law.CLASSIFICATION_INSTRUMENTS] == [
         ("QĐ 490/QĐ-TTg", dt.date(2018, 5, 7)),
         ("QĐ 1048/QĐ-TTg", dt.date(2019, 8, 21)),
         ("QĐ 148/QĐ-TTg", dt.date(2023, 2, 24)),
     ]
-    assert m.instrument_on(dt.date(2018, 12, 12)) == "QĐ 490/QĐ-TTg"
-    assert m.instrument_on(dt.date(2019, 8, 20)) == "QĐ 490/QĐ-TTg"
-    assert m.instrument_on(dt.date(2019, 8, 21)) == "QĐ 1048/QĐ-TTg"
-    assert m.instrument_on(dt.date(2023, 2, 23)) == "QĐ 1048/QĐ-TTg"
-    assert m.instrument_on(dt.date(2026, 3, 1)) == m.QD_148 == "QĐ 148/QĐ-TTg"
+    assert law.classification_instrument_on(dt.date(2018, 12, 12)) == "QĐ 490/QĐ-TTg"
+    assert law.classification_instrument_on(dt.date(2019, 8, 20)) == "QĐ 490/QĐ-TTg"
+    assert law.classification_instrument_on(dt.date(2019, 8, 21)) == "QĐ 1048/QĐ-TTg"
+    assert law.classification_instrument_on(dt.date(2023, 2, 23)) == "QĐ 1048/QĐ-TTg"
+    assert law.classification_instrument_on(dt.date(2026, 3, 1)) == law.QD_148 == "QĐ 148/QĐ-TTg"
+
+
+def test_instrument_on_is_the_one_with_criteria_in_force():
+    # QĐ 490 set no national criteria: no score sheets before QĐ 1048 (21/8/2019)
+    assert law.instrument_on(dt.date(2019, 8, 20)) is None
+    assert law.instrument_on(dt.date(2019, 8, 21)).code == "QD1048"
+    assert law.instrument_on(dt.date(2023, 2, 23)).code == "QD1048"
+    # QĐ 1489 (6/7/2025) amends the procedure of QĐ 148, not its criteria
+    assert law.instrument_on(dt.date(2023, 2, 24)).code == "QD148"
+    assert law.instrument_on(dt.date(2026, 3, 1)).part_maxima == {"A": 40, "B": 25, "C": 35}
 
 
 def test_product_groups_by_instrument():
@@ -48,5 +59,5 @@ def test_the_data_files_name_their_sources():
     data = json.loads(m.PRODUCT_GROUPS_FILE.read_text(encoding="utf-8"))
     assert data["sector_by_group"]["source"] and data["required_dossier_categories"]["source"]
     assert data["required_dossier_categories"]["confirmed"] is False  # a declared gap [?]
-    rows = json.loads(m.INSTRUMENTS_FILE.read_text(encoding="utf-8"))["instruments"]
+    rows = json.loads(law.INSTRUMENTS_FILE.read_text(encoding="utf-8"))["instruments"]
     assert all(row["source"] for row in rows)
