@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "ocop.document.changed": _("Sửa văn bản đi"),
     "ocop.document.issued": _("Ban hành văn bản đi"),
     "ocop.document.signed": _("Ký số văn bản đi"),
+    "ocop.document.attachment_signed": _("Ký số phụ lục gửi kèm văn bản đi"),
+    "ocop.certificate.signed": _("Ký số giấy chứng nhận sản phẩm OCOP"),
     "ocop.signing.image_added": _("Thêm ảnh chữ ký hoặc con dấu"),
     "ocop.issuer.version_added": _("Thêm phiên bản cơ quan ban hành"),
     "ocop.issuer.version_closed": _("Kết thúc phiên bản cơ quan ban hành"),

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from ocop.geo.models import Level
 from ocop.notifications.services import notify
 from ocop.products.models import ProductStatus
 from ocop.products.services import record_status_change
+from ocop.lib.dates import format_date
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +98,7 @@ def expire_certificate(cert: Certificate, today: dt.date) -> bool:
     product = cert.product
     if product.status == ProductStatus.CERTIFIED and not product.certificates.filter(status=CertificateStatus.VALID).exists():
         record_status_change(product, ProductStatus.EXPIRED, None,
-                             reason=f"Giấy chứng nhận {cert.number_display} hết hiệu lực từ ngày {cert.valid_until:%d/%m/%Y}")
+                             reason=f"Giấy chứng nhận {cert.number_display} hết hiệu lực từ ngày {format_date(cert.valid_until)}")
     log_action(None, "ocop.evaluation.certificate.expired", cert, before={"status": CertificateStatus.VALID},
                after={"status": CertificateStatus.EXPIRED, "valid_until": cert.valid_until}, unit=product.unit)
     return True
@@ -106,7 +108,7 @@ def compose(cert: Certificate) -> tuple[str, str, str, str]:
     """(subject, body, in-app text, path) of the expiry notice, in Vietnamese."""
     path = reverse("evaluation:certificate_detail", args=[cert.pk])
     link = f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
-    until = cert.valid_until.strftime("%d/%m/%Y")
+    until = format_date(cert.valid_until)
     subject = f"[OCOP] Giấy chứng nhận {cert.number_display} sắp hết hiệu lực ({until})"
     body = "\n".join([
         f"Kính gửi: {cert.product.entity.name},",
@@ -261,8 +263,19 @@ def verification_allowed(ip: str) -> bool:
     return True
 
 
+def issuing_body(cert: Certificate):
+    """(issuer, facts on the issue date) of the body that recognises the product: the UBND of the
+    round's unit (its signer and seal sign the certificate, docs/signing.md)."""
+    from ocop.evaluation.rounds import _issuers
+
+    ubnd, _council = _issuers(cert.issuer_unit, cert.issued_on)
+    return ubnd, ubnd.facts_on(cert.issued_on)
+
+
 def certificate_docx(cert: Certificate) -> bytes:
-    """The certificate as a one-page A4 .docx (Times New Roman, NĐ 30 header) with its QR code."""
+    """The certificate as a one-page A4 .docx (Times New Roman, NĐ 30 header) with its QR code; the
+    signature block (authority and position, blank lines for the signature, the signer's name when
+    known) at the bottom right."""
     import io
 
     from docx import Document
@@ -270,10 +283,8 @@ def certificate_docx(cert: Certificate) -> bytes:
     from docx.shared import Cm, Pt
 
     from ocop.documents.text import place_date
-    from ocop.evaluation.rounds import _issuers
 
-    ubnd, _council = _issuers(cert.issuer_unit, cert.issued_on)
-    facts = ubnd.facts_on(cert.issued_on)
+    _ubnd, facts = issuing_body(cert)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -312,22 +323,39 @@ def certificate_docx(cert: Certificate) -> bytes:
         ("Địa chỉ", product.entity.address or str(product.entity.unit or "")),
         ("Đạt hạng", f"{cert.stars} sao"),
         ("Cơ quan công nhận", facts.name),
-        ("Ngày công nhận", cert.issued_on.strftime("%d/%m/%Y")),
-        ("Có giá trị đến hết ngày", (cert.valid_until - dt.timedelta(days=1)).strftime("%d/%m/%Y")),
+        ("Ngày công nhận", format_date(cert.issued_on)),
+        ("Có giá trị đến hết ngày", format_date(cert.valid_until - dt.timedelta(days=1))),
     ):
         p = document.add_paragraph()
         p.add_run(f"{label}: ")
         p.add_run(value).bold = True
     para()
-    pic = document.add_paragraph()
-    pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pic.add_run().add_picture(io.BytesIO(qr_png(verification_url(cert))), width=Cm(4))
-    para("Quét mã QR hoặc nhập số giấy chứng nhận tại", size=11, italic=True)
-    para(verification_url(cert).split("?")[0], size=11, italic=True)
-    para()
-    para(place_date(facts.place, cert.issued_on), italic=True, center=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign = para(facts.signature_title or "", bold=True)
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # the QR code of the public check on the left, the signature block on the right (NĐ 30: the
+    # authority, position, room for the signature and the seal, the signer's name, centred in its column)
+    bottom = document.add_table(rows=1, cols=2)
+    bottom.autofit = False
+    bottom.columns[0].width, bottom.columns[1].width = Cm(6.5), Cm(9.5)
+    qr_cell, sign_cell = bottom.rows[0].cells
+    qr_cell.width, sign_cell.width = Cm(6.5), Cm(9.5)
+
+    def cell_para(cell, text="", *, bold=False, italic=False, size=None, first=False):
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+        return p
+
+    cell_para(qr_cell, first=True).add_run().add_picture(io.BytesIO(qr_png(verification_url(cert))), width=Cm(3.5))
+    cell_para(qr_cell, "Quét mã QR hoặc nhập số giấy chứng nhận tại", italic=True, size=10)
+    cell_para(qr_cell, verification_url(cert).split("?")[0], italic=True, size=10)
+    cell_para(sign_cell, place_date(facts.place, cert.issued_on), italic=True, first=True)
+    cell_para(sign_cell, facts.signature_title or "", bold=True)
+    for _blank in range(4):  # room for the signature and the seal (NĐ 30, boxes 7c and 8)
+        cell_para(sign_cell)
+    if (facts.signer_name or "").strip():
+        cell_para(sign_cell, facts.signer_name.strip(), bold=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -338,3 +366,28 @@ def certificate_pdf(cert: Certificate) -> bytes:
     from ocop.documents.pdf import convert_to_pdf
 
     return convert_to_pdf(certificate_docx(cert))
+
+
+# --- signing hooks (filled by ocop.signing, which sits above this app: docs/signing.md) -------------
+
+# sent by ocop.evaluation.rounds when a round's closing issues a certificate (kwargs: certificate,
+# actor); ocop.signing queues the signed PDF when the transaction commits
+certificate_issued = Signal()
+
+_printable_hooks: list = []
+
+
+def register_printable(hook) -> None:
+    """`hook(cert, user)` returns the PDF to hand out (the signed one) or None; the first answer wins."""
+    if hook not in _printable_hooks:
+        _printable_hooks.append(hook)
+
+
+def printable_pdf(cert: Certificate, user=None) -> bytes:
+    """The certificate to print or download: the signed PDF when a registered hook gives one (the
+    signing app, when the issuing body has keys), else the unsigned PDF."""
+    for hook in _printable_hooks:
+        data = hook(cert, user)
+        if data:
+            return data
+    return certificate_pdf(cert)

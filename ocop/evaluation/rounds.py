@@ -17,7 +17,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import Scope, scope_for
 from ocop.audit.services import log_action
-from ocop.evaluation import council, scoring
+from ocop.evaluation import certificates, council, scoring
 from ocop.evaluation.criteria import fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument, procedure_rule_on, scale_on
@@ -579,6 +579,7 @@ def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, t
             )
             log_action(actor, "ocop.evaluation.certificate.issued", cert, after={
                 "number": cert.number_display, "stars": cert.stars, "valid_until": cert.valid_until}, unit=product.unit, request=request)
+            certificates.certificate_issued.send(sender=Certificate, certificate=cert, actor=actor)
             record_status_change(product, ProductStatus.CERTIFIED, actor, reason=str(round_), request=request)
         elif not entry.forwarded:
             record_status_change(product, ProductStatus.NOT_CERTIFIED, actor, reason=str(round_), request=request)

@@ -411,7 +411,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
     try:
-        data = certificates.certificate_pdf(cert)
+        data = certificates.printable_pdf(cert, request.user)  # signed by the issuing body when it has keys
     except ConversionError as exc:
         messages.error(request, _("Chưa tạo được tệp PDF: %(e)s") % {"e": exc})
         return redirect("evaluation:certificate_detail", cert.pk)

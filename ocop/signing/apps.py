@@ -7,6 +7,15 @@ class SigningConfig(AppConfig):
     verbose_name = "Chữ ký số"
 
     def ready(self):
+        # the evaluation app (a lower layer) announces issued certificates and asks for the file to
+        # print; the signing answers both (ocop/signing/certificates.py)
+        from ocop.evaluation import certificates as evaluation_certificates
+        from ocop.signing import certificates
+
+        evaluation_certificates.certificate_issued.connect(certificates.on_certificate_issued,
+                                                           dispatch_uid="ocop.signing.certificate_issued")
+        evaluation_certificates.register_printable(certificates.printable)
+
         # the documents app (a lower layer) announces issued documents and asks for signed PDFs
         # (ocop/documents/hooks.py); the signing answers both
         from ocop.documents import hooks as document_hooks

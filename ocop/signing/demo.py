@@ -46,18 +46,26 @@ def create_test_ca() -> dict[str, int]:
         keys.make_test_identity(identity, name, org)
         counts["signers"] += 1
         counts["images"] += ensure_demo_image(ImageKind.SIGNATURE, identity, name, images.demo_signature_png(name), 50)
+    for issuer in Issuer.objects.all():
+        counts["images"] += ensure_issuer(issuer)
+        counts["organisations"] += 1
+    return counts
+
+
+def ensure_issuer(issuer) -> int:
+    """TEST keys and demo images of an issuer: its seal, and its "unnamed signer" (documents and
+    certificates whose signer's name is a gap of the data). Returns the number of new images."""
     from ocop.signing.issue import unnamed_signer
 
-    for issuer in Issuer.objects.all():
-        unnamed = unnamed_signer(issuer.code)  # documents whose signer's name is a gap of the data
-        keys.make_test_identity(unnamed, f"Người ký chưa rõ tên - {issuer.code}", issuer.name)
-        counts["images"] += ensure_demo_image(ImageKind.SIGNATURE, unnamed, f"Người ký chưa rõ tên - {issuer.code}",
-                                              images.demo_signature_png(issuer.code), 50)
-        identity = keys.org_identity(issuer.code)
-        keys.make_test_identity(identity, issuer.code, issuer.name)
-        counts["organisations"] += 1
-        counts["images"] += ensure_demo_image(ImageKind.SEAL, identity, issuer.name, images.demo_seal_png(issuer.name), 35)
-    return counts
+    made = 0
+    unnamed = unnamed_signer(issuer.code)
+    keys.make_test_identity(unnamed, f"Người ký chưa rõ tên - {issuer.code}", issuer.name)
+    made += ensure_demo_image(ImageKind.SIGNATURE, unnamed, f"Người ký chưa rõ tên - {issuer.code}",
+                              images.demo_signature_png(issuer.code), 50)
+    identity = keys.org_identity(issuer.code)
+    keys.make_test_identity(identity, issuer.code, issuer.name)
+    made += ensure_demo_image(ImageKind.SEAL, identity, issuer.name, images.demo_seal_png(issuer.name), 35)
+    return made
 
 
 def ensure_identity(signer_name: str = "", issuer=None) -> None:

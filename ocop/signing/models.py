@@ -54,3 +54,56 @@ class SignedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.sha256[:12]}"
+
+
+class SignedCertificate(models.Model):
+    """The signed PDF of an OCOP product certificate (ocop/evaluation/certificates.py): the issuing
+    body's signer, then its seal (văn thư), stored with its SHA-256. Made once and never edited: a
+    re-evaluation issues a new certificate, which gets its own file."""
+
+    certificate = models.ForeignKey("evaluation.Certificate", models.PROTECT, related_name="signed_files")
+    file = models.FileField(upload_to="signing/certificates/", max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    signer_name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    timestamped = models.BooleanField(default=False)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [models.UniqueConstraint(fields=["certificate"], name="signing_one_signed_file_per_certificate")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.sha256[:12]}"
+
+
+def attachment_upload_to(instance: "DocumentAttachment", filename: str) -> str:
+    return f"signing/attachments/{instance.document_id}/{filename}"
+
+
+class DocumentAttachment(models.Model):
+    """An attachment (phụ lục) issued as a separate file with an issued document: the uploaded file
+    rendered to PDF and signed by the organisation at the top right of page 1 (NĐ 30, Phụ lục I: no
+    image; the document's number and symbol and the signing time). Never edited: a wrong attachment
+    is corrected by a new document."""
+
+    document = models.ForeignKey("documents.OutgoingDocument", models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("tên phụ lục"), max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    timestamped = models.BooleanField(default=False)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phụ lục gửi kèm")
+        verbose_name_plural = _("phụ lục gửi kèm")
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "position"], name="signing_attachment_position")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} #{self.position} {self.title}"

@@ -29,3 +29,16 @@ def after_issue(doc, user=None) -> None:
 
 def on_document_issued(sender, document, user=None, **kwargs) -> None:
     after_issue(document, user)
+
+
+@task()
+def sign_certificate(certificate_id: int, user_id: int | None = None) -> dict:
+    """The signed PDF of an OCOP certificate, queued when a round's closing issues it."""
+    from ocop.accounts.models import User
+    from ocop.evaluation.models_rounds import Certificate
+    from ocop.signing.certificates import do_sign_certificate
+
+    cert = Certificate.objects.select_related("product", "issuer_unit").get(pk=certificate_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    item = do_sign_certificate(user, cert)
+    return {"certificate": certificate_id, "sha256": item.sha256}

@@ -6,7 +6,7 @@ size-limited; the uploaded file is read in memory and never stored."""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import re
 
 from django.conf import settings
@@ -19,14 +19,33 @@ from django.views.decorators.http import require_http_methods
 
 from ocop.accounts.services.throttle import client_ip
 from ocop.evaluation import certificates
+from ocop.evaluation.models_rounds import CertificateStatus
 from ocop.signing import services
-from ocop.signing.models import SignedFile
+from ocop.signing.models import DocumentAttachment, SignedCertificate, SignedFile
 
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _register_entry(sha256: str):
-    return SignedFile.objects.filter(sha256=sha256).select_related("document", "document__issuer").first()
+def _register_entry(sha256: str) -> dict:
+    """What of the register has this SHA-256: a signed document, a signed certificate (with what the
+    register says of it today) or a signed attachment of a document. Empty when nothing."""
+    found = SignedFile.objects.filter(sha256=sha256).select_related("document", "document__issuer").first()
+    if found is not None:
+        return {"entry": found, "stored": found}
+    signed_cert = (SignedCertificate.objects.filter(sha256=sha256)
+                   .select_related("certificate", "certificate__product", "certificate__product__entity",
+                                   "certificate__issuer_unit").first())
+    if signed_cert is not None:
+        cert = signed_cert.certificate
+        state = certificates.status_on(cert)
+        labels = dict(CertificateStatus.choices) | {"not_yet": _("Chưa đến ngày có hiệu lực")}
+        return {"cert_entry": signed_cert, "cert": cert, "cert_state": state, "cert_state_label": labels.get(state, state),
+                "cert_last_day": cert.valid_until - dt.timedelta(days=1), "stored": signed_cert}
+    attachment = (DocumentAttachment.objects.filter(sha256=sha256)
+                  .select_related("document", "document__issuer").first())
+    if attachment is not None:
+        return {"attachment_entry": attachment, "stored": attachment}
+    return {}
 
 
 def _respond(request, context, status=200):
@@ -57,13 +76,15 @@ def _verify(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(certificates.VERIFY_WINDOW_MINUTES * 60)
         return response
     if request.method == "GET":
-        entry = _register_entry(code) if SHA_RE.match(code) else None
-        if entry is None:
+        found = _register_entry(code) if SHA_RE.match(code) else {}
+        if not found:
             context["message"] = _("Không có văn bản đã ký số nào với mã này trong hệ thống.")
             return _respond(request, context, status=404)
-        with entry.file.open("rb") as fh:
+        with found["stored"].file.open("rb") as fh:
             data = fh.read()
-        context.update(entry=entry, report=services.validate_pdf(data), from_register=True)
+        context.update(found, report=services.validate_pdf(data), from_register=True)
+        if context["report"].sha256 != code:  # the stored file itself was changed
+            context.update(entry=None, cert_entry=None, attachment_entry=None, stored_changed=True)
         return _respond(request, context)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -84,5 +105,5 @@ def _verify(request: HttpRequest) -> HttpResponse:
         context["message"] = _("Tệp không phải PDF.")
         return _respond(request, context, status=400)
     report = services.validate_pdf(data)
-    context.update(report=report, entry=_register_entry(hashlib.sha256(data).hexdigest()), file_name=upload.name[:200])
+    context.update(_register_entry(report.sha256), report=report, file_name=upload.name[:200])
     return _respond(request, context)
