@@ -87,7 +87,7 @@ def test_no_page_breaks_the_content_security_policy(page, site, username):
     if username == "tw.canbo":
         visit(page, f"{site}/programme/board/", problems, chart="#board-map")
         visit(page, f"{site}/units/map/", problems, chart="#province-map")
-        visit(page, f"{site}/reports/requests/{req.pk}/", problems, chart=".ocop-map")
+        visit(page, f"{site}/reports/requests/{req.pk}/", problems, chart="#completeness-map")
         visit(page, f"{site}/reports/requests/{req.pk}/consolidation/", problems, chart='[data-testid="chart-unit"]')
     if username == "tinh.hatinh":
         visit(page, f"{site}/reports/requests/{req.pk}/", problems)
