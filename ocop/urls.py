@@ -10,7 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("ocop.accounts.urls")),
     path("units/", include("ocop.geo.urls")),
-    path("audit/", include("ocop.audit.urls")),
+    path("audit/", include("ocop.accounts.urls_audit")),
     path("programme/", include("ocop.programme.urls")),
     path("products/", include("ocop.products.urls")),
     path("reports/", include("ocop.reporting.urls")),

@@ -1,4 +1,4 @@
-"""Audit visibility of user accounts (ocop/audit/visibility.py): an entry about an account (its
+"""Audit visibility of user accounts (ocop/accounts/audit_visibility.py): an entry about an account (its
 creation, changes, sign-ins, password changes) is seen by whoever sees the account in the user list,
 and by the account's own user; nobody else learns another user's e-mail address or sign-ins."""
 
@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from ocop.accounts.models import User
 from ocop.accounts.services.users import manageable_users
-from ocop.audit.visibility import objects_in, register
+from ocop.accounts.audit_visibility import objects_in, register
 
 
 def readable_accounts(user):

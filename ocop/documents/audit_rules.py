@@ -1,8 +1,8 @@
-"""Audit visibility of outgoing documents and issuers (ocop/audit/visibility.py): national, for the
+"""Audit visibility of outgoing documents and issuers (ocop/accounts/audit_visibility.py): national, for the
 holders of documents.view."""
 
 from ocop.accounts.permissions import can
-from ocop.audit.visibility import NOTHING, register
+from ocop.accounts.audit_visibility import NOTHING, register
 
 
 def _documents(user):

@@ -1,5 +1,5 @@
 """Audit visibility of evaluation rounds, score sheets, certificates and applications
-(ocop/audit/visibility.py).
+(ocop/accounts/audit_visibility.py).
 
 Entries follow what the user may read of the round (council members: the rounds they sit on). A score
 sheet's recorded values (choices, comments, total) follow the score sheets' own privacy rule
@@ -11,7 +11,7 @@ before closing nobody but the member — not another member, not a central user.
 from __future__ import annotations
 
 from ocop.accounts.permissions import can
-from ocop.audit.visibility import NOTHING, objects_in, register
+from ocop.accounts.audit_visibility import NOTHING, objects_in, register
 from ocop.evaluation import rounds
 from ocop.evaluation.models import DataFile
 from ocop.evaluation.models_rounds import MemberScore

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
-from ocop.audit.views import visible_entries
+from ocop.accounts.views_audit import visible_entries
 from ocop.front.navigation import items_for
 
 

@@ -1,11 +1,11 @@
-"""Audit visibility of entities, products, dossiers and import batches (ocop/audit/visibility.py).
+"""Audit visibility of entities, products, dossiers and import batches (ocop/accounts/audit_visibility.py).
 
 Officers holding products.view see the entries of their scope's units, deleted objects included (the
 history outlives the object); entity users see their own entities' objects; an import batch is its
 uploader's (and the central administrators')."""
 
 from ocop.accounts.models import Role
-from ocop.audit.visibility import NOTHING, by_unit, objects_in, register
+from ocop.accounts.audit_visibility import NOTHING, by_unit, objects_in, register
 from ocop.products import services
 from ocop.products.models_import import ImportBatch
 

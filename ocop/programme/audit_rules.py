@@ -1,7 +1,7 @@
-"""Audit visibility of the provincial programme registries (ocop/audit/visibility.py): the holders of
+"""Audit visibility of the provincial programme registries (ocop/accounts/audit_visibility.py): the holders of
 programme.view, for the units of their scope (deleted records included)."""
 
-from ocop.audit.visibility import by_unit, register
+from ocop.accounts.audit_visibility import by_unit, register
 from ocop.programme.models import ProgrammeRecord
 
 for model in ProgrammeRecord.__subclasses__():

@@ -1,7 +1,7 @@
-"""Audit visibility of report requests, submissions and templates (ocop/audit/visibility.py): what the
+"""Audit visibility of report requests, submissions and templates (ocop/accounts/audit_visibility.py): what the
 user may open in the reporting pages — a draft's texts only to those who may read the submission."""
 
-from ocop.audit.visibility import NOTHING, objects_in, register
+from ocop.accounts.audit_visibility import NOTHING, objects_in, register
 from ocop.accounts.permissions import can
 from ocop.reporting.services.requests import visible_requests
 from ocop.reporting.services.submissions import visible_submissions

@@ -1,8 +1,8 @@
-"""Audit visibility of signature images and signed files (ocop/audit/visibility.py): national, for
+"""Audit visibility of signature images and signed files (ocop/accounts/audit_visibility.py): national, for
 the holders of documents.view (the same readers as the documents they sign)."""
 
 from ocop.accounts.permissions import can
-from ocop.audit.visibility import NOTHING, register
+from ocop.accounts.audit_visibility import NOTHING, register
 
 
 def _documents(user):

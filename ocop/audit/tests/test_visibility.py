@@ -151,7 +151,7 @@ def test_every_audited_type_has_a_visibility_rule():
 
     from django.apps import apps
 
-    from ocop.audit.visibility import REGISTRY
+    from ocop.accounts.audit_visibility import REGISTRY
 
     root = Path(__file__).resolve().parents[2]
     models = {m._meta.label_lower for m in apps.get_models() if m.__module__.startswith("ocop.")}

@@ -7,16 +7,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from ocop.accounts.audit_visibility import may_see_ip, may_see_values, with_visible_values
+from ocop.accounts.audit_visibility import visible_entries as _visible_entries
 from ocop.audit.models import action_choices
-from ocop.audit.visibility import may_see_ip, may_see_values, with_visible_values
-from ocop.audit.visibility import visible_entries as _visible_entries
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 
 
 def visible_entries(user):
-    """The entries `user` may see: those about objects they may read (ocop/audit/visibility.py)."""
+    """The entries `user` may see: those about objects they may read (ocop/accounts/audit_visibility.py)."""
     return _visible_entries(user)
 
 

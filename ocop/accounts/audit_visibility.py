@@ -5,7 +5,7 @@ they may read that object, and sees the values it recorded (before/after: scores
 draft texts…) only when they may read those values about it. Each app says so for the object types it
 audits, in its `audit_rules.py` (loaded when the project starts):
 
-    from ocop.audit.visibility import objects_in, register
+    from ocop.accounts.audit_visibility import objects_in, register
     register("evaluation.memberscore",
              entries=lambda user: objects_in(readable_entries_of_sheets(user)),   # may read the object
              values=lambda user: objects_in(readable_score_sheets(user)))         # may read its values
@@ -17,6 +17,9 @@ their scope, and the IP address of an entry is shown to central administrators a
 
 An object type without a rule is shown to nobody but central administrators: a new audited model must
 register its rule (ocop/audit/tests/test_visibility.py lists the audited types).
+
+It lives in the accounts app, above the audit trail (ocop/audit: the entries and `log_action`), since
+it needs the roles and the scope (docs/architecture.md, Layers); AccountsConfig.ready loads the rules.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.db.models.functions import Cast
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
+from ocop.audit.models import AuditEntry
 
 Rule = Callable[[object], "Q | None"]
 NOTHING = Q(pk__in=[])
@@ -76,8 +80,6 @@ def _is_central_admin(user) -> bool:
 
 def visible_entries(user, qs: QuerySet | None = None) -> QuerySet:
     """The entries `user` may see (the audit list, the home page, the export)."""
-    from ocop.audit.models import AuditEntry
-
     qs = AuditEntry.objects.select_related("unit", "actor") if qs is None else qs
     if not can(user, "audit.view"):
         return qs.none()
@@ -97,8 +99,6 @@ def with_visible_values(user, qs: QuerySet) -> QuerySet:
 
 def may_see_values(user, entry) -> bool:
     """Whether `user` may see the values (before, after, reason) recorded in `entry`."""
-    from ocop.audit.models import AuditEntry
-
     rule = REGISTRY.get(entry.object_type)
     if rule is None:
         return _is_central_admin(user)
