@@ -13,10 +13,10 @@ the geography and adds the cells of the pivot. Every query goes through the user
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
+from django.db.models import IntegerField
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from ocop.analytics.measures import MEASURES, Part
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END, all_predecessor_ids, all_successor_ids, provinces_by_pk, unit_on
 from ocop.lib.collation import vi_sorted
-from ocop.lib.dates import PROGRAMME_START
+from ocop.lib.dates import PROGRAMME_START, format_date
 
 GEOGRAPHIES = {"current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
                "legacy": _("63 tỉnh, thành phố trước 01/7/2025")}
@@ -42,6 +42,22 @@ DEFAULT_YEAR_FROM = FIRST_YEAR + 1
 MAX_YEARS = 20
 UNALLOCATED = "unallocated"  # legacy geography: records on units created by the reform
 ALL = ""
+
+
+class DateYear(ExtractYear):
+    """The year of a date column; on SQLite in SQL (strftime) rather than Django's Python function
+    called once per row, which made a national pivot several times slower than the same GROUP BY
+    written by hand (ocop/bench/bench_analytics.py). Every date of the measures is a DateField."""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
+
+
+class DateQuarter(ExtractQuarter):
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.lhs)
+        return f"((CAST(strftime('%%m', {sql}) AS INTEGER) + 2) / 3)", params
 
 
 class QueryError(ValueError):
@@ -148,7 +164,7 @@ def _periods(query: Query, parts: list[Part], scope: Scope) -> list[Member]:
     requests = (ReportRequest.objects.exclude(status=RequestStatus.DRAFT)
                 .filter(cutoff__year__gte=query.year_from, cutoff__year__lte=query.year_to)
                 .order_by("cutoff", "pk").values_list("pk", "title", "cutoff"))
-    return [Member(pk, f"{title} ({cutoff:%d/%m/%Y})") for pk, title, cutoff in requests]
+    return [Member(pk, f"{title} ({format_date(cutoff)})") for pk, title, cutoff in requests]
 
 
 def _period_end(query: Query, key) -> dt.date:
@@ -185,21 +201,13 @@ def _geography(query: Query, scope: Scope) -> tuple[list[Member], dict[int, obje
     province (legacy and current) whose records count."""
     provinces = provinces_by_pk()
     members: list[Member] = []
-    mapping: dict[int, object] = {}
+    mapping = dict(_province_mapping(query.geography, provinces))
     if query.geography == "current":
-        shown = {pk: p for pk, p in provinces.items() if p.era == Era.CURRENT and scope.covers(p)}
         for pk, p in provinces.items():
-            if p.era == Era.CURRENT:
-                mapping[pk] = pk
-            else:
-                successors = [s for s in all_successor_ids(pk) if s in provinces and provinces[s].era == Era.CURRENT]
-                if len(successors) == 1:
-                    mapping[pk] = successors[0]
-        for pk, p in shown.items():
-            members.append(Member(pk, p.name, p.code))
+            if p.era == Era.CURRENT and scope.covers(p):
+                members.append(Member(pk, p.name, p.code))
     else:
         for pk, p in provinces.items():
-            mapping[pk] = pk if p.era == Era.LEGACY else UNALLOCATED
             if p.era == Era.LEGACY and scope.covers(p):
                 named = unit_on(p, LEGACY_END)
                 members.append(Member(pk, named.name, p.code))
@@ -207,6 +215,32 @@ def _geography(query: Query, scope: Scope) -> tuple[list[Member], dict[int, obje
     allowed = {m.key for m in members}
     mapping = {pk: key for pk, key in mapping.items() if key in allowed or key == UNALLOCATED}
     return members, mapping
+
+
+_MAPPINGS: dict[str, tuple[list, dict[int, object]]] = {}
+
+
+def _province_mapping(geography: str, provinces: dict) -> dict[int, object]:
+    """Every province id -> the province (member key) of the geography whose figures it counts in:
+    current, through the crosswalk (a legacy province whose territory went to one current province);
+    legacy, itself, or UNALLOCATED for a province created by the reform. Kept while ocop/geo/services.py
+    `provinces_by_pk` (cached per process, cleared when units change) gives the same unit objects."""
+    units = list(provinces.values())
+    cached = _MAPPINGS.get(geography)
+    if cached is not None and len(cached[0]) == len(units) and all(a is b for a, b in zip(cached[0], units)):
+        return cached[1]
+    mapping: dict[int, object] = {}
+    for pk, p in provinces.items():
+        if geography == "legacy":
+            mapping[pk] = pk if p.era == Era.LEGACY else UNALLOCATED
+        elif p.era == Era.CURRENT:
+            mapping[pk] = pk
+        else:
+            successors = [s for s in all_successor_ids(pk) if s in provinces and provinces[s].era == Era.CURRENT]
+            if len(successors) == 1:
+                mapping[pk] = successors[0]
+    _MAPPINGS[geography] = (units, mapping)
+    return mapping
 
 
 def province_choices(query: Query, scope: Scope) -> list[Member]:
@@ -290,9 +324,9 @@ def _grouped(part: Part, query: Query, scope: Scope, periods: list[Member]):
         qs = qs.filter(**{f"{part.year}__gte": query.year_from, f"{part.year}__lte": query.year_to})
     else:
         qs = qs.filter(**{f"{part.date}__gte": dt.date(query.year_from, 1, 1), f"{part.date}__lte": dt.date(query.year_to, 12, 31)})
-        group["g_p1"] = ExtractYear(part.date)
+        group["g_p1"] = DateYear(part.date, output_field=IntegerField())
         if query.period == "quarter":
-            group["g_p2"] = ExtractQuarter(part.date)
+            group["g_p2"] = DateQuarter(part.date, output_field=IntegerField())
     rows = qs.values(**group).annotate(v=part.value()).order_by()
     out = []
     for row in rows:
@@ -373,25 +407,50 @@ def pivot(cube: Cube, rows: str = "unit", cols: str = "period", filter_key=None)
     if filter_key is not None and filter_key not in {m.key for m in cube.axis(third)}:
         filter_key = None
 
-    def keys(r, c) -> dict:
-        k = {"unit": None, "period": None, "dim": None}
-        names = {"unit": "unit", "period": "period", "dimension": "dim"}
-        if r is not None:
-            k[names[rows]] = r
-        if c is not None:
-            k[names[cols]] = c
-        if filter_key is not None:
-            k[names[third]] = filter_key
-        return k
-
     row_members, col_members = cube.axis(rows), cube.axis(cols)
-    body = []
-    for r in row_members:
-        values = [cube.total(**keys(r.key, c.key)) for c in col_members]
-        body.append((r, values, cube.total(**keys(r.key, None))))
-    col_totals = [cube.total(**keys(None, c.key)) for c in col_members]
-    return Pivot(cube, rows, cols, third, filter_key, row_members, col_members, body, col_totals,
-                 cube.total(**keys(None, None)))
+    sums = _pivot_sums(cube, rows, cols, third, filter_key)
+    zero = cube._zero()
+
+    def value(r, c):
+        return cube.display(sums.get((r, c), zero))
+
+    body = [(r, [value(r.key, c.key) for c in col_members], value(r.key, NONE)) for r in row_members]
+    col_totals = [value(NONE, c.key) for c in col_members]
+    return Pivot(cube, rows, cols, third, filter_key, row_members, col_members, body, col_totals, value(NONE, NONE))
+
+
+NONE = object()  # "every member of this axis" in the sums of a pivot
+
+
+def _pivot_sums(cube: Cube, rows: str, cols: str, third: str, filter_key) -> dict[tuple, object]:
+    """(row key | NONE, column key | NONE) -> the raw sum (or [numerator, denominator]) in one pass over
+    the cells: the same figures as Cube.total for each cell, row, column and the grand total (a stock
+    summed over periods is its last period), without a pass over every cell per figure."""
+    index = {"unit": 0, "period": 1, "dimension": 2}
+    ri, ci, ti = index[rows], index[cols], index[third]
+    stock = cube.indicator.aggregation == "stock"
+    last = cube.periods[-1].key if cube.periods else None
+    fixed = filter_key
+    if fixed is None and stock and third == "period":
+        fixed = last
+    ratio = cube.indicator.is_ratio
+    sums: dict[tuple, object] = {}
+    for key, value in cube.cells.items():
+        if fixed is not None and key[ti] != fixed:
+            continue
+        r, c = key[ri], key[ci]
+        at_last = key[1] == last
+        for target in ((r, c), (r, NONE), (NONE, c), (NONE, NONE)):
+            # a stock summed over the periods (the period axis set to NONE) is its last period's value
+            if stock and ((ri == 1 and target[0] is NONE) or (ci == 1 and target[1] is NONE)) and not at_last:
+                continue
+            if ratio:
+                cell = sums.setdefault(target, [0, 0])
+                cell[0] += value[0]
+                cell[1] += value[1]
+            else:
+                sums[target] = sums.get(target, 0) + value
+    return sums
 
 
 # --- targets ----------------------------------------------------------------------------------------
