@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ocop.bench.bench_analytics import bench_analytics_pivot
 from ocop.bench.harness import Result, run
 from ocop.geo.models import Era
 from ocop.geo.services import unit_on, units_by_pk
@@ -591,6 +592,7 @@ def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str 
         add(bench_consolidation(req, f"{req.period_code} ({req.recipients.count()} provinces)"))
     add(bench_consolidation_districts())
     add(bench_ranking())
+    add(bench_analytics_pivot())  # issue 18: the analytics pivot by province × year
     for fn in discovered():
         add(fn())
     if pages:
