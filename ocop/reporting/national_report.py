@@ -31,6 +31,7 @@ from ocop.lib import spreadsheet
 from ocop.lib.collation import vi_sorted
 from ocop.reporting import schema
 from ocop.reporting.consolidation import UNIT_OF_MEASURE, Consolidation, Stat, fmt, fmt_signed
+from ocop.lib.dates import format_date
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "documents" / "docx_templates" / "bao_cao_tong_hop.docx"
 FONT = "Times New Roman"
@@ -420,10 +421,10 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
     body_name = facts.name
     on_time = s.on_time
     basis = req.document_number and f"Công văn số {req.document_number}" + (
-        f" ngày {req.issued_on:%d/%m/%Y}" if req.issued_on else "")
+        f" ngày {format_date(req.issued_on)}" if req.issued_on else "")
     intro = (
         f"Thực hiện {basis + ' về ' if basis else ''}{req.title[:1].lower()}{req.title[1:]} "
-        f"(số liệu tính đến hết ngày {req.cutoff:%d/%m/%Y}, hạn gửi báo cáo ngày {req.deadline:%d/%m/%Y}), "
+        f"(số liệu tính đến hết ngày {format_date(req.cutoff)}, hạn gửi báo cáo ngày {format_date(req.deadline)}), "
         f"trên cơ sở báo cáo của các {level}, {body_name} tổng hợp kết quả như sau:"
     )
     summary = (
@@ -435,7 +436,7 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         + "."
     )
     late_text = _names(
-        f"{st.unit.name} (gửi ngày {timezone.localtime(st.first_submitted_at):%d/%m/%Y})" for st in c.late
+        f"{st.unit.name} (gửi ngày {format_date(timezone.localtime(st.first_submitted_at))})" for st in c.late
     )
     totals_intro = (
         f"Tổng hợp từ {len(c.rows)} báo cáo của các {level}; số liệu tỉ lệ phần trăm là số bình quân của các đơn vị có "
@@ -450,7 +451,7 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
     cmp = c.comparison
     if cmp:
         comparison_intro = (f"So với {cmp.request.title[:1].lower()}{cmp.request.title[1:]} (số liệu đến hết ngày "
-                            f"{cmp.request.cutoff:%d/%m/%Y}, {cmp.units} báo cáo được tiếp nhận):")
+                            f"{format_date(cmp.request.cutoff)}, {cmp.units} báo cáo được tiếp nhận):")
     else:
         comparison_intro = "Chưa có kỳ báo cáo trước cùng mẫu báo cáo để so sánh."
     narratives = []
@@ -482,7 +483,7 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         "document_number": number,
         "place_date": _place_date(c, today, facts.place),
         "subject": clean(_subject(c)),
-        "subject_note": clean(f"(Tổng hợp ngày {timezone.localtime(c.generated_at):%d/%m/%Y} từ {len(c.rows)} báo cáo"
+        "subject_note": clean(f"(Tổng hợp ngày {format_date(timezone.localtime(c.generated_at))} từ {len(c.rows)} báo cáo"
                               f" của {s.expected} {level} phải báo cáo)"),
         "intro": clean(intro),
         "submission_summary": clean(summary),
@@ -533,7 +534,7 @@ def _dmy_or_blank(c: Consolidation, today: dt.date) -> str:
     deadline = c.request.deadline
     if today.year - deadline.year > 1:
         return f"     /     /{deadline.year}"
-    return f"{today:%d/%m/%Y}"
+    return format_date(today)
 
 
 def _key_fields(c: Consolidation):
@@ -636,7 +637,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     ws = _Sheet(wb, "Tổng hợp", used, header_rows="5:5")
     ws.widths(8, 60, 18, 14, 14, 14, 12)
     ws.row([f"Tổng hợp: {req.title}"], title=True)
-    ws.row([f"Số liệu đến hết ngày {req.cutoff:%d/%m/%Y}; hạn nộp {req.deadline:%d/%m/%Y}; tổng hợp lúc "
+    ws.row([f"Số liệu đến hết ngày {format_date(req.cutoff)}; hạn nộp {format_date(req.deadline)}; tổng hợp lúc "
             f"{timezone.localtime(c.generated_at):%H:%M %d/%m/%Y}"])
     s = c.summary
     ws.row([f"Phải báo cáo: {s.expected}; đã nộp: {s.submitted} (đúng hạn {s.on_time}, muộn {s.late}); đã tiếp nhận: "
@@ -664,7 +665,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     if c.comparison:
         cmp = c.comparison
         ws.row([])
-        ws.row([f"So sánh với kỳ trước: {cmp.request.title} (đến hết ngày {cmp.request.cutoff:%d/%m/%Y})"], bold=True)
+        ws.row([f"So sánh với kỳ trước: {cmp.request.title} (đến hết ngày {format_date(cmp.request.cutoff)})"], bold=True)
         ws.row(["", "Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng, giảm", "Tỉ lệ tăng, giảm (%)"], bold=True, wrap=True)
         for row in cmp.rows:
             ws.row(["", row.field.label, _xl(row.current), _xl(row.previous), _xl(row.difference),
@@ -746,7 +747,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     for unit in c.missing:
         gaps.row([unit.code, unit.name, by_unit[unit.pk].state_label])
     gaps.row([])
-    gaps.row([f"Gửi báo cáo muộn (hạn {req.deadline:%d/%m/%Y}) ({len(c.late)})"], bold=True)
+    gaps.row([f"Gửi báo cáo muộn (hạn {format_date(req.deadline)}) ({len(c.late)})"], bold=True)
     gaps.row(["Mã", "Đơn vị", "Nộp lần đầu"], bold=True)
     for st in c.late:
         gaps.row([st.unit.code, st.unit.name, timezone.localtime(st.first_submitted_at).replace(tzinfo=None)])

@@ -159,7 +159,7 @@ def request_periodic(request: HttpRequest) -> HttpResponse:
         else:
             if created:
                 messages.success(request, _("Đã tạo %(n)s yêu cầu định kỳ (đang soạn): %(list)s.") % {
-                    "n": len(created), "list": "; ".join(f"{r.period_code} hạn {r.deadline:%d/%m/%Y}" for r in created)})
+                    "n": len(created), "list": "; ".join(f"{r.period_code} hạn {format_date(r.deadline)}" for r in created)})
             else:
                 messages.info(request, _("Các yêu cầu của kỳ này đã có; không tạo thêm."))
             return redirect("reporting:request_list")
@@ -585,7 +585,7 @@ def _labels(sub: Submission) -> dict:
     return {
         "title": sub.request.form.title,
         "unit_label": str(sub.unit),
-        "request_label": f"{sub.request.title} — hạn nộp {sub.request.deadline:%d/%m/%Y}",
+        "request_label": f"{sub.request.title} — hạn nộp {format_date(sub.request.deadline)}",
     }
 
 

@@ -53,6 +53,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ocop.lib import spreadsheet
 from ocop.lib.text import clean_text
 from ocop.reporting.schema import CODE_RE, MAX_ROWS, Field, Option, TemplateDef, coerce, display
+from ocop.lib.dates import format_date
 
 BROKEN_FILE_ERRORS = (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError,
                       etree.XMLSyntaxError)
@@ -447,7 +448,7 @@ def _raw(ftype: str, value, number_format, epoch):
         if ftype == "date":
             return value
         if ftype in ("text", "choice"):
-            return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
+            return format_date(value) if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
         return str(value)
     if isinstance(value, (int, float)):
         if ftype == "percent" and number_format and "%" in str(number_format):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ocop.accounts.models import Role, User
 from ocop.reporting.models import ReportTemplate
 from ocop.reporting.services.requests import create_periodic_requests
+from ocop.lib.dates import format_date
 
 
 class Command(BaseCommand):
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             raise CommandError("Cần một tài khoản Trung ương (--as-user) để tạo yêu cầu.")
         created = create_periodic_requests(user, tpl, kind, year)
         for req in created:
-            self.stdout.write(f"{req.period_code}: chốt {req.cutoff:%d/%m/%Y}, hạn nộp {req.deadline:%d/%m/%Y} — {req.title}")
+            self.stdout.write(f"{req.period_code}: chốt {format_date(req.cutoff)}, hạn nộp {format_date(req.deadline)} — {req.title}")
         self.stdout.write(f"Đã tạo {len(created)} yêu cầu (đang soạn; mở thu thập trên giao diện).")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ocop.reporting import reminders
 from ocop.reporting.models import ReminderSent, ReportRequest, RequestStatus
 from ocop.reporting.services.completeness import missing_units
+from ocop.lib.dates import format_date
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 continue
             offset = due[-1]  # the latest due reminder supersedes the earlier ones
             considered += 1
-            label = f"Yêu cầu #{req.pk} «{req.title}» (hạn {req.deadline:%d/%m/%Y}), mốc nhắc {offset:+d} ngày"
+            label = f"Yêu cầu #{req.pk} «{req.title}» (hạn {format_date(req.deadline)}), mốc nhắc {offset:+d} ngày"
             if dry_run:
                 units = missing_units(req)
                 done = set(ReminderSent.objects.filter(request=req, offset_days=offset).values_list("unit_id", flat=True))
