@@ -41,6 +41,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from ocop.lib.text import clean_text
+from ocop.lib.formatting import format_number
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -310,7 +311,7 @@ def write_table(
     if header:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + max(count, 1)}"
     ws.append([])
-    ws.append([cell(ws, _("Tổng số: %(n)s dòng") % {"n": f"{count:,}".replace(",", ".")}, font=bold)])
+    ws.append([cell(ws, _("Tổng số: %(n)s dòng") % {"n": format_number(count)}, font=bold)])
     wb.save(fileobj)
     return count
 
