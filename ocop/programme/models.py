@@ -287,4 +287,4 @@ class CycleMilestone(ProgrammeRecord):
         ordering = ["-date", "kind"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"
+        return f"{self.get_kind_display()} ({format_date(self.date)})"

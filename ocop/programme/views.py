@@ -118,7 +118,7 @@ def board(request: HttpRequest) -> HttpResponse:
             ),
             "geojson_url": map_geojson_url(day),
             "map_link": reverse("programme:province_by_code", args=["CODE"]).replace("CODE", "{code}")
-            + f"?date={day:%d/%m/%Y}",
+            + f"?date={format_date(day)}",
             "query": request.GET.urlencode(),
         },
     )
