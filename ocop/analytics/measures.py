@@ -96,6 +96,8 @@ MEASURES: dict[str, dict[str, Part]] = {
     "certificates_expiring": {"value": Part(
         lambda: _certificates().filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRED]),
         "product__unit", "valid_until", lambda: Count("pk"), CERT_DIMS)},
+    "reports_expected": {"value": Part(_recipients, **REPORT)},
+    "reports_submitted": {"value": Part(_recipients_submitted, **REPORT)},
     "report_completeness": {"num": Part(_recipients_submitted, **REPORT), "den": Part(_recipients, **REPORT)},
     "report_timeliness": {"num": Part(_recipients_on_time, **REPORT), "den": Part(_recipients, **REPORT)},
     "funding": {"value": Part(_alive(Funding), "unit", "date", lambda: Sum("amount"), {"funding_source": "source"},

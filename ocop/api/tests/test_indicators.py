@@ -19,7 +19,7 @@ def test_definitions_are_listed_without_a_token(api):
     response = api().get("/indicators/")
     assert response.status_code == 200
     items = {i["code"]: i for i in response.json()["items"]}
-    assert len(items) == 12
+    assert len(items) == 14
     assert items["products_certified"]["public"] is True
     assert items["report_completeness"]["public"] is False
     assert items["certification_rate"]["aggregation"] == "ratio"
@@ -27,7 +27,7 @@ def test_definitions_are_listed_without_a_token(api):
     public = api().get("/indicators/", {"public": "true"}).json()
     assert [i["code"] for i in public["items"]] == ["products_certified", "products_certified_cumulative",
                                                     "entities_certified"]
-    assert api().get("/indicators/", {"source": "reports"}).json()["count"] == 2
+    assert api().get("/indicators/", {"source": "reports"}).json()["count"] == 4
     assert any(t["instrument"].startswith("QĐ 919") for t in items["products_certified_cumulative"]["targets"])
 
 
