@@ -634,9 +634,14 @@ def is_entity_member(user, product: Product) -> bool:
 def renewal_window_months(cert: Certificate) -> int:
     """How many months before expiry a renewal may be asked: `certificate.renewal_window_months` of the
     procedure in force when the certificate was issued (procedures.json, with its source), or of
-    today's when none was (a certificate issued before QĐ 1048)."""
-    rule = procedure_rule_on(cert.issued_on) or procedure_rule_on(timezone.localdate())
-    return int(rule.definition["certificate"]["renewal_window_months"])
+    today's when that one does not say (a certificate issued before QĐ 1048, or a procedure row
+    loaded from version 1 of the file)."""
+    for day in (cert.issued_on, timezone.localdate()):
+        rule = procedure_rule_on(day)
+        months = rule.parsed.certificate.renewal_window_months if rule is not None else None
+        if months is not None:
+            return months
+    raise LookupError("procedures.json: no certificate.renewal_window_months in the procedure in force")  # a data error
 
 
 def max_stars(day: dt.date | None = None) -> int:

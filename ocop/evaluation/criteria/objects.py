@@ -318,6 +318,9 @@ class CertificateRule:
     expiry_notice_days: int
     confirmed: bool = True
     note: str = ""
+    renewal_window_months: int | None = None
+    renewal_confirmed: bool = True
+    renewal_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ kind "procedures" (procedures.json): who evaluates and decides, by period.
                                  "forwards": {"min": 70, "max": 100, "to": "province", "confirmed": true},
                                  "preassessment": null, "abolished": false, "role": "...",
                                  "confirmed": true, "note": ""}, ...],
-                     "certificate": {"validity_months": 36, "expiry_notice_days": 30, "confirmed": true}}]}
+                     "certificate": {"validity_months": 36, "expiry_notice_days": 30, "confirmed": true,
+                                     "renewal_window_months": 6, "renewal_confirmed": false, "renewal_note": ""}}]}
   Levels: commune, district, province, central. A level that certifies must hold rounds; a star is
   certified by at most one level; "forwards.to" names a level that holds rounds; "preassessment"
   ({"tags": [...], "note": ""}) is a pre-assessment of the criteria carrying those tags (QĐ 1489's
@@ -644,6 +645,10 @@ class CertificateModel(Model):
     expiry_notice_days: StrictInt
     confirmed: StrictBool = True
     note: Loose = ""
+    # from how many months before expiry a renewal may be asked (procedures.json v2; absent in v1)
+    renewal_window_months: StrictInt | None = None
+    renewal_confirmed: StrictBool = True
+    renewal_note: Loose = ""
 
 
 class ProcedureModel(Dated):

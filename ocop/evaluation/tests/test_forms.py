@@ -11,9 +11,11 @@ import pytest
 from django.urls import reverse
 
 from ocop.evaluation import hooks
+from ocop.evaluation.criteria import DefinitionError, parse_procedures
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.models import Instrument
 from ocop.evaluation.models_rounds import Application, ApplicationStatus, CertificateStatus, Recusal, Round
+from ocop.evaluation.tests.helpers import raw
 from ocop.evaluation.tests.test_certificates import _certified
 from ocop.evaluation.tests.test_rounds import _entry, _members, _unit, world  # noqa: F401 (fixture)
 from ocop.geo.models import Era, Level
@@ -101,6 +103,17 @@ def test_certificate_terms_come_from_the_data_files(world):
     assert svc.renewal_window_months(cert) == 6
     assert cert.valid_until == dt.date(2028, 8, 1) and svc.renewal_opens_on(cert) == dt.date(2028, 2, 1)
     assert svc.max_stars(dt.date(2020, 1, 1)) == 5 and svc.max_stars(dt.date(2026, 3, 1)) == 5
+
+
+def test_renewal_window_is_read_and_checked_with_the_procedures():
+    procedures = parse_procedures(raw("procedures.json")).procedures
+    assert [(p.code, p.certificate.renewal_window_months) for p in procedures] == [
+        ("QD1048", 6), ("QD148", 6), ("QD1489", 6)]
+    assert all(p.certificate.renewal_confirmed is False for p in procedures)  # a declared gap [?]
+    broken = raw("procedures.json")
+    broken["procedures"][0]["certificate"]["renewal_window_months"] = "sáu"
+    with pytest.raises(DefinitionError):
+        parse_procedures(broken)
 
 
 def test_loaded_instrument_on_a_day(world):
