@@ -98,6 +98,30 @@ def _chart_data(table: services.Pivot) -> dict:
             "title": cube.indicator.name_vi}
 
 
+def _line_data(table: services.Pivot) -> dict | None:
+    """The indicator over the periods as lines (when periods are the rows or the columns): the total,
+    and one line per dimension value, or per unit when there are few (a province officer's own)."""
+    cube = table.cube
+    if "period" not in (table.rows, table.cols) or len(cube.periods) < 2:
+        return None
+    other = table.cols if table.rows == "period" else table.rows
+    if table.cols == "period":
+        categories = [m.label for m in table.col_members]
+        totals = table.col_totals
+        lines = [(m.label, values) for m, values, _total in table.body]
+    else:
+        categories = [m.label for m in table.row_members]
+        totals = [total for _m, _values, total in table.body]
+        lines = [(m.label, [values[i] for _r, values, _t in table.body]) for i, m in enumerate(table.col_members)]
+    series = [{"name": _("Tổng"), "values": totals}]
+    if other == "dimension" or len(lines) <= 6:
+        series += [{"name": name, "values": values} for name, values in lines if any(values)]
+    if len(series) == 2 and series[0]["values"] == series[1]["values"]:
+        series = series[1:]  # one line only: the total is that line
+    return {"categories": categories, "series": series, "unit": cube.indicator.unit_vi,
+            "title": _("%(name)s qua các kỳ") % {"name": cube.indicator.name_vi}}
+
+
 def _map_data(table: services.Pivot) -> dict:
     """Province code -> value over the whole pivot's range (with its filter)."""
     cube = table.cube
@@ -124,6 +148,7 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
     if table is not None:
         context.update({
             "chart_data": _chart_data(table),
+            "line_data": _line_data(table),
             "map_values": json.dumps(_map_data(table)),
             "map_pieces": json.dumps(_pieces(_map_data(table))),
             "geojson_url": static("geo/provinces-current.geojson" if query.geography == "current"

@@ -68,3 +68,20 @@ def test_statistics_page_shows_the_indicator_figures(client):
     assert cells[:8] == ["1", "4", "0", "0", "0", "1", "0", "1"] and cells[-1] == "7"
     province = re.search(r'data-testid="table-province-years".*?</table>', html, re.S).group(0)
     assert "Thái Nguyên" in province and "Hà Tĩnh" not in province
+
+
+def test_analytics_page_draws_the_indicator_over_the_years_as_lines(client, demo_users):
+    build()
+    client.force_login(demo_users["tw.canbo"])
+    params = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2019", "to": "2026",
+              "dimension": "star", "rows": "dimension", "cols": "period"}
+    html = client.get(reverse("analytics:pivot"), params).content.decode()
+    figure = re.search(r'<figure[^>]*data-testid="analytics-line".*?</figure>', html, re.S).group(0)
+    # the total and one line per star with a figure (1★ and 2★ have none)
+    assert "Tổng" in figure and "3 sao" in figure and "5 sao" in figure and "1 sao" not in figure
+    assert figure.count('fill="none" stroke=') == 4  # Tổng, 3, 4 and 5 sao
+    # a province officer: one province, so one line (its own, which is the total)
+    client.force_login(demo_users["tinh.thainguyen"])
+    html = client.get(reverse("analytics:pivot"), {**params, "dimension": "", "rows": "unit"}).content.decode()
+    figure = re.search(r'<figure[^>]*data-testid="analytics-line".*?</figure>', html, re.S).group(0)
+    assert "Thái Nguyên" in figure and ">Tổng<" not in figure
