@@ -19,6 +19,8 @@ from ocop.geo.services import unit_on, units_by_pk
 from ocop.programme.board import build_board
 from ocop.reporting.models import ReportRequest
 from ocop.reporting.services.completeness import summarise, unit_statuses
+from ocop.lib.dates import format_date
+from ocop.lib.formatting import format_number
 
 
 def _raw(sql: str, params=()) -> list[tuple]:
@@ -93,7 +95,7 @@ def bench_board(day: dt.date) -> Result:
         assert a == b, "board totals differ from the raw SQL"
 
     n = 63 if era == Era.LEGACY else 34
-    return run(f"board {day:%d/%m/%Y} ({n} provinces) vs raw SQL", measured, baseline, check)
+    return run(f"board {format_date(day)} ({n} provinces) vs raw SQL", measured, baseline, check)
 
 
 def bench_completeness(req: ReportRequest) -> Result:
@@ -227,7 +229,7 @@ def sql_consolidation(req: ReportRequest, previous: ReportRequest | None) -> dic
     out["regions"] = regions
     marked = issue_sections(req, template)
     issues = []
-    for kind, roots in marked.items():
+    for roots in marked.values():
         for section in template.sections:
             if not any(_within(section.number, root) for root in roots):
                 continue
@@ -526,10 +528,10 @@ def bench_catalogue_search(size: int | None = None) -> Result:
     diacritics, filters, search with filters, first page; count plus one page each) over `size`
     listed products (100,000; the test settings ask for fewer), against the same SQL written by
     hand. Uses the products in the database when there are enough, else generates benchmark data and
-    rolls it back (ocop/catalogue/benchdata.py)."""
+    rolls it back (ocop/demo/benchdata.py)."""
     from django.conf import settings
 
-    from ocop.catalogue import benchdata
+    from ocop.demo import benchdata
     from ocop.catalogue.services import Provinces
 
     size = size or getattr(settings, "OCOP_BENCH_CATALOGUE_PRODUCTS", benchdata.SIZE)
@@ -541,7 +543,7 @@ def bench_catalogue_search(size: int | None = None) -> Result:
             assert a == b, "catalogue search differs from the raw SQL"
             assert a[0][0] > 0 and a[4][0] >= size, "benchmark data missing"
 
-        return run(f"catalogue search + filters ({listed:,} products) vs raw SQL".replace(",", "."),
+        return run(f"catalogue search + filters ({format_number(listed)} products) vs raw SQL",
                    lambda: benchdata.measured_side(provinces), lambda: benchdata.baseline_side(provinces), check)
 
 
@@ -562,10 +564,17 @@ def discovered() -> list:
     return sorted(found, key=lambda f: f.__code__.co_firstlineno)
 
 
-def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str | None = None) -> list[Result]:
+GROUPS = ("services", "pages", "weight", "documents")
+
+
+def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str | None = None,
+                   only: set[str] | None = None) -> list[Result]:
     """Every benchmark on the current database. `quick` (tests): fewer requests under load; `base`: load
-    an already running server instead of starting gunicorn."""
+    an already running server instead of starting gunicorn; `only`: some of GROUPS (iterating)."""
     results: list[Result] = []
+
+    def want(group: str) -> bool:
+        return only is None or group in only
 
     def add(result):
         if result is None:
@@ -576,6 +585,23 @@ def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str 
             if log:
                 log(f"  {r.name}: {r.ratio:.2f}")
 
+    if want("services"):
+        _services(add)
+    if want("documents") and not quick:  # LibreOffice conversions (their own test: ocop/bench/tests/test_documents.py)
+        from ocop.bench.documents import bench_documents
+
+        add(bench_documents())
+    if pages and want("pages"):
+        add(bench_pages(4, 24, base) if quick else bench_pages(base=base))
+    if pages and not quick and want("weight"):  # page weight in headless Chromium (ocop/bench/weight.py; its own test)
+        from ocop.bench.weight import bench_weight
+
+        add(bench_weight(base))
+    return results
+
+
+def _services(add) -> None:
+    """The service ratios (against raw SQL / a bare read), run on SQLite and PostgreSQL."""
     add(bench_board(dt.date(2018, 12, 12)))
     add(bench_board(dt.date(2024, 12, 31)))
     add(bench_board(timezone.localdate()))
@@ -595,13 +621,6 @@ def all_benchmarks(quick: bool = False, pages: bool = True, log=None, base: str 
     add(bench_analytics_pivot())  # issue 18: the analytics pivot by province × year
     for fn in discovered():
         add(fn())
-    if pages:
-        add(bench_pages(4, 24, base) if quick else bench_pages(base=base))
-    if pages and not quick:  # page weight in headless Chromium (ocop/bench/weight.py; its own test)
-        from ocop.bench.weight import bench_weight
-
-        add(bench_weight(base))
-    return results
 
 
 def bench_excel_import(rows: int = 10_000, entities: int = 200) -> Result:
@@ -650,5 +669,5 @@ def bench_excel_import(rows: int = 10_000, entities: int = 200) -> Result:
     def check(m, b):
         assert m == (b, 0), f"import dry run read {m[0]} rows with {m[1]} errors, bare read {b} rows"
 
-    return run(f"Excel import dry run, {rows:,} products + {entities} entities vs bare openpyxl read".replace(",", "."),
+    return run(f"Excel import dry run. {format_number(rows)} products + {entities} entities vs bare openpyxl read",
                measured, baseline, check, runs=3)

@@ -1,8 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from ocop.bench.benchmarks import all_benchmarks
+from ocop.bench.benchmarks import GROUPS, all_benchmarks
 from ocop.bench.harness import load_results, merge, report
 
 
@@ -18,10 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("--append", action="store_true",
                             help="Giữ các dòng của cơ sở dữ liệu khác đã có trong tệp JSON (make bench: SQLite rồi PostgreSQL, một bảng).")
         parser.add_argument("--no-pages", action="store_true", help="Không đo các trang dưới tải (không chạy gunicorn).")
+        parser.add_argument("--only", default="",
+                            help="Chỉ đo một số nhóm, cách nhau bởi dấu phẩy: services, pages, weight, documents.")
 
-    def handle(self, *args, out, quick=False, no_pages=False, append=False, **options):
+    def handle(self, *args, out, quick=False, no_pages=False, append=False, only="", **options):
         start = time.perf_counter()
-        results = all_benchmarks(quick=quick, pages=not no_pages, log=self.stderr.write)
+        groups = {g.strip() for g in only.split(",") if g.strip()} or None
+        unknown = (groups or set()) - set(GROUPS)
+        if unknown:
+            raise CommandError(f"Nhóm không có: {', '.join(sorted(unknown))} (có: {', '.join(GROUPS)}).")
+        results = all_benchmarks(quick=quick, pages=not no_pages, log=self.stderr.write, only=groups)
         if append:
             results = merge(load_results(out), results)
         self.stdout.write(report(results, out))
