@@ -13,7 +13,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role
+from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import Scope, scope_for
 from ocop.audit.services import log_action
@@ -35,9 +35,10 @@ from ocop.evaluation.models_rounds import (
     RoundStatus,
     SeatRole,
 )
-from ocop.geo.models import Era, Level, UnitSuccession
+from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.geo.services import units_valid_on
 from ocop.lib.collation import vi_order
+from ocop.notifications.services import notify
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 from ocop.lib.dates import format_date
@@ -269,8 +270,6 @@ def product_candidates(round_: Round) -> tuple[list[Product], list[tuple[Product
 def organising_units(user, day: dt.date | None) -> QuerySet:
     """The provinces (and, before 01/7/2025, districts) the user may open a round for, valid on the
     meeting date `day` (today when not given), each once."""
-    from ocop.geo.models import AdminUnit
-
     day = day or timezone.localdate()
     scope = scope_for(user)
     units = AdminUnit.objects.all() if user.is_national else scope.units(write=True)
@@ -702,8 +701,6 @@ def can_decide_application(user, application: Application) -> bool:
 @transaction.atomic
 def do_reject_application(actor, application: Application, reason: str, *, request=None) -> Application:
     """Refuse a renewal or upgrade application, with the reason; the entity's users are told."""
-    from ocop.notifications.services import notify
-
     application = Application.objects.select_for_update().select_related("product", "product__entity").get(pk=application.pk)
     if not can(actor, "evaluation.manage") or not scope_for(actor).covers(application.product.unit, write=True):
         raise PermissionDenied
@@ -869,8 +866,6 @@ def pending_applications_by_product(products) -> dict[int, list[Application]]:
 
 def seat_choices_for(round_: Round) -> QuerySet:
     """Council members and officers of the round's territory (or of its province), and central users."""
-    from ocop.accounts.models import User
-
     qs = User.objects.filter(is_active=True, role__in=SEATABLE_ROLES).exclude(council_seats__round=round_)
     local = _within(territory(round_.unit), qs, "scope_unit")
     q = Q(role__in=[Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER]) | Q(pk__in=local.values("pk"))

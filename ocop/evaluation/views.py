@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
-from ocop.evaluation import council, list_exports
+from ocop.evaluation import certificates, council, list_exports, scoring
 from ocop.evaluation import rounds as svc
 from ocop.evaluation.forms import (
     ApplicationForm,
@@ -132,8 +133,6 @@ def _round_page(request, round_, *, seat_form: SeatForm | None = None, product_f
 def _describe(round_) -> str:
     if round_.procedure is None:
         return ""
-    from ocop.evaluation import scoring
-
     return scoring.describe_level(round_.procedure.parsed, round_.level)
 
 
@@ -246,8 +245,6 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def _score_sheet_page(request, entry, *, scoring_post: bool = False, recuse_form: ReasonForm | None = None) -> HttpResponse:
     """The score sheet page; `scoring_post`: the sheet was posted (draft or submit); `recuse_form`:
     a refused recusal, shown with its messages and the reason typed (400)."""
-    from ocop.evaluation import scoring
-
     recused = svc.is_recused(request.user, entry)
     existing = entry.scores.filter(user=request.user).first()
     choices = dict(existing.choices) if existing else {}
@@ -335,8 +332,6 @@ ROUND_DOCUMENTS = ("minutes", "decision")
 def round_document(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     """The council's minutes or the recognition decision drafted when the round closed, as .docx,
     for whoever may read the round (the register itself is central)."""
-    from django.utils.http import content_disposition_header
-
     from ocop.documents import services as documents
 
     round_ = _round(request, pk)
@@ -373,9 +368,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 
 def _verify_path(cert) -> str:
-    from ocop.evaluation.certificates import verification_path
-
-    return verification_path(cert.number_display)
+    return certificates.verification_path(cert.number_display)
 
 
 @login_required
@@ -404,10 +397,7 @@ def _certificate_page(request, cert, *, apply_form: ApplicationForm | None = Non
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable certificate (PDF, with the QR code of its public verification page)."""
-    from django.utils.http import content_disposition_header
-
     from ocop.documents.pdf import ConversionError
-    from ocop.evaluation import certificates
 
     cert = get_object_or_404(svc.readable_certificates(request.user), pk=pk)
     try:
