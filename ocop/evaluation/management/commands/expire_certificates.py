@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.evaluation.certificates import run_certificate_notices
-from ocop.lib.dates import DateParseError, parse_date
+from ocop.lib.dates import DateParseError, format_date, parse_date
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             except DateParseError as exc:
                 raise CommandError(f"--date: {exc}") from exc
         run = run_certificate_notices(today)
-        self.stdout.write(f"Ngày {run.today:%d/%m/%Y}: {len(run.expired)} giấy chứng nhận hết hiệu lực, "
+        self.stdout.write(f"Ngày {format_date(run.today)}: {len(run.expired)} giấy chứng nhận hết hiệu lực, "
                           f"{len(run.notified)} thông báo đã gửi, {len(run.failed)} lỗi.")
         if run.failed:
             raise CommandError("Không gửi được thông báo cho giấy chứng nhận: "
