@@ -216,7 +216,7 @@ class Generator:
                         unit_id=p["pk"], kind=kind, title=f"{GEN_PREFIX} Hoạt động OCOP {i + 1}/{year} – {p['name']}",
                         date=day, participants=rng.randint(20, 400), cost=rng.randint(5, 800) * 1_000_000,
                         results="Hoàn thành theo kế hoạch."))
-                for i in range(max(1, n // 4)):
+                for _ in range(max(1, n // 4)):
                     day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
                     documents.append(DirectiveDocument(
                         unit_id=p["pk"], kind=rng.choice(DocumentKind.values), number=f"{rng.randint(1, 4000)}/QĐ-UBND",
@@ -502,7 +502,7 @@ class Generator:
         plan.sort(key=lambda r: (r[2], r[1]["code"]))
         rounds = []
         self.procedures = {}
-        for era, p, held in plan:
+        for _era, p, held in plan:
             rule = procedure_rule_on(held)
             self.procedures[rule.pk] = rule.parsed
             rounds.append(Round(name=f"{GEN_PREFIX} Đánh giá, phân hạng sản phẩm OCOP năm {held.year} – {p['name']}",

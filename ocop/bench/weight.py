@@ -64,7 +64,7 @@ def role_pages(usernames: list[str] | None = None) -> list[tuple[str, str, str]]
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from ocop.accounts.demo import DEMO_USERS
+    from ocop.demo.accounts import DEMO_USERS
     from ocop.front.navigation import items_for
     from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 

@@ -3,5 +3,4 @@
 accounts, programme, reporting, products, catalogue, documents: the demo generators run by `manage.py demo`
 (ocop/demo/management/commands/demo.py); benchdata: the catalogue benchmark's generated products
 (ocop/bench/benchmarks.py). Everything created here is flagged DEMO or named as benchmark data.
-ocop/accounts/demo.py and ocop/catalogue/benchdata.py are one-line aliases kept for ocop/bench.
 """

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from ocop.accounts.demo import DEMO_USERS
+from ocop.demo.accounts import DEMO_USERS
 from ocop.conftest import log_in
 
 pytestmark = pytest.mark.browser

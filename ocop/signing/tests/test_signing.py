@@ -95,14 +95,14 @@ def test_the_images_are_transparent_pngs_in_the_appearance(identities, soffice):
         stream = annot["/AP"]["/N"].get_object()
         images = []
 
-        def walk(xobj):
+        def walk(xobj, images: list) -> None:
             for value in (xobj.get("/Resources", {}).get("/XObject", {}) or {}).values():
                 value = value.get_object()
                 if value.get("/Subtype") == "/Image":
                     images.append(value)
                 else:
-                    walk(value)
-        walk(stream)
+                    walk(value, images)
+        walk(stream, images)
         found[annot["/T"]] = images
     for field in ("ChuKyNguoiKy", "ChuKyCoQuan"):
         assert found[field], field

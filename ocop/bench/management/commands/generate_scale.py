@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.bench.scale import SIZES, AlreadyGenerated, Generator, marker
+from ocop.lib.formatting import format_number
 
 
 class Command(BaseCommand):
@@ -29,5 +30,5 @@ class Command(BaseCommand):
             row = marker()
             self.stdout.write(f"Đã có sẵn dữ liệu sinh “{row.sha256}” ({row.rows} dòng, {row.loaded_at:%d/%m/%Y %H:%M}): không làm gì.")
             return
-        summary = "; ".join(f"{name}: {n:,}".replace(",", ".") for name, n in counts.items())
+        summary = "; ".join(f"{name}: {format_number(n)}" for name, n in counts.items())
         self.stdout.write(f"Xong trong {time.perf_counter() - start:.0f} s — {summary}.")
