@@ -2,7 +2,9 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ocop.documents import urls as document_urls
 from ocop.front import views as front
+from ocop.reporting import urls_letters as report_letter_urls
 
 urlpatterns = [
     path("", front.home, name="home"),
@@ -14,7 +16,8 @@ urlpatterns = [
     path("programme/", include("ocop.programme.urls")),
     path("products/", include("ocop.products.urls")),
     path("reports/", include("ocop.reporting.urls")),
-    path("documents/", include("ocop.documents.urls")),
+    # the register, and the letters of a report request drafted by the reporting app (same namespace)
+    path("documents/", include((document_urls.urlpatterns + report_letter_urls.urlpatterns, document_urls.app_name))),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("notifications/", include("ocop.notifications.urls")),
     path("analytics/", include("ocop.analytics.urls")),

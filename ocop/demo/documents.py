@@ -21,9 +21,9 @@ from django.db import transaction
 
 from ocop.demo.reporting import SEED_NUMBER as SEED_REQUEST_NUMBER
 from ocop.documents.issuers import load_issuers
-from ocop.documents.letters import build_request_letter
 from ocop.documents.models import DocumentStatus, Issuer, OutgoingDocument, Purpose
 from ocop.documents.services import do_create_draft, do_issue
+from ocop.reporting.letters import build_request_letter
 from ocop.reporting.models import ReportRequest
 
 ISSUER_CODE = "BNN-VPĐP"

@@ -1,10 +1,11 @@
 """The document register (văn bản đi) for central users: list, detail, download (.docx/.pdf), edit a
-draft, issue it; from a report request, draft its request letter and its reminder."""
+draft, issue it. The letters of a report request are drafted from the reporting app
+(ocop/reporting/views_letters.py)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,34 +16,14 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
-from ocop.accounts.scope import scope_for
-from ocop.documents import letters, services
+from ocop.documents import services
 from ocop.documents import text as tx
-from ocop.documents.forms import DraftForm, DraftUploadForm, ForwardingForm, IssueForm, RegisterFilterForm, ReminderForm, RequestLetterForm
-from ocop.documents.models import OutgoingDocument, Purpose
+from ocop.documents.forms import DraftForm, DraftUploadForm, IssueForm, RegisterFilterForm
+from ocop.documents.models import OutgoingDocument
 from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.forms import apply_validation_error
-
-
-def _national_request(user, pk: int):
-    """A report request, as the reporting pages would show it to this (national) user."""
-    from ocop.reporting.services.requests import visible_requests
-
-    if not scope_for(user).national:
-        raise PermissionDenied
-    return get_object_or_404(visible_requests(user).select_related("template"), pk=pk)
-
-
-def _issuer_on(day):
-    """The issuer a national letter of `day` defaults to (the ministry valid that day), or None."""
-    from ocop.documents.issuers import default_issuer_on
-
-    try:
-        return default_issuer_on(day)
-    except ValidationError:
-        return None
 
 
 def _errors(exc: ValidationError) -> str:
@@ -195,88 +176,3 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
         request, "documents/document_issue.html",
         {"doc": doc, "form": form, "year": year, "next_number": tx.number_text(services.next_number(doc.issuer, year))},
     )
-
-
-@require_capability("documents.draft")
-def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _national_request(request.user, pk)
-    day = req.issued_on or timezone.localdate()
-    initial = {"date": day, "issuer": _issuer_on(day)}
-    form = RequestLetterForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            doc = letters.create_request_letter(
-                request.user, req, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("Đã tạo dự thảo công văn yêu cầu báo cáo."))
-            return redirect("documents:detail", pk=doc.pk)
-    existing = req.documents.filter(purpose=Purpose.REQUEST_LETTER)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn yêu cầu báo cáo")})
-
-
-@require_capability("documents.draft")
-def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _national_request(request.user, pk)
-    today = timezone.localdate()
-    issuer = _issuer_on(today)
-    form = ReminderForm(request.POST or None, initial={"as_of": min(today, max(req.deadline, today)), "date": today,
-                                                       "issuer": issuer})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            doc = letters.create_reminder_letter(
-                request.user, req, issuer=data["issuer"], as_of=data["as_of"], day=data["date"],
-                new_deadline=data.get("new_deadline"),
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("Đã tạo dự thảo công văn đôn đốc báo cáo."))
-            return redirect("documents:detail", pk=doc.pk)
-    existing = req.documents.filter(purpose=Purpose.REMINDER)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn đôn đốc báo cáo")})
-
-
-@require_capability("documents.draft")
-def forwarding_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Draft the letter forwarding the national report of a request, with its completeness figures and totals."""
-    from ocop.reporting.consolidation import consolidate
-
-    req = _national_request(request.user, pk)
-    issuer = _issuer_on(timezone.localdate())
-    form = ForwardingForm(request.POST or None, initial={"date": timezone.localdate(), "issuer": issuer})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        summary = letters.completeness_summary(req, as_of=data["date"])
-        summary["totals"] = forwarding_totals(consolidate(req, compare=False))
-        try:
-            doc = letters.create_forwarding_letter(
-                request.user, req, summary, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("Đã tạo dự thảo công văn gửi báo cáo tổng hợp."))
-            return redirect("documents:detail", pk=doc.pk)
-    existing = req.documents.filter(purpose=Purpose.FORWARDING)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn gửi báo cáo tổng hợp")})
-
-
-def forwarding_totals(consolidation, limit: int = 8) -> list[tuple[str, str]]:
-    """The main national totals (label, formatted value) quoted in the forwarding letter."""
-    from ocop.reporting.schema import display
-
-    rows = []
-    for f in consolidation.numeric_fields:
-        stat = consolidation.totals.get(f.code)
-        if stat is None or stat.is_percent or not stat.total:
-            continue
-        rows.append((f.label, display(f.type, int(stat.total))))
-    return rows[:limit]

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.audit.models import AuditEntry
-from ocop.documents import letters, services
+from ocop.documents import services
+from ocop.reporting import letters
 from ocop.documents.fit import fit_size
 from ocop.documents.issuers import do_add_version, facts_on, load_issuers, ministry_on, provincial_issuer
 from ocop.documents.models import IssuerVersion

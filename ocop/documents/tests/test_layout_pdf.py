@@ -17,7 +17,8 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from ocop.demo.accounts import create_demo_users
-from ocop.documents import letters, services
+from ocop.documents import services
+from ocop.reporting import letters
 from ocop.documents.issuers import load_issuers, ministry_on
 from ocop.documents.models import DocumentKind
 from ocop.documents.pdf import convert_to_pdf, soffice_path

@@ -15,7 +15,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from ocop.documents import letters, services
+from ocop.documents import services
+from ocop.reporting import letters
 from ocop.documents.models import DocumentStatus, OutgoingDocument, Purpose
 from ocop.documents.services import plain_text
 from ocop.documents.tests.conftest import docx_text

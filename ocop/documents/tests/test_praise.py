@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from ocop.documents.issuers import load_issuers, ministry_on
-from ocop.documents.letters import praise_paragraph
+from ocop.reporting.letters import praise_paragraph
 from ocop.documents.services import plain_text
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.programme.models import CycleMilestone, ProvincialPlan

@@ -187,7 +187,7 @@ def test_export_errors_are_vietnamese(seed, tmp_path):
 
 def test_the_praise_follows_the_board_of_another_date(seed):
     """The same request, a letter dated later: the praise lists the provinces approved by then."""
-    from ocop.documents.letters import build_request_letter
+    from ocop.reporting.letters import build_request_letter
 
     day = dt.date(2019, 6, 28)
     fields = build_request_letter(seed.request, issuer=seed.issuer, day=day)

@@ -12,6 +12,9 @@
 `build_*` return the keyword arguments of `services.do_create_draft`; `create_*` create the draft.
 The wording the data cannot give (the policy requests of a particular letter, a different subject)
 is passed in by the caller; the defaults are generic.
+
+They live in the reporting app, above the documents app whose drafts they create (docs/architecture.md,
+Layers); their pages are at /documents/request/<pk>/… (views_letters.py, in the documents namespace).
 """
 
 from __future__ import annotations
@@ -24,13 +27,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.documents import text as tx
+from ocop.documents.issuers import default_issuer_on
 from ocop.documents.models import DocumentKind, DocumentStatus, Issuer, OutgoingDocument, Purpose
 from ocop.documents.services import do_create_draft
 from ocop.geo.models import Level
 from ocop.geo.services import unit_on
+from ocop.lib.formatting import format_number
 from ocop.programme.board import build_board
 from ocop.programme.models import MilestoneKind, PlanStatus
-from ocop.lib.formatting import format_number
+from ocop.reporting import periods
+from ocop.reporting.models import Submission
+from ocop.reporting.services.completeness import missing_units, summarise, unit_statuses
 
 ROMAN_PHASE = re.compile(r"giai\s+đoạn\s+([IVX]+)\b", re.IGNORECASE)
 
@@ -50,8 +57,6 @@ DEFAULT_FORWARD_TO = ["Thủ tướng Chính phủ", "Ban Chỉ đạo Trung ư�
 def default_issuer(day: dt.date | None = None) -> Issuer:
     """The issuer of a national letter dated `day`: the ministry valid on that day (dated data,
     ocop/documents/issuers.py)."""
-    from ocop.documents.issuers import default_issuer_on
-
     try:
         return default_issuer_on(day or timezone.localdate())
     except ValidationError:
@@ -313,9 +318,6 @@ def create_request_letter(user, request, **kwargs) -> OutgoingDocument:
 def missing_as_of(request, as_of: dt.date) -> list:
     """The expected units that had not submitted by the end of `as_of` (Vietnam time). For today or
     later this is completeness.missing_units."""
-    from ocop.reporting.models import Submission
-    from ocop.reporting.services.completeness import missing_units
-
     if as_of >= timezone.localdate():
         return missing_units(request)
     end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
@@ -334,8 +336,6 @@ def build_reminder_letter(
 ) -> dict:
     """The reminder to the units that have not submitted as of `as_of` (default: the letter's date,
     default today). The new deadline defaults to 5 working days after the letter."""
-    from ocop.reporting import periods
-
     day = day or timezone.localdate()
     issuer = issuer or default_issuer(day)
     facts = issuer.facts_on(day)
@@ -385,8 +385,6 @@ def create_reminder_letter(user, request, **kwargs) -> OutgoingDocument:
 
 def completeness_summary(request, as_of: dt.date | None = None) -> dict:
     """The completeness figures of `request` as a `summary` for build_forwarding_letter (now)."""
-    from ocop.reporting.services.completeness import summarise, unit_statuses
-
     s = summarise(unit_statuses(request))
     return {"expected": s.expected, "submitted": s.submitted, "on_time": s.on_time, "late": s.late,
             "missing": s.missing, "accepted": s.accepted, "as_of": as_of or timezone.localdate()}
