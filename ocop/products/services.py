@@ -249,10 +249,11 @@ def do_add_member(actor, entity: Entity, user, *, role: str = MemberRole.OWNER, 
 
 
 def classification_model():
-    """The evaluation app's Classification model, or None when that app is not installed."""
-    from django.apps import apps
-
-    return apps.get_model("evaluation", "Classification") if apps.is_installed("ocop.evaluation") else None
+    """The model a product's classification points to (the target of `Product.classification`, the
+    judging app's classification), or None when it is not installed (the reference stays a string).
+    Read from the foreign key, so products names no other app here."""
+    model = Product._meta.get_field("classification").related_model
+    return model if isinstance(model, type) else None
 
 
 def apply_classification(product: Product) -> None:
