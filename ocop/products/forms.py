@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -17,6 +18,7 @@ from ocop.products.models import (
     Product,
     ProductStatus,
 )
+from ocop.products.services import classification_model
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
 
@@ -119,10 +121,6 @@ class ProductForm(CommuneFieldsMixin, forms.ModelForm):
     def _add_classification_choice(self):
         """With the evaluation app's classification loaded, the product's subgroup is chosen from it
         (leaves in force today, plus the product's own); otherwise it is typed as a code."""
-        from django.utils import timezone
-
-        from ocop.products.services import classification_model
-
         model = classification_model()
         if model is None or not model.objects.exists():
             return
