@@ -18,6 +18,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "programme.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER} | LOCAL_OFFICERS,
     "programme.edit": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER},
     "board.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},
+    # programme analytics (/analytics/, /api/v1/indicators/): central users; a province officer its own province
+    "analytics.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER},
     # reporting: requests, submissions, review, completeness
     "reporting.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER} | LOCAL_OFFICERS,
     "reporting.submit": LOCAL_OFFICERS,

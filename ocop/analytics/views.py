@@ -131,7 +131,7 @@ def _map_data(table: services.Pivot) -> dict:
     return {m.code: cube.total(unit=m.key, **fixed) for m in cube.units if m.code}
 
 
-@require_capability("programme.view")
+@require_capability("analytics.view")
 def pivot_view(request: HttpRequest) -> HttpResponse:
     query, layout, cube, table, errors = build(request)
     context = {
@@ -206,7 +206,7 @@ def export_rows(table: services.Pivot) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-@require_capability("programme.view")
+@require_capability("analytics.view")
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404

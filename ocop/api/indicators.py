@@ -7,11 +7,11 @@ province).
 Scope, as the data beneath:
 - an indicator marked public (computed from certified products only, which the public catalogue shows)
   answers anyone, without a token, for the whole country;
-- with a token of an account that may read the programme (`programme.view`), every indicator answers
-  through the account's scope: a province officer sees their own province and its communes (the legacy
+- with a token of an account that may read the analytics (`analytics.view`: central users and province
+  officers), every indicator answers through the account's scope: a province officer sees their own province and its communes (the legacy
   provinces it absorbed on the legacy geography), never another province's figures;
 - any other indicator (reports, evaluation rounds, registries) needs such a token: 401 without one,
-  403 with a token of an account that may not read the programme."""
+  403 with a token of an account that may not read the analytics."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _indicator_out(ind: Indicator) -> dict:
 
 
 def _viewer(request, ind: Indicator) -> Scope:
-    """The scope to answer with: the token's account when it may read the programme; the whole
+    """The scope to answer with: the token's account when it may read the analytics; the whole
     country for a public indicator otherwise; 401/403 for the rest."""
     header = request.headers.get("Authorization", "")
     user = None
@@ -128,7 +128,7 @@ def _viewer(request, ind: Indicator) -> Scope:
         user = token_auth.authenticate(request, token) if kind.lower() == "bearer" and token.strip() else None
         if user is None:
             raise AuthenticationError()
-    if user is not None and can(user, "programme.view"):
+    if user is not None and can(user, "analytics.view"):
         return scope_for(user)
     if ind.public:
         return Scope(national=True)

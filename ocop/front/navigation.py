@@ -30,7 +30,7 @@ NAV_GROUPS = {
 NAV_ITEMS = [
     NavItem(_("Tổng quan"), "home", None),
     NavItem(_("Bảng theo dõi"), "programme:board", "board.view"),
-    NavItem(_("Chỉ tiêu"), "analytics:pivot", "board.view"),
+    NavItem(_("Chỉ tiêu"), "analytics:pivot", "analytics.view"),
     NavItem(_("Chương trình tỉnh"), "programme:index", "programme.view"),
     NavItem(_("Báo cáo"), "reporting:request_list", "reporting.view"),
     NavItem(_("Chủ thể, sản phẩm"), "products:index", "products.view", "ocop"),

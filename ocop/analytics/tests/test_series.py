@@ -85,3 +85,15 @@ def test_analytics_page_draws_the_indicator_over_the_years_as_lines(client, demo
     html = client.get(reverse("analytics:pivot"), {**params, "dimension": "", "rows": "unit"}).content.decode()
     figure = re.search(r'<figure[^>]*data-testid="analytics-line".*?</figure>', html, re.S).group(0)
     assert "Thái Nguyên" in figure and ">Tổng<" not in figure
+
+
+def test_navigation_entry_for_central_users_and_province_officers(client, demo_users):
+    from ocop.front.navigation import items_for
+
+    def has_entry(username):
+        return any(i["url_name"] == "analytics:pivot" for i in items_for(demo_users[username]))
+
+    assert has_entry("tw.canbo") and has_entry("tinh.thainguyen")
+    assert not has_entry("huyen.babe") and not has_entry("chuthe.demo")
+    client.force_login(demo_users["huyen.babe"])
+    assert client.get(reverse("analytics:pivot")).status_code == 403

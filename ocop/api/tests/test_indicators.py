@@ -68,6 +68,8 @@ def test_other_indicators_need_a_token_that_may_read_the_programme(api, tokens):
     assert api().get("/indicators/report_completeness/").status_code == 401
     assert api("ocop_not_a_token").get("/indicators/products_certified/").status_code == 401
     assert api(tokens["chuthe.demo"]).get("/indicators/report_completeness/").status_code == 403
+    # a district officer (before 2025) sees no province: not the analytics' audience
+    assert api(tokens["huyen.babe"]).get("/indicators/report_completeness/").status_code == 403
     # an entity's token reads a public indicator as anyone does
     assert api(tokens["chuthe.demo"]).get("/indicators/products_certified/").json()["national"] is True
     response = api(tokens["tw.canbo"]).get("/indicators/report_completeness/")

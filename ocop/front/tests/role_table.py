@@ -25,6 +25,7 @@ audit.view                   x  x  x  x  x  x  .   the trail within one's scope;
 programme.view               x  x  x  x  x  .  .   the province's programme registries
 programme.edit               x  .  x  x  .  .  .   "keep the province's programme registries"; district: its data
 board.view                   x  x  .  .  .  .  .   central: "the status board"
+analytics.view               x  x  x  .  .  .  .   indicators: central; a province its own province and communes
 reporting.view               x  x  x  x  x  .  .
 reporting.submit             .  .  x  x  x  .  .   "submit the province's reports"; district, commune: their reports
 reporting.request            x  x  x  .  .  .  .   central: report requests; a province asks its own districts/communes

@@ -106,8 +106,8 @@ URL_SPECS = {
     "programme:board": ("capability", "board.view", None),
     "programme:board_export": ("capability", "board.view", lambda _o: {"fmt": "csv"}),
     # analytics: every figure is computed through the viewer's scope (ocop/analytics/tests/test_views.py)
-    "analytics:pivot": ("capability", "programme.view", None),
-    "analytics:export": ("capability", "programme.view", lambda _o: {"fmt": "csv"}),
+    "analytics:pivot": ("capability", "analytics.view", None),
+    "analytics:export": ("capability", "analytics.view", lambda _o: {"fmt": "csv"}),
     "programme:province": ("object", "programme.view", PK),
     "programme:province_by_code": ("object", "programme.view", lambda obj: {"code": obj.code}),
     "programme:record_list": ("capability", "programme.view", lambda _o: {"slug": "documents"}),
