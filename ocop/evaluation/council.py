@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ocop.evaluation.models_rounds import SeatRole
+
 RULES_FILE = Path(__file__).resolve().parent / "data" / "council" / "council_rules.json"
 
 
@@ -134,8 +136,6 @@ def closing_problems(rule: CouncilRule | None, *, seats, entries, submitted: dic
 
     seats: CouncilSeat objects (with user); entries: RoundProduct objects; submitted / recused:
     {entry id: set of user ids} of the submitted sheets and the recusals."""
-    from ocop.evaluation.models_rounds import SeatRole
-
     if rule is None:
         return [_("Chưa có quy định về thành phần, số có mặt của hội đồng áp dụng cho kỳ này.")]
     problems = []
