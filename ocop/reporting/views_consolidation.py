@@ -7,12 +7,15 @@ one they see but do not manage is a 403."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ocop.lib.decorators import require_capability
@@ -135,33 +138,43 @@ def table_views(c: cons.Consolidation) -> list[dict]:
     return result
 
 
+# The page in parts (issue 17: a national consolidation was one 380 KB, 21,890 px page): ?phan=…
+PARTS = {
+    "tong-quan": gettext_lazy("Tổng quan"),
+    "so-lieu": gettext_lazy("Số liệu theo đơn vị"),
+    "y-kien": gettext_lazy("Tồn tại, kiến nghị"),
+    "bao-cao": gettext_lazy("Báo cáo của các đơn vị"),
+}
+
+
 @require_capability("reporting.view")
 def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     req = _managed_request(request.user, pk)
     include_submitted = request.GET.get("include_submitted") == "1"
+    part = request.GET.get("phan") or "tong-quan"
+    if part not in PARTS:
+        part = "tong-quan"
     c = cons.consolidate(req, include_submitted=include_submitted)
-    jobs = list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS])
-    data = chart_data(c)
-    chart_code = request.GET.get("chart") or data["default"]
-    chart = chart_view(data, chart_code) or chart_view(data, data["default"])
-    return render(
-        request,
-        "reporting/consolidation.html",
-        {
-            "req": req,
-            "c": c,
-            "include_submitted": include_submitted,
+    context = {"req": req, "c": c, "include_submitted": include_submitted, "part": part,
+               "parts": [(key, label, "?" + urlencode({"phan": key, **({"include_submitted": 1} if include_submitted else {})}))
+                         for key, label in PARTS.items()]}
+    if part == "tong-quan":
+        data = chart_data(c)
+        chart_code = request.GET.get("chart") or data["default"]
+        context.update({
             "chart_fields": data["fields"],
-            "chart": chart,
-            "jobs": jobs,
+            "chart": chart_view(data, chart_code) or chart_view(data, data["default"]),
+            "jobs": list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS]),
             "formats": RenderFormat.choices,
-            "sections": section_views(c),
             "comparison": comparison_view(c),
-            "collated": table_views(c),
-            "shortcomings": c.issues_of("shortcomings"),
-            "proposals": c.issues_of("proposals"),
-        },
-    )
+        })
+    elif part == "so-lieu":
+        context["sections"] = section_views(c)
+    elif part == "y-kien":
+        context.update({"shortcomings": c.issues_of("shortcomings"), "proposals": c.issues_of("proposals")})
+    else:
+        context["collated"] = table_views(c)
+    return render(request, "reporting/consolidation.html", context)
 
 
 @require_POST

@@ -426,7 +426,9 @@ def test_ampersand_angle_brackets_and_quotes_survive_into_every_format(demo, cli
     c = consolidate(req)
 
     client.force_login(demo["tw.canbo"])
-    html = client.get(reverse("reporting:consolidation", args=[req.pk])).content.decode()
+    url = reverse("reporting:consolidation", args=[req.pk])
+    # the page is in parts (issue 17): the texts on "y-kien", the collated tables on "bao-cao"
+    html = "".join(client.get(url, {"phan": part}).content.decode() for part in ("y-kien", "bao-cao"))
     assert SPECIAL not in html and "<script>" not in html
     assert "=HYPERLINK(&quot;x&quot;) &amp; &lt;script&gt;" in html
     assert ("Tồn tại A &amp; B &lt; C &gt; D &quot;trích dẫn&quot; &#x27;nháy đơn&#x27; — R&amp;D "
@@ -457,13 +459,18 @@ def test_the_consolidation_page(demo, client):
     html = response.content.decode()
     for unit in never_submitted(req):
         assert unit.name in html
-    funding = expected_totals(req)["funding_total"]
-    assert f"{int(funding):,}".replace(",", ".") in html
     # the charts are SVG drawn on the server (issue 17): no chart library, the bars carry the figures
     assert 'data-testid="chart-unit"' in html and 'data-testid="chart-region"' in html
     assert "echarts" not in html and "<svg" in html
     assert '<select name="chart"' in html  # the field is chosen with a plain form
     assert "<script>" not in html  # no inline script (CSP)
+    # the page is in parts (issue 17): overview (summary, downloads, chart, comparison), tables, texts
+    parts = {part: client.get(reverse("reporting:consolidation", args=[req.pk]), {"phan": part}).content.decode()
+             for part in ("so-lieu", "y-kien", "bao-cao")}
+    assert 'data-testid="consolidation-parts"' in html and 'data-testid="section-table"' not in html
+    html = "".join(parts.values())
+    funding = expected_totals(req)["funding_total"]
+    assert f"{int(funding):,}".replace(",", ".") in parts["so-lieu"]
     assert html.count('data-testid="section-table"') == len(consolidate(req).section_tables)
     assert "<details" in html and 'data-testid="issue-group"' in html
 
