@@ -100,10 +100,12 @@ def load_signer(identity: str):
             raise KeyMissing(identity)
         return signer
     if "pkcs11_module" in spec:
+        from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
 
+        label = spec.get("token_label")
         session = pkcs11.open_pkcs11_session(
-            spec["pkcs11_module"], token_label=spec.get("token_label"),
+            spec["pkcs11_module"], token_criteria=TokenCriteria(label=label) if label else None,
             user_pin=os.environ.get(spec.get("pin_env", ""), None),
         )
         return pkcs11.PKCS11Signer(session, cert_label=spec.get("cert_label"), key_label=spec.get("key_label"))

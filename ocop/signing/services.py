@@ -214,18 +214,26 @@ def _sign(pdf: bytes, identity: str, field_name: str, page_index: int, box: Box,
         signer = keys.load_signer(identity)
     except keys.KeyMissing as exc:
         raise SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": identity}) from exc
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason or None, location=None,
-    )
-    pdf_signer = signers.PdfSigner(
-        meta, signer=signer, timestamper=_timestamper(), stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=page_index, box=box.tuple()),
-    )
-    out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out, appearance_text_params=text_params)
-    return out.getvalue()
+    except Exception as exc:  # noqa: BLE001 - a token not plugged in, a wrong PIN, a bad file: said, never a 500
+        raise SigningError(_("Không mở được khóa ký số của “%(who)s” (token chưa cắm, sai mã PIN hoặc cấu hình "
+                             "sai): %(e)s") % {"who": identity, "e": type(exc).__name__}) from exc
+    session = getattr(signer, "pkcs11_session", None)  # a PKCS#11 token: closed after this signature
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason or None, location=None,
+        )
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, timestamper=_timestamper(), stamp_style=style,
+            new_field_spec=fields.SigFieldSpec(field_name, on_page=page_index, box=box.tuple()),
+        )
+        out = io.BytesIO()
+        pdf_signer.sign_pdf(writer, output=out, appearance_text_params=text_params)
+        return out.getvalue()
+    finally:
+        if session is not None:
+            session.close()  # the last session closed logs out: the next signature logs in again
 
 
 def image_for(identity: str):
