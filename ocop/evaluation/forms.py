@@ -36,8 +36,9 @@ class _PickField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        if not value or not str(value).isdigit() or self.queryset is None:
-            return None
+        value = str(value or "")
+        if not (value.isascii() and value.isdigit()) or len(value) > 18 or self.queryset is None:
+            return None  # not a row number (nor one the database could hold)
         return self.queryset.filter(pk=int(value)).first()
 
 

@@ -48,8 +48,9 @@ def test_seat_and_product_refused_on_the_round_page(client, world):
     response = client.post(reverse("evaluation:seat_add", args=[round_.pk]), {"user": "999999", "role": "member"})
     assert response.status_code == 400 and 'data-testid="seat-form"' in response.content.decode()
     assert "Chỉ thành viên hội đồng hoặc cán bộ quản lý mới được cử vào hội đồng." in response.content.decode()
-    response = client.post(reverse("evaluation:product_add", args=[round_.pk]), {"product": "abc"})
-    assert response.status_code == 400 and "Chọn sản phẩm." in response.content.decode()
+    for bad in ("abc", "²", "9" * 30):
+        response = client.post(reverse("evaluation:product_add", args=[round_.pk]), {"product": bad})
+        assert response.status_code == 400 and "Chọn sản phẩm." in response.content.decode()
     assert not round_.seats.exists() and not round_.entries.exists()
 
 
