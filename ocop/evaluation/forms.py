@@ -130,13 +130,13 @@ class DataFileForm(forms.Form):
     """A data file's JSON edited on the criteria screens; the loader checks it (do_save_version)."""
 
     definition = forms.CharField(label=_l("Nội dung (JSON)"), required=False, strip=False)
-    reason = forms.CharField(label=_l("Lý do sửa đổi"), required=False, max_length=500)
+    reason = forms.CharField(label=_l("Lý do sửa đổi"), required=False)
 
     def clean_definition(self) -> str:
         return clean_text(self.cleaned_data.get("definition") or "")
 
     def clean_reason(self) -> str:
-        return _text(self.cleaned_data.get("reason"), 500)
+        return _text(self.cleaned_data.get("reason"))
 
 
 class ScoreSheetForm(forms.Form):
