@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.scope import Scope
-from ocop.analytics.definitions import DIMENSIONS, DefinitionError, Indicator, get_indicator, targets_for
+from ocop.analytics.definitions import DIMENSIONS, DefinitionError, Indicator, Target, get_indicator, targets_for
 from ocop.analytics.measures import MEASURES, Part
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END, all_predecessor_ids, all_successor_ids, provinces_by_pk, unit_on
@@ -463,12 +463,50 @@ class Progress:
     percent: float | None
 
 
+PLAN_INDICATOR = "products_certified_cumulative"  # what a provincial plan's target counts
+
+
+def plan_progress(scope: Scope) -> list[Progress]:
+    """The targets of the provincial plans in `scope` (ProvincialPlan.target_products by target_year,
+    entered in the programme registry) against the province's certified products up to the end of that
+    year: a plan of a legacy province on the legacy geography, of a current province on the current one.
+    One computation per (geography, year)."""
+    from ocop.programme.models import ProvincialPlan
+
+    plans = (scope.filter(ProvincialPlan.objects.alive(), unit_field="unit")
+             .filter(target_products__isnull=False, target_year__isnull=False)
+             .select_related("unit", "unit__province").order_by("target_year", "unit__code", "pk"))
+    cubes: dict[tuple, Cube] = {}
+    result = []
+    for plan in plans:
+        province = plan.unit if plan.unit.level == Level.PROVINCE else plan.unit.province
+        geography = "legacy" if province.era == Era.LEGACY else "current"
+        year = plan.target_year
+        if not FIRST_YEAR <= year <= timezone.localdate().year + 5:
+            continue
+        key = (geography, year)
+        if key not in cubes:
+            cubes[key] = compute(Query(PLAN_INDICATOR, geography, "year", year, year), scope)
+        cube = cubes[key]
+        actual = cube.total(unit=province.pk, period=year) if any(m.key == province.pk for m in cube.units) else None
+        name = unit_on(province, LEGACY_END).name if geography == "legacy" else province.name
+        target = Target(code=f"plan-{plan.pk}", indicator=PLAN_INDICATOR, scope=province.code, year=year,
+                        value=plan.target_products, comparison="at_least",
+                        label_vi=_("%(province)s: sản phẩm OCOP được công nhận (lũy kế)") % {"province": name},
+                        instrument=" ".join(x for x in (str(plan), plan.decision_number) if x), source="registry",
+                        confirmed=True)
+        percent = round(100 * actual / plan.target_products, 1) if actual is not None and plan.target_products else None
+        result.append(Progress(target, actual, percent))
+    return result
+
+
 def progress(indicator_code: str, scope: Scope) -> list[Progress]:
     """National targets of the indicator with the national figure of their year (central users only:
-    a province's figure is not compared with a national target)."""
+    a province's figure is not compared with a national target); for a province officer, the targets of
+    its provincial plans (plan_progress) when the indicator is the one they count."""
     result = []
     if not scope.national:
-        return result
+        return plan_progress(scope) if indicator_code == PLAN_INDICATOR else result
     for target in targets_for(indicator_code):
         if target.value is None or target.filter:
             result.append(Progress(target, None, None))

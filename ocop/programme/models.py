@@ -78,6 +78,12 @@ class ProvincialPlan(ProgrammeRecord):
     decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=50, blank=True, help_text=_("Ví dụ: 851/QĐ-UBND"))
     decision_date = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan phê duyệt"), max_length=200, blank=True, default="UBND tỉnh")
+    # the plan's own target, shown against the indicator products_certified_cumulative (ocop/analytics)
+    target_products = models.PositiveIntegerField(
+        _("mục tiêu: số sản phẩm OCOP"), null=True, blank=True,
+        help_text=_("Số sản phẩm được công nhận OCOP (lũy kế) mà đề án, kế hoạch đặt ra đến hết năm mục tiêu."))
+    target_year = models.PositiveSmallIntegerField(_("năm đạt mục tiêu"), null=True, blank=True,
+                                                   help_text=_("Ví dụ: 2025."))
     attachment = models.FileField(_("tệp đính kèm"), upload_to="programme/plans/%Y/", blank=True, validators=[validate_document])
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -107,6 +113,11 @@ class ProvincialPlan(ProgrammeRecord):
             errors["decision_date"] = _("Ngày phê duyệt không thể trước ngày bắt đầu xây dựng.")
         if self.decision_date and self.submitted_on and self.decision_date < self.submitted_on:
             errors["decision_date"] = _("Ngày phê duyệt không thể trước ngày trình.")
+        if (self.target_products is None) != (self.target_year is None):
+            field = "target_year" if self.target_year is None else "target_products"
+            errors[field] = _("Mục tiêu cần cả số sản phẩm và năm đạt mục tiêu.")
+        if self.target_year is not None and not 2018 <= self.target_year <= 2100:
+            errors["target_year"] = _("Năm đạt mục tiêu phải từ 2018 đến 2100.")
         if errors:
             raise ValidationError(errors)
 
