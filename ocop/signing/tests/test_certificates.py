@@ -135,3 +135,33 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("giay-chung-nhan.pdf", data, content_type="application/pdf")
+
+
+def test_a_re_evaluation_issues_a_new_certificate_with_a_new_file(client, cert, world):  # noqa: F811
+    """Re-issuing never edits a signed file: the product evaluated again gets a new certificate, signed
+    into its own file; the first file stays as it was and the register says it was superseded."""
+    import datetime as dt
+
+    from ocop.evaluation.models_rounds import Certificate, RoundProduct
+    from ocop.evaluation.tests.test_rounds import _members, choices_for_total
+
+    first = certificates.do_sign_certificate(None, cert)
+    first_bytes = certificates.signed_bytes(first)
+    officer = world["tinh.thainguyen"]
+    again = rounds.do_create_round(officer, name="Kỳ đánh giá lại", level="province", unit=cert.issuer_unit,
+                                   held_on=dt.date(2025, 10, 1))
+    entry = RoundProduct.objects.create(round=again, product=cert.product, dossier=cert.round_product.dossier,
+                                        criteria_set=cert.round_product.criteria_set, added_by=officer)
+    council_ = _members(again, officer, 3)
+    for member in council_:
+        rounds.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 80))
+    rounds.do_close_round(council_[0], again)
+    new = Certificate.objects.get(round_product=entry)
+    cert.refresh_from_db()
+    assert cert.status == CertificateStatus.SUPERSEDED and new.status == CertificateStatus.VALID
+    second = certificates.do_sign_certificate(None, new)
+    assert second.pk != first.pk and second.sha256 != first.sha256 and second.file.name != first.file.name
+    assert certificates.signed_bytes(first) == first_bytes  # untouched
+    old_page = client.get(reverse("signing:verify"), {"ma": first.sha256}).content.decode()
+    assert 'data-register="certificate"' in old_page and 'data-status="superseded"' in old_page
+    assert 'data-verdict="valid"' in old_page  # the signatures themselves stay valid
