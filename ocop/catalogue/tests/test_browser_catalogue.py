@@ -151,6 +151,11 @@ def test_statistics_charts_and_tables(page, catalogue):
         name, value = tip.split(" — ", 1)[1].rsplit(": ", 1)
         sums[name] = sums.get(name, 0) + int(value)
     assert {k: v for k, v in sums.items() if v} == {"3 sao": 1, "4 sao": 1, "5 sao": 1}
+    # the years from the first recognition to this year, without gaps (issue 18); the table folded under
+    # "Bảng số liệu"; the recognitions over the years as lines
     table = page.get_by_test_id("table-stars")
-    assert table.locator("thead th").all_inner_texts()[1:-1] == ["2020", "2024", "2025"]
+    page.locator("details", has=table).locator("summary").click()
+    years = [str(y) for y in range(2020, dt.date.today().year + 1)]
+    assert table.locator("thead th").all_inner_texts()[1:-1] == years
     assert table.locator("tfoot td").last.inner_text() == "3"
+    assert page.locator("[data-testid=chart-years] path[stroke]").count() >= 2
