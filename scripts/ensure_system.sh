@@ -14,7 +14,9 @@ set -uo pipefail
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
-if ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then
+# Liberation Serif 2.x (fonts-liberation2): the older fonts-liberation 1.x also names itself
+# "Liberation Serif" but lacks most Vietnamese letters (pdftotext then loses the text).
+if ! fc-list 2>/dev/null | grep -i "Liberation Serif" | grep -qi "liberation2"; then
   missing+=(fonts-liberation2)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
