@@ -283,15 +283,18 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
         for c, t in legend_items
     )
     head = f'<figcaption>{escape(title)}</figcaption>' if title else ""
-    legend_html = (f'<ul class="svg-map-legend" aria-label="{escape(_("Chú giải"))}">'
+    # (messages outside the f-strings: xgettext does not read calls inside them)
+    legend_label, data_label, code_label = _("Chú giải"), _("Số liệu"), _("Mã")
+    province_label, value_heading = _("Tỉnh, thành phố"), value_label or _("Giá trị")
+    legend_html = (f'<ul class="svg-map-legend" aria-label="{escape(legend_label)}">'
                    f'{"" if not value_label else f"<li><b>{escape(value_label)}</b></li>"}{legend}</ul>')
     tbl = ""
     if table:
         trs = "".join(f'<tr><td>{escape(c)}</td><td>{escape(n)}</td><td class="num">{escape(t)}</td></tr>'
                       for c, n, t in rows)
-        tbl = (f'<details class="svg-chart-data"><summary>{escape(_("Số liệu"))}</summary><table class="table compact">'
-               f'<thead><tr><th scope="col">{escape(_("Mã"))}</th><th scope="col">{escape(_("Tỉnh, thành phố"))}</th>'
-               f'<th scope="col" class="num">{escape(value_label or _("Giá trị"))}</th></tr></thead>'
+        tbl = (f'<details class="svg-chart-data"><summary>{escape(data_label)}</summary><table class="table compact">'
+               f'<thead><tr><th scope="col">{escape(code_label)}</th><th scope="col">{escape(province_label)}</th>'
+               f'<th scope="col" class="num">{escape(value_heading)}</th></tr></thead>'
                f'<tbody>{trs}</tbody></table></details>')
     tid = (f' data-testid="{escape(testid)}"' if testid else "") + (f' id="{escape(html_id)}"' if html_id else "")
     # data-rendered and data-province-count: as the interactive map (ocop-map.js) marks a drawn map

@@ -162,9 +162,11 @@ def _legend(series: list[Series]) -> str:
 
 
 def _table(categories, series: list[Series], unit: str, category_label: str, totals: bool) -> str:
+    # (messages outside the f-strings: xgettext does not read calls inside them)
+    total_label, data_label, item_label = _("Tổng"), _("Số liệu"), category_label or _("Mục")
     head = "".join(f'<th scope="col" class="num">{escape(s.name)}</th>' for s in series)
     if totals:
-        head += f'<th scope="col" class="num">{escape(_("Tổng"))}</th>'
+        head += f'<th scope="col" class="num">{escape(total_label)}</th>'
     rows = []
     for i, cat in enumerate(categories):
         cells = []
@@ -178,9 +180,9 @@ def _table(categories, series: list[Series], unit: str, category_label: str, tot
         rows.append(f'<tr><th scope="row">{escape(cat)}</th>{"".join(cells)}</tr>')
     caption = escape(_("Số liệu của biểu đồ")) + (f" ({escape(unit)})" if unit else "")
     return (
-        f'<details class="svg-chart-data"><summary>{escape(_("Số liệu"))}</summary>'
+        f'<details class="svg-chart-data"><summary>{escape(data_label)}</summary>'
         f'<div class="table-scroll"><table class="table compact"><caption>{caption}</caption>'
-        f'<thead><tr><th scope="col">{escape(category_label or _("Mục"))}</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col">{escape(item_label)}</th>{head}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div></details>'
     )
 
