@@ -474,15 +474,31 @@ def _page_targets() -> list[tuple[str, str, str]]:
     targets = [("status board", reverse("programme:board"), "tw.canbo")]
     req = (ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province").order_by("-cutoff", "-pk").first())
     if req is not None:
-        targets.append((f"completeness ({req.recipients.count()} units)", reverse("reporting:request_detail", args=[req.pk]), "tw.canbo"))
+        units = req.recipients.count()
+        targets.append((f"completeness ({units} units)", reverse("reporting:request_detail", args=[req.pk]), "tw.canbo"))
+        targets.append((f"consolidation ({units} units)", reverse("reporting:consolidation", args=[req.pk]), "tw.canbo"))
+        sent = (Submission.objects.filter(request=req, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED])
+                .order_by("pk").first())
+        if sent is not None:
+            targets.append(("review page", reverse("reporting:submission_review", args=[sent.pk]), "tw.canbo"))
     try:
         targets.append(("catalogue search", reverse("catalogue:list") + "?q=m%E1%BA%ADt+ong", ""))
     except NoReverseMatch:
         pass
+    from ocop.bench.weight import _first_listed_product
+
+    product = _first_listed_product()
+    if product is not None:
+        targets.append(("product page", reverse("catalogue:product", args=[product]), ""))
     sub = (Submission.objects.filter(unit__code="19", unit__level="province", status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED])
            .order_by("-request__cutoff", "-pk").first())
     if sub is not None:
         targets.append(("submission form", reverse("reporting:submission", args=[sub.pk]), "tinh.thainguyen"))
+    from ocop.evaluation.models_rounds import Round
+
+    rnd = Round.objects.order_by("-pk").first()
+    if rnd is not None:
+        targets.append(("round page", reverse("evaluation:round_detail", args=[rnd.pk]), "tw.canbo"))
     return targets
 
 

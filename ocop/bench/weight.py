@@ -89,6 +89,16 @@ def role_pages(usernames: list[str] | None = None) -> list[tuple[str, str, str]]
                 .order_by("pk").first())
         if sent is not None:
             pages.append(("review page", reverse("reporting:submission_review", args=[sent.pk]), central))
+    # the widest national request too (63 provinces before 01/7/2025: the 380 KB consolidation)
+    from django.db.models import Count
+
+    wide = (ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
+            .annotate(n=Count("recipients", distinct=True)).order_by("-n", "-cutoff", "-pk").first())
+    if wide is not None and req is not None and wide.pk != req.pk and central:
+        for part in ("", "?phan=so-lieu", "?phan=y-kien", "?phan=bao-cao"):
+            pages.append((f"consolidation, {wide.n} provinces{' ' + part[6:] if part else ''}",
+                          reverse("reporting:consolidation", args=[wide.pk]) + part, central))
+        pages.append((f"completeness, {wide.n} provinces", reverse("reporting:request_detail", args=[wide.pk]), central))
     if "tinh.thainguyen" in users:
         sub = (Submission.objects.filter(unit__code="19", unit__level="province",
                                          status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED])

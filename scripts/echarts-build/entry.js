@@ -1,10 +1,11 @@
 // The custom ECharts build served as ocop/static/vendor/echarts/echarts.min.js (window.echarts).
-// Only what the pages draw (issue 17: the full build was 368 KB compressed, this one ~220 KB):
-//   ocop/static/js/charts.js             bar charts of a consolidated report (title, tooltip, grid,
-//                                        category/value axes, dataZoom slider + inside)
+// Since issue 17 no page loads it at first: every map and chart is SVG drawn on the server
+// (ocop/geo/svgmap.py, ocop/lib/svgcharts.py). It is loaded only on demand, by the button
+// "Bản đồ tương tác" of the catalogue map (ocop/geo/static/geo/map-on-demand.js), for
 //   ocop/geo/static/geo/ocop-map.js      province choropleth: geo + map series, scatter labels of the
 //                                        islands, visualMap (continuous and piecewise), tooltip, title
-//   ocop/catalogue/static/catalogue/catalogue.js   stacked bars with a scrolling legend
+// Bar series, grid, legend and dataZoom are still in the build (the former chart scripts); a map-only
+// build would be 194 KB gzip instead of 227 KB (not rebuilt: it changes nothing in a first visit).
 // Canvas renderer (every page), SVG renderer (ocop-map.js data-renderer="svg").
 // window.echarts has only the functions below (the scripts and the browser tests use init,
 // getInstanceByDom and registerMap). A chart type or component missing here makes ECharts log
