@@ -477,10 +477,10 @@ def _page_targets() -> list[tuple[str, str, str]]:
         units = req.recipients.count()
         targets.append((f"completeness ({units} units)", reverse("reporting:request_detail", args=[req.pk]), "tw.canbo"))
         targets.append((f"consolidation ({units} units)", reverse("reporting:consolidation", args=[req.pk]), "tw.canbo"))
-        sent = (Submission.objects.filter(request=req, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED])
+        sent = (Submission.objects.filter(request=req, status=SubmissionStatus.SUBMITTED)
                 .order_by("pk").first())
         if sent is not None:
-            targets.append(("review page", reverse("reporting:submission_review", args=[sent.pk]), "tw.canbo"))
+            targets.append(("review page", reverse("reporting:submission", args=[sent.pk]), "tw.canbo"))
     try:
         targets.append(("catalogue search", reverse("catalogue:list") + "?q=m%E1%BA%ADt+ong", ""))
     except NoReverseMatch:

@@ -85,10 +85,10 @@ def role_pages(usernames: list[str] | None = None) -> list[tuple[str, str, str]]
     if req is not None and central:
         pages.append(("completeness", reverse("reporting:request_detail", args=[req.pk]), central))
         pages.append(("consolidation", reverse("reporting:consolidation", args=[req.pk]), central))
-        sent = (Submission.objects.filter(request=req, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED])
+        sent = (Submission.objects.filter(request=req, status=SubmissionStatus.SUBMITTED)
                 .order_by("pk").first())
         if sent is not None:
-            pages.append(("review page", reverse("reporting:submission_review", args=[sent.pk]), central))
+            pages.append(("review page", reverse("reporting:submission", args=[sent.pk]), central))
     # the widest national request too (63 provinces before 01/7/2025: the 380 KB consolidation)
     from django.db.models import Count
 

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.lib.svgcharts import fmt
@@ -233,8 +234,35 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
     """The province map, coloured by `values` ({province code: number}; a JSON string is accepted).
 
     no_data_label="" leaves "no figure" out of the legend and the tooltips (a map that highlights
-    one province)."""
-    era = era or era_of(geojson)
+    one province).
+
+    The drawn map is kept (LRU_SIZE maps per process) keyed on everything it is drawn from — the
+    figures themselves, the pieces, the labels, the language — so the same figures are drawn once
+    (issue 17: ≈ 5 ms a map, half a trivial page)."""
+    key = (_key(values), era or era_of(geojson), _key(pieces), str(value_label), str(title), str(link_template),
+           str(testid), bool(table), _key(names), str(unit), no_data_label, str(html_id), get_language())
+    return _drawn(key)
+
+
+LRU_SIZE = 64
+
+
+def _key(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
+@lru_cache(maxsize=LRU_SIZE)
+def _drawn(key: tuple) -> SafeString:
+    (values, era, pieces, value_label, title, link_template, testid, table, names, unit, no_data_label, html_id,
+     _language) = key
+    # the JSON strings are read by _draw (_as_python: bad JSON is no figure, never an error)
+    return _draw(values, era=era, pieces=pieces, value_label=value_label, title=title, link_template=link_template,
+                 testid=testid, table=table, names=_as_python(names, None), unit=unit, no_data_label=no_data_label,
+                 html_id=html_id)
+
+
+def _draw(values, *, era: str, pieces, value_label: str, title: str, link_template: str, testid: str, table: bool,
+          names: dict | None, unit: str, no_data_label: str | None, html_id: str) -> SafeString:
     values = {str(k): v for k, v in (_as_python(values, {}) or {}).items()}
     auto = None
     pieces = _as_python(pieces, None) or (auto := auto_pieces(values))

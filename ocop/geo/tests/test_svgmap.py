@@ -67,3 +67,10 @@ def test_links_pieces_and_template_tag():
 def test_era_of_file_names():
     assert era_of("/static/geo/provinces-legacy.1a2b.geojson") == "legacy"
     assert era_of("/static/geo/provinces-current.geojson") == "current"
+
+
+def test_same_figures_drawn_once_and_bad_json_is_no_figure():
+    first = choropleth('{"01": 5}', era="current", value_label="n")
+    assert choropleth({"01": 5}, era="current", value_label="n") is first  # the kept drawing
+    _root, svg = parse(choropleth("{not json", era="current"))
+    assert not [p for p in svg.iter(f"{SVG}path") if p.get("data-value") is not None]
