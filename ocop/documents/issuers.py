@@ -33,9 +33,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.permissions import can
 from ocop.audit.services import log_action, snapshot
 from ocop.documents import text as tx
 from ocop.documents.models import BodyKind, Issuer, IssuerVersion
+from ocop.geo.services import current_province_of
 
 DATA_FILE = Path(__file__).resolve().parent / "issuers_data" / "issuers.json"
 VERSION_FIELDS = ["name", "parent_name", "header", "symbol", "place", "office", "contact", "archive",
@@ -168,8 +170,6 @@ def provincial_issuer(unit, day: dt.date | None = None, body_kind: str = BodyKin
 
     The UBND's code is "UBND-<code>-<era>", the one the evaluation rounds use, so a province has one
     series whoever asks first."""
-    from ocop.geo.services import current_province_of
-
     day = day or timezone.localdate()
     province = unit if unit.level == "province" else unit.province
     if not province.is_valid_on(day):
@@ -251,8 +251,6 @@ def _provincial_versions(province, body_kind: str, base: dict) -> list[dict]:
 
 
 def _check(user) -> None:
-    from ocop.accounts.permissions import can
-
     if user is not None and not can(user, "documents.issuers"):
         raise PermissionDenied
 

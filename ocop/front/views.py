@@ -10,7 +10,9 @@ from django.views.decorators.cache import never_cache
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.accounts.views_audit import visible_entries
+from ocop.evaluation.models_rounds import CouncilSeat, MemberScore, Recusal, RoundProduct, RoundStatus
 from ocop.front.navigation import items_for
+from ocop.reporting.services import worklist
 
 
 @login_required
@@ -26,8 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _my_work(user) -> dict:
     """What is due, returned, or waiting for this user's review or score, with deadlines."""
-    from ocop.reporting.services import worklist
-
     due, returned = worklist.due_and_returned(user)
     return {
         "work_due": due,
@@ -41,8 +41,6 @@ def _waiting_for_my_score(user) -> list:
     """Products of open rounds where the user holds a seat, has not recused and has not submitted a
     score sheet (one query)."""
     from django.db.models import Exists, OuterRef
-
-    from ocop.evaluation.models_rounds import CouncilSeat, MemberScore, Recusal, RoundProduct, RoundStatus
 
     if not can(user, "evaluation.view"):
         return []

@@ -36,6 +36,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from ocop.evaluation.models import CouncilLevel
+from ocop.evaluation.models_rounds import Certificate, RoundProduct
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.lib.dates import format_date
@@ -120,9 +122,6 @@ class BindingContext:
         """Products scored by a provincial council in rounds held in the period and certificates (≥ 3
         stars) issued in it, from the evaluation module; None when it holds nothing for the unit in
         the period (then the milestones registry is the source)."""
-        from ocop.evaluation.models import CouncilLevel
-        from ocop.evaluation.models_rounds import Certificate, RoundProduct
-
         entries = RoundProduct.objects.filter(self.scope("round__unit"), round__held_on__lte=self.end)
         certificates = Certificate.objects.filter(self.scope("issuer_unit"), issued_on__lte=self.end, stars__gte=3)
         if self.start is not None:

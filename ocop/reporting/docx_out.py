@@ -19,6 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from ocop.documents.fit import fit_size
+from ocop.documents.reports import report_heading
+from ocop.documents.text import section_label
 from ocop.reporting.schema import NUMERIC_TYPES, Field, TemplateDef, display
 
 FONT = "Times New Roman"
@@ -160,8 +163,6 @@ HEADER_WIDTHS = (7.0, 10.5)  # cm; centred, 0.5 cm into each margin: the Quốc 
 def _nd30_header(doc, parent_lines, header_lines, number: str, place_date: str) -> None:
     """Issuer (parent lines, name lines sized to fit, short rule, "Số: …") at the left; Quốc hiệu,
     Tiêu ngữ (bold, not underlined) with the short rule under it and the place and date at the right."""
-    from ocop.documents.fit import fit_size
-
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(head)
@@ -319,13 +320,9 @@ def build_docx(
     # place and date, Kính gửi, signature, Nơi nhận: ocop/documents/reports.py, as the print view)
     frame = None
     if submission is not None:
-        from ocop.documents.reports import report_heading
-
         frame = report_heading(submission)
     _heading(doc, template, title, unit_label, request_label, submitted_label, frame)
     for section in template.sections:
-        from ocop.documents.text import section_label
-
         p = _para(doc, f"{section_label(section.number, section.depth)} {section.title}", bold=True,
                   italic=section.depth >= 2, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=Pt(3))
         p.paragraph_format.keep_with_next = True
