@@ -24,6 +24,7 @@ from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.forms import apply_validation_error
+from ocop.lib.upload_safety import check_office_upload
 
 
 def _errors(exc: ValidationError) -> str:
@@ -130,7 +131,6 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     contact line and Nơi nhận; see roundtrip.py). Checked by upload_safety first; a refused file
     changes nothing and says why."""
     from ocop.documents.roundtrip import read_draft
-    from ocop.lib.upload_safety import check_office_upload
 
     doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
     if doc.is_issued:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ocop.geo.models import Level
 from ocop.lib.dates import BoundedDateField
+from ocop.lib.jsontext import JsonTextError, load_json_text
 from ocop.programme.forms import DATE_WIDGET
 from ocop.reporting.models import DeadlineRuleKind, ReportTemplate, RequestKind
 
@@ -71,7 +72,6 @@ class TemplateForm(forms.Form):
     )
 
     def clean_definition(self):
-        from ocop.lib.jsontext import JsonTextError, load_json_text
         from ocop.reporting.bindings import check_bindings
         from ocop.reporting.schema import DefinitionError, parse_definition
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ocop.lib.dates import format_date
+from ocop.lib.dates import DateParseError, format_date, parse_date
 from ocop.lib.formatting import format_number
 
 FIELD_TYPES = ("text", "integer", "money", "percent", "date", "choice", "table")
@@ -429,8 +429,6 @@ def coerce(ftype: str, raw: Any, options: tuple[Option, ...] = ()) -> tuple[Any,
             return raw.date().isoformat(), None
         if isinstance(raw, dt.date):
             return raw.isoformat(), None
-        from ocop.lib.dates import DateParseError, parse_date
-
         try:
             return parse_date(str(raw)).isoformat(), None
         except DateParseError as exc:

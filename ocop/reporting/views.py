@@ -24,6 +24,7 @@ from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting import formdata, periods, schema
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
 from ocop.reporting.models import (
@@ -615,7 +616,6 @@ def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 @require_capability("reporting.submit")
 def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill the draft from an .xlsx made from this template: all values or none."""
-    from ocop.lib.upload_safety import check_office_upload
     from ocop.reporting.xlsx_io import parse_workbook
 
     sub = _visible_submission(request.user, pk)
