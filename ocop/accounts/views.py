@@ -15,6 +15,7 @@ from ocop.accounts.forms import ThrottledLoginForm, UserForm
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import can
 from ocop.accounts.services.users import do_save_user, grantable_roles, manageable_users
+from ocop.audit.services import log_action
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.text import text_search
@@ -31,8 +32,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form):
-        from ocop.audit.services import log_action
-
         response = super().form_valid(form)
         log_action(self.request.user, "ocop.user.password_changed", self.request.user, unit=self.request.user.scope_unit, request=self.request)
         return response
