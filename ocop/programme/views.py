@@ -4,11 +4,15 @@ import json
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.permissions import can
@@ -23,6 +27,7 @@ from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
+from ocop.programme.models import Activity, CycleMilestone, DirectiveDocument, Funding, ProvincialPlan
 from ocop.programme.services import REGISTRIES, VersionConflict, do_delete_record, do_save_record, readable, writable_units
 
 
@@ -83,9 +88,38 @@ def _board_params(request: HttpRequest):
     return day, (start, end), status, errors
 
 
+BOARD_CACHE_SECONDS = 300  # also bounds how long a change of the administrative units takes to show
+
+
+def board_data_version() -> str:
+    """Changes whenever a record the board reads is added, changed or (soft-)deleted: the number of
+    rows and the latest `updated_at` of each registry it reads (five aggregate queries)."""
+    parts = []
+    for model in (ProvincialPlan, CycleMilestone, DirectiveDocument, Activity, Funding):
+        agg = model.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+        parts.append(f"{agg['n']}:{agg['t'].isoformat() if agg['t'] else ''}")
+    return "|".join(parts)
+
+
 @require_capability("board.view")
 def board(request: HttpRequest) -> HttpResponse:
+    """The board's figures, map and table are the same for every reader (no scope): rendered once per
+    data version, day, period, filter and language, then kept BOARD_CACHE_SECONDS (issue 17: the page
+    was 2.3-4.4× the trivial page, most of it building the board and rendering its table)."""
     day, period, status, errors = _board_params(request)
+    key = "board:" + "|".join([board_data_version(), day.isoformat(), period[0].isoformat(), period[1].isoformat(),
+                               status, get_language() or ""])
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("programme/_board_body.html", _board_context(day, period, status), request)
+        cache.set(key, body, BOARD_CACHE_SECONDS)
+    return render(request, "programme/board.html", {
+        "day": day, "period": period, "status": status, "statuses": list(board_service.STATUS_LABELS.items()),
+        "errors": errors, "query": request.GET.urlencode(), "body": body,
+    })
+
+
+def _board_context(day, period, status) -> dict:
     rows = board_service.build_board(day, period)
     all_rows = rows
     if status:
@@ -96,32 +130,24 @@ def board(request: HttpRequest) -> HttpResponse:
         "activities": sum(r.activities for r in rows),
         "funding": sum(r.funding for r in rows),
     }
-    return render(
-        request,
-        "programme/board.html",
-        {
-            "day": day,
-            "period": period,
-            "status": status,
-            "statuses": list(board_service.STATUS_LABELS.items()),
-            "rows": rows,
-            "province_count": len(all_rows),
-            "totals": totals,
-            "errors": errors,
-            "era": geo.era_on(day),
-            "map_values": json.dumps({r.province.code: r.status_value for r in all_rows}),
-            "map_pieces": json.dumps(
-                [
-                    {"value": board_service.STATUS_VALUE[key], "label": str(label), "color": board_service.STATUS_COLOURS[key]}
-                    for key, label in board_service.STATUS_LABELS.items()
-                ]
-            ),
-            "geojson_url": map_geojson_url(day),
-            "map_link": reverse("programme:province_by_code", args=["CODE"]).replace("CODE", "{code}")
-            + f"?date={format_date(day)}",
-            "query": request.GET.urlencode(),
-        },
-    )
+    return {
+        "day": day,
+        "period": period,
+        "rows": rows,
+        "province_count": len(all_rows),
+        "totals": totals,
+        "era": geo.era_on(day),
+        "map_values": json.dumps({r.province.code: r.status_value for r in all_rows}),
+        "map_pieces": json.dumps(
+            [
+                {"value": board_service.STATUS_VALUE[key], "label": str(label), "color": board_service.STATUS_COLOURS[key]}
+                for key, label in board_service.STATUS_LABELS.items()
+            ]
+        ),
+        "geojson_url": map_geojson_url(day),
+        "map_link": reverse("programme:province_by_code", args=["CODE"]).replace("CODE", "{code}")
+        + f"?date={format_date(day)}",
+    }
 
 
 @require_capability("board.view")

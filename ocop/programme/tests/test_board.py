@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.programme.board import CSV_HEADER, build_board
 from ocop.programme.models import Activity, CycleMilestone, DirectiveDocument, Funding, ProvincialPlan
@@ -110,3 +111,20 @@ def test_province_page_shows_rolled_up_legacy_records(client, demo_users, provin
     html = client.get(reverse("programme:province", args=[provinces["thai_nguyen"].pk])).content.decode()
     assert "Chương trình OCOP giai đoạn 2018-2020" in html and "Bắc Kạn" in html
     assert client.get(reverse("programme:index")).status_code == 302
+
+
+def test_board_page_is_kept_per_data_version(client, demo_users, provinces, plan_data):
+    """The board's body is rendered once per data version (issue 17): a new, changed or deleted record
+    shows on the next request."""
+    client.force_login(demo_users["tw.canbo"])
+    url, day = reverse("programme:board"), {"date": "12/12/2018"}
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 0
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 0  # kept
+    plan = ProvincialPlan.objects.create(unit=provinces["bac_kan"], **plan_data())  # added
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 1
+    ProvincialPlan.objects.filter(pk=plan.pk).update(decision_date=dt.date(2019, 1, 1), updated_at=timezone.now())
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 0  # changed
+    ProvincialPlan.objects.filter(pk=plan.pk).update(decision_date=dt.date(2018, 5, 24), updated_at=timezone.now())
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 1
+    ProvincialPlan.objects.filter(pk=plan.pk).delete()  # deleted
+    assert client.get(url, day).content.decode().count('data-status="approved"') == 0
