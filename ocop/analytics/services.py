@@ -28,6 +28,7 @@ from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.services import LEGACY_END, all_predecessor_ids, all_successor_ids, provinces_by_pk, unit_on
 from ocop.lib.collation import vi_sorted
 from ocop.lib.dates import PROGRAMME_START, format_date
+from ocop.programme.models import ProvincialPlan
 
 GEOGRAPHIES = {"current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
                "legacy": _("63 tỉnh, thành phố trước 01/7/2025")}
@@ -471,8 +472,6 @@ def plan_progress(scope: Scope) -> list[Progress]:
     entered in the programme registry) against the province's certified products up to the end of that
     year: a plan of a legacy province on the legacy geography, of a current province on the current one.
     One computation per (geography, year)."""
-    from ocop.programme.models import ProvincialPlan
-
     plans = (scope.filter(ProvincialPlan.objects.alive(), unit_field="unit")
              .filter(target_products__isnull=False, target_year__isnull=False)
              .select_related("unit", "unit__province").order_by("target_year", "unit__code", "pk"))
