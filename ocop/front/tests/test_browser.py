@@ -19,8 +19,8 @@ CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}
 EXPECTED_NAV = {
     "tw.quantri": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index", "analytics:pivot"},
     "tw.canbo": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index", "analytics:pivot"},
-    "tinh.thainguyen": LOCAL | {"accounts:user_list", "evaluation:round_list"},
-    "tinh.hatinh": LOCAL | {"accounts:user_list", "evaluation:round_list"},
+    "tinh.thainguyen": LOCAL | {"accounts:user_list", "evaluation:round_list", "analytics:pivot"},
+    "tinh.hatinh": LOCAL | {"accounts:user_list", "evaluation:round_list", "analytics:pivot"},
     "huyen.babe": LOCAL | {"evaluation:round_list"},
     "xa.ducxuan": LOCAL,
     "hoidong.thainguyen": BASE_NAV | {"audit:entry_list", "evaluation:round_list"},
