@@ -539,7 +539,9 @@ class Generator:
             for key in keys:
                 due = renewals.pop(key, [])
                 renewals[p["pk"]].extend(d for d in due if d[0] > horizon)
-                picked += [i for expiry, i in due if expiry <= horizon and rng.random() < 0.6]
+                # a renewal is scored only when its criteria set can be scored on this date
+                picked += [i for expiry, i in due
+                           if expiry <= horizon and rng.random() < 0.6 and self.set_for(i, held) is not None]
             for i in picked:
                 expires = self.score_entry(rnd, held, i, scorers)
                 if expires is not None:
