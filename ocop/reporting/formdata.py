@@ -172,6 +172,7 @@ class SectionView:
     fields: list[FieldView]
     comments: list = field(default_factory=list)
     has_errors: bool = False
+    fields_html: str = ""  # the fields as HTML (formhtml.sections_html)
 
 
 def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | None = None, overrides: dict | None = None,

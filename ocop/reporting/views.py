@@ -25,7 +25,7 @@ from ocop.lib.decorators import require_capability
 from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.upload_safety import check_office_upload
-from ocop.reporting import formdata, periods, schema
+from ocop.reporting import formdata, formhtml, periods, schema
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
 from ocop.reporting.models import (
     ReportRequest,
@@ -418,6 +418,7 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
     sections = formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
                                    comments=comments, raw_post=raw_post, invalid=sub.invalid, sources=sub.prefill_sources)
+    formhtml.sections_html(template, sections, editable)  # one string per section, not an include per field
     titles = {s.section.number: s.section.title for s in sections}
     return {
         "sub": sub,
