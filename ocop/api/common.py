@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from ninja.parser import Parser
 from pydantic import AfterValidator, StringConstraints
 
+from ocop.api.errors import invalid
 from ocop.lib.text import clean_text
 
 MAX_ID = 2**63 - 1
@@ -96,3 +97,14 @@ def paginate(qs, params: PageParams, convert=None) -> dict:
     rows = list(qs[params.offset: params.offset + params.limit])
     return {"count": count, "limit": params.limit, "offset": params.offset,
             "items": [convert(r) for r in rows] if convert else rows}
+
+
+def filtered(filterset_class, qs, params: Schema):
+    """`qs` narrowed by the list's FilterSet (the one the web list uses, ocop/lib/filters.py) with
+    the query parameters the endpoint's schema validated (pagination left out)."""
+    data = {k: v for k, v in params.dict(exclude={"limit", "offset"}).items() if v is not None}
+    filterset = filterset_class(data, queryset=qs)
+    if not filterset.is_valid():  # the schema let through what the filters refuse: a 422, never a silent no-op
+        errors = [{"field": name, "message": message} for name, messages in filterset.errors.items() for message in messages]
+        raise invalid(errors[0]["message"], errors)
+    return filterset.qs

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
+from ocop.lib.filters import choice_label, shown
 from ocop.lib.collation import vi_order
 from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.lib.text import text_search
 from ocop.products import criteria
 from ocop.products import services as svc
+from ocop.products.filters import EntityFilterSet, ProductFilterSet
 from ocop.products.forms import (
     EntityForm,
     MemberForm,
@@ -149,16 +150,8 @@ PRODUCT_COLUMNS = [
 
 
 def _entity_filters(request, qs):
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in EntityKind.values else ""  # an unknown type filters nothing (and names nothing in the export)
-    province = request.GET.get("province", "").strip()
-    qs = text_search(qs, q, "name", "registration_number", "tax_code")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if province:
-        qs = qs.filter(unit__province__code=province)
-    return qs, {"q": q, "kind": kind, "province": province}
+    filterset = EntityFilterSet(request.GET, queryset=qs)
+    return filterset.qs, shown(filterset)
 
 
 @require_capability("products.view")
@@ -169,7 +162,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
         return export_response(
             request, qs, ENTITY_COLUMNS, title=_("Danh sách chủ thể OCOP"), filename="chu-the-ocop",
             sheet_title=_("Chủ thể OCOP"),
-            filters=[(_("Tìm"), filters["q"]), (_("Loại hình"), EntityKind(filters["kind"]).label if filters["kind"] else ""),
+            filters=[(_("Tìm"), filters["q"]), (_("Loại hình"), choice_label(EntityKind.choices, filters["kind"])),
                      (_("Mã tỉnh"), filters["province"])],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -182,30 +175,20 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 @require_capability("products.view")
 def product_list(request: HttpRequest) -> HttpResponse:
-    qs = svc.readable_products(request.user)
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    sector = request.GET.get("sector", "")
-    province = request.GET.get("province", "").strip()
-    qs = text_search(qs, q, "name", "entity__name")
-    if status in ProductStatus.values:
-        qs = qs.filter(status=status)
-    if sector in Sector.values:
-        qs = qs.filter(sector=sector)
-    if province:
-        qs = qs.filter(Q(unit__province__code=province) | Q(entity__unit__province__code=province))
+    filterset = ProductFilterSet(request.GET, queryset=svc.readable_products(request.user))
+    qs, filters = filterset.qs, shown(filterset)
     qs = qs.order_by(vi_order("name"), "id")
     if wants_xlsx(request):
         return export_response(
             request, qs, PRODUCT_COLUMNS, title=_("Danh sách sản phẩm OCOP"), filename="san-pham-ocop",
             sheet_title=_("Sản phẩm OCOP"),
-            filters=[(_("Tìm"), q), (_("Trạng thái"), ProductStatus(status).label if status in ProductStatus.values else ""),
-                     (_("Nhóm sản phẩm"), Sector(sector).label if sector in Sector.values else ""), (_("Mã tỉnh"), province)],
+            filters=[(_("Tìm"), filters["q"]), (_("Trạng thái"), choice_label(ProductStatus.choices, filters["status"])),
+                     (_("Nhóm sản phẩm"), choice_label(Sector.choices, filters["sector"])), (_("Mã tỉnh"), filters["province"])],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request, "products/product_list.html",
-        {"page": page, "filters": {"q": q, "status": status, "sector": sector, "province": province},
+        {"page": page, "filters": filters,
          "statuses": ProductStatus.choices, "sectors": Sector.choices, "can_import": can(request.user, "products.manage")},
     )
 

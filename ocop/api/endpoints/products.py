@@ -4,13 +4,12 @@ the web pages (ocop/products/views.py through ocop/products/services.py)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router
 from ninja.responses import Status
 
 from ocop.accounts.permissions import can
-from ocop.api.common import MAX_ID, Code, Page, PageParams, Query200, paginate
+from ocop.api.common import MAX_ID, Code, Page, PageParams, Query200, filtered, paginate
 from ocop.api.errors import forbidden, from_django_validation, not_found, responses
 from ocop.api.schemas import (
     EntityKindCode,
@@ -22,8 +21,8 @@ from ocop.api.schemas import (
     entity_out,
     product_out,
 )
-from ocop.lib.text import text_search
 from ocop.products import services as svc
+from ocop.products.filters import EntityFilterSet, ProductFilterSet
 from ocop.products.forms import resolve_commune
 from ocop.products.models import Product
 from ocop.lib.collation import vi_order
@@ -36,6 +35,8 @@ def _require_view(user) -> None:
         raise forbidden()
 
 
+# The query parameters as the OpenAPI document shows and validates them (422); the filtering itself
+# is ocop/products/filters.py's FilterSet, the one the web list uses.
 class EntityFilters(PageParams):
     q: Query200 | None = Field(None, description="Tên, số đăng ký kinh doanh hoặc mã số thuế.")
     kind: EntityKindCode | None = None
@@ -48,18 +49,8 @@ def entities_list(request, filters: Query[EntityFilters]):
     """Chủ thể trong phạm vi: cán bộ theo địa bàn, tài khoản chủ thể chỉ các chủ thể của mình."""
     user = request.auth
     _require_view(user)
-    qs = svc.readable_entities(user)
-    f = filters
-    if f.q:
-        q = f.q.strip()
-        qs = text_search(qs, q, "name", "registration_number", "tax_code")
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.province:
-        qs = qs.filter(unit__province__code=f.province)
-    if f.unit_id:
-        qs = qs.filter(unit_id=f.unit_id)
-    return paginate(qs.order_by(vi_order("name"), "pk"), f, entity_out)
+    qs = filtered(EntityFilterSet, svc.readable_entities(user), filters)
+    return paginate(qs.order_by(vi_order("name"), "pk"), filters, entity_out)
 
 
 @router.get("/products/entities/{entity_id}", response=responses({200: EntityOut}, 401, 403, 404, 422), summary="Một chủ thể")
@@ -72,7 +63,7 @@ def entity_detail(request, entity_id: int = Path(..., ge=1, le=MAX_ID)):
     return entity_out(entity)
 
 
-class ProductFilters(PageParams):
+class ProductFilters(PageParams):  # validated here (422), filtered by ocop/products/filters.py as on the web
     q: Query200 | None = Field(None, description="Tên sản phẩm hoặc tên chủ thể.")
     status: ProductStatusCode | None = None
     sector: SectorCode | None = None
@@ -86,22 +77,8 @@ def products_list(request, filters: Query[ProductFilters]):
     """Sản phẩm trong phạm vi (mọi trạng thái), như danh sách sản phẩm trên web."""
     user = request.auth
     _require_view(user)
-    qs = svc.readable_products(user)
-    f = filters
-    if f.q:
-        q = f.q.strip()
-        qs = text_search(qs, q, "name", "entity__name")
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.sector:
-        qs = qs.filter(sector=f.sector)
-    if f.province:
-        qs = qs.filter(Q(unit__province__code=f.province) | Q(entity__unit__province__code=f.province))
-    if f.entity_id:
-        qs = qs.filter(entity_id=f.entity_id)
-    if f.unit_id:
-        qs = qs.filter(unit_id=f.unit_id)
-    return paginate(qs.order_by(vi_order("name"), "pk"), f, product_out)
+    qs = filtered(ProductFilterSet, svc.readable_products(user), filters)
+    return paginate(qs.order_by(vi_order("name"), "pk"), filters, product_out)
 
 
 @router.get("/products/{product_id}", response=responses({200: ProductOut}, 401, 403, 404, 422), summary="Một sản phẩm")
