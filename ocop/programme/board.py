@@ -2,26 +2,25 @@
 
 Before 01/7/2025 the 63 legacy provinces stand for themselves; from then on every legacy
 province's records roll up into its current province through the crosswalk, and the row says
-which legacy provinces it includes. Five queries whatever the number of records.
+which legacy provinces it includes. Five queries whatever the number of records. The period counts
+(documents, activities, funding) are the indicators `directive_documents`, `activities` and `funding`,
+read from the indicator service through ocop/programme/figures.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit
+from ocop.programme import figures
 from ocop.programme.models import (
     PLAN_STATUS_RANK,
-    Activity,
     CycleMilestone,
-    DirectiveDocument,
-    Funding,
     MilestoneKind,
     PlanStatus,
     ProvincialPlan,
@@ -184,28 +183,11 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
         if row is not None and (kind not in row.milestones or date < row.milestones[kind]):
             row.milestones[kind] = date
 
-    def counts(qs, date_field, agg):
-        result = defaultdict(int)
-        for province_id, value in (
-            qs.alive().filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
-            .values("unit__province_id").annotate(v=agg).values_list("unit__province_id", "v")
-        ):
-            result[province_id] += value or 0
-        return result
-
-    for attr, totals in (
-        ("documents", counts(DirectiveDocument.objects, "date", Count("id"))),
-        ("activities", counts(Activity.objects, "date", Count("id"))),
-    ):
-        for province_id, value in totals.items():
+    # the period counts come from the indicator service (issue 18: one source of numbers), per province
+    # id of the record's unit, rolled up here as on `day`
+    for attr, code in (("documents", "directive_documents"), ("activities", "activities"), ("funding", "funding")):
+        for province_id, value in figures.by_province(code, start, end).items():
             row = target_row(province_id)
             if row is not None:
                 setattr(row, attr, getattr(row, attr) + value)
-    for province_id, value in (
-        Funding.objects.alive().filter(year__gte=start.year, year__lte=end.year)
-        .values("unit__province_id").annotate(v=Sum("amount")).values_list("unit__province_id", "v")
-    ):
-        row = target_row(province_id)
-        if row is not None:
-            row.funding += value or 0
     return list(rows.values())
