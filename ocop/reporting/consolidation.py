@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import json
 import re
 import unicodedata
@@ -36,9 +37,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from ocop.geo.models import AdminUnit, Level
+from ocop.geo.models import AdminUnit, DatasetLoad, Level
 from ocop.geo.services import unit_on, units_by_pk
 from ocop.lib.formatting import format_number
 from ocop.reporting import periods, schema
@@ -515,8 +519,12 @@ def previous_request(req: ReportRequest) -> ReportRequest | None:
     return ReportRequest.objects.select_related("template").get(pk=chosen) if chosen is not None else None
 
 
-def _comparison(req: ReportRequest, fields: list[Field], totals: dict[str, Stat]) -> Comparison | None:
-    previous = previous_request(req)
+_NOT_CHOSEN = object()
+
+
+def _comparison(req: ReportRequest, fields: list[Field], totals: dict[str, Stat], previous=_NOT_CHOSEN) -> Comparison | None:
+    if previous is _NOT_CHOSEN:
+        previous = previous_request(req)
     if previous is None:
         return None
     prev_template = previous.form
@@ -654,8 +662,10 @@ def _within(number: str, root: str) -> bool:
 # --- the consolidation ------------------------------------------------------------------------
 
 
-def consolidate(request: ReportRequest, *, include_submitted: bool = False, compare: bool = True) -> Consolidation:
-    """Consolidate the reports of `request` (see the module docstring)."""
+def consolidate(request: ReportRequest, *, include_submitted: bool = False, compare: bool = True,
+                previous=_NOT_CHOSEN) -> Consolidation:
+    """Consolidate the reports of `request` (see the module docstring). `previous`: the request
+    compared with, when already chosen (previous_request)."""
     req = request
     template = req.form
     statuses = unit_statuses(req)
@@ -748,7 +758,7 @@ def consolidate(request: ReportRequest, *, include_submitted: bool = False, comp
         provinces=province_rows,
         section_tables=section_tables,
         choices=choices,
-        comparison=_comparison(req, numeric_fields, totals) if compare else None,
+        comparison=_comparison(req, numeric_fields, totals, previous) if compare else None,
         narratives=narratives,
         issues=issues,
         tables=tables,
@@ -756,3 +766,51 @@ def consolidate(request: ReportRequest, *, include_submitted: bool = False, comp
         late=[s for s in statuses if s.timeliness == "late"],
         pending=[s for s in statuses if s.first_submitted_at is not None and s.unit.pk not in included_ids],
     )
+
+
+# --- the consolidation kept per data version (issue 17, goal 3) -------------------------------------
+
+CONSOLIDATION_CACHE_SECONDS = 3600  # only frees memory: the key changes with every change of the data read
+
+
+def consolidation_data_version(req: ReportRequest, previous: ReportRequest | None) -> str:
+    """Changes whenever anything `consolidate(req)` reads changes: the request's and the compared
+    request's own fields (already loaded), their recipients and every version of their reports
+    (count, largest id, latest `updated_at`, sum of lock versions: an added, changed or deleted report
+    changes it), and the administrative units loaded (names on the cut-off date). Three small
+    aggregate queries on indexed columns."""
+    requests = [r for r in (req, previous) if r is not None]
+    ids = [r.pk for r in requests]
+    parts = []
+    for r in requests:
+        parts.append(repr([(f.attname, getattr(r, f.attname)) for f in r._meta.concrete_fields]))
+    through = ReportRequest.recipients.through
+    for row in (through.objects.filter(reportrequest_id__in=ids).values("reportrequest_id").order_by("reportrequest_id")
+                .annotate(n=Count("id"), s=Sum("adminunit_id"), m=Max("id"))):
+        parts.append(repr(sorted(row.items())))
+    for row in (Submission.objects.filter(request_id__in=ids).values("request_id").order_by("request_id")
+                .annotate(n=Count("id"), m=Max("id"), t=Max("updated_at"), v=Sum("lock_version"))):
+        parts.append(repr(sorted(row.items())))
+    parts.append(repr(sorted(DatasetLoad.objects.aggregate(n=Count("id"), t=Max("loaded_at")).items())))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def consolidation_key(req: ReportRequest, *, include_submitted: bool = False) -> tuple[str, ReportRequest | None]:
+    """The cache key of `req`'s consolidation (its data version, the option and the language), and
+    the request it is compared with."""
+    previous = previous_request(req)
+    key = ":".join([str(req.pk), "1" if include_submitted else "0", get_language() or "",
+                    consolidation_data_version(req, previous)])
+    return key, previous
+
+
+def cached_consolidate(req: ReportRequest, *, include_submitted: bool = False, key: tuple | None = None) -> Consolidation:
+    """`consolidate(req)` kept in Django's cache under its data version (consolidation_data_version),
+    so a changed report, request or unit shows on the next request: no time-out decides staleness.
+    (`generated_at` is when the figures were computed.) `key`: consolidation_key's answer, when known."""
+    name, previous = key or consolidation_key(req, include_submitted=include_submitted)
+    c = cache.get("consolidation:" + name)
+    if c is None:
+        c = consolidate(req, include_submitted=include_submitted, previous=previous)
+        cache.set("consolidation:" + name, c, CONSOLIDATION_CACHE_SECONDS)
+    return c

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -149,31 +150,38 @@ PARTS = {
 
 @require_capability("reporting.view")
 def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The figures (everything but the downloads card) are template fragments cached under the
+    consolidation's data version (`{% cache %}` on `data_key`: cons.consolidation_key), the part, the
+    chart and the language: the consolidation and its views are computed only when a fragment is
+    missing (lazy objects), and a changed report shows on the next request (issue 17, goal 3)."""
     req = _managed_request(request.user, pk)
     include_submitted = request.GET.get("include_submitted") == "1"
     part = request.GET.get("phan") or "tong-quan"
     if part not in PARTS:
         part = "tong-quan"
-    c = cons.consolidate(req, include_submitted=include_submitted)
-    context = {"req": req, "c": c, "include_submitted": include_submitted, "part": part,
+    key = cons.consolidation_key(req, include_submitted=include_submitted)
+    c = SimpleLazyObject(lambda: cons.cached_consolidate(req, include_submitted=include_submitted, key=key))
+    chart_code = request.GET.get("chart", "")[:100]
+    context = {"req": req, "c": c, "include_submitted": include_submitted, "part": part, "data_key": key[0],
+               "chart_code": chart_code,
                "parts": [(key, label, "?" + urlencode({"phan": key, **({"include_submitted": 1} if include_submitted else {})}))
                          for key, label in PARTS.items()]}
     if part == "tong-quan":
-        data = chart_data(c)
-        chart_code = request.GET.get("chart") or data["default"]
+        data = SimpleLazyObject(lambda: chart_data(c))
         context.update({
-            "chart_fields": data["fields"],
-            "chart": chart_view(data, chart_code) or chart_view(data, data["default"]),
+            "chart_fields": SimpleLazyObject(lambda: data["fields"]),
+            "chart": SimpleLazyObject(lambda: chart_view(data, chart_code or data["default"]) or chart_view(data, data["default"]) or {}),
             "jobs": list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS]),
             "formats": RenderFormat.choices,
-            "comparison": comparison_view(c),
+            "comparison": SimpleLazyObject(lambda: comparison_view(c)),
         })
     elif part == "so-lieu":
-        context["sections"] = section_views(c)
+        context["sections"] = SimpleLazyObject(lambda: section_views(c))
     elif part == "y-kien":
-        context.update({"shortcomings": c.issues_of("shortcomings"), "proposals": c.issues_of("proposals")})
+        context.update({"shortcomings": SimpleLazyObject(lambda: c.issues_of("shortcomings")),
+                        "proposals": SimpleLazyObject(lambda: c.issues_of("proposals"))})
     else:
-        context["collated"] = table_views(c)
+        context["collated"] = SimpleLazyObject(lambda: table_views(c))
     return render(request, "reporting/consolidation.html", context)
 
 
