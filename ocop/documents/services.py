@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, RichText
 
+from ocop.lib.files import read_checked
 from ocop.accounts.permissions import can
 from ocop.audit.services import log_action, snapshot
 from ocop.documents import text as tx
@@ -419,12 +420,8 @@ def render_docx(doc: OutgoingDocument) -> bytes:
 
 def stored_docx(doc: OutgoingDocument) -> bytes:
     """The issued file, checked against its SHA-256."""
-    with default_storage.open(doc.file.name, "rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != doc.sha256:
-        raise ValidationError(_("Tệp đã ban hành của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                              % {"number": doc.number_and_symbol})
-    return data
+    return read_checked(doc.file, doc.sha256, _("Tệp đã ban hành của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
+                        % {"number": doc.number_and_symbol})
 
 
 def render(doc: OutgoingDocument, fmt: str) -> bytes:

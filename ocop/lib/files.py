@@ -1,10 +1,11 @@
-"""Checks on uploaded files: size, extension and that the content really is what the name says.
-
-Used by every upload field (programme attachments now, dossiers later). Messages name the file.
+"""Checks on files: uploads (size, extension and that the content really is what the name says; used
+by every upload field, messages name the file) and stored files kept with their SHA-256
+(`read_checked`: issued documents, signed PDFs, signed attachments and certificates).
 """
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -77,3 +78,13 @@ def _content_matches(upload, ext: str) -> bool:
         finally:
             upload.seek(0)
     return False
+
+
+def read_checked(field_file, sha256: str, message: str) -> bytes:
+    """The content of a stored file, refused with `message` (a ValidationError) when it no longer
+    matches the SHA-256 recorded when it was stored."""
+    with field_file.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValidationError(message)
+    return data

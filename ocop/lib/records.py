@@ -3,14 +3,15 @@
 - `VersionConflict`: someone else saved the record (or the draft) since it was opened; raised by the
   services of programme, products and reporting, answered 409 by the API and with a message on the web.
 - `AliveQuerySet`: `.alive()` leaves out soft-deleted rows (`deleted_at` set).
-- `VersionedRecord`: the abstract base of versioned (optimistic locking), soft-deleted, demo-flagged
-  records, used by the programme registries and by the products app's entities and products.
+- `VersionedRecord`: the abstract base of versioned (optimistic locking), soft-deleted (`soft_delete()`),
+  demo-flagged records, used by the programme registries and by the products app's entities and products.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class VersionConflict(Exception):
@@ -34,3 +35,10 @@ class VersionedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def soft_delete(self) -> None:
+        """Mark the record deleted (kept for the audit trail and history) and bump its version, so
+        that a form opened before the deletion cannot save over it."""
+        self.deleted_at = timezone.now()
+        self.version += 1
+        self.save(update_fields=["deleted_at", "version", "updated_at"])

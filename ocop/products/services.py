@@ -222,9 +222,7 @@ def do_delete_entity(actor, entity: Entity, *, reason: str, request=None) -> Non
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do xóa."))
-    entity.deleted_at = timezone.now()
-    entity.version += 1
-    entity.save(update_fields=["deleted_at", "version", "updated_at"])
+    entity.soft_delete()
     log_action(actor, "ocop.products.entity.deleted", entity, before=snapshot(entity, Entity.AUDIT_FIELDS), unit=entity.unit, reason=reason, request=request)
 
 
@@ -372,9 +370,7 @@ def do_delete_product(actor, product: Product, *, reason: str, request=None) -> 
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do xóa."))
-    product.deleted_at = timezone.now()
-    product.version += 1
-    product.save(update_fields=["deleted_at", "version", "updated_at"])
+    product.soft_delete()
     log_action(actor, "ocop.products.product.deleted", product, before=snapshot(product, Product.AUDIT_FIELDS), unit=product.unit, reason=reason, request=request)
 
 

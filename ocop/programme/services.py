@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -137,9 +136,7 @@ def do_delete_record(user, record: ProgrammeRecord, *, reason: str = "", request
     if not can(user, "programme.edit") or not scope_for(user).covers(record.unit, write=True):
         raise PermissionDenied
     before = snapshot(record, record.audit_fields())
-    record.deleted_at = timezone.now()
-    record.version += 1
-    record.save(update_fields=["deleted_at", "version", "updated_at"])
+    record.soft_delete()
     log_action(
         user,
         f"ocop.programme.{registry_for_model(type(record)).slug}.deleted",

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from ocop.lib.files import read_checked
 from ocop.accounts.permissions import can
 from ocop.audit.services import log_action
 from ocop.documents.models import OutgoingDocument
@@ -103,9 +104,6 @@ def do_add_attachment(user, doc: OutgoingDocument, *, title: str, file_name: str
 
 def attachment_bytes(item: DocumentAttachment) -> bytes:
     """The stored signed file, checked against its SHA-256."""
-    with item.file.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != item.sha256:
-        raise ValidationError(_("Tệp phụ lục đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                              % {"number": item.document.number_and_symbol})
-    return data
+    return read_checked(item.file, item.sha256,
+                        _("Tệp phụ lục đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
+                        % {"number": item.document.number_and_symbol})

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ocop.lib.files import read_checked
 from ocop.audit.services import log_action
 from ocop.evaluation import certificates as evaluation_certificates
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
@@ -78,12 +79,8 @@ def do_sign_certificate(user, cert: Certificate, *, request=None) -> SignedCerti
 
 def signed_bytes(item: SignedCertificate) -> bytes:
     """The stored file, checked against its SHA-256."""
-    with item.file.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != item.sha256:
-        raise ValidationError(_("Tệp đã ký số của giấy chứng nhận %(n)s bị thay đổi (sai mã SHA-256).")
-                              % {"n": item.certificate.number_display})
-    return data
+    return read_checked(item.file, item.sha256, _("Tệp đã ký số của giấy chứng nhận %(n)s bị thay đổi (sai mã SHA-256).")
+                        % {"n": item.certificate.number_display})
 
 
 def printable(cert: Certificate, user=None) -> bytes | None:

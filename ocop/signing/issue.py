@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ocop.lib.files import read_checked
 from ocop.audit.services import log_action
 from ocop.signing import keys, services
 from ocop.signing.models import SignedFile
@@ -60,9 +61,5 @@ def do_sign_issued(user, doc, *, request=None) -> SignedFile:
 def signed_pdf(doc, user=None) -> bytes:
     """The stored signed PDF (made now if missing), checked against its SHA-256."""
     item = do_sign_issued(user, doc)
-    with item.file.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != item.sha256:
-        raise ValidationError(_("Tệp đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                              % {"number": doc.number_and_symbol})
-    return data
+    return read_checked(item.file, item.sha256, _("Tệp đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
+                        % {"number": doc.number_and_symbol})

@@ -172,3 +172,26 @@ def test_entity_user_cannot_file_a_product_in_another_province(client, sets, dem
                            {"name": "Sản phẩm xa", "sector": "thuc_pham", "commune_code": far.code})
     assert response.status_code == 200 and "nằm ngoài phạm vi tài khoản" in response.content.decode()
     assert not Product.objects.filter(name="Sản phẩm xa").exists()
+
+
+def test_deleting_an_entity_and_a_product_keeps_them_for_the_trail(demo_users, sets):
+    """Soft delete (ocop.lib.records.VersionedRecord.soft_delete): gone from the lists, kept with a new
+    version, the reason in the audit trail; only an officer covering the unit may delete; a reason is needed."""
+    officer, owner, other = demo_users["tinh.thainguyen"], demo_users["chuthe.demo"], demo_users["tinh.hatinh"]
+    entity, product = sets["own"]["entity"], sets["own"]["product"]
+    with pytest.raises(ValidationError):
+        svc.do_delete_product(officer, product, reason="  ")
+    with pytest.raises(PermissionDenied):
+        svc.do_delete_product(other, product, reason="Trùng")
+    with pytest.raises(PermissionDenied):
+        svc.do_delete_entity(owner, entity, reason="Trùng")
+    version = product.version
+    svc.do_delete_product(officer, product, reason="Đăng ký trùng")
+    product.refresh_from_db()
+    assert product.deleted_at is not None and product.version == version + 1
+    assert not Product.objects.alive().filter(pk=product.pk).exists()
+    entry = AuditEntry.objects.get(action="ocop.products.product.deleted", object_id=str(product.pk))
+    assert entry.actor == officer and entry.reason == "Đăng ký trùng"
+    svc.do_delete_entity(officer, entity, reason="Giải thể")
+    assert not Entity.objects.alive().filter(pk=entity.pk).exists()
+    assert AuditEntry.objects.filter(action="ocop.products.entity.deleted", object_id=str(entity.pk), reason="Giải thể").exists()
