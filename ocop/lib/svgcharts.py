@@ -187,6 +187,14 @@ def _table(categories, series: list[Series], unit: str, category_label: str, tot
     )
 
 
+def _stack(v: float, pos: float, neg: float) -> tuple[float, float, float]:
+    """Where a stacked segment of value `v` starts, and the new positive and negative stack heights:
+    positive values pile up from zero, negative ones down from zero."""
+    if v >= 0:
+        return pos, pos + v, neg
+    return neg + v, pos, neg + v
+
+
 def _tip(cat, s: Series, v, unit: str, many: bool) -> str:
     text = f"{cat} — {s.name}: {fmt(v)}" if many else f"{cat}: {fmt(v)}"
     if unit and _num(v) is not None:
@@ -282,11 +290,7 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
                 if v is None:
                     continue
                 if stacked:
-                    start = pos if v >= 0 else neg + v
-                    if v >= 0:
-                        pos += v
-                    else:
-                        neg += v
+                    start, pos, neg = _stack(v, pos, neg)
                     a, b = x_of(start), x_of(start + abs(v))
                     yy, hh = y + 2, ROW - 4
                 else:
@@ -312,11 +316,7 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
                 if v is None:
                     continue
                 if stacked:
-                    start = pos if v >= 0 else neg + v
-                    if v >= 0:
-                        pos += v
-                    else:
-                        neg += v
+                    start, pos, neg = _stack(v, pos, neg)
                     top, bottom = y_of(start + abs(v)), y_of(start)
                     x, w = x0 + i * band + gap / 2, band - gap
                 else:
