@@ -204,6 +204,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                       for k, v in comp.STATE_VALUE.items()]),
             "geojson_url": map_geojson_url(req.cutoff),
             "sections": req.form.sections,
+            # the summary, map, table and outline: a fragment cached under this digest (and `manage`)
+            "table_key": comp.rows_version(req, rows),
         },
     )
 

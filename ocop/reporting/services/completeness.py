@@ -9,6 +9,7 @@ corrections after acceptance do not change timeliness.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -166,6 +167,22 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
         rows.append(UnitStatus(unit_on(units[unit_id], request.cutoff), None, state, timeliness_of(request, first_at), first_at,
                                values=tuple(values) if values is not None else None))
     return rows
+
+
+def rows_version(request: ReportRequest, rows: list[UnitStatus]) -> str:
+    """A digest of everything the completeness table, map and summary show: the request's own fields
+    and, per row, the unit (as named on the cut-off date), its state, timeliness and the columns of
+    its latest report (id, status, dates, lock version). The rendered table is cached under it
+    (issue 17, goal 3): computed from the rows just read, so a cached table can never be stale."""
+    parts = [repr([(f.attname, getattr(request, f.attname)) for f in request._meta.concrete_fields])]
+    for r in rows:
+        values = r._values
+        if values is None and r._submission is not None:
+            sub = r._submission
+            values = tuple(getattr(sub, name) for name in _SUBMISSION_FIELDS)
+        parts.append(repr((r.unit.pk, r.unit.code, r.unit.name, r.unit.level, r.state, r.timeliness, r.first_submitted_at,
+                           values)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def summarise(rows: list[UnitStatus]) -> Summary:
