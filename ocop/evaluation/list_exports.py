@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from ocop.evaluation.models import CertificateStatus, CouncilLevel, RoundStatus
+from ocop.lib.filters import choice_label
 from ocop.lib.listexport import Col, export_response, wants_xlsx  # noqa: F401 (wants_xlsx used by the views)
 
 ROUND_COLUMNS = [
@@ -44,14 +46,23 @@ APPLICATION_COLUMNS = [
 ]
 
 
-def export_rounds(request, qs):
+def export_rounds(request, qs, filters: dict | None = None):
+    """`filters`: the values of ocop/evaluation/filters.py's RoundFilterSet (`ocop.lib.filters.shown`)."""
+    f = filters or {}
     return export_response(request, qs, ROUND_COLUMNS, title=_("Danh sách kỳ đánh giá, phân hạng sản phẩm OCOP"),
-                           filename="ky-danh-gia-ocop")
+                           filename="ky-danh-gia-ocop",
+                           filters=[(_("Trạng thái"), choice_label(RoundStatus.choices, f.get("status"))), (_("Năm"), f.get("year")),
+                                    (_("Cấp hội đồng"), choice_label(CouncilLevel.choices, f.get("level")))])
 
 
-def export_certificates(request, qs):
+def export_certificates(request, qs, filters: dict | None = None):
+    """`filters`: the values of CertificateFilterSet (`ocop.lib.filters.shown`)."""
+    f = filters or {}
     return export_response(request, qs, CERTIFICATE_COLUMNS, title=_("Danh sách giấy chứng nhận sản phẩm OCOP"),
-                           filename="giay-chung-nhan-ocop")
+                           filename="giay-chung-nhan-ocop",
+                           filters=[(_("Hạng sao"), f.get("stars")),
+                                    (_("Trạng thái"), choice_label(CertificateStatus.choices, f.get("status"))),
+                                    (_("Năm"), f.get("year")), (_("Mã tỉnh"), f.get("province"))])
 
 
 def export_applications(request, qs, status_label: str = ""):

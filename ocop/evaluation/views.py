@@ -32,6 +32,7 @@ from ocop.evaluation.forms import (
     form_messages,
 )
 from ocop.evaluation.criteria import level_label
+from ocop.evaluation.filters import CertificateFilterSet, RoundFilterSet
 from ocop.evaluation.loader import do_save_version
 from ocop.evaluation.models import CouncilLevel, CriteriaSet, DataFile, Instrument
 from ocop.evaluation.models_rounds import (
@@ -45,6 +46,7 @@ from ocop.evaluation.models_rounds import (
 from ocop.geo.services import REFORM_DATE, era_on
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
+from ocop.lib.filters import shown
 from ocop.lib.forms import apply_validation_error
 
 
@@ -54,9 +56,10 @@ def _messages(exc: ValidationError) -> list[str]:
 
 @require_capability("evaluation.view")
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = svc.readable_rounds(request.user)
+    filterset = RoundFilterSet(request.GET, queryset=svc.readable_rounds(request.user))
+    rounds, filters = filterset.qs, shown(filterset)
     if list_exports.wants_xlsx(request):
-        return list_exports.export_rounds(request, rounds)
+        return list_exports.export_rounds(request, rounds, filters)
     return render(request, "evaluation/round_list.html", {
         "rounds": rounds, "can_create": can(request.user, "evaluation.manage"),
     })
@@ -360,10 +363,12 @@ def round_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
+    filterset = CertificateFilterSet(request.GET, queryset=svc.readable_certificates(request.user))
+    certificates, filters = filterset.qs, shown(filterset)
     if list_exports.wants_xlsx(request):
-        return list_exports.export_certificates(request, svc.readable_certificates(request.user))
+        return list_exports.export_certificates(request, certificates, filters)
     return render(request, "evaluation/certificate_list.html", {
-        "certificates": svc.readable_certificates(request.user)[:500],
+        "certificates": certificates[:500],
     })
 
 

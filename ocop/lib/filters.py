@@ -4,7 +4,7 @@ API endpoint to its validated query parameters, so the same parameters give the 
 
 - `SearchFilter`: the `q` of every list, through `ocop.lib.text.text_search` (every word found,
   ignoring case, diacritics and Unicode form, in one of the named columns).
-- `IdFilter`: a whole-number id (`unit_id`, `entity_id`…).
+- `IdFilter`: a whole-number id (`unit_id`, `entity_id`…); `YearFilter`: a year.
 - `shown(filterset)`: the values the filters took, for the page's form and the Excel export's
   "filters" lines; a value that is not understood (an unknown choice, a word where a number was
   expected) filters nothing on the web and shows as "".
@@ -31,6 +31,14 @@ class SearchFilter(df.CharFilter):
 
 class IdFilter(df.NumberFilter):
     field_class = forms.IntegerField
+
+
+class YearFilter(df.NumberFilter):
+    """A year (1900–2200; outside it the value is not understood)."""
+
+    class field_class(forms.IntegerField):  # noqa: N801 - django-filter's attribute name
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, min_value=1900, max_value=2200, **kwargs)
 
 
 def shown(filterset: df.FilterSet) -> dict:

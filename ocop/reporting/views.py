@@ -22,14 +22,17 @@ from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
+from ocop.lib.filters import choice_label, shown
 from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting import formdata, formhtml, periods, schema
+from ocop.reporting.filters import RequestFilterSet
 from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, TemplateForm, UploadForm
 from ocop.reporting.models import (
     ReportRequest,
     ReportTemplate,
+    RequestKind,
     RequestStatus,
     Submission,
     SubmissionAttachment,
@@ -90,14 +93,16 @@ TEMPLATE_COLUMNS = [
 
 @require_capability("reporting.view")
 def request_list(request: HttpRequest) -> HttpResponse:
-    qs = req_service.visible_requests(request.user).prefetch_related("recipients")
-    status = request.GET.get("status", "")
-    if status in RequestStatus.values:
-        qs = qs.filter(status=status)
+    filterset = RequestFilterSet(request.GET, queryset=req_service.visible_requests(request.user).prefetch_related("recipients"))
+    qs, filters = filterset.qs, shown(filterset)
+    status = filters["status"]
     if wants_xlsx(request):
         return export_response(
             request, qs.select_related("template", "owner_unit"), REQUEST_COLUMNS, title=_("Danh sách yêu cầu báo cáo"),
-            filename="yeu-cau-bao-cao", filters=[(_("Trạng thái"), RequestStatus(status).label if status in RequestStatus.values else "")],
+            filename="yeu-cau-bao-cao",
+            filters=[(_("Trạng thái"), choice_label(RequestStatus.choices, status)),
+                     (_("Loại báo cáo"), choice_label(RequestKind.choices, filters["kind"])), (_("Kỳ báo cáo"), filters["period"]),
+                     (_("Năm"), filters["year"]), (_("Mẫu báo cáo"), filters["template"])],
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     user = request.user

@@ -7,15 +7,16 @@ from typing import Literal
 from ninja import Field, Path, Query, Router
 
 from ocop.accounts.permissions import can
-from ocop.api.common import MAX_ID, Code, Page, PageParams, paginate
+from ocop.api.common import MAX_ID, Code, Page, PageParams, filtered, paginate
 from ocop.api.errors import forbidden, not_found, responses
 from ocop.api.schemas import CertificateOut, RoundDetailOut, RoundOut, certificate_out, round_out
 from ocop.evaluation import rounds as svc
+from ocop.evaluation.filters import CertificateFilterSet, RoundFilterSet
 
 router = Router(tags=["Đánh giá, chứng nhận"])
 
 
-class RoundFilters(PageParams):
+class RoundFilters(PageParams):  # validated here (422), filtered by ocop/evaluation/filters.py as on the web
     status: Literal["open", "closed"] | None = None
     year: int | None = Field(None, ge=1900, le=2200, description="Năm họp hội đồng.")
     level: Literal["commune", "district", "province", "central"] | None = None
@@ -27,15 +28,8 @@ def rounds_list(request, filters: Query[RoundFilters]):
     user = request.auth
     if not can(user, "evaluation.view"):
         raise forbidden()
-    qs = svc.readable_rounds(user)
-    f = filters
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.year:
-        qs = qs.filter(held_on__year=f.year)
-    if f.level:
-        qs = qs.filter(level=f.level)
-    return paginate(qs.order_by("-held_on", "-pk"), f, round_out)
+    qs = filtered(RoundFilterSet, svc.readable_rounds(user), filters)
+    return paginate(qs.order_by("-held_on", "-pk"), filters, round_out)
 
 
 @router.get("/evaluation/rounds/{round_id}", response=responses({200: RoundDetailOut}, 401, 403, 404, 422),
@@ -55,7 +49,7 @@ def round_detail(request, round_id: int = Path(..., ge=1, le=MAX_ID)):
     return {**round_out(round_), "entries": entries}
 
 
-class CertificateFilters(PageParams):
+class CertificateFilters(PageParams):  # validated here (422), filtered by ocop/evaluation/filters.py as on the web
     stars: int | None = Field(None, ge=1, le=5)
     status: Literal["valid", "expired", "revoked", "superseded"] | None = None
     year: int | None = Field(None, ge=1900, le=2200, description="Năm cấp.")
@@ -65,17 +59,8 @@ class CertificateFilters(PageParams):
 @router.get("/evaluation/certificates", response=responses({200: Page[CertificateOut]}, 401, 422), summary="Giấy chứng nhận OCOP")
 def certificates_list(request, filters: Query[CertificateFilters]):
     """Giấy chứng nhận của các sản phẩm tài khoản được xem (như trang Giấy chứng nhận trên web)."""
-    qs = svc.readable_certificates(request.auth)
-    f = filters
-    if f.stars:
-        qs = qs.filter(stars=f.stars)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.year:
-        qs = qs.filter(year=f.year)
-    if f.province:
-        qs = qs.filter(issuer_unit__code=f.province, issuer_unit__level="province") | qs.filter(issuer_unit__province__code=f.province)
-    return paginate(qs.order_by("-issued_on", "-pk"), f, certificate_out)
+    qs = filtered(CertificateFilterSet, svc.readable_certificates(request.auth), filters)
+    return paginate(qs.order_by("-issued_on", "-pk"), filters, certificate_out)
 
 
 @router.get("/evaluation/certificates/{certificate_id}", response=responses({200: CertificateOut}, 401, 404, 422),

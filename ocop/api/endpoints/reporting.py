@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
-from ocop.api.common import MAX_ID, Code, Page, PageParams, Text, paginate
+from ocop.api.common import MAX_ID, Code, Page, PageParams, Text, filtered, paginate
 from ocop.api.errors import forbidden, invalid, not_found, responses
 from ocop.api.schemas import (
     DraftIn,
@@ -27,6 +27,7 @@ from ocop.api.schemas import (
     unit_ref,
 )
 from ocop.api.services.reporting import coerce_values, issue_dicts
+from ocop.reporting.filters import RequestFilterSet, SubmissionFilterSet
 from ocop.reporting.models import ReportTemplate, Submission, SubmissionSource
 from ocop.reporting.services import requests as req_service
 from ocop.reporting.services import submissions as sub_service
@@ -39,7 +40,7 @@ def _require(user, capability: str) -> None:
         raise forbidden()
 
 
-class RequestFilters(PageParams):
+class RequestFilters(PageParams):  # validated here (422), filtered by ocop/reporting/filters.py as on the web
     status: Literal["draft", "open", "closed"] | None = None
     kind: Literal["periodic", "thematic", "adhoc"] | None = None
     period: Text(16) | None = Field(None, description="Mã kỳ báo cáo, ví dụ 2026-Q1.")
@@ -52,19 +53,7 @@ def report_requests(request, filters: Query[RequestFilters]):
     """Các yêu cầu báo cáo tài khoản được xem: Trung ương thấy tất cả; đơn vị thấy yêu cầu gửi tới hoặc do đơn vị trong phạm vi lập."""
     user = request.auth
     _require(user, "reporting.view")
-    qs = req_service.visible_requests(user)
-    f = filters
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.period:
-        qs = qs.filter(period_code=f.period)
-    if f.year:
-        qs = qs.filter(cutoff__year=f.year)
-    if f.template:
-        qs = qs.filter(template__code=f.template)
-    return paginate(qs, f, request_out)
+    return paginate(filtered(RequestFilterSet, req_service.visible_requests(user), filters), filters, request_out)
 
 
 @router.get("/reports/requests/{request_id}", response=responses({200: RequestDetailOut}, 401, 403, 404, 422),
@@ -97,7 +86,7 @@ def report_template(request, template_id: int = Path(..., ge=1, le=MAX_ID)):
             "valid_to": tpl.valid_to, "definition": tpl.definition}
 
 
-class SubmissionFilters(PageParams):
+class SubmissionFilters(PageParams):  # validated here (422), filtered by ocop/reporting/filters.py
     request_id: int | None = Field(None, ge=1, le=MAX_ID)
     unit: Code | None = Field(None, description="Mã đơn vị nộp.")
     status: Literal["draft", "submitted", "returned", "accepted"] | None = None
@@ -118,17 +107,8 @@ def submissions_list(request, filters: Query[SubmissionFilters]):
     """Các báo cáo (mọi phiên bản) của các đơn vị trong phạm vi tài khoản; Trung ương thấy tất cả."""
     user = request.auth
     _require(user, "reporting.view")
-    qs = sub_service.visible_submissions(user)
-    f = filters
-    if f.request_id:
-        qs = qs.filter(request_id=f.request_id)
-    if f.unit:
-        qs = qs.filter(unit__code=f.unit)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.year:
-        qs = qs.filter(request__cutoff__year=f.year)
-    return paginate(qs.order_by("request_id", "unit__code", "number", "pk"), f, submission_out)
+    qs = filtered(SubmissionFilterSet, sub_service.visible_submissions(user), filters)
+    return paginate(qs.order_by("request_id", "unit__code", "number", "pk"), filters, submission_out)
 
 
 @router.post("/reports/submissions", response=responses({200: SubmissionDetailOut, 201: SubmissionDetailOut}, 400, 401, 403, 404, 422),
