@@ -23,12 +23,8 @@ from ocop.documents.models import OutgoingDocument
 from ocop.documents.pdf import ConversionError
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.lib.forms import apply_validation_error
+from ocop.lib.forms import apply_validation_error, error_text
 from ocop.lib.upload_safety import check_office_upload
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 DOCUMENT_COLUMNS = [
@@ -98,7 +94,7 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     try:
         data = services.render(doc, fmt)
     except (ConversionError, ValidationError) as exc:
-        messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         return redirect("documents:detail", pk=doc.pk)
     response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(fmt == "docx", services.download_name(doc, fmt))
@@ -147,7 +143,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         changes = read_draft(upload.read(), doc)
         services.do_update_draft(request.user, doc, **changes)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return redirect("documents:edit", pk=doc.pk)
     messages.success(request, _("Đã cập nhật nội dung dự thảo từ tệp “%(f)s”.") % {"f": upload.name})
     return redirect("documents:detail", pk=doc.pk)
@@ -167,7 +163,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
             if hasattr(exc, "error_dict") and "number" in exc.error_dict:
                 form.add_error("number", exc.error_dict["number"])
             else:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Đã ban hành văn bản số %(number)s.") % {"number": doc.number_and_symbol})
             return redirect("documents:detail", pk=doc.pk)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.lib.forms import error_text
 from ocop.accounts.scope import scope_for
 from ocop.documents.forms import ForwardingForm, ReminderForm, RequestLetterForm
 from ocop.documents.issuers import default_issuer_on
@@ -38,10 +39,6 @@ def _issuer_on(day):
         return None
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @require_capability("documents.draft")
 def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     req = _national_request(request.user, pk)
@@ -55,7 +52,7 @@ def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, req, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Đã tạo dự thảo công văn yêu cầu báo cáo."))
             return redirect("documents:detail", pk=doc.pk)
@@ -79,7 +76,7 @@ def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
                 new_deadline=data.get("new_deadline"),
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Đã tạo dự thảo công văn đôn đốc báo cáo."))
             return redirect("documents:detail", pk=doc.pk)
@@ -103,7 +100,7 @@ def forwarding_new(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, req, summary, issuer=data["issuer"], day=data["date"], subject=data["subject"] or None
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Đã tạo dự thảo công văn gửi báo cáo tổng hợp."))
             return redirect("documents:detail", pk=doc.pk)

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ocop.lib.forms import error_text
 from ocop.lib.files import read_checked
 from ocop.audit.services import log_action
 from ocop.evaluation import certificates as evaluation_certificates
@@ -92,7 +93,7 @@ def printable(cert: Certificate, user=None) -> bytes | None:
         try:
             item = do_sign_certificate(user, cert)
         except ValidationError as exc:  # SigningError included
-            logger.info("Certificate %s handed out unsigned: %s", cert.pk, " ".join(exc.messages))
+            logger.info("Certificate %s handed out unsigned: %s", cert.pk, error_text(exc))
             return None
     return signed_bytes(item)
 

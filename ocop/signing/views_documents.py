@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.lib.forms import error_text
 from ocop.documents.models import OutgoingDocument
 from ocop.documents.pdf import ConversionError
 from ocop.documents.services import download_name
@@ -30,7 +31,7 @@ def signed_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = issue.signed_pdf(doc, request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("documents:detail", pk=doc.pk)
     response = HttpResponse(data, content_type="application/pdf")
     name = download_name(doc, "pdf").replace(".pdf", "_da_ky_so.pdf")
@@ -46,7 +47,7 @@ def sign_now(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issue.do_sign_issued(request.user, doc, request=request)
     except (ValidationError, ConversionError) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         return redirect("documents:detail", pk=doc.pk)
     messages.success(request, _("Đã ký số văn bản %(number)s.") % {"number": doc.number_and_symbol})
     return redirect("documents:detail", pk=doc.pk)
@@ -70,7 +71,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                                              file_name=upload.name if upload is not None else "", data=data,
                                              request=request)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("documents:detail", pk=doc.pk)
     messages.success(request, _("Đã ký số phụ lục %(n)s “%(title)s” của văn bản %(number)s.")
                      % {"n": item.position, "title": item.title, "number": doc.number_and_symbol})
@@ -88,7 +89,7 @@ def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpRes
     try:
         data = attachments.attachment_bytes(item)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("documents:detail", pk=doc.pk)
     response = HttpResponse(data, content_type="application/pdf")
     name = download_name(doc, "pdf").replace(".pdf", f"_phu_luc_{item.position}_da_ky_so.pdf")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _l
 
+from ocop.lib.forms import error_text
 from ocop.lib.decorators import require_capability
 from ocop.signing import images
 from ocop.signing.models import SignatureImage
@@ -40,7 +41,7 @@ def image_list(request: HttpRequest) -> HttpResponse:
                                     organisation_code="" if signer else who,
                                     width_mm=form.cleaned_data["width_mm"], request=request)
             except ValidationError as exc:
-                form.add_error("image", " ".join(exc.messages))
+                form.add_error("image", error_text(exc))
             else:
                 messages.success(request, _l("Đã nạp %(item)s.") % {"item": item})
                 return redirect("signing:images")

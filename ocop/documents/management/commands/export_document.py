@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ocop.documents import services
 from ocop.documents.hooks import signed_pdf
 from ocop.documents.pdf import ConversionError
+from ocop.lib.forms import error_text
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         except ConversionError as exc:
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(error_text(exc)) from exc
         target = Path(out)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

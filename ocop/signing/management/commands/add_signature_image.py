@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.signing import services_images
+from ocop.lib.forms import error_text
 
 
 class Command(BaseCommand):
@@ -33,5 +34,5 @@ class Command(BaseCommand):
             item = services_images.do_add_image(None, data, signer_name=signer or "", organisation_code=organisation or "",
                                                 width_mm=width_mm)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(error_text(exc)) from exc
         self.stdout.write(f"Đã nạp {item}.")
