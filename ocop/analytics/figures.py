@@ -68,3 +68,17 @@ def by_year(code: str, dims: tuple[str, ...] = (), *, year: int | None = None, f
     group.update({f"g_{d}": F(p.dims[d]) for d in dims})
     rows = qs.values(**group).annotate(v=p.value()).order_by()
     return [(r["g_year"], r["g_province"], tuple(r[f"g_{d}"] for d in dims), r["v"] or 0) for r in rows]
+
+
+def province_columns() -> dict[int, tuple[int | None, int | None]]:
+    """Province id of a record's unit -> (its province on the current geography, on the legacy one): the
+    mapping of the pivot (services.py); a record on a unit created by the 2025 reform has no legacy
+    province (it cannot be split back), a legacy province with no single successor no current one."""
+    from ocop.geo.models import Era
+    from ocop.geo.services import provinces_by_pk
+
+    from ocop.analytics.services import _province_mapping
+
+    provinces = provinces_by_pk()
+    current = _province_mapping("current", provinces)
+    return {pk: (current.get(pk), pk if p.era == Era.LEGACY else None) for pk, p in provinces.items()}

@@ -31,7 +31,9 @@ class Part:
 
 
 def _certificates() -> QuerySet:
-    return Certificate.objects.filter(product__deleted_at__isnull=True)
+    """Every certificate of a product and entity still on record, revoked ones included: a recognition
+    made in a year stays a recognition of that year (revocations are a figure of their own)."""
+    return Certificate.objects.filter(product__deleted_at__isnull=True, product__entity__deleted_at__isnull=True)
 
 
 def _entities() -> QuerySet:

@@ -125,7 +125,7 @@ class StatisticsOut(Schema):
     by_stars: list[CountRow]
     by_sector: list[CountRow]
     by_province: list[ProvinceCount] = Field(description="Theo tỉnh hiện hành; tỉnh cũ được cộng vào tỉnh kế thừa.")
-    by_year: list[YearRow] = Field(description="Giấy chứng nhận cấp theo năm và hạng sao (trừ giấy đã thu hồi).")
+    by_year: list[YearRow] = Field(description="Giấy chứng nhận cấp theo năm của ngày công nhận và hạng sao (chỉ tiêu products_certified; giấy bị thu hồi sau đó vẫn tính ở năm đã công nhận).")
 
 
 # --- accounts -------------------------------------------------------------------------------------

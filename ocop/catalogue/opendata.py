@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ocop.analytics import figures
 from ocop.catalogue import services
 from ocop.catalogue.models import CatalogueEntry, CertificateState
-from ocop.evaluation.models_rounds import Certificate
 from ocop.geo.models import Era
 from ocop.products.models import EntityKind, Sector
 
@@ -158,10 +157,10 @@ def province_rows(era: str) -> Callable[[dict], Iterator[tuple]]:
 
 
 YEAR_COLUMNS = [
-    Column("year", "year", gettext_lazy("Năm"), gettext_lazy("Năm của quyết định công nhận.")),
+    Column("year", "year", gettext_lazy("Năm"), gettext_lazy("Năm của ngày công nhận (ngày ký quyết định công nhận).")),
     Column("province_code", "string", gettext_lazy("Mã tỉnh (hiện nay)"), gettext_lazy("Mã tỉnh, thành phố từ 01/7/2025 nơi sản xuất.")),
     Column("province_name", "string", gettext_lazy("Tỉnh, thành phố (hiện nay)"), gettext_lazy("Tên tỉnh, thành phố từ 01/7/2025.")),
-    Column("legacy_province_code", "string", gettext_lazy("Mã tỉnh (trước 01/7/2025)"), gettext_lazy("Mã tỉnh, thành phố trước sắp xếp năm 2025.")),
+    Column("legacy_province_code", "string", gettext_lazy("Mã tỉnh (trước 01/7/2025)"), gettext_lazy("Mã tỉnh, thành phố trước sắp xếp năm 2025; để trống khi nơi sản xuất là đơn vị lập từ 01/7/2025 (không chia lại được theo tỉnh cũ).")),
     Column("legacy_province_name", "string", gettext_lazy("Tỉnh, thành phố (trước 01/7/2025)"), gettext_lazy("Tên tỉnh, thành phố trước sắp xếp năm 2025.")),
     Column("sector_code", "string", gettext_lazy("Mã nhóm sản phẩm"), gettext_lazy("Mã nhóm sản phẩm (xem tệp danh mục).")),
     Column("sector_name", "string", gettext_lazy("Nhóm sản phẩm"), gettext_lazy("Tên nhóm sản phẩm.")),
@@ -172,18 +171,21 @@ YEAR_COLUMNS = [
 
 
 def year_rows(params: dict) -> Iterator[tuple]:
+    """The indicator `products_certified` (ocop/analytics: year of the certificate's issue date, revoked
+    certificates counted in the year they were issued) by year, province on both geographies, product
+    group and stars: the same figures as the statistics page, the pivot and the API."""
     provinces = services.Provinces()
-    qs = (Certificate.objects.filter(product__deleted_at__isnull=True, product__catalogue_entry__isnull=False)
-          .order_by().values("year", "product__catalogue_entry__province_id", "product__catalogue_entry__legacy_province_id",
-                             "product__catalogue_entry__sector", "stars")
-          .annotate(n=Count("pk")))
+    columns = figures.province_columns()
+    cells: dict[tuple, int] = {}
+    for year, province_id, (sector, stars), n in figures.by_year("products_certified", ("group", "star")):
+        current_id, legacy_id = columns.get(province_id, (None, None))
+        key = (year, current_id, legacy_id, sector, stars)
+        cells[key] = cells.get(key, 0) + n
     rows = []
-    for r in qs:
-        p = provinces.by_id.get(r["product__catalogue_entry__province_id"])
-        lp = provinces.by_id.get(r["product__catalogue_entry__legacy_province_id"])
-        sector = r["product__catalogue_entry__sector"]
-        rows.append((r["year"], p.code if p else "", p.name if p else "", lp.code if lp else "", lp.name if lp else "",
-                     sector, str(SECTOR_LABELS.get(sector, sector)), r["stars"], r["n"]))
+    for (year, current_id, legacy_id, sector, stars), n in cells.items():
+        p, lp = provinces.by_id.get(current_id), provinces.by_id.get(legacy_id)
+        rows.append((year, p.code if p else "", p.name if p else "", lp.code if lp else "", lp.name if lp else "",
+                     sector, str(SECTOR_LABELS.get(sector, sector)), stars, n))
     rows.sort(key=lambda row: (row[0], row[1], row[3], row[5], row[7]))
     yield from rows
 
@@ -205,7 +207,8 @@ def datasets() -> dict[str, Dataset]:
                 PROVINCE_COLUMNS, province_rows(Era.LEGACY)),
         Dataset("recognitions-by-year", _("Số lượt công nhận sản phẩm OCOP theo năm, tỉnh, nhóm sản phẩm và hạng sao"),
                 _("Số giấy chứng nhận OCOP cấp mỗi năm, theo tỉnh (hiện nay và trước 01/7/2025), nhóm sản phẩm và hạng sao. "
-                  "Một sản phẩm được công nhận lại hoặc nâng hạng được tính ở mỗi năm có quyết định."),
+                  "Năm là năm của ngày công nhận. Một sản phẩm được công nhận lại hoặc nâng hạng được tính ở mỗi năm có "
+                  "quyết định; giấy chứng nhận bị thu hồi sau đó vẫn được tính ở năm đã công nhận."),
                 YEAR_COLUMNS, year_rows),
     ]}
 

@@ -9,6 +9,7 @@ text. The tables whose columns depend on the request's template are python-docx 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -36,6 +37,7 @@ from ocop.lib.collation import vi_sorted
 from ocop.reporting import schema
 from ocop.reporting.consolidation import UNIT_OF_MEASURE, Consolidation, Stat, fmt, fmt_signed
 from ocop.lib.dates import format_date
+from ocop.programme import figures
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "documents" / "docx_templates" / "bao_cao_tong_hop.docx"
 FONT = "Times New Roman"
@@ -404,13 +406,25 @@ def _issue_context(c: Consolidation, kind: str) -> list[dict]:
     return groups
 
 
+def submission_figures(c: Consolidation):
+    """The request's units expected, submitted, on time, late and missing as the indicator service counts
+    them (`reports_expected`, `reports_submitted`, the numerator of `report_timeliness`; issue 18: one
+    source of numbers, through ocop/programme/figures.py); returned and accepted stay the consolidation's."""
+    pk = c.request.pk
+    expected = figures.of_request("reports_expected", pk)
+    submitted = figures.of_request("reports_submitted", pk)
+    on_time = figures.of_request("report_timeliness", pk, "num")
+    return dataclasses.replace(c.summary, expected=expected, submitted=submitted, on_time=on_time,
+                               late=submitted - on_time, missing=expected - submitted)
+
+
 def context(c: Consolidation, *, issuer=None, signer_position: str | None = None, signer_name: str | None = None,
             recipients: list[str] | None = None, today: dt.date | None = None) -> dict:
     """The template's context. The issuing body, its header lines, the symbol of the number, the
     place and the signature block come from the issuer's facts on the report's date (dated data,
     ocop/documents/issuers.py); `issuer`, `signer_position`, `signer_name` override them."""
     req = c.request
-    s = c.summary
+    s = submission_figures(c)
     today = today or timezone.localdate()
     day = report_day(c, today)
     issuer = issuer or issuer_for(c, day)
@@ -638,7 +652,7 @@ def build_xlsx(c: Consolidation) -> bytes:
     ws.row([f"Tổng hợp: {req.title}"], title=True)
     ws.row([f"Số liệu đến hết ngày {format_date(req.cutoff)}; hạn nộp {format_date(req.deadline)}; tổng hợp lúc "
             f"{timezone.localtime(c.generated_at):%H:%M %d/%m/%Y}"])
-    s = c.summary
+    s = submission_figures(c)
     ws.row([f"Phải báo cáo: {s.expected}; đã nộp: {s.submitted} (đúng hạn {s.on_time}, muộn {s.late}); đã tiếp nhận: "
             f"{s.accepted}; chưa nộp: {s.missing}; đưa vào tổng hợp: {len(c.rows)}"
             + (f" (tạm thời {len(c.provisional)})" if c.provisional else "")])

@@ -1,7 +1,9 @@
 """One source of numbers (issue 18): the same hand-computed figure in the pivot page, the CSV of
-`manage.py export_indicator`, the API (/api/v1/indicators/) and the page or report that shows the same
-quantity — the national report (units expected and submitted), the public statistics page (products
-certified per year) and the programme board (documents, activities and funding of a calendar year)."""
+`manage.py export_indicator`, the API (/api/v1/indicators/) and the page, file or report that shows the
+same quantity — the national report (units expected, submitted, on time), the public statistics page,
+the open-data file `recognitions-by-year` and the API's /catalogue/statistics (products certified per
+year), and the programme board (documents, activities and funding of a period). The board and the
+national report read the indicator service through ocop/programme/figures.py, and fail loudly without it."""
 
 from __future__ import annotations
 
@@ -98,7 +100,13 @@ def test_units_submitted_in_the_pivot_csv_api_and_national_report(client, demo_u
     c = consolidate(req)
     assert (c.summary.expected, c.summary.submitted, c.summary.on_time) == (3, 2, 1)
     summary = national_report.context(c)["submission_summary"]
-    assert "phải báo cáo: 3; đã gửi báo cáo: 2 (1 đúng hạn, 1 muộn)" in summary
+    assert "phải báo cáo: 3; đã gửi báo cáo: 2 (1 đúng hạn, 1 muộn); chưa gửi báo cáo: 1." in summary
+    # the .xlsx of the same report prints the same counts
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(national_report.build_xlsx(c)))["Tổng hợp"]
+    texts = [str(cell.value) for row in sheet.iter_rows(max_row=5) for cell in row if cell.value]
+    assert any("Phải báo cáo: 3; đã nộp: 2 (đúng hạn 1, muộn 1)" in t and "chưa nộp: 1" in t for t in texts), texts
 
 
 def test_products_certified_in_the_pivot_csv_api_and_statistics_page(client, demo_users, tmp_path):
@@ -152,3 +160,67 @@ def test_board_period_counts_are_the_indicators_of_the_year(client, demo_users):
         cube = compute(Query(code, "current", "year", 2026, 2026), national)
         for unit in cube.units:
             assert cube.total(unit=unit.key) == getattr(board[unit.code], attr), (code, unit.code)
+
+
+def test_board_and_national_report_fail_loudly_without_the_indicator_service():
+    """Analytics is installed in every profile; without its service the figures are an error, never zeros."""
+    from ocop.programme import figures
+    from ocop.programme.board import build_board
+    from ocop.reporting import national_report
+    from ocop.reporting.consolidation import consolidate
+
+    req = a_request()
+    c = consolidate(req)
+    registered = figures.source()
+    figures.register_figure_source(None)
+    try:
+        with pytest.raises(figures.FigureSourceMissing):
+            build_board(dt.date(2026, 12, 31))
+        with pytest.raises(figures.FigureSourceMissing):
+            national_report.context(c)
+    finally:
+        figures.register_figure_source(registered)
+
+
+def recognitions():
+    """Four certificates of food products (thuc_pham), counted by hand:
+    - 3★ issued 04/5/2020 on a legacy commune of Bắc Kạn (now Thái Nguyên): 2020;
+    - 4★ issued 02/3/2021 on a current commune of Thái Nguyên, revoked in 2023: still a recognition of 2021;
+    - 5★ numbered in the 2021 series (Certificate.year 2021) but issued 05/01/2022: a recognition of 2022;
+    - 3★ issued 01/6/2022, of an entity deleted since: not counted.
+    By year: 2020 {3★: 1}, 2021 {4★: 1}, 2022 {5★: 1}; every one in today's Thái Nguyên (19)."""
+    from ocop.catalogue.tests.factories import certified_product, commune
+    from ocop.evaluation.models_rounds import Certificate, CertificateStatus
+
+    certified_product(commune("01888", Era.LEGACY), "Mật ong Ba Bể", stars=3, issued_on=dt.date(2020, 5, 4),
+                      valid_until=dt.date(2023, 5, 4), status=CertificateStatus.EXPIRED)
+    certified_product(commune("01840"), "Chè Đức Xuân", stars=4, issued_on=dt.date(2021, 3, 2),
+                      status=CertificateStatus.REVOKED)
+    late = certified_product(commune("01840"), "Miến dong", stars=5, issued_on=dt.date(2022, 1, 5))
+    Certificate.objects.filter(product=late).update(year=2021)
+    gone = certified_product(commune("01840"), "Bánh chưng", stars=3, issued_on=dt.date(2022, 6, 1))
+    gone.entity.deleted_at = timezone.now()
+    gone.entity.save(update_fields=["deleted_at"])
+
+
+def test_products_certified_by_year_in_the_open_data_the_api_statistics_and_the_pivot(client, demo_users):
+    recognitions()
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/open-data/recognitions-by-year.csv").streaming_content)
+                                           .decode("utf-8-sig"))))
+    assert [(r["year"], r["province_code"], r["legacy_province_code"], r["sector_code"], r["stars"], r["certificates"])
+            for r in rows] == [("2020", "19", "06", "thuc_pham", "3", "1"), ("2021", "19", "", "thuc_pham", "4", "1"),
+                               ("2022", "19", "", "thuc_pham", "5", "1")]
+    body = client.get("/api/v1/catalogue/statistics").json()
+    assert body["by_year"] == [{"year": 2020, "total": 1, "by_stars": {"3": 1}},
+                               {"year": 2021, "total": 1, "by_stars": {"4": 1}},
+                               {"year": 2022, "total": 1, "by_stars": {"5": 1}}]
+    assert client.get("/api/v1/catalogue/statistics", {"year": 2022}).json()["by_year"] == [
+        {"year": 2022, "total": 1, "by_stars": {"5": 1}}]
+    assert client.get("/api/v1/catalogue/statistics", {"province": "19"}).json()["by_year"] == body["by_year"]
+    assert client.get("/api/v1/catalogue/statistics", {"sector": "do_uong"}).json()["by_year"] == []
+    indicator = client.get("/api/v1/indicators/products_certified/", {"from": 2020, "to": 2022, "by": "star"}).json()
+    assert [t["value"] for t in indicator["totals"]] == [1, 1, 1]
+    client.force_login(demo_users["tw.canbo"])
+    params = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2020", "to": "2022",
+              "rows": "unit", "cols": "period"}
+    assert pivot_row(client, params, "19")[:3] == ["1", "1", "1"]

@@ -13,9 +13,10 @@ from collections import defaultdict
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from ocop.analytics import figures
 from ocop.catalogue.models import CatalogueEntry
 from ocop.catalogue.search import query_words, search_condition
-from ocop.evaluation.models_rounds import Certificate, CertificateStatus
+from ocop.evaluation.models_rounds import Certificate
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.products.models import Product
@@ -88,17 +89,16 @@ def statistics(*, year=None, province="", sector="") -> dict:
         target = rollup.get(row["unit__province_id"])
         if target is not None:
             by_province[target.pk] += row["n"]
-    certs = Certificate.objects.exclude(status=CertificateStatus.REVOKED).filter(
-        product__deleted_at__isnull=True, product__entity__deleted_at__isnull=True)
-    if year is not None:
-        certs = certs.filter(year=year)
+    # the indicator products_certified (ocop/analytics): year of the issue date, revoked certificates
+    # counted in the year they were issued, as on the statistics page and in the open data
+    filters = {}
     if province:
-        certs = certs.filter(product__unit__province_id__in=province_ids(province))
+        filters["product__unit__province_id__in"] = province_ids(province)
     if sector:
-        certs = certs.filter(product__sector=sector)
+        filters["product__sector"] = sector
     by_year: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in certs.values("year", "stars").annotate(n=Count("pk")):
-        by_year[row["year"]][row["stars"]] = row["n"]
+    for row_year, _province, (stars,), n in figures.by_year("products_certified", ("star",), year=year, filters=filters):
+        by_year[row_year][stars] = by_year[row_year].get(stars, 0) + n
     provinces = {p.pk: p for p in rollup.values()}
     return {
         "products": products.count(),
