@@ -172,7 +172,10 @@ class SectionView:
     fields: list[FieldView]
     comments: list = field(default_factory=list)
     has_errors: bool = False
-    fields_html: str = ""  # the fields as HTML (formhtml.sections_html)
+    # the section as HTML (formhtml.sections_html): its card's opening, its fields, its end
+    head_html: str = ""
+    fields_html: str = ""
+    tail_html: str = ""
 
 
 def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | None = None, overrides: dict | None = None,

@@ -169,9 +169,24 @@ def _linebreaksbr(value) -> str:
     return escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-def sections_html(template: schema.TemplateDef, sections: list[formdata.SectionView], editable: bool) -> None:
-    """Sets each section's `fields_html`: its fields as the form (editable) or as read-only values."""
+def sections_html(template: schema.TemplateDef, sections: list[formdata.SectionView], editable: bool,
+                  can_review: bool = False) -> None:
+    """Sets each section's `head_html` (its card's opening, heading and prompt), `fields_html` (its
+    fields as the form, or as read-only values) and `tail_html` (the reviewer's comment box when
+    `can_review`, and the card's end); the template adds the review comments between head and fields."""
     lay = layout(template)
+    review_label = escape(_("Nhận xét cho mục")) if can_review else ""
     for s in sections:
+        sec = s.section
+        number = escape(sec.number)
+        prompt = f'\n<p class="prompt">{escape(sec.prompt)}</p>' if sec.prompt else ""
+        s.head_html = mark_safe(
+            f'<section class="card rsection depth-{sec.depth}{" has-error" if s.has_errors else ""}" id="section-{number}" '
+            f'aria-labelledby="h-{number}">\n<h2 id="h-{number}"><span class="secnum">{number}</span> {escape(sec.title)}</h2>'
+            f'{prompt}')
         s.fields_html = mark_safe("\n".join(field_html(fv, lay[fv.field.code], editable) for fv in s.fields))
-
+        review = ""
+        if can_review:
+            review = (f'<label class="review-box">{review_label} {number} <textarea name="comment__{number}" form="review-form" '
+                      f'rows="2" data-testid="review-{number}"></textarea></label>\n')
+        s.tail_html = mark_safe(review + "</section>")

@@ -425,18 +425,20 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
     sections = formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
                                    comments=comments, raw_post=raw_post, invalid=sub.invalid, sources=sub.prefill_sources)
-    formhtml.sections_html(template, sections, editable)  # one string per section, not an include per field
     titles = {s.section.number: s.section.title for s in sections}
+    can_review = sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED
+    formhtml.sections_html(template, sections, editable, can_review)  # strings per section, not an include per field
     return {
         "sub": sub,
         "req": sub.request,
         "template": template,
         "sections": sections,
         "editable": editable,
-        "can_review": sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED,
+        "can_review": can_review,
         "can_correct": sub.status == SubmissionStatus.ACCEPTED and sub_service.can_fill(request.user, sub.unit)
         and not hasattr(sub, "correction"),
-        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit).order_by("number"),
+        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit).order_by("number")
+        .only("id", "request_id", "unit_id", "number", "status", "previous_id"),  # not every version's data
         "attachments": sub.attachments.all(),
         "issues": issues or [],
         "issue_links": formdata.issue_links(template, issues or []),
