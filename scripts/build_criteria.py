@@ -117,13 +117,31 @@ ACRONYMS = ("ATTP", "OCOP", "HTX", "TNHH", "VietGAP", "GMP", "HACCP", "ISO", "EU
 # position in the CSV (1-based data row, the header not counted) and sets fields; "reason" is
 # written into the criterion's note and SOURCES.md.
 FIXES: dict[int, list[dict]] = {
-    7: [{"row_n": 115, "expect": "□ Tự nhiên của thành phần nguyên liệu, phù hợp, hấp dẫn", "set": {"score": "4"},
-         "reason": "bản chép ghi tiêu chí “Mùi” tối đa 4 điểm (nhóm 16, phần C 35 điểm đều khớp với 4) nhưng "
-                   "lựa chọn cao nhất 3 điểm; lựa chọn cao nhất được tính 4 điểm."}],
-    17: [{"row_n": 17, "expect": "□ Có hợp đồng liên kết sản xuất từ 50%", "set": {"score": "1"},
-          "reason": "ô điểm ghi “l” trong bản chép, đọc là 1 (như các bộ khác)."}],
-    18: [{"row_n": 9, "expect": "□ Chế biến đơn giản", "set": {"score": "1"},
-          "reason": "ô điểm ghi “t” trong bản chép, đọc là 1 (thang 0-1-2-3 của tiêu chí)."}],
+    7: [
+        {
+            "row_n": 115,
+            "expect": "□ Tự nhiên của thành phần nguyên liệu, phù hợp, hấp dẫn",
+            "set": {"score": "4"},
+            "reason": "bản chép ghi tiêu chí “Mùi” tối đa 4 điểm (nhóm 16, phần C 35 điểm đều khớp với 4) nhưng "
+            "lựa chọn cao nhất 3 điểm; lựa chọn cao nhất được tính 4 điểm.",
+        }
+    ],
+    17: [
+        {
+            "row_n": 17,
+            "expect": "□ Có hợp đồng liên kết sản xuất từ 50%",
+            "set": {"score": "1"},
+            "reason": "ô điểm ghi “l” trong bản chép, đọc là 1 (như các bộ khác).",
+        }
+    ],
+    18: [
+        {
+            "row_n": 9,
+            "expect": "□ Chế biến đơn giản",
+            "set": {"score": "1"},
+            "reason": "ô điểm ghi “t” trong bản chép, đọc là 1 (thang 0-1-2-3 của tiêu chí).",
+        }
+    ],
 }
 
 # Sheets whose transcription cannot be completed without inventing criteria: written as skeletons
@@ -222,7 +240,9 @@ def apply_fixes(number: int, rows: list[dict]) -> dict[int, str]:
         row = by_n[fix["row_n"]]
         expect = fix.get("expect")
         if expect and not clean(row["title"]).startswith(expect):
-            raise SystemExit(f"sheet {number}: fix of row {fix['row_n']} expects “{expect}”, found “{clean(row['title'])}”")
+            raise SystemExit(
+                f"sheet {number}: fix of row {fix['row_n']} expects “{expect}”, found “{clean(row['title'])}”"
+            )
         row.update(fix["set"])
         reasons[row["n"]] = fix["reason"]
     rows.sort(key=lambda r: r["n"])
@@ -272,11 +292,17 @@ class Builder:
                 first, stars = split_stars(title_lines[0])
                 m = GROUP_RE.match(first)
                 gcode = m.group(1)
-                rest = first[m.end():]
-                gtitle, paren = (rest.split("(", 1) + [""])[:2] if "(" in rest and not rest.startswith("(") else (rest, "")
+                rest = first[m.end() :]
+                gtitle, paren = (
+                    (rest.split("(", 1) + [""])[:2] if "(" in rest and not rest.startswith("(") else (rest, "")
+                )
                 note = as_note("(" + paren if paren else "", *title_lines[1:], row["description"])
-                group = {"code": gcode, "title": sentence_case(gtitle.strip()), "max": points(row["score"], where),
-                         "criteria": []}
+                group = {
+                    "code": gcode,
+                    "title": sentence_case(gtitle.strip()),
+                    "max": points(row["score"], where),
+                    "criteria": [],
+                }
                 if note:
                     group["note"] = note
                 part["groups"].append(group)
@@ -293,7 +319,7 @@ class Builder:
                 else:
                     m = LABEL_RE.match(first)
                     label = f"{m.group(1)})" if m else ""
-                    text = first[m.end():].strip() if m else first
+                    text = first[m.end() :].strip() if m else first
                     if " - " in text and self.number == 13:  # "a) Ngoại hình - Tạp chất lạ"
                         head, sub = text.split(" - ", 1)
                         text = f"{sentence_case(head)} – {sub}"
@@ -310,16 +336,26 @@ class Builder:
                 criterion = self._criterion(part, group, label, text, note, stars, row)
             elif level == 3:
                 if criterion is None:  # options directly under the group
-                    criterion = self._criterion(part, group, "a)" if not group["criteria"] else "",
-                                                group["title"], group.get("note", ""), None, row,
-                                                declared=str(group["max"]))
+                    criterion = self._criterion(
+                        part,
+                        group,
+                        "a)" if not group["criteria"] else "",
+                        group["title"],
+                        group.get("note", ""),
+                        None,
+                        row,
+                        declared=str(group["max"]),
+                    )
                     group.pop("note", None)
                 first, stars = split_stars(" ".join(title_lines[:1]))
                 extra = title_lines[1:]
                 if not first.startswith("□"):
                     raise SystemExit(f"{where}: option without □: {first}")
-                option = {"code": str(len([o for o in criterion["options"] if not o.get("implicit")]) + 1),
-                          "text": first.lstrip("□ ").strip(), "points": points(row["score"], where)}
+                option = {
+                    "code": str(len([o for o in criterion["options"] if not o.get("implicit")]) + 1),
+                    "text": first.lstrip("□ ").strip(),
+                    "points": points(row["score"], where),
+                }
                 if stars:
                     option["required_for_stars"] = stars
                 if extra:
@@ -338,7 +374,7 @@ class Builder:
     CASES_RE = re.compile(r"^(?:[a-z]\.\s*)?Trường hợp (\d+)\s*:\s*(.+)$")
 
     def _merge_cases(self, group: dict) -> None:
-        """"Lựa chọn một trong hai trường hợp sau": the cases of a group are one criterion whose
+        """ "Lựa chọn một trong hai trường hợp sau": the cases of a group are one criterion whose
         options are those of every case, prefixed by the case (a member ticks one box)."""
         if "Lựa chọn một trong" not in group.get("note", ""):
             return
@@ -346,15 +382,26 @@ class Builder:
         if not cases or not all(m for m, _c in cases):
             raise SystemExit(f"sheet {self.number}, group {group['code']}: cases not understood")
         first = cases[0][1]
-        merged = {"code": first["code"], "label": "a)", "text": group["title"],
-                  "note": group.pop("note"), "confirmed": all(c["confirmed"] for _m, c in cases),
-                  "max_declared": first["max_declared"], "options": []}
+        merged = {
+            "code": first["code"],
+            "label": "a)",
+            "text": group["title"],
+            "note": group.pop("note"),
+            "confirmed": all(c["confirmed"] for _m, c in cases),
+            "max_declared": first["max_declared"],
+            "options": [],
+        }
         for m, c in cases:
             if c["max_declared"] != first["max_declared"]:
                 raise SystemExit(f"sheet {self.number}, group {group['code']}: cases with different maxima")
             for o in c["options"]:
-                merged["options"].append(dict(o, code=str(len(merged["options"]) + 1),
-                                              text=f"Trường hợp {m.group(1)} ({m.group(2)}): {o['text']}"))
+                merged["options"].append(
+                    dict(
+                        o,
+                        code=str(len(merged["options"]) + 1),
+                        text=f"Trường hợp {m.group(1)} ({m.group(2)}): {o['text']}",
+                    )
+                )
         group["criteria"] = [merged]
 
     def _is_heading(self, row) -> bool:
@@ -364,8 +411,11 @@ class Builder:
 
     def _criterion(self, part, group, label, text, note, stars, row, declared=None) -> dict:
         index = len(group["criteria"]) + 1
-        criterion = {"code": f"{part['code']}.{group['code']}.{index}", "label": label or f"{'abcdđe'[index - 1]})",
-                     "text": text.rstrip(":").strip()}
+        criterion = {
+            "code": f"{part['code']}.{group['code']}.{index}",
+            "label": label or f"{'abcdđe'[index - 1]})",
+            "text": text.rstrip(":").strip(),
+        }
         if note:
             criterion["note"] = note
         tags = tag_for(part["code"], group["title"], text)
@@ -374,8 +424,10 @@ class Builder:
         if stars:
             criterion["mandatory"] = True
             criterion["required_for_stars"] = stars
-            criterion["note"] = as_note(criterion.get("note", ""),
-                                        f"Tiêu chí đánh dấu {'*' * stars} (bắt buộc với sản phẩm {stars} sao trở lên)")
+            criterion["note"] = as_note(
+                criterion.get("note", ""),
+                f"Tiêu chí đánh dấu {'*' * stars} (bắt buộc với sản phẩm {stars} sao trở lên)",
+            )
         criterion["confirmed"] = True
         if row["n"] in self.reasons:
             criterion["confirmed"] = False
@@ -391,10 +443,19 @@ class Builder:
             raise SystemExit(f"sheet {self.number}: {c['code']} has no option")
         best = max(o["points"] for o in c["options"])
         if (declared or "").strip() and points(declared, c["code"]) != best:
-            raise SystemExit(f"sheet {self.number}: {c['code']} {c['text']}: declared max {declared}, best option {best}")
+            raise SystemExit(
+                f"sheet {self.number}: {c['code']} {c['text']}: declared max {declared}, best option {best}"
+            )
         if not any(o["points"] == 0 for o in c["options"]):
-            c["options"].insert(0, {"code": "0", "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
-                                    "points": 0, "implicit": True})
+            c["options"].insert(
+                0,
+                {
+                    "code": "0",
+                    "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
+                    "points": 0,
+                    "implicit": True,
+                },
+            )
         if any(o.get("required_for_stars") for o in c["options"]):
             c["mandatory"] = True
         # key order as in the hand-made sheet
@@ -431,13 +492,17 @@ def build_sheet(number: int, path: Path) -> tuple[Path, dict]:
         "valid_from": skeleton["valid_from"],
         "valid_to": skeleton["valid_to"],
         "structure_only": False,
-        "source": (f"Phụ lục III QĐ 148/QĐ-TTg, “Bộ sản phẩm: {name}”, theo bản chép công khai ({UPSTREAM}, "
-                   f"{path.name}); chuyển bằng scripts/build_criteria.py. Tổng phần 40/25/35 (Điều 1 QĐ 148). "
-                   "Mức bắt buộc theo dấu ***, ****, ***** của bản chép."),
-        "note": ("“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
-                 "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
-                 "nào. “required_for_stars”: N — mức đánh dấu N sao trong văn bản: sản phẩm xếp hạng N sao trở lên "
-                 "phải đạt ít nhất mức này [?: cách hiểu dấu sao chưa đối chiếu phần ghi chú của văn bản gốc]."),
+        "source": (
+            f"Phụ lục III QĐ 148/QĐ-TTg, “Bộ sản phẩm: {name}”, theo bản chép công khai ({UPSTREAM}, "
+            f"{path.name}); chuyển bằng scripts/build_criteria.py. Tổng phần 40/25/35 (Điều 1 QĐ 148). "
+            "Mức bắt buộc theo dấu ***, ****, ***** của bản chép."
+        ),
+        "note": (
+            "“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
+            "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
+            "nào. “required_for_stars”: N — mức đánh dấu N sao trong văn bản: sản phẩm xếp hạng N sao trở lên "
+            "phải đạt ít nhất mức này [?: cách hiểu dấu sao chưa đối chiếu phần ghi chú của văn bản gốc]."
+        ),
         "parts": parts,
     }
     return target, with_version(target, sheet)
@@ -455,24 +520,30 @@ def build_skeleton(number: int, path: Path) -> tuple[Path, dict]:
     target = DATA / TARGETS[number]
     skeleton = json.loads(target.read_text(encoding="utf-8"))
     name = skeleton["title"].split("Bộ sản phẩm: ")[-1]
-    sheet = {k: skeleton[k] for k in ("kind", "code", "version", "instrument", "title", "applies_to",
-                                      "valid_from", "valid_to")}
-    sheet.update({
-        "structure_only": True,
-        "source": f"Khung phần theo Điều 1 QĐ 148/QĐ-TTg. Bản chép công khai Phụ lục III “Bộ sản phẩm: {name}”: "
-                  f"{UPSTREAM}, {path.name}.",
-        "note": f"[?] Chưa nhập tiêu chí: {INCOMPLETE[number]}. Không có bản chép công khai thứ hai để đối chiếu; "
-                "cần bản công báo trước khi chấm sản phẩm thuộc bộ này.",
-        "parts": [{"code": c, "title": PART_TITLES[c], "max": m} for c, m in (("A", 40), ("B", 25), ("C", 35))],
-    })
+    sheet = {
+        k: skeleton[k]
+        for k in ("kind", "code", "version", "instrument", "title", "applies_to", "valid_from", "valid_to")
+    }
+    sheet.update(
+        {
+            "structure_only": True,
+            "source": f"Khung phần theo Điều 1 QĐ 148/QĐ-TTg. Bản chép công khai Phụ lục III “Bộ sản phẩm: {name}”: "
+            f"{UPSTREAM}, {path.name}.",
+            "note": f"[?] Chưa nhập tiêu chí: {INCOMPLETE[number]}. Không có bản chép công khai thứ hai để đối chiếu; "
+            "cần bản công báo trước khi chấm sản phẩm thuộc bộ này.",
+            "parts": [{"code": c, "title": PART_TITLES[c], "max": m} for c, m in (("A", 40), ("B", 25), ("C", 35))],
+        }
+    )
     return target, with_version(target, sheet)
 
 
 # --- QĐ 1048 -----------------------------------------------------------------------------------
 
 SOURCES_1048 = ROOT / "scripts" / "criteria_sources" / "qd1048" / "ommani_ocop-criteria.json"
-UPSTREAM_1048 = ("GitHub tranquangduc24011999/ommani_ocop, ocop-web-master/ocop-web-master/mysql/init.sql "
-                 "(commit 38ed3c1e19ca97733c644b52f402dcba7f7f896a, kết xuất 29/7/2022)")
+UPSTREAM_1048 = (
+    "GitHub tranquangduc24011999/ommani_ocop, ocop-web-master/ocop-web-master/mysql/init.sql "
+    "(commit 38ed3c1e19ca97733c644b52f402dcba7f7f896a, kết xuất 29/7/2022)"
+)
 TABLES_1048 = {
     "product_types": ("id", "name"),
     "groups": ("id", "code", "name"),
@@ -609,17 +680,22 @@ def criteria_1048(tables: dict, product_type: int) -> list[dict]:
         if q["type"] == 2:  # a heading over sub-questions
             continue
         m = GROUP_RE.match(clean(section["name"]))
-        gtitle = clean(section["name"])[m.end():] if m else clean(section["name"])
+        gtitle = clean(section["name"])[m.end() :] if m else clean(section["name"])
         text = NUMBER_RE.sub("", clean(q["question"]))
         if parent is not None:
             text = f"{NUMBER_RE.sub('', clean(parent['question']))} – {text}"
         notes = [clean(parent["note"] or "")] if parent is not None else []
         notes.append(clean(q["note"] or ""))
-        rows.append({
-            "part": groups[section["group_id"]], "group": m.group(1) if m else "?", "group_title": sentence_case(gtitle),
-            "text": sentence_case(text) if text else "", "note": as_note(*notes),
-            "options": [(clean(a["content"]), a["point"]) for a in answers.get(q["id"], [])],
-        })
+        rows.append(
+            {
+                "part": groups[section["group_id"]],
+                "group": m.group(1) if m else "?",
+                "group_title": sentence_case(gtitle),
+                "text": sentence_case(text) if text else "",
+                "note": as_note(*notes),
+                "options": [(clean(a["content"]), a["point"]) for a in answers.get(q["id"], [])],
+            }
+        )
     return rows
 
 
@@ -627,16 +703,20 @@ def build_sheet_1048(product_type: int, tables: dict) -> tuple[Path, dict]:
     target = DATA / TARGETS_1048[product_type]
     skeleton = json.loads(target.read_text(encoding="utf-8"))
     name = skeleton["title"].split("Phân nhóm: ")[-1]
-    head = {k: skeleton[k] for k in ("kind", "code", "version", "instrument", "title", "applies_to",
-                                     "valid_from", "valid_to")}
+    head = {
+        k: skeleton[k]
+        for k in ("kind", "code", "version", "instrument", "title", "applies_to", "valid_from", "valid_to")
+    }
     if product_type in INCOMPLETE_1048:
-        head.update({
-            "structure_only": True,
-            "source": f"Khung phần theo Điều 1 QĐ 1048/QĐ-TTg. Bản chép công khai Phụ lục III: {UPSTREAM_1048}.",
-            "note": f"[?] Chưa nhập tiêu chí: {INCOMPLETE_1048[product_type]}. Cần bản công báo trước khi chấm "
-                    "sản phẩm thuộc phân nhóm này.",
-            "parts": [{"code": c, "title": PART_TITLES[c], "max": m} for c, m in PART_MAXIMA_1048],
-        })
+        head.update(
+            {
+                "structure_only": True,
+                "source": f"Khung phần theo Điều 1 QĐ 1048/QĐ-TTg. Bản chép công khai Phụ lục III: {UPSTREAM_1048}.",
+                "note": f"[?] Chưa nhập tiêu chí: {INCOMPLETE_1048[product_type]}. Cần bản công báo trước khi chấm "
+                "sản phẩm thuộc phân nhóm này.",
+                "parts": [{"code": c, "title": PART_TITLES[c], "max": m} for c, m in PART_MAXIMA_1048],
+            }
+        )
         return target, with_version(target, head)
     parts = {c: {"code": c, "title": PART_TITLES[c], "max": m, "groups": []} for c, m in PART_MAXIMA_1048}
     for row in criteria_1048(tables, product_type):
@@ -645,11 +725,16 @@ def build_sheet_1048(product_type: int, tables: dict) -> tuple[Path, dict]:
             groups.append({"code": row["group"], "title": row["group_title"], "criteria": []})
         group = groups[-1]
         index = len(group["criteria"]) + 1
-        criterion = {"code": f"{row['part']}.{row['group']}.{index}", "label": f"{index}.",
-                     "text": row["text"] or group["title"]}
+        criterion = {
+            "code": f"{row['part']}.{row['group']}.{index}",
+            "label": f"{index}.",
+            "text": row["text"] or group["title"],
+        }
         note = row["note"]
-        options = [{"code": str(n), "text": t.lstrip("□ ").strip(), "points": p}
-                   for n, (t, p) in enumerate(row["options"], start=1)]
+        options = [
+            {"code": str(n), "text": t.lstrip("□ ").strip(), "points": p}
+            for n, (t, p) in enumerate(row["options"], start=1)
+        ]
         confirmed = True
         if "Lựa chọn một trong" in note:
             confirmed = False
@@ -663,22 +748,35 @@ def build_sheet_1048(product_type: int, tables: dict) -> tuple[Path, dict]:
             criterion["tags"] = tags
         criterion["confirmed"] = confirmed
         if not any(o["points"] == 0 for o in options):
-            options.insert(0, {"code": "0", "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
-                               "points": 0, "implicit": True})
+            options.insert(
+                0,
+                {
+                    "code": "0",
+                    "text": "Không đạt mức nào nêu trên (không đánh dấu ô nào)",
+                    "points": 0,
+                    "implicit": True,
+                },
+            )
         criterion["options"] = options
         group["criteria"].append(criterion)
     for part in parts.values():
         for group in part["groups"]:
             group["max"] = sum(max(o["points"] for o in c["options"]) for c in group["criteria"])
-    head.update({
-        "structure_only": False,
-        "source": (f"Phụ lục III QĐ 1048/QĐ-TTg, phân nhóm “{name}”, theo bản chép công khai ({UPSTREAM_1048}; bảng "
-                   "questions/answers); chuyển bằng scripts/build_criteria.py. Tổng phần 35/25/40 (Điều 1 QĐ 1048)."),
-        "note": ("“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
-                 "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
-                 "nào. Chưa phản ánh sửa đổi của QĐ 781/QĐ-TTg (08/6/2020) [?]."),
-        "parts": list(parts.values()),
-    })
+    head.update(
+        {
+            "structure_only": False,
+            "source": (
+                f"Phụ lục III QĐ 1048/QĐ-TTg, phân nhóm “{name}”, theo bản chép công khai ({UPSTREAM_1048}; bảng "
+                "questions/answers); chuyển bằng scripts/build_criteria.py. Tổng phần 35/25/40 (Điều 1 QĐ 1048)."
+            ),
+            "note": (
+                "“confirmed”: true nghĩa là lời văn và điểm khớp bản chép công khai nêu ở “source”, chưa đối chiếu "
+                "bản PDF công báo. Lựa chọn “implicit” (0 điểm) không có trong văn bản: dùng khi không đánh dấu ô "
+                "nào. Chưa phản ánh sửa đổi của QĐ 781/QĐ-TTg (08/6/2020) [?]."
+            ),
+            "parts": list(parts.values()),
+        }
+    )
     return target, with_version(target, head)
 
 
@@ -686,7 +784,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
     parser.add_argument("--only", type=int, action="append", help="only this CSV number (repeatable)")
-    parser.add_argument("--extract-1048", metavar="INIT_SQL", help="extract the QĐ 1048 source from the dump, then build")
+    parser.add_argument(
+        "--extract-1048", metavar="INIT_SQL", help="extract the QĐ 1048 source from the dump, then build"
+    )
     args = parser.parse_args(argv)
     if args.extract_1048:
         extract_1048(Path(args.extract_1048))

@@ -83,20 +83,55 @@ def bottom_rule(paragraph, indent_cm: float) -> None:
     bottom.set(qn("w:color"), "000000")
     borders.append(bottom)
     ppr.insert_element_before(
-        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-        "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-        "w:rPr", "w:sectPr", "w:pPrChange",
+        borders,
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
     )
     for run in paragraph.runs:
         run.font.size = Pt(2)
 
 
-def para(container, text: str = "", *, size: float | None = None, bold=None, italic=None, align=None,
-         style: str | None = None, space_before: float | None = None, space_after: float | None = None,
-         first_line: float | None = None, left: float | None = None, keep_next: bool = False,
-         page_break_before: bool = False):
+def para(
+    container,
+    text: str = "",
+    *,
+    size: float | None = None,
+    bold=None,
+    italic=None,
+    align=None,
+    style: str | None = None,
+    space_before: float | None = None,
+    space_after: float | None = None,
+    first_line: float | None = None,
+    left: float | None = None,
+    keep_next: bool = False,
+    page_break_before: bool = False,
+):
     paragraph = container.add_paragraph(style=style)
     if text:
         run = paragraph.add_run(text)
@@ -164,8 +199,17 @@ def plain_table(doc, widths, indent=None):
         ind = OxmlElement("w:tblInd")
         ind.set(qn("w:w"), str(indent.twips))
         ind.set(qn("w:type"), "dxa")
-        tbl_pr.insert_element_before(ind, "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-                                     "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+        tbl_pr.insert_element_before(
+            ind,
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+            "w:tblCaption",
+            "w:tblDescription",
+            "w:tblPrChange",
+        )
     tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     for column, width in zip(table.columns, widths):
         column.width = width
@@ -350,8 +394,13 @@ def appendix(doc) -> None:
     tag(doc, "{%p if doc.appendix.subtitle %}")
     para(doc, "{{ doc.appendix.subtitle }}", size=14, italic=True, align=center)
     tag(doc, "{%p endif %}")
-    para(doc, "(Kèm theo {{ doc.kind_name }} số {{ doc.number_and_symbol }} ngày {{ doc.date_dmy }}", size=14,
-         italic=True, align=center)
+    para(
+        doc,
+        "(Kèm theo {{ doc.kind_name }} số {{ doc.number_and_symbol }} ngày {{ doc.date_dmy }}",
+        size=14,
+        italic=True,
+        align=center,
+    )
     para(doc, "của {{ doc.issuer_name }})", size=14, italic=True, align=center, space_after=12)
     tag(doc, "{%p for s in doc.appendix.sections %}")
     para(doc, "{{r s.heading }}", style="ND30 Đề cương", keep_next=True)

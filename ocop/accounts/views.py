@@ -33,7 +33,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        log_action(self.request.user, "ocop.user.password_changed", self.request.user, unit=self.request.user.scope_unit, request=self.request)
+        log_action(
+            self.request.user,
+            "ocop.user.password_changed",
+            self.request.user,
+            unit=self.request.user.scope_unit,
+            request=self.request,
+        )
         return response
 
 
@@ -67,7 +73,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(role=role)
     if wants_xlsx(request):
         return export_response(
-            request, qs.select_related("scope_unit"), USER_COLUMNS, title=_("Danh sách người dùng"), filename="nguoi-dung",
+            request,
+            qs.select_related("scope_unit"),
+            USER_COLUMNS,
+            title=_("Danh sách người dùng"),
+            filename="nguoi-dung",
             filters=[(_("Tìm"), q), (_("Vai trò"), Role(role).label if role in Role.values else "")],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -42,8 +42,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "date_from", "date_to")}
     if filters["action"]:
         # a code chosen from the list, or words of its label
-        codes = [code for code, label in action_choices() if filters["action"].lower() in (code.lower(), str(label).lower())
-                 or filters["action"].lower() in str(label).lower()]
+        codes = [
+            code
+            for code, label in action_choices()
+            if filters["action"].lower() in (code.lower(), str(label).lower())
+            or filters["action"].lower() in str(label).lower()
+        ]
         qs = qs.filter(action__in=codes) if codes else qs.filter(action__icontains=filters["action"])
     if filters["actor"]:
         qs = qs.filter(Q(actor_name__icontains=filters["actor"]) | Q(actor__full_name__icontains=filters["actor"]))
@@ -56,17 +60,38 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             except DateParseError as exc:
                 errors.append(str(exc))
     if wants_xlsx(request) and not errors:
-        labels = {"action": _("Thao tác"), "actor": _("Người thực hiện"), "object_type": _("Loại đối tượng"),
-                  "date_from": _("Từ ngày"), "date_to": _("Đến ngày")}
-        return export_response(request, qs, audit_columns(request.user, qs), title=_("Nhật ký thao tác"),
-                               filename="nhat-ky-thao-tac", filters=[(labels[k], v) for k, v in filters.items()])
+        labels = {
+            "action": _("Thao tác"),
+            "actor": _("Người thực hiện"),
+            "object_type": _("Loại đối tượng"),
+            "date_from": _("Từ ngày"),
+            "date_to": _("Đến ngày"),
+        }
+        return export_response(
+            request,
+            qs,
+            audit_columns(request.user, qs),
+            title=_("Nhật ký thao tác"),
+            filename="nhat-ky-thao-tac",
+            filters=[(labels[k], v) for k, v in filters.items()],
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/entry_list.html",
-                  {"page": page, "filters": filters, "errors": errors, "actions": action_choices()})
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"page": page, "filters": filters, "errors": errors, "actions": action_choices()},
+    )
 
 
 @require_capability("audit.view")
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(visible_entries(request.user), pk=pk)
-    return render(request, "audit/entry_detail.html", {
-        "entry": entry, "show_values": may_see_values(request.user, entry), "show_ip": may_see_ip(request.user, entry)})
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {
+            "entry": entry,
+            "show_values": may_see_values(request.user, entry),
+            "show_ip": may_see_ip(request.user, entry),
+        },
+    )

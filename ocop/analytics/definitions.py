@@ -80,8 +80,22 @@ def parse_indicators(payload: dict) -> dict[str, Indicator]:
     result: dict[str, Indicator] = {}
     for i, row in enumerate(payload.get("indicators") or []):
         where = f"indicators.json, chỉ tiêu thứ {i + 1}"
-        _require(row, ["code", "version", "name_vi", "name_en", "description_vi", "unit_vi", "source", "aggregation",
-                       "dimensions", "citation"], where)
+        _require(
+            row,
+            [
+                "code",
+                "version",
+                "name_vi",
+                "name_en",
+                "description_vi",
+                "unit_vi",
+                "source",
+                "aggregation",
+                "dimensions",
+                "citation",
+            ],
+            where,
+        )
         if row["code"] in result:
             raise DefinitionError(f"{where}: mã {row['code']} trùng")
         if row["aggregation"] not in AGGREGATIONS:
@@ -92,10 +106,18 @@ def parse_indicators(payload: dict) -> dict[str, Indicator]:
         if unknown:
             raise DefinitionError(f"{where}: chiều không hợp lệ {', '.join(unknown)}")
         result[row["code"]] = Indicator(
-            code=row["code"], version=int(row["version"]), name_vi=row["name_vi"], name_en=row["name_en"],
-            description_vi=row["description_vi"], unit_vi=row["unit_vi"], source=row["source"],
-            aggregation=row["aggregation"], dimensions=tuple(row["dimensions"]), citation=row["citation"],
-            public=bool(row.get("public", False)))
+            code=row["code"],
+            version=int(row["version"]),
+            name_vi=row["name_vi"],
+            name_en=row["name_en"],
+            description_vi=row["description_vi"],
+            unit_vi=row["unit_vi"],
+            source=row["source"],
+            aggregation=row["aggregation"],
+            dimensions=tuple(row["dimensions"]),
+            citation=row["citation"],
+            public=bool(row.get("public", False)),
+        )
     return result
 
 
@@ -103,18 +125,32 @@ def parse_targets(payload: dict, indicators: dict[str, Indicator]) -> list[Targe
     result = []
     for i, row in enumerate(payload.get("targets") or []):
         where = f"targets.json, mục tiêu thứ {i + 1}"
-        _require(row, ["code", "indicator", "scope", "year", "value", "label_vi", "instrument", "source", "confirmed"], where)
+        _require(
+            row, ["code", "indicator", "scope", "year", "value", "label_vi", "instrument", "source", "confirmed"], where
+        )
         if row["indicator"] not in indicators:
             raise DefinitionError(f"{where}: chỉ tiêu {row['indicator']} không có trong indicators.json")
         if row["value"] is not None and not row.get("source"):
             raise DefinitionError(f"{where}: mục tiêu có giá trị phải có nguồn")
         if not row["confirmed"] and not row.get("gap", "").startswith("[?]"):
             raise DefinitionError(f"{where}: mục tiêu chưa đối chiếu phải ghi [?] ở trường gap")
-        result.append(Target(
-            code=row["code"], indicator=row["indicator"], scope=row["scope"], year=int(row["year"]), value=row["value"],
-            comparison=row.get("comparison", "at_least"), label_vi=row["label_vi"], instrument=row["instrument"],
-            source=row["source"], confirmed=bool(row["confirmed"]), gap=row.get("gap", ""),
-            value_min=row.get("value_min"), filter=row.get("filter") or {}))
+        result.append(
+            Target(
+                code=row["code"],
+                indicator=row["indicator"],
+                scope=row["scope"],
+                year=int(row["year"]),
+                value=row["value"],
+                comparison=row.get("comparison", "at_least"),
+                label_vi=row["label_vi"],
+                instrument=row["instrument"],
+                source=row["source"],
+                confirmed=bool(row["confirmed"]),
+                gap=row.get("gap", ""),
+                value_min=row.get("value_min"),
+                filter=row.get("filter") or {},
+            )
+        )
     return result
 
 

@@ -36,8 +36,9 @@ def by_province(code: str, start: dt.date, end: dt.date) -> dict[int, int]:
     else:
         qs = qs.filter(**{f"{part.date}__gte": start, f"{part.date}__lte": end})
     result: dict[int, int] = {}
-    for province_id, value in (qs.values(g=F(f"{part.unit}__province_id")).annotate(v=part.value())
-                               .order_by().values_list("g", "v")):
+    for province_id, value in (
+        qs.values(g=F(f"{part.unit}__province_id")).annotate(v=part.value()).order_by().values_list("g", "v")
+    ):
         result[province_id] = result.get(province_id, 0) + (value or 0)
     return result
 
@@ -51,8 +52,9 @@ def of_request(code: str, request_id: int, part: str = "value") -> int:
     return p.rows().filter(**{p.request: request_id}).aggregate(v=p.value())["v"] or 0
 
 
-def by_year(code: str, dims: tuple[str, ...] = (), *, year: int | None = None, filters: dict | None = None
-            ) -> list[tuple[int, int, tuple, int]]:
+def by_year(
+    code: str, dims: tuple[str, ...] = (), *, year: int | None = None, filters: dict | None = None
+) -> list[tuple[int, int, tuple, int]]:
     """Rows (year of the indicator's date, province id of the record's unit, dimension values, value) of
     a sum indicator, grouped in the database by any number of its dimensions at once; `filters` are
     field lookups on the indicator's rows (e.g. a province or a product group)."""
@@ -62,8 +64,13 @@ def by_year(code: str, dims: tuple[str, ...] = (), *, year: int | None = None, f
     qs = p.rows().filter(**(filters or {}))
     year_expr = F(p.year) if p.year else DateYear(p.date, output_field=IntegerField())
     if year is not None:
-        qs = qs.filter(**({p.year: year} if p.year else {f"{p.date}__gte": dt.date(year, 1, 1),
-                                                            f"{p.date}__lte": dt.date(year, 12, 31)}))
+        qs = qs.filter(
+            **(
+                {p.year: year}
+                if p.year
+                else {f"{p.date}__gte": dt.date(year, 1, 1), f"{p.date}__lte": dt.date(year, 12, 31)}
+            )
+        )
     group = {"g_year": year_expr, "g_province": F(f"{p.unit}__province_id")}
     group.update({f"g_{d}": F(p.dims[d]) for d in dims})
     rows = qs.values(**group).annotate(v=p.value()).order_by()

@@ -39,8 +39,11 @@ def _certificates() -> QuerySet:
 def _entities() -> QuerySet:
     from ocop.products.models import Entity
 
-    first = (Certificate.objects.filter(product__entity=OuterRef("pk"), product__deleted_at__isnull=True)
-             .order_by("issued_on").values("issued_on")[:1])
+    first = (
+        Certificate.objects.filter(product__entity=OuterRef("pk"), product__deleted_at__isnull=True)
+        .order_by("issued_on")
+        .values("issued_on")[:1]
+    )
     return Entity.objects.filter(deleted_at__isnull=True).annotate(first_certified=Subquery(first))
 
 
@@ -55,13 +58,20 @@ def _recipients() -> QuerySet:
 
 
 def _submitted(on_time: bool = False):
-    subs = Submission.objects.filter(request=OuterRef("reportrequest_id"), unit=OuterRef("adminunit_id"),
-                                     first_submitted_at__isnull=False)
+    subs = Submission.objects.filter(
+        request=OuterRef("reportrequest_id"), unit=OuterRef("adminunit_id"), first_submitted_at__isnull=False
+    )
     if on_time:
         # the rule of ocop/reporting/periods.py last_on_time_day, on the local date of the first submission
         subs = subs.filter(
-            Q(request__deadline_rule=DeadlineRuleKind.BY, first_submitted_at__date__lte=OuterRef("reportrequest__deadline"))
-            | Q(request__deadline_rule=DeadlineRuleKind.BEFORE, first_submitted_at__date__lt=OuterRef("reportrequest__deadline"))
+            Q(
+                request__deadline_rule=DeadlineRuleKind.BY,
+                first_submitted_at__date__lte=OuterRef("reportrequest__deadline"),
+            )
+            | Q(
+                request__deadline_rule=DeadlineRuleKind.BEFORE,
+                first_submitted_at__date__lt=OuterRef("reportrequest__deadline"),
+            )
         )
     return Exists(subs)
 
@@ -80,33 +90,69 @@ def _alive(model) -> Callable[[], QuerySet]:
 
 CERT_DIMS = {"star": "stars", "group": "product__sector"}
 ROUND_DIMS = {"group": "product__sector", "council_level": "round__level"}
-REPORT = dict(unit="adminunit", date="reportrequest__cutoff", value=lambda: Count("pk"),
-              dims={"recipient_level": "adminunit__level"}, request="reportrequest_id")
+REPORT = dict(
+    unit="adminunit",
+    date="reportrequest__cutoff",
+    value=lambda: Count("pk"),
+    dims={"recipient_level": "adminunit__level"},
+    request="reportrequest_id",
+)
 
 MEASURES: dict[str, dict[str, Part]] = {
     "products_certified": {"value": Part(_certificates, "product__unit", "issued_on", lambda: Count("pk"), CERT_DIMS)},
-    "products_certified_cumulative": {"value": Part(_certificates, "product__unit", "issued_on", lambda: None,
-                                                    {"group": "product__sector"}, distinct="product_id")},
-    "entities_certified": {"value": Part(_entities, "unit", "first_certified", lambda: Count("pk"),
-                                         {"entity_kind": "kind"})},
-    "products_evaluated": {"value": Part(_round_products, "product__unit", "round__held_on", lambda: Count("pk"), ROUND_DIMS)},
+    "products_certified_cumulative": {
+        "value": Part(
+            _certificates,
+            "product__unit",
+            "issued_on",
+            lambda: None,
+            {"group": "product__sector"},
+            distinct="product_id",
+        )
+    },
+    "entities_certified": {
+        "value": Part(_entities, "unit", "first_certified", lambda: Count("pk"), {"entity_kind": "kind"})
+    },
+    "products_evaluated": {
+        "value": Part(_round_products, "product__unit", "round__held_on", lambda: Count("pk"), ROUND_DIMS)
+    },
     "certification_rate": {
-        "num": Part(lambda: _round_products().filter(certified=True), "product__unit", "round__held_on", lambda: Count("pk"),
-                    ROUND_DIMS),
+        "num": Part(
+            lambda: _round_products().filter(certified=True),
+            "product__unit",
+            "round__held_on",
+            lambda: Count("pk"),
+            ROUND_DIMS,
+        ),
         "den": Part(_round_products, "product__unit", "round__held_on", lambda: Count("pk"), ROUND_DIMS),
     },
-    "certificates_expiring": {"value": Part(
-        lambda: _certificates().filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRED]),
-        "product__unit", "valid_until", lambda: Count("pk"), CERT_DIMS)},
+    "certificates_expiring": {
+        "value": Part(
+            lambda: _certificates().filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRED]),
+            "product__unit",
+            "valid_until",
+            lambda: Count("pk"),
+            CERT_DIMS,
+        )
+    },
     "reports_expected": {"value": Part(_recipients, **REPORT)},
     "reports_submitted": {"value": Part(_recipients_submitted, **REPORT)},
     "report_completeness": {"num": Part(_recipients_submitted, **REPORT), "den": Part(_recipients, **REPORT)},
     "report_timeliness": {"num": Part(_recipients_on_time, **REPORT), "den": Part(_recipients, **REPORT)},
-    "funding": {"value": Part(_alive(Funding), "unit", "date", lambda: Sum("amount"), {"funding_source": "source"},
-                              year="year")},
+    "funding": {
+        "value": Part(_alive(Funding), "unit", "date", lambda: Sum("amount"), {"funding_source": "source"}, year="year")
+    },
     "activities": {"value": Part(_alive(Activity), "unit", "date", lambda: Count("pk"), {"activity_kind": "kind"})},
-    "activity_participants": {"value": Part(_alive(Activity), "unit", "date", lambda: Sum("participants"),
-                                            {"activity_kind": "kind"})},
-    "directive_documents": {"value": Part(_alive(DirectiveDocument), "unit", "date", lambda: Count("pk"),
-                                          {"document_kind": "kind", "issuer_kind": "issuer_kind"})},
+    "activity_participants": {
+        "value": Part(_alive(Activity), "unit", "date", lambda: Sum("participants"), {"activity_kind": "kind"})
+    },
+    "directive_documents": {
+        "value": Part(
+            _alive(DirectiveDocument),
+            "unit",
+            "date",
+            lambda: Count("pk"),
+            {"document_kind": "kind", "issuer_kind": "issuer_kind"},
+        )
+    },
 }

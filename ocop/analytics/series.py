@@ -30,12 +30,19 @@ class YearSeries:
     codes: dict | None = None  # row key -> province code (rows by province)
 
     def chart(self, title: str) -> dict:
-        return {"title": title, "categories": [str(y) for y in self.years],
-                "series": [{"name": label, "values": values} for _key, label, values, _total in self.rows]}
+        return {
+            "title": title,
+            "categories": [str(y) for y in self.years],
+            "series": [{"name": label, "values": values} for _key, label, values, _total in self.rows],
+        }
 
     def line(self, title: str, name: str) -> dict:
         """One line of the totals per year."""
-        return {"title": title, "categories": [str(y) for y in self.years], "series": [{"name": name, "values": self.totals}]}
+        return {
+            "title": title,
+            "categories": [str(y) for y in self.years],
+            "series": [{"name": name, "values": self.totals}],
+        }
 
     def by_code(self) -> dict[str, object]:
         """{province code: total over the years} (rows by province), for the province map."""
@@ -47,16 +54,25 @@ def first_year_with_data(cube: services.Cube) -> int | None:
     return min(years) if years else None
 
 
-def year_series(indicator: str, axis: str = "dimension", dimension: str = "", *, scope: Scope = PUBLIC,
-                geography: str = "current", year_from: int | None = None, year_to: int | None = None,
-                trim: bool = True) -> YearSeries:
+def year_series(
+    indicator: str,
+    axis: str = "dimension",
+    dimension: str = "",
+    *,
+    scope: Scope = PUBLIC,
+    geography: str = "current",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    trim: bool = True,
+) -> YearSeries:
     """The indicator by year × `axis` ("dimension": the values of `dimension`; "unit": the provinces of
     the geography; "total": one row). Years run from `year_from` (default: the first year with a
     figure, when `trim`, else the programme's first year) to `year_to` (default this year)."""
     year_to = year_to or timezone.localdate().year
     start = year_from or services.FIRST_YEAR
-    cube = services.compute(services.Query(indicator, geography, "year", start, year_to,
-                                           dimension if axis == "dimension" else ""), scope)
+    cube = services.compute(
+        services.Query(indicator, geography, "year", start, year_to, dimension if axis == "dimension" else ""), scope
+    )
     if trim and year_from is None:
         first = first_year_with_data(cube)
         start = first if first is not None else year_to

@@ -30,8 +30,10 @@ from ocop.lib.collation import vi_sorted
 from ocop.lib.dates import PROGRAMME_START, format_date
 from ocop.programme.models import ProvincialPlan
 
-GEOGRAPHIES = {"current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
-               "legacy": _("63 tỉnh, thành phố trước 01/7/2025")}
+GEOGRAPHIES = {
+    "current": _("34 tỉnh, thành phố hiện hành (số liệu cũ quy đổi theo bảng chuyển đổi)"),
+    "legacy": _("63 tỉnh, thành phố trước 01/7/2025"),
+}
 PERIOD_KINDS = {"year": _("Năm"), "quarter": _("Quý"), "request": _("Kỳ báo cáo (theo yêu cầu báo cáo)")}
 LEVELS = {"province": _("Tỉnh, thành phố"), "commune": _("Xã, phường của một tỉnh")}
 ABOVE = "above"  # commune level: records kept at province or district level
@@ -91,13 +93,17 @@ class Query:
         if not (FIRST_YEAR <= self.year_from <= last and FIRST_YEAR <= self.year_to <= last):
             raise QueryError(_("Năm phải từ %(a)s đến %(b)s.") % {"a": FIRST_YEAR, "b": last})
         if self.year_from > self.year_to:
-            raise QueryError(_("Năm bắt đầu (%(a)s) sau năm kết thúc (%(b)s).") % {"a": self.year_from, "b": self.year_to})
+            raise QueryError(
+                _("Năm bắt đầu (%(a)s) sau năm kết thúc (%(b)s).") % {"a": self.year_from, "b": self.year_to}
+            )
         if self.year_to - self.year_from >= MAX_YEARS:
             raise QueryError(_("Chọn tối đa %(n)s năm.") % {"n": MAX_YEARS})
         if self.level not in LEVELS:
             raise QueryError(_("Cấp phải là tỉnh hoặc xã."))
         if self.dimension and self.dimension not in ind.dimensions:
-            raise QueryError(_("Chỉ tiêu “%(i)s” không có chiều “%(d)s”.") % {"i": ind.name_vi, "d": self.dimension[:40]})
+            raise QueryError(
+                _("Chỉ tiêu “%(i)s” không có chiều “%(d)s”.") % {"i": ind.name_vi, "d": self.dimension[:40]}
+            )
         return ind
 
 
@@ -133,7 +139,11 @@ class Cube:
             period = self.periods[-1].key  # a stock over several periods is its last value
         acc = self._zero()
         for (u, p, d), value in self.cells.items():
-            if (unit is not None and u != unit) or (period is not None and p != period) or (dim is not None and d != dim):
+            if (
+                (unit is not None and u != unit)
+                or (period is not None and p != period)
+                or (dim is not None and d != dim)
+            ):
                 continue
             if self.indicator.is_ratio:
                 acc[0] += value[0]
@@ -158,13 +168,19 @@ def _periods(query: Query, parts: list[Part], scope: Scope) -> list[Member]:
     if query.period == "year":
         return [Member(y, str(y)) for y in range(query.year_from, query.year_to + 1)]
     if query.period == "quarter":
-        return [Member((y, q), _("Quý %(q)s/%(y)s") % {"q": q, "y": y})
-                for y in range(query.year_from, query.year_to + 1) for q in range(1, 5)]
+        return [
+            Member((y, q), _("Quý %(q)s/%(y)s") % {"q": q, "y": y})
+            for y in range(query.year_from, query.year_to + 1)
+            for q in range(1, 5)
+        ]
     from ocop.reporting.models import ReportRequest, RequestStatus
 
-    requests = (ReportRequest.objects.exclude(status=RequestStatus.DRAFT)
-                .filter(cutoff__year__gte=query.year_from, cutoff__year__lte=query.year_to)
-                .order_by("cutoff", "pk").values_list("pk", "title", "cutoff"))
+    requests = (
+        ReportRequest.objects.exclude(status=RequestStatus.DRAFT)
+        .filter(cutoff__year__gte=query.year_from, cutoff__year__lte=query.year_to)
+        .order_by("cutoff", "pk")
+        .values_list("pk", "title", "cutoff")
+    )
     return [Member(pk, f"{title} ({format_date(cutoff)})") for pk, title, cutoff in requests]
 
 
@@ -173,7 +189,7 @@ def _period_end(query: Query, key) -> dt.date:
         return dt.date(key, 12, 31)
     year, quarter = key
     month = quarter * 3
-    return (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 # --- dimension labels -------------------------------------------------------------------------------
@@ -185,8 +201,13 @@ def _dimension_labels(code: str) -> dict:
     from ocop.programme.models import ActivityKind, DocumentKind, FundingSource, IssuerKind
 
     choices = {
-        "group": Sector, "entity_kind": EntityKind, "council_level": CouncilLevel, "recipient_level": Level,
-        "funding_source": FundingSource, "activity_kind": ActivityKind, "document_kind": DocumentKind,
+        "group": Sector,
+        "entity_kind": EntityKind,
+        "council_level": CouncilLevel,
+        "recipient_level": Level,
+        "funding_source": FundingSource,
+        "activity_kind": ActivityKind,
+        "document_kind": DocumentKind,
         "issuer_kind": IssuerKind,
     }
     if code == "star":
@@ -276,7 +297,9 @@ def _commune_mapping(query: Query, members: list[Member], unit_ids: set[int]) ->
     mapping: dict[int, object] = {}
     for pk, unit in units.items():
         if unit.level != Level.COMMUNE:
-            if unit.province_id == within or (query.geography == "current" and within in all_successor_ids(unit.province_id)):
+            if unit.province_id == within or (
+                query.geography == "current" and within in all_successor_ids(unit.province_id)
+            ):
                 mapping[pk] = ABOVE
             continue
         if pk in shown:
@@ -309,8 +332,10 @@ def _grouped(part: Part, query: Query, scope: Scope, periods: list[Member]):
         if not ends:
             return []
         qs = qs.filter(**{f"{part.date}__lte": ends[-1]})
-        aggregates = {f"v{i}": Count(part.distinct, distinct=True, filter=Q(**{f"{part.date}__lte": end}))
-                      for i, end in enumerate(ends)}
+        aggregates = {
+            f"v{i}": Count(part.distinct, distinct=True, filter=Q(**{f"{part.date}__lte": end}))
+            for i, end in enumerate(ends)
+        }
         rows = qs.values(**group).annotate(**aggregates).order_by()
         out = []
         for row in rows:
@@ -324,7 +349,9 @@ def _grouped(part: Part, query: Query, scope: Scope, periods: list[Member]):
         group["g_p1"] = F(part.year)
         qs = qs.filter(**{f"{part.year}__gte": query.year_from, f"{part.year}__lte": query.year_to})
     else:
-        qs = qs.filter(**{f"{part.date}__gte": dt.date(query.year_from, 1, 1), f"{part.date}__lte": dt.date(query.year_to, 12, 31)})
+        qs = qs.filter(
+            **{f"{part.date}__gte": dt.date(query.year_from, 1, 1), f"{part.date}__lte": dt.date(query.year_to, 12, 31)}
+        )
         group["g_p1"] = DateYear(part.date, output_field=IntegerField())
         if query.period == "quarter":
             group["g_p2"] = DateQuarter(part.date, output_field=IntegerField())
@@ -472,9 +499,12 @@ def plan_progress(scope: Scope) -> list[Progress]:
     entered in the programme registry) against the province's certified products up to the end of that
     year: a plan of a legacy province on the legacy geography, of a current province on the current one.
     One computation per (geography, year)."""
-    plans = (scope.filter(ProvincialPlan.objects.alive(), unit_field="unit")
-             .filter(target_products__isnull=False, target_year__isnull=False)
-             .select_related("unit", "unit__province").order_by("target_year", "unit__code", "pk"))
+    plans = (
+        scope.filter(ProvincialPlan.objects.alive(), unit_field="unit")
+        .filter(target_products__isnull=False, target_year__isnull=False)
+        .select_related("unit", "unit__province")
+        .order_by("target_year", "unit__code", "pk")
+    )
     cubes: dict[tuple, Cube] = {}
     result = []
     for plan in plans:
@@ -489,11 +519,18 @@ def plan_progress(scope: Scope) -> list[Progress]:
         cube = cubes[key]
         actual = cube.total(unit=province.pk, period=year) if any(m.key == province.pk for m in cube.units) else None
         name = unit_on(province, LEGACY_END).name if geography == "legacy" else province.name
-        target = Target(code=f"plan-{plan.pk}", indicator=PLAN_INDICATOR, scope=province.code, year=year,
-                        value=plan.target_products, comparison="at_least",
-                        label_vi=_("%(province)s: sản phẩm OCOP được công nhận (lũy kế)") % {"province": name},
-                        instrument=" ".join(x for x in (str(plan), plan.decision_number) if x), source="registry",
-                        confirmed=True)
+        target = Target(
+            code=f"plan-{plan.pk}",
+            indicator=PLAN_INDICATOR,
+            scope=province.code,
+            year=year,
+            value=plan.target_products,
+            comparison="at_least",
+            label_vi=_("%(province)s: sản phẩm OCOP được công nhận (lũy kế)") % {"province": name},
+            instrument=" ".join(x for x in (str(plan), plan.decision_number) if x),
+            source="registry",
+            confirmed=True,
+        )
         percent = round(100 * actual / plan.target_products, 1) if actual is not None and plan.target_products else None
         result.append(Progress(target, actual, percent))
     return result

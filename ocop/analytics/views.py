@@ -43,7 +43,8 @@ def parse(request: HttpRequest) -> tuple[services.Query, dict, list[str]]:
         indicator=get.get("indicator") or DEFAULT_INDICATOR,
         geography=get.get("geography") or "current",
         period=get.get("period") or "year",
-        year_from=year_from, year_to=year_to,
+        year_from=year_from,
+        year_to=year_to,
         dimension=get.get("dimension") or "",
         level=get.get("level") or "province",
     )
@@ -93,9 +94,13 @@ def _chart_data(table: services.Pivot) -> dict:
         series = [{"name": _("Tổng"), "values": table.col_totals}]
     else:
         series = [{"name": member.label, "values": values} for member, values, _total in table.body]
-    return {"categories": categories, "series": series, "unit": cube.indicator.unit_vi,
-            "stack": not cube.indicator.is_ratio and table.rows != "unit",
-            "title": cube.indicator.name_vi}
+    return {
+        "categories": categories,
+        "series": series,
+        "unit": cube.indicator.unit_vi,
+        "stack": not cube.indicator.is_ratio and table.rows != "unit",
+        "title": cube.indicator.name_vi,
+    }
 
 
 def _line_data(table: services.Pivot) -> dict | None:
@@ -118,8 +123,12 @@ def _line_data(table: services.Pivot) -> dict | None:
         series += [{"name": name, "values": values} for name, values in lines if any(values)]
     if len(series) == 2 and series[0]["values"] == series[1]["values"]:
         series = series[1:]  # one line only: the total is that line
-    return {"categories": categories, "series": series, "unit": cube.indicator.unit_vi,
-            "title": _("%(name)s qua các kỳ") % {"name": cube.indicator.name_vi}}
+    return {
+        "categories": categories,
+        "series": series,
+        "unit": cube.indicator.unit_vi,
+        "title": _("%(name)s qua các kỳ") % {"name": cube.indicator.name_vi},
+    }
 
 
 def _map_data(table: services.Pivot) -> dict:
@@ -135,35 +144,55 @@ def _map_data(table: services.Pivot) -> dict:
 def pivot_view(request: HttpRequest) -> HttpResponse:
     query, layout, cube, table, errors = build(request)
     context = {
-        "query": query, "layout": layout, "table": table, "cube": cube, "errors": errors,
+        "query": query,
+        "layout": layout,
+        "table": table,
+        "cube": cube,
+        "errors": errors,
         "indicators": sorted(indicators().values(), key=lambda i: list(indicators()).index(i.code)),
         "indicator": indicators().get(query.indicator),
-        "geographies": services.GEOGRAPHIES.items(), "periods": services.PERIOD_KINDS.items(),
-        "axes": services.AXES.items(), "dimensions": DIMENSIONS.items(),
+        "geographies": services.GEOGRAPHIES.items(),
+        "periods": services.PERIOD_KINDS.items(),
+        "axes": services.AXES.items(),
+        "dimensions": DIMENSIONS.items(),
         "querystring": request.GET.urlencode(),
         "progress": [],
         "levels": services.LEVELS.items(),
         "province_choices": _province_choices(query, request),
     }
     if table is not None:
-        context.update({
-            "chart_data": _chart_data(table),
-            "line_data": _line_data(table),
-            "map_values": json.dumps(_map_data(table)),
-            "map_pieces": json.dumps(_pieces(_map_data(table))),
-            "geojson_url": static("geo/provinces-current.geojson" if query.geography == "current"
-                                  else "geo/provinces-legacy.geojson"),
-            "filter_members": [(_key_param(m.key), m.label) for m in cube.axis(table.filter_axis)],
-            "filter_value": _key_param(table.filter_key) if table.filter_key is not None else "",
-            "filter_label": services.AXES[table.filter_axis],
-            "show_map": query.level == "province",
-            "progress": services.progress(query.indicator, scope_for(request.user)),
-            "permalink": "?" + urlencode({"indicator": query.indicator, "geography": query.geography,
-                                          "period": query.period, "from": query.year_from, "to": query.year_to,
-                                          "dimension": query.dimension, "level": query.level,
-                                          "within": query.within or "", "rows": table.rows, "cols": table.cols,
-                                          "filter": _key_param(table.filter_key) if table.filter_key is not None else ""}),
-        })
+        context.update(
+            {
+                "chart_data": _chart_data(table),
+                "line_data": _line_data(table),
+                "map_values": json.dumps(_map_data(table)),
+                "map_pieces": json.dumps(_pieces(_map_data(table))),
+                "geojson_url": static(
+                    "geo/provinces-current.geojson" if query.geography == "current" else "geo/provinces-legacy.geojson"
+                ),
+                "filter_members": [(_key_param(m.key), m.label) for m in cube.axis(table.filter_axis)],
+                "filter_value": _key_param(table.filter_key) if table.filter_key is not None else "",
+                "filter_label": services.AXES[table.filter_axis],
+                "show_map": query.level == "province",
+                "progress": services.progress(query.indicator, scope_for(request.user)),
+                "permalink": "?"
+                + urlencode(
+                    {
+                        "indicator": query.indicator,
+                        "geography": query.geography,
+                        "period": query.period,
+                        "from": query.year_from,
+                        "to": query.year_to,
+                        "dimension": query.dimension,
+                        "level": query.level,
+                        "within": query.within or "",
+                        "rows": table.rows,
+                        "cols": table.cols,
+                        "filter": _key_param(table.filter_key) if table.filter_key is not None else "",
+                    }
+                ),
+            }
+        )
     return render(request, "analytics/pivot.html", context)
 
 
@@ -219,13 +248,19 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     ind = cube.indicator
     filename = f"chi-tieu-{ind.code}-{query.geography}-{query.year_from}-{query.year_to}"
     if fmt == "csv":
-        return spreadsheet.csv_response(filename, header, rows, delimiter=";" if request.GET.get("sep") == "semicolon" else ",")
-    filters = [(_("Chỉ tiêu"), f"{ind.name_vi} ({ind.unit_vi})"), (_("Địa giới"), services.GEOGRAPHIES[query.geography]),
-               (_("Kỳ"), f"{services.PERIOD_KINDS[query.period]} {query.year_from}–{query.year_to}")]
+        return spreadsheet.csv_response(
+            filename, header, rows, delimiter=";" if request.GET.get("sep") == "semicolon" else ","
+        )
+    filters = [
+        (_("Chỉ tiêu"), f"{ind.name_vi} ({ind.unit_vi})"),
+        (_("Địa giới"), services.GEOGRAPHIES[query.geography]),
+        (_("Kỳ"), f"{services.PERIOD_KINDS[query.period]} {query.year_from}–{query.year_to}"),
+    ]
     if query.dimension:
         filters.append((_("Chiều"), DIMENSIONS[query.dimension]))
     if table.filter_key is not None:
         label = next(m.label for m in cube.axis(table.filter_axis) if m.key == table.filter_key)
         filters.append((services.AXES[table.filter_axis], label))
-    return spreadsheet.table_response(filename, header, rows, title=ind.name_vi, filters=filters, user=request.user,
-                                      sheet_title=_("Bảng chỉ tiêu"))
+    return spreadsheet.table_response(
+        filename, header, rows, title=ind.name_vi, filters=filters, user=request.user, sheet_title=_("Bảng chỉ tiêu")
+    )

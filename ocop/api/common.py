@@ -42,8 +42,11 @@ def Text(max_length: int = 200, min_length: int = 0, multiline: bool | None = No
     """A string cleaned as every text from outside (ocop/lib/text.py): NFC, no control characters
     or non-characters; newline and tab kept only in multi-line text (by default, longer than 300)."""
     lines = max_length > 300 if multiline is None else multiline
-    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length),
-                     AfterValidator(_clean_lines if lines else _clean_line)]
+    return Annotated[
+        str,
+        StringConstraints(max_length=max_length, min_length=min_length),
+        AfterValidator(_clean_lines if lines else _clean_line),
+    ]
 
 
 Code = Text(20)
@@ -94,9 +97,13 @@ class Page(Schema, Generic[T]):
 def paginate(qs, params: PageParams, convert=None) -> dict:
     """{count, limit, offset, items} of a queryset or list; `convert` turns each row into its output."""
     count = qs.count() if hasattr(qs, "count") and not isinstance(qs, list) else len(qs)
-    rows = list(qs[params.offset: params.offset + params.limit])
-    return {"count": count, "limit": params.limit, "offset": params.offset,
-            "items": [convert(r) for r in rows] if convert else rows}
+    rows = list(qs[params.offset : params.offset + params.limit])
+    return {
+        "count": count,
+        "limit": params.limit,
+        "offset": params.offset,
+        "items": [convert(r) for r in rows] if convert else rows,
+    }
 
 
 def filtered(filterset_class, qs, params: Schema):
@@ -105,6 +112,8 @@ def filtered(filterset_class, qs, params: Schema):
     data = {k: v for k, v in params.dict(exclude={"limit", "offset"}).items() if v is not None}
     filterset = filterset_class(data, queryset=qs)
     if not filterset.is_valid():  # the schema let through what the filters refuse: a 422, never a silent no-op
-        errors = [{"field": name, "message": message} for name, messages in filterset.errors.items() for message in messages]
+        errors = [
+            {"field": name, "message": message} for name, messages in filterset.errors.items() for message in messages
+        ]
         raise invalid(errors[0]["message"], errors)
     return filterset.qs

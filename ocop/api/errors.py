@@ -49,8 +49,14 @@ def forbidden(detail: str | None = None) -> ApiError:
 
 
 def conflict(detail: str | None = None) -> ApiError:
-    return ApiError(409, "conflict", detail or _(
-        "Dữ liệu vừa được người khác lưu sau khi bạn đọc (số phiên bản đã đổi). Hãy đọc lại bản mới nhất rồi gửi lại."))
+    return ApiError(
+        409,
+        "conflict",
+        detail
+        or _(
+            "Dữ liệu vừa được người khác lưu sau khi bạn đọc (số phiên bản đã đổi). Hãy đọc lại bản mới nhất rồi gửi lại."
+        ),
+    )
 
 
 def invalid(detail: str, errors: list[dict] | None = None) -> ApiError:
@@ -65,7 +71,9 @@ def from_django_validation(exc: DjangoValidationError, detail: str | None = None
                 errors.append({"field": "" if field == "__all__" else field, "message": message})
     else:
         errors = [{"message": m} for m in exc.messages]
-    head = detail or (errors[0]["message"] if len(errors) == 1 else _("Dữ liệu không hợp lệ: %(n)s lỗi.") % {"n": len(errors)})
+    head = detail or (
+        errors[0]["message"] if len(errors) == 1 else _("Dữ liệu không hợp lệ: %(n)s lỗi.") % {"n": len(errors)}
+    )
     return invalid(head, errors)
 
 
@@ -117,7 +125,9 @@ def _location(loc) -> str:
 
 def install(api) -> None:
     def respond(request, status: int, code: str, detail: str, errors=None, headers=None):
-        response = api.create_response(request, {"detail": str(detail), "code": code, "errors": errors or []}, status=status)
+        response = api.create_response(
+            request, {"detail": str(detail), "code": code, "errors": errors or []}, status=status
+        )
         for key, value in (headers or {}).items():
             response[key] = value
         return response
@@ -128,22 +138,36 @@ def install(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
-        return respond(request, 401, "unauthorized", _(
-            "Cần khóa API hợp lệ: gửi tiêu đề “Authorization: Bearer <khóa>”. Khóa tạo tại trang Khóa API khi đăng nhập; "
-            "khóa đã thu hồi hoặc tài khoản đã khóa không dùng được."), headers={"WWW-Authenticate": "Bearer"})
+        return respond(
+            request,
+            401,
+            "unauthorized",
+            _(
+                "Cần khóa API hợp lệ: gửi tiêu đề “Authorization: Bearer <khóa>”. Khóa tạo tại trang Khóa API khi đăng nhập; "
+                "khóa đã thu hồi hoặc tài khoản đã khóa không dùng được."
+            ),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
         if exc.status_code == 400:
-            return respond(request, 400, "bad_request", _("Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã UTF-8."))
+            return respond(
+                request, 400, "bad_request", _("Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã UTF-8.")
+            )
         if exc.status_code == 403:
             return respond(request, 403, "forbidden", _("Tài khoản của bạn không có quyền thực hiện thao tác này."))
         return respond(request, exc.status_code, "error", str(exc))
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc):
-        return respond(request, 413, "too_large", _("Nội dung gửi lên quá lớn: tối đa %(n)s MB mỗi yêu cầu.") % {
-            "n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
+        return respond(
+            request,
+            413,
+            "too_large",
+            _("Nội dung gửi lên quá lớn: tối đa %(n)s MB mỗi yêu cầu.")
+            % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)},
+        )
 
     @api.exception_handler(Http404)
     def on_404(request, exc):
@@ -159,9 +183,13 @@ def install(api) -> None:
 
     @api.exception_handler(SubmissionInvalid)
     def on_submission_invalid(request, exc: SubmissionInvalid):
-        errors = [{"field": i.field, "message": i.message, "section": i.section, "row": i.row, "column": i.column}
-                  for i in exc.issues]
-        return respond(request, 422, "invalid", _("Báo cáo chưa hợp lệ: %(n)s lỗi cần sửa.") % {"n": len(errors)}, errors)
+        errors = [
+            {"field": i.field, "message": i.message, "section": i.section, "row": i.row, "column": i.column}
+            for i in exc.issues
+        ]
+        return respond(
+            request, 422, "invalid", _("Báo cáo chưa hợp lệ: %(n)s lỗi cần sửa.") % {"n": len(errors)}, errors
+        )
 
     @api.exception_handler(DjangoValidationError)
     def on_django_validation(request, exc):
@@ -171,8 +199,13 @@ def install(api) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_validation(request, exc: NinjaValidationError):
         errors = [{"field": _location(e.get("loc")), "message": _pydantic_message(e)} for e in exc.errors]
-        return respond(request, 422, "invalid", _("Tham số hoặc dữ liệu gửi lên không hợp lệ: %(n)s lỗi.") % {"n": len(errors)},
-                       errors)
+        return respond(
+            request,
+            422,
+            "invalid",
+            _("Tham số hoặc dữ liệu gửi lên không hợp lệ: %(n)s lỗi.") % {"n": len(errors)},
+            errors,
+        )
 
 
 def responses(ok: dict, *codes: int) -> dict:

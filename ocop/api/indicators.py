@@ -64,7 +64,8 @@ class IndicatorOut(Schema):
     unit_vi: str
     source: Literal["registry", "reports", "evaluation", "catalogue"]
     aggregation: Literal["sum", "ratio", "stock"] = Field(
-        description="sum: cộng được; ratio: tỷ lệ % = tổng tử số / tổng mẫu số; stock: lũy kế đến cuối kỳ.")
+        description="sum: cộng được; ratio: tỷ lệ % = tổng tử số / tổng mẫu số; stock: lũy kế đến cuối kỳ."
+    )
     dimensions: list[DimensionOut]
     citation: str
     public: bool = Field(description="true: công khai, không cần khóa API.")
@@ -77,8 +78,10 @@ class IndicatorList(Schema):
 
 
 class ValueRow(Schema):
-    unit_code: str = Field(description="Mã tỉnh (hoặc xã); unallocated: đơn vị sau 01/7/2025 trên địa giới 63 tỉnh; split: xã cũ "
-                                       "đã chia cho nhiều xã mới; above: ghi ở cấp tỉnh, huyện (cấp xã).")
+    unit_code: str = Field(
+        description="Mã tỉnh (hoặc xã); unallocated: đơn vị sau 01/7/2025 trên địa giới 63 tỉnh; split: xã cũ "
+        "đã chia cho nhiều xã mới; above: ghi ở cấp tỉnh, huyện (cấp xã)."
+    )
     unit_name: str
     period: str = Field(description="Năm (2020), quý (2020-Q1) hoặc mã yêu cầu báo cáo.")
     period_label: str
@@ -110,9 +113,16 @@ class IndicatorValues(Schema):
 
 def _indicator_out(ind: Indicator) -> dict:
     return {
-        "code": ind.code, "version": ind.version, "name_vi": ind.name_vi, "name_en": ind.name_en,
-        "description_vi": ind.description_vi, "unit_vi": ind.unit_vi, "source": ind.source,
-        "aggregation": ind.aggregation, "citation": ind.citation, "public": ind.public,
+        "code": ind.code,
+        "version": ind.version,
+        "name_vi": ind.name_vi,
+        "name_en": ind.name_en,
+        "description_vi": ind.description_vi,
+        "unit_vi": ind.unit_vi,
+        "source": ind.source,
+        "aggregation": ind.aggregation,
+        "citation": ind.citation,
+        "public": ind.public,
         "dimensions": [{"code": d, "label": str(DIMENSIONS[d])} for d in ind.dimensions],
         "targets": [t.__dict__ | {"code": t.code} for t in targets_for(ind.code)],
     }
@@ -142,36 +152,53 @@ class DefinitionFilters(Schema):
     public: bool | None = Field(None, description="true: chỉ các chỉ tiêu công khai (không cần khóa).")
 
 
-@router.get("/indicators/", response=responses({200: IndicatorList}, 422), auth=None, summary="Các chỉ tiêu chương trình")
+@router.get(
+    "/indicators/", response=responses({200: IndicatorList}, 422), auth=None, summary="Các chỉ tiêu chương trình"
+)
 def indicators_list(request, filters: Query[DefinitionFilters]):
     """Định nghĩa các chỉ tiêu theo dõi Chương trình OCOP (mã, tên, đơn vị, nguồn, cách cộng dồn, các chiều phân tích)
     và các mục tiêu kèm nguồn (QĐ 919/QĐ-TTg...). Không cần khóa; số liệu của chỉ tiêu không công khai cần khóa."""
-    items = [_indicator_out(ind) for ind in indicators().values()
-             if (filters.source is None or ind.source == filters.source)
-             and (filters.public is None or ind.public == filters.public)]
+    items = [
+        _indicator_out(ind)
+        for ind in indicators().values()
+        if (filters.source is None or ind.source == filters.source)
+        and (filters.public is None or ind.public == filters.public)
+    ]
     return {"count": len(items), "items": items}
 
 
 class ValueFilters(Schema):
     by: Literal[("province",) + tuple(DIMENSIONS)] = Field(  # type: ignore[valid-type]
-        "province", description="province: một dòng mỗi đơn vị và kỳ; một chiều của chỉ tiêu (star, group...): thêm một dòng "
-                                "mỗi giá trị của chiều đó.")
+        "province",
+        description="province: một dòng mỗi đơn vị và kỳ; một chiều của chỉ tiêu (star, group...): thêm một dòng "
+        "mỗi giá trị của chiều đó.",
+    )
     year_from: int = Field(services.DEFAULT_YEAR_FROM, alias="from", ge=1900, le=2200, description="Năm đầu.")
     year_to: int | None = Field(None, alias="to", ge=1900, le=2200, description="Năm cuối (mặc định năm nay).")
     geography: Literal["current", "legacy"] = Field(
-        "current", description="current: 34 tỉnh hiện hành, số liệu cũ quy đổi theo bảng chuyển đổi; legacy: 63 tỉnh trước 01/7/2025.")
-    period: Literal["year", "quarter", "request"] = Field("year", description="Kỳ: năm, quý, hoặc kỳ báo cáo (chỉ tiêu báo cáo).")
+        "current",
+        description="current: 34 tỉnh hiện hành, số liệu cũ quy đổi theo bảng chuyển đổi; legacy: 63 tỉnh trước 01/7/2025.",
+    )
+    period: Literal["year", "quarter", "request"] = Field(
+        "year", description="Kỳ: năm, quý, hoặc kỳ báo cáo (chỉ tiêu báo cáo)."
+    )
     province: Code | None = Field(None, description="Chỉ dòng của tỉnh có mã này (trong địa giới đã chọn).")
     level: Literal["province", "commune"] = Field("province", description="commune: các xã, phường của tỉnh `within`.")
-    within: Code | None = Field(None, description="Mã tỉnh (trong địa giới đã chọn) khi level=commune; cán bộ tỉnh: mặc định tỉnh mình.")
+    within: Code | None = Field(
+        None, description="Mã tỉnh (trong địa giới đã chọn) khi level=commune; cán bộ tỉnh: mặc định tỉnh mình."
+    )
 
 
 def _period_param(key) -> str:
     return f"{key[0]}-Q{key[1]}" if isinstance(key, tuple) else str(key)
 
 
-@router.get("/indicators/{code}/", response=responses({200: IndicatorValues}, 401, 403, 404, 422), auth=None,
-            summary="Số liệu một chỉ tiêu theo đơn vị, kỳ và chiều")
+@router.get(
+    "/indicators/{code}/",
+    response=responses({200: IndicatorValues}, 401, 403, 404, 422),
+    auth=None,
+    summary="Số liệu một chỉ tiêu theo đơn vị, kỳ và chiều",
+)
 def indicator_values(request, filters: Query[ValueFilters], code: IndicatorCode = Path(...)):
     """Một chỉ tiêu theo đơn vị × kỳ × chiều, trên địa giới đã chọn — cùng số liệu với trang Phân tích chỉ tiêu
     (/analytics/) và lệnh `manage.py export_indicator`. Chỉ tiêu công khai (sản phẩm được công nhận) không cần khóa;
@@ -183,10 +210,19 @@ def indicator_values(request, filters: Query[ValueFilters], code: IndicatorCode 
     f = filters
     if f.by != "province" and f.by not in ind.dimensions:
         message = _("Chỉ tiêu này không phân tích theo “%(by)s”; chọn province hoặc một trong: %(dims)s.") % {
-            "by": f.by, "dims": ", ".join(ind.dimensions) or "—"}
+            "by": f.by,
+            "dims": ", ".join(ind.dimensions) or "—",
+        }
         raise invalid(message, [{"field": "by", "message": message}])
-    query = services.Query(ind.code, f.geography, f.period, f.year_from, f.year_to or timezone.localdate().year,
-                           "" if f.by == "province" else f.by, f.level)
+    query = services.Query(
+        ind.code,
+        f.geography,
+        f.period,
+        f.year_from,
+        f.year_to or timezone.localdate().year,
+        "" if f.by == "province" else f.by,
+        f.level,
+    )
     try:
         if f.level == "commune" and f.within:
             provinces = {m.code: m.key for m in services.province_choices(query, scope)}
@@ -208,19 +244,35 @@ def indicator_values(request, filters: Query[ValueFilters], code: IndicatorCode 
         for period in cube.periods:
             for dim in cube.dims:
                 value = cube.display(cube.cells.get((unit.key, period.key, dim.key), zero))
-                rows.append({"unit_code": unit.code or str(unit.key), "unit_name": unit.label, "period": _period_param(period.key),
-                             "period_label": period.label,
-                             "dimension": str(dim.key) if query.dimension else None,
-                             "dimension_label": dim.label if query.dimension else None, "value": value})
+                rows.append(
+                    {
+                        "unit_code": unit.code or str(unit.key),
+                        "unit_name": unit.label,
+                        "period": _period_param(period.key),
+                        "period_label": period.label,
+                        "dimension": str(dim.key) if query.dimension else None,
+                        "dimension_label": dim.label if query.dimension else None,
+                        "value": value,
+                    }
+                )
     one = units[0].key if f.province else None  # the province filter keeps one unit
 
     def total(period=None):
         return cube.total(unit=one, period=period)
 
     return {
-        "indicator": _indicator_out(ind), "geography": query.geography, "period": query.period,
-        "year_from": query.year_from, "year_to": query.year_to, "by": f.by, "level": query.level,
-        "national": scope.national, "count": len(rows), "rows": rows,
-        "totals": [{"period": _period_param(p.key), "period_label": p.label, "value": total(p.key)} for p in cube.periods],
+        "indicator": _indicator_out(ind),
+        "geography": query.geography,
+        "period": query.period,
+        "year_from": query.year_from,
+        "year_to": query.year_to,
+        "by": f.by,
+        "level": query.level,
+        "national": scope.national,
+        "count": len(rows),
+        "rows": rows,
+        "totals": [
+            {"period": _period_param(p.key), "period_label": p.label, "value": total(p.key)} for p in cube.periods
+        ],
         "total": total(),
     }

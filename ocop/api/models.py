@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng"))
-    name = models.CharField(_("tên khóa"), max_length=100, help_text=_("Để nhận ra khóa, ví dụ “Phần mềm báo cáo của Sở”."))
-    prefix = models.CharField(_("tiền tố"), max_length=16, help_text=_("Những ký tự đầu của khóa, để nhận ra khóa mà không lộ khóa."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
+    )
+    name = models.CharField(
+        _("tên khóa"), max_length=100, help_text=_("Để nhận ra khóa, ví dụ “Phần mềm báo cáo của Sở”.")
+    )
+    prefix = models.CharField(
+        _("tiền tố"), max_length=16, help_text=_("Những ký tự đầu của khóa, để nhận ra khóa mà không lộ khóa.")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)

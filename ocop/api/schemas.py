@@ -20,8 +20,9 @@ from ocop.products.models import EntityKind, ProductStatus, Sector
 # Dates the API reads: only a "YYYY-MM-DD" string (a Unix number such as 0 is refused), within the
 # bounds of ocop/lib/dates.py (1900–2200; a registration from QĐ 490 of 07/5/2018 to today).
 ApiDate = Annotated[dt.date, BeforeValidator(api_date())]
-RegistrationDate = Annotated[dt.date, BeforeValidator(
-    api_date(not_before=PROGRAMME_START, not_after=TODAY, before_reason=str(PROGRAMME_REASON)))]
+RegistrationDate = Annotated[
+    dt.date, BeforeValidator(api_date(not_before=PROGRAMME_START, not_after=TODAY, before_reason=str(PROGRAMME_REASON)))
+]
 
 
 class UnitRef(Schema):
@@ -48,8 +49,15 @@ class UnitOut(UnitRef):
 
 
 def unit_out(unit: AdminUnit) -> dict:
-    return {**unit_ref(unit), "short_name": unit.name, "type": unit.type, "valid_from": unit.valid_from,
-            "valid_to": unit.valid_to, "parent": unit_ref(unit.parent), "province": unit_ref(unit.province)}
+    return {
+        **unit_ref(unit),
+        "short_name": unit.name,
+        "type": unit.type,
+        "valid_from": unit.valid_from,
+        "valid_to": unit.valid_to,
+        "parent": unit_ref(unit.parent),
+        "province": unit_ref(unit.province),
+    }
 
 
 # --- public catalogue -----------------------------------------------------------------------------
@@ -90,14 +98,30 @@ class PublicProduct(Schema):
 def public_product(p, cert, rollup) -> dict:
     province = p.unit.province
     return {
-        "id": p.pk, "name": p.name, "sector": p.sector, "sector_label": str(p.get_sector_display()),
-        "classification_code": p.classification_code, "description": p.description, "stars": cert.stars,
-        "certificate": {"number": cert.number_display, "stars": cert.stars, "issued_on": cert.issued_on,
-                        "valid_until": cert.valid_until, "status": cert.status, "status_label": str(cert.get_status_display()),
-                        "issuer": unit_ref(cert.issuer_unit)},
-        "entity": {"name": p.entity.name, "kind": p.entity.kind, "kind_label": str(p.entity.get_kind_display()),
-                   "address": p.entity.address},
-        "commune": unit_ref(p.unit), "province": unit_ref(province),
+        "id": p.pk,
+        "name": p.name,
+        "sector": p.sector,
+        "sector_label": str(p.get_sector_display()),
+        "classification_code": p.classification_code,
+        "description": p.description,
+        "stars": cert.stars,
+        "certificate": {
+            "number": cert.number_display,
+            "stars": cert.stars,
+            "issued_on": cert.issued_on,
+            "valid_until": cert.valid_until,
+            "status": cert.status,
+            "status_label": str(cert.get_status_display()),
+            "issuer": unit_ref(cert.issuer_unit),
+        },
+        "entity": {
+            "name": p.entity.name,
+            "kind": p.entity.kind,
+            "kind_label": str(p.entity.get_kind_display()),
+            "address": p.entity.address,
+        },
+        "commune": unit_ref(p.unit),
+        "province": unit_ref(province),
         "current_province": unit_ref(rollup.get(province.pk)) if province else None,
     }
 
@@ -125,7 +149,9 @@ class StatisticsOut(Schema):
     by_stars: list[CountRow]
     by_sector: list[CountRow]
     by_province: list[ProvinceCount] = Field(description="Theo tỉnh hiện hành; tỉnh cũ được cộng vào tỉnh kế thừa.")
-    by_year: list[YearRow] = Field(description="Giấy chứng nhận cấp theo năm của ngày công nhận và hạng sao (chỉ tiêu products_certified; giấy bị thu hồi sau đó vẫn tính ở năm đã công nhận).")
+    by_year: list[YearRow] = Field(
+        description="Giấy chứng nhận cấp theo năm của ngày công nhận và hạng sao (chỉ tiêu products_certified; giấy bị thu hồi sau đó vẫn tính ở năm đã công nhận)."
+    )
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -182,12 +208,23 @@ class BoardOut(Schema):
 def board_row(row) -> dict:
     plan = row.plan if row.plan is not None and row.plan_status != "none" else None
     return {
-        "province": unit_ref(row.province), "plan_status": row.plan_status, "plan_status_label": row.plan_status_label,
-        "plan": {"kind": plan.kind, "title": plan.title, "phase": plan.phase,
-                 "decision_number": plan.decision_number if row.plan_status == "approved" else "",
-                 "decision_date": plan.decision_date if row.plan_status == "approved" else None} if plan else None,
-        "milestones": dict(row.milestones), "criteria_issued": row.criteria_issued, "documents": row.documents,
-        "activities": row.activities, "funding": row.funding,
+        "province": unit_ref(row.province),
+        "plan_status": row.plan_status,
+        "plan_status_label": row.plan_status_label,
+        "plan": {
+            "kind": plan.kind,
+            "title": plan.title,
+            "phase": plan.phase,
+            "decision_number": plan.decision_number if row.plan_status == "approved" else "",
+            "decision_date": plan.decision_date if row.plan_status == "approved" else None,
+        }
+        if plan
+        else None,
+        "milestones": dict(row.milestones),
+        "criteria_issued": row.criteria_issued,
+        "documents": row.documents,
+        "activities": row.activities,
+        "funding": row.funding,
         "includes": [unit_ref(p) for p in row.includes if p.pk != row.province.pk],
     }
 
@@ -205,7 +242,9 @@ class TemplateRef(Schema):
 class TemplateOut(TemplateRef):
     valid_from: dt.date | None
     valid_to: dt.date | None
-    definition: dict[str, Any] = Field(description="Định nghĩa mẫu: các mục, trường (mã, kiểu, bắt buộc, lựa chọn, cột bảng) và quy tắc.")
+    definition: dict[str, Any] = Field(
+        description="Định nghĩa mẫu: các mục, trường (mã, kiểu, bắt buộc, lựa chọn, cột bảng) và quy tắc."
+    )
 
 
 def template_ref(t) -> dict:
@@ -237,15 +276,27 @@ class RequestOut(Schema):
 
 class RequestDetailOut(RequestOut):
     level_deadlines: dict[str, dt.date]
-    my_units: list[MyUnit] = Field(description="Đơn vị mà tài khoản phải nộp báo cáo cho yêu cầu này, với báo cáo hiện có.")
+    my_units: list[MyUnit] = Field(
+        description="Đơn vị mà tài khoản phải nộp báo cáo cho yêu cầu này, với báo cáo hiện có."
+    )
 
 
 def request_out(r) -> dict:
     return {
-        "id": r.pk, "title": r.title, "kind": r.kind, "period_code": r.period_code, "period_start": r.period_start,
-        "cutoff": r.cutoff, "deadline": r.deadline, "status": r.status, "recipient_level": r.recipient_level,
-        "owner_unit": unit_ref(r.owner_unit), "parent_id": r.parent_id, "document_number": r.document_number,
-        "issued_on": r.issued_on, "template": template_ref(r.template),
+        "id": r.pk,
+        "title": r.title,
+        "kind": r.kind,
+        "period_code": r.period_code,
+        "period_start": r.period_start,
+        "cutoff": r.cutoff,
+        "deadline": r.deadline,
+        "status": r.status,
+        "recipient_level": r.recipient_level,
+        "owner_unit": unit_ref(r.owner_unit),
+        "parent_id": r.parent_id,
+        "document_number": r.document_number,
+        "issued_on": r.issued_on,
+        "template": template_ref(r.template),
     }
 
 
@@ -284,10 +335,20 @@ class SubmissionDetailOut(SubmissionOut):
 
 def submission_out(s) -> dict:
     return {
-        "id": s.pk, "request_id": s.request_id, "request_title": s.request.title, "unit": unit_ref(s.unit),
-        "number": s.number, "status": s.status, "status_label": str(s.get_status_display()), "lock_version": s.lock_version,
-        "source": s.source, "editable": s.editable, "previous_id": s.previous_id,
-        "first_submitted_at": s.first_submitted_at, "submitted_at": s.submitted_at, "updated_at": s.updated_at,
+        "id": s.pk,
+        "request_id": s.request_id,
+        "request_title": s.request.title,
+        "unit": unit_ref(s.unit),
+        "number": s.number,
+        "status": s.status,
+        "status_label": str(s.get_status_display()),
+        "lock_version": s.lock_version,
+        "source": s.source,
+        "editable": s.editable,
+        "previous_id": s.previous_id,
+        "first_submitted_at": s.first_submitted_at,
+        "submitted_at": s.submitted_at,
+        "updated_at": s.updated_at,
     }
 
 
@@ -299,12 +360,15 @@ class OpenSubmissionIn(Schema):
 class DraftIn(Schema):
     lock_version: int = Field(ge=1, le=MAX_ID, description="Số phiên bản đã đọc (lock_version).")
     values: dict[Text(64), Any] = Field(
-        default_factory=dict, max_length=500,
-        description="Mã trường → giá trị. Số nguyên: 1250000 hoặc \"1.250.000\"; tỉ lệ: 12.5 hoặc \"12,5\"; "
-                    "ngày: \"2018-12-31\" hoặc \"31/12/2018\"; lựa chọn: giá trị hoặc nhãn; bảng: danh sách dòng {mã cột: giá trị}. "
-                    "Chỉ các trường gửi lên được thay; null xóa giá trị.")
+        default_factory=dict,
+        max_length=500,
+        description='Mã trường → giá trị. Số nguyên: 1250000 hoặc "1.250.000"; tỉ lệ: 12.5 hoặc "12,5"; '
+        'ngày: "2018-12-31" hoặc "31/12/2018"; lựa chọn: giá trị hoặc nhãn; bảng: danh sách dòng {mã cột: giá trị}. '
+        "Chỉ các trường gửi lên được thay; null xóa giá trị.",
+    )
     reasons: dict[Text(64), Text(1000)] = Field(
-        default_factory=dict, max_length=500, description="Mã trường → lý do sửa số liệu được điền sẵn từ sổ theo dõi.")
+        default_factory=dict, max_length=500, description="Mã trường → lý do sửa số liệu được điền sẵn từ sổ theo dõi."
+    )
 
 
 class SubmitIn(Schema):
@@ -333,10 +397,20 @@ class EntityOut(Schema):
 
 def entity_out(e) -> dict:
     return {
-        "id": e.pk, "kind": e.kind, "kind_label": str(e.get_kind_display()), "name": e.name,
-        "registration_number": e.registration_number, "tax_code": e.tax_code, "address": e.address, "unit": unit_ref(e.unit),
-        "province": unit_ref(e.unit.province), "representative_name": e.representative_name,
-        "representative_title": e.representative_title, "phone": e.phone, "email": e.email, "version": e.version,
+        "id": e.pk,
+        "kind": e.kind,
+        "kind_label": str(e.get_kind_display()),
+        "name": e.name,
+        "registration_number": e.registration_number,
+        "tax_code": e.tax_code,
+        "address": e.address,
+        "unit": unit_ref(e.unit),
+        "province": unit_ref(e.unit.province),
+        "representative_name": e.representative_name,
+        "representative_title": e.representative_title,
+        "phone": e.phone,
+        "email": e.email,
+        "version": e.version,
     }
 
 
@@ -364,11 +438,20 @@ class ProductOut(Schema):
 
 def product_out(p) -> dict:
     return {
-        "id": p.pk, "name": p.name, "entity": {"id": p.entity_id, "name": p.entity.name}, "sector": p.sector,
-        "sector_label": str(p.get_sector_display()), "classification_code": p.classification_code,
-        "classification_instrument": p.classification_instrument, "unit": unit_ref(p.unit), "province": unit_ref(p.unit.province),
-        "description": p.description, "registered_on": p.registered_on, "status": p.status,
-        "status_label": str(p.get_status_display()), "version": p.version,
+        "id": p.pk,
+        "name": p.name,
+        "entity": {"id": p.entity_id, "name": p.entity.name},
+        "sector": p.sector,
+        "sector_label": str(p.get_sector_display()),
+        "classification_code": p.classification_code,
+        "classification_instrument": p.classification_instrument,
+        "unit": unit_ref(p.unit),
+        "province": unit_ref(p.unit.province),
+        "description": p.description,
+        "registered_on": p.registered_on,
+        "status": p.status,
+        "status_label": str(p.get_status_display()),
+        "version": p.version,
     }
 
 
@@ -383,12 +466,15 @@ class ProductIn(Schema):
     name: Text(255, 1)
     sector: SectorCode = "thuc_pham"
     classification_code: Text(50) = Field("", description="Mã phân nhóm theo bộ tiêu chí, ví dụ 148-1.1.1 hoặc 1.1.1.")
-    classification_instrument: InstrumentName = Field("", description="Để trống: bộ tiêu chí có hiệu lực vào ngày đăng ký.")
+    classification_instrument: InstrumentName = Field(
+        "", description="Để trống: bộ tiêu chí có hiệu lực vào ngày đăng ký."
+    )
     commune_code: Text(5) = Field("", description="Mã xã nơi sản xuất (5 chữ số); để trống: xã nơi chủ thể đăng ký.")
     legacy: bool = Field(False, description="Mã xã là xã trước 01/7/2025.")
     description: Text(5000) = ""
     registered_on: RegistrationDate | None = Field(
-        None, description="Ngày đăng ký (YYYY-MM-DD), từ 07/5/2018 (QĐ 490/QĐ-TTg) đến hôm nay; để trống: hôm nay.")
+        None, description="Ngày đăng ký (YYYY-MM-DD), từ 07/5/2018 (QĐ 490/QĐ-TTg) đến hôm nay; để trống: hôm nay."
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------------
@@ -417,8 +503,15 @@ class RoundDetailOut(RoundOut):
 
 
 def round_out(r) -> dict:
-    return {"id": r.pk, "name": r.name, "level": r.level, "unit": unit_ref(r.unit), "held_on": r.held_on, "status": r.status,
-            "instrument": f"QĐ {r.instrument.number}" if r.instrument_id else ""}
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "level": r.level,
+        "unit": unit_ref(r.unit),
+        "held_on": r.held_on,
+        "status": r.status,
+        "instrument": f"QĐ {r.instrument.number}" if r.instrument_id else "",
+    }
 
 
 class CertificateOut(Schema):
@@ -438,8 +531,16 @@ class CertificateOut(Schema):
 
 def certificate_out(c) -> dict:
     return {
-        "id": c.pk, "number": c.number_display, "product": {"id": c.product_id, "name": c.product.name},
-        "entity": {"id": c.product.entity_id, "name": c.product.entity.name}, "issuer_unit": unit_ref(c.issuer_unit),
-        "year": c.year, "issued_on": c.issued_on, "valid_until": c.valid_until, "stars": c.stars, "status": c.status,
-        "status_label": str(c.get_status_display()), "round_id": c.round_product.round_id,
+        "id": c.pk,
+        "number": c.number_display,
+        "product": {"id": c.product_id, "name": c.product.name},
+        "entity": {"id": c.product.entity_id, "name": c.product.entity.name},
+        "issuer_unit": unit_ref(c.issuer_unit),
+        "year": c.year,
+        "issued_on": c.issued_on,
+        "valid_until": c.valid_until,
+        "stars": c.stars,
+        "status": c.status,
+        "status_label": str(c.get_status_display()),
+        "round_id": c.round_product.round_id,
     }

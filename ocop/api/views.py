@@ -25,7 +25,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
             pk = request.POST.get("revoke", "")
             token = get_object_or_404(svc.user_tokens(request.user), pk=int(pk) if pk.isdigit() else 0)
             svc.do_revoke_token(request.user, token, request=request)
-            messages.success(request, _("Đã thu hồi khóa “%(n)s”; các phần mềm dùng khóa này không truy cập được nữa.") % {"n": token.name})
+            messages.success(
+                request,
+                _("Đã thu hồi khóa “%(n)s”; các phần mềm dùng khóa này không truy cập được nữa.") % {"n": token.name},
+            )
             return redirect("api:tokens")
         form = TokenForm(request.POST)
         if form.is_valid():
@@ -36,6 +39,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
             else:
                 created = {"token": token, "raw": raw}
                 form = TokenForm()
-    return render(request, "api/tokens.html", {
-        "form": form, "created": created, "tokens": svc.user_tokens(request.user),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": svc.user_tokens(request.user),
+        },
+        status=422 if form.errors else 200,
+    )

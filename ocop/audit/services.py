@@ -1,6 +1,6 @@
 """log_action: the one way to record a state change (pretix-style).
 
-    log_action(request.user, "ocop.user.created", user, after=snapshot(user, FIELDS), unit=user.scope_unit)
+log_action(request.user, "ocop.user.created", user, after=snapshot(user, FIELDS), unit=user.scope_unit)
 """
 
 from __future__ import annotations

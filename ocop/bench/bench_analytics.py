@@ -29,8 +29,11 @@ def _raw(sql: str, params=()) -> list[tuple]:
 def bench_analytics_pivot(indicator: str = "products_certified") -> Result:
     year_to = timezone.localdate().year
     years = list(range(FIRST_YEAR, year_to + 1))
-    year_sql = ("CAST(strftime('%%Y', c.issued_on) AS INTEGER)" if connection.vendor == "sqlite"
-                else "CAST(EXTRACT(YEAR FROM c.issued_on) AS INTEGER)")
+    year_sql = (
+        "CAST(strftime('%%Y', c.issued_on) AS INTEGER)"
+        if connection.vendor == "sqlite"
+        else "CAST(EXTRACT(YEAR FROM c.issued_on) AS INTEGER)"
+    )
     key = "CASE WHEN p.era = 'legacy' THEN cp.code ELSE p.code END"
     sql = (
         f"SELECT {key}, {year_sql}, COUNT(*) FROM evaluation_certificate c "
@@ -47,14 +50,20 @@ def bench_analytics_pivot(indicator: str = "products_certified") -> Result:
     def measured():
         cube = compute(Query(indicator, "current", "year", FIRST_YEAR, year_to), national)
         table = pivot(cube, "unit", "period")
-        return ({m.code: (list(values), total) for m, values, total in table.body}, list(table.col_totals), table.grand_total)
+        return (
+            {m.code: (list(values), total) for m, values, total in table.body},
+            list(table.col_totals),
+            table.grand_total,
+        )
 
     def baseline():
         cells: dict[str, dict[int, int]] = defaultdict(dict)
         for code, year, n in _raw(sql, params):
             if code is not None:
                 cells[code][int(year)] = n
-        provinces = [code for (code,) in _raw("SELECT code FROM geo_adminunit WHERE level = 'province' AND era = 'current'")]
+        provinces = [
+            code for (code,) in _raw("SELECT code FROM geo_adminunit WHERE level = 'province' AND era = 'current'")
+        ]
         body = {}
         for code in provinces:
             values = [cells[code].get(y, 0) for y in years]

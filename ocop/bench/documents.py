@@ -62,9 +62,13 @@ def national_request(provinces: int = 63):
 
     from ocop.reporting.models import ReportRequest
 
-    return (ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
-            .annotate(n=Count("recipients", distinct=True)).filter(n=provinces)
-            .order_by("-cutoff", "-pk").first())
+    return (
+        ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
+        .annotate(n=Count("recipients", distinct=True))
+        .filter(n=provinces)
+        .order_by("-cutoff", "-pk")
+        .first()
+    )
 
 
 def bench_documents(req=None, runs: int = 3, pdf_runs: int = 2) -> list[Result]:
@@ -83,8 +87,15 @@ def bench_documents(req=None, runs: int = 3, pdf_runs: int = 2) -> list[Result]:
     def check_docx(measured: bytes, baseline: bytes) -> None:
         assert docx_paragraphs(measured) == docx_paragraphs(baseline), "the plain .docx does not hold the same text"
 
-    results = [run(f"national report .docx ({units} provinces, {len(paragraphs)} paragraphs) vs plain python-docx",
-                   lambda: national_report.build_docx(c), lambda: plain_docx(paragraphs), check_docx, runs=runs)]
+    results = [
+        run(
+            f"national report .docx ({units} provinces, {len(paragraphs)} paragraphs) vs plain python-docx",
+            lambda: national_report.build_docx(c),
+            lambda: plain_docx(paragraphs),
+            check_docx,
+            runs=runs,
+        )
+    ]
     if soffice_path() is None:
         return results
     plain = plain_docx(paragraphs)
@@ -95,7 +106,13 @@ def bench_documents(req=None, runs: int = 3, pdf_runs: int = 2) -> list[Result]:
             missing = [n for n in names if n not in text]
             assert not missing, f"province names missing from a PDF: {missing[:5]}"
 
-    results.append(run(f"national report .pdf ({units} provinces, LibreOffice) vs LibreOffice on the plain .docx",
-                       lambda: national_report.build_pdf(c, docx=rendered),
-                       lambda: national_report.build_pdf(c, docx=plain), check_pdf, runs=pdf_runs))
+    results.append(
+        run(
+            f"national report .pdf ({units} provinces, LibreOffice) vs LibreOffice on the plain .docx",
+            lambda: national_report.build_pdf(c, docx=rendered),
+            lambda: national_report.build_pdf(c, docx=plain),
+            check_pdf,
+            runs=pdf_runs,
+        )
+    )
     return results

@@ -46,7 +46,9 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def run(name: str, measured: Callable, baseline: Callable, check: Callable[[object, object], None], runs: int = 7) -> Result:
+def run(
+    name: str, measured: Callable, baseline: Callable, check: Callable[[object, object], None], runs: int = 7
+) -> Result:
     m, m_result = median_time(measured, runs)
     b, b_result = median_time(baseline, runs)
     check(m_result, b_result)
@@ -72,16 +74,22 @@ def merge(previous: list[Result], current: list[Result]) -> list[Result]:
 
 
 def report(results: list[Result], path: str | None = "bench-results.json") -> str:
-    lines = [f"{'db':<6} {'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"]
+    lines = [
+        f"{'db':<6} {'benchmark':<66} {'measured':>10} {'baseline':>10} {'ratio':>6} {'p50':>8} {'p95':>8} {'req/s':>7}"
+    ]
     for r in results:
         extra = ""
         db = {"postgresql": "pg", "sqlite": "sqlite"}.get(r.database, r.database)[:6]
         if r.kind == "weight":  # bytes against the budget in bytes
-            lines.append(f"{db:<6} {r.name[:66]:<66} {r.measured / 1000:>8.1f}KB {r.baseline / 1000:>8.1f}KB {r.ratio:>6.2f}")
+            lines.append(
+                f"{db:<6} {r.name[:66]:<66} {r.measured / 1000:>8.1f}KB {r.baseline / 1000:>8.1f}KB {r.ratio:>6.2f}"
+            )
             continue
         if r.kind == "page":
             extra = f" {r.p50 * 1000:>6.1f}ms {r.p95 * 1000:>6.1f}ms {r.rps:>7.1f}"
-        lines.append(f"{db:<6} {r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}")
+        lines.append(
+            f"{db:<6} {r.name[:66]:<66} {r.measured * 1000:>8.1f}ms {r.baseline * 1000:>8.1f}ms {r.ratio:>6.2f}{extra}"
+        )
     if path:
         with open(path, "w", encoding="utf-8") as fh:
             json.dump([asdict(r) for r in results], fh, ensure_ascii=False, indent=2)

@@ -83,9 +83,25 @@ class Server:
     def __enter__(self) -> "Server":
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen(
-            [str(gunicorn), "ocop.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers), "--threads",
-             str(self.threads), "--error-logfile", "-", "--log-level", "warning"],
-            cwd=BASE_DIR, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
+            [
+                str(gunicorn),
+                "ocop.wsgi",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -143,14 +159,19 @@ def session_cookie(username: str, password: str | None = None) -> str:
     user = get_user_model().objects.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0] if getattr(settings, "AUTHENTICATION_BACKENDS", None) \
+    store[BACKEND_SESSION_KEY] = (
+        settings.AUTHENTICATION_BACKENDS[0]
+        if getattr(settings, "AUTHENTICATION_BACKENDS", None)
         else "django.contrib.auth.backends.ModelBackend"
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def run_load(base: str, path: str, cookie: str = "", clients: int = 8, requests: int = 200, warmup: int = 2) -> LoadResult:
+def run_load(
+    base: str, path: str, cookie: str = "", clients: int = 8, requests: int = 200, warmup: int = 2
+) -> LoadResult:
     """`requests` GETs of `path` shared by `clients` threads, each on its own keep-alive connection."""
     url = urllib.parse.urlsplit(base)
     for _ in range(warmup):

@@ -162,10 +162,15 @@ class Generator:
     def load_units(self) -> None:
         from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 
-        units = list(AdminUnit.objects.order_by("era", "level", "code").values(
-            "pk", "era", "level", "code", "name", "province_id", "district_id", "valid_from", "valid_to"))
+        units = list(
+            AdminUnit.objects.order_by("era", "level", "code").values(
+                "pk", "era", "level", "code", "name", "province_id", "district_id", "valid_from", "valid_to"
+            )
+        )
         self.units = {u["pk"]: u for u in units}
-        self.provinces = {era: [u for u in units if u["era"] == era and u["level"] == Level.PROVINCE] for era in Era.values}
+        self.provinces = {
+            era: [u for u in units if u["era"] == era and u["level"] == Level.PROVINCE] for era in Era.values
+        }
         self.districts_of = defaultdict(list)
         self.communes_of = defaultdict(list)  # province id -> commune ids
         for u in units:
@@ -173,8 +178,11 @@ class Generator:
                 self.districts_of[u["province_id"]].append(u)
             elif u["level"] == Level.COMMUNE:
                 self.communes_of[u["province_id"]].append(u["pk"])
-        self.successor = dict(UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE)
-                              .order_by("predecessor_id").values_list("predecessor_id", "successor_id"))
+        self.successor = dict(
+            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE)
+            .order_by("predecessor_id")
+            .values_list("predecessor_id", "successor_id")
+        )
 
     # -- users ---------------------------------------------------------------------------------
 
@@ -185,20 +193,35 @@ class Generator:
         for era, provinces in self.provinces.items():
             for p in provinces:
                 for n in range(1, 11):
-                    rows.append(User(username=f"sinh.hd.{era}.{p['code']}.{n}", password="!", role=Role.COUNCIL_MEMBER,
-                                     scope_unit_id=p["pk"], full_name=f"{GEN_PREFIX} Thành viên hội đồng {n} – {p['name']}",
-                                     is_active=True))
+                    rows.append(
+                        User(
+                            username=f"sinh.hd.{era}.{p['code']}.{n}",
+                            password="!",
+                            role=Role.COUNCIL_MEMBER,
+                            scope_unit_id=p["pk"],
+                            full_name=f"{GEN_PREFIX} Thành viên hội đồng {n} – {p['name']}",
+                            is_active=True,
+                        )
+                    )
         _bulk(User, rows)
         self.count("users", rows)
         self.council = defaultdict(list)
-        for pk, unit_id in User.objects.filter(username__startswith="sinh.hd.").order_by("username").values_list("pk", "scope_unit_id"):
+        for pk, unit_id in (
+            User.objects.filter(username__startswith="sinh.hd.").order_by("username").values_list("pk", "scope_unit_id")
+        ):
             self.council[unit_id].append(pk)
 
     # -- programme -----------------------------------------------------------------------------
 
     def programme(self) -> None:
         from ocop.programme.models import (
-            Activity, ActivityKind, DirectiveDocument, DocumentKind, Funding, FundingSource, IssuerKind,
+            Activity,
+            ActivityKind,
+            DirectiveDocument,
+            DocumentKind,
+            Funding,
+            FundingSource,
+            IssuerKind,
         )
 
         rng, n = self.rng, self.size.programme_per_province_year
@@ -212,20 +235,40 @@ class Generator:
                 for i in range(n):
                     day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
                     kind = rng.choice(kinds)
-                    activities.append(Activity(
-                        unit_id=p["pk"], kind=kind, title=f"{GEN_PREFIX} Hoạt động OCOP {i + 1}/{year} – {p['name']}",
-                        date=day, participants=rng.randint(20, 400), cost=rng.randint(5, 800) * 1_000_000,
-                        results="Hoàn thành theo kế hoạch."))
+                    activities.append(
+                        Activity(
+                            unit_id=p["pk"],
+                            kind=kind,
+                            title=f"{GEN_PREFIX} Hoạt động OCOP {i + 1}/{year} – {p['name']}",
+                            date=day,
+                            participants=rng.randint(20, 400),
+                            cost=rng.randint(5, 800) * 1_000_000,
+                            results="Hoàn thành theo kế hoạch.",
+                        )
+                    )
                 for _ in range(max(1, n // 4)):
                     day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
-                    documents.append(DirectiveDocument(
-                        unit_id=p["pk"], kind=rng.choice(DocumentKind.values), number=f"{rng.randint(1, 4000)}/QĐ-UBND",
-                        date=day, issuer_kind=rng.choice(IssuerKind.values),
-                        summary=f"{GEN_PREFIX} Văn bản chỉ đạo triển khai Chương trình OCOP năm {year}"))
+                    documents.append(
+                        DirectiveDocument(
+                            unit_id=p["pk"],
+                            kind=rng.choice(DocumentKind.values),
+                            number=f"{rng.randint(1, 4000)}/QĐ-UBND",
+                            date=day,
+                            issuer_kind=rng.choice(IssuerKind.values),
+                            summary=f"{GEN_PREFIX} Văn bản chỉ đạo triển khai Chương trình OCOP năm {year}",
+                        )
+                    )
                 for source in rng.sample(list(FundingSource.values), 3):
-                    funding.append(Funding(unit_id=p["pk"], year=year, source=source,
-                                           amount=rng.randint(100, 20_000) * 1_000_000, date=dt.date(year, 3, 1),
-                                           purpose=f"{GEN_PREFIX} Kinh phí thực hiện Chương trình OCOP"))
+                    funding.append(
+                        Funding(
+                            unit_id=p["pk"],
+                            year=year,
+                            source=source,
+                            amount=rng.randint(100, 20_000) * 1_000_000,
+                            date=dt.date(year, 3, 1),
+                            purpose=f"{GEN_PREFIX} Kinh phí thực hiện Chương trình OCOP",
+                        )
+                    )
         for model, rows in ((Activity, activities), (DirectiveDocument, documents), (Funding, funding)):
             _bulk(model, rows)
             self.count(model._meta.model_name, rows)
@@ -236,13 +279,20 @@ class Generator:
         from ocop.geo.models import Level
         from ocop.reporting import periods
         from ocop.reporting.models import (
-            ReportRequest, ReportTemplate, RequestDeadline, RequestKind, RequestStatus,
+            ReportRequest,
+            ReportTemplate,
+            RequestDeadline,
+            RequestKind,
+            RequestStatus,
         )
 
         template = ReportTemplate.objects.filter(code="ocop-periodic").order_by("-version").first()
         self.template = template.parsed
-        existing = set(ReportRequest.objects.filter(template__code="ocop-periodic", owner_unit__isnull=True)
-                       .values_list("period_code", flat=True))
+        existing = set(
+            ReportRequest.objects.filter(template__code="ocop-periodic", owner_unit__isnull=True).values_list(
+                "period_code", flat=True
+            )
+        )
         plan = []
         for year in range(self.size.first_year, self.today.year + 1):
             for per in [*periods.periods_in_year(periods.QUARTER, year), periods.period(periods.YEAR, year)]:
@@ -254,11 +304,21 @@ class Generator:
         requests = []
         for per, deadline in plan:
             opened = _vn(per.end - dt.timedelta(days=20), rng)
-            requests.append(ReportRequest(
-                title=f"{GEN_PREFIX} {template.title} — {per.label_vi}", template=template, kind=RequestKind.PERIODIC,
-                period_code=per.code, period_start=per.start, cutoff=per.end, deadline=deadline,
-                recipient_level=Level.PROVINCE, status=RequestStatus.CLOSED, opened_at=opened,
-                legal_basis="Nghị định số 09/2019/NĐ-CP (dữ liệu sinh để đo hiệu năng)"))
+            requests.append(
+                ReportRequest(
+                    title=f"{GEN_PREFIX} {template.title} — {per.label_vi}",
+                    template=template,
+                    kind=RequestKind.PERIODIC,
+                    period_code=per.code,
+                    period_start=per.start,
+                    cutoff=per.end,
+                    deadline=deadline,
+                    recipient_level=Level.PROVINCE,
+                    status=RequestStatus.CLOSED,
+                    opened_at=opened,
+                    legal_basis="Nghị định số 09/2019/NĐ-CP (dữ liệu sinh để đo hiệu năng)",
+                )
+            )
         requests = _bulk(ReportRequest, requests)
         self.count("report requests", requests)
         # children: each legacy province collects from its districts before the reform
@@ -270,11 +330,23 @@ class Generator:
                 child_deadline = periods.add_working_days(req.cutoff, 2)
                 deadlines.append(RequestDeadline(request=req, level=Level.DISTRICT, deadline=child_deadline))
                 for p in self.provinces["legacy"]:
-                    children.append(ReportRequest(
-                        title=req.title, template=template, kind=RequestKind.PERIODIC, period_code=req.period_code,
-                        period_start=req.period_start, cutoff=req.cutoff, deadline=child_deadline,
-                        recipient_level=Level.DISTRICT, owner_unit_id=p["pk"], parent=req, status=RequestStatus.CLOSED,
-                        opened_at=req.opened_at, legal_basis=req.legal_basis))
+                    children.append(
+                        ReportRequest(
+                            title=req.title,
+                            template=template,
+                            kind=RequestKind.PERIODIC,
+                            period_code=req.period_code,
+                            period_start=req.period_start,
+                            cutoff=req.cutoff,
+                            deadline=child_deadline,
+                            recipient_level=Level.DISTRICT,
+                            owner_unit_id=p["pk"],
+                            parent=req,
+                            status=RequestStatus.CLOSED,
+                            opened_at=req.opened_at,
+                            legal_basis=req.legal_basis,
+                        )
+                    )
         _bulk(RequestDeadline, deadlines)
         children = _bulk(ReportRequest, children)
         self.count("report requests", children)
@@ -324,21 +396,45 @@ class Generator:
         if late:
             day = req.deadline + dt.timedelta(days=rng.randint(1, 12))
         else:
-            day = req.cutoff - dt.timedelta(days=rng.randint(0, 3)) + dt.timedelta(
-                days=rng.randint(0, max(0, (req.deadline - req.cutoff).days)))
+            day = (
+                req.cutoff
+                - dt.timedelta(days=rng.randint(0, 3))
+                + dt.timedelta(days=rng.randint(0, max(0, (req.deadline - req.cutoff).days)))
+            )
         first = _vn(day, rng)
-        status = SubmissionStatus.ACCEPTED if rng.random() < 0.95 else rng.choice(
-            [SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED])
+        status = (
+            SubmissionStatus.ACCEPTED
+            if rng.random() < 0.95
+            else rng.choice([SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED])
+        )
         reviewed = first + dt.timedelta(days=rng.randint(1, 5)) if status != SubmissionStatus.SUBMITTED else None
         source = SubmissionSource.XLSX if rng.random() < 0.2 else SubmissionSource.WEB
-        sub = Submission(request_id=req.pk, unit_id=unit["pk"], number=1, status=status, data=self._data(unit),
-                         source=source, first_submitted_at=first, submitted_at=first, reviewed_at=reviewed)
+        sub = Submission(
+            request_id=req.pk,
+            unit_id=unit["pk"],
+            number=1,
+            status=status,
+            data=self._data(unit),
+            source=source,
+            first_submitted_at=first,
+            submitted_at=first,
+            reviewed_at=reviewed,
+        )
         out = [sub]
         if status == SubmissionStatus.ACCEPTED and rng.random() < 0.02:  # a correction, accepted again
             again = reviewed + dt.timedelta(days=rng.randint(2, 20))
-            out.append(Submission(request_id=req.pk, unit_id=unit["pk"], number=2, status=SubmissionStatus.ACCEPTED,
-                                  data=self._data(unit), source=source, submitted_at=again,
-                                  reviewed_at=again + dt.timedelta(days=1)))
+            out.append(
+                Submission(
+                    request_id=req.pk,
+                    unit_id=unit["pk"],
+                    number=2,
+                    status=SubmissionStatus.ACCEPTED,
+                    data=self._data(unit),
+                    source=source,
+                    submitted_at=again,
+                    reviewed_at=again + dt.timedelta(days=1),
+                )
+            )
         return out
 
     SHORTCOMINGS = (
@@ -419,14 +515,26 @@ class Generator:
         from ocop.products.models import Entity, EntityKind
 
         rng = self.rng
-        kinds = [EntityKind.HTX] * 33 + [EntityKind.DOANH_NGHIEP] * 24 + [EntityKind.HO_KINH_DOANH] * 38 + [EntityKind.TO_HOP_TAC] * 5
+        kinds = (
+            [EntityKind.HTX] * 33
+            + [EntityKind.DOANH_NGHIEP] * 24
+            + [EntityKind.HO_KINH_DOANH] * 38
+            + [EntityKind.TO_HOP_TAC] * 5
+        )
         rows, days = [], []
         for i in range(self.size.entities):
             day = self._reg_day(2016)
             kind = rng.choice(kinds)
-            rows.append(Entity(kind=kind, name=f"{GEN_PREFIX} Chủ thể OCOP số {i + 1:06d}",
-                               registration_number=f"SINH-{self.seed}-{i + 1:06d}", address=f"Thôn {rng.randint(1, 20)}",
-                               unit_id=self._commune(day), representative_name=f"Người đại diện {i + 1:06d}"))
+            rows.append(
+                Entity(
+                    kind=kind,
+                    name=f"{GEN_PREFIX} Chủ thể OCOP số {i + 1:06d}",
+                    registration_number=f"SINH-{self.seed}-{i + 1:06d}",
+                    address=f"Thôn {rng.randint(1, 20)}",
+                    unit_id=self._commune(day),
+                    representative_name=f"Người đại diện {i + 1:06d}",
+                )
+            )
             days.append(day)
         rows = _bulk(Entity, rows)
         self.count("entities", rows)
@@ -442,8 +550,13 @@ class Generator:
         for pk, code in Classification.objects.filter(is_leaf=True).order_by("code").values_list("pk", "code"):
             leaves[code.split("-")[0]].append((pk, code))
         # the scoreable sets (latest version of each) and the first leaf each judges
-        self.sets = {cs.pk: cs for cs in CriteriaSet.objects.filter(structure_only=False).latest_versions()
-                     .select_related("instrument").order_by("valid_from", "code")}
+        self.sets = {
+            cs.pk: cs
+            for cs in CriteriaSet.objects.filter(structure_only=False)
+            .latest_versions()
+            .select_related("instrument")
+            .order_by("valid_from", "code")
+        }
         self.scoreable_leaf = {}
         for cs in self.sets.values():
             leaf = cs.subgroups.order_by("code").first()
@@ -451,19 +564,46 @@ class Generator:
         self._set_cache: dict[tuple[str, int], int | None] = {}
         prefix_of = {"QĐ 490/QĐ-TTg": "490", "QĐ 1048/QĐ-TTg": "1048", "QĐ 148/QĐ-TTg": "148"}
         rows = []
-        names = ("Mật ong rừng", "Chè búp", "Gạo thơm", "Nước mắm cá cơm", "Miến dong", "Rượu men lá", "Bưởi", "Cam sành",
-                 "Tinh dầu sả", "Mây tre đan", "Lụa tơ tằm", "Cà phê rang xay", "Mắm tôm", "Bánh đa", "Thịt trâu gác bếp")
+        names = (
+            "Mật ong rừng",
+            "Chè búp",
+            "Gạo thơm",
+            "Nước mắm cá cơm",
+            "Miến dong",
+            "Rượu men lá",
+            "Bưởi",
+            "Cam sành",
+            "Tinh dầu sả",
+            "Mây tre đan",
+            "Lụa tơ tằm",
+            "Cà phê rang xay",
+            "Mắm tôm",
+            "Bánh đa",
+            "Thịt trâu gác bếp",
+        )
         self.product_days = []
         for i in range(self.size.products):
-            entity, since = self.entity_rows[i % len(self.entity_rows)] if i < len(self.entity_rows) else rng.choice(self.entity_rows)
+            entity, since = (
+                self.entity_rows[i % len(self.entity_rows)]
+                if i < len(self.entity_rows)
+                else rng.choice(self.entity_rows)
+            )
             day = since + dt.timedelta(days=rng.randint(0, max(0, (self.today - since).days)))
             instrument = classification_instrument_on(day)
             leaf_pk, code = rng.choice(leaves[prefix_of[instrument]])
-            rows.append(Product(
-                entity_id=entity.pk, name=f"{GEN_PREFIX} {rng.choice(names)} {i + 1:06d}", sector=sector_of_code(code) or "thuc_pham",
-                classification_id=leaf_pk, classification_code=code, classification_instrument=instrument,
-                unit_id=entity.unit_id, registered_on=day,
-                status=ProductStatus.REGISTERED if rng.random() < 0.8 else ProductStatus.DRAFT))
+            rows.append(
+                Product(
+                    entity_id=entity.pk,
+                    name=f"{GEN_PREFIX} {rng.choice(names)} {i + 1:06d}",
+                    sector=sector_of_code(code) or "thuc_pham",
+                    classification_id=leaf_pk,
+                    classification_code=code,
+                    classification_instrument=instrument,
+                    unit_id=entity.unit_id,
+                    registered_on=day,
+                    status=ProductStatus.REGISTERED if rng.random() < 0.8 else ProductStatus.DRAFT,
+                )
+            )
             self.product_days.append(day)
         rows = _bulk(Product, rows)
         self.count("products", rows)
@@ -481,7 +621,13 @@ class Generator:
 
     def evaluation(self) -> None:
         from ocop.evaluation.models import (
-            CouncilLevel, CouncilSeat, Instrument, Round, RoundStatus, SeatRole, procedure_rule_on,
+            CouncilLevel,
+            CouncilSeat,
+            Instrument,
+            Round,
+            RoundStatus,
+            SeatRole,
+            procedure_rule_on,
         )
 
         rng, size = self.rng, self.size
@@ -505,9 +651,18 @@ class Generator:
         for _era, p, held in plan:
             rule = procedure_rule_on(held)
             self.procedures[rule.pk] = rule.parsed
-            rounds.append(Round(name=f"{GEN_PREFIX} Đánh giá, phân hạng sản phẩm OCOP năm {held.year} – {p['name']}",
-                                level=CouncilLevel.PROVINCE, unit_id=p["pk"], held_on=held, instrument=Instrument.objects.on(held),
-                                procedure=rule, status=RoundStatus.CLOSED, closed_at=_vn(held, rng, (16, 0), (17, 30))))
+            rounds.append(
+                Round(
+                    name=f"{GEN_PREFIX} Đánh giá, phân hạng sản phẩm OCOP năm {held.year} – {p['name']}",
+                    level=CouncilLevel.PROVINCE,
+                    unit_id=p["pk"],
+                    held_on=held,
+                    instrument=Instrument.objects.on(held),
+                    procedure=rule,
+                    status=RoundStatus.CLOSED,
+                    closed_at=_vn(held, rng, (16, 0), (17, 30)),
+                )
+            )
         rounds = _bulk(Round, rounds)
         self.count("rounds", rounds)
         self.prepare_scoring()
@@ -540,8 +695,11 @@ class Generator:
                 due = renewals.pop(key, [])
                 renewals[p["pk"]].extend(d for d in due if d[0] > horizon)
                 # a renewal is scored only when its criteria set can be scored on this date
-                picked += [i for expiry, i in due
-                           if expiry <= horizon and rng.random() < 0.6 and self.set_for(i, held) is not None]
+                picked += [
+                    i
+                    for expiry, i in due
+                    if expiry <= horizon and rng.random() < 0.6 and self.set_for(i, held) is not None
+                ]
             for i in picked:
                 expires = self.score_entry(rnd, held, i, scorers)
                 if expires is not None:
@@ -566,9 +724,14 @@ class Generator:
         found = self._set_cache[key]
         if found is None and instrument is not None and code.startswith("490-"):
             # registered under QĐ 490: classified, when first evaluated, into a scoreable leaf of its sector
-            same = [pk for pk, cs in self.sets.items() if cs.instrument_id == instrument.pk
-                    and cs.valid_from <= held and (cs.valid_to is None or held <= cs.valid_to)
-                    and sector_of_code(self.scoreable_leaf[pk][1]) == sector_of_code(code)]
+            same = [
+                pk
+                for pk, cs in self.sets.items()
+                if cs.instrument_id == instrument.pk
+                and cs.valid_from <= held
+                and (cs.valid_to is None or held <= cs.valid_to)
+                and sector_of_code(self.scoreable_leaf[pk][1]) == sector_of_code(code)
+            ]
             if same:
                 found = same[self.rng.randrange(len(same))]
                 self.reclassified[i] = self.scoreable_leaf[found]
@@ -625,8 +788,22 @@ class Generator:
         forwarded_to = None if certified else scoring.forwarding(procedure, rnd.level, ranking.score)
         sheets = [(u, c, ranking.member_totals[u].total) for u, c in member_choices.items()]
         self.dossier_no[i] += 1
-        self.pending.append((rnd, held, i, cs.pk, ranking.score, ranking.stars, certified, forwarded_to or "", sheets,
-                             recused, self.dossier_no[i], procedure))
+        self.pending.append(
+            (
+                rnd,
+                held,
+                i,
+                cs.pk,
+                ranking.score,
+                ranking.stars,
+                certified,
+                forwarded_to or "",
+                sheets,
+                recused,
+                self.dossier_no[i],
+                procedure,
+            )
+        )
         if certified:
             self.product_state[i] = ProductStatus.CERTIFIED
             return scoring.certificate_expires_on(procedure, held)
@@ -640,33 +817,70 @@ class Generator:
         from ocop.products.models import Dossier, DossierStatus, Product, ProductStatus, sector_of_code
 
         rng = self.rng
-        dossiers = [Dossier(product_id=self.product_rows[i].pk, number=number, status=DossierStatus.COMPLETE,
-                            submitted_at=_vn(held - dt.timedelta(days=40), rng), reviewed_at=_vn(held - dt.timedelta(days=20), rng))
-                    for rnd, held, i, *_rest, number, _p in self.pending]
+        dossiers = [
+            Dossier(
+                product_id=self.product_rows[i].pk,
+                number=number,
+                status=DossierStatus.COMPLETE,
+                submitted_at=_vn(held - dt.timedelta(days=40), rng),
+                reviewed_at=_vn(held - dt.timedelta(days=20), rng),
+            )
+            for rnd, held, i, *_rest, number, _p in self.pending
+        ]
         dossiers = _bulk(Dossier, dossiers)
         self.count("dossiers", dossiers)
-        entries = [RoundProduct(round_id=rnd.pk, product_id=self.product_rows[i].pk, dossier_id=d.pk, criteria_set_id=cs,
-                                score=score, stars=stars, certified=certified, forwarded=bool(fwd), forwarded_to=fwd)
-                   for (rnd, held, i, cs, score, stars, certified, fwd, *_rest), d in zip(self.pending, dossiers)]
+        entries = [
+            RoundProduct(
+                round_id=rnd.pk,
+                product_id=self.product_rows[i].pk,
+                dossier_id=d.pk,
+                criteria_set_id=cs,
+                score=score,
+                stars=stars,
+                certified=certified,
+                forwarded=bool(fwd),
+                forwarded_to=fwd,
+            )
+            for (rnd, held, i, cs, score, stars, certified, fwd, *_rest), d in zip(self.pending, dossiers)
+        ]
         entries = _bulk(RoundProduct, entries)
         self.count("round products", entries)
         taken = defaultdict(int)  # certificate numbers already used per (issuer, year)
         for unit_id, year, number in Certificate.objects.values_list("issuer_unit_id", "year", "number"):
             taken[(unit_id, year)] = max(taken[(unit_id, year)], number)
         score_rows, recusals, certs, latest_cert = [], [], [], {}
-        for entry, (rnd, held, i, _cs, _s, stars, certified, _f, sheets, recused, _n, procedure) in zip(entries, self.pending):
+        for entry, (rnd, held, i, _cs, _s, stars, certified, _f, sheets, recused, _n, procedure) in zip(
+            entries, self.pending
+        ):
             for user_id, choices, total in sheets:
-                score_rows.append(MemberScore(round_product_id=entry.pk, user_id=user_id, choices=choices, total=total,
-                                              submitted_at=_vn(held - dt.timedelta(days=rng.randint(0, 2)), rng)))
+                score_rows.append(
+                    MemberScore(
+                        round_product_id=entry.pk,
+                        user_id=user_id,
+                        choices=choices,
+                        total=total,
+                        submitted_at=_vn(held - dt.timedelta(days=rng.randint(0, 2)), rng),
+                    )
+                )
             if recused is not None:
-                recusals.append(Recusal(round_product_id=entry.pk, user_id=recused, reason="Có quan hệ gia đình với chủ thể."))
+                recusals.append(
+                    Recusal(round_product_id=entry.pk, user_id=recused, reason="Có quan hệ gia đình với chủ thể.")
+                )
             if certified:
                 key = (rnd.unit_id, held.year)
                 taken[key] += 1
                 valid_until = scoring.certificate_expires_on(procedure, held)
-                cert = Certificate(product_id=self.product_rows[i].pk, round_product_id=entry.pk, issuer_unit_id=rnd.unit_id,
-                                   year=held.year, number=taken[key], issued_on=held, valid_until=valid_until, stars=stars,
-                                   status=CertificateStatus.VALID if valid_until > self.today else CertificateStatus.EXPIRED)
+                cert = Certificate(
+                    product_id=self.product_rows[i].pk,
+                    round_product_id=entry.pk,
+                    issuer_unit_id=rnd.unit_id,
+                    year=held.year,
+                    number=taken[key],
+                    issued_on=held,
+                    valid_until=valid_until,
+                    stars=stars,
+                    status=CertificateStatus.VALID if valid_until > self.today else CertificateStatus.EXPIRED,
+                )
                 previous = latest_cert.get(i)
                 if previous is not None and previous.status == CertificateStatus.VALID:
                     previous.status = CertificateStatus.SUPERSEDED
@@ -689,9 +903,12 @@ class Generator:
         instrument_of = {self.scoreable_leaf[pk]: cs.instrument.number for pk, cs in self.sets.items()}
         for (leaf_pk, code), pks in sorted(by_leaf.items()):
             for start in range(0, len(pks), 900):
-                Product.objects.filter(pk__in=pks[start:start + 900]).update(
-                    classification_id=leaf_pk, classification_code=code, sector=sector_of_code(code) or "thuc_pham",
-                    classification_instrument=f"QĐ {instrument_of[(leaf_pk, code)]}")
+                Product.objects.filter(pk__in=pks[start : start + 900]).update(
+                    classification_id=leaf_pk,
+                    classification_code=code,
+                    sector=sector_of_code(code) or "thuc_pham",
+                    classification_instrument=f"QĐ {instrument_of[(leaf_pk, code)]}",
+                )
         by_state = defaultdict(list)
         for i, state in self.product_state.items():
             cert = latest_cert.get(i)
@@ -700,4 +917,4 @@ class Generator:
             by_state[state].append(self.product_rows[i].pk)
         for state, pks in sorted(by_state.items()):
             for start in range(0, len(pks), 900):
-                Product.objects.filter(pk__in=pks[start:start + 900]).update(status=state)
+                Product.objects.filter(pk__in=pks[start : start + 900]).update(status=state)

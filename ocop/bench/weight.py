@@ -26,8 +26,15 @@ from dataclasses import dataclass
 FIRST_BUDGET = 150_000
 REPEAT_BUDGET = 30_000
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -42,10 +49,14 @@ def public_pages() -> list[tuple[str, str]]:
     """(label, path) of the public pages: the public navigation of base.html, and a product page."""
     from django.urls import reverse
 
-    pages = [("public: login", reverse("accounts:login")), ("public: catalogue", reverse("catalogue:list")),
-             ("public: catalogue search", reverse("catalogue:list") + "?q=m%E1%BA%ADt+ong"),
-             ("public: catalogue map", reverse("catalogue:map")), ("public: statistics", reverse("catalogue:statistics")),
-             ("public: open data", reverse("opendata:index"))]
+    pages = [
+        ("public: login", reverse("accounts:login")),
+        ("public: catalogue", reverse("catalogue:list")),
+        ("public: catalogue search", reverse("catalogue:list") + "?q=m%E1%BA%ADt+ong"),
+        ("public: catalogue map", reverse("catalogue:map")),
+        ("public: statistics", reverse("catalogue:statistics")),
+        ("public: open data", reverse("opendata:index")),
+    ]
     product = _first_listed_product()
     if product is not None:
         pages.append(("public: product page", reverse("catalogue:product", args=[product])))
@@ -81,28 +92,46 @@ def role_pages(usernames: list[str] | None = None) -> list[tuple[str, str, str]]
             pages.append((f"{name}: {url_name}", reverse(url_name), name))
 
     central = "tw.canbo" if "tw.canbo" in users else next(iter(users), None)
-    req = (ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province").order_by("-cutoff", "-pk").first())
+    req = (
+        ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
+        .order_by("-cutoff", "-pk")
+        .first()
+    )
     if req is not None and central:
         pages.append(("completeness", reverse("reporting:request_detail", args=[req.pk]), central))
         pages.append(("consolidation", reverse("reporting:consolidation", args=[req.pk]), central))
-        sent = (Submission.objects.filter(request=req, status=SubmissionStatus.SUBMITTED)
-                .order_by("pk").first())
+        sent = Submission.objects.filter(request=req, status=SubmissionStatus.SUBMITTED).order_by("pk").first()
         if sent is not None:
             pages.append(("review page", reverse("reporting:submission", args=[sent.pk]), central))
     # the widest national request too (63 provinces before 01/7/2025: the issue's 380 KB consolidation)
     from django.db.models import Count
 
-    wide = (ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
-            .annotate(n=Count("recipients", distinct=True)).order_by("-n", "-cutoff", "-pk").first())
+    wide = (
+        ReportRequest.objects.filter(owner_unit__isnull=True, recipient_level="province")
+        .annotate(n=Count("recipients", distinct=True))
+        .order_by("-n", "-cutoff", "-pk")
+        .first()
+    )
     if wide is not None and req is not None and wide.pk != req.pk and central:
         for part in ("", "?phan=so-lieu", "?phan=y-kien", "?phan=bao-cao"):
-            pages.append((f"consolidation, {wide.n} provinces{' ' + part[6:] if part else ''}",
-                          reverse("reporting:consolidation", args=[wide.pk]) + part, central))
-        pages.append((f"completeness, {wide.n} provinces", reverse("reporting:request_detail", args=[wide.pk]), central))
+            pages.append(
+                (
+                    f"consolidation, {wide.n} provinces{' ' + part[6:] if part else ''}",
+                    reverse("reporting:consolidation", args=[wide.pk]) + part,
+                    central,
+                )
+            )
+        pages.append(
+            (f"completeness, {wide.n} provinces", reverse("reporting:request_detail", args=[wide.pk]), central)
+        )
     if "tinh.thainguyen" in users:
-        sub = (Submission.objects.filter(unit__code="19", unit__level="province",
-                                         status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED])
-               .order_by("-request__cutoff", "-pk").first())
+        sub = (
+            Submission.objects.filter(
+                unit__code="19", unit__level="province", status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
+            )
+            .order_by("-request__cutoff", "-pk")
+            .first()
+        )
         if sub is not None:
             pages.append(("submission form", reverse("reporting:submission", args=[sub.pk]), "tinh.thainguyen"))
     from ocop.evaluation.models_rounds import Round
@@ -132,15 +161,18 @@ def _visit(page, cdp, url: str) -> Visit:
         page.wait_for_load_state("networkidle", timeout=10_000)
     except Exception:  # noqa: BLE001 - a page that keeps polling: count what came by then
         pass
-    dcl = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                        " return n ? n.domContentLoadedEventEnd / 1000 : 0; }")
+    dcl = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return n ? n.domContentLoadedEventEnd / 1000 : 0; }"
+    )
     cdp.remove_listener("Network.loadingFinished", finished)
     cdp.remove_listener("Network.requestWillBeSent", sent)
     return Visit(counted["bytes"], counted["requests"], dcl, response.status if response else 0)
 
 
-def measure(base: str, targets: list[tuple[str, str, str]], cookies: dict[str, str],
-            browser=None) -> list[tuple[str, str, Visit, Visit]]:
+def measure(
+    base: str, targets: list[tuple[str, str, str]], cookies: dict[str, str], browser=None
+) -> list[tuple[str, str, Visit, Visit]]:
     """(label, path, first, repeat) for every target (label, path, username or ""), in `browser` (a
     Playwright browser already running, e.g. the test suite's) or in a Chromium started here."""
     if browser is not None:
@@ -194,9 +226,17 @@ def bench_weight(base: str | None = None, usernames: list[str] | None = None, br
     with contextlib.nullcontext(types.SimpleNamespace(base=base)) if base else Server() as server:
         for label, path, first, repeat in measure(server.base, targets, cookies, browser=browser):
             for which, visit, budget in (("first visit", first, FIRST_BUDGET), ("repeat visit", repeat, REPEAT_BUDGET)):
-                results.append(Result(
-                    name=f"weight: {label} {path} — {which} ({visit.requests} requests, DOMContentLoaded "
-                         f"{visit.dom_content_loaded * 1000:.0f} ms)",
-                    measured=visit.bytes, baseline=budget, ratio=visit.bytes / budget, unit="bytes", runs=1,
-                    statuses={visit.status: 1}, kind="weight"))
+                results.append(
+                    Result(
+                        name=f"weight: {label} {path} — {which} ({visit.requests} requests, DOMContentLoaded "
+                        f"{visit.dom_content_loaded * 1000:.0f} ms)",
+                        measured=visit.bytes,
+                        baseline=budget,
+                        ratio=visit.bytes / budget,
+                        unit="bytes",
+                        runs=1,
+                        statuses={visit.status: 1},
+                        kind="weight",
+                    )
+                )
     return results

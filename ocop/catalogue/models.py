@@ -45,11 +45,18 @@ class CatalogueQuerySet(models.QuerySet):
 
 
 class CatalogueEntry(models.Model):
-    product = models.OneToOneField("products.Product", models.CASCADE, primary_key=True, related_name="catalogue_entry",
-                                   verbose_name=_("sản phẩm"))
+    product = models.OneToOneField(
+        "products.Product", models.CASCADE, primary_key=True, related_name="catalogue_entry", verbose_name=_("sản phẩm")
+    )
     listed = models.BooleanField(_("hiển thị công khai"), default=False)
-    certificate = models.ForeignKey("evaluation.Certificate", models.SET_NULL, null=True, blank=True, related_name="+",
-                                    verbose_name=_("giấy chứng nhận"))
+    certificate = models.ForeignKey(
+        "evaluation.Certificate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("giấy chứng nhận"),
+    )
     product_name = models.CharField(_("tên sản phẩm"), max_length=255)
     name_key = models.CharField(_("tên để sắp xếp"), max_length=255, help_text=_("Tên sản phẩm không dấu, chữ thường."))
     entity = models.ForeignKey("products.Entity", models.CASCADE, related_name="+", verbose_name=_("chủ thể"))
@@ -60,10 +67,24 @@ class CatalogueEntry(models.Model):
     classification_name = models.CharField(_("phân nhóm"), max_length=300, blank=True)
     commune = models.ForeignKey("geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     commune_name = models.CharField(_("tên xã, phường"), max_length=200)
-    province = models.ForeignKey("geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
-                                 verbose_name=_("tỉnh, thành phố (hiện nay)"))
-    legacy_province = models.ForeignKey("geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+",
-                                        db_index=False, verbose_name=_("tỉnh, thành phố trước 01/7/2025"))
+    province = models.ForeignKey(
+        "geo.AdminUnit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("tỉnh, thành phố (hiện nay)"),
+    )
+    legacy_province = models.ForeignKey(
+        "geo.AdminUnit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("tỉnh, thành phố trước 01/7/2025"),
+    )
     stars = models.PositiveSmallIntegerField(_("hạng sao"), null=True, blank=True)
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=80, blank=True)
     certificate_status = models.CharField(_("trạng thái giấy chứng nhận"), max_length=10, blank=True)
@@ -71,8 +92,14 @@ class CatalogueEntry(models.Model):
     valid_until = models.DateField(_("hết hiệu lực từ ngày"), null=True, blank=True)
     first_issued_on = models.DateField(_("ngày công nhận lần đầu"), null=True, blank=True)
     issuer_name = models.CharField(_("đơn vị công nhận"), max_length=200, blank=True)
-    photo = models.ForeignKey("products.ProductPhoto", models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("ảnh đại diện"))
+    photo = models.ForeignKey(
+        "products.ProductPhoto",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ảnh đại diện"),
+    )
     search_text = models.CharField(_("nội dung tìm kiếm"), max_length=1000, blank=True)
     refreshed_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now)
 

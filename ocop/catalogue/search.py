@@ -62,7 +62,7 @@ class Vocabulary:
             words = (text or "").split()
             for n in range(1, MAX_PHRASE_WORDS + 1):
                 for i in range(len(words) - n + 1):
-                    phrase = " ".join(words[i:i + n])
+                    phrase = " ".join(words[i : i + n])
                     counts[phrase] = counts.get(phrase, 0) + 1
         self.phrases = sorted(counts)
         self.counts = counts

@@ -46,10 +46,14 @@ class ProvinceMaps:
     def load_all(cls) -> "ProvinceMaps":
         maps = cls(complete=True)
         maps.successor = dict(
-            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list("predecessor_id", "successor_id"))
+            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list(
+                "predecessor_id", "successor_id"
+            )
+        )
         votes: dict[int, Counter] = defaultdict(Counter)
         for succ_id, province_id in UnitSuccession.objects.filter(predecessor__level=Level.COMMUNE).values_list(
-                "successor_id", "predecessor__province_id"):
+            "successor_id", "predecessor__province_id"
+        ):
             if province_id:
                 votes[succ_id][province_id] += 1
         maps.commune_origin = {c: v.most_common(1)[0][0] for c, v in votes.items()}
@@ -60,7 +64,9 @@ class ProvinceMaps:
         if commune.era == Era.CURRENT:
             return province_id
         if province_id not in self.successor and not self.complete:
-            succ = UnitSuccession.objects.filter(predecessor_id=province_id).values_list("successor_id", flat=True).first()
+            succ = (
+                UnitSuccession.objects.filter(predecessor_id=province_id).values_list("successor_id", flat=True).first()
+            )
             self.successor[province_id] = succ
         return self.successor.get(province_id)
 
@@ -68,7 +74,9 @@ class ProvinceMaps:
         if commune.era == Era.LEGACY:
             return commune.province_id
         if commune.id not in self.commune_origin and not self.complete:
-            counts = Counter(UnitSuccession.objects.filter(successor=commune).values_list("predecessor__province_id", flat=True))
+            counts = Counter(
+                UnitSuccession.objects.filter(successor=commune).values_list("predecessor__province_id", flat=True)
+            )
             counts.pop(None, None)
             self.commune_origin[commune.id] = counts.most_common(1)[0][0] if counts else None
         return self.commune_origin.get(commune.id)
@@ -81,8 +89,13 @@ def pick_certificate(certificates: list[Certificate]) -> Certificate | None:
     return live[0] if live else (ordered[0] if ordered else None)
 
 
-def build_entry(product: Product, certificates: list[Certificate], photo_id: int | None,
-                units: dict[int, AdminUnit], maps: ProvinceMaps) -> CatalogueEntry | None:
+def build_entry(
+    product: Product,
+    certificates: list[Certificate],
+    photo_id: int | None,
+    units: dict[int, AdminUnit],
+    maps: ProvinceMaps,
+) -> CatalogueEntry | None:
     """The entry of `product` (None when it has no certificate). `units` holds the provinces by id."""
     cert = pick_certificate(certificates)
     if cert is None:
@@ -94,20 +107,38 @@ def build_entry(product: Product, certificates: list[Certificate], photo_id: int
     entity = product.entity
     classification = product.classification
     issuer = cert.issuer_unit
-    listed = (product.deleted_at is None and entity.deleted_at is None and cert.status in LISTED_STATUSES)
+    listed = product.deleted_at is None and entity.deleted_at is None and cert.status in LISTED_STATUSES
     return CatalogueEntry(
-        product=product, listed=listed, certificate=cert, product_name=product.name, name_key=fold(product.name)[:255],
-        entity=entity, entity_name=entity.name, entity_kind=entity.kind, sector=product.sector,
+        product=product,
+        listed=listed,
+        certificate=cert,
+        product_name=product.name,
+        name_key=fold(product.name)[:255],
+        entity=entity,
+        entity_name=entity.name,
+        entity_kind=entity.kind,
+        sector=product.sector,
         classification_code=classification.code if classification else product.classification_code,
         classification_name=classification.name if classification else "",
-        commune=commune, commune_name=name_on(commune, cert.issued_on)[:200], province_id=province_id, legacy_province_id=legacy_id,
-        stars=cert.stars, certificate_number=cert.number_display, certificate_status=cert.status,
-        issued_on=cert.issued_on, valid_until=cert.valid_until,
-        first_issued_on=min(c.issued_on for c in certificates), issuer_name=name_on(issuer, cert.issued_on)[:200],
+        commune=commune,
+        commune_name=name_on(commune, cert.issued_on)[:200],
+        province_id=province_id,
+        legacy_province_id=legacy_id,
+        stars=cert.stars,
+        certificate_number=cert.number_display,
+        certificate_status=cert.status,
+        issued_on=cert.issued_on,
+        valid_until=cert.valid_until,
+        first_issued_on=min(c.issued_on for c in certificates),
+        issuer_name=name_on(issuer, cert.issued_on)[:200],
         photo_id=photo_id,
         search_text=search_text(
-            product.name, entity.name, commune.name, province.name if province else "",
-            legacy.name if legacy and legacy.id != province_id else "", cert.number_display,
+            product.name,
+            entity.name,
+            commune.name,
+            province.name if province else "",
+            legacy.name if legacy and legacy.id != province_id else "",
+            cert.number_display,
         )[:1000],
         refreshed_at=timezone.now(),
     )
@@ -118,8 +149,7 @@ def _provinces_by_id() -> dict[int, AdminUnit]:
 
 
 def _product_rows(ids: Iterable[int]) -> QuerySet:
-    return (Product.objects.filter(pk__in=list(ids))
-            .select_related("entity", "unit", "classification"))
+    return Product.objects.filter(pk__in=list(ids)).select_related("entity", "unit", "classification")
 
 
 def _certificates_by_product(ids: Iterable[int]) -> dict[int, list[Certificate]]:
@@ -131,14 +161,18 @@ def _certificates_by_product(ids: Iterable[int]) -> dict[int, list[Certificate]]
 
 def _first_photos(ids: Iterable[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    for product_id, photo_id in (ProductPhoto.objects.filter(product_id__in=list(ids), deleted_at__isnull=True)
-                                 .order_by("uploaded_at", "id").values_list("product_id", "id")):
+    for product_id, photo_id in (
+        ProductPhoto.objects.filter(product_id__in=list(ids), deleted_at__isnull=True)
+        .order_by("uploaded_at", "id")
+        .values_list("product_id", "id")
+    ):
         out.setdefault(product_id, photo_id)
     return out
 
 
-def refresh_products(product_ids: Iterable[int], maps: ProvinceMaps | None = None,
-                     units: dict[int, AdminUnit] | None = None) -> int:
+def refresh_products(
+    product_ids: Iterable[int], maps: ProvinceMaps | None = None, units: dict[int, AdminUnit] | None = None
+) -> int:
     """Rebuild the entries of these products (create, update or delete). Returns the entries written."""
     ids = sorted({int(i) for i in product_ids if i})
     if not ids:
@@ -173,7 +207,7 @@ def rebuild_catalogue(chunk: int = 2000) -> int:
     stale.delete()
     ordered = sorted(certified)
     for start in range(0, len(ordered), chunk):
-        refresh_products(ordered[start:start + chunk], maps=maps, units=units)
+        refresh_products(ordered[start : start + chunk], maps=maps, units=units)
     return CatalogueEntry.objects.count()
 
 
@@ -205,14 +239,22 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.words or self.stars or self.sector or self.province or self.legacy_province or self.kind or self.state)
+        return bool(
+            self.words or self.stars or self.sector or self.province or self.legacy_province or self.kind or self.state
+        )
 
     def as_params(self) -> dict[str, str]:
         """The query-string parameters of these filters (for links such as the CSV download)."""
-        params = {"q": self.q, "sao": str(self.stars or ""), "nhom": self.sector,
-                  "tinh": self.province.code if self.province else "",
-                  "tinh_cu": self.legacy_province.code if self.legacy_province else "",
-                  "loai": self.kind, "hieu_luc": self.state, "sap_xep": self.sort}
+        params = {
+            "q": self.q,
+            "sao": str(self.stars or ""),
+            "nhom": self.sector,
+            "tinh": self.province.code if self.province else "",
+            "tinh_cu": self.legacy_province.code if self.legacy_province else "",
+            "loai": self.kind,
+            "hieu_luc": self.state,
+            "sap_xep": self.sort,
+        }
         return {k: v for k, v in params.items() if v}
 
 
@@ -367,29 +409,37 @@ class Pages:
         if not isinstance(key, slice):
             raise TypeError("Pages supports slices only")
         keys = self.qs.values("pk")[key]
-        return list(CatalogueEntry.objects.filter(pk__in=keys).select_related(*self.related)
-                    .order_by(*self.qs.query.order_by))
+        return list(
+            CatalogueEntry.objects.filter(pk__in=keys).select_related(*self.related).order_by(*self.qs.query.order_by)
+        )
 
 
 def listed_entry(product_id: int) -> CatalogueEntry | None:
-    return (CatalogueEntry.objects.filter(listed=True, product_id=product_id)
-            .select_related("province", "legacy_province", "commune", "product").first())
+    return (
+        CatalogueEntry.objects.filter(listed=True, product_id=product_id)
+        .select_related("province", "legacy_province", "commune", "product")
+        .first()
+    )
 
 
 def certificate_history(product_id: int) -> list[Certificate]:
     """The product's certificates, newest first (revoked ones included: the public may check them)."""
-    return list(Certificate.objects.filter(product_id=product_id).select_related("issuer_unit")
-                .order_by("-issued_on", "-pk"))
+    return list(
+        Certificate.objects.filter(product_id=product_id).select_related("issuer_unit").order_by("-issued_on", "-pk")
+    )
 
 
 def public_photos(product_id: int) -> list[ProductPhoto]:
-    return list(ProductPhoto.objects.filter(product_id=product_id, deleted_at__isnull=True).order_by("uploaded_at", "id"))
+    return list(
+        ProductPhoto.objects.filter(product_id=product_id, deleted_at__isnull=True).order_by("uploaded_at", "id")
+    )
 
 
 def public_photo(photo_id: int) -> ProductPhoto | None:
     """A photo of a listed product (None otherwise: unlisted products' photos stay private)."""
-    return (ProductPhoto.objects.filter(pk=photo_id, deleted_at__isnull=True, product__catalogue_entry__listed=True)
-            .first())
+    return ProductPhoto.objects.filter(
+        pk=photo_id, deleted_at__isnull=True, product__catalogue_entry__listed=True
+    ).first()
 
 
 # --- statistics -----------------------------------------------------------------------------------
@@ -407,18 +457,28 @@ class ProvinceRow:
         return self.total - self.valid
 
 
-def counts_by_province(era: str = Era.CURRENT, today: dt.date | None = None, qs: QuerySet | None = None,
-                       provinces: Provinces | None = None) -> list[ProvinceRow]:
+def counts_by_province(
+    era: str = Era.CURRENT, today: dt.date | None = None, qs: QuerySet | None = None, provinces: Provinces | None = None
+) -> list[ProvinceRow]:
     """Listed products per province (current or legacy), with the valid count and the stars split;
     every province of the era appears, with 0 when it has none."""
     today = today or timezone.localdate()
     provinces = provinces or Provinces()
     column = "province_id" if era == Era.CURRENT else "legacy_province_id"
     valid = Q(certificate_status="valid", valid_until__gt=today)
-    qs = (qs if qs is not None else CatalogueEntry.objects.filter(listed=True))
-    rows = {r[column]: r for r in qs.order_by().values(column).annotate(
-        total=Count("pk"), valid=Count("pk", filter=valid),
-        s3=Count("pk", filter=Q(stars=3)), s4=Count("pk", filter=Q(stars=4)), s5=Count("pk", filter=Q(stars=5)))}
+    qs = qs if qs is not None else CatalogueEntry.objects.filter(listed=True)
+    rows = {
+        r[column]: r
+        for r in qs.order_by()
+        .values(column)
+        .annotate(
+            total=Count("pk"),
+            valid=Count("pk", filter=valid),
+            s3=Count("pk", filter=Q(stars=3)),
+            s4=Count("pk", filter=Q(stars=4)),
+            s5=Count("pk", filter=Q(stars=5)),
+        )
+    }
     units = provinces.current if era == Era.CURRENT else provinces.legacy
     out = []
     for unit in sorted(units, key=lambda u: u.code):
@@ -435,12 +495,16 @@ def summary(today: dt.date | None = None) -> dict:
     """Headline figures of the listed products: total, valid, by stars, by sector, by entity kind."""
     today = today or timezone.localdate()
     qs = CatalogueEntry.objects.filter(listed=True).order_by()
-    agg = qs.aggregate(total=Count("pk"), valid=Count("pk", filter=Q(certificate_status="valid", valid_until__gt=today)))
+    agg = qs.aggregate(
+        total=Count("pk"), valid=Count("pk", filter=Q(certificate_status="valid", valid_until__gt=today))
+    )
     by_stars = dict(qs.values_list("stars").annotate(n=Count("pk")).values_list("stars", "n"))
     by_sector = dict(qs.values_list("sector").annotate(n=Count("pk")).values_list("sector", "n"))
     by_kind = dict(qs.values_list("entity_kind").annotate(n=Count("pk")).values_list("entity_kind", "n"))
     return {
-        "total": agg["total"], "valid": agg["valid"], "expired": agg["total"] - agg["valid"],
+        "total": agg["total"],
+        "valid": agg["valid"],
+        "expired": agg["total"] - agg["valid"],
         "stars": [(s, by_stars.get(s, 0)) for s in STARS],
         "sectors": [(code, label, by_sector.get(code, 0)) for code, label in Sector.choices],
         "kinds": [(code, label, by_kind.get(code, 0)) for code, label in EntityKind.choices],
@@ -452,11 +516,18 @@ def recognitions(group: str) -> list[dict]:
     "legacy_province". Every certificate ever issued counts once, in the year of its recognising
     decision (a renewal or an upgrade is a new recognition; revoked and superseded ones count in
     the year they were issued). Deleted products are left out."""
-    column = {"stars": "stars", "sector": "product__catalogue_entry__sector",
-              "province": "product__catalogue_entry__province_id",
-              "legacy_province": "product__catalogue_entry__legacy_province_id"}[group]
-    qs = (Certificate.objects.filter(product__deleted_at__isnull=True, product__catalogue_entry__isnull=False)
-          .order_by().values("year", column).annotate(n=Count("pk")))
+    column = {
+        "stars": "stars",
+        "sector": "product__catalogue_entry__sector",
+        "province": "product__catalogue_entry__province_id",
+        "legacy_province": "product__catalogue_entry__legacy_province_id",
+    }[group]
+    qs = (
+        Certificate.objects.filter(product__deleted_at__isnull=True, product__catalogue_entry__isnull=False)
+        .order_by()
+        .values("year", column)
+        .annotate(n=Count("pk"))
+    )
     return [{"year": r["year"], "key": r[column], "count": r["n"]} for r in qs]
 
 
@@ -473,8 +544,11 @@ class YearTable:
         return sum(self.totals)
 
     def chart(self, title: str) -> dict:
-        return {"title": title, "categories": [str(y) for y in self.years],
-                "series": [{"name": label, "data": counts} for _key, label, counts, total in self.rows if total]}
+        return {
+            "title": title,
+            "categories": [str(y) for y in self.years],
+            "series": [{"name": label, "data": counts} for _key, label, counts, total in self.rows if total],
+        }
 
 
 def year_table(group: str, provinces: Provinces | None = None) -> YearTable:

@@ -32,8 +32,10 @@ def _needs_refresh(product_id) -> bool:
     """Only products that have (or had) a certificate are in the catalogue."""
     from ocop.catalogue.models import CatalogueEntry
 
-    return (Certificate.objects.filter(product_id=product_id).exists()
-            or CatalogueEntry.objects.filter(product_id=product_id).exists())
+    return (
+        Certificate.objects.filter(product_id=product_id).exists()
+        or CatalogueEntry.objects.filter(product_id=product_id).exists()
+    )
 
 
 @receiver(post_save, sender=Certificate)

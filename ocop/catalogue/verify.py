@@ -23,8 +23,10 @@ VERDICTS = {
     CertificateStatus.VALID: ("valid", "Giấy chứng nhận còn hiệu lực."),
     CertificateStatus.EXPIRED: ("expired", "Giấy chứng nhận đã hết hiệu lực."),
     CertificateStatus.REVOKED: ("revoked", "Giấy chứng nhận đã bị thu hồi."),
-    CertificateStatus.SUPERSEDED: ("superseded", "Giấy chứng nhận đã được thay thế bằng giấy chứng nhận mới "
-                                   "(sản phẩm được đánh giá lại)."),
+    CertificateStatus.SUPERSEDED: (
+        "superseded",
+        "Giấy chứng nhận đã được thay thế bằng giấy chứng nhận mới (sản phẩm được đánh giá lại).",
+    ),
 }
 
 
@@ -37,7 +39,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         if not certificates.verification_allowed(client_ip(request)):
             context["verdict"] = "throttled"
             context["message"] = _("Bạn đã tra cứu quá nhiều lần trong %(m)s phút; vui lòng thử lại sau.") % {
-                "m": certificates.VERIFY_WINDOW_MINUTES}
+                "m": certificates.VERIFY_WINDOW_MINUTES
+            }
             response = render(request, "catalogue/verify.html", context, status=429)
             response["Retry-After"] = str(certificates.VERIFY_WINDOW_MINUTES * 60)
             return response
@@ -45,16 +48,23 @@ def verify(request: HttpRequest) -> HttpResponse:
         state = certificates.status_on(cert) if cert is not None else None
         if cert is None or state not in VERDICTS:
             context["verdict"] = "unknown"
-            context["message"] = _("Không có giấy chứng nhận sản phẩm OCOP số “%(n)s” trong hệ thống. Kiểm tra lại số "
-                                   "(dạng 12/2026/OCOP-19).") % {"n": number}
+            context["message"] = _(
+                "Không có giấy chứng nhận sản phẩm OCOP số “%(n)s” trong hệ thống. Kiểm tra lại số "
+                "(dạng 12/2026/OCOP-19)."
+            ) % {"n": number}
             status = 404
         else:
             from ocop.catalogue import services as catalogue
 
             code, message = VERDICTS[state]
-            context.update(verdict=code, message=_(message), cert=cert, today=timezone.localdate(),
-                           last_valid_day=cert.valid_until - dt.timedelta(days=1),
-                           catalogue_pk=cert.product_id if catalogue.listed_entry(cert.product_id) else None)
+            context.update(
+                verdict=code,
+                message=_(message),
+                cert=cert,
+                today=timezone.localdate(),
+                last_valid_day=cert.valid_until - dt.timedelta(days=1),
+                catalogue_pk=cert.product_id if catalogue.listed_entry(cert.product_id) else None,
+            )
     response = render(request, "catalogue/verify.html", context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"

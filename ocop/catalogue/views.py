@@ -47,12 +47,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(services.Pages(found.entries), services.PAGE_SIZE).get_page(request.GET.get("page"))
     params = f.as_params()
     context = {
-        "f": f, "page": page, "errors": f.errors, **_choices(provinces), "found": found,
-        "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion}) if found.corrected else "",
+        "f": f,
+        "page": page,
+        "errors": f.errors,
+        **_choices(provinces),
+        "found": found,
+        "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion})
+        if found.corrected
+        else "",
         "csv_url": reverse("opendata:csv", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
         "json_url": reverse("opendata:json", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
-        "map_url": reverse("catalogue:map") + ("?" + urlencode({k: v for k, v in params.items()
-                                                                 if k not in ("tinh", "tinh_cu", "sap_xep")}) if params else ""),
+        "map_url": reverse("catalogue:map")
+        + (
+            "?" + urlencode({k: v for k, v in params.items() if k not in ("tinh", "tinh_cu", "sap_xep")})
+            if params
+            else ""
+        ),
     }
     if request.htmx:
         # the address pushed to the browser's history: the filters in use only, no empty fields
@@ -70,19 +80,26 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
     entry = services.listed_entry(pk)
     if entry is None:
         raise Http404(_("Không có sản phẩm OCOP này trong danh mục công khai."))
-    others = list(CatalogueEntry.objects.filter(listed=True, entity_id=entry.entity_id).exclude(pk=entry.pk)
-                  .order_by("-stars", "name_key")[:6])
+    others = list(
+        CatalogueEntry.objects.filter(listed=True, entity_id=entry.entity_id)
+        .exclude(pk=entry.pk)
+        .order_by("-stars", "name_key")[:6]
+    )
     province = entry.province
-    return render(request, "catalogue/product.html", {
-        "entry": entry,
-        "photos": services.public_photos(pk),
-        "certificates": services.certificate_history(pk),
-        "others": others,
-        "geojson_url": static(GEOJSON[Era.CURRENT]),
-        "map_values": json.dumps({province.code: 1} if province else {}),
-        "map_pieces": json.dumps([{"min": 1, "max": 1, "label": str(_("Nơi sản xuất"))}], ensure_ascii=False),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "catalogue/product.html",
+        {
+            "entry": entry,
+            "photos": services.public_photos(pk),
+            "certificates": services.certificate_history(pk),
+            "others": others,
+            "geojson_url": static(GEOJSON[Era.CURRENT]),
+            "map_values": json.dumps({province.code: 1} if province else {}),
+            "map_pieces": json.dumps([{"min": 1, "max": 1, "label": str(_("Nơi sản xuất"))}], ensure_ascii=False),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_GET
@@ -114,15 +131,23 @@ def province_map(request: HttpRequest) -> HttpResponse:
     params = {k: v for k, v in f.as_params().items() if k != "sap_xep"}
     link_param = "tinh" if era == Era.CURRENT else "tinh_cu"
     link = reverse("catalogue:list") + "?" + urlencode({**params, link_param: "CODE"}).replace("CODE", "{code}")
-    return render(request, "catalogue/map.html", {
-        "f": f, "errors": f.errors, **_choices(provinces),
-        "rows": rows, "era": era, "era_param": era_param,
-        "total": sum(r.total for r in rows),
-        "with_products": sum(1 for r in rows if r.total),
-        "values_json": json.dumps({r.unit.code: r.total for r in rows}),
-        "geojson_url": static(GEOJSON[era]),
-        "link_template": link,
-    })
+    return render(
+        request,
+        "catalogue/map.html",
+        {
+            "f": f,
+            "errors": f.errors,
+            **_choices(provinces),
+            "rows": rows,
+            "era": era,
+            "era_param": era_param,
+            "total": sum(r.total for r in rows),
+            "with_products": sum(1 for r in rows if r.total),
+            "values_json": json.dumps({r.unit.code: r.total for r in rows}),
+            "geojson_url": static(GEOJSON[era]),
+            "link_template": link,
+        },
+    )
 
 
 @require_GET
@@ -139,22 +164,34 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "years": {
             "title": _("Sản phẩm OCOP được công nhận qua các năm"),
             "categories": [str(y) for y in by_stars.years],
-            "series": [{"name": _("Lượt công nhận trong năm"), "values": by_stars.totals},
-                       {"name": _("Sản phẩm đã được công nhận (lũy kế đến cuối năm)"), "values": cumulative.totals}],
+            "series": [
+                {"name": _("Lượt công nhận trong năm"), "values": by_stars.totals},
+                {"name": _("Sản phẩm đã được công nhận (lũy kế đến cuối năm)"), "values": cumulative.totals},
+            ],
         },
         "stars": by_stars.chart(_("Số lượt công nhận theo năm và hạng sao")),
         "sector": by_sector.chart(_("Số lượt công nhận theo năm và nhóm sản phẩm")),
         "province": {
             "title": _("Sản phẩm OCOP trong danh mục theo tỉnh, thành phố (hiện nay)"),
             "categories": [r.unit.name for r in current],
-            "series": [{"name": _("%(n)s sao") % {"n": s}, "data": [r.stars[s] for r in current]} for s in services.STARS],
+            "series": [
+                {"name": _("%(n)s sao") % {"n": s}, "data": [r.stars[s] for r in current]} for s in services.STARS
+            ],
             "horizontal": True,
         },
     }
-    return render(request, "catalogue/statistics.html", {
-        "summary": services.summary(), "by_stars": by_stars, "by_sector": by_sector, "by_province": by_province,
-        "current": current, "charts": charts,
-    })
+    return render(
+        request,
+        "catalogue/statistics.html",
+        {
+            "summary": services.summary(),
+            "by_stars": by_stars,
+            "by_sector": by_sector,
+            "by_province": by_province,
+            "current": current,
+            "charts": charts,
+        },
+    )
 
 
 # --- open data --------------------------------------------------------------------------------------
@@ -187,15 +224,25 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
     items = []
     for ds in opendata.datasets().values():
         items.append({"ds": ds, "urls": opendata.urls(ds.slug), "rows": opendata.count_rows(ds)})
-    return render(request, "opendata/index.html", {
-        "items": items, "licence": opendata.licence(), "publisher": opendata.publisher(),
-        "datapackage_url": reverse("opendata:datapackage"), "site": site, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "items": items,
+            "licence": opendata.licence(),
+            "publisher": opendata.publisher(),
+            "datapackage_url": reverse("opendata:datapackage"),
+            "site": site,
+            "now": timezone.now(),
+        },
+    )
 
 
 @require_GET
 def opendata_datapackage(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(opendata.datapackage(_site(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        opendata.datapackage(_site(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -203,7 +250,9 @@ def opendata_datapackage(request: HttpRequest) -> JsonResponse:
 @require_GET
 def opendata_metadata(request: HttpRequest, slug: str) -> JsonResponse:
     ds = _dataset(slug)
-    response = JsonResponse(opendata.metadata(ds, _site(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        opendata.metadata(ds, _site(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -223,8 +272,9 @@ def opendata_csv(request: HttpRequest, slug: str) -> HttpResponse:
     params = _params(request, ds)
     if isinstance(params, HttpResponse):
         return params
-    return _download(ds, opendata.csv_chunks(ds, params), "text/csv; charset=utf-8", "csv",
-                     reverse("opendata:metadata", args=[slug]))
+    return _download(
+        ds, opendata.csv_chunks(ds, params), "text/csv; charset=utf-8", "csv", reverse("opendata:metadata", args=[slug])
+    )
 
 
 @require_GET
@@ -233,5 +283,10 @@ def opendata_json(request: HttpRequest, slug: str) -> HttpResponse:
     params = _params(request, ds)
     if isinstance(params, HttpResponse):
         return params
-    return _download(ds, opendata.json_chunks(ds, params, params["site"]), "application/json; charset=utf-8", "json",
-                     reverse("opendata:metadata", args=[slug]))
+    return _download(
+        ds,
+        opendata.json_chunks(ds, params, params["site"]),
+        "application/json; charset=utf-8",
+        "json",
+        reverse("opendata:metadata", args=[slug]),
+    )

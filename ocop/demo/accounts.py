@@ -16,12 +16,48 @@ DEMO_PASSWORD = "ocop-demo-2026"
 DEMO_USERS = [
     ("tw.quantri", Role.CENTRAL_ADMIN, None, "Quản trị hệ thống (demo)", "VPĐP NTM Trung ương"),
     ("tw.canbo", Role.CENTRAL_OFFICER, None, "Cán bộ VPĐP NTM TW (demo)", "VPĐP NTM Trung ương"),
-    ("tinh.thainguyen", Role.PROVINCE_OFFICER, (Era.CURRENT, Level.PROVINCE, "19"), "Cán bộ OCOP Thái Nguyên (demo)", "Sở Nông nghiệp và Môi trường Thái Nguyên"),
-    ("tinh.hatinh", Role.PROVINCE_OFFICER, (Era.CURRENT, Level.PROVINCE, "42"), "Cán bộ OCOP Hà Tĩnh (demo)", "Sở Nông nghiệp và Môi trường Hà Tĩnh"),
-    ("huyen.babe", Role.DISTRICT_OFFICER, (Era.LEGACY, Level.DISTRICT, "061"), "Cán bộ huyện Ba Bể (demo, trước 2025)", "Phòng NN&PTNT huyện Ba Bể"),
-    ("xa.ducxuan", Role.COMMUNE_OFFICER, (Era.CURRENT, Level.COMMUNE, "01840"), "Cán bộ phường Đức Xuân (demo)", "UBND phường Đức Xuân"),
-    ("hoidong.thainguyen", Role.COUNCIL_MEMBER, (Era.CURRENT, Level.PROVINCE, "19"), "Thành viên Hội đồng OCOP tỉnh Thái Nguyên (demo)", "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh"),
-    ("chuthe.demo", Role.ENTITY_USER, (Era.CURRENT, Level.COMMUNE, "01840"), "HTX Nông sản Đức Xuân (demo)", "HTX Nông sản Đức Xuân (demo)"),
+    (
+        "tinh.thainguyen",
+        Role.PROVINCE_OFFICER,
+        (Era.CURRENT, Level.PROVINCE, "19"),
+        "Cán bộ OCOP Thái Nguyên (demo)",
+        "Sở Nông nghiệp và Môi trường Thái Nguyên",
+    ),
+    (
+        "tinh.hatinh",
+        Role.PROVINCE_OFFICER,
+        (Era.CURRENT, Level.PROVINCE, "42"),
+        "Cán bộ OCOP Hà Tĩnh (demo)",
+        "Sở Nông nghiệp và Môi trường Hà Tĩnh",
+    ),
+    (
+        "huyen.babe",
+        Role.DISTRICT_OFFICER,
+        (Era.LEGACY, Level.DISTRICT, "061"),
+        "Cán bộ huyện Ba Bể (demo, trước 2025)",
+        "Phòng NN&PTNT huyện Ba Bể",
+    ),
+    (
+        "xa.ducxuan",
+        Role.COMMUNE_OFFICER,
+        (Era.CURRENT, Level.COMMUNE, "01840"),
+        "Cán bộ phường Đức Xuân (demo)",
+        "UBND phường Đức Xuân",
+    ),
+    (
+        "hoidong.thainguyen",
+        Role.COUNCIL_MEMBER,
+        (Era.CURRENT, Level.PROVINCE, "19"),
+        "Thành viên Hội đồng OCOP tỉnh Thái Nguyên (demo)",
+        "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh",
+    ),
+    (
+        "chuthe.demo",
+        Role.ENTITY_USER,
+        (Era.CURRENT, Level.COMMUNE, "01840"),
+        "HTX Nông sản Đức Xuân (demo)",
+        "HTX Nông sản Đức Xuân (demo)",
+    ),
 ]
 
 

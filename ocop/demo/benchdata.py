@@ -41,15 +41,33 @@ SEED = 20251
 PAGE = 24
 BENCH_MARK = "(đo hiệu năng)"
 KINDS = [
-    ("Chè xanh", Sector.THUC_PHAM), ("Trà hoa vàng", Sector.THUC_PHAM), ("Mật ong hoa rừng", Sector.THUC_PHAM),
-    ("Miến dong", Sector.THUC_PHAM), ("Gạo nếp", Sector.THUC_PHAM), ("Nước mắm", Sector.THUC_PHAM),
-    ("Măng khô", Sector.THUC_PHAM), ("Nấm hương", Sector.THUC_PHAM), ("Cam sành", Sector.THUC_PHAM),
-    ("Bưởi đỏ", Sector.THUC_PHAM), ("Rượu men lá", Sector.DO_UONG), ("Nước cốt gừng", Sector.DO_UONG),
-    ("Tinh dầu quế", Sector.DUOC_LIEU), ("Cao dược liệu", Sector.DUOC_LIEU), ("Mây tre đan", Sector.THU_CONG),
-    ("Thổ cẩm dệt tay", Sector.THU_CONG), ("Lan hồ điệp", Sector.SINH_VAT_CANH), ("Điểm du lịch cộng đồng", Sector.DU_LICH),
+    ("Chè xanh", Sector.THUC_PHAM),
+    ("Trà hoa vàng", Sector.THUC_PHAM),
+    ("Mật ong hoa rừng", Sector.THUC_PHAM),
+    ("Miến dong", Sector.THUC_PHAM),
+    ("Gạo nếp", Sector.THUC_PHAM),
+    ("Nước mắm", Sector.THUC_PHAM),
+    ("Măng khô", Sector.THUC_PHAM),
+    ("Nấm hương", Sector.THUC_PHAM),
+    ("Cam sành", Sector.THUC_PHAM),
+    ("Bưởi đỏ", Sector.THUC_PHAM),
+    ("Rượu men lá", Sector.DO_UONG),
+    ("Nước cốt gừng", Sector.DO_UONG),
+    ("Tinh dầu quế", Sector.DUOC_LIEU),
+    ("Cao dược liệu", Sector.DUOC_LIEU),
+    ("Mây tre đan", Sector.THU_CONG),
+    ("Thổ cẩm dệt tay", Sector.THU_CONG),
+    ("Lan hồ điệp", Sector.SINH_VAT_CANH),
+    ("Điểm du lịch cộng đồng", Sector.DU_LICH),
 ]
-ENTITY_KINDS = [EntityKind.HTX, EntityKind.HTX, EntityKind.DOANH_NGHIEP, EntityKind.HO_KINH_DOANH, EntityKind.HO_KINH_DOANH,
-                EntityKind.TO_HOP_TAC]
+ENTITY_KINDS = [
+    EntityKind.HTX,
+    EntityKind.HTX,
+    EntityKind.DOANH_NGHIEP,
+    EntityKind.HO_KINH_DOANH,
+    EntityKind.HO_KINH_DOANH,
+    EntityKind.TO_HOP_TAC,
+]
 STARS = [3] * 73 + [4] * 24 + [5] * 3
 
 # (label, query-string parameters): what the public does most — a word search, a search with
@@ -69,12 +87,26 @@ def _listed() -> int:
 
 def _bare_criteria_set() -> CriteriaSet:
     instrument, _ = Instrument.objects.get_or_create(
-        code="BENCH", defaults={"number": "BENCH", "name": f"Văn bản {BENCH_MARK}", "issued_on": dt.date(2019, 1, 1),
-                                "valid_from": dt.date(2019, 1, 1)})
+        code="BENCH",
+        defaults={
+            "number": "BENCH",
+            "name": f"Văn bản {BENCH_MARK}",
+            "issued_on": dt.date(2019, 1, 1),
+            "valid_from": dt.date(2019, 1, 1),
+        },
+    )
     cs, _ = CriteriaSet.objects.get_or_create(
-        code="bench-catalogue", version=1,
-        defaults={"instrument": instrument, "title": f"Bộ tiêu chí {BENCH_MARK}", "valid_from": dt.date(2019, 1, 1),
-                  "definition": {}, "sha256": "-", "structure_only": True})
+        code="bench-catalogue",
+        version=1,
+        defaults={
+            "instrument": instrument,
+            "title": f"Bộ tiêu chí {BENCH_MARK}",
+            "valid_from": dt.date(2019, 1, 1),
+            "definition": {},
+            "sha256": "-",
+            "structure_only": True,
+        },
+    )
     return cs
 
 
@@ -92,9 +124,17 @@ def generate(size: int = SIZE, seed: int = SEED, log: Callable[[str], None] | No
     for i in range(size // 10):
         unit = rng.choice(communes)
         kind = rng.choice(ENTITY_KINDS)
-        entities.append(Entity(kind=kind, name=f"{EntityKind(kind).label} {unit.name} số {i} {BENCH_MARK}",
-                               registration_number=f"BENCH-{i:06d}", address="Thôn 1", unit=unit,
-                               representative_name="Người đại diện", is_demo=True))
+        entities.append(
+            Entity(
+                kind=kind,
+                name=f"{EntityKind(kind).label} {unit.name} số {i} {BENCH_MARK}",
+                registration_number=f"BENCH-{i:06d}",
+                address="Thôn 1",
+                unit=unit,
+                representative_name="Người đại diện",
+                is_demo=True,
+            )
+        )
     Entity.objects.bulk_create(entities, batch_size=2000)
     products, days = [], []
     for i in range(size):
@@ -103,30 +143,64 @@ def generate(size: int = SIZE, seed: int = SEED, log: Callable[[str], None] | No
         day = dt.date(2019, 9, 1) + dt.timedelta(days=rng.randint(0, (today - dt.date(2019, 9, 1)).days))
         days.append(day)
         expired = day <= today.replace(year=today.year - 3)
-        products.append(Product(entity=entity, name=f"{base} {entity.unit.name} {i % 7 or ''}".strip(), sector=sector,
-                                unit=entity.unit, registered_on=day, is_demo=True,
-                                status=ProductStatus.EXPIRED if expired else ProductStatus.CERTIFIED))
+        products.append(
+            Product(
+                entity=entity,
+                name=f"{base} {entity.unit.name} {i % 7 or ''}".strip(),
+                sector=sector,
+                unit=entity.unit,
+                registered_on=day,
+                is_demo=True,
+                status=ProductStatus.EXPIRED if expired else ProductStatus.CERTIFIED,
+            )
+        )
     Product.objects.bulk_create(products, batch_size=2000)
     dossiers = [Dossier(product=p, number=1, status="complete", is_demo=True) for p in products]
     Dossier.objects.bulk_create(dossiers, batch_size=2000)
     rounds: dict[tuple[int, int], Round] = {}
     for p, day in zip(products, days):
         issuer = p.unit.province or p.unit
-        rounds.setdefault((issuer.pk, day.year), Round(name=f"Kỳ đánh giá {issuer.name} {day.year} {BENCH_MARK}",
-                                                       level="province", unit=issuer, held_on=dt.date(day.year, 1, 1),
-                                                       status=RoundStatus.CLOSED))
+        rounds.setdefault(
+            (issuer.pk, day.year),
+            Round(
+                name=f"Kỳ đánh giá {issuer.name} {day.year} {BENCH_MARK}",
+                level="province",
+                unit=issuer,
+                held_on=dt.date(day.year, 1, 1),
+                status=RoundStatus.CLOSED,
+            ),
+        )
     Round.objects.bulk_create(list(rounds.values()), batch_size=2000)
     entries, certs, numbers = [], [], {}
     for p, day, dossier in zip(products, days, dossiers):
         issuer = p.unit.province or p.unit
         stars = rng.choice(STARS)
-        entries.append(RoundProduct(round=rounds[(issuer.pk, day.year)], product=p, dossier=dossier, criteria_set=criteria,
-                                    stars=stars, certified=True))
+        entries.append(
+            RoundProduct(
+                round=rounds[(issuer.pk, day.year)],
+                product=p,
+                dossier=dossier,
+                criteria_set=criteria,
+                stars=stars,
+                certified=True,
+            )
+        )
         numbers[(issuer.pk, day.year)] = numbers.get((issuer.pk, day.year), 90_000) + 1  # above real numbers
-        until = day.replace(year=day.year + 3) if not (day.month == 2 and day.day == 29) else dt.date(day.year + 3, 3, 1)
-        certs.append(Certificate(product=p, issuer_unit=issuer, year=day.year, number=numbers[(issuer.pk, day.year)],
-                                 issued_on=day, valid_until=until, stars=stars,
-                                 status=CertificateStatus.VALID if until > today else CertificateStatus.EXPIRED))
+        until = (
+            day.replace(year=day.year + 3) if not (day.month == 2 and day.day == 29) else dt.date(day.year + 3, 3, 1)
+        )
+        certs.append(
+            Certificate(
+                product=p,
+                issuer_unit=issuer,
+                year=day.year,
+                number=numbers[(issuer.pk, day.year)],
+                issued_on=day,
+                valid_until=until,
+                stars=stars,
+                status=CertificateStatus.VALID if until > today else CertificateStatus.EXPIRED,
+            )
+        )
     RoundProduct.objects.bulk_create(entries, batch_size=2000)
     for cert, entry in zip(certs, entries):
         cert.round_product = entry
@@ -139,7 +213,9 @@ def generate(size: int = SIZE, seed: int = SEED, log: Callable[[str], None] | No
             rows.append(entry)
     CatalogueEntry.objects.bulk_create(rows, batch_size=2000)
     if log:
-        log(f"  catalogue benchmark data: {len(entities)} entities, {len(products)} products, {len(certs)} certificates")
+        log(
+            f"  catalogue benchmark data: {len(entities)} entities, {len(products)} products, {len(certs)} certificates"
+        )
     return len(rows)
 
 
@@ -168,8 +244,16 @@ def measured_side(provinces: Provinces) -> list[tuple[int, list[tuple]]]:
     for _label, params in WORKLOADS:
         pages = Pages(filter_entries(parse_filters(params, provinces)))
         count = pages.count()
-        page = [(e.pk, e.product_name, e.stars, e.province.name if e.province else None,
-                 e.legacy_province.name if e.legacy_province else None) for e in pages[0:PAGE]]
+        page = [
+            (
+                e.pk,
+                e.product_name,
+                e.stars,
+                e.province.name if e.province else None,
+                e.legacy_province.name if e.legacy_province else None,
+            )
+            for e in pages[0:PAGE]
+        ]
         out.append((count, page))
     return out
 
@@ -211,6 +295,8 @@ def baseline_side(provinces: Provinces) -> list[tuple[int, list[tuple]]]:
                 "LEFT JOIN geo_adminunit p ON p.id = e.province_id LEFT JOIN geo_adminunit lp ON lp.id = e.legacy_province_id "
                 f"WHERE e.product_id IN (SELECT u.product_id FROM catalogue_catalogueentry u WHERE {inner} "
                 f"ORDER BY u.stars DESC, u.name_key ASC, u.product_id ASC LIMIT {PAGE}) "
-                "ORDER BY e.stars DESC, e.name_key ASC, e.product_id ASC", inner_args)
+                "ORDER BY e.stars DESC, e.name_key ASC, e.product_id ASC",
+                inner_args,
+            )
             out.append((count, [tuple(r) for r in cursor.fetchall()]))
     return out

@@ -38,8 +38,12 @@ DEMO_REASON = "demo"
 # shares of the national figures at the end of 2024 (domain.md section 9: 73 % 3★, 23.5 % 4★)
 STAR_WEIGHTS = [(3, 73), (4, 24), (5, 3)]
 COLOURS = {
-    Sector.THUC_PHAM: (46, 125, 50), Sector.DO_UONG: (21, 101, 192), Sector.DUOC_LIEU: (106, 27, 154),
-    Sector.THU_CONG: (141, 110, 99), Sector.SINH_VAT_CANH: (0, 131, 143), Sector.DU_LICH: (239, 108, 0),
+    Sector.THUC_PHAM: (46, 125, 50),
+    Sector.DO_UONG: (21, 101, 192),
+    Sector.DUOC_LIEU: (106, 27, 154),
+    Sector.THU_CONG: (141, 110, 99),
+    Sector.SINH_VAT_CANH: (0, 131, 143),
+    Sector.DU_LICH: (239, 108, 0),
 }
 
 
@@ -72,11 +76,15 @@ def _issuer(product: Product, level: str, day: dt.date):
 
 def create_demo_certificates() -> dict[str, int]:
     """Certificates for the demo products certified by their status history; returns counts."""
-    changes = (ProductStatusChange.objects.filter(product__is_demo=True, to_status=ProductStatus.CERTIFIED,
-                                                  product__certificates__isnull=True)
-               .select_related("product", "product__unit", "product__unit__province", "product__unit__district",
-                               "product__classification")
-               .order_by("at", "pk"))
+    changes = (
+        ProductStatusChange.objects.filter(
+            product__is_demo=True, to_status=ProductStatus.CERTIFIED, product__certificates__isnull=True
+        )
+        .select_related(
+            "product", "product__unit", "product__unit__province", "product__unit__district", "product__classification"
+        )
+        .order_by("at", "pk")
+    )
     rng = random.Random(SEED)
     created = 0
     with transaction.atomic():
@@ -104,20 +112,35 @@ def create_demo_certificates() -> dict[str, int]:
             key = (issuer.pk, day.year, level)
             round_ = rounds.get(key)
             if round_ is None:
-                round_ = Round.objects.filter(unit=issuer, level=level, held_on__year=day.year, name__endswith="(demo)").first()
+                round_ = Round.objects.filter(
+                    unit=issuer, level=level, held_on__year=day.year, name__endswith="(demo)"
+                ).first()
             if round_ is None:
                 round_ = Round.objects.create(
                     name=f"Kỳ đánh giá, phân hạng sản phẩm OCOP {issuer.full_name} năm {day.year} (demo)",
-                    level=level, unit=issuer, held_on=day, instrument=Instrument.objects.on(day), procedure=rule,
-                    status=RoundStatus.CLOSED, closed_at=change.at,
+                    level=level,
+                    unit=issuer,
+                    held_on=day,
+                    instrument=Instrument.objects.on(day),
+                    procedure=rule,
+                    status=RoundStatus.CLOSED,
+                    closed_at=change.at,
                 )
             rounds[key] = round_
-            entry = RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=criteria,
-                                                score=_score(rng, stars), stars=stars, certified=True)
+            entry = RoundProduct.objects.create(
+                round=round_,
+                product=product,
+                dossier=dossier,
+                criteria_set=criteria,
+                score=_score(rng, stars),
+                stars=stars,
+                certified=True,
+            )
             seq_key = (issuer.pk, day.year)
             if not numbers[seq_key]:
-                numbers[seq_key] = Certificate.objects.filter(issuer_unit=issuer, year=day.year).aggregate(
-                    m=Max("number"))["m"] or 0
+                numbers[seq_key] = (
+                    Certificate.objects.filter(issuer_unit=issuer, year=day.year).aggregate(m=Max("number"))["m"] or 0
+                )
             numbers[seq_key] += 1
             valid_until = scoring.certificate_expires_on(rule.parsed, day)
             status = CertificateStatus.VALID
@@ -126,18 +149,34 @@ def create_demo_certificates() -> dict[str, int]:
             elif product.status == ProductStatus.EXPIRED or valid_until <= timezone.localdate():
                 status = CertificateStatus.EXPIRED
             cert = Certificate.objects.create(
-                product=product, round_product=entry, issuer_unit=issuer, year=day.year, number=numbers[seq_key],
-                issued_on=day, valid_until=valid_until, stars=stars, status=status,
+                product=product,
+                round_product=entry,
+                issuer_unit=issuer,
+                year=day.year,
+                number=numbers[seq_key],
+                issued_on=day,
+                valid_until=valid_until,
+                stars=stars,
+                status=status,
                 revoked_reason="Không duy trì tiêu chí bắt buộc sau kiểm tra, giám sát (dữ liệu mẫu)"
-                if status == CertificateStatus.REVOKED else "",
+                if status == CertificateStatus.REVOKED
+                else "",
             )
-            log_action(None, "ocop.evaluation.certificate.issued", cert,
-                       after={"number": cert.number_display, "stars": stars, "valid_until": valid_until},
-                       unit=product.unit, reason=DEMO_REASON)
+            log_action(
+                None,
+                "ocop.evaluation.certificate.issued",
+                cert,
+                after={"number": cert.number_display, "stars": stars, "valid_until": valid_until},
+                unit=product.unit,
+                reason=DEMO_REASON,
+            )
             if not product.photos.exists():
                 photo = ProductPhoto(product=product, caption=f"{product.name} (ảnh minh họa, demo)")
-                photo.image.save(f"anh-{product.pk}.png", ContentFile(tiny_png(COLOURS.get(product.sector, (90, 90, 90)))),
-                                 save=False)
+                photo.image.save(
+                    f"anh-{product.pk}.png",
+                    ContentFile(tiny_png(COLOURS.get(product.sector, (90, 90, 90)))),
+                    save=False,
+                )
                 photo.save()
             created += 1
     return {"certificates": created, "demo_certificates": Certificate.objects.filter(product__is_demo=True).count()}

@@ -97,9 +97,28 @@ KINDS = [
 def classification_code(day: dt.date, pos148: str, pos1048: str) -> str:
     """The evaluation classification code of a product registered on `day` ("148-1.5.1")."""
     return f"148-{pos148}" if classification_instrument_on(day) == QD_148 else f"1048-{pos1048}"
+
+
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hà", "Đinh", "Nông", "Ma", "Lương", "Vũ", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Hồng"]
-GIVEN = ["An", "Bình", "Chung", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Sơn", "Thảo", "Tuấn"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chung",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Sơn",
+    "Thảo",
+    "Tuấn",
+]
 ENTITY_NAMES = {
     EntityKind.HTX: "HTX Nông nghiệp {place} (demo)",
     EntityKind.TO_HOP_TAC: "Tổ hợp tác sản xuất {place} (demo)",
@@ -202,9 +221,14 @@ class _Builder:
         self.reg_seq += 1
         province = unit.province.code if unit.province_id else "00"
         entity = Entity(
-            kind=kind, name=name, registration_number=f"DEMO-{province}-{self.reg_seq:04d}",
-            address=f"Thôn {self.rng.randint(1, 12)}", unit=unit, representative_name=representative,
-            representative_title=title, phone=f"0912 {self.rng.randint(100, 999)} {self.rng.randint(100, 999)}",
+            kind=kind,
+            name=name,
+            registration_number=f"DEMO-{province}-{self.reg_seq:04d}",
+            address=f"Thôn {self.rng.randint(1, 12)}",
+            unit=unit,
+            representative_name=representative,
+            representative_title=title,
+            phone=f"0912 {self.rng.randint(100, 999)} {self.rng.randint(100, 999)}",
             email=f"chuthe{self.reg_seq:03d}@demo.ocop.invalid",
         )
         entity.is_demo = True
@@ -213,23 +237,49 @@ class _Builder:
         Entity.objects.filter(pk=entity.pk).update(created_at=_aware(day))
         if owner is not None:
             EntityMember.objects.get_or_create(user=owner, entity=entity, defaults={"role": MemberRole.OWNER})
-        log_action(None, "ocop.products.entity.created", entity, after=snapshot(entity, Entity.AUDIT_FIELDS), unit=unit, reason=DEMO_REASON)
+        log_action(
+            None,
+            "ocop.products.entity.created",
+            entity,
+            after=snapshot(entity, Entity.AUDIT_FIELDS),
+            unit=unit,
+            reason=DEMO_REASON,
+        )
         self.counts["entities"] += 1
         return entity
 
     def product(self, entity, *, name, codes, day, unit=None, description="") -> Product:
         code = classification_code(day, *codes)
         product = Product(
-            entity=entity, name=name, sector=sector_of_code(code), classification_code=code,
-            classification_instrument=classification_instrument_on(day), unit=unit or entity.unit, description=description,
-            registered_on=day, status=ProductStatus.REGISTERED,
+            entity=entity,
+            name=name,
+            sector=sector_of_code(code),
+            classification_code=code,
+            classification_instrument=classification_instrument_on(day),
+            unit=unit or entity.unit,
+            description=description,
+            registered_on=day,
+            status=ProductStatus.REGISTERED,
         )
         apply_classification(product)
         product.is_demo = True
         product.full_clean()
         product.save()
-        ProductStatusChange.objects.create(product=product, from_status="", to_status=ProductStatus.REGISTERED, at=_aware(day), reason="Đăng ký sản phẩm")
-        log_action(None, "ocop.products.product.created", product, after=snapshot(product, Product.AUDIT_FIELDS), unit=product.unit, reason=DEMO_REASON)
+        ProductStatusChange.objects.create(
+            product=product,
+            from_status="",
+            to_status=ProductStatus.REGISTERED,
+            at=_aware(day),
+            reason="Đăng ký sản phẩm",
+        )
+        log_action(
+            None,
+            "ocop.products.product.created",
+            product,
+            after=snapshot(product, Product.AUDIT_FIELDS),
+            unit=product.unit,
+            reason=DEMO_REASON,
+        )
         self.counts["products"] += 1
         return product
 
@@ -238,13 +288,24 @@ class _Builder:
         product.status = new_status
         product.version += 1
         product.save(update_fields=["status", "version", "updated_at"])
-        ProductStatusChange.objects.create(product=product, from_status=old, to_status=new_status, at=_aware(day, 14), by=by, reason=reason)
-        log_action(None, "ocop.products.product.status_changed", product, before={"status": old}, after={"status": new_status},
-                   unit=product.unit, reason=f"{DEMO_REASON}: {reason}")
+        ProductStatusChange.objects.create(
+            product=product, from_status=old, to_status=new_status, at=_aware(day, 14), by=by, reason=reason
+        )
+        log_action(
+            None,
+            "ocop.products.product.status_changed",
+            product,
+            before={"status": old},
+            after={"status": new_status},
+            unit=product.unit,
+            reason=f"{DEMO_REASON}: {reason}",
+        )
         if new_status == ProductStatus.CERTIFIED:
             self.counts["certified"] += 1
 
-    def dossier(self, product, day, *, categories=None, self_assessed=True, state=DossierStatus.COMPLETE, reviewer=None) -> Dossier:
+    def dossier(
+        self, product, day, *, categories=None, self_assessed=True, state=DossierStatus.COMPLETE, reviewer=None
+    ) -> Dossier:
         """A dossier with a generated PDF per category (the required ones by default)."""
         number = product.dossiers.count() + 1
         dossier = Dossier.objects.create(product=product, number=number, is_demo=True)
@@ -253,24 +314,37 @@ class _Builder:
             cats.append(DossierCategory.SELF_ASSESSMENT)
         for cat in cats:
             label = str(DossierCategory(cat).label)
-            content = minimal_pdf([
-                "DU LIEU MAU (DEMO) - khong phai tai lieu that",
-                label,
-                f"San pham: {product.name}",
-                f"Chu the: {product.entity.name}",
-                f"Ngay: {format_date(day)}",
-            ])
+            content = minimal_pdf(
+                [
+                    "DU LIEU MAU (DEMO) - khong phai tai lieu that",
+                    label,
+                    f"San pham: {product.name}",
+                    f"Chu the: {product.entity.name}",
+                    f"Ngay: {format_date(day)}",
+                ]
+            )
             filename = f"{cat.replace('_', '-')}.pdf"
-            item = DossierFile(dossier=dossier, category=cat, name=filename, size=len(content), uploaded_at=_aware(day, 10))
+            item = DossierFile(
+                dossier=dossier, category=cat, name=filename, size=len(content), uploaded_at=_aware(day, 10)
+            )
             item.file.save(filename, ContentFile(content), save=False)
             item.save()
             self.counts["files"] += 1
-            log_action(None, "ocop.products.dossier.file_added", dossier, after={"category": cat, "file": filename, "size": len(content)},
-                       unit=product.unit, reason=DEMO_REASON)
+            log_action(
+                None,
+                "ocop.products.dossier.file_added",
+                dossier,
+                after={"category": cat, "file": filename, "size": len(content)},
+                unit=product.unit,
+                reason=DEMO_REASON,
+            )
         if requires_self_assessment(product) and self_assessed:
             SelfAssessment.objects.create(
-                dossier=dossier, criteria_set_code="QĐ 148/QĐ-TTg", criteria_set_version="",
-                declared_total=Decimal(self.rng.randint(52, 88)), submitted_at=_aware(day, 11),
+                dossier=dossier,
+                criteria_set_code="QĐ 148/QĐ-TTg",
+                criteria_set_version="",
+                declared_total=Decimal(self.rng.randint(52, 88)),
+                submitted_at=_aware(day, 11),
             )
         if state in (DossierStatus.SUBMITTED, DossierStatus.COMPLETE, DossierStatus.INCOMPLETE):
             dossier.status = DossierStatus.SUBMITTED
@@ -279,10 +353,18 @@ class _Builder:
                 dossier.status = state
                 dossier.reviewed_at = _aware(day + dt.timedelta(days=7), 9)
                 dossier.reviewed_by = reviewer
-                dossier.review_note = "" if state == DossierStatus.COMPLETE else "Bổ sung phiếu kết quả kiểm nghiệm còn hiệu lực."
+                dossier.review_note = (
+                    "" if state == DossierStatus.COMPLETE else "Bổ sung phiếu kết quả kiểm nghiệm còn hiệu lực."
+                )
             dossier.save()
-        log_action(None, "ocop.products.dossier.created", dossier, after={"number": number, "status": dossier.status},
-                   unit=product.unit, reason=DEMO_REASON)
+        log_action(
+            None,
+            "ocop.products.dossier.created",
+            dossier,
+            after={"number": number, "status": dossier.status},
+            unit=product.unit,
+            reason=DEMO_REASON,
+        )
         self.counts["dossiers"] += 1
         return dossier
 
@@ -332,10 +414,13 @@ def _create() -> None:
     _main_entity(b)
     for current_code, legacy_codes, officer, count in GROUPS:
         current = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code=current_code)
-        current_communes = list(AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province=current).order_by("code"))
+        current_communes = list(
+            AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province=current).order_by("code")
+        )
         legacy_communes = list(
             AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE, province__code__in=legacy_codes)
-            .valid_on(LEGACY_END).order_by("code")  # the communes of 30/6/2025, not those merged away earlier
+            .valid_on(LEGACY_END)
+            .order_by("code")  # the communes of 30/6/2025, not those merged away earlier
         )
         for _ in range(count):
             _entity_with_products(b, current_communes, legacy_communes, b.user(officer))
@@ -346,23 +431,54 @@ def _main_entity(b: _Builder) -> None:
     officer = b.user("tinh.thainguyen")
     unit = AdminUnit.objects.get(era=Era.CURRENT, level=Level.COMMUNE, code="01840")
     day = min(dt.date(2025, 9, 15), HORIZON)
-    entity = b.entity(kind=EntityKind.HTX, name=MAIN_ENTITY, unit=unit, day=day, representative="Hoàng Văn Chung",
-                      title="Giám đốc HTX", owner=owner)
+    entity = b.entity(
+        kind=EntityKind.HTX,
+        name=MAIN_ENTITY,
+        unit=unit,
+        day=day,
+        representative="Hoàng Văn Chung",
+        title="Giám đốc HTX",
+        owner=owner,
+    )
     entity.address = "Tổ 5"
     entity.save(update_fields=["address"])
-    tea = b.product(entity, name="Chè xanh Đức Xuân", codes=("1.5.1", "1.5.1"), day=min(dt.date(2025, 10, 6), HORIZON),
-                    description="Chè búp xanh sao tay từ vùng chè của hợp tác xã; đóng gói 200 g và 500 g. (Dữ liệu mẫu)")
+    tea = b.product(
+        entity,
+        name="Chè xanh Đức Xuân",
+        codes=("1.5.1", "1.5.1"),
+        day=min(dt.date(2025, 10, 6), HORIZON),
+        description="Chè búp xanh sao tay từ vùng chè của hợp tác xã; đóng gói 200 g và 500 g. (Dữ liệu mẫu)",
+    )
     b.photo(tea, (46, 125, 50))
     b.dossier(tea, min(dt.date(2025, 11, 20), HORIZON), state=DossierStatus.COMPLETE, reviewer=officer)
-    honey = b.product(entity, name="Mật ong hoa rừng Đức Xuân", codes=("1.2.2", "1.2.2"),
-                      day=min(dt.date(2026, 3, 2), HORIZON), description="Mật ong khai thác từ đàn ong nuôi của các hộ thành viên. (Dữ liệu mẫu)")
+    honey = b.product(
+        entity,
+        name="Mật ong hoa rừng Đức Xuân",
+        codes=("1.2.2", "1.2.2"),
+        day=min(dt.date(2026, 3, 2), HORIZON),
+        description="Mật ong khai thác từ đàn ong nuôi của các hộ thành viên. (Dữ liệu mẫu)",
+    )
     b.photo(honey, (191, 144, 0))
-    b.dossier(honey, min(dt.date(2026, 4, 10), HORIZON), self_assessed=False, state=DossierStatus.DRAFT,
-              categories=[DossierCategory.REGISTRATION_FORM, DossierCategory.BUSINESS_PLAN, DossierCategory.BUSINESS_REGISTRATION,
-                          DossierCategory.QUALITY_DECLARATION])
+    b.dossier(
+        honey,
+        min(dt.date(2026, 4, 10), HORIZON),
+        self_assessed=False,
+        state=DossierStatus.DRAFT,
+        categories=[
+            DossierCategory.REGISTRATION_FORM,
+            DossierCategory.BUSINESS_PLAN,
+            DossierCategory.BUSINESS_REGISTRATION,
+            DossierCategory.QUALITY_DECLARATION,
+        ],
+    )
     # fresh fruit: the subgroup whose QĐ 148 criteria set can be filled in online (self-assessment)
-    b.product(entity, name="Bưởi Đức Xuân", codes=("1.1.1", "1.1.1"),
-              day=min(dt.date(2026, 6, 1), HORIZON), description="Bưởi trồng tại vườn của các hộ thành viên. (Dữ liệu mẫu)")
+    b.product(
+        entity,
+        name="Bưởi Đức Xuân",
+        codes=("1.1.1", "1.1.1"),
+        day=min(dt.date(2026, 6, 1), HORIZON),
+        description="Bưởi trồng tại vườn của các hộ thành viên. (Dữ liệu mẫu)",
+    )
 
 
 def _random_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -380,10 +496,25 @@ def _entity_with_products(b: _Builder, current_communes, legacy_communes, office
         day = _random_day(rng, dt.date(2019, 9, 1), min(HORIZON, REFORM_DATE - dt.timedelta(days=1)))
     legacy = day < REFORM_DATE
     unit = rng.choice(legacy_communes if legacy else current_communes)
-    kind = rng.choice([EntityKind.HTX, EntityKind.HTX, EntityKind.DOANH_NGHIEP, EntityKind.HO_KINH_DOANH, EntityKind.HO_KINH_DOANH, EntityKind.TO_HOP_TAC])
+    kind = rng.choice(
+        [
+            EntityKind.HTX,
+            EntityKind.HTX,
+            EntityKind.DOANH_NGHIEP,
+            EntityKind.HO_KINH_DOANH,
+            EntityKind.HO_KINH_DOANH,
+            EntityKind.TO_HOP_TAC,
+        ]
+    )
     person = b.person()
-    entity = b.entity(kind=kind, name=ENTITY_NAMES[kind].format(place=unit.name, person=person), unit=unit, day=day,
-                      representative=person, title=TITLES[kind])
+    entity = b.entity(
+        kind=kind,
+        name=ENTITY_NAMES[kind].format(place=unit.name, person=person),
+        unit=unit,
+        day=day,
+        representative=person,
+        title=TITLES[kind],
+    )
     for _ in range(2):
         base, pos148, pos1048 = rng.choice(KINDS)
         name = f"{base} {unit.name}"
@@ -395,8 +526,14 @@ def _entity_with_products(b: _Builder, current_communes, legacy_communes, office
         origin = unit
         if reg >= REFORM_DATE and unit.era == Era.LEGACY:
             origin = AdminUnit.objects.filter(predecessions__predecessor=unit).order_by("code").first() or unit
-        product = b.product(entity, name=name, codes=(pos148, pos1048), day=reg, unit=origin,
-                            description=f"{base} do {entity.name} sản xuất. (Dữ liệu mẫu)")
+        product = b.product(
+            entity,
+            name=name,
+            codes=(pos148, pos1048),
+            day=reg,
+            unit=origin,
+            description=f"{base} do {entity.name} sản xuất. (Dữ liệu mẫu)",
+        )
         _life(b, product, reg, officer)
 
 
@@ -410,8 +547,13 @@ def _life(b: _Builder, product: Product, reg: dt.date, officer) -> None:
         if choice < 0.35:
             return
         if choice < 0.7:
-            b.dossier(product, reg + dt.timedelta(days=20), self_assessed=False, state=DossierStatus.DRAFT,
-                      categories=[DossierCategory.REGISTRATION_FORM, DossierCategory.BUSINESS_PLAN])
+            b.dossier(
+                product,
+                reg + dt.timedelta(days=20),
+                self_assessed=False,
+                state=DossierStatus.DRAFT,
+                categories=[DossierCategory.REGISTRATION_FORM, DossierCategory.BUSINESS_PLAN],
+            )
             return
         b.dossier(product, reg + dt.timedelta(days=20), state=DossierStatus.SUBMITTED)
         return
@@ -423,15 +565,27 @@ def _life(b: _Builder, product: Product, reg: dt.date, officer) -> None:
     if decision_day > HORIZON or (age_days < 420 and rng.random() < 0.5):
         return  # the council has not decided yet
     if rng.random() < 0.2:
-        b.status(product, ProductStatus.NOT_CERTIFIED, decision_day, by=officer, reason="Tổng điểm dưới 50 (dữ liệu mẫu)")
+        b.status(
+            product, ProductStatus.NOT_CERTIFIED, decision_day, by=officer, reason="Tổng điểm dưới 50 (dữ liệu mẫu)"
+        )
         return
     number = rng.randint(100, 2999)
-    b.status(product, ProductStatus.CERTIFIED, decision_day, by=officer,
-             reason=f"Quyết định số {number}/QĐ-UBND ngày {format_date(decision_day)} (số minh họa, demo)")
+    b.status(
+        product,
+        ProductStatus.CERTIFIED,
+        decision_day,
+        by=officer,
+        reason=f"Quyết định số {number}/QĐ-UBND ngày {format_date(decision_day)} (số minh họa, demo)",
+    )
     expiry = _add_months(decision_day, CERTIFICATE_MONTHS)
     revoke_day = decision_day + dt.timedelta(days=rng.randint(200, 500))
     if rng.random() < 0.08 and revoke_day < min(expiry, HORIZON):
-        b.status(product, ProductStatus.REVOKED, revoke_day, by=officer,
-                 reason="Không duy trì tiêu chí bắt buộc sau kiểm tra, giám sát (dữ liệu mẫu)")
+        b.status(
+            product,
+            ProductStatus.REVOKED,
+            revoke_day,
+            by=officer,
+            reason="Không duy trì tiêu chí bắt buộc sau kiểm tra, giám sát (dữ liệu mẫu)",
+        )
     elif expiry <= HORIZON:
         b.status(product, ProductStatus.EXPIRED, expiry, reason="Hết thời hạn 36 tháng của giấy chứng nhận")

@@ -74,8 +74,28 @@ SEED_REF = "Công văn số 9654/BNN-VPĐP ngày 12/12/2018"
 
 # the 22 provinces the seed names as having approved their Đề án/Kế hoạch (legacy codes)
 APPROVED_BY_SEED = [
-    "06", "24", "60", "92", "87", "67", "02", "35", "31", "42", "17",
-    "10", "68", "58", "19", "44", "49", "51", "22", "45", "84", "86",
+    "06",
+    "24",
+    "60",
+    "92",
+    "87",
+    "67",
+    "02",
+    "35",
+    "31",
+    "42",
+    "17",
+    "10",
+    "68",
+    "58",
+    "19",
+    "44",
+    "49",
+    "51",
+    "22",
+    "45",
+    "84",
+    "86",
 ]
 # real decisions (domain.md section 2)
 KNOWN_DECISIONS = {
@@ -108,7 +128,18 @@ FAIRS_OUT = [
     ("Hội chợ xúc tiến thương mại sản phẩm OCOP gắn với du lịch", "Huế", 2022),
 ]
 
-FIRST_NAMES = ["Văn Hùng", "Thị Hoa", "Văn Nam", "Thị Lan", "Đức Minh", "Thị Hương", "Quang Huy", "Thị Thu", "Văn Thắng", "Ngọc Anh"]
+FIRST_NAMES = [
+    "Văn Hùng",
+    "Thị Hoa",
+    "Văn Nam",
+    "Thị Lan",
+    "Đức Minh",
+    "Thị Hương",
+    "Quang Huy",
+    "Thị Thu",
+    "Văn Thắng",
+    "Ngọc Anh",
+]
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 
 
@@ -206,7 +237,9 @@ class _Builder:
     def reserve(self, unit: AdminUnit, issuer: str, year: int, number: int) -> None:
         self.used.add((unit.pk, issuer, year, number))
 
-    def number(self, unit: AdminUnit, issuer: str, day: dt.date, suffix: str, per_day: float, *, with_year=False, dash=False) -> str:
+    def number(
+        self, unit: AdminUnit, issuer: str, day: dt.date, suffix: str, per_day: float, *, with_year=False, dash=False
+    ) -> str:
         """A number not yet used by this issuer in this province and year, growing through the year."""
         per_day = self.rates.setdefault((unit.pk, issuer, suffix), per_day)
         n = max(1, int(day.timetuple().tm_yday * per_day) + self.rng.randint(0, 9))
@@ -250,8 +283,13 @@ class _Builder:
         self.add(
             "documents",
             DirectiveDocument(
-                unit=p.unit, kind=kind, number=number, date=day, issuer_kind=issuer_kind,
-                issuer_name=issuer_name, summary=summary,
+                unit=p.unit,
+                kind=kind,
+                number=number,
+                date=day,
+                issuer_kind=issuer_kind,
+                issuer_name=issuer_name,
+                summary=summary,
             ),
         )
 
@@ -277,8 +315,9 @@ def _create() -> None:
     current = [Province(u) for u in AdminUnit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("code")]
     by_code = {p.code: p for p in legacy}
     successor = dict(
-        UnitSuccession.objects.filter(predecessor__era=Era.LEGACY, predecessor__level=Level.PROVINCE)
-        .values_list("predecessor__code", "successor__code")
+        UnitSuccession.objects.filter(predecessor__era=Era.LEGACY, predecessor__level=Level.PROVINCE).values_list(
+            "predecessor__code", "successor__code"
+        )
     )
     for p in legacy:
         p.weight = WEIGHT.get(p.code, 1.0) * rng.uniform(0.7, 1.3)
@@ -301,22 +340,33 @@ DEMO_DISTRICTS = ["061", "062", "063"]
 
 
 def _districts(b: _Builder) -> None:
-    for district in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT, code__in=DEMO_DISTRICTS).order_by("code"):
+    for district in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT, code__in=DEMO_DISTRICTS).order_by(
+        "code"
+    ):
         name = district.full_name
         b.add(
             "organisation",
             OrganisationUnit(
-                unit=district, kind="steering_district", name=f"Ban Chỉ đạo Chương trình OCOP {name}",
-                decision_number=f"{b.rng.randint(100, 900)}/QĐ-UBND", date=b.day(dt.date(2018, 9, 1), dt.date(2018, 11, 30)),
-                issuer=f"UBND {name}", contact_name=b.person(),
+                unit=district,
+                kind="steering_district",
+                name=f"Ban Chỉ đạo Chương trình OCOP {name}",
+                decision_number=f"{b.rng.randint(100, 900)}/QĐ-UBND",
+                date=b.day(dt.date(2018, 9, 1), dt.date(2018, 11, 30)),
+                issuer=f"UBND {name}",
+                contact_name=b.person(),
             ),
         )
         b.add(
             "organisation",
             OrganisationUnit(
-                unit=district, kind="specialised_district", name=f"Phòng Nông nghiệp và PTNT {name}",
-                decision_number=f"{b.rng.randint(100, 900)}/QĐ-UBND", date=b.day(dt.date(2018, 9, 1), dt.date(2018, 11, 30)),
-                issuer=f"UBND {name}", contact_name=b.person(), contact_phone=f"0209.38{b.rng.randint(10000, 99999)}",
+                unit=district,
+                kind="specialised_district",
+                name=f"Phòng Nông nghiệp và PTNT {name}",
+                decision_number=f"{b.rng.randint(100, 900)}/QĐ-UBND",
+                date=b.day(dt.date(2018, 9, 1), dt.date(2018, 11, 30)),
+                issuer=f"UBND {name}",
+                contact_name=b.person(),
+                contact_phone=f"0209.38{b.rng.randint(10000, 99999)}",
             ),
         )
         for year in range(2019, 2025):
@@ -325,9 +375,13 @@ def _districts(b: _Builder) -> None:
             b.add(
                 "activities",
                 Activity(
-                    unit=district, kind=b.rng.choice(["training", "conference", "survey"]),
-                    title=f"Tập huấn, hướng dẫn chủ thể OCOP {name} năm {year}", date=day,
-                    place=f"Hội trường UBND {name}", participants=participants, cost=b.money(20, 120),
+                    unit=district,
+                    kind=b.rng.choice(["training", "conference", "survey"]),
+                    title=f"Tập huấn, hướng dẫn chủ thể OCOP {name} năm {year}",
+                    date=day,
+                    place=f"Hội trường UBND {name}",
+                    participants=participants,
+                    cost=b.money(20, 120),
                     results=_results(b, "training", participants),
                 ),
             )
@@ -357,7 +411,9 @@ def _schedule_plans(b: _Builder, legacy: list[Province], by_code: dict[str, Prov
                 p.decision_number = b.number(p.unit, p.ubnd, p.decision, "QĐ-UBND", rng.uniform(5, 11))
             p.submitted = p.decision - dt.timedelta(days=rng.randint(8, 30))
             # Quảng Ninh prepared its phase II from late 2017; the others started in 2018
-            earliest = dt.date(2017, 10, 2) if p.code == "22" else dt.date(2018, 1, 8) + dt.timedelta(days=rng.randint(0, 30))
+            earliest = (
+                dt.date(2017, 10, 2) if p.code == "22" else dt.date(2018, 1, 8) + dt.timedelta(days=rng.randint(0, 30))
+            )
             p.drafting = max(earliest, p.submitted - dt.timedelta(days=rng.randint(45, 120)))
             if p.drafting >= p.submitted:
                 p.drafting = p.submitted - dt.timedelta(days=21)
@@ -369,7 +425,9 @@ def _schedule_plans(b: _Builder, legacy: list[Province], by_code: dict[str, Prov
                     p.submitted = b.after(p.drafting, 35, 120, dt.date(2018, 12, 7))
                     p.decision = b.day(dt.date(2019, 1, 10), dt.date(2019, 4, 26))
                 else:
-                    p.submitted = b.day(max(dt.date(2018, 12, 17), p.drafting + dt.timedelta(days=40)), dt.date(2019, 5, 31))
+                    p.submitted = b.day(
+                        max(dt.date(2018, 12, 17), p.drafting + dt.timedelta(days=40)), dt.date(2019, 5, 31)
+                    )
                     p.decision = b.after(p.submitted, 10, 45, dt.date(2019, 9, 30))
             else:  # drafting only from early 2019
                 p.drafting = b.day(dt.date(2019, 1, 7), dt.date(2019, 3, 15))
@@ -483,11 +541,16 @@ def _legacy_province(b: _Builder, p: Province) -> None:
 
     # 1. directive: the UBND assigns the drafting of the plan
     basis = (
-        "theo Quyết định số 490/QĐ-TTg ngày 07/5/2018 của Thủ tướng Chính phủ" if p.drafting >= QD_490
+        "theo Quyết định số 490/QĐ-TTg ngày 07/5/2018 của Thủ tướng Chính phủ"
+        if p.drafting >= QD_490
         else "theo định hướng của Ban Chỉ đạo Trung ương các Chương trình MTQG"
     )
     b.document(
-        p, DocumentKind.CONG_VAN, IssuerKind.UBND, p.ubnd, p.drafting,
+        p,
+        DocumentKind.CONG_VAN,
+        IssuerKind.UBND,
+        p.ubnd,
+        p.drafting,
         b.number(p.unit, p.ubnd, p.drafting, "UBND-NN", rng.uniform(8, 14)),
         f"Giao {p.department} chủ trì xây dựng {kind_label} triển khai Chương trình Mỗi xã một sản phẩm (OCOP) "
         f"giai đoạn 2018-2020 {basis}.",
@@ -497,13 +560,26 @@ def _legacy_province(b: _Builder, p: Province) -> None:
     b.add(
         "plans",
         ProvincialPlan(
-            unit=p.unit, kind=p.plan_kind, title=title, phase="Giai đoạn II" if p.code == "22" else "2018-2020",
-            status=PlanStatus.APPROVED, drafting_since=p.drafting, submitted_on=p.submitted,
-            decision_number=p.decision_number, decision_date=p.decision, issuer=p.ubnd, note=note,
+            unit=p.unit,
+            kind=p.plan_kind,
+            title=title,
+            phase="Giai đoạn II" if p.code == "22" else "2018-2020",
+            status=PlanStatus.APPROVED,
+            drafting_since=p.drafting,
+            submitted_on=p.submitted,
+            decision_number=p.decision_number,
+            decision_date=p.decision,
+            issuer=p.ubnd,
+            note=note,
         ),
     )
     b.document(
-        p, DocumentKind.QUYET_DINH, IssuerKind.UBND, p.ubnd, p.decision, p.decision_number,
+        p,
+        DocumentKind.QUYET_DINH,
+        IssuerKind.UBND,
+        p.ubnd,
+        p.decision,
+        p.decision_number,
         f"Phê duyệt {kind_label} {title}.",
     )
 
@@ -512,33 +588,55 @@ def _legacy_province(b: _Builder, p: Province) -> None:
         steering_day = b.day(dt.date(2018, 3, 1), min(p.decision + dt.timedelta(days=45), dt.date(2018, 11, 30)))
         unit_day = b.day(max(dt.date(2018, 4, 2), p.drafting), dt.date(2018, 12, 7))
     else:
-        steering_day = b.day(dt.date(2018, 6, 1), dt.date(2018, 11, 30)) if rng.random() < 0.5 else b.day(dt.date(2019, 1, 7), dt.date(2019, 6, 28))
+        steering_day = (
+            b.day(dt.date(2018, 6, 1), dt.date(2018, 11, 30))
+            if rng.random() < 0.5
+            else b.day(dt.date(2019, 1, 7), dt.date(2019, 6, 28))
+        )
         unit_day = b.day(dt.date(2019, 1, 7), dt.date(2019, 7, 31))
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=p.unit, kind=OrganisationKind.STEERING_PROVINCE, name=p.bcd,
+            unit=p.unit,
+            kind=OrganisationKind.STEERING_PROVINCE,
+            name=p.bcd,
             decision_number=b.number(p.unit, p.ubnd, steering_day, "QĐ-UBND", rng.uniform(5, 11)),
-            date=steering_day, issuer=p.ubnd, contact_name=b.person(),
-            note="Kiện toàn Ban Chỉ đạo, bổ sung nhiệm vụ chỉ đạo triển khai Chương trình OCOP trên địa bàn. " + DEMO_NOTE,
+            date=steering_day,
+            issuer=p.ubnd,
+            contact_name=b.person(),
+            note="Kiện toàn Ban Chỉ đạo, bổ sung nhiệm vụ chỉ đạo triển khai Chương trình OCOP trên địa bàn. "
+            + DEMO_NOTE,
         ),
     )
     specialised = p.vpdp if rng.random() < 0.8 else f"Chi cục Phát triển nông thôn {p.full}"
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=p.unit, kind=OrganisationKind.SPECIALISED_PROVINCE, name=specialised,
+            unit=p.unit,
+            kind=OrganisationKind.SPECIALISED_PROVINCE,
+            name=specialised,
             decision_number=b.number(p.unit, p.ubnd, unit_day, "QĐ-UBND", rng.uniform(5, 11)),
-            date=unit_day, issuer=p.ubnd, contact_name=b.person(), contact_email=f"ocop.tinh{p.code}@demo.ocop.invalid",
+            date=unit_day,
+            issuer=p.ubnd,
+            contact_name=b.person(),
+            contact_email=f"ocop.tinh{p.code}@demo.ocop.invalid",
             note="Giao làm đơn vị chuyên trách cấp tỉnh, đầu mối tham mưu triển khai Chương trình OCOP. " + DEMO_NOTE,
         ),
     )
 
     # 4. the report on 2018 results the seed requests by 10/01/2019
     if rng.random() < 0.8:
-        report_day = b.day(dt.date(2019, 1, 2), dt.date(2019, 1, 9)) if rng.random() < 0.8 else b.day(dt.date(2019, 1, 10), dt.date(2019, 1, 25))
+        report_day = (
+            b.day(dt.date(2019, 1, 2), dt.date(2019, 1, 9))
+            if rng.random() < 0.8
+            else b.day(dt.date(2019, 1, 10), dt.date(2019, 1, 25))
+        )
         b.document(
-            p, DocumentKind.OTHER, IssuerKind.UBND, p.ubnd, report_day,
+            p,
+            DocumentKind.OTHER,
+            IssuerKind.UBND,
+            p.ubnd,
+            report_day,
             b.number(p.unit, p.ubnd, report_day, "BC-UBND", 1.0),
             f"Báo cáo kết quả triển khai Chương trình OCOP năm 2018 và kế hoạch năm 2019 (theo {SEED_REF} của Bộ Nông nghiệp và PTNT).",
         )
@@ -546,16 +644,31 @@ def _legacy_province(b: _Builder, p: Province) -> None:
     # 5. the OCOP cycle: the UBND plan that starts it, the department's guidance, criteria
     cycle_ref = b.number(p.unit, p.ubnd, p.cycle, "KH-UBND", rng.uniform(0.4, 0.9))
     b.document(
-        p, DocumentKind.KE_HOACH, IssuerKind.UBND, p.ubnd, p.cycle, cycle_ref,
+        p,
+        DocumentKind.KE_HOACH,
+        IssuerKind.UBND,
+        p.ubnd,
+        p.cycle,
+        cycle_ref,
         f"Kế hoạch triển khai Chu trình OCOP năm {p.cycle.year} trên địa bàn {p.full}.",
     )
     b.milestone(
-        p, MilestoneKind.CYCLE_STARTED, p.cycle, cycle_ref,
-        note=(f"Đã bắt đầu triển khai Chu trình OCOP quốc gia ({SEED_REF}). " if p.code in CYCLE_BY_SEED else "") + DEMO_NOTE,
+        p,
+        MilestoneKind.CYCLE_STARTED,
+        p.cycle,
+        cycle_ref,
+        note=(f"Đã bắt đầu triển khai Chu trình OCOP quốc gia ({SEED_REF}). " if p.code in CYCLE_BY_SEED else "")
+        + DEMO_NOTE,
     )
-    guide_day = b.after(p.cycle, 5, 30, dt.date(2018, 12, 10) if p.cycle.year == 2018 else dt.date(p.cycle.year, 12, 28))
+    guide_day = b.after(
+        p.cycle, 5, 30, dt.date(2018, 12, 10) if p.cycle.year == 2018 else dt.date(p.cycle.year, 12, 28)
+    )
     b.document(
-        p, DocumentKind.HUONG_DAN, IssuerKind.SO, p.department, guide_day,
+        p,
+        DocumentKind.HUONG_DAN,
+        IssuerKind.SO,
+        p.department,
+        guide_day,
         b.number(p.unit, p.department, guide_day, "HD-SNN", rng.uniform(0.3, 0.8)),
         f"Hướng dẫn thực hiện Chu trình OCOP năm {guide_day.year}: tuyên truyền, nhận ý tưởng sản phẩm, "
         "phương án sản xuất kinh doanh và hồ sơ đánh giá, phân hạng sản phẩm.",
@@ -563,12 +676,24 @@ def _legacy_province(b: _Builder, p: Province) -> None:
     if p.criteria:
         number = b.number(p.unit, p.ubnd, p.criteria, "QĐ-UBND", rng.uniform(5, 11))
         b.document(
-            p, DocumentKind.QUYET_DINH, IssuerKind.UBND, p.ubnd, p.criteria, number,
+            p,
+            DocumentKind.QUYET_DINH,
+            IssuerKind.UBND,
+            p.ubnd,
+            p.criteria,
+            number,
             f"Ban hành Bộ tiêu chí tạm thời đánh giá, phân hạng sản phẩm OCOP {p.full}.",
         )
         b.milestone(
-            p, MilestoneKind.CRITERIA_PROVISIONAL, p.criteria, number,
-            note=(f"Tiêu chí tạm thời cấp tỉnh ({SEED_REF}). " if p.code == "06" else "Áp dụng đến khi có Bộ tiêu chí quốc gia (Quyết định số 1048/QĐ-TTg). ")
+            p,
+            MilestoneKind.CRITERIA_PROVISIONAL,
+            p.criteria,
+            number,
+            note=(
+                f"Tiêu chí tạm thời cấp tỉnh ({SEED_REF}). "
+                if p.code == "06"
+                else "Áp dụng đến khi có Bộ tiêu chí quốc gia (Quyết định số 1048/QĐ-TTg). "
+            )
             + DEMO_NOTE,
         )
 
@@ -577,24 +702,43 @@ def _legacy_province(b: _Builder, p: Province) -> None:
     council_day = b.day(first_eval - dt.timedelta(days=45), first_eval - dt.timedelta(days=15))
     p.council_number = b.number(p.unit, p.ubnd, council_day, "QĐ-UBND", rng.uniform(5, 11))
     b.document(
-        p, DocumentKind.QUYET_DINH, IssuerKind.UBND, p.ubnd, council_day, p.council_number,
+        p,
+        DocumentKind.QUYET_DINH,
+        IssuerKind.UBND,
+        p.ubnd,
+        council_day,
+        p.council_number,
         f"Thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP {p.full} và Tổ tư vấn giúp việc Hội đồng.",
     )
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=p.unit, kind=OrganisationKind.OTHER, name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {p.full}",
-            decision_number=p.council_number, date=council_day, issuer=p.ubnd, contact_name=b.person(),
+            unit=p.unit,
+            kind=OrganisationKind.OTHER,
+            name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {p.full}",
+            decision_number=p.council_number,
+            date=council_day,
+            issuer=p.ubnd,
+            contact_name=b.person(),
             note="Chủ tịch Hội đồng là lãnh đạo UBND tỉnh; thường trực là đơn vị chuyên trách OCOP. " + DEMO_NOTE,
         ),
     )
     for ev, rank, count in p.rounds:
         b.milestone(
-            p, MilestoneKind.EVALUATION_HELD, ev, p.council_number, count + rng.randint(2, 12),
-            note=f"Hội đồng cấp tỉnh đánh giá sản phẩm đợt năm {ev.year}; số sản phẩm là số được đánh giá. " + DEMO_NOTE,
+            p,
+            MilestoneKind.EVALUATION_HELD,
+            ev,
+            p.council_number,
+            count + rng.randint(2, 12),
+            note=f"Hội đồng cấp tỉnh đánh giá sản phẩm đợt năm {ev.year}; số sản phẩm là số được đánh giá. "
+            + DEMO_NOTE,
         )
         b.milestone(
-            p, MilestoneKind.PRODUCTS_RANKED, rank, b.number(p.unit, p.ubnd, rank, "QĐ-UBND", rng.uniform(5, 11)), count,
+            p,
+            MilestoneKind.PRODUCTS_RANKED,
+            rank,
+            b.number(p.unit, p.ubnd, rank, "QĐ-UBND", rng.uniform(5, 11)),
+            count,
             note=f"Công nhận {count} sản phẩm đạt 3 sao trở lên năm {rank.year}. " + DEMO_NOTE,
         )
 
@@ -614,13 +758,26 @@ def _legacy_province(b: _Builder, p: Province) -> None:
     b.add(
         "plans",
         ProvincialPlan(
-            unit=p.unit, kind=kind2, title=title2, phase="2021-2025", status=PlanStatus.APPROVED,
-            drafting_since=drafting2, submitted_on=submitted2, decision_number=number2, decision_date=decision2,
-            issuer=p.ubnd, note=DEMO_NOTE,
+            unit=p.unit,
+            kind=kind2,
+            title=title2,
+            phase="2021-2025",
+            status=PlanStatus.APPROVED,
+            drafting_since=drafting2,
+            submitted_on=submitted2,
+            decision_number=number2,
+            decision_date=decision2,
+            issuer=p.ubnd,
+            note=DEMO_NOTE,
         ),
     )
     b.document(
-        p, DocumentKind.QUYET_DINH, IssuerKind.UBND, p.ubnd, decision2, number2,
+        p,
+        DocumentKind.QUYET_DINH,
+        IssuerKind.UBND,
+        p.ubnd,
+        decision2,
+        number2,
         f"Phê duyệt {PlanKind(kind2).label} {title2}.",
     )
 
@@ -636,16 +793,26 @@ def _legacy_documents(b: _Builder, p: Province) -> None:
         if rng.random() < 0.5:
             day = b.day(max(dt.date(2019, 2, 11), p.decision), dt.date(2019, 10, 31))
             number = b.number(p.unit, p.party, day, "CT/TU", 0.05, dash=True)
-            kind, summary = DocumentKind.CHI_THI, "Chỉ thị về tăng cường sự lãnh đạo của cấp ủy đảng đối với việc triển khai Chương trình OCOP."
+            kind, summary = (
+                DocumentKind.CHI_THI,
+                "Chỉ thị về tăng cường sự lãnh đạo của cấp ủy đảng đối với việc triển khai Chương trình OCOP.",
+            )
         else:
             day = b.day(dt.date(2021, 3, 1), dt.date(2022, 6, 30))
             number = b.number(p.unit, p.party, day, "NQ/TU", 0.05, dash=True)
-            kind, summary = DocumentKind.NGHI_QUYET, "Nghị quyết chuyên đề về phát triển sản phẩm OCOP giai đoạn 2021-2025, định hướng đến năm 2030."
+            kind, summary = (
+                DocumentKind.NGHI_QUYET,
+                "Nghị quyết chuyên đề về phát triển sản phẩm OCOP giai đoạn 2021-2025, định hướng đến năm 2030.",
+            )
         b.document(p, kind, IssuerKind.TINH_UY, p.party, day, number, summary)
     if rng.random() < 0.3:
         day = b.day(dt.date(2020, 12, 7), dt.date(2021, 12, 10))
         b.document(
-            p, DocumentKind.NGHI_QUYET, IssuerKind.HDND, p.hdnd, day,
+            p,
+            DocumentKind.NGHI_QUYET,
+            IssuerKind.HDND,
+            p.hdnd,
+            day,
             b.number(p.unit, p.hdnd, day, "NQ-HĐND", 0.06, with_year=True),
             "Quy định chính sách hỗ trợ phát triển sản phẩm OCOP giai đoạn 2021-2025 (hỗ trợ bao bì, nhãn mác, "
             "truy xuất nguồn gốc, chứng nhận chất lượng và xúc tiến thương mại).",
@@ -653,14 +820,22 @@ def _legacy_documents(b: _Builder, p: Province) -> None:
     for year in sorted(rng.sample(range(2020, 2026), rng.randint(2, 4))):
         day = b.day(dt.date(year, 1, 6), dt.date(year, 3, 31))
         b.document(
-            p, DocumentKind.KE_HOACH, IssuerKind.UBND, p.ubnd, day,
+            p,
+            DocumentKind.KE_HOACH,
+            IssuerKind.UBND,
+            p.ubnd,
+            day,
             b.number(p.unit, p.ubnd, day, "KH-UBND", rng.uniform(0.4, 0.9)),
             f"Kế hoạch thực hiện Chương trình OCOP năm {year} trên địa bàn {p.full}.",
         )
     if rng.random() < 0.5:
         day = b.day(dt.date(2023, 3, 6), dt.date(2023, 6, 30))
         b.document(
-            p, DocumentKind.HUONG_DAN, IssuerKind.SO, p.department, day,
+            p,
+            DocumentKind.HUONG_DAN,
+            IssuerKind.SO,
+            p.department,
+            day,
             b.number(p.unit, p.department, day, "HD-SNN", rng.uniform(0.3, 0.8)),
             "Hướng dẫn thực hiện Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm OCOP theo Quyết định số "
             "148/QĐ-TTg ngày 24/02/2023 của Thủ tướng Chính phủ.",
@@ -668,7 +843,11 @@ def _legacy_documents(b: _Builder, p: Province) -> None:
     if first_rank and rng.random() < 0.5:
         day = b.day(max(first_rank, dt.date(2021, 1, 4)), dt.date(2024, 11, 29))
         b.document(
-            p, DocumentKind.CONG_VAN, IssuerKind.BCD, p.bcd, day,
+            p,
+            DocumentKind.CONG_VAN,
+            IssuerKind.BCD,
+            p.bcd,
+            day,
             b.number(p.unit, p.bcd, day, "BCĐ-VPĐP", 0.1),
             "Đôn đốc các địa phương kiểm tra, giám sát sản phẩm OCOP sau chứng nhận và rà soát sản phẩm sắp hết hạn công nhận.",
         )
@@ -686,42 +865,126 @@ def _templates(p: Province):
 
     label = PlanKind(p.plan_kind).label.lower()
     return [
-        (ActivityKind.CONFERENCE, "Hội nghị quán triệt, triển khai Quyết định số 490/QĐ-TTg của Thủ tướng Chính phủ về Chương trình OCOP",
-         lambda d: d.year == 2018, (80, 250), (20, 120)),
-        (ActivityKind.WORKSHOP, f"Hội thảo góp ý dự thảo {label} Chương trình OCOP {p.full} giai đoạn 2018-2020",
-         lambda d: p.drafting <= d < p.decision, (40, 120), (20, 80)),
-        (ActivityKind.CONFERENCE, f"Hội nghị triển khai {label} Chương trình OCOP {p.full} giai đoạn 2018-2020",
-         lambda d: p.decision <= d <= p.decision + dt.timedelta(days=150), (100, 300), (30, 150)),
-        (ActivityKind.SURVEY, "Khảo sát, rà soát sản phẩm tiềm năng, lợi thế của các xã tham gia Chương trình OCOP",
-         lambda d: d <= dt.date(2020, 12, 31) and not ranked(d), (8, 30), (30, 250)),
-        (ActivityKind.TRAINING, "Tập huấn nâng cao năng lực triển khai Chương trình OCOP cho cán bộ cấp tỉnh, huyện, xã",
-         lambda d: d >= QD_490, (60, 200), (40, 300)),
-        (ActivityKind.COMMUNICATION, f"Tuyên truyền Chương trình OCOP trên báo, đài phát thanh - truyền hình {p.short} năm {{y}}",
-         lambda d: d >= QD_490, None, (50, 500)),
-        (ActivityKind.TRAINING, "Tập huấn Chu trình OCOP, hướng dẫn lập phương án sản xuất kinh doanh cho các chủ thể",
-         lambda d: d >= p.cycle, (50, 180), (40, 250)),
-        (ActivityKind.TRAINING, "Tập huấn Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 1048/QĐ-TTg",
-         lambda d: QD_1048 <= d < QD_148, (60, 200), (40, 200)),
-        (ActivityKind.TRAINING, "Tập huấn Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 148/QĐ-TTg",
-         lambda d: QD_148 <= d, (60, 220), (40, 200)),
-        (ActivityKind.CONFERENCE, "Hội nghị tổng kết Chương trình OCOP năm {py}, triển khai nhiệm vụ năm {y}",
-         lambda d: p.cycle.year < d.year and d.month <= 4 and d.year != 2021, (100, 250), (30, 150)),
-        (ActivityKind.CONFERENCE, "Hội nghị tổng kết Chương trình OCOP giai đoạn 2018-2020, triển khai giai đoạn 2021-2025",
-         lambda d: d.year == 2021 and d.month <= 5, (120, 300), (50, 200)),
-        (ActivityKind.CONFERENCE, "Hội nghị công bố, trao Giấy chứng nhận sản phẩm OCOP năm {y}",
-         ranked_in_year, (100, 250), (50, 250)),
-        (ActivityKind.FAIR_IN, f"Hội chợ, triển lãm sản phẩm OCOP và đặc sản {p.short} năm {{y}}",
-         ranked, (60, 200), (300, 3000)),
-        (ActivityKind.FAIR_OUT, "Tham gia {fair}",
-         ranked, (5, 30), (60, 500)),
-        (ActivityKind.WORKSHOP, "Hội thảo phát triển sản phẩm OCOP gắn với du lịch nông thôn",
-         ranked, (50, 150), (30, 150)),
-        (ActivityKind.TRAINING, "Đào tạo kỹ năng bán hàng trên sàn thương mại điện tử cho chủ thể OCOP",
-         lambda d: d.year >= 2021 and ranked(d), (40, 150), (40, 200)),
-        (ActivityKind.SURVEY, "Kiểm tra, giám sát sản phẩm OCOP sau chứng nhận",
-         lambda d: d.year >= 2021 and ranked(d), (8, 25), (20, 120)),
-        (ActivityKind.SURVEY, "Rà soát sản phẩm OCOP hết thời hạn công nhận (36 tháng), hướng dẫn đánh giá lại",
-         lambda d: first_rank is not None and d >= first_rank + dt.timedelta(days=1000), (8, 25), (20, 100)),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị quán triệt, triển khai Quyết định số 490/QĐ-TTg của Thủ tướng Chính phủ về Chương trình OCOP",
+            lambda d: d.year == 2018,
+            (80, 250),
+            (20, 120),
+        ),
+        (
+            ActivityKind.WORKSHOP,
+            f"Hội thảo góp ý dự thảo {label} Chương trình OCOP {p.full} giai đoạn 2018-2020",
+            lambda d: p.drafting <= d < p.decision,
+            (40, 120),
+            (20, 80),
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            f"Hội nghị triển khai {label} Chương trình OCOP {p.full} giai đoạn 2018-2020",
+            lambda d: p.decision <= d <= p.decision + dt.timedelta(days=150),
+            (100, 300),
+            (30, 150),
+        ),
+        (
+            ActivityKind.SURVEY,
+            "Khảo sát, rà soát sản phẩm tiềm năng, lợi thế của các xã tham gia Chương trình OCOP",
+            lambda d: d <= dt.date(2020, 12, 31) and not ranked(d),
+            (8, 30),
+            (30, 250),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn nâng cao năng lực triển khai Chương trình OCOP cho cán bộ cấp tỉnh, huyện, xã",
+            lambda d: d >= QD_490,
+            (60, 200),
+            (40, 300),
+        ),
+        (
+            ActivityKind.COMMUNICATION,
+            f"Tuyên truyền Chương trình OCOP trên báo, đài phát thanh - truyền hình {p.short} năm {{y}}",
+            lambda d: d >= QD_490,
+            None,
+            (50, 500),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn Chu trình OCOP, hướng dẫn lập phương án sản xuất kinh doanh cho các chủ thể",
+            lambda d: d >= p.cycle,
+            (50, 180),
+            (40, 250),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 1048/QĐ-TTg",
+            lambda d: QD_1048 <= d < QD_148,
+            (60, 200),
+            (40, 200),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 148/QĐ-TTg",
+            lambda d: QD_148 <= d,
+            (60, 220),
+            (40, 200),
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị tổng kết Chương trình OCOP năm {py}, triển khai nhiệm vụ năm {y}",
+            lambda d: p.cycle.year < d.year and d.month <= 4 and d.year != 2021,
+            (100, 250),
+            (30, 150),
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị tổng kết Chương trình OCOP giai đoạn 2018-2020, triển khai giai đoạn 2021-2025",
+            lambda d: d.year == 2021 and d.month <= 5,
+            (120, 300),
+            (50, 200),
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị công bố, trao Giấy chứng nhận sản phẩm OCOP năm {y}",
+            ranked_in_year,
+            (100, 250),
+            (50, 250),
+        ),
+        (
+            ActivityKind.FAIR_IN,
+            f"Hội chợ, triển lãm sản phẩm OCOP và đặc sản {p.short} năm {{y}}",
+            ranked,
+            (60, 200),
+            (300, 3000),
+        ),
+        (ActivityKind.FAIR_OUT, "Tham gia {fair}", ranked, (5, 30), (60, 500)),
+        (
+            ActivityKind.WORKSHOP,
+            "Hội thảo phát triển sản phẩm OCOP gắn với du lịch nông thôn",
+            ranked,
+            (50, 150),
+            (30, 150),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Đào tạo kỹ năng bán hàng trên sàn thương mại điện tử cho chủ thể OCOP",
+            lambda d: d.year >= 2021 and ranked(d),
+            (40, 150),
+            (40, 200),
+        ),
+        (
+            ActivityKind.SURVEY,
+            "Kiểm tra, giám sát sản phẩm OCOP sau chứng nhận",
+            lambda d: d.year >= 2021 and ranked(d),
+            (8, 25),
+            (20, 120),
+        ),
+        (
+            ActivityKind.SURVEY,
+            "Rà soát sản phẩm OCOP hết thời hạn công nhận (36 tháng), hướng dẫn đánh giá lại",
+            lambda d: first_rank is not None and d >= first_rank + dt.timedelta(days=1000),
+            (8, 25),
+            (20, 100),
+        ),
     ]
 
 
@@ -778,8 +1041,16 @@ def _activity(b: _Builder, p: Province, template, day: dt.date, era_end: dt.date
     b.add(
         "activities",
         Activity(
-            unit=p.unit, kind=kind, title=title, date=day, end_date=end, place=place, participants=participants,
-            cost=b.money(*crange), needs=NEEDS.get(kind, ""), results=_results(b, kind, participants),
+            unit=p.unit,
+            kind=kind,
+            title=title,
+            date=day,
+            end_date=end,
+            place=place,
+            participants=participants,
+            cost=b.money(*crange),
+            needs=NEEDS.get(kind, ""),
+            results=_results(b, kind, participants),
         ),
     )
     return True
@@ -807,24 +1078,65 @@ def _legacy_funding(b: _Builder, p: Province) -> None:
     scale = p.weight
     for year in range(2018, 2026):
         if year == 2018:
-            day = b.day(max(p.drafting, dt.date(2018, 5, 14)), dt.date(2018, 11, 30)) if p.drafting.year <= 2018 else None
+            day = (
+                b.day(max(p.drafting, dt.date(2018, 5, 14)), dt.date(2018, 11, 30)) if p.drafting.year <= 2018 else None
+            )
             if day is None:
                 continue
-            rows = [(FundingSource.LOCAL, b.money(100 * scale, 800 * scale), "Kinh phí xây dựng Đề án, tuyên truyền, tập huấn Chương trình OCOP năm 2018")]
+            rows = [
+                (
+                    FundingSource.LOCAL,
+                    b.money(100 * scale, 800 * scale),
+                    "Kinh phí xây dựng Đề án, tuyên truyền, tập huấn Chương trình OCOP năm 2018",
+                )
+            ]
             if p.code in APPROVED_BY_SEED:
                 day = max(day, p.decision)
-                rows.append((FundingSource.NTM, b.money(500 * scale, 3000 * scale), "Lồng ghép vốn nông thôn mới hỗ trợ triển khai Chương trình OCOP năm 2018"))
+                rows.append(
+                    (
+                        FundingSource.NTM,
+                        b.money(500 * scale, 3000 * scale),
+                        "Lồng ghép vốn nông thôn mới hỗ trợ triển khai Chương trình OCOP năm 2018",
+                    )
+                )
         else:
             day = b.day(dt.date(year, 1, 6), dt.date(year, 3, 31))
             big = 1 if year <= 2020 else 2
-            rows = [(FundingSource.NTM, b.money(1000 * big * scale, 7000 * big * scale), f"Hỗ trợ chủ thể phát triển sản phẩm, hoàn thiện tiêu chuẩn OCOP năm {year}")]
+            rows = [
+                (
+                    FundingSource.NTM,
+                    b.money(1000 * big * scale, 7000 * big * scale),
+                    f"Hỗ trợ chủ thể phát triển sản phẩm, hoàn thiện tiêu chuẩn OCOP năm {year}",
+                )
+            ]
             if rng.random() < 0.6:
-                rows.append((FundingSource.LOCAL, b.money(500 * big * scale, 4000 * big * scale), f"Tuyên truyền, tập huấn, tổ chức đánh giá, phân hạng sản phẩm năm {year}"))
+                rows.append(
+                    (
+                        FundingSource.LOCAL,
+                        b.money(500 * big * scale, 4000 * big * scale),
+                        f"Tuyên truyền, tập huấn, tổ chức đánh giá, phân hạng sản phẩm năm {year}",
+                    )
+                )
             extra = [
-                (FundingSource.SOCIETY, 0.35, (500, 8000), "Doanh nghiệp, chủ thể đối ứng đầu tư nhà xưởng, thiết bị, bao bì"),
+                (
+                    FundingSource.SOCIETY,
+                    0.35,
+                    (500, 8000),
+                    "Doanh nghiệp, chủ thể đối ứng đầu tư nhà xưởng, thiết bị, bao bì",
+                ),
                 (FundingSource.CREDIT, 0.15, (1000, 10000), "Vốn vay ưu đãi phát triển sản xuất cho chủ thể OCOP"),
-                (FundingSource.OTHER_PROGRAMMES, 0.12, (300, 3000), "Lồng ghép Chương trình khuyến công, xúc tiến thương mại"),
-                (FundingSource.CENTRAL, 0.1 if year >= 2021 else 0, (500, 3000), "Ngân sách trung ương hỗ trợ trực tiếp Chương trình OCOP"),
+                (
+                    FundingSource.OTHER_PROGRAMMES,
+                    0.12,
+                    (300, 3000),
+                    "Lồng ghép Chương trình khuyến công, xúc tiến thương mại",
+                ),
+                (
+                    FundingSource.CENTRAL,
+                    0.1 if year >= 2021 else 0,
+                    (500, 3000),
+                    "Ngân sách trung ương hỗ trợ trực tiếp Chương trình OCOP",
+                ),
             ]
             for source, chance, (lo, hi), purpose in extra:
                 if len(rows) < 3 and rng.random() < chance:
@@ -841,22 +1153,57 @@ def _current_templates(c: Province):
         return any(r <= day and r.year == day.year for _, r, _ in c.rounds)
 
     return [
-        (ActivityKind.CONFERENCE, "Hội nghị triển khai Chương trình OCOP sau sắp xếp đơn vị hành chính và tổ chức chính quyền địa phương hai cấp",
-         lambda d: d <= dt.date(2025, 9, 30), (120, 300), (40, 150)),
-        (ActivityKind.TRAINING, "Tập huấn quy trình đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 1489/QĐ-TTg cho cán bộ cấp xã",
-         lambda d: d >= QD_1489, (80, 250), (60, 300)),
-        (ActivityKind.COMMUNICATION, f"Tuyên truyền Chương trình OCOP trên các nền tảng số của {c.full} năm {{y}}",
-         lambda d: True, None, (80, 600)),
-        (ActivityKind.FAIR_IN, f"Hội chợ sản phẩm OCOP và đặc sản {c.short} năm {{y}}",
-         lambda d: True, (80, 250), (500, 4000)),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị triển khai Chương trình OCOP sau sắp xếp đơn vị hành chính và tổ chức chính quyền địa phương hai cấp",
+            lambda d: d <= dt.date(2025, 9, 30),
+            (120, 300),
+            (40, 150),
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn quy trình đánh giá, phân hạng sản phẩm OCOP theo Quyết định số 1489/QĐ-TTg cho cán bộ cấp xã",
+            lambda d: d >= QD_1489,
+            (80, 250),
+            (60, 300),
+        ),
+        (
+            ActivityKind.COMMUNICATION,
+            f"Tuyên truyền Chương trình OCOP trên các nền tảng số của {c.full} năm {{y}}",
+            lambda d: True,
+            None,
+            (80, 600),
+        ),
+        (
+            ActivityKind.FAIR_IN,
+            f"Hội chợ sản phẩm OCOP và đặc sản {c.short} năm {{y}}",
+            lambda d: True,
+            (80, 250),
+            (500, 4000),
+        ),
         (ActivityKind.FAIR_OUT, "Tham gia {fair}", lambda d: True, (8, 40), (80, 600)),
-        (ActivityKind.CONFERENCE, "Hội nghị tổng kết Chương trình OCOP giai đoạn 2021-2025, triển khai nhiệm vụ năm 2026",
-         lambda d: d.year == 2026 and d.month <= 3, (150, 350), (60, 250)),
-        (ActivityKind.CONFERENCE, "Hội nghị công bố, trao Giấy chứng nhận sản phẩm OCOP năm {y}",
-         ranked_in_year, (100, 300), (60, 250)),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị tổng kết Chương trình OCOP giai đoạn 2021-2025, triển khai nhiệm vụ năm 2026",
+            lambda d: d.year == 2026 and d.month <= 3,
+            (150, 350),
+            (60, 250),
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            "Hội nghị công bố, trao Giấy chứng nhận sản phẩm OCOP năm {y}",
+            ranked_in_year,
+            (100, 300),
+            (60, 250),
+        ),
         (ActivityKind.SURVEY, "Kiểm tra, giám sát sản phẩm OCOP sau chứng nhận", lambda d: True, (8, 30), (20, 150)),
-        (ActivityKind.TRAINING, "Đào tạo kỹ năng livestream, bán hàng trên sàn thương mại điện tử cho chủ thể OCOP",
-         lambda d: True, (50, 200), (40, 250)),
+        (
+            ActivityKind.TRAINING,
+            "Đào tạo kỹ năng livestream, bán hàng trên sàn thương mại điện tử cho chủ thể OCOP",
+            lambda d: True,
+            (50, 200),
+            (40, 250),
+        ),
     ]
 
 
@@ -866,9 +1213,13 @@ def _current_province(b: _Builder, c: Province) -> None:
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=c.unit, kind=OrganisationKind.STEERING_PROVINCE, name=c.bcd,
+            unit=c.unit,
+            kind=OrganisationKind.STEERING_PROVINCE,
+            name=c.bcd,
             decision_number=b.number(c.unit, c.ubnd, steering_day, "QĐ-UBND", rng.uniform(5, 11)),
-            date=steering_day, issuer=c.ubnd, contact_name=b.person(),
+            date=steering_day,
+            issuer=c.ubnd,
+            contact_name=b.person(),
             note="Kiện toàn Ban Chỉ đạo sau sắp xếp đơn vị hành chính cấp tỉnh. " + DEMO_NOTE,
         ),
     )
@@ -876,30 +1227,52 @@ def _current_province(b: _Builder, c: Province) -> None:
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=c.unit, kind=OrganisationKind.SPECIALISED_PROVINCE, name=f"{c.vpdp} (thuộc {c.department})",
+            unit=c.unit,
+            kind=OrganisationKind.SPECIALISED_PROVINCE,
+            name=f"{c.vpdp} (thuộc {c.department})",
             decision_number=b.number(c.unit, c.ubnd, unit_day, "QĐ-UBND", rng.uniform(5, 11)),
-            date=unit_day, issuer=c.ubnd, contact_name=b.person(), contact_email=f"ocop.moi{c.code}@demo.ocop.invalid",
+            date=unit_day,
+            issuer=c.ubnd,
+            contact_name=b.person(),
+            contact_email=f"ocop.moi{c.code}@demo.ocop.invalid",
             note="Đơn vị chuyên trách cấp tỉnh theo mô hình chính quyền địa phương hai cấp. " + DEMO_NOTE,
         ),
     )
     first_eval = c.rounds[0][0]
-    council_day = b.day(max(QD_1489 + dt.timedelta(days=2), first_eval - dt.timedelta(days=45)), first_eval - dt.timedelta(days=10))
+    council_day = b.day(
+        max(QD_1489 + dt.timedelta(days=2), first_eval - dt.timedelta(days=45)), first_eval - dt.timedelta(days=10)
+    )
     c.council_number = b.number(c.unit, c.ubnd, council_day, "QĐ-UBND", rng.uniform(5, 11))
     b.add(
         "organisation",
         OrganisationUnit(
-            unit=c.unit, kind=OrganisationKind.OTHER, name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {c.full}",
-            decision_number=c.council_number, date=council_day, issuer=c.ubnd, contact_name=b.person(),
-            note="Kiện toàn theo Quyết định số 1489/QĐ-TTg: Hội đồng cấp tỉnh công nhận sản phẩm 3 sao và 4 sao. " + DEMO_NOTE,
+            unit=c.unit,
+            kind=OrganisationKind.OTHER,
+            name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {c.full}",
+            decision_number=c.council_number,
+            date=council_day,
+            issuer=c.ubnd,
+            contact_name=b.person(),
+            note="Kiện toàn theo Quyết định số 1489/QĐ-TTg: Hội đồng cấp tỉnh công nhận sản phẩm 3 sao và 4 sao. "
+            + DEMO_NOTE,
         ),
     )
     b.document(
-        c, DocumentKind.QUYET_DINH, IssuerKind.UBND, c.ubnd, council_day, c.council_number,
+        c,
+        DocumentKind.QUYET_DINH,
+        IssuerKind.UBND,
+        c.ubnd,
+        council_day,
+        c.council_number,
         f"Kiện toàn Hội đồng đánh giá, phân hạng sản phẩm OCOP {c.full} theo Quyết định số 1489/QĐ-TTg ngày 06/7/2025.",
     )
     guide_day = b.day(dt.date(2025, 7, 14), dt.date(2025, 10, 31))
     b.document(
-        c, DocumentKind.HUONG_DAN, IssuerKind.SO, c.department, guide_day,
+        c,
+        DocumentKind.HUONG_DAN,
+        IssuerKind.SO,
+        c.department,
+        guide_day,
         b.number(c.unit, c.department, guide_day, "HD-SNNMT", rng.uniform(0.3, 0.8)),
         "Hướng dẫn UBND cấp xã đánh giá sơ bộ các tiêu chí địa phương (nguồn gốc nguyên liệu, lao động, ý tưởng, "
         "bản sắc) và gửi báo cáo về Hội đồng cấp tỉnh.",
@@ -907,13 +1280,21 @@ def _current_province(b: _Builder, c: Province) -> None:
     if rng.random() < 0.5:
         day = b.day(dt.date(2025, 7, 7), dt.date(2025, 9, 30))
         b.document(
-            c, DocumentKind.KE_HOACH, IssuerKind.UBND, c.ubnd, day,
+            c,
+            DocumentKind.KE_HOACH,
+            IssuerKind.UBND,
+            c.ubnd,
+            day,
             b.number(c.unit, c.ubnd, day, "KH-UBND", rng.uniform(0.4, 0.9)),
             f"Kế hoạch triển khai Chương trình OCOP 6 tháng cuối năm 2025 trên địa bàn {c.full} sau sắp xếp đơn vị hành chính.",
         )
     report_day = b.day(dt.date(2025, 11, 3), dt.date(2025, 12, 19))
     b.document(
-        c, DocumentKind.OTHER, IssuerKind.UBND, c.ubnd, report_day,
+        c,
+        DocumentKind.OTHER,
+        IssuerKind.UBND,
+        c.ubnd,
+        report_day,
         b.number(c.unit, c.ubnd, report_day, "BC-UBND", 1.0),
         f"Báo cáo tổng kết Chương trình OCOP giai đoạn 2021-2025 trên địa bàn {c.full} (gồm số liệu các tỉnh trước sắp xếp).",
     )
@@ -931,31 +1312,55 @@ def _current_province(b: _Builder, c: Province) -> None:
         b.add(
             "plans",
             ProvincialPlan(
-                unit=c.unit, kind=PlanKind.KE_HOACH, title=title, phase="2026", status=PlanStatus.APPROVED,
-                drafting_since=drafting, submitted_on=submitted, decision_number=number, decision_date=decision,
-                issuer=c.ubnd, note="Kế hoạch của tỉnh sau sắp xếp; số và ngày ban hành là dữ liệu minh họa (demo).",
+                unit=c.unit,
+                kind=PlanKind.KE_HOACH,
+                title=title,
+                phase="2026",
+                status=PlanStatus.APPROVED,
+                drafting_since=drafting,
+                submitted_on=submitted,
+                decision_number=number,
+                decision_date=decision,
+                issuer=c.ubnd,
+                note="Kế hoạch của tỉnh sau sắp xếp; số và ngày ban hành là dữ liệu minh họa (demo).",
             ),
         )
-    b.document(c, DocumentKind.KE_HOACH, IssuerKind.UBND, c.ubnd, decision, number, f"Kế hoạch {title[0].lower()}{title[1:]}.")
+    b.document(
+        c, DocumentKind.KE_HOACH, IssuerKind.UBND, c.ubnd, decision, number, f"Kế hoạch {title[0].lower()}{title[1:]}."
+    )
     if c.code in PLAN_2026_2030:
         drafting = b.day(dt.date(2026, 3, 2), dt.date(2026, 5, 29))
         b.add(
             "plans",
             ProvincialPlan(
-                unit=c.unit, kind=PlanKind.DE_AN, title=f"Phát triển sản phẩm OCOP {c.full} giai đoạn 2026-2030",
-                phase="2026-2030", status=PlanStatus.SUBMITTED, drafting_since=drafting,
-                submitted_on=b.day(dt.date(2026, 9, 1), dt.date(2026, 10, 30)), issuer=c.ubnd,
+                unit=c.unit,
+                kind=PlanKind.DE_AN,
+                title=f"Phát triển sản phẩm OCOP {c.full} giai đoạn 2026-2030",
+                phase="2026-2030",
+                status=PlanStatus.SUBMITTED,
+                drafting_since=drafting,
+                submitted_on=b.day(dt.date(2026, 9, 1), dt.date(2026, 10, 30)),
+                issuer=c.ubnd,
                 note="Đã trình UBND tỉnh, chờ phê duyệt (dữ liệu minh họa, demo).",
             ),
         )
 
     for ev, rank, count in c.rounds:
         b.milestone(
-            c, MilestoneKind.EVALUATION_HELD, ev, c.council_number, count + rng.randint(3, 15),
-            note=f"Hội đồng cấp tỉnh đánh giá sản phẩm đợt năm {ev.year} (quy trình Quyết định số 1489/QĐ-TTg). " + DEMO_NOTE,
+            c,
+            MilestoneKind.EVALUATION_HELD,
+            ev,
+            c.council_number,
+            count + rng.randint(3, 15),
+            note=f"Hội đồng cấp tỉnh đánh giá sản phẩm đợt năm {ev.year} (quy trình Quyết định số 1489/QĐ-TTg). "
+            + DEMO_NOTE,
         )
         b.milestone(
-            c, MilestoneKind.PRODUCTS_RANKED, rank, b.number(c.unit, c.ubnd, rank, "QĐ-UBND", rng.uniform(5, 11)), count,
+            c,
+            MilestoneKind.PRODUCTS_RANKED,
+            rank,
+            b.number(c.unit, c.ubnd, rank, "QĐ-UBND", rng.uniform(5, 11)),
+            count,
             note=f"Công nhận {count} sản phẩm đạt 3 sao, 4 sao năm {rank.year}. " + DEMO_NOTE,
         )
 
@@ -973,16 +1378,37 @@ def _current_province(b: _Builder, c: Province) -> None:
     # funding: a supplement for the second half of 2025 in some provinces, the 2026 budget for all
     if rng.random() < 0.4:
         day = b.day(dt.date(2025, 8, 1), dt.date(2025, 10, 31))
-        b.add("funding", Funding(
-            unit=c.unit, year=2025, source=FundingSource.LOCAL, amount=b.money(500 * c.weight, 3000 * c.weight), date=day,
-            purpose="Bổ sung kinh phí thực hiện Chương trình OCOP 6 tháng cuối năm 2025 sau sắp xếp",
-        ))
+        b.add(
+            "funding",
+            Funding(
+                unit=c.unit,
+                year=2025,
+                source=FundingSource.LOCAL,
+                amount=b.money(500 * c.weight, 3000 * c.weight),
+                date=day,
+                purpose="Bổ sung kinh phí thực hiện Chương trình OCOP 6 tháng cuối năm 2025 sau sắp xếp",
+            ),
+        )
     day = b.day(dt.date(2026, 1, 5), dt.date(2026, 3, 31))
     rows = [
-        (FundingSource.NTM, b.money(2000 * c.weight, 12000 * c.weight), "Hỗ trợ chủ thể phát triển, nâng hạng sản phẩm OCOP năm 2026"),
-        (FundingSource.LOCAL, b.money(1000 * c.weight, 6000 * c.weight), "Tuyên truyền, tập huấn, đánh giá, phân hạng và xúc tiến thương mại năm 2026"),
+        (
+            FundingSource.NTM,
+            b.money(2000 * c.weight, 12000 * c.weight),
+            "Hỗ trợ chủ thể phát triển, nâng hạng sản phẩm OCOP năm 2026",
+        ),
+        (
+            FundingSource.LOCAL,
+            b.money(1000 * c.weight, 6000 * c.weight),
+            "Tuyên truyền, tập huấn, đánh giá, phân hạng và xúc tiến thương mại năm 2026",
+        ),
     ]
     if rng.random() < 0.4:
-        rows.append((FundingSource.SOCIETY, b.money(1000 * c.weight, 15000 * c.weight), "Doanh nghiệp, chủ thể đối ứng đầu tư năm 2026"))
+        rows.append(
+            (
+                FundingSource.SOCIETY,
+                b.money(1000 * c.weight, 15000 * c.weight),
+                "Doanh nghiệp, chủ thể đối ứng đầu tư năm 2026",
+            )
+        )
     for source, amount, purpose in rows:
         b.add("funding", Funding(unit=c.unit, year=2026, source=source, amount=amount, purpose=purpose, date=day))

@@ -47,7 +47,14 @@ from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.lib.dates import format_date
 from ocop.lib.formatting import format_number
 from ocop.notifications.models import Notification
-from ocop.programme.models import CycleMilestone, DirectiveDocument, DocumentKind, MilestoneKind, PlanKind, ProvincialPlan
+from ocop.programme.models import (
+    CycleMilestone,
+    DirectiveDocument,
+    DocumentKind,
+    MilestoneKind,
+    PlanKind,
+    ProvincialPlan,
+)
 from ocop.reporting import periods
 from ocop.reporting.models import (
     ReportRequest,
@@ -92,8 +99,13 @@ PERIODIC_REQUESTS = [
     (periods.QUARTER, 3, dt.date(2026, 8, 31), False),
     (periods.YEAR, 1, dt.date(2026, 11, 9), True),
 ]
-NEXT_PERIOD = {"2026-Q1": "quý II năm 2026", "2026-Q2": "quý III năm 2026", "2026-H1": "6 tháng cuối năm 2026",
-               "2026-Q3": "quý IV năm 2026", "2026-Y": "năm 2027"}
+NEXT_PERIOD = {
+    "2026-Q1": "quý II năm 2026",
+    "2026-Q2": "quý III năm 2026",
+    "2026-H1": "6 tháng cuối năm 2026",
+    "2026-Q3": "quý IV năm 2026",
+    "2026-Y": "năm 2027",
+}
 
 # provinces whose seed report is submitted and accepted whatever the dice say (the demo accounts'
 # provinces and the ones the seed praises by name)
@@ -129,7 +141,7 @@ def _quarter(day: dt.date) -> str:
 
 
 def _place(unit: AdminUnit) -> str:
-    """"tỉnh Bắc Kạn", "thành phố Hải Phòng"."""
+    """ "tỉnh Bắc Kạn", "thành phố Hải Phòng"."""
     return f"{unit.type.lower()} {unit.name}"
 
 
@@ -226,13 +238,19 @@ class _Demo:
             user = User.objects.filter(username=username).select_related("scope_unit").first()
             if user is None:
                 user = User(
-                    username=username, role=Role.PROVINCE_OFFICER, scope_unit=unit, is_demo=True, is_active=True,
+                    username=username,
+                    role=Role.PROVINCE_OFFICER,
+                    scope_unit=unit,
+                    is_demo=True,
+                    is_active=True,
                     full_name=f"Cán bộ OCOP {unit.name} (demo)",
                     organisation=f"Sở Nông nghiệp và Môi trường {'TP. Hồ Chí Minh' if unit.code == '79' else unit.name}",
                 )
                 user.set_unusable_password()
                 user.save()
-                log_action(None, "ocop.user.created", user, after=snapshot(user, AUDITED_FIELDS), unit=unit, reason="demo")
+                log_action(
+                    None, "ocop.user.created", user, after=snapshot(user, AUDITED_FIELDS), unit=unit, reason="demo"
+                )
             officers[unit.code] = user
         return officers
 
@@ -268,8 +286,18 @@ class _Demo:
                         svc.do_accept(self.central, sub)
                 elif script.outcome == "accepted":
                     svc.do_accept(self.central, sub)
-            last = max(t for t in (script.opened, script.first, script.returned, script.resubmitted, script.reviewed,
-                                   script.updated) if t is not None)
+            last = max(
+                t
+                for t in (
+                    script.opened,
+                    script.first,
+                    script.returned,
+                    script.resubmitted,
+                    script.reviewed,
+                    script.updated,
+                )
+                if t is not None
+            )
             update = {"is_demo": True, "created_at": script.opened, "updated_at": last}
             if script.first is not None:
                 update.update(first_submitted_at=script.first, submitted_at=script.resubmitted or script.first)
@@ -304,22 +332,33 @@ class _Demo:
         recipients = list(req_service.default_recipients(Level.PROVINCE, SEED_CUTOFF).order_by("code"))
         opened = dt.datetime(2018, 12, 12, 16, 30, tzinfo=VN)
         req = self.create_request(
-            opened=opened, created=dt.datetime(2018, 12, 12, 15, 10, tzinfo=VN),
-            title=SEED_TITLE, template=template, kind=RequestKind.ADHOC, period_start=SEED_START, cutoff=SEED_CUTOFF,
-            deadline=SEED_DEADLINE, deadline_rule=periods.DEADLINE_BEFORE, legal_basis=SEED_LEGAL_BASIS,
-            recipients=recipients, issued_on=SEED_ISSUED,
-            document_number=SEED_NUMBER, reminder_offsets=[-3, 0, 2],
+            opened=opened,
+            created=dt.datetime(2018, 12, 12, 15, 10, tzinfo=VN),
+            title=SEED_TITLE,
+            template=template,
+            kind=RequestKind.ADHOC,
+            period_start=SEED_START,
+            cutoff=SEED_CUTOFF,
+            deadline=SEED_DEADLINE,
+            deadline_rule=periods.DEADLINE_BEFORE,
+            legal_basis=SEED_LEGAL_BASIS,
+            recipients=recipients,
+            issued_on=SEED_ISSUED,
+            document_number=SEED_NUMBER,
+            reminder_offsets=[-3, 0, 2],
         )
         successor = dict(
-            UnitSuccession.objects.filter(predecessor__in=recipients, successor__level=Level.PROVINCE)
-            .values_list("predecessor_id", "successor__code")
+            UnitSuccession.objects.filter(predecessor__in=recipients, successor__level=Level.PROVINCE).values_list(
+                "predecessor_id", "successor__code"
+            )
         )
         # the date of each province's report, from its directive-documents registry (programme demo)
         reported: dict[int, dt.date] = {}
         for unit_id, day in (
             DirectiveDocument.objects.alive()
             .filter(unit__in=recipients, kind=DocumentKind.OTHER, summary__contains="9654", date__gt=SEED_CUTOFF)
-            .order_by("date").values_list("unit_id", "date")
+            .order_by("date")
+            .values_list("unit_id", "date")
         ):
             reported.setdefault(unit_id, day)
         self.seed_facts = _SeedFacts(recipients)
@@ -335,8 +374,10 @@ class _Demo:
         free = [u for u in answering if u.code not in SEED_ACCEPTED]
         rng.shuffle(free)
         returned = {u.pk for u in free[:SEED_RETURNED]}
-        not_reviewed = {u.pk for u in free[SEED_RETURNED:SEED_RETURNED + SEED_NOT_REVIEWED]}
-        self.seed_overrides = {u.pk for u in free[SEED_RETURNED + SEED_NOT_REVIEWED:SEED_RETURNED + SEED_NOT_REVIEWED + 3]}
+        not_reviewed = {u.pk for u in free[SEED_RETURNED : SEED_RETURNED + SEED_NOT_REVIEWED]}
+        self.seed_overrides = {
+            u.pk for u in free[SEED_RETURNED + SEED_NOT_REVIEWED : SEED_RETURNED + SEED_NOT_REVIEWED + 3]
+        }
 
         scripts = []
         for unit in recipients:
@@ -347,12 +388,21 @@ class _Demo:
             day = reported.get(unit.pk)
             if day is None:  # answered in the system without registering its report
                 # "trước ngày 10/01/2019": on time up to 09/01/2019
-                day = (self.working_day(dt.date(2019, 1, 2), SEED_DEADLINE - dt.timedelta(days=1))
-                       if unit.code in SEED_ACCEPTED or rng.random() < 0.75
-                       else self.working_day(dt.date(2019, 1, 11), dt.date(2019, 1, 25)))
-            outcome = "returned_accepted" if unit.pk in returned else "submitted" if unit.pk in not_reviewed else "accepted"
-            script = Script(unit, officer, outcome, first=self.at(day),
-                            source=SubmissionSource.XLSX if rng.random() < 0.15 else SubmissionSource.WEB)
+                day = (
+                    self.working_day(dt.date(2019, 1, 2), SEED_DEADLINE - dt.timedelta(days=1))
+                    if unit.code in SEED_ACCEPTED or rng.random() < 0.75
+                    else self.working_day(dt.date(2019, 1, 11), dt.date(2019, 1, 25))
+                )
+            outcome = (
+                "returned_accepted" if unit.pk in returned else "submitted" if unit.pk in not_reviewed else "accepted"
+            )
+            script = Script(
+                unit,
+                officer,
+                outcome,
+                first=self.at(day),
+                source=SubmissionSource.XLSX if rng.random() < 0.15 else SubmissionSource.WEB,
+            )
             scripts.append(self.schedule(script, opened))
         self.run_scripts(req, scripts, self.seed_values, self.seed_return)
         req_service.do_close_request(self.central, req)
@@ -376,12 +426,23 @@ class _Demo:
             opened = self.clamp(dt.datetime.combine(opened_on, dt.time(8, 40), tzinfo=VN))
             recipients = list(req_service.default_recipients(Level.PROVINCE, per.end).order_by("code"))
             req = self.create_request(
-                opened=opened, created=opened - dt.timedelta(minutes=35),
-                title=f"{template.title} — {per.label_vi}", template=template, kind=RequestKind.PERIODIC,
-                period_start=per.start, cutoff=per.end, period_code=per.code, deadline=deadline,
-                legal_basis=PERIODIC_LEGAL_BASIS, recipients=recipients,
+                opened=opened,
+                created=opened - dt.timedelta(minutes=35),
+                title=f"{template.title} — {per.label_vi}",
+                template=template,
+                kind=RequestKind.PERIODIC,
+                period_start=per.start,
+                cutoff=per.end,
+                period_code=per.code,
+                deadline=deadline,
+                legal_basis=PERIODIC_LEGAL_BASIS,
+                recipients=recipients,
             )
-            scripts = self.open_scripts(req, recipients, officers) if stays_open else self.closed_scripts(req, recipients, officers)
+            scripts = (
+                self.open_scripts(req, recipients, officers)
+                if stays_open
+                else self.closed_scripts(req, recipients, officers)
+            )
             self.run_scripts(req, scripts, self.periodic_values, self.periodic_return)
             if stays_open:
                 self.open.append(req)
@@ -395,10 +456,10 @@ class _Demo:
         rng.shuffle(free)
         n_missing, n_late = rng.randint(2, 4), rng.randint(1, 3)
         missing = {u.pk for u in free[:n_missing]}
-        late = {u.pk for u in free[n_missing:n_missing + n_late]}
-        rest = free[n_missing + n_late:]
-        returned = {u.pk for u in rest[:rng.randint(1, 2)]}
-        not_reviewed = {u.pk for u in rest[len(returned):len(returned) + rng.randint(0, 2)]}
+        late = {u.pk for u in free[n_missing : n_missing + n_late]}
+        rest = free[n_missing + n_late :]
+        returned = {u.pk for u in rest[: rng.randint(1, 2)]}
+        not_reviewed = {u.pk for u in rest[len(returned) : len(returned) + rng.randint(0, 2)]}
         opened = timezone.localtime(req.opened_at, VN)
         scripts = []
         for unit in units:
@@ -410,9 +471,16 @@ class _Demo:
                 day = self.working_day(req.deadline + dt.timedelta(days=1), req.deadline + dt.timedelta(days=14))
             else:
                 day = self.working_day(req.cutoff - dt.timedelta(days=3), req.deadline)
-            outcome = "returned_accepted" if unit.pk in returned else "submitted" if unit.pk in not_reviewed else "accepted"
-            script = Script(unit, officer, outcome, first=self.at(day),
-                            source=SubmissionSource.XLSX if rng.random() < 0.2 else SubmissionSource.WEB)
+            outcome = (
+                "returned_accepted" if unit.pk in returned else "submitted" if unit.pk in not_reviewed else "accepted"
+            )
+            script = Script(
+                unit,
+                officer,
+                outcome,
+                first=self.at(day),
+                source=SubmissionSource.XLSX if rng.random() < 0.2 else SubmissionSource.WEB,
+            )
             scripts.append(self.schedule(script, opened))
         return scripts
 
@@ -425,7 +493,9 @@ class _Demo:
         plan = ["accepted"] * 7 + ["submitted"] * 8 + ["returned"] * 2 + ["draft"] * 5
         plan += ["missing"] * (len(free) - len(plan))
         outcome_of = {u.pk: o for u, o in zip(free, plan)}
-        outcome_of.update({u.pk: "draft" if u.code == "19" else "missing" for u in units if u.code in EXISTING_OFFICERS})
+        outcome_of.update(
+            {u.pk: "draft" if u.code == "19" else "missing" for u in units if u.code in EXISTING_OFFICERS}
+        )
         opened = timezone.localtime(req.opened_at, VN)
         first_day = periods.add_working_days(opened.date(), 2)
         last_day = min(dt.date(2026, 11, 27), timezone.localtime(self.latest, VN).date())
@@ -466,7 +536,9 @@ class _Demo:
         Notification.objects.filter(id__gt=floor, url__in=closed_paths).delete()
         for path, moment in open_times.items():
             Notification.objects.filter(id__gt=floor, url=path).update(created_at=moment)
-        national = set(User.objects.filter(role__in=[Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER]).values_list("pk", flat=True))
+        national = set(
+            User.objects.filter(role__in=[Role.CENTRAL_ADMIN, Role.CENTRAL_OFFICER]).values_list("pk", flat=True)
+        )
         for sub in Submission.objects.filter(request__in=self.open).only("pk"):
             script = self.timeline.get(sub.pk)
             if script is None:
@@ -498,10 +570,12 @@ class _SeedFacts:
     def __init__(self, units: list[AdminUnit]):
         ids = [u.pk for u in units]
         self.plans = {
-            p.unit_id: p for p in ProvincialPlan.objects.alive().filter(unit_id__in=ids, phase__in=["2018-2020", "Giai đoạn II"])
+            p.unit_id: p
+            for p in ProvincialPlan.objects.alive().filter(unit_id__in=ids, phase__in=["2018-2020", "Giai đoạn II"])
         }
         self.approved = {
-            u.code for u in units
+            u.code
+            for u in units
             if (p := self.plans.get(u.pk)) is not None and p.decision_date and p.decision_date <= SEED_ISSUED
         }
         self.milestones: dict[int, dict[str, CycleMilestone]] = {}
@@ -517,9 +591,11 @@ class _PeriodFacts:
         self.by_id = {u.pk: u for u in units}
         self.predecessors: dict[int, list[str]] = {}
         province_of: dict[int, int] = {pk: pk for pk in ids}
-        for pred_id, pred_type, pred_name, succ_id in UnitSuccession.objects.filter(
-            successor_id__in=ids, predecessor__level=Level.PROVINCE
-        ).order_by("predecessor__code").values_list("predecessor_id", "predecessor__type", "predecessor__name", "successor_id"):
+        for pred_id, pred_type, pred_name, succ_id in (
+            UnitSuccession.objects.filter(successor_id__in=ids, predecessor__level=Level.PROVINCE)
+            .order_by("predecessor__code")
+            .values_list("predecessor_id", "predecessor__type", "predecessor__name", "successor_id")
+        ):
             province_of[pred_id] = succ_id
             if pred_name != self.by_id[succ_id].name:
                 self.predecessors.setdefault(succ_id, []).append(f"{pred_type.lower()} {pred_name}")
@@ -617,29 +693,57 @@ SUPPORT_2026 = [
 
 # (section, comment, field to complete, added text) for a report returned once
 SEED_RETURNS = [
-    ("I.2.c", "Đề nghị bổ sung kết quả rà soát sản phẩm theo từng huyện và làm rõ số sản phẩm dự kiến phát triển "
-              "giai đoạn 2019-2020.", "products_text",
-     " Bổ sung: kết quả rà soát theo từng huyện và danh mục {products_planned_2020} sản phẩm dự kiến phát triển giai "
-     "đoạn 2019-2020 (theo huyện, theo ngành hàng) được tổng hợp tại phụ lục gửi kèm."),
-    ("I.2.d", "Đề nghị làm rõ kinh phí ngân sách tỉnh bố trí riêng cho Chương trình OCOP, tách khỏi kinh phí lồng ghép "
-              "xây dựng nông thôn mới.", "funding_text",
-     " Bổ sung: ngân sách địa phương bố trí riêng cho Chương trình OCOP năm 2018 là {funding_local_text}; phần còn lại "
-     "là kinh phí lồng ghép."),
-    ("I.3", "Phần tồn tại, khó khăn còn chung chung; đề nghị nêu cụ thể nguyên nhân chậm tiến độ so với Kế hoạch ban "
-            "hành kèm theo Quyết định số 01/QĐ-BCĐTW.", "difficulties_text",
-     " Nguyên nhân chủ yếu là công tác tham mưu xây dựng Đề án, Kế hoạch cấp tỉnh còn chậm và bộ máy chuyên trách chưa "
-     "được bố trí đủ cán bộ."),
-    ("II.1", "Đề nghị nêu rõ mốc thời gian thực hiện các nhiệm vụ năm 2019.", "plan_direction_text",
-     " Mốc thời gian: quý I hoàn thành kiện toàn bộ máy; quý II tập huấn, nhận ý tưởng sản phẩm; quý III, IV đánh giá, "
-     "phân hạng sản phẩm."),
+    (
+        "I.2.c",
+        "Đề nghị bổ sung kết quả rà soát sản phẩm theo từng huyện và làm rõ số sản phẩm dự kiến phát triển "
+        "giai đoạn 2019-2020.",
+        "products_text",
+        " Bổ sung: kết quả rà soát theo từng huyện và danh mục {products_planned_2020} sản phẩm dự kiến phát triển giai "
+        "đoạn 2019-2020 (theo huyện, theo ngành hàng) được tổng hợp tại phụ lục gửi kèm.",
+    ),
+    (
+        "I.2.d",
+        "Đề nghị làm rõ kinh phí ngân sách tỉnh bố trí riêng cho Chương trình OCOP, tách khỏi kinh phí lồng ghép "
+        "xây dựng nông thôn mới.",
+        "funding_text",
+        " Bổ sung: ngân sách địa phương bố trí riêng cho Chương trình OCOP năm 2018 là {funding_local_text}; phần còn lại "
+        "là kinh phí lồng ghép.",
+    ),
+    (
+        "I.3",
+        "Phần tồn tại, khó khăn còn chung chung; đề nghị nêu cụ thể nguyên nhân chậm tiến độ so với Kế hoạch ban "
+        "hành kèm theo Quyết định số 01/QĐ-BCĐTW.",
+        "difficulties_text",
+        " Nguyên nhân chủ yếu là công tác tham mưu xây dựng Đề án, Kế hoạch cấp tỉnh còn chậm và bộ máy chuyên trách chưa "
+        "được bố trí đủ cán bộ.",
+    ),
+    (
+        "II.1",
+        "Đề nghị nêu rõ mốc thời gian thực hiện các nhiệm vụ năm 2019.",
+        "plan_direction_text",
+        " Mốc thời gian: quý I hoàn thành kiện toàn bộ máy; quý II tập huấn, nhận ý tưởng sản phẩm; quý III, IV đánh giá, "
+        "phân hạng sản phẩm.",
+    ),
 ]
 PERIODIC_RETURNS = [
-    ("I.4", "Đề nghị bổ sung số sản phẩm hết hạn công nhận trong kỳ và kết quả đánh giá lại.", "products_text",
-     " Bổ sung: các sản phẩm hết hạn công nhận trong kỳ đã được thông báo để chủ thể đăng ký đánh giá lại trong kỳ tới."),
-    ("I.5", "Đề nghị làm rõ kinh phí đã giải ngân trong kỳ so với dự toán năm.", "funding_text",
-     " Bổ sung: đến ngày chốt số liệu đã giải ngân khoảng {disbursed}% dự toán năm được giao."),
-    ("I.7", "Đề nghị nêu cụ thể nguyên nhân của các tồn tại, hạn chế.", "difficulties_text",
-     " Nguyên nhân chủ yếu là cán bộ cấp xã kiêm nhiệm nhiều việc sau sắp xếp và kinh phí được giao chậm."),
+    (
+        "I.4",
+        "Đề nghị bổ sung số sản phẩm hết hạn công nhận trong kỳ và kết quả đánh giá lại.",
+        "products_text",
+        " Bổ sung: các sản phẩm hết hạn công nhận trong kỳ đã được thông báo để chủ thể đăng ký đánh giá lại trong kỳ tới.",
+    ),
+    (
+        "I.5",
+        "Đề nghị làm rõ kinh phí đã giải ngân trong kỳ so với dự toán năm.",
+        "funding_text",
+        " Bổ sung: đến ngày chốt số liệu đã giải ngân khoảng {disbursed}% dự toán năm được giao.",
+    ),
+    (
+        "I.7",
+        "Đề nghị nêu cụ thể nguyên nhân của các tồn tại, hạn chế.",
+        "difficulties_text",
+        " Nguyên nhân chủ yếu là cán bộ cấp xã kiêm nhiệm nhiều việc sau sắp xếp và kinh phí được giao chậm.",
+    ),
 ]
 
 
@@ -665,8 +769,10 @@ def _return_comment(rng: random.Random, bank, sub: Submission):
 def _count_phrase(data: dict, place: str, period: str) -> str:
     count = data.get("directive_documents_count") or 0
     if not count:
-        return (f"Trong {period}, {place} chưa ban hành văn bản chỉ đạo riêng về Chương trình OCOP; việc chỉ đạo được "
-                "lồng ghép trong các văn bản về xây dựng nông thôn mới.")
+        return (
+            f"Trong {period}, {place} chưa ban hành văn bản chỉ đạo riêng về Chương trình OCOP; việc chỉ đạo được "
+            "lồng ghép trong các văn bản về xây dựng nông thôn mới."
+        )
     parts = []
     if data.get("documents_resolutions_count"):
         parts.append(f"{data['documents_resolutions_count']} nghị quyết")
@@ -681,12 +787,19 @@ def _count_phrase(data: dict, place: str, period: str) -> str:
 def _activities_phrase(data: dict, period: str) -> str:
     n = data.get("activities_count") or 0
     if not n:
-        return (f"Trong {period} chưa tổ chức hoạt động riêng của Chương trình OCOP; công tác tuyên truyền được lồng ghép "
-                "trong các hội nghị về xây dựng nông thôn mới.")
+        return (
+            f"Trong {period} chưa tổ chức hoạt động riêng của Chương trình OCOP; công tác tuyên truyền được lồng ghép "
+            "trong các hội nghị về xây dựng nông thôn mới."
+        )
     bits = []
-    for code, label in (("conferences_count", "hội nghị"), ("trainings_count", "lớp tập huấn"), ("workshops_count", "hội thảo"),
-                        ("communication_count", "hoạt động truyền thông"), ("fairs_count", "hội chợ, hoạt động xúc tiến thương mại"),
-                        ("surveys_count", "đợt khảo sát, rà soát")):
+    for code, label in (
+        ("conferences_count", "hội nghị"),
+        ("trainings_count", "lớp tập huấn"),
+        ("workshops_count", "hội thảo"),
+        ("communication_count", "hoạt động truyền thông"),
+        ("fairs_count", "hội chợ, hoạt động xúc tiến thương mại"),
+        ("surveys_count", "đợt khảo sát, rà soát"),
+    ):
         if data.get(code):
             bits.append(f"{data[code]} {label}")
     text = f"Trong {period} đã tổ chức {n} hoạt động ({', '.join(bits)})"
@@ -700,15 +813,19 @@ def _activities_phrase(data: dict, period: str) -> str:
 def _activities_assessment(rng: random.Random, data: dict, needs: list[str]) -> str:
     """A sentence on needs and results that fits the activities actually held."""
     if data.get("fairs_count"):
-        return rng.choice([
-            "Hội chợ, tuần hàng giúp các chủ thể quảng bá, mở rộng kênh tiêu thụ sản phẩm.",
-            "Các chủ thể tham gia hội chợ đánh giá cao hiệu quả kết nối tiêu thụ; nhu cầu tham gia các hội chợ ngoài tỉnh tăng.",
-        ])
+        return rng.choice(
+            [
+                "Hội chợ, tuần hàng giúp các chủ thể quảng bá, mở rộng kênh tiêu thụ sản phẩm.",
+                "Các chủ thể tham gia hội chợ đánh giá cao hiệu quả kết nối tiêu thụ; nhu cầu tham gia các hội chợ ngoài tỉnh tăng.",
+            ]
+        )
     if data.get("trainings_count"):
-        return rng.choice([
-            "Học viên nắm được quy trình, hồ sơ tham gia Chương trình; nhu cầu tập huấn chuyên sâu cho chủ thể còn lớn.",
-            *needs,
-        ])
+        return rng.choice(
+            [
+                "Học viên nắm được quy trình, hồ sơ tham gia Chương trình; nhu cầu tập huấn chuyên sâu cho chủ thể còn lớn.",
+                *needs,
+            ]
+        )
     return rng.choice(needs)
 
 
@@ -717,10 +834,13 @@ def _funding_phrase(data: dict, period: str, what: str = "Tổng kinh phí thự
     if not total:
         return f"Trong {period} chưa bố trí kinh phí riêng cho Chương trình OCOP."
     sources = [
-        ("funding_central", "ngân sách trung ương"), ("funding_local", "ngân sách địa phương"),
+        ("funding_central", "ngân sách trung ương"),
+        ("funding_local", "ngân sách địa phương"),
         ("funding_ntm", "lồng ghép Chương trình MTQG xây dựng nông thôn mới"),
-        ("funding_other_programmes", "lồng ghép chương trình, dự án khác"), ("funding_society", "doanh nghiệp, xã hội hóa"),
-        ("funding_credit", "vốn tín dụng"), ("funding_other", "nguồn khác"),
+        ("funding_other_programmes", "lồng ghép chương trình, dự án khác"),
+        ("funding_society", "doanh nghiệp, xã hội hóa"),
+        ("funding_credit", "vốn tín dụng"),
+        ("funding_other", "nguồn khác"),
     ]
     parts = [f"{label} {_money(data[code])}" for code, label in sources if data.get(code)]
     return f"{what} {period} là {_money(total)}, gồm: {'; '.join(parts)}."
@@ -737,7 +857,9 @@ def _seed_narrative(rng: random.Random, facts: _SeedFacts, sub: Submission, scri
 
     direction = _count_phrase(data, place, "năm 2018")
     if status == "approved":
-        direction += f" UBND {place} đã phê duyệt {label} Chương trình OCOP tại Quyết định số {data.get('plan_decision')}."
+        direction += (
+            f" UBND {place} đã phê duyệt {label} Chương trình OCOP tại Quyết định số {data.get('plan_decision')}."
+        )
     if unit.code == "22":
         direction += " Tỉnh tiếp tục chỉ đạo triển khai giai đoạn II của Chương trình OCOP."
 
@@ -746,23 +868,39 @@ def _seed_narrative(rng: random.Random, facts: _SeedFacts, sub: Submission, scri
     if names:
         organisation = f"Đã thành lập, kiện toàn: {'; '.join(names)}."
     else:
-        organisation = ("Chưa kiện toàn bộ máy riêng cho Chương trình OCOP; Văn phòng Điều phối nông thôn mới tỉnh tạm thời "
-                        "làm đầu mối tham mưu.")
+        organisation = (
+            "Chưa kiện toàn bộ máy riêng cho Chương trình OCOP; Văn phòng Điều phối nông thôn mới tỉnh tạm thời "
+            "làm đầu mối tham mưu."
+        )
     if status == "approved":
         organisation += f" {label} OCOP cấp tỉnh đã được phê duyệt ngày {_vn(plan.decision_date)}." if plan else ""
     elif status == "submitted" and plan:
-        organisation += (f" {label} Chương trình OCOP của tỉnh đã trình UBND tỉnh ngày {_vn(plan.submitted_on)}, dự kiến "
-                         f"phê duyệt trong {_quarter(plan.decision_date)}.")
+        organisation += (
+            f" {label} Chương trình OCOP của tỉnh đã trình UBND tỉnh ngày {_vn(plan.submitted_on)}, dự kiến "
+            f"phê duyệt trong {_quarter(plan.decision_date)}."
+        )
     elif status == "drafting" and plan:
-        organisation += (f" {label} Chương trình OCOP của tỉnh đang được hoàn thiện, dự kiến trình UBND tỉnh trong "
-                         f"{_quarter(plan.submitted_on)}.")
+        organisation += (
+            f" {label} Chương trình OCOP của tỉnh đang được hoàn thiện, dự kiến trình UBND tỉnh trong "
+            f"{_quarter(plan.submitted_on)}."
+        )
     else:
-        organisation += " Tỉnh chưa xây dựng Đề án, Kế hoạch OCOP; dự kiến giao cơ quan chủ trì xây dựng trong quý I năm 2019."
+        organisation += (
+            " Tỉnh chưa xây dựng Đề án, Kế hoạch OCOP; dự kiến giao cơ quan chủ trì xây dựng trong quý I năm 2019."
+        )
 
-    activities = _activities_phrase(data, "năm 2018") + " " + _activities_assessment(rng, data, [
-        "Các hoạt động bước đầu nâng cao nhận thức của cán bộ, người dân về Chương trình.",
-        "Nhu cầu tập huấn của cán bộ cấp huyện, xã và các chủ thể về Chu trình OCOP còn rất lớn.",
-    ])
+    activities = (
+        _activities_phrase(data, "năm 2018")
+        + " "
+        + _activities_assessment(
+            rng,
+            data,
+            [
+                "Các hoạt động bước đầu nâng cao nhận thức của cán bộ, người dân về Chương trình.",
+                "Nhu cầu tập huấn của cán bộ cấp huyện, xã và các chủ thể về Chu trình OCOP còn rất lớn.",
+            ],
+        )
+    )
 
     evaluated = data.get("products_evaluated") or 0
     ranked = data.get("products_ranked") or 0
@@ -776,16 +914,22 @@ def _seed_narrative(rng: random.Random, facts: _SeedFacts, sub: Submission, scri
     planned_2020 = max(reviewed // 2, rng.randint(20, 90)) if status != "none" else rng.randint(10, 40)
     planned_2019 = round(planned_2020 * rng.uniform(0.35, 0.55))
     if reviewed:
-        products = f"Đã rà soát, tổng hợp {reviewed} sản phẩm có tiềm năng tham gia Chương trình OCOP trên địa bàn {place}."
+        products = (
+            f"Đã rà soát, tổng hợp {reviewed} sản phẩm có tiềm năng tham gia Chương trình OCOP trên địa bàn {place}."
+        )
     else:
         products = "Chưa tổ chức rà soát sản phẩm trên toàn tỉnh; dự kiến thực hiện sau khi phê duyệt Đề án, Kế hoạch."
     if cycle := milestones.get(MilestoneKind.CYCLE_STARTED):
         products += f" Tỉnh đã bắt đầu triển khai Chu trình OCOP từ ngày {_vn(cycle.date)}."
     if criteria := milestones.get(MilestoneKind.CRITERIA_PROVISIONAL):
-        products += f" UBND tỉnh đã ban hành Bộ tiêu chí tạm thời cấp tỉnh ({criteria.reference}, ngày {_vn(criteria.date)})."
+        products += (
+            f" UBND tỉnh đã ban hành Bộ tiêu chí tạm thời cấp tỉnh ({criteria.reference}, ngày {_vn(criteria.date)})."
+        )
     if evaluated:
-        products += (f" Hội đồng cấp tỉnh đã đánh giá {evaluated} sản phẩm, công nhận {ranked} sản phẩm đạt từ 3 sao trở lên "
-                     f"({ranked - four} sản phẩm 3 sao, {four} sản phẩm 4 sao).")
+        products += (
+            f" Hội đồng cấp tỉnh đã đánh giá {evaluated} sản phẩm, công nhận {ranked} sản phẩm đạt từ 3 sao trở lên "
+            f"({ranked - four} sản phẩm 3 sao, {four} sản phẩm 4 sao)."
+        )
     products += f" Dự kiến giai đoạn 2019-2020 phát triển, đánh giá, xếp hạng {planned_2020} sản phẩm."
 
     funding = _funding_phrase(data, "năm 2018")
@@ -806,17 +950,24 @@ def _seed_narrative(rng: random.Random, facts: _SeedFacts, sub: Submission, scri
         "funding_text": funding,
         "difficulties_text": _pick(rng, DIFFICULTIES_2018, 2, 4),
         "plan_direction_text": (
-            (f"Năm 2019, {place} tập trung hoàn thành phê duyệt {label} OCOP của tỉnh. " if status != "approved" else "")
+            (
+                f"Năm 2019, {place} tập trung hoàn thành phê duyệt {label} OCOP của tỉnh. "
+                if status != "approved"
+                else ""
+            )
             + _pick(rng, PLAN_2019, 2, 3)
             + f" Phấn đấu năm 2019 có {planned_2019} sản phẩm được đánh giá, xếp hạng; đến năm 2020 có {planned_2020} sản phẩm."
         ),
         "plan_activities_text": (
             f"Dự kiến kinh phí thực hiện năm 2019 là {_money(planned_funding)}, gồm ngân sách tỉnh và lồng ghép Chương trình "
-            "MTQG xây dựng nông thôn mới, huy động các chủ thể đối ứng. " + rng.choice([
-                "Ưu tiên kinh phí cho tập huấn, tư vấn chủ thể và hoàn thiện bao bì, nhãn mác sản phẩm.",
-                "Tập trung hỗ trợ tuyên truyền, đào tạo và tổ chức đánh giá, phân hạng sản phẩm.",
-                "Ưu tiên hỗ trợ các chủ thể có sản phẩm chủ lực, tham gia hội chợ xúc tiến thương mại.",
-            ])
+            "MTQG xây dựng nông thôn mới, huy động các chủ thể đối ứng. "
+            + rng.choice(
+                [
+                    "Ưu tiên kinh phí cho tập huấn, tư vấn chủ thể và hoàn thiện bao bì, nhãn mác sản phẩm.",
+                    "Tập trung hỗ trợ tuyên truyền, đào tạo và tổ chức đánh giá, phân hạng sản phẩm.",
+                    "Ưu tiên hỗ trợ các chủ thể có sản phẩm chủ lực, tham gia hội chợ xúc tiến thương mại.",
+                ]
+            )
         ),
         "planned_funding_2019": planned_funding,
         "plan_coordination_text": _pick(rng, COORDINATION_2019, 2, 3),
@@ -832,15 +983,19 @@ def _seed_narrative(rng: random.Random, facts: _SeedFacts, sub: Submission, scri
         doc_day = doc_day if periods.is_working_day(doc_day) else periods.next_working_day(doc_day)
         number = f"{rng.randint(1200, 2900)}/SNN-PTNT"
         row = {
-            "kind": "Công văn", "number": number, "date": doc_day.isoformat(),
+            "kind": "Công văn",
+            "number": number,
+            "date": doc_day.isoformat(),
             "issuer": f"Sở Nông nghiệp và PTNT {unit.name}",
             "summary": "Hướng dẫn các huyện, thành phố rà soát sản phẩm đặc trưng, có lợi thế tham gia Chương trình OCOP.",
         }
         rows = sorted([*(data.get("directive_documents") or []), row], key=lambda r: r.get("date") or "")
         values["directive_documents"] = rows
         values["directive_documents_count"] = (data.get("directive_documents_count") or 0) + 1
-        why = (f"Bổ sung Công văn số {number} ngày {_vn(doc_day)} của Sở Nông nghiệp và PTNT, chưa được cập nhật vào sổ "
-               f"Văn bản chỉ đạo (ghi nhận ngày {_vn(day)}).")
+        why = (
+            f"Bổ sung Công văn số {number} ngày {_vn(doc_day)} của Sở Nông nghiệp và PTNT, chưa được cập nhật vào sổ "
+            f"Văn bản chỉ đạo (ghi nhận ngày {_vn(day)})."
+        )
         reasons = {"directive_documents": why, "directive_documents_count": why}
     return values, reasons
 
@@ -854,18 +1009,29 @@ def _periodic_narrative(rng: random.Random, facts: _PeriodFacts, req: ReportRequ
     preds = facts.predecessors.get(unit.pk, [])
     merged = f" (gồm cả địa bàn {', '.join(preds)} trước sắp xếp)" if preds else ""
     as_of = timezone.localtime(script.first or script.updated, VN).date()
-    estimate = f" Số liệu tính đến ngày {_vn(as_of)}, ước thực hiện đến ngày chốt số liệu." if as_of <= req.cutoff else ""
+    estimate = (
+        f" Số liệu tính đến ngày {_vn(as_of)}, ước thực hiện đến ngày chốt số liệu." if as_of <= req.cutoff else ""
+    )
 
-    direction = _count_phrase(data, place + merged, period) + " " + rng.choice([
-        "UBND tỉnh chỉ đạo các sở, ngành và UBND các xã, phường triển khai Chương trình OCOP gắn với nhiệm vụ phát triển "
-        "kinh tế nông thôn.",
-        "Ban Chỉ đạo các Chương trình MTQG tỉnh thường xuyên kiểm tra, đôn đốc tiến độ thực hiện.",
-        "Công tác chỉ đạo được duy trì thông suốt sau khi sắp xếp đơn vị hành chính.",
-    ])
+    direction = (
+        _count_phrase(data, place + merged, period)
+        + " "
+        + rng.choice(
+            [
+                "UBND tỉnh chỉ đạo các sở, ngành và UBND các xã, phường triển khai Chương trình OCOP gắn với nhiệm vụ phát triển "
+                "kinh tế nông thôn.",
+                "Ban Chỉ đạo các Chương trình MTQG tỉnh thường xuyên kiểm tra, đôn đốc tiến độ thực hiện.",
+                "Công tác chỉ đạo được duy trì thông suốt sau khi sắp xếp đơn vị hành chính.",
+            ]
+        )
+    )
     organisation_rows = data.get("organisation") or []
     names = [r.get("name") for r in organisation_rows if r.get("name")]
-    organisation = (f"Trong kỳ đã kiện toàn: {'; '.join(names)}." if names
-                    else "Bộ máy chỉ đạo, đơn vị chuyên trách OCOP cấp tỉnh ổn định; cấp xã đã phân công cán bộ đầu mối.")
+    organisation = (
+        f"Trong kỳ đã kiện toàn: {'; '.join(names)}."
+        if names
+        else "Bộ máy chỉ đạo, đơn vị chuyên trách OCOP cấp tỉnh ổn định; cấp xã đã phân công cán bộ đầu mối."
+    )
     if data.get("plan_status") == "approved" and data.get("plan_decision"):
         organisation += f" Tỉnh tổ chức thực hiện Đề án, Kế hoạch OCOP đã được phê duyệt (số {data['plan_decision']})."
     new_plan = facts.new_plans.get(unit.pk)
@@ -874,8 +1040,10 @@ def _periodic_narrative(rng: random.Random, facts: _PeriodFacts, req: ReportRequ
         if status == "drafting":
             organisation += f" Đang xây dựng {new_plan.title[0].lower()}{new_plan.title[1:]}."
         elif status == "submitted":
-            organisation += (f" Đã trình UBND tỉnh Đề án {new_plan.title[0].lower()}{new_plan.title[1:]} "
-                             f"(ngày {_vn(new_plan.submitted_on)}).")
+            organisation += (
+                f" Đã trình UBND tỉnh Đề án {new_plan.title[0].lower()}{new_plan.title[1:]} "
+                f"(ngày {_vn(new_plan.submitted_on)})."
+            )
 
     activities = _activities_phrase(data, period)
     evaluated = data.get("products_evaluated") or 0
@@ -886,18 +1054,24 @@ def _periodic_narrative(rng: random.Random, facts: _PeriodFacts, req: ReportRequ
     entities = max(1, round(cumulative * facts.entity_ratio[unit.pk])) if cumulative else 0
     products = f"Trong {period}, các xã, phường đã rà soát, hướng dẫn hoàn thiện hồ sơ {reviewed} sản phẩm."
     if evaluated:
-        products += (f" Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh đã đánh giá {evaluated} sản phẩm theo quy trình tại "
-                     "Quyết định số 1489/QĐ-TTg.")
+        products += (
+            f" Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh đã đánh giá {evaluated} sản phẩm theo quy trình tại "
+            "Quyết định số 1489/QĐ-TTg."
+        )
     if ranked:
-        products += (f" UBND tỉnh đã công nhận {ranked} sản phẩm OCOP ({ranked - four} sản phẩm 3 sao, {four} sản phẩm "
-                     "4 sao)" + (" từ kết quả đánh giá của Hội đồng cấp tỉnh kỳ trước." if not evaluated else "."))
+        products += (
+            f" UBND tỉnh đã công nhận {ranked} sản phẩm OCOP ({ranked - four} sản phẩm 3 sao, {four} sản phẩm "
+            "4 sao)" + (" từ kết quả đánh giá của Hội đồng cấp tỉnh kỳ trước." if not evaluated else ".")
+        )
     if not evaluated and not ranked:
         products += " Trong kỳ chưa tổ chức Hội đồng cấp tỉnh; dự kiến tổ chức đánh giá trong kỳ tới."
-    products += (f" Lũy kế đến ngày chốt số liệu, toàn tỉnh có {_number(cumulative)} sản phẩm OCOP của "
-                 f"{_number(entities)} chủ thể.")
+    products += (
+        f" Lũy kế đến ngày chốt số liệu, toàn tỉnh có {_number(cumulative)} sản phẩm OCOP của "
+        f"{_number(entities)} chủ thể."
+    )
     next_label = NEXT_PERIOD.get(req.period_code, "kỳ tới")
     # the funding registry is kept by year: a period's funding is that of the years it touches
-    years = (f"năm {per.start.year} và năm {per.end.year}" if per.start.year != per.end.year else f"năm {per.end.year}")
+    years = f"năm {per.start.year} và năm {per.end.year}" if per.start.year != per.end.year else f"năm {per.end.year}"
     planned_products = rng.randint(8, 40) + round(cumulative * 0.03)
     planned_funding = int(round(max(data.get("funding_total") or 0, 1_000_000_000) * rng.uniform(0.2, 0.5), -7))
     plan_next = _pick(rng, PLAN_2026, 2, 4)
@@ -905,10 +1079,16 @@ def _periodic_narrative(rng: random.Random, facts: _PeriodFacts, req: ReportRequ
     values = {
         "direction_text": direction + estimate,
         "organisation_text": organisation,
-        "activities_text": activities + " " + _activities_assessment(rng, data, [
-            "Nhu cầu tập huấn về thương mại điện tử và truy xuất nguồn gốc của các chủ thể tiếp tục tăng.",
-            "Cán bộ cấp xã mới được phân công có nhu cầu lớn về tập huấn quy trình đánh giá sơ bộ.",
-        ]),
+        "activities_text": activities
+        + " "
+        + _activities_assessment(
+            rng,
+            data,
+            [
+                "Nhu cầu tập huấn về thương mại điện tử và truy xuất nguồn gốc của các chủ thể tiếp tục tăng.",
+                "Cán bộ cấp xã mới được phân công có nhu cầu lớn về tập huấn quy trình đánh giá sơ bộ.",
+            ],
+        ),
         "products_text": products,
         "products_reviewed": reviewed,
         "products_3star": ranked - four,
@@ -917,12 +1097,16 @@ def _periodic_narrative(rng: random.Random, facts: _PeriodFacts, req: ReportRequ
         "products_cumulative": cumulative,
         "entities_cumulative": entities,
         "funding_text": _funding_phrase(data, years, "Tổng kinh phí bố trí, huy động cho Chương trình OCOP"),
-        "results_text": (f"Chương trình OCOP trên địa bàn {place} tiếp tục được triển khai đồng bộ trong {period}. "
-                         + rng.choice([
-                             "Chất lượng sản phẩm được nâng lên, nhiều sản phẩm được nâng hạng.",
-                             "Các chủ thể chú trọng hơn đến bao bì, nhãn mác và truy xuất nguồn gốc.",
-                             "Công tác xúc tiến thương mại được đẩy mạnh, nhất là trên nền tảng số.",
-                         ])),
+        "results_text": (
+            f"Chương trình OCOP trên địa bàn {place} tiếp tục được triển khai đồng bộ trong {period}. "
+            + rng.choice(
+                [
+                    "Chất lượng sản phẩm được nâng lên, nhiều sản phẩm được nâng hạng.",
+                    "Các chủ thể chú trọng hơn đến bao bì, nhãn mác và truy xuất nguồn gốc.",
+                    "Công tác xúc tiến thương mại được đẩy mạnh, nhất là trên nền tảng số.",
+                ]
+            )
+        ),
         "difficulties_text": _pick(rng, DIFFICULTIES_2026, 2, 3),
         "plan_next_text": f"Trong {next_label}: {plan_next[0].lower()}{plan_next[1:]}",
         "planned_products_next": planned_products,

@@ -40,8 +40,20 @@ from ocop.documents.models import BodyKind, Issuer, IssuerVersion
 from ocop.geo.services import current_province_of
 
 DATA_FILE = Path(__file__).resolve().parent / "issuers_data" / "issuers.json"
-VERSION_FIELDS = ["name", "parent_name", "header", "symbol", "place", "office", "contact", "archive",
-                  "signature_title", "signer_name", "gaps", "sources"]
+VERSION_FIELDS = [
+    "name",
+    "parent_name",
+    "header",
+    "symbol",
+    "place",
+    "office",
+    "contact",
+    "archive",
+    "signature_title",
+    "signer_name",
+    "gaps",
+    "sources",
+]
 AUDITED = ["valid_from", "valid_to", *VERSION_FIELDS, "reason"]
 # the ministry's change (Nghị định 35/2025/NĐ-CP; see issuers.json for the sources)
 MINISTRY_MERGER = dt.date(2025, 3, 1)
@@ -96,17 +108,38 @@ def facts_on(issuer: Issuer, day: dt.date | None = None) -> IssuerFacts:
     v = version_on(issuer, day)
     if v is None:
         return IssuerFacts(
-            issuer=issuer, valid_from=issuer.valid_from, valid_to=issuer.valid_to, name=tx.clean(issuer.name),
-            parent_lines=_lines(issuer.parent_name), header_lines=_lines(issuer.header), symbol=issuer.code,
-            place=issuer.place, office=issuer.office, contact=tx.clean(issuer.contact), archive=issuer.archive,
-            signature_title=tx.clean(issuer.signature_title), signer_name=tx.clean(issuer.signer_name),
-            gaps=_lines(issuer.note) if "[?]" in (issuer.note or "") else [], sources=[],
+            issuer=issuer,
+            valid_from=issuer.valid_from,
+            valid_to=issuer.valid_to,
+            name=tx.clean(issuer.name),
+            parent_lines=_lines(issuer.parent_name),
+            header_lines=_lines(issuer.header),
+            symbol=issuer.code,
+            place=issuer.place,
+            office=issuer.office,
+            contact=tx.clean(issuer.contact),
+            archive=issuer.archive,
+            signature_title=tx.clean(issuer.signature_title),
+            signer_name=tx.clean(issuer.signer_name),
+            gaps=_lines(issuer.note) if "[?]" in (issuer.note or "") else [],
+            sources=[],
         )
     return IssuerFacts(
-        issuer=issuer, valid_from=v.valid_from, valid_to=v.valid_to, name=tx.clean(v.name),
-        parent_lines=_lines(v.parent_name), header_lines=_lines(v.header), symbol=v.symbol, place=v.place,
-        office=v.office, contact=tx.clean(v.contact), archive=v.archive, signature_title=tx.clean(v.signature_title),
-        signer_name=tx.clean(v.signer_name), gaps=_lines(v.gaps), sources=_lines(v.sources),
+        issuer=issuer,
+        valid_from=v.valid_from,
+        valid_to=v.valid_to,
+        name=tx.clean(v.name),
+        parent_lines=_lines(v.parent_name),
+        header_lines=_lines(v.header),
+        symbol=v.symbol,
+        place=v.place,
+        office=v.office,
+        contact=tx.clean(v.contact),
+        archive=v.archive,
+        signature_title=tx.clean(v.signature_title),
+        signer_name=tx.clean(v.signer_name),
+        gaps=_lines(v.gaps),
+        sources=_lines(v.sources),
     )
 
 
@@ -175,7 +208,9 @@ def provincial_issuer(unit, day: dt.date | None = None, body_kind: str = BodyKin
     if not province.is_valid_on(day):
         successor = current_province_of(province) if day >= dt.date(2025, 7, 1) else None
         if successor is None:
-            raise ValidationError(_("%(unit)s không còn hiệu lực vào ngày %(day)s.") % {"unit": province, "day": tx.dmy(day)})
+            raise ValidationError(
+                _("%(unit)s không còn hiệu lực vào ngày %(day)s.") % {"unit": province, "day": tx.dmy(day)}
+            )
         province = successor
     if body_kind not in PROVINCE_RULES:
         raise ValueError(body_kind)
@@ -184,20 +219,37 @@ def provincial_issuer(unit, day: dt.date | None = None, body_kind: str = BodyKin
     upper = full.upper()
     ubnd_name = f"Ủy ban nhân dân {kind.lower()} {province.name}"
     if body_kind == BodyKind.UBND:
-        base = {"name": ubnd_name, "header": f"ỦY BAN NHÂN DÂN\n{upper}", "parent_name": "",
-                "signature_title": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "archive": "VT"}
+        base = {
+            "name": ubnd_name,
+            "header": f"ỦY BAN NHÂN DÂN\n{upper}",
+            "parent_name": "",
+            "signature_title": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            "archive": "VT",
+        }
     else:
-        base = {"name": f"Sở Nông nghiệp và Môi trường {kind.lower()} {province.name}",
-                "header": "SỞ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", "parent_name": f"UBND {upper}",
-                "signature_title": "GIÁM ĐỐC", "archive": "VT"}
+        base = {
+            "name": f"Sở Nông nghiệp và Môi trường {kind.lower()} {province.name}",
+            "header": "SỞ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+            "parent_name": f"UBND {upper}",
+            "signature_title": "GIÁM ĐỐC",
+            "archive": "VT",
+        }
     with transaction.atomic():
-        issuer, created = Issuer.objects.get_or_create(code=code, defaults={
-            **base, "place": province.name, "body_kind": body_kind, "unit": province,
-            "valid_from": province.valid_from, "valid_to": province.valid_to,
-        })
+        issuer, created = Issuer.objects.get_or_create(
+            code=code,
+            defaults={
+                **base,
+                "place": province.name,
+                "body_kind": body_kind,
+                "unit": province,
+                "valid_from": province.valid_from,
+                "valid_to": province.valid_to,
+            },
+        )
         if not created and (issuer.unit_id is None or issuer.body_kind != body_kind):
-            Issuer.objects.filter(pk=issuer.pk).update(unit=province, body_kind=body_kind, valid_from=province.valid_from,
-                                                       valid_to=province.valid_to)
+            Issuer.objects.filter(pk=issuer.pk).update(
+                unit=province, body_kind=body_kind, valid_from=province.valid_from, valid_to=province.valid_to
+            )
             issuer.refresh_from_db()
         if not issuer.versions.exists():
             for version in _provincial_versions(province, body_kind, base):
@@ -210,41 +262,74 @@ def _provincial_versions(province, body_kind: str, base: dict) -> list[dict]:
     common = {"place": province.name, "office": "", "contact": "", "archive": "VT", "signer_name": ""}
     gaps_signer = "Họ tên người ký: chưa có dữ liệu [?]"
     if body_kind == BodyKind.UBND:
-        return [{
-            **common, "valid_from": start, "valid_to": province.valid_to, "name": base["name"], "parent_name": "",
-            "header": base["header"], "symbol": "UBND", "signature_title": base["signature_title"],
-            "gaps": "\n".join([gaps_signer, "Quyền hạn ký (TM./KT.) và chức vụ người ký: mẫu thường dùng, chưa đối chiếu văn bản của tỉnh [?]",
-                               "Đầu mối liên hệ: chưa có dữ liệu [?]"]),
-            "sources": "Tên và hiệu lực của tỉnh: dữ liệu đơn vị hành chính (ocop/geo/data)\n"
-                       "Ký hiệu UBND: Nghị định 30/2020/NĐ-CP, Phụ lục III",
-        }]
+        return [
+            {
+                **common,
+                "valid_from": start,
+                "valid_to": province.valid_to,
+                "name": base["name"],
+                "parent_name": "",
+                "header": base["header"],
+                "symbol": "UBND",
+                "signature_title": base["signature_title"],
+                "gaps": "\n".join(
+                    [
+                        gaps_signer,
+                        "Quyền hạn ký (TM./KT.) và chức vụ người ký: mẫu thường dùng, chưa đối chiếu văn bản của tỉnh [?]",
+                        "Đầu mối liên hệ: chưa có dữ liệu [?]",
+                    ]
+                ),
+                "sources": "Tên và hiệu lực của tỉnh: dữ liệu đơn vị hành chính (ocop/geo/data)\n"
+                "Ký hiệu UBND: Nghị định 30/2020/NĐ-CP, Phụ lục III",
+            }
+        ]
     _kind, full = _province_words(province)
     upper = full.upper()
     old = {
-        **common, "name": f"Sở Nông nghiệp và Phát triển nông thôn {full[:1].lower()}{full[1:]}", "parent_name": f"UBND {upper}",
-        "header": "SỞ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN", "symbol": "SNN", "signature_title": "GIÁM ĐỐC",
-        "gaps": "\n".join([gaps_signer, "Ký hiệu viết tắt của Sở (SNN, SNNPTNT…) khác nhau giữa các tỉnh [?]",
-                           "Đầu mối liên hệ: chưa có dữ liệu [?]"]),
+        **common,
+        "name": f"Sở Nông nghiệp và Phát triển nông thôn {full[:1].lower()}{full[1:]}",
+        "parent_name": f"UBND {upper}",
+        "header": "SỞ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN",
+        "symbol": "SNN",
+        "signature_title": "GIÁM ĐỐC",
+        "gaps": "\n".join(
+            [
+                gaps_signer,
+                "Ký hiệu viết tắt của Sở (SNN, SNNPTNT…) khác nhau giữa các tỉnh [?]",
+                "Đầu mối liên hệ: chưa có dữ liệu [?]",
+            ]
+        ),
         "sources": "Tên và hiệu lực của tỉnh: dữ liệu đơn vị hành chính (ocop/geo/data)",
     }
     new = {
-        **common, "name": base["name"], "parent_name": base["parent_name"], "header": base["header"], "symbol": "SNNMT",
+        **common,
+        "name": base["name"],
+        "parent_name": base["parent_name"],
+        "header": base["header"],
+        "symbol": "SNNMT",
         "signature_title": "GIÁM ĐỐC",
-        "gaps": "\n".join([gaps_signer, "Ký hiệu viết tắt của Sở Nông nghiệp và Môi trường (SNNMT…) khác nhau giữa các tỉnh [?]",
-                           "Ngày Sở Nông nghiệp và Môi trường của tỉnh chính thức hoạt động (có thể khác 01/3/2025) [?]",
-                           "Đầu mối liên hệ: chưa có dữ liệu [?]"]),
+        "gaps": "\n".join(
+            [
+                gaps_signer,
+                "Ký hiệu viết tắt của Sở Nông nghiệp và Môi trường (SNNMT…) khác nhau giữa các tỉnh [?]",
+                "Ngày Sở Nông nghiệp và Môi trường của tỉnh chính thức hoạt động (có thể khác 01/3/2025) [?]",
+                "Đầu mối liên hệ: chưa có dữ liệu [?]",
+            ]
+        ),
         "sources": "Nghị định 45/2025/NĐ-CP ngày 28/02/2025 quy định tổ chức các cơ quan chuyên môn thuộc UBND cấp tỉnh "
-                   "(Sở Nông nghiệp và Môi trường là sở được tổ chức thống nhất ở các địa phương): "
-                   "http://hdnd.dongnai.gov.vn/Pages/glp-quydinhmoivecoquanchuyenmonthu-glpnd-34299-glpnc-4-glpsite-1.html\n"
-                   "Tên và hiệu lực của tỉnh: dữ liệu đơn vị hành chính (ocop/geo/data)",
+        "(Sở Nông nghiệp và Môi trường là sở được tổ chức thống nhất ở các địa phương): "
+        "http://hdnd.dongnai.gov.vn/Pages/glp-quydinhmoivecoquanchuyenmonthu-glpnd-34299-glpnc-4-glpsite-1.html\n"
+        "Tên và hiệu lực của tỉnh: dữ liệu đơn vị hành chính (ocop/geo/data)",
     }
     end = province.valid_to
     if end is not None and end < DEPARTMENT_MERGER:
         return [{**old, "valid_from": start, "valid_to": end}]
     if start >= DEPARTMENT_MERGER:
         return [{**new, "valid_from": start, "valid_to": end}]
-    return [{**old, "valid_from": start, "valid_to": DEPARTMENT_MERGER - dt.timedelta(days=1)},
-            {**new, "valid_from": DEPARTMENT_MERGER, "valid_to": end}]
+    return [
+        {**old, "valid_from": start, "valid_to": DEPARTMENT_MERGER - dt.timedelta(days=1)},
+        {**new, "valid_from": DEPARTMENT_MERGER, "valid_to": end},
+    ]
 
 
 # --- changes -------------------------------------------------------------------------------------
@@ -262,8 +347,14 @@ def _sync_issuer(issuer: Issuer) -> None:
     if latest is None:
         return
     Issuer.objects.filter(pk=issuer.pk).update(
-        name=latest.name, header=latest.header, parent_name=latest.parent_name, place=latest.place,
-        office=latest.office, contact=latest.contact, archive=latest.archive, signature_title=latest.signature_title,
+        name=latest.name,
+        header=latest.header,
+        parent_name=latest.parent_name,
+        place=latest.place,
+        office=latest.office,
+        contact=latest.contact,
+        archive=latest.archive,
+        signature_title=latest.signature_title,
         signer_name=latest.signer_name,
     )
 
@@ -272,13 +363,18 @@ def _clean_fields(fields: dict) -> dict:
     out = {}
     for key in VERSION_FIELDS:
         value = fields.get(key, "")
-        out[key] = tx.clean(value).strip() if key not in ("header", "parent_name", "signature_title", "gaps", "sources") \
+        out[key] = (
+            tx.clean(value).strip()
+            if key not in ("header", "parent_name", "signature_title", "gaps", "sources")
             else "\n".join(_lines(value))
+        )
     return out
 
 
 @transaction.atomic
-def do_add_version(user, issuer: Issuer, valid_from: dt.date, *, reason: str = "", request=None, **fields) -> IssuerVersion:
+def do_add_version(
+    user, issuer: Issuer, valid_from: dt.date, *, reason: str = "", request=None, **fields
+) -> IssuerVersion:
     """A new version of the issuer's facts from `valid_from`. The version that was valid then ends
     the day before; a version starting later stays, and the new one ends the day before it. A second
     version on the same date is refused (the history is never rewritten). Audited."""
@@ -292,10 +388,13 @@ def do_add_version(user, issuer: Issuer, valid_from: dt.date, *, reason: str = "
             errors[key] = _("Nhập thông tin này.")
     if issuer.versions.filter(valid_from=valid_from).exists():
         errors["valid_from"] = _("Đã có phiên bản áp dụng từ ngày %(day)s; chọn ngày khác (lịch sử không bị sửa).") % {
-            "day": tx.dmy(valid_from)}
+            "day": tx.dmy(valid_from)
+        }
     if issuer.valid_from and valid_from < issuer.valid_from or issuer.valid_to and valid_from > issuer.valid_to:
         errors["valid_from"] = _("Cơ quan này chỉ tồn tại từ %(a)s đến %(b)s.") % {
-            "a": tx.dmy(issuer.valid_from) or "…", "b": tx.dmy(issuer.valid_to) or "…"}
+            "a": tx.dmy(issuer.valid_from) or "…",
+            "b": tx.dmy(issuer.valid_to) or "…",
+        }
     if errors:
         raise ValidationError(errors)
     before_version = issuer.versions.filter(valid_from__lt=valid_from).order_by("-valid_from").first()
@@ -305,14 +404,30 @@ def do_add_version(user, issuer: Issuer, valid_from: dt.date, *, reason: str = "
         old = snapshot(before_version, AUDITED)
         before_version.valid_to = valid_from - dt.timedelta(days=1)
         before_version.save(update_fields=["valid_to"])
-        log_action(user, "ocop.issuer.version_closed", before_version, before=old, after=snapshot(before_version, AUDITED),
-                   request=request)
+        log_action(
+            user,
+            "ocop.issuer.version_closed",
+            before_version,
+            before=old,
+            after=snapshot(before_version, AUDITED),
+            request=request,
+        )
     version = IssuerVersion.objects.create(
-        issuer=issuer, valid_from=valid_from, valid_to=valid_to, reason=tx.clean(reason).strip()[:300],
-        recorded_by=user if getattr(user, "is_authenticated", False) else None, **data,
+        issuer=issuer,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=tx.clean(reason).strip()[:300],
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        **data,
     )
-    log_action(user, "ocop.issuer.version_added", version, after=snapshot(version, AUDITED), reason=version.reason,
-               request=request)
+    log_action(
+        user,
+        "ocop.issuer.version_added",
+        version,
+        after=snapshot(version, AUDITED),
+        reason=version.reason,
+        request=request,
+    )
     _sync_issuer(issuer)
     return version
 
@@ -332,21 +447,36 @@ def load_issuers(path: Path | str = DATA_FILE) -> dict[str, int]:
     created = versions = 0
     for item in data["issuers"]:
         first = item["versions"][-1]
-        issuer, was_created = Issuer.objects.get_or_create(code=item["code"], defaults={
-            "name": first["name"], "header": first["header"], "parent_name": first.get("parent_name", ""),
-            "place": first["place"], "body_kind": item["body_kind"], "valid_from": _date(item.get("valid_from")),
-            "valid_to": _date(item.get("valid_to")), "note": item.get("note", ""),
-        })
+        issuer, was_created = Issuer.objects.get_or_create(
+            code=item["code"],
+            defaults={
+                "name": first["name"],
+                "header": first["header"],
+                "parent_name": first.get("parent_name", ""),
+                "place": first["place"],
+                "body_kind": item["body_kind"],
+                "valid_from": _date(item.get("valid_from")),
+                "valid_to": _date(item.get("valid_to")),
+                "note": item.get("note", ""),
+            },
+        )
         created += was_created
         if not was_created:
-            Issuer.objects.filter(pk=issuer.pk).update(body_kind=item["body_kind"], valid_from=_date(item.get("valid_from")),
-                                                       valid_to=_date(item.get("valid_to")))
+            Issuer.objects.filter(pk=issuer.pk).update(
+                body_kind=item["body_kind"],
+                valid_from=_date(item.get("valid_from")),
+                valid_to=_date(item.get("valid_to")),
+            )
         if issuer.versions.exists():
             continue
         for v in item["versions"]:
             IssuerVersion.objects.create(
-                issuer=issuer, valid_from=_date(v["valid_from"]), valid_to=_date(v.get("valid_to")),
-                **_clean_fields({**v, "gaps": "\n".join(v.get("gaps", [])), "sources": "\n".join(v.get("sources", []))}),
+                issuer=issuer,
+                valid_from=_date(v["valid_from"]),
+                valid_to=_date(v.get("valid_to")),
+                **_clean_fields(
+                    {**v, "gaps": "\n".join(v.get("gaps", [])), "sources": "\n".join(v.get("sources", []))}
+                ),
             )
             versions += 1
         _sync_issuer(issuer)

@@ -32,26 +32,42 @@ class Issuer(models.Model):
     a historical letter) are left empty and said in `note`."""
 
     code = models.CharField(_("ký hiệu"), max_length=40, unique=True, help_text=_("Ví dụ: BNN-VPĐP"))
-    name = models.CharField(_("tên cơ quan"), max_length=300, help_text=_("Dùng trong câu văn, ví dụ: Bộ Nông nghiệp và Phát triển nông thôn"))
-    header = models.TextField(_("tên cơ quan trên tiêu đề"), help_text=_("Chữ in hoa, mỗi dòng một hàng, ví dụ: BỘ NÔNG NGHIỆP / VÀ PHÁT TRIỂN NÔNG THÔN"))
-    parent_name = models.TextField(_("tên cơ quan chủ quản"), blank=True, help_text=_("Dòng phía trên tên cơ quan (nếu có)."))
+    name = models.CharField(
+        _("tên cơ quan"),
+        max_length=300,
+        help_text=_("Dùng trong câu văn, ví dụ: Bộ Nông nghiệp và Phát triển nông thôn"),
+    )
+    header = models.TextField(
+        _("tên cơ quan trên tiêu đề"),
+        help_text=_("Chữ in hoa, mỗi dòng một hàng, ví dụ: BỘ NÔNG NGHIỆP / VÀ PHÁT TRIỂN NÔNG THÔN"),
+    )
+    parent_name = models.TextField(
+        _("tên cơ quan chủ quản"), blank=True, help_text=_("Dòng phía trên tên cơ quan (nếu có).")
+    )
     place = models.CharField(_("địa danh"), max_length=100, default="Hà Nội")
     is_council = models.BooleanField(_("là hội đồng"), default=False, help_text=_("Hội đồng có dãy số văn bản riêng."))
     office = models.CharField(
-        _("đơn vị tham mưu"), max_length=300, blank=True,
+        _("đơn vị tham mưu"),
+        max_length=300,
+        blank=True,
         help_text=_("Đơn vị nhận báo cáo thay cơ quan, ví dụ: Văn phòng Điều phối nông thôn mới Trung ương."),
     )
     contact = models.TextField(_("đầu mối liên hệ"), blank=True)
-    archive = models.CharField(_("nơi lưu"), max_length=100, blank=True, help_text=_("Ví dụ: VT, VPĐP (dòng “Lưu: …”)."))
-    signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True, help_text=_("Ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG"))
+    archive = models.CharField(
+        _("nơi lưu"), max_length=100, blank=True, help_text=_("Ví dụ: VT, VPĐP (dòng “Lưu: …”).")
+    )
+    signature_title = models.TextField(
+        _("quyền hạn, chức vụ người ký"), blank=True, help_text=_("Ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG")
+    )
     signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     active = models.BooleanField(_("đang dùng"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)
     # the body as dated data (ocop/documents/issuers.py): what kind of body, its unit, its lifetime
     body_kind = models.CharField(_("loại cơ quan"), max_length=16, choices=BodyKind.choices, default=BodyKind.OTHER)
-    unit = models.ForeignKey("geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("đơn vị hành chính"))
+    unit = models.ForeignKey(
+        "geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị hành chính")
+    )
     valid_from = models.DateField(_("tồn tại từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("tồn tại đến ngày"), null=True, blank=True)
 
@@ -100,17 +116,26 @@ class IssuerVersion(models.Model):
     name = models.CharField(_("tên cơ quan"), max_length=300)
     parent_name = models.TextField(_("cơ quan chủ quản (tiêu đề)"), blank=True, help_text=_("Mỗi dòng một hàng."))
     header = models.TextField(_("tên cơ quan trên tiêu đề"), help_text=_("Chữ in hoa, mỗi dòng một hàng."))
-    symbol = models.CharField(_("ký hiệu trong số văn bản"), max_length=60,
-                              help_text=_("Phần sau số và loại văn bản, ví dụ: BNNMT-VPĐP (9654/BNN-VPĐP)."))
+    symbol = models.CharField(
+        _("ký hiệu trong số văn bản"),
+        max_length=60,
+        help_text=_("Phần sau số và loại văn bản, ví dụ: BNNMT-VPĐP (9654/BNN-VPĐP)."),
+    )
     place = models.CharField(_("địa danh"), max_length=100)
     office = models.CharField(_("đơn vị tham mưu"), max_length=300, blank=True)
-    contact = models.TextField(_("đầu mối liên hệ"), blank=True,
-                               help_text=_("Để trống khi chưa biết: công văn không in dòng liên hệ."))
+    contact = models.TextField(
+        _("đầu mối liên hệ"), blank=True, help_text=_("Để trống khi chưa biết: công văn không in dòng liên hệ.")
+    )
     archive = models.CharField(_("nơi lưu"), max_length=100, blank=True)
-    signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True,
-                                       help_text=_("Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG."))
+    signature_title = models.TextField(
+        _("quyền hạn, chức vụ người ký"),
+        blank=True,
+        help_text=_("Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG."),
+    )
     signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
-    gaps = models.TextField(_("thông tin chưa biết [?]"), blank=True, help_text=_("Mỗi dòng một thông tin chưa có nguồn."))
+    gaps = models.TextField(
+        _("thông tin chưa biết [?]"), blank=True, help_text=_("Mỗi dòng một thông tin chưa có nguồn.")
+    )
     sources = models.TextField(_("nguồn"), blank=True, help_text=_("Mỗi dòng một nguồn."))
     reason = models.CharField(_("lý do thay đổi"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -185,7 +210,9 @@ class OutgoingDocument(models.Model):
     """
 
     issuer = models.ForeignKey(Issuer, models.PROTECT, related_name="documents", verbose_name=_("cơ quan ban hành"))
-    kind = models.CharField(_("loại văn bản"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.CONG_VAN)
+    kind = models.CharField(
+        _("loại văn bản"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.CONG_VAN
+    )
     purpose = models.CharField(_("mục đích"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, db_index=True)
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
@@ -198,11 +225,17 @@ class OutgoingDocument(models.Model):
     noi_nhan = models.JSONField(_("nơi nhận"), default=list, blank=True)
     signature_title = models.TextField(_("quyền hạn, chức vụ người ký"), blank=True)
     signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
     file = models.FileField(_("tệp đã ban hành"), upload_to=document_upload_to, blank=True, max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)
     request = models.ForeignKey(
-        "reporting.ReportRequest", models.PROTECT, null=True, blank=True, related_name="documents",
+        "reporting.ReportRequest",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
         verbose_name=_("yêu cầu báo cáo"),
     )
     template_name = models.CharField(_("mẫu .docx"), max_length=100, default="cong_van.docx")
@@ -219,7 +252,9 @@ class OutgoingDocument(models.Model):
         ordering = ["-year", "-number", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "year", "number"], condition=Q(number__isnull=False), name="documents_number_per_issuer_year"
+                fields=["issuer", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="documents_number_per_issuer_year",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(number__isnull=False) & Q(year__isnull=False) & Q(date__isnull=False)),
@@ -236,7 +271,7 @@ class OutgoingDocument(models.Model):
 
     @property
     def number_and_symbol(self) -> str:
-        """"9654/BNN-VPĐP", "09/BNN-VPĐP"; a draft shows blanks for the number."""
+        """ "9654/BNN-VPĐP", "09/BNN-VPĐP"; a draft shows blanks for the number."""
         return f"{number_text(self.number)}/{self.symbol}"
 
     def _stored_status(self) -> str | None:
@@ -246,10 +281,14 @@ class OutgoingDocument(models.Model):
 
     def save(self, *args, **kwargs):
         if self._stored_status() == DocumentStatus.ISSUED:
-            raise ImmutableDocument(_("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": self.number_and_symbol})
+            raise ImmutableDocument(
+                _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": self.number_and_symbol}
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self._stored_status() == DocumentStatus.ISSUED:
-            raise ImmutableDocument(_("Văn bản %(number)s đã ban hành, không được xóa.") % {"number": self.number_and_symbol})
+            raise ImmutableDocument(
+                _("Văn bản %(number)s đã ban hành, không được xóa.") % {"number": self.number_and_symbol}
+            )
         return super().delete(*args, **kwargs)

@@ -78,7 +78,9 @@ def sweep_orphans() -> int:
             continue
         for proc_dir in Path("/proc").glob("[0-9]*"):
             try:
-                if str(directory) in (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"):
+                if str(directory) in (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                    "utf-8", "replace"
+                ):
                     os.kill(int(proc_dir.name), signal.SIGKILL)
             except (OSError, ValueError):
                 continue
@@ -93,8 +95,10 @@ def convert_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
     soffice = soffice_path()
     if not soffice:
         raise LibreOfficeMissing(
-            _("Không tạo được tệp PDF: máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui). "
-              "Chạy “make run” hoặc “bash scripts/ensure_system.sh” với quyền root để cài đặt.")
+            _(
+                "Không tạo được tệp PDF: máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui). "
+                "Chạy “make run” hoặc “bash scripts/ensure_system.sh” với quyền root để cài đặt."
+            )
         )
     if not docx:
         raise ConversionError(_("Không tạo được tệp PDF: tệp .docx rỗng."))
@@ -123,11 +127,18 @@ def convert_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
         env = {**os.environ, "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
         try:
             proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                cwd=tmp, env=env, start_new_session=True,
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                cwd=tmp,
+                env=env,
+                start_new_session=True,
             )
         except OSError as exc:
-            raise LibreOfficeMissing(_("Không chạy được LibreOffice (%(cmd)s): %(error)s") % {"cmd": soffice, "error": exc}) from exc
+            raise LibreOfficeMissing(
+                _("Không chạy được LibreOffice (%(cmd)s): %(error)s") % {"cmd": soffice, "error": exc}
+            ) from exc
         (tmp_path / OWNER_FILE).write_text(f"{os.getpid()} {proc.pid}")  # for sweep_orphans if this process is killed
         try:
             stdout, stderr = proc.communicate(timeout=timeout)

@@ -36,7 +36,7 @@ class ReportHeading:
 def _subject(title: str) -> str:
     title = tx.clean(title).strip()
     if title.lower().startswith("báo cáo "):
-        title = title[len("báo cáo "):]
+        title = title[len("báo cáo ") :]
     return title[:1].upper() + title[1:]
 
 
@@ -81,10 +81,20 @@ def report_heading(submission, body_kind: str = BodyKind.UBND) -> ReportHeading:
         to = f"Ủy ban nhân dân {owner.type.lower()} {owner.name}"
     basis = ""
     if req.document_number:
-        basis = f"Thực hiện Công văn số {req.document_number}" + (f" ngày {tx.dmy(req.issued_on)}" if req.issued_on else "")
+        basis = f"Thực hiện Công văn số {req.document_number}" + (
+            f" ngày {tx.dmy(req.issued_on)}" if req.issued_on else ""
+        )
     place_date = tx.place_date(place, day) if day else f"{place}, ngày      tháng      năm {on.year}"
     return ReportHeading(
-        parent_lines=list(parent), header_lines=list(header), number=f"        /BC-{symbol}", place_date=place_date,
-        subject=_subject(req.title), recipients=[to], signature_lines=list(signature), signer_name=signer,
-        noi_nhan=["Như trên;", "Lưu: VT."], gaps=list(gaps), basis=basis,
+        parent_lines=list(parent),
+        header_lines=list(header),
+        number=f"        /BC-{symbol}",
+        place_date=place_date,
+        subject=_subject(req.title),
+        recipients=[to],
+        signature_lines=list(signature),
+        signer_name=signer,
+        noi_nhan=["Như trên;", "Lưu: VT."],
+        gaps=list(gaps),
+        basis=basis,
     )

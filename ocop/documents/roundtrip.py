@@ -79,23 +79,41 @@ def read_draft(data: bytes, doc) -> dict:
         elif child.tag.endswith("}tbl"):
             blocks.append(Table(child, document))
     signature_at = next(
-        (i for i, b in enumerate(blocks) if isinstance(b, Table) and b.rows and b.rows[0].cells
-         and b.rows[0].cells[0].text.strip().startswith("Nơi nhận")),
+        (
+            i
+            for i, b in enumerate(blocks)
+            if isinstance(b, Table)
+            and b.rows
+            and b.rows[0].cells
+            and b.rows[0].cells[0].text.strip().startswith("Nơi nhận")
+        ),
         None,
     )
     if signature_at is None:
-        raise ValidationError(_("Không tìm thấy bảng “Nơi nhận” và chữ ký: tệp không phải bản dự thảo tải về từ hệ thống, "
-                                "hoặc bảng đã bị xóa."))
-    start = next((i for i, b in enumerate(blocks[:signature_at])
-                  if isinstance(b, Paragraph) and b.style is not None and b.style.name == BODY_STYLE), None)
+        raise ValidationError(
+            _(
+                "Không tìm thấy bảng “Nơi nhận” và chữ ký: tệp không phải bản dự thảo tải về từ hệ thống, "
+                "hoặc bảng đã bị xóa."
+            )
+        )
+    start = next(
+        (
+            i
+            for i, b in enumerate(blocks[:signature_at])
+            if isinstance(b, Paragraph) and b.style is not None and b.style.name == BODY_STYLE
+        ),
+        None,
+    )
     if start is None:
-        raise ValidationError(_("Không tìm thấy phần nội dung (kiểu đoạn “%(style)s”) trước “Nơi nhận”.")
-                              % {"style": BODY_STYLE})
+        raise ValidationError(
+            _("Không tìm thấy phần nội dung (kiểu đoạn “%(style)s”) trước “Nơi nhận”.") % {"style": BODY_STYLE}
+        )
     paragraphs, contact = [], ""
     for block in blocks[start:signature_at]:
         if isinstance(block, Table):
-            raise ValidationError(_("Phần nội dung có bảng: công văn chưa hỗ trợ bảng trong nội dung, hãy bỏ bảng "
-                                    "hoặc đưa vào phụ lục."))
+            raise ValidationError(
+                _("Phần nội dung có bảng: công văn chưa hỗ trợ bảng trong nội dung, hãy bỏ bảng hoặc đưa vào phụ lục.")
+            )
         para = _runs(block)
         text = _plain(para).strip()
         if not text:

@@ -49,8 +49,24 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-AUDITED = ["kind", "purpose", "year", "number", "symbol", "subject", "date", "place", "recipients", "noi_nhan",
-           "signature_title", "signer_name", "status", "file", "sha256", "template_name"]
+AUDITED = [
+    "kind",
+    "purpose",
+    "year",
+    "number",
+    "symbol",
+    "subject",
+    "date",
+    "place",
+    "recipients",
+    "noi_nhan",
+    "signature_title",
+    "signer_name",
+    "status",
+    "file",
+    "sha256",
+    "template_name",
+]
 ISSUE_ATTEMPTS = 5
 
 
@@ -58,7 +74,7 @@ ISSUE_ATTEMPTS = 5
 
 
 def default_symbol(issuer: Issuer, kind: str, day: dt.date | None = None) -> str:
-    """"BNN-VPĐP" for a công văn, "BC-BNN-VPĐP" for a báo cáo (NĐ 30, Phụ lục III), with the symbol
+    """ "BNN-VPĐP" for a công văn, "BC-BNN-VPĐP" for a báo cáo (NĐ 30, Phụ lục III), with the symbol
     of the issuer's facts valid on `day` ("BNNMT-VPĐP" from 01/3/2025)."""
     abbr = KIND_ABBREVIATIONS.get(kind, "")
     symbol = issuer.facts_on(day).symbol or issuer.code
@@ -72,8 +88,11 @@ def _check(user, capability: str) -> None:
 
 def _clean_para(value):
     if isinstance(value, list):
-        return [{"text": tx.clean(r.get("text", "")), "bold": bool(r.get("bold")), "italic": bool(r.get("italic"))}
-                for r in value if isinstance(r, dict)]
+        return [
+            {"text": tx.clean(r.get("text", "")), "bold": bool(r.get("bold")), "italic": bool(r.get("italic"))}
+            for r in value
+            if isinstance(r, dict)
+        ]
     return tx.clean(value)
 
 
@@ -87,9 +106,13 @@ def clean_content(content: dict | None) -> dict:
             "title": tx.clean(appendix.get("title", "")),
             "subtitle": tx.clean(appendix.get("subtitle", "")),
             "sections": [
-                {"number": tx.clean(s.get("number", "")), "label": tx.clean(s.get("label", "")),
-                 "title": tx.clean(s.get("title", "")), "prompt": tx.clean(s.get("prompt", "")),
-                 "depth": int(s.get("depth") or 0)}
+                {
+                    "number": tx.clean(s.get("number", "")),
+                    "label": tx.clean(s.get("label", "")),
+                    "title": tx.clean(s.get("title", "")),
+                    "prompt": tx.clean(s.get("prompt", "")),
+                    "depth": int(s.get("depth") or 0),
+                }
                 for s in appendix.get("sections") or []
             ],
         }
@@ -105,9 +128,12 @@ def _lines(values) -> list[str]:
 
 
 def _issuer_date_error(issuer: Issuer, day: dt.date) -> str:
-    return (_("%(issuer)s không ban hành văn bản vào ngày %(day)s (chỉ tồn tại từ %(a)s đến %(b)s).")
-            % {"issuer": issuer.name, "day": tx.dmy(day), "a": tx.dmy(issuer.valid_from) or "…",
-               "b": tx.dmy(issuer.valid_to) or "…"})
+    return _("%(issuer)s không ban hành văn bản vào ngày %(day)s (chỉ tồn tại từ %(a)s đến %(b)s).") % {
+        "issuer": issuer.name,
+        "day": tx.dmy(day),
+        "a": tx.dmy(issuer.valid_from) or "…",
+        "b": tx.dmy(issuer.valid_to) or "…",
+    }
 
 
 def validate_document(doc: OutgoingDocument) -> None:
@@ -132,7 +158,9 @@ NOT_LETTER_TEMPLATES = {"bao_cao_tong_hop.docx"}
 
 def available_templates() -> list[str]:
     return sorted(
-        p.name for p in TEMPLATES_DIR.glob("*.docx") if not p.name.startswith("~$") and p.name not in NOT_LETTER_TEMPLATES
+        p.name
+        for p in TEMPLATES_DIR.glob("*.docx")
+        if not p.name.startswith("~$") and p.name not in NOT_LETTER_TEMPLATES
     )
 
 
@@ -229,7 +257,9 @@ def do_update_draft(user, doc: OutgoingDocument, **changes) -> OutgoingDocument:
 def next_number(issuer: Issuer, year: int) -> int:
     """The next number of the issuer's series in `year`: the highest issued number + 1, 1 for a new
     year. Councils are issuers of their own, hence their own series."""
-    top = OutgoingDocument.objects.filter(issuer=issuer, year=year, number__isnull=False).aggregate(m=Max("number"))["m"]
+    top = OutgoingDocument.objects.filter(issuer=issuer, year=year, number__isnull=False).aggregate(m=Max("number"))[
+        "m"
+    ]
     return (top or 0) + 1
 
 
@@ -265,8 +295,10 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                 if number is not None:
                     if OutgoingDocument.objects.filter(issuer_id=locked.issuer_id, year=year, number=number).exists():
                         raise ValidationError(
-                            {"number": _("Số %(number)s năm %(year)s của %(issuer)s đã được dùng.")
-                             % {"number": tx.number_text(number), "year": year, "issuer": locked.issuer.code}}
+                            {
+                                "number": _("Số %(number)s năm %(year)s của %(issuer)s đã được dùng.")
+                                % {"number": tx.number_text(number), "year": year, "issuer": locked.issuer.code}
+                            }
                         )
                     assigned = number
                 else:
@@ -280,18 +312,27 @@ def do_issue(user, doc: OutgoingDocument, number: int | None = None, *, request=
                 locked.issued_by = user if getattr(user, "is_authenticated", False) else None
                 locked.issued_at = timezone.now()
                 locked.save()
-                log_action(user, "ocop.document.issued", locked, before=before, after=snapshot(locked, AUDITED),
-                           request=request)
+                log_action(
+                    user,
+                    "ocop.document.issued",
+                    locked,
+                    before=before,
+                    after=snapshot(locked, AUDITED),
+                    request=request,
+                )
                 # the signing app (above documents) queues the signed PDF (docs/signing.md)
-                transaction.on_commit(lambda doc=locked, who=user: document_issued.send(
-                    sender=OutgoingDocument, document=doc, user=who))
+                transaction.on_commit(
+                    lambda doc=locked, who=user: document_issued.send(sender=OutgoingDocument, document=doc, user=who)
+                )
             return locked
         except IntegrityError as exc:  # another issue took the number first
             last_error = exc
             if stored_name:
                 default_storage.delete(stored_name)
             if number is not None:
-                raise ValidationError({"number": _("Số %(number)s đã được dùng.") % {"number": tx.number_text(number)}}) from exc
+                raise ValidationError(
+                    {"number": _("Số %(number)s đã được dùng.") % {"number": tx.number_text(number)}}
+                ) from exc
         except BaseException:
             if stored_name:
                 default_storage.delete(stored_name)
@@ -396,7 +437,9 @@ def context_for(doc: OutgoingDocument) -> dict:
                     {"heading": _section_heading(s), "prompt": tx.clean(s.get("prompt", ""))}
                     for s in appendix.get("sections") or []
                 ],
-            } if appendix else None,
+            }
+            if appendix
+            else None,
         }
     }
 
@@ -420,8 +463,11 @@ def render_docx(doc: OutgoingDocument) -> bytes:
 
 def stored_docx(doc: OutgoingDocument) -> bytes:
     """The issued file, checked against its SHA-256."""
-    return read_checked(doc.file, doc.sha256, _("Tệp đã ban hành của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                        % {"number": doc.number_and_symbol})
+    return read_checked(
+        doc.file,
+        doc.sha256,
+        _("Tệp đã ban hành của văn bản %(number)s bị thay đổi (sai mã SHA-256).") % {"number": doc.number_and_symbol},
+    )
 
 
 def render(doc: OutgoingDocument, fmt: str) -> bytes:
@@ -460,5 +506,6 @@ def find_issued(number_and_symbol: str, year: int) -> OutgoingDocument | None:
         return None
     return (
         OutgoingDocument.objects.filter(status=DocumentStatus.ISSUED, year=year, number=int(number_part), symbol=symbol)
-        .select_related("issuer").first()
+        .select_related("issuer")
+        .first()
     )

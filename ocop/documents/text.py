@@ -34,12 +34,12 @@ def _two(n: int, pad: bool) -> str:
 
 
 def nd30_date(day: dt.date) -> str:
-    """"ngày 12 tháng 12 năm 2018"; NĐ 30: a day below 10 and the months 1 and 2 take a leading zero."""
+    """ "ngày 12 tháng 12 năm 2018"; NĐ 30: a day below 10 and the months 1 and 2 take a leading zero."""
     return f"ngày {_two(day.day, day.day < 10)} tháng {_two(day.month, day.month < 3)} năm {day.year}"
 
 
 def place_date(place: str, day: dt.date | None) -> str:
-    """"Hà Nội, ngày 12 tháng 12 năm 2018" (a draft without a date leaves the blanks)."""
+    """ "Hà Nội, ngày 12 tháng 12 năm 2018" (a draft without a date leaves the blanks)."""
     if day is None:
         return f"{place}, ngày      tháng      năm"
     return f"{place}, {nd30_date(day)}"
@@ -50,7 +50,7 @@ def dmy(day: dt.date | None) -> str:
 
 
 def number_text(number: int | None) -> str:
-    """"09" below 10 (NĐ 30), "9654" otherwise; blanks while the number is not given."""
+    """ "09" below 10 (NĐ 30), "9654" otherwise; blanks while the number is not given."""
     if number is None:
         return "     "
     return f"{number:02d}"

@@ -57,18 +57,33 @@ def document_list(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         data = form.cleaned_data if form.is_valid() else {}
         return export_response(
-            request, qs, DOCUMENT_COLUMNS, title=_("Sổ văn bản đi"), filename="so-van-ban-di",
-            filters=[(_("Năm"), data.get("year")), (_("Cơ quan ban hành"), data.get("issuer")),
-                     (_("Trạng thái"), dict(form.fields["status"].choices).get(data.get("status")) if data.get("status") else "")],
+            request,
+            qs,
+            DOCUMENT_COLUMNS,
+            title=_("Sổ văn bản đi"),
+            filename="so-van-ban-di",
+            filters=[
+                (_("Năm"), data.get("year")),
+                (_("Cơ quan ban hành"), data.get("issuer")),
+                (
+                    _("Trạng thái"),
+                    dict(form.fields["status"].choices).get(data.get("status")) if data.get("status") else "",
+                ),
+            ],
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "documents/document_list.html",
-                  {"page": page, "form": form, "can_manage_images": can(request.user, "documents.issuers")})
+    return render(
+        request,
+        "documents/document_list.html",
+        {"page": page, "form": form, "can_manage_images": can(request.user, "documents.issuers")},
+    )
 
 
 @require_capability("documents.view")
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer", "request", "created_by", "issued_by"), pk=pk)
+    doc = get_object_or_404(
+        OutgoingDocument.objects.select_related("issuer", "request", "created_by", "issued_by"), pk=pk
+    )
     content = doc.content or {}
     return render(
         request,
@@ -106,7 +121,9 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
     if doc.is_issued:
-        messages.error(request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol})
+        messages.error(
+            request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol}
+        )
         return redirect("documents:detail", pk=doc.pk)
     form = DraftForm(request.POST or None, initial=DraftForm.initial_for(doc))
     if request.method == "POST" and form.is_valid():
@@ -130,7 +147,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
     doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
     if doc.is_issued:
-        messages.error(request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol})
+        messages.error(
+            request, _("Văn bản %(number)s đã ban hành, không được sửa.") % {"number": doc.number_and_symbol}
+        )
         return redirect("documents:detail", pk=doc.pk)
     form = DraftUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -169,6 +188,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("documents:detail", pk=doc.pk)
     year = (doc.date or timezone.localdate()).year
     return render(
-        request, "documents/document_issue.html",
+        request,
+        "documents/document_issue.html",
         {"doc": doc, "form": form, "year": year, "next_number": tx.number_text(services.next_number(doc.issuer, year))},
     )

@@ -22,10 +22,15 @@ from ocop.lib.forms import apply_validation_error
 @require_capability("documents.view")
 def issuer_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    issuers = list(Issuer.objects.prefetch_related("versions").select_related("unit").order_by("is_council", "body_kind", "code"))
+    issuers = list(
+        Issuer.objects.prefetch_related("versions").select_related("unit").order_by("is_council", "body_kind", "code")
+    )
     rows = [{"issuer": i, "current": version_on(i, today), "valid_today": i.is_valid_on(today)} for i in issuers]
-    return render(request, "documents/issuer_list.html", {"rows": rows, "today": today,
-                                                          "can_edit": can(request.user, "documents.issuers")})
+    return render(
+        request,
+        "documents/issuer_list.html",
+        {"rows": rows, "today": today, "can_edit": can(request.user, "documents.issuers")},
+    )
 
 
 @require_capability("documents.view")
@@ -36,11 +41,18 @@ def issuer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     versions = sorted(issuer.versions.all(), key=lambda v: v.valid_from, reverse=True)
     year = timezone.localdate().year
-    return render(request, "documents/issuer_detail.html", {
-        "issuer": issuer, "versions": versions, "can_edit": can(request.user, "documents.issuers"),
-        "year": year, "next_number": number_text(next_number(issuer, year)),
-        "documents": issuer.documents.order_by("-year", "-number")[:20],
-    })
+    return render(
+        request,
+        "documents/issuer_detail.html",
+        {
+            "issuer": issuer,
+            "versions": versions,
+            "can_edit": can(request.user, "documents.issuers"),
+            "year": year,
+            "next_number": number_text(next_number(issuer, year)),
+            "documents": issuer.documents.order_by("-year", "-number")[:20],
+        },
+    )
 
 
 @require_capability("documents.issuers")

@@ -23,9 +23,11 @@ def _criteria(user):
 
 register("evaluation.round", entries=lambda user: objects_in(rounds.readable_rounds(user)))
 register("evaluation.roundproduct", entries=lambda user: objects_in(rounds.readable_entries(user)))
-register("evaluation.memberscore",
-         entries=lambda user: objects_in(MemberScore.objects.filter(round_product__in=rounds.readable_entries(user))),
-         values=lambda user: objects_in(rounds.readable_score_sheets(user)))
+register(
+    "evaluation.memberscore",
+    entries=lambda user: objects_in(MemberScore.objects.filter(round_product__in=rounds.readable_entries(user))),
+    values=lambda user: objects_in(rounds.readable_score_sheets(user)),
+)
 register("evaluation.certificate", entries=lambda user: objects_in(rounds.readable_certificates(user)))
 register("evaluation.application", entries=lambda user: objects_in(rounds.readable_applications(user)))
 register(DataFile._meta.label_lower, entries=_criteria)

@@ -84,8 +84,12 @@ class NoticeRun:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"today": self.today.isoformat(), "expired": self.expired, "notified": self.notified,
-                "failed": [list(f) for f in self.failed]}
+        return {
+            "today": self.today.isoformat(),
+            "expired": self.expired,
+            "notified": self.notified,
+            "failed": [list(f) for f in self.failed],
+        }
 
 
 @transaction.atomic
@@ -96,11 +100,24 @@ def expire_certificate(cert: Certificate, today: dt.date) -> bool:
     cert.status = CertificateStatus.EXPIRED
     cert.save(update_fields=["status"])
     product = cert.product
-    if product.status == ProductStatus.CERTIFIED and not product.certificates.filter(status=CertificateStatus.VALID).exists():
-        record_status_change(product, ProductStatus.EXPIRED, None,
-                             reason=f"Giấy chứng nhận {cert.number_display} hết hiệu lực từ ngày {format_date(cert.valid_until)}")
-    log_action(None, "ocop.evaluation.certificate.expired", cert, before={"status": CertificateStatus.VALID},
-               after={"status": CertificateStatus.EXPIRED, "valid_until": cert.valid_until}, unit=product.unit)
+    if (
+        product.status == ProductStatus.CERTIFIED
+        and not product.certificates.filter(status=CertificateStatus.VALID).exists()
+    ):
+        record_status_change(
+            product,
+            ProductStatus.EXPIRED,
+            None,
+            reason=f"Giấy chứng nhận {cert.number_display} hết hiệu lực từ ngày {format_date(cert.valid_until)}",
+        )
+    log_action(
+        None,
+        "ocop.evaluation.certificate.expired",
+        cert,
+        before={"status": CertificateStatus.VALID},
+        after={"status": CertificateStatus.EXPIRED, "valid_until": cert.valid_until},
+        unit=product.unit,
+    )
     return True
 
 
@@ -110,16 +127,18 @@ def compose(cert: Certificate) -> tuple[str, str, str, str]:
     link = f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
     until = format_date(cert.valid_until)
     subject = f"[OCOP] Giấy chứng nhận {cert.number_display} sắp hết hiệu lực ({until})"
-    body = "\n".join([
-        f"Kính gửi: {cert.product.entity.name},",
-        "",
-        f"Giấy chứng nhận sản phẩm OCOP số {cert.number_display} của sản phẩm “{cert.product.name}” "
-        f"({cert.stars} sao) hết hiệu lực từ ngày {until}.",
-        "Đề nghị chủ thể chuẩn bị hồ sơ và gửi đề nghị đánh giá lại (hoặc nâng hạng sao) trên hệ thống tại:",
-        link,
-        "",
-        "Đây là thư tự động, xin không trả lời.",
-    ])
+    body = "\n".join(
+        [
+            f"Kính gửi: {cert.product.entity.name},",
+            "",
+            f"Giấy chứng nhận sản phẩm OCOP số {cert.number_display} của sản phẩm “{cert.product.name}” "
+            f"({cert.stars} sao) hết hiệu lực từ ngày {until}.",
+            "Đề nghị chủ thể chuẩn bị hồ sơ và gửi đề nghị đánh giá lại (hoặc nâng hạng sao) trên hệ thống tại:",
+            link,
+            "",
+            "Đây là thư tự động, xin không trả lời.",
+        ]
+    )
     text = f"Giấy chứng nhận OCOP {cert.number_display} (“{cert.product.name}”) hết hiệu lực từ ngày {until}."
     return subject, body, text, path
 
@@ -130,14 +149,19 @@ def send_expiry_notice(cert: Certificate) -> bool:
     emails = sorted({u.email.strip() for u in users if u.email and u.email.strip()})
     with transaction.atomic():
         _notice, created = CertificateNotice.objects.get_or_create(
-            certificate=cert, kind=NoticeKind.EXPIRY_NOTICE, defaults={"recipients": ", ".join(emails)})
+            certificate=cert, kind=NoticeKind.EXPIRY_NOTICE, defaults={"recipients": ", ".join(emails)}
+        )
         if not created:
             return False
         subject, body, text, path = compose(cert)
         notify(users, text, path)
-        log_action(None, "ocop.evaluation.certificate.expiry_notice_sent", cert,
-                   after={"valid_until": cert.valid_until, "recipients": len(users), "emails": len(emails)},
-                   unit=cert.product.unit)
+        log_action(
+            None,
+            "ocop.evaluation.certificate.expiry_notice_sent",
+            cert,
+            after={"valid_until": cert.valid_until, "recipients": len(users), "emails": len(emails)},
+            unit=cert.product.unit,
+        )
         if emails:
             send_mail(subject, body, None, emails, fail_silently=False)
     return True
@@ -150,10 +174,12 @@ def run_certificate_notices(today: dt.date | None = None) -> NoticeRun:
     for cert in Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__lte=today).order_by("pk"):
         if expire_certificate(cert, today):
             run.expired.append(cert.pk)
-    candidates = (Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__gt=today)
-                  .exclude(notices__kind=NoticeKind.EXPIRY_NOTICE)
-                  .select_related("product", "product__entity", "issuer_unit", "round_product__round__procedure")
-                  .order_by("pk"))
+    candidates = (
+        Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__gt=today)
+        .exclude(notices__kind=NoticeKind.EXPIRY_NOTICE)
+        .select_related("product", "product__entity", "issuer_unit", "round_product__round__procedure")
+        .order_by("pk")
+    )
     for cert in candidates:
         if notice_due_on(cert) > today:
             continue
@@ -196,7 +222,7 @@ def ensure_daily_certificate_notices(now: dt.datetime | None = None) -> bool:
 
 # --- the printable certificate and its public verification --------------------------------------
 
-VERIFY_LIMIT = 30          # look-ups per address …
+VERIFY_LIMIT = 30  # look-ups per address …
 VERIFY_WINDOW_MINUTES = 10  # … in this window
 
 
@@ -244,8 +270,12 @@ def find_by_number(text: str) -> Certificate | None:
     if not match:
         return None
     number, year, unit_code = int(match.group(1)), int(match.group(2)), match.group(3)
-    return (Certificate.objects.filter(number=number, year=year, issuer_unit__code=unit_code)
-            .select_related("product", "product__entity", "issuer_unit").order_by("-issued_on").first())
+    return (
+        Certificate.objects.filter(number=number, year=year, issuer_unit__code=unit_code)
+        .select_related("product", "product__entity", "issuer_unit")
+        .order_by("-issued_on")
+        .first()
+    )
 
 
 def verification_allowed(ip: str) -> bool:
@@ -305,8 +335,10 @@ def certificate_docx(cert: Certificate) -> bytes:
     table.autofit = False
     table.columns[0].width, table.columns[1].width = Cm(6), Cm(10)  # the grid LibreOffice reads
     left, right = table.rows[0].cells
-    for cell, width, lines in ((left, Cm(6), facts.header_lines),
-                               (right, Cm(10), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])):
+    for cell, width, lines in (
+        (left, Cm(6), facts.header_lines),
+        (right, Cm(10), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
+    ):
         cell.width = width
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = cell.paragraphs[0].add_run("\n".join(lines))

@@ -121,11 +121,16 @@ def describe(rule: CouncilRule | None) -> str:
     """One sentence for the round page."""
     if rule is None:
         return _("Chưa có quy định về thành phần hội đồng cho cấp và ngày này.")
-    text = _("Hội đồng cần chủ tịch%(sec)s và ít nhất %(n)s thành viên chấm điểm; mỗi sản phẩm cần ít nhất %(q)s số thành "
-             "viên tham gia (chấm hoặc xin không chấm)%(chair)s và ít nhất %(p)s phiếu chấm.") % {
+    text = _(
+        "Hội đồng cần chủ tịch%(sec)s và ít nhất %(n)s thành viên chấm điểm; mỗi sản phẩm cần ít nhất %(q)s số thành "
+        "viên tham gia (chấm hoặc xin không chấm)%(chair)s và ít nhất %(p)s phiếu chấm."
+    ) % {
         "sec": _(", thư ký") if rule.secretary_required else "",
-        "n": rule.min_scoring_members, "q": rule.quorum_label,
-        "chair": _(", trong đó có chủ tịch") if rule.chair_present else "", "p": rule.min_scores_per_product}
+        "n": rule.min_scoring_members,
+        "q": rule.quorum_label,
+        "chair": _(", trong đó có chủ tịch") if rule.chair_present else "",
+        "p": rule.min_scores_per_product,
+    }
     if not rule.confirmed:
         text += " " + _("[?] Số liệu theo Quy chế đã công bố của một số hội đồng, chưa có trong văn bản trung ương.")
     return text
@@ -139,16 +144,21 @@ def closing_problems(rule: CouncilRule | None, *, seats, entries, submitted: dic
     if rule is None:
         return [_("Chưa có quy định về thành phần, số có mặt của hội đồng áp dụng cho kỳ này.")]
     problems = []
-    scoring = [s for s in seats if s.role in (SeatRole.CHAIR, SeatRole.MEMBER)
-               or (s.role == SeatRole.SECRETARY and rule.secretary_scores)]
+    scoring = [
+        s
+        for s in seats
+        if s.role in (SeatRole.CHAIR, SeatRole.MEMBER) or (s.role == SeatRole.SECRETARY and rule.secretary_scores)
+    ]
     chairs = [s for s in seats if s.role == SeatRole.CHAIR]
     if rule.chair_required and not chairs:
         problems.append(_("Hội đồng chưa có chủ tịch."))
     if rule.secretary_required and not any(s.role == SeatRole.SECRETARY for s in seats):
         problems.append(_("Hội đồng chưa có thư ký (người cùng chủ tịch ký biên bản)."))
     if len(scoring) < rule.min_scoring_members:
-        problems.append(_("Hội đồng có %(n)s thành viên chấm điểm; cần ít nhất %(m)s.")
-                        % {"n": len(scoring), "m": rule.min_scoring_members})
+        problems.append(
+            _("Hội đồng có %(n)s thành viên chấm điểm; cần ít nhất %(m)s.")
+            % {"n": len(scoring), "m": rule.min_scoring_members}
+        )
     need = rule.quorum_of(len(scoring))
     scoring_ids = {s.user_id for s in scoring}
     chair_ids = {s.user_id for s in chairs}
@@ -158,11 +168,15 @@ def closing_problems(rule: CouncilRule | None, *, seats, entries, submitted: dic
         present = done | withdrew if rule.recused_counts_present else done
         name = entry.product.name
         if len(present) < need:
-            problems.append(_("“%(p)s”: %(n)s/%(t)s thành viên đã tham gia (chấm hoặc xin không chấm); cần ít nhất %(m)s (%(q)s).")
-                            % {"p": name, "n": len(present), "t": len(scoring), "m": need, "q": rule.quorum_label})
+            problems.append(
+                _("“%(p)s”: %(n)s/%(t)s thành viên đã tham gia (chấm hoặc xin không chấm); cần ít nhất %(m)s (%(q)s).")
+                % {"p": name, "n": len(present), "t": len(scoring), "m": need, "q": rule.quorum_label}
+            )
         if len(done) < rule.min_scores_per_product:
-            problems.append(_("“%(p)s”: có %(n)s phiếu chấm đã nộp; cần ít nhất %(m)s.")
-                            % {"p": name, "n": len(done), "m": rule.min_scores_per_product})
+            problems.append(
+                _("“%(p)s”: có %(n)s phiếu chấm đã nộp; cần ít nhất %(m)s.")
+                % {"p": name, "n": len(done), "m": rule.min_scores_per_product}
+            )
         if rule.chair_present and chair_ids and not (chair_ids & present):
             problems.append(_("“%(p)s”: chủ tịch hội đồng chưa chấm (hoặc xin không chấm) sản phẩm này.") % {"p": name})
     return problems

@@ -33,4 +33,6 @@ class CertificateFilterSet(df.FilterSet):
 
     def issued_in_province(self, qs, name, value):
         """Recognised by the province with this code or by a unit within it."""
-        return qs.filter(Q(issuer_unit__code=value, issuer_unit__level=Level.PROVINCE) | Q(issuer_unit__province__code=value))
+        return qs.filter(
+            Q(issuer_unit__code=value, issuer_unit__level=Level.PROVINCE) | Q(issuer_unit__province__code=value)
+        )

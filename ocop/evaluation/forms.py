@@ -117,8 +117,11 @@ class ReasonForm(forms.Form):
 
 
 class ApplicationForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Loại đề nghị"), choices=ApplicationKind.choices,
-                             error_messages={"required": _l("Chọn loại đề nghị."), "invalid_choice": _l("Chọn loại đề nghị.")})
+    kind = forms.ChoiceField(
+        label=_l("Loại đề nghị"),
+        choices=ApplicationKind.choices,
+        error_messages={"required": _l("Chọn loại đề nghị."), "invalid_choice": _l("Chọn loại đề nghị.")},
+    )
     requested_stars = forms.CharField(label=_l("Hạng sao đề nghị"), required=False)  # checked by the service
     note = forms.CharField(label=_l("Ghi chú"), required=False)
 
@@ -158,7 +161,11 @@ class ScoreSheetForm(forms.Form):
         return self.cleaned_data.get("action") == "draft"
 
     def choices(self) -> dict[str, str]:
-        return {c.code: self.cleaned_data[f"c_{c.code}"] for c in self.sheet.criteria if self.cleaned_data.get(f"c_{c.code}")}
+        return {
+            c.code: self.cleaned_data[f"c_{c.code}"]
+            for c in self.sheet.criteria
+            if self.cleaned_data.get(f"c_{c.code}")
+        }
 
     def comments(self) -> dict[str, str]:
         comments = {c.code: _text(self.cleaned_data.get(f"n_{c.code}"), 2000) for c in self.sheet.criteria}

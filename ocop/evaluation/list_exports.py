@@ -49,22 +49,44 @@ APPLICATION_COLUMNS = [
 def export_rounds(request, qs, filters: dict | None = None):
     """`filters`: the values of ocop/evaluation/filters.py's RoundFilterSet (`ocop.lib.filters.shown`)."""
     f = filters or {}
-    return export_response(request, qs, ROUND_COLUMNS, title=_("Danh sách kỳ đánh giá, phân hạng sản phẩm OCOP"),
-                           filename="ky-danh-gia-ocop",
-                           filters=[(_("Trạng thái"), choice_label(RoundStatus.choices, f.get("status"))), (_("Năm"), f.get("year")),
-                                    (_("Cấp hội đồng"), choice_label(CouncilLevel.choices, f.get("level")))])
+    return export_response(
+        request,
+        qs,
+        ROUND_COLUMNS,
+        title=_("Danh sách kỳ đánh giá, phân hạng sản phẩm OCOP"),
+        filename="ky-danh-gia-ocop",
+        filters=[
+            (_("Trạng thái"), choice_label(RoundStatus.choices, f.get("status"))),
+            (_("Năm"), f.get("year")),
+            (_("Cấp hội đồng"), choice_label(CouncilLevel.choices, f.get("level"))),
+        ],
+    )
 
 
 def export_certificates(request, qs, filters: dict | None = None):
     """`filters`: the values of CertificateFilterSet (`ocop.lib.filters.shown`)."""
     f = filters or {}
-    return export_response(request, qs, CERTIFICATE_COLUMNS, title=_("Danh sách giấy chứng nhận sản phẩm OCOP"),
-                           filename="giay-chung-nhan-ocop",
-                           filters=[(_("Hạng sao"), f.get("stars")),
-                                    (_("Trạng thái"), choice_label(CertificateStatus.choices, f.get("status"))),
-                                    (_("Năm"), f.get("year")), (_("Mã tỉnh"), f.get("province"))])
+    return export_response(
+        request,
+        qs,
+        CERTIFICATE_COLUMNS,
+        title=_("Danh sách giấy chứng nhận sản phẩm OCOP"),
+        filename="giay-chung-nhan-ocop",
+        filters=[
+            (_("Hạng sao"), f.get("stars")),
+            (_("Trạng thái"), choice_label(CertificateStatus.choices, f.get("status"))),
+            (_("Năm"), f.get("year")),
+            (_("Mã tỉnh"), f.get("province")),
+        ],
+    )
 
 
 def export_applications(request, qs, status_label: str = ""):
-    return export_response(request, qs, APPLICATION_COLUMNS, title=_("Đề nghị đánh giá lại, nâng hạng sao"),
-                           filename="de-nghi-danh-gia-lai", filters=[(_("Trạng thái"), status_label)])
+    return export_response(
+        request,
+        qs,
+        APPLICATION_COLUMNS,
+        title=_("Đề nghị đánh giá lại, nâng hạng sao"),
+        filename="de-nghi-danh-gia-lai",
+        filters=[(_("Trạng thái"), status_label)],
+    )

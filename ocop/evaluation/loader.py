@@ -92,7 +92,6 @@ def _instrument_maxima(instruments: dict[str, dict | None], code: str, path: Pat
     return instruments[code]
 
 
-
 def _database_context() -> tuple[dict[str, dict | None], set[str]]:
     """Part maxima of the loaded instruments and the loaded classification codes: what a file is
     checked against when the files that define them are not part of the same load."""
@@ -186,8 +185,13 @@ def load_criteria(data_dir: Path = DATA_DIR, user=None) -> LoadReport:
                     % {"code": code, "v": version, "src": existing.source or "?", "f": f.path.name, "next": version + 1}
                 )
             record = DataFile.objects.create(
-                kind=f.kind, code=code, version=version, definition=f.data, sha256=f.sha256,
-                source=f.path.name, loaded_by=user,
+                kind=f.kind,
+                code=code,
+                version=version,
+                definition=f.data,
+                sha256=f.sha256,
+                source=f.path.name,
+                loaded_by=user,
             )
             _APPLY[f.kind](f, record, user)
             report.created.append(f.label)
@@ -221,13 +225,17 @@ def do_save_version(actor, base: DataFile, text: str, *, reason: str, request=No
     if not isinstance(data, dict):
         errors["definition"] = _("Nội dung phải là một đối tượng JSON ({…}).")
     elif data.get("kind") != base.kind or data.get("code") != base.code:
-        errors["definition"] = _("Không đổi “kind” (%(k)s) hay “code” (%(c)s) của tệp: một bộ mới là một tệp mới "
-                                 "trong ocop/evaluation/data/.") % {"k": base.kind, "c": base.code}
+        errors["definition"] = _(
+            "Không đổi “kind” (%(k)s) hay “code” (%(c)s) của tệp: một bộ mới là một tệp mới "
+            "trong ocop/evaluation/data/."
+        ) % {"k": base.kind, "c": base.code}
     if errors:
         raise ValidationError(errors)
     latest = DataFile.objects.select_for_update().filter(code=base.code).order_by("-version").first()
     if _without_version(data) == _without_version(latest.definition):
-        raise ValidationError({"definition": _("Nội dung không khác phiên bản mới nhất (%(v)s).") % {"v": latest.version}})
+        raise ValidationError(
+            {"definition": _("Nội dung không khác phiên bản mới nhất (%(v)s).") % {"v": latest.version}}
+        )
     data["version"] = latest.version + 1
     raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     maxima, known_nodes = _database_context()
@@ -236,14 +244,27 @@ def do_save_version(actor, base: DataFile, text: str, *, reason: str, request=No
     except c.DefinitionError as exc:
         message = str(exc).removeprefix(_("Tệp %(f)s: %(e)s") % {"f": ADMIN_SOURCE, "e": ""})
         raise ValidationError({"definition": message}) from None
-    record = DataFile.objects.create(kind=checked.kind, code=base.code, version=data["version"], definition=data,
-                                     sha256=checked.sha256, source=ADMIN_SOURCE, loaded_by=actor)
+    record = DataFile.objects.create(
+        kind=checked.kind,
+        code=base.code,
+        version=data["version"],
+        definition=data,
+        sha256=checked.sha256,
+        source=ADMIN_SOURCE,
+        loaded_by=actor,
+    )
     _APPLY[checked.kind](checked, record, actor)
     if checked.kind == "instruments":
         _check_loaded_sheets()
-    log_action(actor, "ocop.evaluation.data.versioned", record, reason=reason, request=request,
-               before={"code": base.code, "version": latest.version, "edited_from": base.version},
-               after={"code": base.code, "version": record.version, "sha256": record.sha256})
+    log_action(
+        actor,
+        "ocop.evaluation.data.versioned",
+        record,
+        reason=reason,
+        request=request,
+        before={"code": base.code, "version": latest.version, "edited_from": base.version},
+        after={"code": base.code, "version": record.version, "sha256": record.sha256},
+    )
     return record
 
 
@@ -252,11 +273,19 @@ def _check_loaded_sheets() -> None:
     instrument's (possibly changed) part maxima, or the edit is refused (and rolled back)."""
     for criteria_set in CriteriaSet.objects.select_related("instrument"):
         try:
-            c.parse_sheet(criteria_set.definition, {k: Decimal(str(v)) for k, v in criteria_set.instrument.part_maxima.items()}
-                          if criteria_set.instrument.part_maxima else None)
+            c.parse_sheet(
+                criteria_set.definition,
+                {k: Decimal(str(v)) for k, v in criteria_set.instrument.part_maxima.items()}
+                if criteria_set.instrument.part_maxima
+                else None,
+            )
         except c.DefinitionError as exc:
-            raise ValidationError({"definition": _("Bộ tiêu chí “%(s)s” phiên bản %(v)s đã nạp sẽ không còn hợp lệ: %(e)s")
-                                   % {"s": criteria_set.code, "v": criteria_set.version, "e": exc}}) from None
+            raise ValidationError(
+                {
+                    "definition": _("Bộ tiêu chí “%(s)s” phiên bản %(v)s đã nạp sẽ không còn hợp lệ: %(e)s")
+                    % {"s": criteria_set.code, "v": criteria_set.version, "e": exc}
+                }
+            ) from None
 
 
 # --- writing each kind ----------------------------------------------------------------------------
@@ -269,11 +298,18 @@ def _apply_instruments(f: DataFileRead, record: DataFile, user) -> None:
         obj, _created = Instrument.objects.update_or_create(
             code=inst.code,
             defaults={
-                "number": inst.number, "name": inst.name, "issued_on": inst.issued_on,
-                "valid_from": inst.valid_from, "valid_to": inst.valid_to,
+                "number": inst.number,
+                "name": inst.name,
+                "issued_on": inst.issued_on,
+                "valid_from": inst.valid_from,
+                "valid_to": inst.valid_to,
                 "part_maxima": {k: float(v) if v != v.to_integral() else int(v) for k, v in inst.part_maxima.items()}
-                if inst.part_maxima else None,
-                "source": inst.source, "confirmed": inst.confirmed, "note": inst.note, "data_file": record,
+                if inst.part_maxima
+                else None,
+                "source": inst.source,
+                "confirmed": inst.confirmed,
+                "note": inst.note,
+                "data_file": record,
             },
         )
         by_code[inst.code] = obj
@@ -291,11 +327,17 @@ def _apply_classification(f: DataFileRead, record: DataFile, user) -> None:
         obj, _created = Classification.objects.update_or_create(
             code=node.code,
             defaults={
-                "instrument": instrument, "name": node.name, "level": node.level,
+                "instrument": instrument,
+                "name": node.name,
+                "level": node.level,
                 "parent": objects.get(node.parent) if node.parent else None,
-                "position": node.position, "is_leaf": node.is_leaf, "ministry": node.ministry,
-                "valid_from": parsed.valid_from, "valid_to": parsed.valid_to,
-                "confirmed": node.confirmed, "note": node.note,
+                "position": node.position,
+                "is_leaf": node.is_leaf,
+                "ministry": node.ministry,
+                "valid_from": parsed.valid_from,
+                "valid_to": parsed.valid_to,
+                "confirmed": node.confirmed,
+                "note": node.note,
             },
         )
         objects[node.code] = obj
@@ -315,8 +357,13 @@ def _apply_stars(f: DataFileRead, record: DataFile, user) -> None:
     raw_scales = {raw["code"]: raw for raw in f.data["scales"]}
     for scale in f.parsed.scales:
         StarScale.objects.create(
-            instrument=Instrument.objects.get(code=scale.instrument), code=scale.code, version=f.key[1],
-            valid_from=scale.valid_from, valid_to=scale.valid_to, definition=raw_scales[scale.code], data_file=record,
+            instrument=Instrument.objects.get(code=scale.instrument),
+            code=scale.code,
+            version=f.key[1],
+            valid_from=scale.valid_from,
+            valid_to=scale.valid_to,
+            definition=raw_scales[scale.code],
+            data_file=record,
         )
 
 
@@ -324,19 +371,33 @@ def _apply_procedures(f: DataFileRead, record: DataFile, user) -> None:
     raw_procedures = {raw["code"]: raw for raw in f.data["procedures"]}
     for procedure in f.parsed.procedures:
         ProcedureRule.objects.create(
-            instrument=Instrument.objects.get(code=procedure.instrument), code=procedure.code, version=f.key[1],
-            title=procedure.title, valid_from=procedure.valid_from, valid_to=procedure.valid_to,
-            definition=raw_procedures[procedure.code], data_file=record,
+            instrument=Instrument.objects.get(code=procedure.instrument),
+            code=procedure.code,
+            version=f.key[1],
+            title=procedure.title,
+            valid_from=procedure.valid_from,
+            valid_to=procedure.valid_to,
+            definition=raw_procedures[procedure.code],
+            data_file=record,
         )
 
 
 def _apply_sheet(f: DataFileRead, record: DataFile, user) -> None:
     sheet: c.Sheet = f.parsed
     criteria_set = CriteriaSet.objects.create(
-        instrument=Instrument.objects.get(code=sheet.instrument), code=sheet.code, version=sheet.version,
-        title=sheet.title, subgroup_codes=list(sheet.applies_to), valid_from=sheet.valid_from,
-        valid_to=sheet.valid_to, definition=f.data, sha256=f.sha256, source=f.path.name,
-        structure_only=sheet.structure_only, confirmed=sheet.confirmed, created_by=user,
+        instrument=Instrument.objects.get(code=sheet.instrument),
+        code=sheet.code,
+        version=sheet.version,
+        title=sheet.title,
+        subgroup_codes=list(sheet.applies_to),
+        valid_from=sheet.valid_from,
+        valid_to=sheet.valid_to,
+        definition=f.data,
+        sha256=f.sha256,
+        source=f.path.name,
+        structure_only=sheet.structure_only,
+        confirmed=sheet.confirmed,
+        created_by=user,
     )
     criteria_set.subgroups.set(Classification.objects.filter(code__in=sheet.applies_to))
 

@@ -87,10 +87,12 @@ class Instrument(models.Model):
     valid_from = models.DateField(_("áp dụng từ"))
     valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
     part_maxima = models.JSONField(_("điểm tối đa các phần"), null=True, blank=True)
-    amends = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="amended_by",
-                                    verbose_name=_("sửa đổi văn bản"))
-    replaces = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="replaced_by",
-                                      verbose_name=_("thay thế văn bản"))
+    amends = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="amended_by", verbose_name=_("sửa đổi văn bản")
+    )
+    replaces = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="replaced_by", verbose_name=_("thay thế văn bản")
+    )
     source = models.TextField(_("nguồn"), blank=True)
     confirmed = models.BooleanField(_("đã đối chiếu"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -124,8 +126,9 @@ class Classification(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_leaf = models.BooleanField(_("là bộ sản phẩm"), default=True)
     ministry = models.CharField(_("bộ chủ trì quản lý"), max_length=200, blank=True)
-    replaces = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="replaced_by",
-                                      verbose_name=_("thay cho (phân loại cũ)"))
+    replaces = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="replaced_by", verbose_name=_("thay cho (phân loại cũ)")
+    )
     valid_from = models.DateField(_("áp dụng từ"))
     valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
     confirmed = models.BooleanField(_("đã đối chiếu"), default=True)
@@ -153,9 +156,7 @@ class Classification(models.Model):
 class CriteriaSetQuerySet(InForceQuerySet):
     def latest_versions(self):
         """Only the highest loaded version of each code."""
-        latest = (
-            CriteriaSet.objects.filter(code=models.OuterRef("code")).order_by("-version").values("version")[:1]
-        )
+        latest = CriteriaSet.objects.filter(code=models.OuterRef("code")).order_by("-version").values("version")[:1]
         return self.filter(version=models.Subquery(latest))
 
     def for_classification(self, code: str, day: dt.date) -> CriteriaSet | None:
@@ -294,4 +295,3 @@ def scale_on(day: dt.date) -> criteria.Scale | None:
     """The star scale in force on `day` (None before QĐ 1048)."""
     row = _latest_in_force(StarScale, day)
     return row.parsed if row else None
-

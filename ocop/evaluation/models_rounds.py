@@ -21,13 +21,29 @@ class Round(models.Model):
     level = models.CharField(_("cấp hội đồng"), max_length=10, choices=CouncilLevel.choices)
     unit = models.ForeignKey("geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị tổ chức"))
     held_on = models.DateField(_("ngày họp hội đồng"))
-    instrument = models.ForeignKey(Instrument, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("văn bản áp dụng"))
-    procedure = models.ForeignKey(ProcedureRule, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("quy trình"))
+    instrument = models.ForeignKey(
+        Instrument, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("văn bản áp dụng")
+    )
+    procedure = models.ForeignKey(
+        ProcedureRule, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("quy trình")
+    )
     status = models.CharField(_("trạng thái"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    decision = models.ForeignKey("documents.OutgoingDocument", models.SET_NULL, null=True, blank=True, related_name="+",
-                                 verbose_name=_("quyết định công nhận"))
-    minutes = models.ForeignKey("documents.OutgoingDocument", models.SET_NULL, null=True, blank=True, related_name="+",
-                                verbose_name=_("biên bản họp hội đồng"))
+    decision = models.ForeignKey(
+        "documents.OutgoingDocument",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quyết định công nhận"),
+    )
+    minutes = models.ForeignKey(
+        "documents.OutgoingDocument",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("biên bản họp hội đồng"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -56,7 +72,9 @@ class SeatRole(models.TextChoices):
 
 class CouncilSeat(models.Model):
     round = models.ForeignKey(Round, models.CASCADE, related_name="seats", verbose_name=_("kỳ đánh giá"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="council_seats", verbose_name=_("thành viên"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="council_seats", verbose_name=_("thành viên")
+    )
     role = models.CharField(_("vai trò"), max_length=10, choices=SeatRole.choices, default=SeatRole.MEMBER)
 
     class Meta:
@@ -71,7 +89,9 @@ class CouncilSeat(models.Model):
 
 class RoundProduct(models.Model):
     round = models.ForeignKey(Round, models.CASCADE, related_name="entries", verbose_name=_("kỳ đánh giá"))
-    product = models.ForeignKey("products.Product", models.PROTECT, related_name="round_entries", verbose_name=_("sản phẩm"))
+    product = models.ForeignKey(
+        "products.Product", models.PROTECT, related_name="round_entries", verbose_name=_("sản phẩm")
+    )
     dossier = models.ForeignKey("products.Dossier", models.PROTECT, related_name="+", verbose_name=_("hồ sơ"))
     criteria_set = models.ForeignKey(CriteriaSet, models.PROTECT, related_name="+", verbose_name=_("bộ tiêu chí"))
     score = models.DecimalField(_("điểm trung bình"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -136,15 +156,23 @@ class CertificateStatus(models.TextChoices):
 
 
 class Certificate(models.Model):
-    product = models.ForeignKey("products.Product", models.PROTECT, related_name="certificates", verbose_name=_("sản phẩm"))
-    round_product = models.OneToOneField(RoundProduct, models.PROTECT, related_name="certificate", verbose_name=_("kết quả đánh giá"))
-    issuer_unit = models.ForeignKey("geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị công nhận"))
+    product = models.ForeignKey(
+        "products.Product", models.PROTECT, related_name="certificates", verbose_name=_("sản phẩm")
+    )
+    round_product = models.OneToOneField(
+        RoundProduct, models.PROTECT, related_name="certificate", verbose_name=_("kết quả đánh giá")
+    )
+    issuer_unit = models.ForeignKey(
+        "geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị công nhận")
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))
     issued_on = models.DateField(_("ngày công nhận"))
     valid_until = models.DateField(_("hết hiệu lực từ ngày"))
     stars = models.PositiveSmallIntegerField(_("hạng sao"))
-    status = models.CharField(_("trạng thái"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
     revoked_reason = models.TextField(_("lý do thu hồi"), blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,7 +181,9 @@ class Certificate(models.Model):
         verbose_name = _("giấy chứng nhận OCOP")
         verbose_name_plural = _("giấy chứng nhận OCOP")
         ordering = ["-issued_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["issuer_unit", "year", "number"], name="evaluation_certificate_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_unit", "year", "number"], name="evaluation_certificate_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number_display} – {self.product}"
@@ -174,7 +204,9 @@ class NoticeKind(models.TextChoices):
 class CertificateNotice(models.Model):
     """A notice sent about a certificate, once per (certificate, kind) (ocop/evaluation/certificates.py)."""
 
-    certificate = models.ForeignKey(Certificate, models.CASCADE, related_name="notices", verbose_name=_("giấy chứng nhận"))
+    certificate = models.ForeignKey(
+        Certificate, models.CASCADE, related_name="notices", verbose_name=_("giấy chứng nhận")
+    )
     kind = models.CharField(_("loại thông báo"), max_length=20, choices=NoticeKind.choices)
     sent_at = models.DateTimeField(_("thời điểm gửi"), auto_now_add=True)
     recipients = models.TextField(_("người nhận"), blank=True)
@@ -182,7 +214,9 @@ class CertificateNotice(models.Model):
     class Meta:
         verbose_name = _("thông báo về giấy chứng nhận")
         verbose_name_plural = _("thông báo về giấy chứng nhận")
-        constraints = [models.UniqueConstraint(fields=["certificate", "kind"], name="evaluation_certificate_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "kind"], name="evaluation_certificate_notice_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.certificate}"
@@ -202,20 +236,32 @@ class ApplicationStatus(models.TextChoices):
 class Application(models.Model):
     """An entity's request to have a certified product evaluated again (renewal or upgrade)."""
 
-    product = models.ForeignKey("products.Product", models.PROTECT, related_name="applications", verbose_name=_("sản phẩm"))
+    product = models.ForeignKey(
+        "products.Product", models.PROTECT, related_name="applications", verbose_name=_("sản phẩm")
+    )
     kind = models.CharField(_("loại đề nghị"), max_length=10, choices=ApplicationKind.choices)
-    certificate = models.ForeignKey(Certificate, models.PROTECT, null=True, blank=True, related_name="applications",
-                                    verbose_name=_("giấy chứng nhận"))
+    certificate = models.ForeignKey(
+        Certificate,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("giấy chứng nhận"),
+    )
     requested_stars = models.PositiveSmallIntegerField(_("hạng sao đề nghị"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
-    round = models.ForeignKey(Round, models.SET_NULL, null=True, blank=True, related_name="applications",
-                              verbose_name=_("kỳ đánh giá"))
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    round = models.ForeignKey(
+        Round, models.SET_NULL, null=True, blank=True, related_name="applications", verbose_name=_("kỳ đánh giá")
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     decision_reason = models.TextField(_("lý do không chấp nhận"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-                                   verbose_name=_("người xét"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người xét")
+    )
     decided_at = models.DateTimeField(_("thời điểm xét"), null=True, blank=True)
 
     class Meta:

@@ -43,7 +43,13 @@ from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 from ocop.lib.dates import format_date
 
-SEATABLE_ROLES = {Role.COUNCIL_MEMBER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN}
+SEATABLE_ROLES = {
+    Role.COUNCIL_MEMBER,
+    Role.PROVINCE_OFFICER,
+    Role.DISTRICT_OFFICER,
+    Role.CENTRAL_OFFICER,
+    Role.CENTRAL_ADMIN,
+}
 LEVEL_OF_UNIT = {Level.PROVINCE: CouncilLevel.PROVINCE, Level.DISTRICT: CouncilLevel.DISTRICT}
 
 
@@ -73,7 +79,8 @@ def _within(scope: Scope, qs: QuerySet, field: str) -> QuerySet:
 
 def readable_entries(user) -> QuerySet:
     return RoundProduct.objects.filter(round__in=readable_rounds(user)).select_related(
-        "round", "round__unit", "product", "product__entity", "dossier", "criteria_set")
+        "round", "round__unit", "product", "product__entity", "dossier", "criteria_set"
+    )
 
 
 def readable_round_files(user) -> QuerySet:
@@ -114,7 +121,9 @@ def territory(unit) -> Scope:
 
 def procedure_of(round_: Round):
     if round_.procedure is None:
-        raise ValidationError(_("Không có quy trình đánh giá áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
+        raise ValidationError(
+            _("Không có quy trình đánh giá áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)}
+        )
     return round_.procedure.parsed
 
 
@@ -123,7 +132,9 @@ def progress(round_: Round) -> list[dict]:
     total = round_.entries.count()
     rows = []
     for seat in round_.seats.exclude(role=SeatRole.ADVISOR).select_related("user"):
-        scored = MemberScore.objects.filter(round_product__round=round_, user=seat.user, submitted_at__isnull=False).count()
+        scored = MemberScore.objects.filter(
+            round_product__round=round_, user=seat.user, submitted_at__isnull=False
+        ).count()
         recused = Recusal.objects.filter(round_product__round=round_, user=seat.user).count()
         rows.append({"seat": seat, "scored": scored, "recused": recused, "total": total})
     return rows
@@ -159,28 +170,51 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
         errors["held_on"] = _("Nhập ngày họp hội đồng (dd/mm/yyyy).")
     elif unit is not None and not unit.is_valid_on(held_on):
         errors["unit"] = _("Đơn vị “%(u)s” không còn (hoặc chưa có) vào ngày họp %(d)s (hiệu lực %(v)s).") % {
-            "u": unit, "d": format_date(held_on), "v": unit.validity_label}
+            "u": unit,
+            "d": format_date(held_on),
+            "v": unit.validity_label,
+        }
     if errors:
         raise ValidationError(errors)
     if level == CouncilLevel.CENTRAL:
         if not actor.is_national:
             raise ValidationError({"level": _("Chỉ Trung ương tổ chức đánh giá cấp trung ương.")})
     elif LEVEL_OF_UNIT.get(unit.level) != level:
-        raise ValidationError({"unit": _("Hội đồng %(l)s phải do một đơn vị %(l)s tổ chức.") % {"l": level_label(level)}})
+        raise ValidationError(
+            {"unit": _("Hội đồng %(l)s phải do một đơn vị %(l)s tổ chức.") % {"l": level_label(level)}}
+        )
     rule = procedure_rule_on(held_on)
     if rule is None:
-        raise ValidationError({"held_on": _("Ngày %(d)s chưa có quy trình đánh giá, phân hạng OCOP áp dụng.")
-                               % {"d": format_date(held_on)}})
+        raise ValidationError(
+            {
+                "held_on": _("Ngày %(d)s chưa có quy trình đánh giá, phân hạng OCOP áp dụng.")
+                % {"d": format_date(held_on)}
+            }
+        )
     if not scoring.can_hold_round(rule.parsed, level):
-        raise ValidationError({"level": _(
-            "Theo %(p)s, %(l)s không tổ chức đánh giá, phân hạng sản phẩm vào ngày %(d)s."
-        ) % {"p": rule.parsed.title, "l": level_label(level), "d": format_date(held_on)}})
+        raise ValidationError(
+            {
+                "level": _("Theo %(p)s, %(l)s không tổ chức đánh giá, phân hạng sản phẩm vào ngày %(d)s.")
+                % {"p": rule.parsed.title, "l": level_label(level), "d": format_date(held_on)}
+            }
+        )
     round_ = Round.objects.create(
-        name=name.strip(), level=level, unit=unit, held_on=held_on, procedure=rule, instrument=Instrument.objects.on(held_on),
+        name=name.strip(),
+        level=level,
+        unit=unit,
+        held_on=held_on,
+        procedure=rule,
+        instrument=Instrument.objects.on(held_on),
         created_by=actor,
     )
-    log_action(actor, "ocop.evaluation.round.created", round_, after={
-        "name": round_.name, "level": level, "unit": unit.pk, "held_on": held_on, "procedure": rule.code}, unit=unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.round.created",
+        round_,
+        after={"name": round_.name, "level": level, "unit": unit.pk, "held_on": held_on, "procedure": rule.code},
+        unit=unit,
+        request=request,
+    )
     # the products a lower council forwarded to this level enter the new round at once
     do_add_forwarded(actor, round_, request=request)
     return round_
@@ -189,8 +223,11 @@ def do_create_round(actor, *, name: str, level: str, unit, held_on: dt.date, req
 def forwarded_waiting(round_: Round) -> QuerySet:
     """Products of the round's territory whose latest closed round forwarded them to this round's
     level (e.g. a district council's 4★ candidates, for the province), not yet in an open round."""
-    latest = (RoundProduct.objects.filter(product=OuterRef("pk"), round__status=RoundStatus.CLOSED)
-              .order_by("-round__closed_at", "-round__held_on", "-pk").values("forwarded_to")[:1])
+    latest = (
+        RoundProduct.objects.filter(product=OuterRef("pk"), round__status=RoundStatus.CLOSED)
+        .order_by("-round__closed_at", "-round__held_on", "-pk")
+        .values("forwarded_to")[:1]
+    )
     t = territory(round_.unit)
     qs = Product.objects.alive().annotate(last_forwarded_to=Subquery(latest)).filter(last_forwarded_to=round_.level)
     qs = (_within(t, qs, "unit") | _within(t, qs, "entity__unit")).distinct()
@@ -225,12 +262,21 @@ def do_add_seat(actor, round_: Round, user, role: str = SeatRole.MEMBER, *, requ
     if role == SeatRole.CHAIR and round_.seats.filter(role=SeatRole.CHAIR).exists():
         raise ValidationError({"role": _("Hội đồng đã có chủ tịch.")})
     seat = CouncilSeat.objects.create(round=round_, user=user, role=role)
-    log_action(actor, "ocop.evaluation.seat.added", round_, after={"user": user.username, "role": role}, unit=round_.unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.seat.added",
+        round_,
+        after={"user": user.username, "role": role},
+        unit=round_.unit,
+        request=request,
+    )
     return seat
 
 
 def criteria_set_for(product: Product, day: dt.date) -> CriteriaSet | None:
-    code = _classification_code(product.classification.code if product.classification_id else product.classification_code, day)
+    code = _classification_code(
+        product.classification.code if product.classification_id else product.classification_code, day
+    )
     return CriteriaSet.objects.for_classification(code, day) if code else None
 
 
@@ -245,12 +291,19 @@ def entry_problem(round_: Round, product: Product) -> str | None:
     if criteria_set is None:
         code = product.classification.code if product.classification_id else product.classification_code
         if not code:
-            return _("Sản phẩm “%(p)s” chưa được phân loại (nhóm, bộ sản phẩm) nên không xác định được bộ tiêu chí.") % {"p": product}
+            return _(
+                "Sản phẩm “%(p)s” chưa được phân loại (nhóm, bộ sản phẩm) nên không xác định được bộ tiêu chí."
+            ) % {"p": product}
         return _("Không có bộ tiêu chí áp dụng cho sản phẩm “%(p)s” (mã phân loại %(c)s) vào ngày %(d)s.") % {
-            "p": product, "c": code, "d": day}
+            "p": product,
+            "c": code,
+            "d": day,
+        }
     if criteria_set.structure_only:
-        return _("Bộ tiêu chí “%(s)s” áp dụng ngày %(d)s chưa có nội dung chấm điểm (chỉ có khung, chưa có bản chép "
-                 "công khai để đối chiếu) nên chưa chấm được sản phẩm “%(p)s”.") % {"s": criteria_set.title, "d": day, "p": product}
+        return _(
+            "Bộ tiêu chí “%(s)s” áp dụng ngày %(d)s chưa có nội dung chấm điểm (chỉ có khung, chưa có bản chép "
+            "công khai để đối chiếu) nên chưa chấm được sản phẩm “%(p)s”."
+        ) % {"s": criteria_set.title, "d": day, "p": product}
     return None
 
 
@@ -277,8 +330,12 @@ def organising_units(user, day: dt.date | None) -> QuerySet:
     if scope.unit is not None and scope.unit.level in (Level.PROVINCE, Level.DISTRICT):
         units = units | AdminUnit.objects.filter(pk=scope.unit.pk)
     # validity on the day from the geo services; a unit is listed once even if reached twice
-    return (units_valid_on(day).filter(pk__in=units.values("pk")).select_related("province")
-            .order_by("level", vi_order("name")))
+    return (
+        units_valid_on(day)
+        .filter(pk__in=units.values("pk"))
+        .select_related("province")
+        .order_by("level", vi_order("name"))
+    )
 
 
 @transaction.atomic
@@ -288,7 +345,9 @@ def do_add_product(actor, round_: Round, product: Product, *, request=None) -> R
     if product is None or product.deleted_at is not None:
         raise ValidationError({"product": _("Chọn sản phẩm.")})
     if not (territory(round_.unit).covers(product.unit) or territory(round_.unit).covers(product.entity.unit)):
-        raise ValidationError({"product": _("Sản phẩm “%(p)s” không thuộc địa bàn của %(u)s.") % {"p": product, "u": round_.unit}})
+        raise ValidationError(
+            {"product": _("Sản phẩm “%(p)s” không thuộc địa bàn của %(u)s.") % {"p": product, "u": round_.unit}}
+        )
     if round_.entries.filter(product=product).exists():
         raise ValidationError({"product": _("Sản phẩm đã có trong kỳ đánh giá.")})
     if RoundProduct.objects.filter(product=product, round__status=RoundStatus.OPEN).exists():
@@ -300,19 +359,45 @@ def do_add_product(actor, round_: Round, product: Product, *, request=None) -> R
     criteria_set = criteria_set_for(product, round_.held_on)
     pending = list(product.applications.filter(status=ApplicationStatus.SUBMITTED))
     if product.status == ProductStatus.CERTIFIED and not pending:
-        raise ValidationError({"product": _("Sản phẩm “%(p)s” đang được công nhận OCOP; chỉ đánh giá lại khi chủ thể "
-                                            "đề nghị đánh giá lại hoặc nâng hạng.") % {"p": product}})
+        raise ValidationError(
+            {
+                "product": _(
+                    "Sản phẩm “%(p)s” đang được công nhận OCOP; chỉ đánh giá lại khi chủ thể "
+                    "đề nghị đánh giá lại hoặc nâng hạng."
+                )
+                % {"p": product}
+            }
+        )
     if product.status != ProductStatus.IN_EVALUATION:
         record_status_change(product, ProductStatus.IN_EVALUATION, actor, reason=str(round_), request=request)
-    entry = RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=criteria_set, added_by=actor)
+    entry = RoundProduct.objects.create(
+        round=round_, product=product, dossier=dossier, criteria_set=criteria_set, added_by=actor
+    )
     for application in pending:
         application.status = ApplicationStatus.ACCEPTED
         application.round = round_
         application.save(update_fields=["status", "round"])
-        log_action(actor, "ocop.evaluation.application.accepted", application, before={"status": ApplicationStatus.SUBMITTED},
-                   after={"status": ApplicationStatus.ACCEPTED, "round": round_.pk}, unit=round_.unit, request=request)
-    log_action(actor, "ocop.evaluation.product.added", round_, after={"product": product.pk, "dossier": dossier.pk,
-               "criteria_set": f"{criteria_set.code} v{criteria_set.version}"}, unit=round_.unit, request=request)
+        log_action(
+            actor,
+            "ocop.evaluation.application.accepted",
+            application,
+            before={"status": ApplicationStatus.SUBMITTED},
+            after={"status": ApplicationStatus.ACCEPTED, "round": round_.pk},
+            unit=round_.unit,
+            request=request,
+        )
+    log_action(
+        actor,
+        "ocop.evaluation.product.added",
+        round_,
+        after={
+            "product": product.pk,
+            "dossier": dossier.pk,
+            "criteria_set": f"{criteria_set.code} v{criteria_set.version}",
+        },
+        unit=round_.unit,
+        request=request,
+    )
     return entry
 
 
@@ -338,13 +423,22 @@ def do_recuse(actor, entry: RoundProduct, reason: str, *, request=None) -> Recus
         raise ValidationError({"reason": _("Bạn đã xin không tham gia chấm sản phẩm này.")})
     entry.scores.filter(user=actor).delete()
     recusal = Recusal.objects.create(round_product=entry, user=actor, reason=reason.strip())
-    log_action(actor, "ocop.evaluation.member.recused", entry, after={"user": actor.username}, unit=entry.round.unit,
-               reason=reason.strip(), request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.member.recused",
+        entry,
+        after={"user": actor.username},
+        unit=entry.round.unit,
+        reason=reason.strip(),
+        request=request,
+    )
     return recusal
 
 
 @transaction.atomic
-def do_submit_score(actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None) -> MemberScore:
+def do_submit_score(
+    actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None
+) -> MemberScore:
     _require_seated(actor, entry)
     _require_open(entry.round)
     if entry.recusals.filter(user=actor).exists():
@@ -362,8 +456,15 @@ def do_submit_score(actor, entry: RoundProduct, choices: dict, comments: dict | 
     score.save()
     # logged on the sheet itself, so the audit trail shows its values only to whoever may see the
     # sheet (can_see_score_sheet); the round's own history says only that a sheet came in
-    log_action(actor, "ocop.evaluation.score.submitted", score, before=before,
-               after={"choices": score.choices, "total": score.total, "submitted": True}, unit=entry.round.unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.score.submitted",
+        score,
+        before=before,
+        after={"choices": score.choices, "total": score.total, "submitted": True},
+        unit=entry.round.unit,
+        request=request,
+    )
     return score
 
 
@@ -380,7 +481,9 @@ def missing_criteria(sheet, choices: dict) -> list:
 
 
 @transaction.atomic
-def do_save_draft(actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None) -> MemberScore:
+def do_save_draft(
+    actor, entry: RoundProduct, choices: dict, comments: dict | None = None, *, request=None
+) -> MemberScore:
     """Keep a member's unfinished sheet (not counted until submitted). A submitted sheet goes back to
     draft only by submitting again: saving a draft over it is refused."""
     _require_seated(actor, entry)
@@ -397,8 +500,14 @@ def do_save_draft(actor, entry: RoundProduct, choices: dict, comments: dict | No
     score.comments = {k: v for k, v in (comments or {}).items() if v}
     score.total = None
     score.save()
-    log_action(actor, "ocop.evaluation.score.draft_saved", score, after={"choices": clean, "answered": len(clean)},
-               unit=entry.round.unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.score.draft_saved",
+        score,
+        after={"choices": clean, "answered": len(clean)},
+        unit=entry.round.unit,
+        request=request,
+    )
     return score
 
 
@@ -442,11 +551,14 @@ def _next_certificate_number(unit, year: int) -> int:
 def round_choices(round_ids) -> dict[int, dict[int, dict]]:
     """{entry id: {member id: choices}} of the submitted score sheets of the rounds' products, without
     the members who withdrew from a product (two queries whatever the number of products)."""
-    recused = set(Recusal.objects.filter(round_product__round_id__in=round_ids).values_list("round_product_id", "user_id"))
+    recused = set(
+        Recusal.objects.filter(round_product__round_id__in=round_ids).values_list("round_product_id", "user_id")
+    )
     result: dict[int, dict[int, dict]] = {}
     for entry_id, user_id, choices in (
         MemberScore.objects.filter(round_product__round_id__in=round_ids, submitted_at__isnull=False)
-        .order_by("round_product_id", "user_id").values_list("round_product_id", "user_id", "choices")
+        .order_by("round_product_id", "user_id")
+        .values_list("round_product_id", "user_id", "choices")
     ):
         if (entry_id, user_id) not in recused:
             result.setdefault(entry_id, {})[user_id] = choices
@@ -461,8 +573,9 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     if scale is None:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     sheets = round_choices([round_.pk])
-    criteria_sets = {cs.pk: cs.parsed for cs in CriteriaSet.objects.filter(
-        pk__in=round_.entries.values("criteria_set_id"))}
+    criteria_sets = {
+        cs.pk: cs.parsed for cs in CriteriaSet.objects.filter(pk__in=round_.entries.values("criteria_set_id"))
+    }
     return {
         entry_id: scoring.rank_product(criteria_sets[set_id], scale, sheets[entry_id], (), procedure)
         for entry_id, set_id in round_.entries.order_by("pk").values_list("pk", "criteria_set_id")
@@ -485,20 +598,26 @@ def closing_problems(round_: Round, *, today: dt.date | None = None, decided_on:
         problems.append(_("Kỳ đánh giá chưa có sản phẩm nào."))
     held = format_date(round_.held_on)
     if today < round_.held_on:
-        problems.append(_("Hội đồng họp ngày %(d)s; kỳ đánh giá chỉ kết thúc được từ ngày đó (hôm nay là %(t)s).")
-                        % {"d": held, "t": format_date(today)})
+        problems.append(
+            _("Hội đồng họp ngày %(d)s; kỳ đánh giá chỉ kết thúc được từ ngày đó (hôm nay là %(t)s).")
+            % {"d": held, "t": format_date(today)}
+        )
     if decided_on is not None and not round_.held_on <= decided_on <= today:
         problems.append(_("Ngày quyết định công nhận phải từ ngày họp hội đồng (%(d)s) đến hôm nay.") % {"d": held})
     submitted: dict[int, set] = {}
-    for entry_id, user_id in MemberScore.objects.filter(round_product__round=round_, submitted_at__isnull=False).values_list(
-            "round_product_id", "user_id"):
+    for entry_id, user_id in MemberScore.objects.filter(
+        round_product__round=round_, submitted_at__isnull=False
+    ).values_list("round_product_id", "user_id"):
         submitted.setdefault(entry_id, set()).add(user_id)
     recused: dict[int, set] = {}
-    for entry_id, user_id in Recusal.objects.filter(round_product__round=round_).values_list("round_product_id", "user_id"):
+    for entry_id, user_id in Recusal.objects.filter(round_product__round=round_).values_list(
+        "round_product_id", "user_id"
+    ):
         recused.setdefault(entry_id, set()).add(user_id)
     submitted = {k: v - recused.get(k, set()) for k, v in submitted.items()}
-    problems += council.closing_problems(council_rule(round_), seats=list(round_.seats.all()), entries=entries,
-                                         submitted=submitted, recused=recused)
+    problems += council.closing_problems(
+        council_rule(round_), seats=list(round_.seats.all()), entries=entries, submitted=submitted, recused=recused
+    )
     return problems
 
 
@@ -512,8 +631,12 @@ def closing_preview(round_: Round, *, today: dt.date | None = None) -> dict:
         rankings = rank_round(round_)
         procedure = procedure_of(round_)
     except (ValidationError, scoring.ScoringError) as exc:
-        return {"problems": problems + [str(m) for m in getattr(exc, "messages", [exc])], "rows": [], "decided_on": round_.held_on,
-                "certificates": 0}
+        return {
+            "problems": problems + [str(m) for m in getattr(exc, "messages", [exc])],
+            "rows": [],
+            "decided_on": round_.held_on,
+            "certificates": 0,
+        }
     year = round_.held_on.year
     number = _next_certificate_number(round_.unit, year)
     for entry in round_.entries.select_related("product", "product__entity").order_by("pk"):
@@ -528,13 +651,18 @@ def closing_preview(round_: Round, *, today: dt.date | None = None) -> dict:
                 row["forwarded_to"] = scoring.forwarding(procedure, round_.level, ranking.score) or ""
             row["forwarded_label"] = level_label(row["forwarded_to"]) if row["forwarded_to"] else ""
         rows.append(row)
-    return {"problems": problems, "rows": rows, "decided_on": round_.held_on,
-            "certificates": sum(1 for r in rows if r["certified"])}
+    return {
+        "problems": problems,
+        "rows": rows,
+        "decided_on": round_.held_on,
+        "certificates": sum(1 for r in rows if r["certified"]),
+    }
 
 
 @transaction.atomic
-def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, today: dt.date | None = None,
-                   request=None) -> Round:
+def do_close_round(
+    actor, round_: Round, *, decided_on: dt.date | None = None, today: dt.date | None = None, request=None
+) -> Round:
     """Close the round (the chair only): refused while closing_problems() lists anything. The decision
     (and the certificates) are dated `decided_on`, by default the meeting date (never after today)."""
     seat = seat_of(actor, round_)
@@ -570,36 +698,66 @@ def do_close_round(actor, round_: Round, *, decided_on: dt.date | None = None, t
         entry.save()
         product = entry.product
         if entry.certified:
-            Certificate.objects.filter(product=product, status=CertificateStatus.VALID).update(status=CertificateStatus.SUPERSEDED)
-            cert = Certificate.objects.create(
-                product=product, round_product=entry, issuer_unit=round_.unit, year=decided_on.year,
-                number=_next_certificate_number(round_.unit, decided_on.year), issued_on=decided_on,
-                valid_until=scoring.certificate_expires_on(procedure, decided_on), stars=entry.stars,
+            Certificate.objects.filter(product=product, status=CertificateStatus.VALID).update(
+                status=CertificateStatus.SUPERSEDED
             )
-            log_action(actor, "ocop.evaluation.certificate.issued", cert, after={
-                "number": cert.number_display, "stars": cert.stars, "valid_until": cert.valid_until}, unit=product.unit, request=request)
+            cert = Certificate.objects.create(
+                product=product,
+                round_product=entry,
+                issuer_unit=round_.unit,
+                year=decided_on.year,
+                number=_next_certificate_number(round_.unit, decided_on.year),
+                issued_on=decided_on,
+                valid_until=scoring.certificate_expires_on(procedure, decided_on),
+                stars=entry.stars,
+            )
+            log_action(
+                actor,
+                "ocop.evaluation.certificate.issued",
+                cert,
+                after={"number": cert.number_display, "stars": cert.stars, "valid_until": cert.valid_until},
+                unit=product.unit,
+                request=request,
+            )
             certificates.certificate_issued.send(sender=Certificate, certificate=cert, actor=actor)
             record_status_change(product, ProductStatus.CERTIFIED, actor, reason=str(round_), request=request)
         elif not entry.forwarded:
             record_status_change(product, ProductStatus.NOT_CERTIFIED, actor, reason=str(round_), request=request)
-        log_action(actor, "ocop.evaluation.product.ranked", entry, after={
-            "score": entry.score, "stars": entry.stars, "certified": entry.certified, "forwarded_to": entry.forwarded_to},
-            unit=round_.unit, request=request)
+        log_action(
+            actor,
+            "ocop.evaluation.product.ranked",
+            entry,
+            after={
+                "score": entry.score,
+                "stars": entry.stars,
+                "certified": entry.certified,
+                "forwarded_to": entry.forwarded_to,
+            },
+            unit=round_.unit,
+            request=request,
+        )
     round_.status = RoundStatus.CLOSED
     round_.closed_by = actor
     round_.closed_at = timezone.now()
     round_.minutes, round_.decision = _draft_documents(round_, entries, decided_on, actor)
     round_.save()
-    log_action(actor, "ocop.evaluation.round.closed", round_, before={"status": RoundStatus.OPEN},
-               after={"status": RoundStatus.CLOSED, "minutes": round_.minutes_id, "decision": round_.decision_id},
-               unit=round_.unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.round.closed",
+        round_,
+        before={"status": RoundStatus.OPEN},
+        after={"status": RoundStatus.CLOSED, "minutes": round_.minutes_id, "decision": round_.decision_id},
+        unit=round_.unit,
+        request=request,
+    )
     return round_
 
 
 @transaction.atomic
 def do_revoke_certificate(actor, cert: Certificate, reason: str, *, request=None) -> Certificate:
-    if not can(actor, "evaluation.manage") or not (scope_for(actor).covers(cert.product.unit, write=True)
-                                                   or scope_for(actor).covers(cert.issuer_unit, write=True)):
+    if not can(actor, "evaluation.manage") or not (
+        scope_for(actor).covers(cert.product.unit, write=True) or scope_for(actor).covers(cert.issuer_unit, write=True)
+    ):
         raise PermissionDenied
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Nêu lý do thu hồi giấy chứng nhận.")})
@@ -611,23 +769,42 @@ def do_revoke_certificate(actor, cert: Certificate, reason: str, *, request=None
     cert.save()
     if cert.product.status == ProductStatus.CERTIFIED:
         record_status_change(cert.product, ProductStatus.REVOKED, actor, reason=reason.strip(), request=request)
-    log_action(actor, "ocop.evaluation.certificate.revoked", cert, before={"status": CertificateStatus.VALID},
-               after={"status": CertificateStatus.REVOKED}, unit=cert.product.unit, reason=reason.strip(), request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.certificate.revoked",
+        cert,
+        before={"status": CertificateStatus.VALID},
+        after={"status": CertificateStatus.REVOKED},
+        unit=cert.product.unit,
+        reason=reason.strip(),
+        request=request,
+    )
     return cert
 
 
 # --- renewal and upgrade applications --------------------------------------------------------------
 
+
 def readable_applications(user) -> QuerySet:
     """Officers: applications for the products of their scope; entity users: their own entities'."""
     return Application.objects.filter(product__in=readable_products(user)).select_related(
-        "product", "product__entity", "product__unit", "certificate", "certificate__issuer_unit", "round", "created_by",
-        "decided_by")
+        "product",
+        "product__entity",
+        "product__unit",
+        "certificate",
+        "certificate__issuer_unit",
+        "round",
+        "created_by",
+        "decided_by",
+    )
 
 
 def is_entity_member(user, product: Product) -> bool:
-    return (getattr(user, "is_authenticated", False) and user.role == Role.ENTITY_USER
-            and product.entity.members.filter(user=user).exists())
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role == Role.ENTITY_USER
+        and product.entity.members.filter(user=user).exists()
+    )
 
 
 def renewal_window_months(cert: Certificate) -> int:
@@ -654,8 +831,16 @@ def renewal_opens_on(cert: Certificate) -> dt.date:
 
 
 @transaction.atomic
-def do_submit_application(actor, cert: Certificate, kind: str, *, requested_stars=None, note: str = "",
-                          today: dt.date | None = None, request=None) -> Application:
+def do_submit_application(
+    actor,
+    cert: Certificate,
+    kind: str,
+    *,
+    requested_stars=None,
+    note: str = "",
+    today: dt.date | None = None,
+    request=None,
+) -> Application:
     """An entity user asks for the certified product to be evaluated again: renewal from 6 months
     before the certificate expires, upgrade (to more stars) at any time while it is valid."""
     product = cert.product
@@ -670,9 +855,15 @@ def do_submit_application(actor, cert: Certificate, kind: str, *, requested_star
     if kind == ApplicationKind.RENEWAL:
         opens = renewal_opens_on(cert)
         if today < opens:
-            raise ValidationError({"kind": _("Đề nghị đánh giá lại được gửi từ ngày %(d)s (%(m)s tháng trước khi giấy chứng "
-                                             "nhận hết hiệu lực).") % {"d": format_date(opens),
-                                                                      "m": renewal_window_months(cert)}})
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Đề nghị đánh giá lại được gửi từ ngày %(d)s (%(m)s tháng trước khi giấy chứng "
+                        "nhận hết hiệu lực)."
+                    )
+                    % {"d": format_date(opens), "m": renewal_window_months(cert)}
+                }
+            )
     else:
         try:
             stars = int(requested_stars)
@@ -680,28 +871,50 @@ def do_submit_application(actor, cert: Certificate, kind: str, *, requested_star
             stars = None
         highest = max_stars(today)
         if stars is None or not cert.stars < stars <= highest:
-            raise ValidationError({"requested_stars": _("Hạng sao đề nghị phải cao hơn hạng hiện tại (%(s)s sao) và không quá "
-                                                        "%(m)s sao.") % {"s": cert.stars, "m": highest}})
+            raise ValidationError(
+                {
+                    "requested_stars": _(
+                        "Hạng sao đề nghị phải cao hơn hạng hiện tại (%(s)s sao) và không quá %(m)s sao."
+                    )
+                    % {"s": cert.stars, "m": highest}
+                }
+            )
     if product.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
         raise ValidationError(_("Sản phẩm đã có một đề nghị đang chờ xét."))
-    application = Application.objects.create(product=product, kind=kind, certificate=cert, requested_stars=stars,
-                                             note=(note or "").strip()[:2000], created_by=actor)
-    log_action(actor, "ocop.evaluation.application.submitted", application,
-               after={"product": product.pk, "kind": kind, "certificate": cert.number_display, "requested_stars": stars},
-               unit=product.unit, request=request)
+    application = Application.objects.create(
+        product=product,
+        kind=kind,
+        certificate=cert,
+        requested_stars=stars,
+        note=(note or "").strip()[:2000],
+        created_by=actor,
+    )
+    log_action(
+        actor,
+        "ocop.evaluation.application.submitted",
+        application,
+        after={"product": product.pk, "kind": kind, "certificate": cert.number_display, "requested_stars": stars},
+        unit=product.unit,
+        request=request,
+    )
     return application
 
 
 def can_decide_application(user, application: Application) -> bool:
     """Officers who open rounds where the product is (province officers, central administrators)."""
-    return (can(user, "evaluation.manage") and application.status == ApplicationStatus.SUBMITTED
-            and scope_for(user).covers(application.product.unit, write=True))
+    return (
+        can(user, "evaluation.manage")
+        and application.status == ApplicationStatus.SUBMITTED
+        and scope_for(user).covers(application.product.unit, write=True)
+    )
 
 
 @transaction.atomic
 def do_reject_application(actor, application: Application, reason: str, *, request=None) -> Application:
     """Refuse a renewal or upgrade application, with the reason; the entity's users are told."""
-    application = Application.objects.select_for_update().select_related("product", "product__entity").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("product", "product__entity").get(pk=application.pk)
+    )
     if not can(actor, "evaluation.manage") or not scope_for(actor).covers(application.product.unit, write=True):
         raise PermissionDenied
     if application.status != ApplicationStatus.SUBMITTED:
@@ -714,12 +927,23 @@ def do_reject_application(actor, application: Application, reason: str, *, reque
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    log_action(actor, "ocop.evaluation.application.rejected", application, before={"status": ApplicationStatus.SUBMITTED},
-               after={"status": ApplicationStatus.REJECTED}, reason=reason, unit=application.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.evaluation.application.rejected",
+        application,
+        before={"status": ApplicationStatus.SUBMITTED},
+        after={"status": ApplicationStatus.REJECTED},
+        reason=reason,
+        unit=application.product.unit,
+        request=request,
+    )
     members = [m.user for m in application.product.entity.members.select_related("user")]
-    notify(members, _("Đề nghị %(k)s sản phẩm “%(p)s” không được chấp nhận: %(r)s")
-           % {"k": application.get_kind_display().lower(), "p": application.product.name, "r": reason[:300]},
-           "/evaluation/applications/")
+    notify(
+        members,
+        _("Đề nghị %(k)s sản phẩm “%(p)s” không được chấp nhận: %(r)s")
+        % {"k": application.get_kind_display().lower(), "p": application.product.name, "r": reason[:300]},
+        "/evaluation/applications/",
+    )
     return application
 
 
@@ -744,15 +968,36 @@ def _issuers(unit, day: dt.date):
     if unit.level == Level.PROVINCE:
         ubnd = provincial_issuer(unit, day, BodyKind.UBND)
     else:  # a district council (until 30/6/2025): the district's UBND
-        ubnd, _c = Issuer.objects.get_or_create(code=f"UBND-{unit.code}-{unit.era}"[:40], defaults={
-            "name": authority, "header": ubnd_header, "place": place, "body_kind": BodyKind.UBND, "unit": unit,
-            "valid_from": unit.valid_from, "valid_to": unit.valid_to,
-            "archive": "VT", "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"})
-    council_, _c = Issuer.objects.get_or_create(code=f"HĐOCOP-{unit.code}-{unit.era}"[:40], defaults={
-        "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}", "parent_name": ubnd_header,
-        "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP", "place": place, "is_council": True,
-        "body_kind": BodyKind.COUNCIL, "unit": unit, "valid_from": unit.valid_from, "valid_to": unit.valid_to,
-        "archive": "HĐ", "signature_title": "CHỦ TỊCH HỘI ĐỒNG"})
+        ubnd, _c = Issuer.objects.get_or_create(
+            code=f"UBND-{unit.code}-{unit.era}"[:40],
+            defaults={
+                "name": authority,
+                "header": ubnd_header,
+                "place": place,
+                "body_kind": BodyKind.UBND,
+                "unit": unit,
+                "valid_from": unit.valid_from,
+                "valid_to": unit.valid_to,
+                "archive": "VT",
+                "signature_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+            },
+        )
+    council_, _c = Issuer.objects.get_or_create(
+        code=f"HĐOCOP-{unit.code}-{unit.era}"[:40],
+        defaults={
+            "name": f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {kind} {unit.name}",
+            "parent_name": ubnd_header,
+            "header": "HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP",
+            "place": place,
+            "is_council": True,
+            "body_kind": BodyKind.COUNCIL,
+            "unit": unit,
+            "valid_from": unit.valid_from,
+            "valid_to": unit.valid_to,
+            "archive": "HĐ",
+            "signature_title": "CHỦ TỊCH HỘI ĐỒNG",
+        },
+    )
     # issuers created before headers were split carried the authority on one line
     if council_.parent_name.strip() == authority.upper():
         council_.parent_name = ubnd_header
@@ -766,8 +1011,11 @@ def _bold(text: str) -> list[dict]:
 
 def _result_text(entry: RoundProduct) -> str:
     stars = f"{entry.stars} sao" if entry.stars else "—"
-    verdict = "đạt, đề nghị công nhận" if entry.certified else (
-        f"chuyển {level_label(entry.forwarded_to)}" if entry.forwarded else "không đạt")
+    verdict = (
+        "đạt, đề nghị công nhận"
+        if entry.certified
+        else (f"chuyển {level_label(entry.forwarded_to)}" if entry.forwarded else "không đạt")
+    )
     return f"{entry.product.name} ({entry.product.entity.name}): {fmt_points(entry.score or Decimal(0))} điểm, {stars}; {verdict}."
 
 
@@ -788,7 +1036,9 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
     held_text = nd30_date(held)
     area = f"{(round_.unit.type or '').lower()} {round_.unit.name}".strip()
     members = [f"- {s.user.display_name}: {s.get_role_display().lower()};" for s in seats]
-    recusals = list(Recusal.objects.filter(round_product__round=round_).select_related("user", "round_product__product"))
+    recusals = list(
+        Recusal.objects.filter(round_product__round=round_).select_related("user", "round_product__product")
+    )
     opening = [
         f"Hôm nay, {held_text}, Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} họp đánh giá, phân hạng "
         f"{len(entries)} sản phẩm theo {round_.procedure.title}.",
@@ -797,19 +1047,31 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
         _bold("II. NỘI DUNG"),
         "Các thành viên Hội đồng chấm điểm từng sản phẩm theo bộ tiêu chí áp dụng; điểm của sản phẩm là điểm trung "
         "bình của các thành viên đã chấm.",
-        *[f"{r.user.display_name} không tham gia chấm sản phẩm “{r.round_product.product.name}” (lý do: {r.reason})."
-          for r in recusals],
+        *[
+            f"{r.user.display_name} không tham gia chấm sản phẩm “{r.round_product.product.name}” (lý do: {r.reason})."
+            for r in recusals
+        ],
         _bold("III. KẾT QUẢ"),
         *[f"{i}. {_result_text(e)}" for i, e in enumerate(entries, 1)],
     ]
     minutes = do_create_draft(
-        None, issuer=council_, kind=DocumentKind.BIEN_BAN, symbol=COUNCIL_SYMBOL, date=held,
+        None,
+        issuer=council_,
+        kind=DocumentKind.BIEN_BAN,
+        symbol=COUNCIL_SYMBOL,
+        date=held,
         subject=f"Họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} – {round_.name}",
-        content={"opening": opening, "requests": [],
-                 "closing": [f"Biên bản được lập xong vào {held_text}, đã thông qua tại cuộc họp và được các thành viên "
-                             f"Hội đồng nhất trí./."]},
+        content={
+            "opening": opening,
+            "requests": [],
+            "closing": [
+                f"Biên bản được lập xong vào {held_text}, đã thông qua tại cuộc họp và được các thành viên "
+                f"Hội đồng nhất trí./."
+            ],
+        },
         template_name="bien_ban_hoi_dong.docx",
-        signature_title="CHỦ TỊCH HỘI ĐỒNG", signer_name=chair.display_name if chair else "",
+        signature_title="CHỦ TỊCH HỘI ĐỒNG",
+        signer_name=chair.display_name if chair else "",
         # the bien_ban_hoi_dong.docx template prints these two lines as the secretary's signature block
         noi_nhan=["THƯ KÝ HỘI ĐỒNG", secretary.display_name if secretary else "…"],
     )
@@ -820,26 +1082,46 @@ def _draft_documents(round_: Round, entries, decided_on: dt.date, actor=None):
         authority = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {area.upper()}"
         validity = scoring.certificate_expires_on(procedure_of(round_), decided_on)
         decision = do_create_draft(
-            None, issuer=ubnd, kind=DocumentKind.QUYET_DINH, symbol=DECISION_SYMBOL, date=decided_on,
+            None,
+            issuer=ubnd,
+            kind=DocumentKind.QUYET_DINH,
+            symbol=DECISION_SYMBOL,
+            date=decided_on,
             subject=f"Về việc công nhận sản phẩm đạt chuẩn OCOP {area} – {round_.name}",
-            content={"opening": [
-                _bold(authority),
-                f"Căn cứ {round_.procedure.title};",
-                f"Căn cứ kết quả họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} {held_text} "
-                f"(Biên bản số {minutes.number_and_symbol});",
-                _bold("QUYẾT ĐỊNH:"),
-                [{"text": "Điều 1. ", "bold": True},
-                 {"text": f"Công nhận {len(certified)} sản phẩm đạt chuẩn sản phẩm OCOP {area}, gồm:"}],
-                *[f"{i}. {e.product.name} – {e.product.entity.name}: {e.stars} sao ({fmt_points(e.score)} điểm)."
-                  for i, e in enumerate(certified, 1)],
-                [{"text": "Điều 2. ", "bold": True},
-                 {"text": "Giấy chứng nhận sản phẩm OCOP của các sản phẩm tại Điều 1 có giá trị 36 tháng kể từ "
-                          f"ngày ký Quyết định này (đến hết ngày {format_date(validity - dt.timedelta(days=1))})."}],
-                [{"text": "Điều 3. ", "bold": True},
-                 {"text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng "
-                          "các cơ quan, đơn vị có liên quan và các chủ thể có sản phẩm tại Điều 1 chịu trách nhiệm "
-                          "thi hành Quyết định này./."}],
-            ], "requests": [], "closing": []},
+            content={
+                "opening": [
+                    _bold(authority),
+                    f"Căn cứ {round_.procedure.title};",
+                    f"Căn cứ kết quả họp Hội đồng đánh giá, phân hạng sản phẩm OCOP {area} {held_text} "
+                    f"(Biên bản số {minutes.number_and_symbol});",
+                    _bold("QUYẾT ĐỊNH:"),
+                    [
+                        {"text": "Điều 1. ", "bold": True},
+                        {"text": f"Công nhận {len(certified)} sản phẩm đạt chuẩn sản phẩm OCOP {area}, gồm:"},
+                    ],
+                    *[
+                        f"{i}. {e.product.name} – {e.product.entity.name}: {e.stars} sao ({fmt_points(e.score)} điểm)."
+                        for i, e in enumerate(certified, 1)
+                    ],
+                    [
+                        {"text": "Điều 2. ", "bold": True},
+                        {
+                            "text": "Giấy chứng nhận sản phẩm OCOP của các sản phẩm tại Điều 1 có giá trị 36 tháng kể từ "
+                            f"ngày ký Quyết định này (đến hết ngày {format_date(validity - dt.timedelta(days=1))})."
+                        },
+                    ],
+                    [
+                        {"text": "Điều 3. ", "bold": True},
+                        {
+                            "text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng "
+                            "các cơ quan, đơn vị có liên quan và các chủ thể có sản phẩm tại Điều 1 chịu trách nhiệm "
+                            "thi hành Quyết định này./."
+                        },
+                    ],
+                ],
+                "requests": [],
+                "closing": [],
+            },
             noi_nhan=["Như Điều 3;", "Lưu: VT."],
         )
         decision = do_issue(None, decision)
@@ -872,4 +1154,3 @@ def seat_choices_for(round_: Round) -> QuerySet:
     if round_.unit.province_id:
         q |= Q(scope_unit=round_.unit.province_id)
     return qs.filter(q).order_by("username")
-

@@ -86,6 +86,7 @@ def _table(sheet: Sheet):
     requirements. `Criterion.option` picks the first option of a code, so does the table."""
     table = sheet.__dict__.get("_scoring_table")
     if table is None:
+
         def by_code(c: Criterion) -> dict:
             options: dict = {}
             for o in c.options:
@@ -113,8 +114,9 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
     issues: list[Issue] = []
     per_part = {p.code: Decimal(0) for p in sheet.parts}
     if sheet.structure_only:
-        issues.append(Issue("", _("Bộ tiêu chí “%(t)s” mới có khung các phần, chưa có tiêu chí để chấm.")
-                            % {"t": sheet.title}))
+        issues.append(
+            Issue("", _("Bộ tiêu chí “%(t)s” mới có khung các phần, chưa có tiêu chí để chấm.") % {"t": sheet.title})
+        )
         return MemberTotal(Decimal(0), per_part, issues)
     if not isinstance(choices, Mapping):
         raise ScoringError(_("Lựa chọn của thành viên phải là bảng {mã tiêu chí: lựa chọn}."))
@@ -131,10 +133,12 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
             continue
         option = options.get(choice) if type(choice) is str else criterion.option(choice)
         if option is None:
-            issues.append(Issue(
-                code,
-                _("Tiêu chí “%(t)s”: lựa chọn “%(v)s” không hợp lệ.") % {"t": criterion.title, "v": choice},
-            ))
+            issues.append(
+                Issue(
+                    code,
+                    _("Tiêu chí “%(t)s”: lựa chọn “%(v)s” không hợp lệ.") % {"t": criterion.title, "v": choice},
+                )
+            )
             continue
         if is_bonus:
             bonus += option.points
@@ -162,7 +166,10 @@ class RequirementFailure:
     @property
     def message(self) -> str:
         return _("Tiêu chí “%(t)s” bắt buộc với sản phẩm %(s)s sao: cần đạt ít nhất %(n)s điểm, mới đạt %(g)s.") % {
-            "t": self.criterion.title, "s": self.stars, "n": fmt_points(self.needed), "g": fmt_points(self.got),
+            "t": self.criterion.title,
+            "s": self.stars,
+            "n": fmt_points(self.needed),
+            "g": fmt_points(self.got),
         }
 
 
@@ -192,8 +199,9 @@ def _members(member_values: Mapping | list | tuple) -> list[tuple[Any, Any]]:
     return list(enumerate(member_values))
 
 
-def product_requirement_cap(sheet: Sheet, member_choices: Mapping | list, recused: Iterable = (),
-                            aggregation: str = "majority") -> int | None:
+def product_requirement_cap(
+    sheet: Sheet, member_choices: Mapping | list, recused: Iterable = (), aggregation: str = "majority"
+) -> int | None:
     """The star cap from the star-level requirements for the whole council: a requirement fails for
     the product when it fails on more than half ("majority"), any ("any") or all ("all") of the
     non-recused members' sheets (the scale's "requirement_aggregation")."""
@@ -216,8 +224,10 @@ def product_requirement_cap(sheet: Sheet, member_choices: Mapping | list, recuse
             counts[f] = counts.get(f, 0) + 1
     n = len(members)
     failed = [
-        level for (_code, level), count in counts.items()
-        if (aggregation == "any" and count > 0) or (aggregation == "all" and count == n)
+        level
+        for (_code, level), count in counts.items()
+        if (aggregation == "any" and count > 0)
+        or (aggregation == "all" and count == n)
         or (aggregation == "majority" and count * 2 > n)
     ]
     return min(failed) - 1 if failed else None
@@ -226,14 +236,18 @@ def product_requirement_cap(sheet: Sheet, member_choices: Mapping | list, recuse
 # --- the council ---------------------------------------------------------------------------------
 
 
-def product_score(member_totals: Mapping | list, recused: Iterable = (), *, places: int = 2,
-                  rounding: str = "half_up") -> Decimal:
+def product_score(
+    member_totals: Mapping | list, recused: Iterable = (), *, places: int = 2, rounding: str = "half_up"
+) -> Decimal:
     """Average total of the members who are not recused, rounded once to `places` decimals with
     `rounding` (default: 2 decimals, half up). `member_totals` maps a member key to a total (or a
     MemberTotal); a list is keyed by position. `recused` lists the keys of members who withdrew."""
     recused = set(recused)
-    values = [v.total if isinstance(v, MemberTotal) else _decimal(v, _("Điểm của thành viên %(k)s") % {"k": k})
-              for k, v in _members(member_totals) if k not in recused]
+    values = [
+        v.total if isinstance(v, MemberTotal) else _decimal(v, _("Điểm của thành viên %(k)s") % {"k": k})
+        for k, v in _members(member_totals)
+        if k not in recused
+    ]
     if not values:
         raise ScoringError(_("Không còn thành viên nào chấm điểm (tất cả đã rút khỏi việc chấm)."))
     average = sum(values, Decimal(0)) / Decimal(len(values))
@@ -255,8 +269,7 @@ def _bands(thresholds: Scale | Iterable) -> tuple[list[Band], int]:
     return sorted(bands, key=lambda b: b.min, reverse=True), 2
 
 
-def stars(score: Any, thresholds: Scale | Iterable, mandatory_failed: bool = False, *,
-          cap: int | None = None) -> int:
+def stars(score: Any, thresholds: Scale | Iterable, mandatory_failed: bool = False, *, cap: int | None = None) -> int:
     """The star rank of an (average) score: the highest band whose minimum the score reaches.
     `mandatory_failed` caps the rank at the scale's "mandatory_fail_cap" (2 stars); `cap` applies
     another cap (e.g. from product_requirement_cap). Never below 1 star."""
@@ -334,8 +347,10 @@ def describe_level(procedure: Procedure, level: str) -> str:
     if rule.certifies:
         parts.append(_("công nhận sản phẩm %(s)s sao") % {"s": ", ".join(str(s) for s in rule.certifies)})
     if rule.forwards:
-        parts.append(_("chuyển hồ sơ sản phẩm đạt từ %(m)s điểm lên %(t)s")
-                     % {"m": fmt_points(rule.forwards.min), "t": level_label(rule.forwards.to)})
+        parts.append(
+            _("chuyển hồ sơ sản phẩm đạt từ %(m)s điểm lên %(t)s")
+            % {"m": fmt_points(rule.forwards.min), "t": level_label(rule.forwards.to)}
+        )
     if not parts:
         return _("%(l)s: %(r)s") % {"l": name.capitalize(), "r": rule.role or _("không chấm điểm")}
     return name.capitalize() + ": " + "; ".join(parts) + "."
@@ -379,8 +394,9 @@ class Ranking:
     issues: dict  # {member key: [Issue]} for incomplete sheets (not counted until complete)
 
 
-def rank_product(sheet: Sheet, scale: Scale, member_choices: Mapping, recused: Iterable = (),
-                 procedure: Procedure | None = None) -> Ranking:
+def rank_product(
+    sheet: Sheet, scale: Scale, member_choices: Mapping, recused: Iterable = (), procedure: Procedure | None = None
+) -> Ranking:
     """Score a product from each member's choices (`member_choices`: {member key: {criterion: choice}}).
     Raises ScoringError when a non-recused member's sheet is incomplete or invalid."""
     recused = set(recused)
@@ -396,7 +412,11 @@ def rank_product(sheet: Sheet, scale: Scale, member_choices: Mapping, recused: I
     star_count = stars(score, scale, cap=cap)
     certified = is_certified(star_count, scale)
     return Ranking(
-        member_totals=totals, score=score, requirement_cap=cap, stars=star_count, certified=certified,
+        member_totals=totals,
+        score=score,
+        requirement_cap=cap,
+        stars=star_count,
+        certified=certified,
         certifying_level=certifying_level(procedure, star_count) if procedure and certified else None,
         issues=issues,
     )

@@ -60,9 +60,14 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds, filters = filterset.qs, shown(filterset)
     if list_exports.wants_xlsx(request):
         return list_exports.export_rounds(request, rounds, filters)
-    return render(request, "evaluation/round_list.html", {
-        "rounds": rounds, "can_create": can(request.user, "evaluation.manage"),
-    })
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {
+            "rounds": rounds,
+            "can_create": can(request.user, "evaluation.manage"),
+        },
+    )
 
 
 @require_capability("evaluation.manage")
@@ -70,13 +75,23 @@ def round_new(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     # a GET may carry the fields typed so far (static/evaluation/round-form.js reloads the units
     # offered when the meeting date changes)
-    data = request.POST if request.method == "POST" else {k: request.GET.get(k, "")[:255] for k in ("name", "level", "held_on")}
+    data = (
+        request.POST
+        if request.method == "POST"
+        else {k: request.GET.get(k, "")[:255] for k in ("name", "level", "held_on")}
+    )
     if request.method == "POST":
         form = RoundForm(request.POST)
         if form.is_valid():
             try:
-                round_ = svc.do_create_round(request.user, name=form.cleaned_data["name"], level=form.cleaned_data["level"],
-                                             unit=form.cleaned_data["unit"], held_on=form.cleaned_data["held_on"], request=request)
+                round_ = svc.do_create_round(
+                    request.user,
+                    name=form.cleaned_data["name"],
+                    level=form.cleaned_data["level"],
+                    unit=form.cleaned_data["unit"],
+                    held_on=form.cleaned_data["held_on"],
+                    request=request,
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -87,10 +102,20 @@ def round_new(request: HttpRequest) -> HttpResponse:
         day = parse_date(data.get("held_on") or "") or None
     except DateParseError:
         day = None
-    return render(request, "evaluation/round_form.html", {
-        "errors": errors, "data": data, "levels": CouncilLevel.choices, "units": svc.organising_units(request.user, day),
-        "units_day": day, "units_era": era_on(day or timezone.localdate()), "reform": REFORM_DATE,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "evaluation/round_form.html",
+        {
+            "errors": errors,
+            "data": data,
+            "levels": CouncilLevel.choices,
+            "units": svc.organising_units(request.user, day),
+            "units_day": day,
+            "units_era": era_on(day or timezone.localdate()),
+            "reform": REFORM_DATE,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _round(request, pk: int):
@@ -102,7 +127,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, _round(request, pk))
 
 
-def _round_page(request, round_, *, seat_form: SeatForm | None = None, product_form: ProductForm | None = None) -> HttpResponse:
+def _round_page(
+    request, round_, *, seat_form: SeatForm | None = None, product_form: ProductForm | None = None
+) -> HttpResponse:
     """The round's page; with a bound form whose input was refused, its messages and choices (400)."""
     manage = svc.can_manage_round(request.user, round_)
     seat = svc.seat_of(request.user, round_)
@@ -117,20 +144,33 @@ def _round_page(request, round_, *, seat_form: SeatForm | None = None, product_f
     pending = svc.pending_applications_by_product(product_choices)
     for product in product_choices:
         product.pending_applications = pending.get(product.pk, [])
-    return render(request, "evaluation/round_detail.html", {
-        "round": round_, "entries": entries, "seats": round_.seats.select_related("user"), "progress": svc.progress(round_),
-        "manage": manage and round_.is_open, "seat": seat, "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
-        "scorer": svc.can_score(seat),
-        "product_choices": product_choices, "refused_products": refused,
-        "council_rule": council.describe(svc.council_rule(round_)),
-        "closing_problems": svc.closing_problems(round_) if round_.is_open and seat is not None else [],
-        "forwarded": list(svc.forwarded_waiting(round_)) if manage and round_.is_open else [],
-        "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
-        "seat_roles": SeatRole.choices, "describe": _describe(round_),
-        "seat_form": seat_form, "product_form": product_form,
-        "seat_errors": form_messages(seat_form),
-        "product_errors": form_messages(product_form),
-    }, status=400 if seat_form is not None or product_form is not None else 200)
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "round": round_,
+            "entries": entries,
+            "seats": round_.seats.select_related("user"),
+            "progress": svc.progress(round_),
+            "manage": manage and round_.is_open,
+            "seat": seat,
+            "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
+            "scorer": svc.can_score(seat),
+            "product_choices": product_choices,
+            "refused_products": refused,
+            "council_rule": council.describe(svc.council_rule(round_)),
+            "closing_problems": svc.closing_problems(round_) if round_.is_open and seat is not None else [],
+            "forwarded": list(svc.forwarded_waiting(round_)) if manage and round_.is_open else [],
+            "seat_choices": svc.seat_choices_for(round_) if manage and round_.is_open else [],
+            "seat_roles": SeatRole.choices,
+            "describe": _describe(round_),
+            "seat_form": seat_form,
+            "product_form": product_form,
+            "seat_errors": form_messages(seat_form),
+            "product_errors": form_messages(product_form),
+        },
+        status=400 if seat_form is not None or product_form is not None else 200,
+    )
 
 
 def _describe(round_) -> str:
@@ -209,11 +249,17 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, exc)
             errors = form_messages(form)
         else:
-            messages.success(request, _("Đã kết thúc kỳ đánh giá; đã vào sổ biên bản họp hội đồng và quyết định công nhận."))
+            messages.success(
+                request, _("Đã kết thúc kỳ đánh giá; đã vào sổ biên bản họp hội đồng và quyết định công nhận.")
+            )
             return redirect("evaluation:round_detail", round_.pk)
     preview = svc.closing_preview(round_)
-    return render(request, "evaluation/round_close.html", {"round": round_, **preview, "errors": errors},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "evaluation/round_close.html",
+        {"round": round_, **preview, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 def _entry(request, pk: int):
@@ -224,14 +270,25 @@ def _entry(request, pk: int):
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     files = entry.dossier.files.filter(deleted_at__isnull=True).order_by("category", "pk")
-    scores = [s for s in entry.scores.filter(submitted_at__isnull=False).select_related("user", "round_product__round")
-              if svc.can_see_score_sheet(request.user, s)]
-    return render(request, "evaluation/entry_detail.html", {
-        "entry": entry, "round": entry.round, "files": files, "scores": scores,
-        "recusals": entry.recusals.select_related("user"), "seat": svc.seat_of(request.user, entry.round),
-        "certificate": getattr(entry, "certificate", None) if hasattr(entry, "certificate") else None,
-        "forwarded_label": level_label(entry.forwarded_to) if entry.forwarded_to else "",
-    })
+    scores = [
+        s
+        for s in entry.scores.filter(submitted_at__isnull=False).select_related("user", "round_product__round")
+        if svc.can_see_score_sheet(request.user, s)
+    ]
+    return render(
+        request,
+        "evaluation/entry_detail.html",
+        {
+            "entry": entry,
+            "round": entry.round,
+            "files": files,
+            "scores": scores,
+            "recusals": entry.recusals.select_related("user"),
+            "seat": svc.seat_of(request.user, entry.round),
+            "certificate": getattr(entry, "certificate", None) if hasattr(entry, "certificate") else None,
+            "forwarded_label": level_label(entry.forwarded_to) if entry.forwarded_to else "",
+        },
+    )
 
 
 @require_capability("evaluation.view")
@@ -245,7 +302,9 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return _score_sheet_page(request, entry, scoring_post=request.method == "POST")
 
 
-def _score_sheet_page(request, entry, *, scoring_post: bool = False, recuse_form: ReasonForm | None = None) -> HttpResponse:
+def _score_sheet_page(
+    request, entry, *, scoring_post: bool = False, recuse_form: ReasonForm | None = None
+) -> HttpResponse:
     """The score sheet page; `scoring_post`: the sheet was posted (draft or submit); `recuse_form`:
     a refused recusal, shown with its messages and the reason typed (400)."""
     recused = svc.is_recused(request.user, entry)
@@ -268,8 +327,13 @@ def _score_sheet_page(request, entry, *, scoring_post: bool = False, recuse_form
                 return redirect("evaluation:score_sheet", entry.pk)
             missing = svc.missing_criteria(sheet, choices)
             if missing:
-                errors = [_("Phiếu chưa đủ: còn %(n)s tiêu chí chưa chọn phương án (danh sách dưới đây). Các lựa chọn đã "
-                            "chọn vẫn được giữ trên trang; bấm “Lưu nháp” để giữ lại.") % {"n": len(missing)}]
+                errors = [
+                    _(
+                        "Phiếu chưa đủ: còn %(n)s tiêu chí chưa chọn phương án (danh sách dưới đây). Các lựa chọn đã "
+                        "chọn vẫn được giữ trên trang; bấm “Lưu nháp” để giữ lại."
+                    )
+                    % {"n": len(missing)}
+                ]
             else:
                 svc.do_submit_score(request.user, entry, choices, comments, request=request)
         except ValidationError as exc:
@@ -280,29 +344,58 @@ def _score_sheet_page(request, entry, *, scoring_post: bool = False, recuse_form
                 messages.success(request, _("Đã nộp phiếu chấm."))
                 return redirect("evaluation:round_detail", entry.round.pk)
     result = scoring.member_total(sheet, choices) if choices else None
-    parts = [{"part": part, "criteria": [
-        {"c": c, "comment": comments.get(c.code, ""), "anchor": f"tc-{c.code}".replace(".", "-"),
-         "options": [(o, str(choices.get(c.code, "")) == str(o.code)) for o in c.options]} for c in part.criteria]}
-        for part in sheet.parts]
+    parts = [
+        {
+            "part": part,
+            "criteria": [
+                {
+                    "c": c,
+                    "comment": comments.get(c.code, ""),
+                    "anchor": f"tc-{c.code}".replace(".", "-"),
+                    "options": [(o, str(choices.get(c.code, "")) == str(o.code)) for o in c.options],
+                }
+                for c in part.criteria
+            ],
+        }
+        for part in sheet.parts
+    ]
     self_assessment = entry.dossier.self_assessments.order_by("-submitted_at", "-pk").first()
     sa_choices = dict(self_assessment.choices or {}) if self_assessment else {}
     for part in parts:
         for row in part["criteria"]:
             chosen = sa_choices.get(row["c"].code)
-            option = next((o for o in row["c"].options if str(o.code) == str(chosen)), None) if chosen is not None else None
+            option = (
+                next((o for o in row["c"].options if str(o.code) == str(chosen)), None) if chosen is not None else None
+            )
             row["self"] = option
     files = entry.dossier.files.filter(deleted_at__isnull=True).order_by("category", "pk")
-    return render(request, "evaluation/score_sheet.html", {
-        "parts": parts, "general": comments.get("_general", ""), "entry": entry, "round": entry.round, "sheet": sheet,
-        "choices": choices, "comments": comments, "errors": errors, "missing": [
-            {"c": c, "anchor": f"tc-{c.code}".replace(".", "-")} for c in missing],
-        "recused": recused, "existing": existing, "total": result.total if result else None,
-        "max_total": sum((max((o.points for o in c.options), default=0) for c in sheet.criteria if not c.bonus), 0),
-        "editable": entry.round.is_open and not recused, "self_assessment": self_assessment, "files": files,
-        "self_choices": bool(sa_choices),
-        "is_draft": existing is not None and existing.submitted_at is None,
-        "recuse_form": recuse_form, "recuse_errors": form_messages(recuse_form),
-    }, status=400 if errors or recuse_form is not None else 200)
+    return render(
+        request,
+        "evaluation/score_sheet.html",
+        {
+            "parts": parts,
+            "general": comments.get("_general", ""),
+            "entry": entry,
+            "round": entry.round,
+            "sheet": sheet,
+            "choices": choices,
+            "comments": comments,
+            "errors": errors,
+            "missing": [{"c": c, "anchor": f"tc-{c.code}".replace(".", "-")} for c in missing],
+            "recused": recused,
+            "existing": existing,
+            "total": result.total if result else None,
+            "max_total": sum((max((o.points for o in c.options), default=0) for c in sheet.criteria if not c.bonus), 0),
+            "editable": entry.round.is_open and not recused,
+            "self_assessment": self_assessment,
+            "files": files,
+            "self_choices": bool(sa_choices),
+            "is_draft": existing is not None and existing.submitted_at is None,
+            "recuse_form": recuse_form,
+            "recuse_errors": form_messages(recuse_form),
+        },
+        status=400 if errors or recuse_form is not None else 200,
+    )
 
 
 @require_POST
@@ -340,7 +433,9 @@ def round_document(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     round_ = _round(request, pk)
     doc = getattr(round_, which) if which in ROUND_DOCUMENTS else None
     if doc is None:
-        messages.error(request, _("Biên bản và quyết định công nhận được lập khi chủ tịch hội đồng kết thúc kỳ đánh giá."))
+        messages.error(
+            request, _("Biên bản và quyết định công nhận được lập khi chủ tịch hội đồng kết thúc kỳ đánh giá.")
+        )
         return redirect("evaluation:round_detail", round_.pk)
     response = HttpResponse(documents.render(doc, "docx"), content_type=documents.CONTENT_TYPES["docx"])
     response["Content-Disposition"] = content_disposition_header(True, documents.download_name(doc, "docx"))
@@ -367,9 +462,13 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     certificates, filters = filterset.qs, shown(filterset)
     if list_exports.wants_xlsx(request):
         return list_exports.export_certificates(request, certificates, filters)
-    return render(request, "evaluation/certificate_list.html", {
-        "certificates": certificates[:500],
-    })
+    return render(
+        request,
+        "evaluation/certificate_list.html",
+        {
+            "certificates": certificates[:500],
+        },
+    )
 
 
 def _verify_path(cert) -> str:
@@ -381,22 +480,41 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _certificate_page(request, get_object_or_404(svc.readable_certificates(request.user), pk=pk))
 
 
-def _certificate_page(request, cert, *, apply_form: ApplicationForm | None = None,
-                      revoke_form: ReasonForm | None = None) -> HttpResponse:
+def _certificate_page(
+    request, cert, *, apply_form: ApplicationForm | None = None, revoke_form: ReasonForm | None = None
+) -> HttpResponse:
     """The certificate's page; with a bound form whose input was refused, its messages and what was
     typed (400)."""
-    can_revoke = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.manage")
-                  and scope_for(request.user).covers(cert.issuer_unit, write=True))
-    can_apply = (cert.status == CertificateStatus.VALID and can(request.user, "evaluation.apply")
-                 and svc.is_entity_member(request.user, cert.product))
-    return render(request, "evaluation/certificate.html", {
-        "cert": cert, "can_revoke": can_revoke, "verify_path": _verify_path(cert), "can_apply": can_apply, "renewal_opens_on": svc.renewal_opens_on(cert),
-        "renewal_months": svc.renewal_window_months(cert),
-        "application_kinds": ApplicationKind.choices, "star_choices": range(cert.stars + 1, svc.max_stars() + 1),
-        "applications": svc.readable_applications(request.user).filter(certificate=cert),
-        "apply_form": apply_form, "apply_errors": form_messages(apply_form),
-        "revoke_form": revoke_form, "revoke_errors": form_messages(revoke_form),
-    }, status=400 if apply_form is not None or revoke_form is not None else 200)
+    can_revoke = (
+        cert.status == CertificateStatus.VALID
+        and can(request.user, "evaluation.manage")
+        and scope_for(request.user).covers(cert.issuer_unit, write=True)
+    )
+    can_apply = (
+        cert.status == CertificateStatus.VALID
+        and can(request.user, "evaluation.apply")
+        and svc.is_entity_member(request.user, cert.product)
+    )
+    return render(
+        request,
+        "evaluation/certificate.html",
+        {
+            "cert": cert,
+            "can_revoke": can_revoke,
+            "verify_path": _verify_path(cert),
+            "can_apply": can_apply,
+            "renewal_opens_on": svc.renewal_opens_on(cert),
+            "renewal_months": svc.renewal_window_months(cert),
+            "application_kinds": ApplicationKind.choices,
+            "star_choices": range(cert.stars + 1, svc.max_stars() + 1),
+            "applications": svc.readable_applications(request.user).filter(certificate=cert),
+            "apply_form": apply_form,
+            "apply_errors": form_messages(apply_form),
+            "revoke_form": revoke_form,
+            "revoke_errors": form_messages(revoke_form),
+        },
+        status=400 if apply_form is not None or revoke_form is not None else 200,
+    )
 
 
 @login_required
@@ -426,9 +544,14 @@ def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationForm(request.POST)
     if form.is_valid():
         try:
-            svc.do_submit_application(request.user, cert, form.cleaned_data["kind"],
-                                      requested_stars=form.cleaned_data["requested_stars"], note=form.cleaned_data["note"],
-                                      request=request)
+            svc.do_submit_application(
+                request.user,
+                cert,
+                form.cleaned_data["kind"],
+                requested_stars=form.cleaned_data["requested_stars"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -450,15 +573,25 @@ def _application_list_page(request, *, refused=None, reject_form: ReasonForm | N
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
     if list_exports.wants_xlsx(request):
-        return list_exports.export_applications(request, applications, ApplicationStatus(status).label if status in ApplicationStatus.values else "")
+        return list_exports.export_applications(
+            request, applications, ApplicationStatus(status).label if status in ApplicationStatus.values else ""
+        )
     applications = list(applications[:500])
     for a in applications:
         a.can_decide = svc.can_decide_application(request.user, a)
-    return render(request, "evaluation/application_list.html", {
-        "applications": applications, "status": status, "statuses": ApplicationStatus.choices,
-        "refused_pk": refused.pk if refused is not None else None, "reject_form": reject_form,
-        "reject_errors": form_messages(reject_form),
-    }, status=400 if reject_form is not None else 200)
+    return render(
+        request,
+        "evaluation/application_list.html",
+        {
+            "applications": applications,
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "refused_pk": refused.pk if refused is not None else None,
+            "reject_form": reject_form,
+            "reject_errors": form_messages(reject_form),
+        },
+        status=400 if reject_form is not None else 200,
+    )
 
 
 @require_POST
@@ -493,7 +626,6 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _certificate_page(request, cert, revoke_form=form)
 
 
-
 def _latest_data_files() -> list[DataFile]:
     """The newest version of every loaded data file, with the number of versions."""
     latest: dict[str, DataFile] = {}
@@ -510,22 +642,36 @@ def _latest_data_files() -> list[DataFile]:
 def criteria_index(request: HttpRequest) -> HttpResponse:
     """Instruments and criteria sets as loaded, with the facts not checked against the gazetted text
     marked [?]; the data files behind them, editable by central administrators (new version)."""
-    return render(request, "evaluation/criteria_index.html", {
-        "instruments": Instrument.objects.order_by("valid_from", "code"),
-        "sets": CriteriaSet.objects.select_related("instrument").order_by("instrument__valid_from", "code", "-version"),
-        "data_files": _latest_data_files(), "can_edit": can(request.user, "evaluation.criteria_edit"),
-    })
+    return render(
+        request,
+        "evaluation/criteria_index.html",
+        {
+            "instruments": Instrument.objects.order_by("valid_from", "code"),
+            "sets": CriteriaSet.objects.select_related("instrument").order_by(
+                "instrument__valid_from", "code", "-version"
+            ),
+            "data_files": _latest_data_files(),
+            "can_edit": can(request.user, "evaluation.criteria_edit"),
+        },
+    )
 
 
 @require_capability("evaluation.criteria")
 def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("instrument"), pk=pk)
-    return render(request, "evaluation/criteria_set.html", {
-        "cs": criteria_set, "sheet": criteria_set.parsed,
-        "data_file": DataFile.objects.filter(code=criteria_set.code, version=criteria_set.version).first(),
-        "versions": CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version").only("pk", "version", "source", "created_at"),
-        "can_edit": can(request.user, "evaluation.criteria_edit"),
-    })
+    return render(
+        request,
+        "evaluation/criteria_set.html",
+        {
+            "cs": criteria_set,
+            "sheet": criteria_set.parsed,
+            "data_file": DataFile.objects.filter(code=criteria_set.code, version=criteria_set.version).first(),
+            "versions": CriteriaSet.objects.filter(code=criteria_set.code)
+            .order_by("-version")
+            .only("pk", "version", "source", "created_at"),
+            "can_edit": can(request.user, "evaluation.criteria_edit"),
+        },
+    )
 
 
 @require_capability("evaluation.criteria")
@@ -533,7 +679,9 @@ def criteria_data_download(request: HttpRequest, pk: int) -> HttpResponse:
     """One loaded version of a data file as JSON (to commit an administrator's edit to the repository)."""
     data_file = get_object_or_404(DataFile, pk=pk)
     response = JsonResponse(data_file.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{data_file.kind}-{data_file.code}-v{data_file.version}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{data_file.kind}-{data_file.code}-v{data_file.version}.json"'
+    )
     return response
 
 
@@ -555,12 +703,28 @@ def criteria_data_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, exc)
             errors = {name: [str(m) for m in errs] for name, errs in form.errors.items()}
         else:
-            messages.success(request, _("Đã lưu phiên bản %(v)s của “%(c)s”. Kỳ đánh giá mở từ nay dùng phiên bản mới; "
-                                        "các kỳ đã có sản phẩm giữ phiên bản cũ.") % {"v": record.version, "c": record.code})
+            messages.success(
+                request,
+                _(
+                    "Đã lưu phiên bản %(v)s của “%(c)s”. Kỳ đánh giá mở từ nay dùng phiên bản mới; "
+                    "các kỳ đã có sản phẩm giữ phiên bản cũ."
+                )
+                % {"v": record.version, "c": record.code},
+            )
             new_set = CriteriaSet.objects.filter(code=record.code, version=record.version).first()
             if new_set is not None:
                 return redirect("evaluation:criteria_set_detail", new_set.pk)
             return redirect("evaluation:criteria_index")
-    return render(request, "evaluation/criteria_data_edit.html", {
-        "base": base, "latest": versions[0], "versions": versions, "text": text, "reason": reason, "errors": errors,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "evaluation/criteria_data_edit.html",
+        {
+            "base": base,
+            "latest": versions[0],
+            "versions": versions,
+            "text": text,
+            "reason": reason,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

@@ -53,8 +53,15 @@ def items_for(user, current_path: str = "") -> list[dict]:
     for item in NAV_ITEMS:
         if item.capability and not can(user, item.capability):
             continue
-        result.append({"label": item.label, "url": reverse(item.url_name), "active": False, "url_name": item.url_name,
-                       "group": item.group})
+        result.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "active": False,
+                "url_name": item.url_name,
+                "group": item.group,
+            }
+        )
     # the active item is the one whose URL is the longest prefix of the current path
     matches = [i for i in result if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
     if matches:
@@ -73,8 +80,12 @@ def menu_for(user, current_path: str = "") -> list[dict]:
             continue
         group = groups.get(item["group"])
         if group is None:
-            group = groups[item["group"]] = {"label": NAV_GROUPS[item["group"]], "children": [], "active": False,
-                                             "key": item["group"]}
+            group = groups[item["group"]] = {
+                "label": NAV_GROUPS[item["group"]],
+                "children": [],
+                "active": False,
+                "key": item["group"],
+            }
             entries.append(group)
         group["children"].append(item)
         group["active"] = group["active"] or item["active"]

@@ -49,8 +49,11 @@ def _waiting_for_my_score(user) -> list:
     scored = MemberScore.objects.filter(user=user, round_product=OuterRef("pk"), submitted_at__isnull=False)
     return list(
         RoundProduct.objects.filter(round__status=RoundStatus.OPEN)
-        .filter(Exists(seated)).exclude(Exists(recused)).exclude(Exists(scored))
-        .select_related("round", "product").order_by("round__held_on", "pk")[:50]
+        .filter(Exists(seated))
+        .exclude(Exists(recused))
+        .exclude(Exists(scored))
+        .select_related("round", "product")
+        .order_by("round__held_on", "pk")[:50]
     )
 
 

@@ -55,7 +55,10 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def load_units(data_dir: Path = DATA_DIR, force: bool = False) -> LoadReport:
-    paths = [data_dir / name for name in list(UNIT_FILES.values()) + list(CROSSWALK_FILES.values()) + [HISTORY_FILE, CHANGES_FILE]]
+    paths = [
+        data_dir / name
+        for name in list(UNIT_FILES.values()) + list(CROSSWALK_FILES.values()) + [HISTORY_FILE, CHANGES_FILE]
+    ]
     digest = _sha256(paths)
     report = LoadReport()
     previous = DatasetLoad.objects.filter(name="units").first()
@@ -94,8 +97,13 @@ def _era_rows(era: str, rows: list[dict[str, str]], history: list[dict[str, str]
     for key, vs in versions.items():
         vs.sort(key=lambda h: h["valid_from"])  # "" (in force since before 01/01/2018) first
         last = vs[-1]
-        row = out.get(key) or {"code": last["code"], "level": last["level"], "name": last["name"],
-                               "type": last["type"], "parent_code": last["parent_code"]}
+        row = out.get(key) or {
+            "code": last["code"],
+            "level": last["level"],
+            "name": last["name"],
+            "type": last["type"],
+            "parent_code": last["parent_code"],
+        }
         row["valid_from"] = _day(vs[0]["valid_from"]) or default_from
         row["valid_to"] = _day(last["valid_to"])
         out[key] = row
@@ -122,7 +130,8 @@ def _load_era(era: str, rows: list[dict], report: LoadReport) -> None:
             parent = None
             if row["parent_code"]:
                 parent = existing.get((parent_level[level], row["parent_code"])) or existing.get(
-                    (Level.PROVINCE, row["parent_code"]))
+                    (Level.PROVINCE, row["parent_code"])
+                )
                 if parent is None:
                     raise ValueError(f"{era} {level} {row['code']}: parent {row['parent_code']} not found")
             unit = existing.get(key)
@@ -135,9 +144,15 @@ def _load_era(era: str, rows: list[dict], report: LoadReport) -> None:
                 province_id, district_id = parent.province_id, parent.pk
             if level == Level.DISTRICT:
                 district_id = own
-            values = {"name": row["name"], "type": row["type"], "valid_from": row["valid_from"],
-                      "valid_to": row["valid_to"], "parent_id": parent.pk if parent else None,
-                      "province_id": province_id, "district_id": district_id}
+            values = {
+                "name": row["name"],
+                "type": row["type"],
+                "valid_from": row["valid_from"],
+                "valid_to": row["valid_to"],
+                "parent_id": parent.pk if parent else None,
+                "province_id": province_id,
+                "district_id": district_id,
+            }
             if unit is None:
                 unit = AdminUnit(era=era, level=level, code=row["code"], **values)
                 to_create.append(unit)
@@ -176,19 +191,31 @@ def _load_versions(history: list[dict[str, str]], report: LoadReport) -> None:
             parent = None
             if h["parent_code"]:
                 parent = units.get((h["era"], parent_level[h["level"]], h["parent_code"])) or units.get(
-                    (h["era"], Level.PROVINCE, h["parent_code"]))
+                    (h["era"], Level.PROVINCE, h["parent_code"])
+                )
                 if parent is None:
                     raise ValueError(f"{HISTORY_FILE}: parent {h['parent_code']} of {h['level']} {h['code']} not found")
             wanted[(unit_id, _day(h["valid_from"]))] = (
-                h["name"], h["type"], parent, _day(h["valid_to"]), h["date_known"] == "1", h["basis"])
+                h["name"],
+                h["type"],
+                parent,
+                _day(h["valid_to"]),
+                h["date_known"] == "1",
+                h["basis"],
+            )
     existing = {(v.unit_id, v.valid_from): v for v in UnitVersion.objects.all()}
     fields = ("name", "type", "parent_id", "valid_to", "date_known", "basis")
-    stale = [v.pk for key, v in existing.items() if key not in wanted or tuple(getattr(v, f) for f in fields) != wanted[key]]
+    stale = [
+        v.pk for key, v in existing.items() if key not in wanted or tuple(getattr(v, f) for f in fields) != wanted[key]
+    ]
     UnitVersion.objects.filter(pk__in=stale).delete()
     stale_keys = {key for key, v in existing.items() if v.pk in set(stale)}
     UnitVersion.objects.bulk_create(
-        [UnitVersion(unit_id=u, valid_from=vf, name=n, type=t, parent_id=p, valid_to=vt, date_known=k, basis=b)
-         for (u, vf), (n, t, p, vt, k, b) in wanted.items() if (u, vf) not in existing or (u, vf) in stale_keys],
+        [
+            UnitVersion(unit_id=u, valid_from=vf, name=n, type=t, parent_id=p, valid_to=vt, date_known=k, basis=b)
+            for (u, vf), (n, t, p, vt, k, b) in wanted.items()
+            if (u, vf) not in existing or (u, vf) in stale_keys
+        ],
         batch_size=2000,
     )
     if existing and (stale or len(existing) != len(wanted)):
@@ -206,7 +233,13 @@ def _load_crosswalks(data_dir: Path, report: LoadReport) -> None:
             succ = current.get((level, row["current_code"]))
             if pred is None or succ is None:
                 raise ValueError(f"crosswalk {filename}: unknown unit in {row}")
-            wanted[(pred, succ)] = (row.get("is_split", "0") == "1", REFORM_DATE, SuccessionKind.REFORM_2025, "source", "")
+            wanted[(pred, succ)] = (
+                row.get("is_split", "0") == "1",
+                REFORM_DATE,
+                SuccessionKind.REFORM_2025,
+                "source",
+                "",
+            )
     # successions at every change since 01/01/2018 (legacy -> legacy)
     for row in _read(data_dir / CHANGES_FILE):
         if not row["successor_code"]:
@@ -215,7 +248,13 @@ def _load_crosswalks(data_dir: Path, report: LoadReport) -> None:
         succ = legacy.get((row["level"], row["successor_code"]))
         if pred is None or succ is None:
             raise ValueError(f"{CHANGES_FILE}: unknown unit in {row}")
-        wanted[(pred, succ)] = (row["is_split"] == "1", _day(row["effective"]), row["kind"], row["certainty"], row["basis"])
+        wanted[(pred, succ)] = (
+            row["is_split"] == "1",
+            _day(row["effective"]),
+            row["kind"],
+            row["certainty"],
+            row["basis"],
+        )
     existing = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
     stale = [s.pk for key, s in existing.items() if key not in wanted]
     UnitSuccession.objects.filter(pk__in=stale).delete()

@@ -137,7 +137,9 @@ class UnitSuccession(models.Model):
     successor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="predecessions")
     is_split = models.BooleanField(_("bị chia tách"), default=False)
     effective = models.DateField(_("ngày hiệu lực"))
-    kind = models.CharField(_("loại thay đổi"), max_length=16, choices=SuccessionKind.choices, default=SuccessionKind.REFORM_2025)
+    kind = models.CharField(
+        _("loại thay đổi"), max_length=16, choices=SuccessionKind.choices, default=SuccessionKind.REFORM_2025
+    )
     certainty = models.CharField(_("mức chắc chắn"), max_length=16, blank=True)
     basis = models.TextField(_("căn cứ pháp lý"), blank=True)
 

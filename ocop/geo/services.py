@@ -54,7 +54,8 @@ def _versions() -> dict[int, list[tuple]]:
     if "versions" not in _history_cache:
         index: dict[int, list[tuple]] = defaultdict(list)
         rows = UnitVersion.objects.order_by("unit_id", "valid_from").values_list(
-            "unit_id", "valid_from", "valid_to", "name", "type", "parent_id", "parent__level")
+            "unit_id", "valid_from", "valid_to", "name", "type", "parent_id", "parent__level"
+        )
         for unit_id, *rest in rows:
             index[unit_id].append(tuple(rest))
         _history_cache["versions"] = dict(index)
@@ -109,8 +110,10 @@ def within_on(qs, unit: AdminUnit, day: dt.date):
         for start, end, _name, _type, parent_id, _level in versions:
             if (start is None or start <= day) and (end is None or day <= end):
                 (moved_in if parent_id == unit.pk else moved_out).append(unit_id)
-    return qs.filter((Q(parent=unit) | Q(district=unit) | Q(pk__in=moved_in)) & ~Q(pk__in=[
-        pk for pk in moved_out if pk not in set(moved_in)]))
+    return qs.filter(
+        (Q(parent=unit) | Q(district=unit) | Q(pk__in=moved_in))
+        & ~Q(pk__in=[pk for pk in moved_out if pk not in set(moved_in)])
+    )
 
 
 # --- the crosswalk through every change ---------------------------------------------------------------
@@ -172,7 +175,8 @@ def provinces_by_pk() -> dict[int, AdminUnit]:
 def _province_successions() -> list:
     if "successions" not in _province_cache:
         _province_cache["successions"] = list(
-            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).order_by("pk")
+            UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE)
+            .order_by("pk")
             .values_list("predecessor_id", "successor_id")
         )
     return _province_cache["successions"]
@@ -186,7 +190,7 @@ def units_by_pk(ids) -> dict[int, AdminUnit]:
     missing = [pk for pk in ids if pk not in cache]
     if missing:
         for start in range(0, len(missing), 900):
-            for unit in AdminUnit.objects.filter(pk__in=missing[start:start + 900]):
+            for unit in AdminUnit.objects.filter(pk__in=missing[start : start + 900]):
                 cache[unit.pk] = unit
     return {pk: cache[pk] for pk in ids if pk in cache}
 
@@ -210,7 +214,9 @@ def get_unit(code: str, level: str, day: dt.date | None = None, era: str | None 
     """The unit with this official code and level, valid on `day` (or in `era`)."""
     code = (code or "").strip()
     if level not in Level.values:
-        raise UnitNotFound(_("Cấp đơn vị “%(level)s” không hợp lệ (province, district hoặc commune).") % {"level": level})
+        raise UnitNotFound(
+            _("Cấp đơn vị “%(level)s” không hợp lệ (province, district hoặc commune).") % {"level": level}
+        )
     qs = AdminUnit.objects.filter(code=code, level=level)
     if day is not None:
         qs = qs.valid_on(day)
@@ -245,7 +251,9 @@ def successors(unit: AdminUnit) -> list[AdminUnit]:
     direct = list(AdminUnit.objects.filter(predecessions__predecessor=unit).order_by("code"))
     if unit.level == Level.DISTRICT and not any(u.level == Level.DISTRICT for u in direct):
         return list(
-            AdminUnit.objects.filter(predecessions__predecessor__parent=unit, era=Era.CURRENT).distinct().order_by("code")
+            AdminUnit.objects.filter(predecessions__predecessor__parent=unit, era=Era.CURRENT)
+            .distinct()
+            .order_by("code")
         )
     return direct
 
@@ -262,7 +270,9 @@ def successor_codes_map(level: str) -> dict[int, list[str]]:
     if level == Level.DISTRICT:
         # a district's territory is that of its communes (the district level ended on 01/7/2025)
         commune_succ: dict[int, set[str]] = defaultdict(set)
-        for pk, parent_id in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).values_list("pk", "parent_id"):
+        for pk, parent_id in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).values_list(
+            "pk", "parent_id"
+        ):
             commune_succ[parent_id].update(codes[s] for s in all_successor_ids(pk) if s in codes)
         for pk in AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT).values_list("pk", flat=True):
             found = set(commune_succ.get(pk, ()))

@@ -39,15 +39,15 @@ from ocop.lib.svgcharts import fmt
 
 GEO_DIR = Path(__file__).resolve().parent / "static" / "geo"
 WEST, NORTH, EAST, SOUTH = 102.0, 23.5, 117.5, 6.5
-SCALE = 36.0                     # units per degree of latitude
+SCALE = 36.0  # units per degree of latitude
 XSCALE = SCALE * math.cos(math.radians(15.0))
-SIMPLIFY = 0.7                   # Douglas–Peucker tolerance, in units
+SIMPLIFY = 0.7  # Douglas–Peucker tolerance, in units
 WIDTH = round((EAST - WEST) * XSCALE)
 HEIGHT = round((NORTH - SOUTH) * SCALE)
 
-ZERO_COLOR = "#bdbdbd"           # a figure of 0
-NO_DATA_COLOR = "#ffffff"        # no figure
-RAMP = ["#d9f0a3", "#78c679", "#31a354", "#006837"]   # low → high (positive values)
+ZERO_COLOR = "#bdbdbd"  # a figure of 0
+NO_DATA_COLOR = "#ffffff"  # no figure
+RAMP = ["#d9f0a3", "#78c679", "#31a354", "#006837"]  # low → high (positive values)
 CATEGORY_COLORS = ["#2e7d32", "#f9a825", "#c62828", "#1565c0", "#6a1b9a", "#8d6e63"]
 
 
@@ -55,8 +55,8 @@ CATEGORY_COLORS = ["#2e7d32", "#f9a825", "#c62828", "#1565c0", "#6a1b9a", "#8d6e
 class Province:
     code: str
     name: str
-    d: str                 # SVG path data
-    cx: float              # a point for the label (bounding-box centre)
+    d: str  # SVG path data
+    cx: float  # a point for the label (bounding-box centre)
     cy: float
 
 
@@ -138,8 +138,15 @@ def geometry(era: str) -> tuple[tuple[Province, ...], tuple[tuple[str, float, fl
                         ys.append(y)
         if not parts:
             continue
-        provinces.append(Province(str(props.get("code")), str(props.get("name", "")), "".join(parts),
-                                  (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+        provinces.append(
+            Province(
+                str(props.get("code")),
+                str(props.get("name", "")),
+                "".join(parts),
+                (min(xs) + max(xs)) / 2,
+                (min(ys) + max(ys)) / 2,
+            )
+        )
         for isl in props.get("label_islands") or []:
             x, y = _project(*isl["coord"])
             islands.append((str(isl.get("name", "")), x, y))
@@ -181,8 +188,12 @@ def _in_piece(v: float, p: dict) -> bool:
     if "value" in p:
         return _number(p["value"]) == v
     checks = [
-        ("min", lambda b: v >= b), ("gte", lambda b: v >= b), ("gt", lambda b: v > b),
-        ("max", lambda b: v <= b), ("lte", lambda b: v <= b), ("lt", lambda b: v < b),
+        ("min", lambda b: v >= b),
+        ("gte", lambda b: v >= b),
+        ("gt", lambda b: v > b),
+        ("max", lambda b: v <= b),
+        ("lte", lambda b: v <= b),
+        ("lt", lambda b: v < b),
     ]
     return all(test(_number(p[k])) for k, test in checks if k in p and _number(p[k]) is not None)
 
@@ -213,7 +224,7 @@ def auto_pieces(values: dict) -> list[dict]:
     bounds = sorted({positive[min(n - 1, (n * k) // 4)] for k in (1, 2, 3)} | {positive[-1]})
     integral = all(v == int(v) for v in positive)
     lower = 0.0
-    colours = RAMP[-len(bounds):] if len(bounds) < len(RAMP) else RAMP
+    colours = RAMP[-len(bounds) :] if len(bounds) < len(RAMP) else RAMP
     if len(bounds) == 1:
         colours = [RAMP[2]]
     for i, bound in enumerate(bounds):
@@ -227,10 +238,22 @@ def auto_pieces(values: dict) -> list[dict]:
     return pieces
 
 
-def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces=None, value_label: str = "",
-               title: str = "", link_template: str = "", testid: str = "", table: bool = False,
-               names: dict | None = None, unit: str = "", no_data_label: str | None = None,
-               html_id: str = "") -> SafeString:
+def choropleth(
+    values=None,
+    *,
+    era: str | None = None,
+    geojson: str = "",
+    pieces=None,
+    value_label: str = "",
+    title: str = "",
+    link_template: str = "",
+    testid: str = "",
+    table: bool = False,
+    names: dict | None = None,
+    unit: str = "",
+    no_data_label: str | None = None,
+    html_id: str = "",
+) -> SafeString:
     """The province map, coloured by `values` ({province code: number}; a JSON string is accepted).
 
     no_data_label="" leaves "no figure" out of the legend and the tooltips (a map that highlights
@@ -239,8 +262,21 @@ def choropleth(values=None, *, era: str | None = None, geojson: str = "", pieces
     The drawn map is kept (LRU_SIZE maps per process) keyed on everything it is drawn from — the
     figures themselves, the pieces, the labels, the language — so the same figures are drawn once
     (issue 17: ≈ 5 ms a map, half a trivial page)."""
-    key = (_key(values), era or era_of(geojson), _key(pieces), str(value_label), str(title), str(link_template),
-           str(testid), bool(table), _key(names), str(unit), no_data_label, str(html_id), get_language())
+    key = (
+        _key(values),
+        era or era_of(geojson),
+        _key(pieces),
+        str(value_label),
+        str(title),
+        str(link_template),
+        str(testid),
+        bool(table),
+        _key(names),
+        str(unit),
+        no_data_label,
+        str(html_id),
+        get_language(),
+    )
     return _drawn(key)
 
 
@@ -253,16 +289,53 @@ def _key(value) -> str:
 
 @lru_cache(maxsize=LRU_SIZE)
 def _drawn(key: tuple) -> SafeString:
-    (values, era, pieces, value_label, title, link_template, testid, table, names, unit, no_data_label, html_id,
-     _language) = key
+    (
+        values,
+        era,
+        pieces,
+        value_label,
+        title,
+        link_template,
+        testid,
+        table,
+        names,
+        unit,
+        no_data_label,
+        html_id,
+        _language,
+    ) = key
     # the JSON strings are read by _draw (_as_python: bad JSON is no figure, never an error)
-    return _draw(values, era=era, pieces=pieces, value_label=value_label, title=title, link_template=link_template,
-                 testid=testid, table=table, names=_as_python(names, None), unit=unit, no_data_label=no_data_label,
-                 html_id=html_id)
+    return _draw(
+        values,
+        era=era,
+        pieces=pieces,
+        value_label=value_label,
+        title=title,
+        link_template=link_template,
+        testid=testid,
+        table=table,
+        names=_as_python(names, None),
+        unit=unit,
+        no_data_label=no_data_label,
+        html_id=html_id,
+    )
 
 
-def _draw(values, *, era: str, pieces, value_label: str, title: str, link_template: str, testid: str, table: bool,
-          names: dict | None, unit: str, no_data_label: str | None, html_id: str) -> SafeString:
+def _draw(
+    values,
+    *,
+    era: str,
+    pieces,
+    value_label: str,
+    title: str,
+    link_template: str,
+    testid: str,
+    table: bool,
+    names: dict | None,
+    unit: str,
+    no_data_label: str | None,
+    html_id: str,
+) -> SafeString:
     values = {str(k): v for k, v in (_as_python(values, {}) or {}).items()}
     auto = None
     pieces = _as_python(pieces, None) or (auto := auto_pieces(values))
@@ -270,8 +343,13 @@ def _draw(values, *, era: str, pieces, value_label: str, title: str, link_templa
     categorical = all(p.get("label") for p in pieces) and pieces is not auto
     for i, p in enumerate(pieces):
         if not p.get("color"):
-            p["color"] = (CATEGORY_COLORS[i % len(CATEGORY_COLORS)] if categorical
-                          else RAMP[min(i, len(RAMP) - 1)] if len(pieces) > 1 else RAMP[2])
+            p["color"] = (
+                CATEGORY_COLORS[i % len(CATEGORY_COLORS)]
+                if categorical
+                else RAMP[min(i, len(RAMP) - 1)]
+                if len(pieces) > 1
+                else RAMP[2]
+            )
     provinces, islands = geometry(era)
     names = names or {}
     body, used, missing = [], set(), False
@@ -288,20 +366,26 @@ def _draw(values, *, era: str, pieces, value_label: str, title: str, link_templa
             colour = piece["color"]
             text = _piece_label(piece) if categorical else fmt(v) + (f" {unit}" if unit else "")
         tip = name if not text else f"{name}: {text}" if not value_label else f"{name} — {value_label}: {text}"
-        path = (f'<path d="{prov.d}" fill="{escape(colour)}" data-code="{escape(prov.code)}"'
-                f'{"" if v is None else f" data-value={chr(34)}{_raw(v)}{chr(34)}"}><title>{escape(tip)}</title></path>')
+        path = (
+            f'<path d="{prov.d}" fill="{escape(colour)}" data-code="{escape(prov.code)}"'
+            f"{'' if v is None else f' data-value={chr(34)}{_raw(v)}{chr(34)}'}><title>{escape(tip)}</title></path>"
+        )
         if link_template:
             href = link_template.replace("{code}", quote(prov.code)).replace("{name}", quote(name))
             path = f'<a href="{escape(href)}">{path}</a>'
         body.append(path)
         rows.append((prov.code, name, text))
     for label, x, y in islands:
-        body.append(f'<text x="{x:.0f}" y="{y:.0f}" font-size="11" font-style="italic" fill="#555" '
-                    f'text-anchor="middle">{escape(label)}</text>')
+        body.append(
+            f'<text x="{x:.0f}" y="{y:.0f}" font-size="11" font-style="italic" fill="#555" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
     label = escape(title or _("Bản đồ các tỉnh, thành phố"))
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="group" '
-           f'aria-label="{label}" class="svg-map-svg" stroke="#777" stroke-width="0.6" stroke-linejoin="round">'
-           f'<title>{label}</title>{"".join(body)}</svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="group" '
+        f'aria-label="{label}" class="svg-map-svg" stroke="#777" stroke-width="0.6" stroke-linejoin="round">'
+        f"<title>{label}</title>{''.join(body)}</svg>"
+    )
     legend_items = [(p["color"], _piece_label(p)) for p in pieces if id(p) in used or not categorical]
     if missing and no_data_label != "":
         legend_items.append((NO_DATA_COLOR, no_data_label or _("Không có số liệu")))
@@ -310,21 +394,28 @@ def _draw(values, *, era: str, pieces, value_label: str, title: str, link_templa
         f'fill="{escape(c)}" stroke="#777"/></svg> {escape(t)}</li>'
         for c, t in legend_items
     )
-    head = f'<figcaption>{escape(title)}</figcaption>' if title else ""
+    head = f"<figcaption>{escape(title)}</figcaption>" if title else ""
     # (messages outside the f-strings: xgettext does not read calls inside them)
     legend_label, data_label, code_label = _("Chú giải"), _("Số liệu"), _("Mã")
     province_label, value_heading = _("Tỉnh, thành phố"), value_label or _("Giá trị")
-    legend_html = (f'<ul class="svg-map-legend" aria-label="{escape(legend_label)}">'
-                   f'{"" if not value_label else f"<li><b>{escape(value_label)}</b></li>"}{legend}</ul>')
+    legend_html = (
+        f'<ul class="svg-map-legend" aria-label="{escape(legend_label)}">'
+        f"{'' if not value_label else f'<li><b>{escape(value_label)}</b></li>'}{legend}</ul>"
+    )
     tbl = ""
     if table:
-        trs = "".join(f'<tr><td>{escape(c)}</td><td>{escape(n)}</td><td class="num">{escape(t)}</td></tr>'
-                      for c, n, t in rows)
-        tbl = (f'<details class="svg-chart-data"><summary>{escape(data_label)}</summary><table class="table compact">'
-               f'<thead><tr><th scope="col">{escape(code_label)}</th><th scope="col">{escape(province_label)}</th>'
-               f'<th scope="col" class="num">{escape(value_heading)}</th></tr></thead>'
-               f'<tbody>{trs}</tbody></table></details>')
+        trs = "".join(
+            f'<tr><td>{escape(c)}</td><td>{escape(n)}</td><td class="num">{escape(t)}</td></tr>' for c, n, t in rows
+        )
+        tbl = (
+            f'<details class="svg-chart-data"><summary>{escape(data_label)}</summary><table class="table compact">'
+            f'<thead><tr><th scope="col">{escape(code_label)}</th><th scope="col">{escape(province_label)}</th>'
+            f'<th scope="col" class="num">{escape(value_heading)}</th></tr></thead>'
+            f"<tbody>{trs}</tbody></table></details>"
+        )
     tid = (f' data-testid="{escape(testid)}"' if testid else "") + (f' id="{escape(html_id)}"' if html_id else "")
     # data-rendered and data-province-count: as the interactive map (ocop-map.js) marks a drawn map
-    return mark_safe(f'<figure class="svg-map"{tid} data-rendered="1" data-province-count="{len(provinces)}">{head}{svg}'
-                     f'{legend_html}{tbl}</figure>')
+    return mark_safe(
+        f'<figure class="svg-map"{tid} data-rendered="1" data-province-count="{len(provinces)}">{head}{svg}'
+        f"{legend_html}{tbl}</figure>"
+    )

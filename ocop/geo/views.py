@@ -53,7 +53,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__icontains=q) | Q(code=q))
     if wants_xlsx(request):
         return export_response(
-            request, qs, UNIT_COLUMNS, title=_("Danh mục đơn vị hành chính ngày %(d)s") % {"d": format_date(day)}, filename="don-vi-hanh-chinh",
+            request,
+            qs,
+            UNIT_COLUMNS,
+            title=_("Danh mục đơn vị hành chính ngày %(d)s") % {"d": format_date(day)},
+            filename="don-vi-hanh-chinh",
             filters=[(_("Cấp"), Level(level).label), (_("Đơn vị cha"), str(parent) if parent else ""), (_("Tìm"), q)],
         )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
@@ -90,7 +94,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children_count": children.count(),
             "split": unit.successions.filter(is_split=True).exists(),
             "versions": unit.versions.select_related("parent").order_by("valid_from"),
-            "changes": unit.successions.exclude(kind=SuccessionKind.REFORM_2025).select_related("successor").order_by("effective"),
+            "changes": unit.successions.exclude(kind=SuccessionKind.REFORM_2025)
+            .select_related("successor")
+            .order_by("effective"),
         },
     )
 

@@ -37,8 +37,14 @@ SQLITE_COLLATION = "vi"
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER = {ch: i for i, ch in enumerate(_ALPHABET)}
 _TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
-_VOWEL_MARK = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
-               ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+_VOWEL_MARK = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
 _SPACE, _PUNCT, _DIGIT, _LETTER_CLASS, _OTHER = 0, 1, 2, 3, 4
 
 

@@ -74,8 +74,14 @@ def _resolve(bound):
     return bound() if callable(bound) else bound
 
 
-def check_date(value: dt.date | None, *, not_before=EARLIEST_RECORD, not_after=LATEST_RECORD,
-               before_reason: str = "", after_reason: str = "") -> str | None:
+def check_date(
+    value: dt.date | None,
+    *,
+    not_before=EARLIEST_RECORD,
+    not_after=LATEST_RECORD,
+    before_reason: str = "",
+    after_reason: str = "",
+) -> str | None:
     """A Vietnamese message when `value` lies outside [not_before, not_after] (a date, TODAY or a
     callable), else None. The reasons name the bound ("the programme began with QĐ 490…")."""
     if value is None:
@@ -86,7 +92,10 @@ def check_date(value: dt.date | None, *, not_before=EARLIEST_RECORD, not_after=L
         return f"{message} {before_reason}".strip()
     if value > high:
         if not_after == TODAY:
-            message = _("Ngày %(d)s ở tương lai (hôm nay là %(b)s).") % {"d": format_date(value), "b": format_date(high)}
+            message = _("Ngày %(d)s ở tương lai (hôm nay là %(b)s).") % {
+                "d": format_date(value),
+                "b": format_date(high),
+            }
         else:
             message = _("Ngày %(d)s muộn hơn ngày %(b)s.") % {"d": format_date(value), "b": format_date(high)}
         return f"{message} {after_reason}".strip()
@@ -101,13 +110,19 @@ def registration_date_error(value: dt.date | None) -> str | None:
     return check_date(value, not_before=PROGRAMME_START, not_after=TODAY, before_reason=str(PROGRAMME_REASON))
 
 
-def date_bounds_validator(not_before=EARLIEST_RECORD, not_after=LATEST_RECORD, before_reason: str = "",
-                          after_reason: str = "") -> Callable:
+def date_bounds_validator(
+    not_before=EARLIEST_RECORD, not_after=LATEST_RECORD, before_reason: str = "", after_reason: str = ""
+) -> Callable:
     """A field validator with the same bounds and messages, for date fields built elsewhere (ModelForms)."""
 
     def validate(value):
-        message = check_date(value, not_before=not_before, not_after=not_after, before_reason=str(before_reason),
-                             after_reason=str(after_reason))
+        message = check_date(
+            value,
+            not_before=not_before,
+            not_after=not_after,
+            before_reason=str(before_reason),
+            after_reason=str(after_reason),
+        )
         if message:
             raise forms.ValidationError(message, code="out_of_range")
 
@@ -118,18 +133,31 @@ class BoundedDateField(forms.DateField):
     """A form date field (dd/mm/yyyy) that refuses dates outside [not_before, not_after] with a
     Vietnamese message; by default the sanity frame 1900–2200 (no 01/01/0001, no 31/12/9999)."""
 
-    def __init__(self, *args, not_before=EARLIEST_RECORD, not_after=LATEST_RECORD, before_reason: str = "",
-                 after_reason: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        not_before=EARLIEST_RECORD,
+        not_after=LATEST_RECORD,
+        before_reason: str = "",
+        after_reason: str = "",
+        **kwargs,
+    ):
         self.not_before, self.not_after = not_before, not_after
         self.before_reason, self.after_reason = before_reason, after_reason
         kwargs.setdefault("error_messages", {}).setdefault(
-            "invalid", _l("Ngày không hợp lệ. Nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2018."))
+            "invalid", _l("Ngày không hợp lệ. Nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2018.")
+        )
         super().__init__(*args, **kwargs)
 
     def validate(self, value):
         super().validate(value)
-        message = check_date(value, not_before=self.not_before, not_after=self.not_after,
-                             before_reason=str(self.before_reason), after_reason=str(self.after_reason))
+        message = check_date(
+            value,
+            not_before=self.not_before,
+            not_after=self.not_after,
+            before_reason=str(self.before_reason),
+            after_reason=str(self.after_reason),
+        )
         if message:
             raise forms.ValidationError(message, code="out_of_range")
 

@@ -11,6 +11,11 @@ from django.utils.formats import get_format
 
 def format_number(value, decimal_pos: int | None = None) -> str:
     """1234567 -> "1.234.567"; -1234 -> "-1.234"; format_number(12.5, 1) -> "12,5"."""
-    return numberformat.format(value, get_format("DECIMAL_SEPARATOR", "vi"), decimal_pos=decimal_pos,
-                               grouping=get_format("NUMBER_GROUPING", "vi"),
-                               thousand_sep=get_format("THOUSAND_SEPARATOR", "vi"), force_grouping=True)
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR", "vi"),
+        decimal_pos=decimal_pos,
+        grouping=get_format("NUMBER_GROUPING", "vi"),
+        thousand_sep=get_format("THOUSAND_SEPARATOR", "vi"),
+        force_grouping=True,
+    )

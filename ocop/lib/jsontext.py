@@ -47,12 +47,16 @@ def load_json_text(text: str | None):
     text = text or ""
     where = _too_deep(text)
     if where:
-        raise JsonTextError(_("JSON lồng nhau quá sâu (quá %(n)s cấp) ở dòng %(line)s, cột %(col)s.")
-                            % {"n": MAX_DEPTH, "line": where[0], "col": where[1]})
+        raise JsonTextError(
+            _("JSON lồng nhau quá sâu (quá %(n)s cấp) ở dòng %(line)s, cột %(col)s.")
+            % {"n": MAX_DEPTH, "line": where[0], "col": where[1]}
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise JsonTextError(_("JSON không hợp lệ ở dòng %(line)s, cột %(col)s: %(msg)s")
-                            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from None
+        raise JsonTextError(
+            _("JSON không hợp lệ ở dòng %(line)s, cột %(col)s: %(msg)s")
+            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        ) from None
     except RecursionError:  # a guard in depth: the scan above should have caught it
         raise JsonTextError(_("JSON lồng nhau quá sâu.")) from None

@@ -15,7 +15,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", getattr(settings, "PERMISSIONS_POLICY", "camera=(), microphone=()"))
+        response.headers.setdefault(
+            "Permissions-Policy", getattr(settings, "PERMISSIONS_POLICY", "camera=(), microphone=()")
+        )
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-store"

@@ -39,13 +39,13 @@ from ocop.lib.formatting import format_number
 # Colour-blind-safe palette (Okabe–Ito, without yellow, which is unreadable on white).
 PALETTE = ["#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#000000", "#8c6d31"]
 
-WIDTH = 640            # viewBox width of vertical bar and line charts
-PLOT_HEIGHT = 200      # height of the plot area (vertical bars, lines)
-LEFT = 64              # room for the value axis labels
+WIDTH = 640  # viewBox width of vertical bar and line charts
+PLOT_HEIGHT = 200  # height of the plot area (vertical bars, lines)
+LEFT = 64  # room for the value axis labels
 RIGHT = 12
 TOP = 10
-BOTTOM = 28            # room for horizontal category labels
-ROW = 16               # height of one category of a horizontal bar chart
+BOTTOM = 28  # room for horizontal category labels
+ROW = 16  # height of one category of a horizontal bar chart
 FONT = 11
 
 _ids = itertools.count(1)
@@ -111,7 +111,7 @@ def nice_ceiling(x: float) -> float:
         return 0.0
     exp = math.floor(math.log10(x))
     for step in (1, 2, 2.5, 5, 10):
-        candidate = step * 10 ** exp
+        candidate = step * 10**exp
         if candidate >= x * (1 - 1e-12):
             return float(candidate)
     return float(10 ** (exp + 1))
@@ -183,7 +183,7 @@ def _table(categories, series: list[Series], unit: str, category_label: str, tot
         f'<details class="svg-chart-data"><summary>{escape(data_label)}</summary>'
         f'<div class="table-scroll"><table class="table compact"><caption>{caption}</caption>'
         f'<thead><tr><th scope="col">{escape(item_label)}</th>{head}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div></details>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></details>"
     )
 
 
@@ -202,14 +202,18 @@ def _tip(cat, s: Series, v, unit: str, many: bool) -> str:
     return escape(text)
 
 
-def _wrap(svg: str, title: str, series: list[Series], table: str, testid: str, css: str, html_id: str = "") -> SafeString:
+def _wrap(
+    svg: str, title: str, series: list[Series], table: str, testid: str, css: str, html_id: str = ""
+) -> SafeString:
     cap = f'<span class="svg-chart-title">{escape(title)}</span>' if title else ""
     legend = _legend(series)
     figcaption = f"<figcaption>{cap}{legend}</figcaption>" if (cap or legend) else ""
     tid = (f' data-testid="{escape(testid)}"' if testid else "") + (f' id="{escape(html_id)}"' if html_id else "")
     # data-rendered, data-series: as the former ECharts scripts marked a drawn chart
-    return mark_safe(f'<figure class="svg-chart {css}"{tid} data-rendered="1" data-series="{len(series)}">'
-                     f'{figcaption}{svg}{table}</figure>')
+    return mark_safe(
+        f'<figure class="svg-chart {css}"{tid} data-rendered="1" data-series="{len(series)}">'
+        f"{figcaption}{svg}{table}</figure>"
+    )
 
 
 def _svg_open(width: float, height: float, title: str, desc: str) -> tuple[str, str]:
@@ -241,17 +245,29 @@ def _category_labels(categories, x_of, y: float, band: float) -> tuple[str, floa
         x = x_of(i)
         text = escape(cat)
         if slant:
-            parts.append(f'<text transform="translate({_r(x)} {_r(y + 8)}) rotate(-40)" text-anchor="end" '
-                         f'fill="#333">{text}</text>')
+            parts.append(
+                f'<text transform="translate({_r(x)} {_r(y + 8)}) rotate(-40)" text-anchor="end" '
+                f'fill="#333">{text}</text>'
+            )
         else:
             parts.append(f'<text x="{_r(x)}" y="{_r(y + 14)}" text-anchor="middle" fill="#333">{text}</text>')
     extra = min(longest, 28) * FONT * 0.42 if slant else 0
     return "".join(parts), extra
 
 
-def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | None = None,
-              title: str = "", unit: str = "", category_label: str = "", testid: str = "",
-              table: bool = True, html_id: str = "") -> SafeString:
+def bar_chart(
+    categories,
+    series,
+    *,
+    stacked: bool = False,
+    horizontal: bool | None = None,
+    title: str = "",
+    unit: str = "",
+    category_label: str = "",
+    testid: str = "",
+    table: bool = True,
+    html_id: str = "",
+) -> SafeString:
     """Bars of one or more series over the categories (grouped side by side, or stacked).
 
     horizontal=None chooses horizontal bars for more than 12 categories (provinces); the
@@ -274,15 +290,21 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
         x0, x1 = label_w, WIDTH - RIGHT - 24
         plot_w = x1 - x0
         height = TOP + n * ROW + 22
+
         def x_of(v):
             return x0 + (v - low) / (high - low) * plot_w
+
         for t in ticks(low, high):
             x = x_of(t)
             body.append(f'<line x1="{_r(x)}" x2="{_r(x)}" y1="{TOP}" y2="{_r(TOP + n * ROW)}" stroke="#ddd"/>')
-            body.append(f'<text x="{_r(x)}" y="{_r(TOP + n * ROW + 14)}" text-anchor="middle" fill="#555">{fmt(t)}</text>')
+            body.append(
+                f'<text x="{_r(x)}" y="{_r(TOP + n * ROW + 14)}" text-anchor="middle" fill="#555">{fmt(t)}</text>'
+            )
         for i, cat in enumerate(categories):
             y = TOP + i * ROW
-            body.append(f'<text x="{_r(x0 - 4)}" y="{_r(y + ROW * 0.7)}" text-anchor="end" fill="#333">{escape(cat[:40])}</text>')
+            body.append(
+                f'<text x="{_r(x0 - 4)}" y="{_r(y + ROW * 0.7)}" text-anchor="end" fill="#333">{escape(cat[:40])}</text>'
+            )
             pos = neg = 0.0
             inner = (ROW - 4) / (1 if stacked else max(len(series), 1))
             for j, s in enumerate(series):
@@ -297,15 +319,19 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
                     a, b = sorted((x_of(0), x_of(v)))
                     yy, hh = y + 2 + j * inner, inner
                 w = max(b - a, 1.0)
-                body.append(f'<rect x="{_r(a)}" y="{_r(yy)}" width="{_r(w)}" height="{_r(hh)}" fill="{escape(s.color)}" '
-                            f'data-value="{fmt(v)}"><title>{_tip(cat, s, v, unit, many)}</title></rect>')
+                body.append(
+                    f'<rect x="{_r(a)}" y="{_r(yy)}" width="{_r(w)}" height="{_r(hh)}" fill="{escape(s.color)}" '
+                    f'data-value="{fmt(v)}"><title>{_tip(cat, s, v, unit, many)}</title></rect>'
+                )
         width = WIDTH
     else:
         x0, x1 = LEFT, WIDTH - RIGHT
         band = (x1 - x0) / max(n, 1)
         y_bottom = TOP + PLOT_HEIGHT
+
         def y_of(v):
             return y_bottom - (v - low) / (high - low) * PLOT_HEIGHT
+
         body.append(_value_axis_vertical(low, high, x0, x1, y_of))
         for i, cat in enumerate(categories):
             pos = neg = 0.0
@@ -325,8 +351,10 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
                 h = bottom - top
                 if v == 0:
                     top, h = y_of(0) - 1, 1.0
-                body.append(f'<rect x="{_r(x)}" y="{_r(top)}" width="{_r(w)}" height="{_r(h)}" fill="{escape(s.color)}" '
-                            f'data-value="{fmt(v)}"><title>{_tip(cat, s, v, unit, many)}</title></rect>')
+                body.append(
+                    f'<rect x="{_r(x)}" y="{_r(top)}" width="{_r(w)}" height="{_r(h)}" fill="{escape(s.color)}" '
+                    f'data-value="{fmt(v)}"><title>{_tip(cat, s, v, unit, many)}</title></rect>'
+                )
         labels, extra = _category_labels(categories, lambda i: x0 + (i + 0.5) * band, y_bottom, band)
         body.append(f'<line x1="{x0}" x2="{_r(x1)}" y1="{_r(y_of(0))}" y2="{_r(y_of(0))}" stroke="#888"/>')
         body.append(labels)
@@ -337,8 +365,17 @@ def bar_chart(categories, series, *, stacked: bool = False, horizontal: bool | N
     return _wrap(svg, title, series, tbl, testid, "svg-bar" + (" svg-horizontal" if horizontal else ""), html_id)
 
 
-def line_chart(categories, series, *, title: str = "", unit: str = "", category_label: str = "",
-               testid: str = "", table: bool = True, html_id: str = "") -> SafeString:
+def line_chart(
+    categories,
+    series,
+    *,
+    title: str = "",
+    unit: str = "",
+    category_label: str = "",
+    testid: str = "",
+    table: bool = True,
+    html_id: str = "",
+) -> SafeString:
     """One line per series over the categories (years, quarters…); a missing value breaks the line."""
     categories = [str(c) for c in categories]
     series = as_series(series)
@@ -347,10 +384,13 @@ def line_chart(categories, series, *, title: str = "", unit: str = "", category_
     x0, x1 = LEFT, WIDTH - RIGHT
     band = (x1 - x0) / max(n, 1)
     y_bottom = TOP + PLOT_HEIGHT
+
     def x_of(i):
         return x0 + (i + 0.5) * band
+
     def y_of(v):
         return y_bottom - (v - low) / (high - low) * PLOT_HEIGHT
+
     body = [_value_axis_vertical(low, high, x0, x1, y_of)]
     many = len(series) > 1
     for s in series:
@@ -372,8 +412,10 @@ def line_chart(categories, series, *, title: str = "", unit: str = "", category_
                 d = "M" + " L".join(f"{_r(x)} {_r(y)}" for x, y in r)
                 body.append(f'<path d="{d}" fill="none" stroke="{escape(s.color)}" stroke-width="2"/>')
         for i, v in points:
-            body.append(f'<circle cx="{_r(x_of(i))}" cy="{_r(y_of(v))}" r="3" fill="{escape(s.color)}" data-value="{fmt(v)}">'
-                        f'<title>{_tip(categories[i], s, v, unit, many)}</title></circle>')
+            body.append(
+                f'<circle cx="{_r(x_of(i))}" cy="{_r(y_of(v))}" r="3" fill="{escape(s.color)}" data-value="{fmt(v)}">'
+                f"<title>{_tip(categories[i], s, v, unit, many)}</title></circle>"
+            )
     labels, extra = _category_labels(categories, x_of, y_bottom, band)
     body.append(f'<line x1="{x0}" x2="{_r(x1)}" y1="{_r(y_bottom)}" y2="{_r(y_bottom)}" stroke="#888"/>')
     body.append(labels)

@@ -67,8 +67,18 @@ REFUSED = {
 }
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 SAFE_ENCODINGS = {
-    "utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii",
-    "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252",
+    "utf-8",
+    "utf8",
+    "utf-16",
+    "utf-16le",
+    "utf-16be",
+    "us-ascii",
+    "ascii",
+    "iso-8859-1",
+    "latin-1",
+    "latin1",
+    "windows-1252",
+    "cp1252",
 }
 _ENCODING_RE = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _NAME_START = re.compile(rb"[A-Za-z_:\x80-\xff]")
@@ -106,30 +116,50 @@ def check_office_upload(
         kind = REFUSED.get(ext)
         if kind == "macro":
             raise _fail(
-                _("Tệp “%(name)s”: Tệp có macro (%(ext)s) không được chấp nhận. Hãy lưu lại dạng %(allowed)s "
-                  "(Excel: Tệp › Lưu thành › Sổ làm việc Excel)."),
-                "macro", name, ext=ext, allowed=", ".join(allowed),
+                _(
+                    "Tệp “%(name)s”: Tệp có macro (%(ext)s) không được chấp nhận. Hãy lưu lại dạng %(allowed)s "
+                    "(Excel: Tệp › Lưu thành › Sổ làm việc Excel)."
+                ),
+                "macro",
+                name,
+                ext=ext,
+                allowed=", ".join(allowed),
             )
         if kind == "binary":
             raise _fail(
                 _("Tệp “%(name)s”: định dạng nhị phân (%(ext)s) không được chấp nhận. Hãy lưu lại dạng %(allowed)s."),
-                "extension", name, ext=ext, allowed=", ".join(allowed),
+                "extension",
+                name,
+                ext=ext,
+                allowed=", ".join(allowed),
             )
         if kind == "old":
             raise _fail(
-                _("Tệp “%(name)s”: định dạng cũ (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng %(allowed)s."),
-                "extension", name, ext=ext, allowed=", ".join(allowed),
+                _(
+                    "Tệp “%(name)s”: định dạng cũ (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng %(allowed)s."
+                ),
+                "extension",
+                name,
+                ext=ext,
+                allowed=", ".join(allowed),
             )
         if kind == "opendocument":
             raise _fail(
-                _("Tệp “%(name)s”: định dạng OpenDocument (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng "
-                  "%(allowed)s (LibreOffice: Tệp › Lưu thành, chọn kiểu “Excel 2007-365 (.xlsx)” hoặc “Word 2007-365 "
-                  "(.docx)”, rồi chọn “Dùng định dạng Excel/Word”)."),
-                "extension", name, ext=ext, allowed=", ".join(allowed),
+                _(
+                    "Tệp “%(name)s”: định dạng OpenDocument (%(ext)s) không được chấp nhận. Hãy mở tệp và lưu lại dạng "
+                    "%(allowed)s (LibreOffice: Tệp › Lưu thành, chọn kiểu “Excel 2007-365 (.xlsx)” hoặc “Word 2007-365 "
+                    "(.docx)”, rồi chọn “Dùng định dạng Excel/Word”)."
+                ),
+                "extension",
+                name,
+                ext=ext,
+                allowed=", ".join(allowed),
             )
         raise _fail(
             _("Tệp “%(name)s” có định dạng không được chấp nhận. Chỉ nhận: %(allowed)s."),
-            "extension", name, allowed=", ".join(allowed),
+            "extension",
+            name,
+            allowed=", ".join(allowed),
         )
     main_part, kind_name = FORMATS.get(ext, ("", ext.lstrip(".").upper()))
 
@@ -139,21 +169,32 @@ def check_office_upload(
     if size > max_bytes:
         raise _fail(
             _("Tệp “%(name)s” quá lớn (%(mb)s MB); tối đa %(max)s MB."),
-            "size", name, mb=round(size / MiB, 1), max=round(max_bytes / MiB, 1),
+            "size",
+            name,
+            mb=round(size / MiB, 1),
+            max=round(max_bytes / MiB, 1),
         )
 
     corrupt = _fail(
         _("Không đọc được tệp “%(name)s”: tệp hỏng hoặc không phải %(kind)s (%(ext)s)."),
-        "unreadable", name, kind=kind_name, ext=ext,
+        "unreadable",
+        name,
+        kind=kind_name,
+        ext=ext,
     )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(OLE):
         raise _fail(
-            _("Tệp “%(name)s” được đặt mật khẩu hoặc là định dạng %(kind)s cũ đổi đuôi. "
-              "Hãy bỏ mật khẩu và lưu lại dạng %(ext)s."),
-            "encrypted", name, kind=kind_name, ext=ext,
+            _(
+                "Tệp “%(name)s” được đặt mật khẩu hoặc là định dạng %(kind)s cũ đổi đuôi. "
+                "Hãy bỏ mật khẩu và lưu lại dạng %(ext)s."
+            ),
+            "encrypted",
+            name,
+            kind=kind_name,
+            ext=ext,
         )
     if not head.startswith(b"PK\x03\x04"):
         raise corrupt
@@ -174,12 +215,17 @@ def _check_zip(upload, name, ext, main_part, corrupt, max_unzipped, max_ratio, s
             raise _fail(_("Tệp “%(name)s” có cấu trúc bất thường (quá nhiều thành phần)."), "odd", name)
         bomb = _fail(
             _("Tệp “%(name)s” bị từ chối: dữ liệu nén bất thường (khi giải nén quá lớn — có thể là “bom nén”)."),
-            "zip_bomb", name,
+            "zip_bomb",
+            name,
         )
 
         def odd(part: str) -> ValidationError:
-            return _fail(_("Tệp “%(name)s” có cấu trúc bất thường (thành phần “%(part)s”) và không được chấp nhận."),
-                         "odd", name, part=part[:80])
+            return _fail(
+                _("Tệp “%(name)s” có cấu trúc bất thường (thành phần “%(part)s”) và không được chấp nhận."),
+                "odd",
+                name,
+                part=part[:80],
+            )
 
         names: set[str] = set()
         total = 0
@@ -188,7 +234,8 @@ def _check_zip(upload, name, ext, main_part, corrupt, max_unzipped, max_ratio, s
             if info.flag_bits & 0x1:
                 raise _fail(
                     _("Tệp “%(name)s” có thành phần được mã hóa (đặt mật khẩu); hãy bỏ mật khẩu rồi tải lên lại."),
-                    "encrypted", name,
+                    "encrypted",
+                    name,
                 )
             if (
                 info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -209,8 +256,12 @@ def _check_zip(upload, name, ext, main_part, corrupt, max_unzipped, max_ratio, s
             raise bomb
         lowered = {n.lower() for n in names}
         if any("vbaproject" in n or n.startswith("xl/macrosheets/") for n in lowered):
-            raise _fail(_("Tệp “%(name)s”: Tệp có macro (VBA) không được chấp nhận. Hãy lưu lại dạng %(ext)s không macro."),
-                        "macro", name, ext=ext)
+            raise _fail(
+                _("Tệp “%(name)s”: Tệp có macro (VBA) không được chấp nhận. Hãy lưu lại dạng %(ext)s không macro."),
+                "macro",
+                name,
+                ext=ext,
+            )
         if "[content_types].xml" not in lowered or (main_part and main_part not in lowered):
             raise corrupt
         for info in infos:
@@ -223,7 +274,9 @@ def _check_zip(upload, name, ext, main_part, corrupt, max_unzipped, max_ratio, s
             if problem == "entity":
                 raise _fail(
                     _("Tệp “%(name)s” bị từ chối: tệp chứa khai báo thực thể XML (DOCTYPE/ENTITY) trong “%(part)s”."),
-                    "xml_entity", name, part=info.filename[:80],
+                    "xml_entity",
+                    name,
+                    part=info.filename[:80],
                 )
             if problem == "odd":
                 raise odd(info.filename)
@@ -241,8 +294,16 @@ def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, corrupt: ValidationEr
                 chunks.append(chunk)
                 left -= len(chunk)
             return b"".join(chunks)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError,
-            zlib.error, struct.error) as exc:  # damaged data, CRC mismatch, local header differing from the directory
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+        zlib.error,
+        struct.error,
+    ) as exc:  # damaged data, CRC mismatch, local header differing from the directory
         raise corrupt from exc
 
 

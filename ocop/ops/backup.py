@@ -189,8 +189,10 @@ def make_backup(out: Path, *, include_media: bool = True, using: str = "default"
         elif conn.vendor == "postgresql":
             db_name, db_file = "db.pgdump", tmp_dir / "db.pgdump"
             env, args = _pg_env_and_args(using)
-            _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_file), *args],
-                 env)
+            _run(
+                [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_file), *args],
+                env,
+            )
         else:
             raise BackupError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu {conn.vendor}.")
         manifest = {
@@ -275,8 +277,20 @@ def restore_backup(archive: Path, *, include_media: bool = True, using: str = "d
         else:
             conn.close()
             env, args = _pg_env_and_args(using)
-            _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                  "--single-transaction", "--exit-on-error", *args, str(db_file)], env)
+            _run(
+                [
+                    pg_tool("pg_restore"),
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    *args,
+                    str(db_file),
+                ],
+                env,
+            )
         if include_media:
             for entry in manifest["files"]:
                 member = tar.extractfile(f"media/{entry['name']}")

@@ -54,8 +54,12 @@ def beat(worker_id: str, *, started_at: dt.datetime | None = None) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={"seen_at": now, "hostname": socket.gethostname()[:255], "pid": os.getpid()},
-        create_defaults={"seen_at": now, "started_at": started_at or now, "hostname": socket.gethostname()[:255],
-                         "pid": os.getpid()},
+        create_defaults={
+            "seen_at": now,
+            "started_at": started_at or now,
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+        },
     )
 
 
@@ -95,11 +99,15 @@ def requeue_orphaned_tasks(now: dt.datetime | None = None) -> dict[str, list[str
                 task.status = TaskResultStatus.FAILED
                 task.finished_at = now
                 task.exception_class_path = LOST_WORKER
-                task.traceback = (f"{LOST_WORKER}: the task lost {len(task.worker_ids)} workers "
-                                  f"({', '.join(task.worker_ids)}); not retried again.\n")
+                task.traceback = (
+                    f"{LOST_WORKER}: the task lost {len(task.worker_ids)} workers "
+                    f"({', '.join(task.worker_ids)}); not retried again.\n"
+                )
                 task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
                 done["failed"].append(str(task.pk))
-                logger.error("Task %s (%s) lost %d workers: marked failed", task.pk, task.task_path, len(task.worker_ids))
+                logger.error(
+                    "Task %s (%s) lost %d workers: marked failed", task.pk, task.task_path, len(task.worker_ids)
+                )
                 continue
             task.status = TaskResultStatus.READY
             task.started_at = None

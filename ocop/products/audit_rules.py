@@ -15,11 +15,14 @@ def _rule(readable):
         if user.role == Role.ENTITY_USER:
             return objects_in(readable(user))
         return by_unit(user, "products.view")
+
     return entries
 
 
 register("products.entity", entries=_rule(services.readable_entities))
 register("products.product", entries=_rule(services.readable_products))
 register("products.dossier", entries=_rule(services.readable_dossiers))
-register("products.importbatch",
-         entries=lambda user: objects_in(ImportBatch.objects.filter(created_by=user)) if user.is_authenticated else NOTHING)
+register(
+    "products.importbatch",
+    entries=lambda user: objects_in(ImportBatch.objects.filter(created_by=user)) if user.is_authenticated else NOTHING,
+)

@@ -20,7 +20,9 @@ from ocop.products.models import (
 )
 from ocop.products.services import classification_model
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
 
 
 def resolve_commune(code: str, legacy: bool) -> AdminUnit:
@@ -70,8 +72,17 @@ class EntityForm(CommuneFieldsMixin, forms.ModelForm):
     class Meta:
         model = Entity
         fields = [
-            "kind", "name", "registration_number", "tax_code", "address", "commune_code", "legacy",
-            "representative_name", "representative_title", "phone", "email",
+            "kind",
+            "name",
+            "registration_number",
+            "tax_code",
+            "address",
+            "commune_code",
+            "legacy",
+            "representative_name",
+            "representative_title",
+            "phone",
+            "email",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -91,16 +102,22 @@ INSTRUMENT_CHOICES = [("", _l("Theo ngày đăng ký"))] + [(i.label, i.label) f
 
 class ProductForm(CommuneFieldsMixin, forms.ModelForm):
     classification_instrument = forms.ChoiceField(
-        label=_l("Bộ tiêu chí áp dụng"), choices=INSTRUMENT_CHOICES, required=False,
+        label=_l("Bộ tiêu chí áp dụng"),
+        choices=INSTRUMENT_CHOICES,
+        required=False,
         help_text=_l("Để trống: bộ tiêu chí có hiệu lực vào ngày đăng ký."),
     )
     commune_code = forms.CharField(
-        label=_l("Mã xã nơi sản xuất"), max_length=5, required=False,
+        label=_l("Mã xã nơi sản xuất"),
+        max_length=5,
+        required=False,
         help_text=_l("5 chữ số. Để trống: xã, phường nơi chủ thể đăng ký."),
     )
     legacy = forms.BooleanField(label=_l("Xã trước 01/7/2025 (đã sáp nhập)"), required=False)
     registered_on = forms.DateField(
-        label=_l("Ngày đăng ký"), required=False, widget=DATE_WIDGET,
+        label=_l("Ngày đăng ký"),
+        required=False,
+        widget=DATE_WIDGET,
         help_text=_l("Dạng dd/mm/yyyy. Để trống: hôm nay."),
         error_messages={"invalid": _l("Ngày không hợp lệ. Nhập theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")},
     )
@@ -108,7 +125,16 @@ class ProductForm(CommuneFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ["name", "sector", "classification_code", "classification_instrument", "commune_code", "legacy", "description", "registered_on"]
+        fields = [
+            "name",
+            "sector",
+            "classification_code",
+            "classification_instrument",
+            "commune_code",
+            "legacy",
+            "description",
+            "registered_on",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -128,8 +154,12 @@ class ProductForm(CommuneFieldsMixin, forms.ModelForm):
         if self.instance.classification_id:
             qs = qs | model.objects.filter(pk=self.instance.classification_id)
         field = forms.ModelChoiceField(
-            qs.select_related("instrument").order_by("code"), required=False, label=_l("Bộ sản phẩm (phân nhóm)"),
-            help_text=_l("Phân nhóm theo bộ tiêu chí đang áp dụng; nhóm sản phẩm và văn bản áp dụng được xác định theo đây."),
+            qs.select_related("instrument").order_by("code"),
+            required=False,
+            label=_l("Bộ sản phẩm (phân nhóm)"),
+            help_text=_l(
+                "Phân nhóm theo bộ tiêu chí đang áp dụng; nhóm sản phẩm và văn bản áp dụng được xác định theo đây."
+            ),
             empty_label=_l("— Chưa xác định —"),
         )
         field.label_from_instance = lambda c: f"{c.code.split('-', 1)[-1]} {c.name} (QĐ {c.instrument.number})"
@@ -157,8 +187,12 @@ class ProductForm(CommuneFieldsMixin, forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_l("Trạng thái mới"), choices=ProductStatus.choices)
-    reason = forms.CharField(label=_l("Lý do, căn cứ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_l("Ví dụ: Quyết định số 123/QĐ-UBND ngày 15/10/2024."))
+    reason = forms.CharField(
+        label=_l("Lý do, căn cứ"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_l("Ví dụ: Quyết định số 123/QĐ-UBND ngày 15/10/2024."),
+    )
 
 
 class PhotoForm(forms.Form):
@@ -177,7 +211,9 @@ class ReviewForm(forms.Form):
         choices=[("complete", _l("Hồ sơ hợp lệ, đủ thành phần")), ("incomplete", _l("Trả lại để bổ sung"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_l("Ý kiến"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_l("Ý kiến"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MemberForm(forms.Form):
@@ -188,7 +224,9 @@ class MemberForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username=username, role=Role.ENTITY_USER, is_active=True).first()
         if user is None:
-            raise ValidationError(_("Không có tài khoản chủ thể OCOP đang hoạt động với tên đăng nhập “%(u)s”.") % {"u": username[:150]})
+            raise ValidationError(
+                _("Không có tài khoản chủ thể OCOP đang hoạt động với tên đăng nhập “%(u)s”.") % {"u": username[:150]}
+            )
         return user
 
 
@@ -207,14 +245,14 @@ class PointsRadioSelect(forms.RadioSelect):
 
 
 def points_label(points) -> str:
-    """"3 điểm", "0,5 điểm"."""
+    """ "3 điểm", "0,5 điểm"."""
     value = Decimal(str(points))
     text = str(int(value)) if value == value.to_integral() else format(value.normalize(), "f").replace(".", ",")
     return _("%(n)s điểm") % {"n": text}
 
 
 def option_label(text: str, points, required_for_stars: int | None) -> str:
-    """"Đồng đều (2 điểm; yêu cầu cho hạng 4 sao)": the option, its points and its star mark (QĐ 148's ****)."""
+    """ "Đồng đều (2 điểm; yêu cầu cho hạng 4 sao)": the option, its points and its star mark (QĐ 148's ****)."""
     details = [points_label(points)] if points is not None else []
     if required_for_stars:
         details.append(_("yêu cầu cho hạng %(s)s sao") % {"s": required_for_stars})
@@ -230,8 +268,12 @@ class SelfAssessmentForm(forms.Form):
     criteria_set_code = forms.CharField(label=_l("Bộ tiêu chí"), max_length=64, initial="QĐ 148/QĐ-TTg")
     criteria_set_version = forms.CharField(label=_l("Phiên bản, phân nhóm"), max_length=50, required=False)
     declared_total = forms.DecimalField(
-        label=_l("Tổng điểm tự đánh giá ghi trên phiếu"), required=False, min_value=0, max_value=100,
-        decimal_places=2, localize=True,
+        label=_l("Tổng điểm tự đánh giá ghi trên phiếu"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        localize=True,
         error_messages={"invalid": _l("Tổng điểm phải là một số, ví dụ 72 hoặc 72,5.")},
     )
 
@@ -264,15 +306,31 @@ class SelfAssessmentForm(forms.Form):
         if self.sheet is None:
             return []
         if source is None or not hasattr(source, "parts"):
-            return [{"code": "", "title": "", "max": None,
-                     "groups": [{"title": "", "max": None,
-                                 "fields": [(c, self[f"c__{c.code}"]) for c in self.sheet.criteria]}]}]
+            return [
+                {
+                    "code": "",
+                    "title": "",
+                    "max": None,
+                    "groups": [
+                        {"title": "", "max": None, "fields": [(c, self[f"c__{c.code}"]) for c in self.sheet.criteria]}
+                    ],
+                }
+            ]
         own = {c.code: c for c in self.sheet.criteria}
         return [
-            {"code": part.code, "title": part.title, "max": part.max,
-             "groups": [{"title": f"{group.code}. {group.title}", "max": group.max,
-                         "fields": [(own[c.code], self[f"c__{c.code}"]) for c in group.criteria if c.code in own]}
-                        for group in part.groups]}
+            {
+                "code": part.code,
+                "title": part.title,
+                "max": part.max,
+                "groups": [
+                    {
+                        "title": f"{group.code}. {group.title}",
+                        "max": group.max,
+                        "fields": [(own[c.code], self[f"c__{c.code}"]) for c in group.criteria if c.code in own],
+                    }
+                    for group in part.groups
+                ],
+            }
             for part in source.parts
         ]
 

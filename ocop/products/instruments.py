@@ -51,10 +51,14 @@ def _read(path: Path = INSTRUMENTS_FILE) -> tuple[LegalInstrument, ...]:
     rows = json.loads(path.read_text(encoding="utf-8"))["instruments"]
     found = [
         LegalInstrument(
-            code=r["code"], number=r["number"], name=r["name"],
+            code=r["code"],
+            number=r["number"],
+            name=r["name"],
             valid_from=dt.date.fromisoformat(r["valid_from"]),
             valid_to=dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
-            part_maxima=r.get("part_maxima"), amends=tuple(r.get("amends") or ()), source=r.get("source", ""),
+            part_maxima=r.get("part_maxima"),
+            amends=tuple(r.get("amends") or ()),
+            source=r.get("source", ""),
         )
         for r in rows
     ]

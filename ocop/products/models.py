@@ -48,13 +48,17 @@ class Entity(VersionedRecord):
     kind = models.CharField(_("loại hình chủ thể"), max_length=16, choices=EntityKind.choices)
     name = models.CharField(_("tên chủ thể"), max_length=255)
     registration_number = models.CharField(
-        _("số đăng ký kinh doanh"), max_length=50,
+        _("số đăng ký kinh doanh"),
+        max_length=50,
         help_text=_("Số giấy chứng nhận đăng ký hợp tác xã, doanh nghiệp hoặc hộ kinh doanh."),
     )
     tax_code = models.CharField(_("mã số thuế"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, help_text=_("Số nhà, thôn, xóm…"))
     unit = models.ForeignKey(
-        "geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("xã, phường"),
+        "geo.AdminUnit",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã, phường"),
         help_text=_("Đơn vị hành chính cấp xã nơi chủ thể đăng ký (xã hiện hành hoặc xã trước 01/7/2025)."),
     )
     representative_name = models.CharField(_("người đại diện"), max_length=150)
@@ -63,8 +67,16 @@ class Entity(VersionedRecord):
     email = models.EmailField(_("thư điện tử"), blank=True)
 
     AUDIT_FIELDS = [
-        "kind", "name", "registration_number", "tax_code", "address", "unit",
-        "representative_name", "representative_title", "phone", "email",
+        "kind",
+        "name",
+        "registration_number",
+        "tax_code",
+        "address",
+        "unit",
+        "representative_name",
+        "representative_title",
+        "phone",
+        "email",
     ]
 
     class Meta:
@@ -73,7 +85,8 @@ class Entity(VersionedRecord):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "registration_number"], condition=Q(deleted_at__isnull=True),
+                fields=["kind", "registration_number"],
+                condition=Q(deleted_at__isnull=True),
                 name="products_entity_unique_registration",
             ),
         ]
@@ -91,9 +104,10 @@ class Entity(VersionedRecord):
             if self.pk:
                 dup = dup.exclude(pk=self.pk)
             if dup.exists():
-                errors["registration_number"] = _g(
-                    "Số đăng ký “%(n)s” đã có trong hệ thống cho một %(kind)s khác."
-                ) % {"n": self.registration_number, "kind": self.get_kind_display().lower()}
+                errors["registration_number"] = _g("Số đăng ký “%(n)s” đã có trong hệ thống cho một %(kind)s khác.") % {
+                    "n": self.registration_number,
+                    "kind": self.get_kind_display().lower(),
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -106,7 +120,9 @@ class MemberRole(models.TextChoices):
 class EntityMember(models.Model):
     """An entity user's link to an entity: the only way an entity user reaches entity data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="entity_memberships", verbose_name=_("tài khoản"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="entity_memberships", verbose_name=_("tài khoản")
+    )
     entity = models.ForeignKey(Entity, models.CASCADE, related_name="members", verbose_name=_("chủ thể"))
     role = models.CharField(_("vai trò"), max_length=8, choices=MemberRole.choices, default=MemberRole.OWNER)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -174,7 +190,13 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
     ProductStatus.NOT_CERTIFIED: {ProductStatus.IN_EVALUATION, ProductStatus.REGISTERED},
 }
 # statuses in which the entity may still change the product's description and dossier
-ENTITY_EDITABLE_STATUSES = {ProductStatus.DRAFT, ProductStatus.REGISTERED, ProductStatus.EXPIRED, ProductStatus.NOT_CERTIFIED, ProductStatus.REVOKED}
+ENTITY_EDITABLE_STATUSES = {
+    ProductStatus.DRAFT,
+    ProductStatus.REGISTERED,
+    ProductStatus.EXPIRED,
+    ProductStatus.NOT_CERTIFIED,
+    ProductStatus.REVOKED,
+}
 
 
 class Product(VersionedRecord):
@@ -182,27 +204,51 @@ class Product(VersionedRecord):
     name = models.CharField(_("tên sản phẩm"), max_length=255)
     sector = models.CharField(_("nhóm sản phẩm"), max_length=16, choices=Sector.choices, default=Sector.THUC_PHAM)
     classification_code = models.CharField(
-        _("mã phân loại (bộ tiêu chí)"), max_length=50, blank=True,
+        _("mã phân loại (bộ tiêu chí)"),
+        max_length=50,
+        blank=True,
         help_text=_("Nhóm, phân nhóm theo bộ tiêu chí áp dụng, ví dụ 1.1.1 (Rau, củ, quả, hạt tươi)."),
     )
     classification_instrument = models.CharField(
-        _("văn bản phân loại áp dụng"), max_length=50, blank=True,
+        _("văn bản phân loại áp dụng"),
+        max_length=50,
+        blank=True,
         help_text=_("Bộ tiêu chí có hiệu lực khi đăng ký, ví dụ QĐ 148/QĐ-TTg."),
     )
     classification = models.ForeignKey(
-        "evaluation.Classification", models.PROTECT, null=True, blank=True, related_name="products",
+        "evaluation.Classification",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
         verbose_name=_("bộ sản phẩm (phân nhóm)"),
         help_text=_("Phân nhóm sản phẩm theo bộ tiêu chí áp dụng; khi có, mã và văn bản phân loại lấy theo đây."),
     )
     unit = models.ForeignKey(
-        "geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("xã nơi sản xuất"),
+        "geo.AdminUnit",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã nơi sản xuất"),
         help_text=_("Đơn vị hành chính cấp xã nơi sản phẩm được sản xuất (nguồn gốc)."),
     )
     description = models.TextField(_("mô tả sản phẩm"), blank=True)
     registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, editable=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, editable=False
+    )
 
-    AUDIT_FIELDS = ["entity", "name", "sector", "classification", "classification_code", "classification_instrument", "unit", "description", "registered_on", "status"]
+    AUDIT_FIELDS = [
+        "entity",
+        "name",
+        "sector",
+        "classification",
+        "classification_code",
+        "classification_instrument",
+        "unit",
+        "description",
+        "registered_on",
+        "status",
+    ]
 
     class Meta:
         verbose_name = _("sản phẩm OCOP")
@@ -236,7 +282,14 @@ class ProductStatusChange(models.Model):
     from_status = models.CharField(_("từ trạng thái"), max_length=16, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=16, choices=ProductStatus.choices)
     at = models.DateTimeField(_("thời điểm"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
     reason = models.TextField(_("lý do, căn cứ"), blank=True)
 
     class Meta:
@@ -264,7 +317,8 @@ def validate_photo(upload) -> None:
     if ext not in PHOTO_EXTENSIONS:
         raise ValidationError(
             _g("Ảnh “%(name)s” có định dạng không được chấp nhận. Chỉ nhận ảnh JPG hoặc PNG."),
-            params={"name": name}, code="extension",
+            params={"name": name},
+            code="extension",
         )
     size = getattr(upload, "size", 0) or 0
     if size == 0:
@@ -272,7 +326,8 @@ def validate_photo(upload) -> None:
     if size > max_photo_bytes():
         raise ValidationError(
             _g("Ảnh “%(name)s” quá lớn (%(mb)s MB); tối đa %(max)s MB."),
-            params={"name": name, "mb": round(size / 1048576, 1), "max": max_photo_bytes() // 1048576}, code="size",
+            params={"name": name, "mb": round(size / 1048576, 1), "max": max_photo_bytes() // 1048576},
+            code="size",
         )
     upload.seek(0)
     head = upload.read(16)
@@ -280,7 +335,8 @@ def validate_photo(upload) -> None:
     if not any(head.startswith(sig) for sig in SIGNATURES[ext]):
         raise ValidationError(
             _g("Không đọc được ảnh “%(name)s”: nội dung không phải ảnh %(ext)s hợp lệ (tệp hỏng hoặc đổi đuôi)."),
-            params={"name": name, "ext": ext.lstrip(".").upper()}, code="unreadable",
+            params={"name": name, "ext": ext.lstrip(".").upper()},
+            code="unreadable",
         )
 
 
@@ -342,7 +398,9 @@ REQUIRED_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 BASE_REQUIRED = REQUIRED_CATEGORIES["*"]
 NOT_REQUIRED: dict[str, tuple[str, ...]] = {
-    group: tuple(DossierCategory(c) for c in cats) for group, cats in _REQUIRED["not_required"].items() if group != "note"
+    group: tuple(DossierCategory(c) for c in cats)
+    for group, cats in _REQUIRED["not_required"].items()
+    if group != "note"
 }
 
 
@@ -374,7 +432,9 @@ class Dossier(models.Model):
 
     product = models.ForeignKey(Product, models.PROTECT, related_name="dossiers", verbose_name=_("sản phẩm"))
     number = models.PositiveIntegerField(_("lần nộp"), default=1)
-    status = models.CharField(_("trạng thái hồ sơ"), max_length=16, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái hồ sơ"), max_length=16, choices=DossierStatus.choices, default=DossierStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(_("ngày kiểm tra"), null=True, blank=True)
@@ -440,7 +500,9 @@ class SelfAssessment(models.Model):
     criteria_set_version = models.CharField(_("phiên bản bộ tiêu chí"), max_length=50, blank=True)
     choices = models.JSONField(_("phương án đã chọn"), default=dict, blank=True)
     total = models.DecimalField(_("tổng điểm tự đánh giá"), max_digits=6, decimal_places=2, null=True, blank=True)
-    declared_total = models.DecimalField(_("tổng điểm ghi trên phiếu"), max_digits=6, decimal_places=2, null=True, blank=True)
+    declared_total = models.DecimalField(
+        _("tổng điểm ghi trên phiếu"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     submitted_at = models.DateTimeField(_("ngày nộp"), default=timezone.now)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 

@@ -29,7 +29,9 @@ class ImportBatch(models.Model):
     file = models.FileField(_("tệp"), upload_to="products/imports/", max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
     # commit requested: the worker commits right after a clean check (large files)
     commit_requested = models.BooleanField(default=False)
     entity_rows = models.PositiveIntegerField(_("số dòng chủ thể"), default=0)
@@ -41,7 +43,9 @@ class ImportBatch(models.Model):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     message = models.CharField(_("thông báo"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("người nhập"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("người nhập")
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)

@@ -73,7 +73,11 @@ def readable_entities(user) -> models.QuerySet:
 def readable_products(user) -> models.QuerySet:
     if not can(user, "products.view"):
         return Product.objects.none()
-    qs = Product.objects.alive().filter(entity__deleted_at__isnull=True).select_related("entity", "unit", "unit__province")
+    qs = (
+        Product.objects.alive()
+        .filter(entity__deleted_at__isnull=True)
+        .select_related("entity", "unit", "unit__province")
+    )
     if is_entity_user(user):
         return qs.filter(entity__members__user=user)
     scope = scope_for(user)
@@ -84,7 +88,9 @@ def readable_products(user) -> models.QuerySet:
 
 
 def readable_dossiers(user) -> models.QuerySet:
-    return Dossier.objects.filter(product__in=readable_products(user)).select_related("product", "product__entity", "product__unit")
+    return Dossier.objects.filter(product__in=readable_products(user)).select_related(
+        "product", "product__entity", "product__unit"
+    )
 
 
 def readable_files(user) -> models.QuerySet:
@@ -180,7 +186,9 @@ def _check_entity_unit(actor, entity: Entity) -> None:
     if entity.unit_id is None:
         raise ValidationError({"unit": _("Chưa chọn xã, phường nơi chủ thể đăng ký.")})
     if not scope_for(actor).covers(entity.unit, write=True):
-        raise ValidationError({"unit": _("Xã, phường “%(u)s” nằm ngoài phạm vi tài khoản của bạn.") % {"u": entity.unit}})
+        raise ValidationError(
+            {"unit": _("Xã, phường “%(u)s” nằm ngoài phạm vi tài khoản của bạn.") % {"u": entity.unit}}
+        )
 
 
 @transaction.atomic
@@ -195,7 +203,14 @@ def do_create_entity(actor, entity: Entity, *, request=None) -> Entity:
     entity.save()
     if is_entity_user(actor):
         EntityMember.objects.create(user=actor, entity=entity, role=MemberRole.OWNER)
-    log_action(actor, "ocop.products.entity.created", entity, after=snapshot(entity, Entity.AUDIT_FIELDS), unit=entity.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.entity.created",
+        entity,
+        after=snapshot(entity, Entity.AUDIT_FIELDS),
+        unit=entity.unit,
+        request=request,
+    )
     return entity
 
 
@@ -212,7 +227,15 @@ def do_update_entity(actor, entity: Entity, *, expected_version: int | None = No
     entity.version = current.version + 1
     entity.full_clean()
     entity.save()
-    log_action(actor, "ocop.products.entity.changed", entity, before=before, after=snapshot(entity, Entity.AUDIT_FIELDS), unit=entity.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.entity.changed",
+        entity,
+        before=before,
+        after=snapshot(entity, Entity.AUDIT_FIELDS),
+        unit=entity.unit,
+        request=request,
+    )
     return entity
 
 
@@ -223,7 +246,15 @@ def do_delete_entity(actor, entity: Entity, *, reason: str, request=None) -> Non
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do xóa."))
     entity.soft_delete()
-    log_action(actor, "ocop.products.entity.deleted", entity, before=snapshot(entity, Entity.AUDIT_FIELDS), unit=entity.unit, reason=reason, request=request)
+    log_action(
+        actor,
+        "ocop.products.entity.deleted",
+        entity,
+        before=snapshot(entity, Entity.AUDIT_FIELDS),
+        unit=entity.unit,
+        reason=reason,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -239,7 +270,14 @@ def do_add_member(actor, entity: Entity, user, *, role: str = MemberRole.OWNER, 
     if not created and member.role != role:
         member.role = role
         member.save(update_fields=["role"])
-    log_action(actor, "ocop.products.member.added", entity, after={"user": user.get_username(), "role": role}, unit=entity.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.member.added",
+        entity,
+        after={"user": user.get_username(), "role": role},
+        unit=entity.unit,
+        request=request,
+    )
     return member
 
 
@@ -271,7 +309,9 @@ def apply_classification(product: Product) -> None:
         product.sector = sector_of_code(node.code) or product.sector
 
 
-def record_status_change(product: Product, new_status: str, actor=None, *, reason: str = "", request=None) -> ProductStatusChange:
+def record_status_change(
+    product: Product, new_status: str, actor=None, *, reason: str = "", request=None
+) -> ProductStatusChange:
     """Set the status, keep the history and audit it, without access checks: for callers that did
     their own (the evaluation app when a round starts or a decision is issued). Checks the transition."""
     old = product.status
@@ -286,12 +326,21 @@ def record_status_change(product: Product, new_status: str, actor=None, *, reaso
     product.version += 1
     product.save(update_fields=["status", "version", "updated_at"])
     change = ProductStatusChange.objects.create(
-        product=product, from_status="" if old == new_status else old, to_status=new_status,
-        by=actor if getattr(actor, "is_authenticated", False) else None, reason=reason,
+        product=product,
+        from_status="" if old == new_status else old,
+        to_status=new_status,
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
     )
     log_action(
-        actor, "ocop.products.product.status_changed", product,
-        before={"status": old}, after={"status": new_status}, unit=product.unit, reason=reason, request=request,
+        actor,
+        "ocop.products.product.status_changed",
+        product,
+        before={"status": old},
+        after={"status": new_status},
+        unit=product.unit,
+        reason=reason,
+        request=request,
     )
     return change
 
@@ -302,10 +351,15 @@ def _check_product_unit(actor, product: Product) -> None:
     if product.unit_id is None or product.unit_id == product.entity.unit_id:
         return
     if not scope_for(actor).covers(product.unit, write=True):
-        raise ValidationError({"unit": _(
-            "Xã “%(u)s” nằm ngoài phạm vi tài khoản của bạn; để trống để lấy xã nơi chủ thể đăng ký, "
-            "hoặc đề nghị cán bộ OCOP cấp tỉnh cập nhật."
-        ) % {"u": product.unit}})
+        raise ValidationError(
+            {
+                "unit": _(
+                    "Xã “%(u)s” nằm ngoài phạm vi tài khoản của bạn; để trống để lấy xã nơi chủ thể đăng ký, "
+                    "hoặc đề nghị cán bộ OCOP cấp tỉnh cập nhật."
+                )
+                % {"u": product.unit}
+            }
+        )
 
 
 @transaction.atomic
@@ -326,8 +380,17 @@ def do_register_product(actor, product: Product, *, request=None) -> Product:
     product.created_by = actor
     product.full_clean()
     product.save()
-    ProductStatusChange.objects.create(product=product, from_status="", to_status=ProductStatus.REGISTERED, by=actor, reason=_("Đăng ký sản phẩm"))
-    log_action(actor, "ocop.products.product.created", product, after=snapshot(product, Product.AUDIT_FIELDS), unit=product.unit, request=request)
+    ProductStatusChange.objects.create(
+        product=product, from_status="", to_status=ProductStatus.REGISTERED, by=actor, reason=_("Đăng ký sản phẩm")
+    )
+    log_action(
+        actor,
+        "ocop.products.product.created",
+        product,
+        after=snapshot(product, Product.AUDIT_FIELDS),
+        unit=product.unit,
+        request=request,
+    )
     return product
 
 
@@ -347,12 +410,22 @@ def do_update_product(actor, product: Product, *, expected_version: int | None =
         _check_product_unit(actor, product)
     product.full_clean()
     product.save()
-    log_action(actor, "ocop.products.product.changed", product, before=before, after=snapshot(product, Product.AUDIT_FIELDS), unit=product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.product.changed",
+        product,
+        before=before,
+        after=snapshot(product, Product.AUDIT_FIELDS),
+        unit=product.unit,
+        request=request,
+    )
     return product
 
 
 @transaction.atomic
-def do_change_product_status(actor, product: Product, new_status: str, *, reason: str, request=None) -> ProductStatusChange:
+def do_change_product_status(
+    actor, product: Product, new_status: str, *, reason: str, request=None
+) -> ProductStatusChange:
     """A status change by an officer (verification, expiry, revocation…), with its reason."""
     product = Product.objects.select_for_update().select_related("entity", "unit").get(pk=product.pk)
     if product.deleted_at or not can_verify(actor, product):
@@ -371,7 +444,15 @@ def do_delete_product(actor, product: Product, *, reason: str, request=None) -> 
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do xóa."))
     product.soft_delete()
-    log_action(actor, "ocop.products.product.deleted", product, before=snapshot(product, Product.AUDIT_FIELDS), unit=product.unit, reason=reason, request=request)
+    log_action(
+        actor,
+        "ocop.products.product.deleted",
+        product,
+        before=snapshot(product, Product.AUDIT_FIELDS),
+        unit=product.unit,
+        reason=reason,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -382,7 +463,14 @@ def do_add_photo(actor, product: Product, upload, *, caption: str = "", request=
     photo = ProductPhoto(product=product, image=upload, caption=caption[:200], uploaded_by=actor)
     photo.full_clean()
     photo.save()
-    log_action(actor, "ocop.products.photo.created", product, after={"photo": photo.image.name, "caption": photo.caption}, unit=product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.photo.created",
+        product,
+        after={"photo": photo.image.name, "caption": photo.caption},
+        unit=product.unit,
+        request=request,
+    )
     return photo
 
 
@@ -392,7 +480,14 @@ def do_remove_photo(actor, photo: ProductPhoto, *, request=None) -> None:
         raise PermissionDenied
     photo.deleted_at = timezone.now()
     photo.save(update_fields=["deleted_at"])
-    log_action(actor, "ocop.products.photo.deleted", photo.product, before={"photo": photo.image.name}, unit=photo.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.photo.deleted",
+        photo.product,
+        before={"photo": photo.image.name},
+        unit=photo.product.unit,
+        request=request,
+    )
 
 
 # --- dossiers ----------------------------------------------------------------------------------
@@ -414,9 +509,23 @@ def do_open_dossier(actor, product: Product, *, request=None) -> Dossier:
     dossier = Dossier.objects.create(product=product, number=number, created_by=actor, is_demo=product.is_demo)
     if previous is not None:
         for f in previous.live_files():
-            DossierFile.objects.create(dossier=dossier, category=f.category, file=f.file.name, name=f.name, size=f.size,
-                                       uploaded_by=f.uploaded_by, uploaded_at=f.uploaded_at)
-    log_action(actor, "ocop.products.dossier.created", dossier, after={"number": number, "product": str(product)}, unit=product.unit, request=request)
+            DossierFile.objects.create(
+                dossier=dossier,
+                category=f.category,
+                file=f.file.name,
+                name=f.name,
+                size=f.size,
+                uploaded_by=f.uploaded_by,
+                uploaded_at=f.uploaded_at,
+            )
+    log_action(
+        actor,
+        "ocop.products.dossier.created",
+        dossier,
+        after={"number": number, "product": str(product)},
+        unit=product.unit,
+        request=request,
+    )
     return dossier
 
 
@@ -429,12 +538,24 @@ def do_upload_dossier_file(actor, dossier: Dossier, category: str, upload, *, re
     if category not in DossierCategory.values:
         raise ValidationError({"category": _("Thành phần hồ sơ không hợp lệ.")})
     validate_document(upload)
-    item = DossierFile(dossier=dossier, category=category, file=upload, name=getattr(upload, "name", "")[:255],
-                       size=getattr(upload, "size", 0) or 0, uploaded_by=actor)
+    item = DossierFile(
+        dossier=dossier,
+        category=category,
+        file=upload,
+        name=getattr(upload, "name", "")[:255],
+        size=getattr(upload, "size", 0) or 0,
+        uploaded_by=actor,
+    )
     item.full_clean()
     item.save()
-    log_action(actor, "ocop.products.dossier.file_added", dossier,
-               after={"category": category, "file": item.name, "size": item.size}, unit=dossier.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.dossier.file_added",
+        dossier,
+        after={"category": category, "file": item.name, "size": item.size},
+        unit=dossier.product.unit,
+        request=request,
+    )
     return item
 
 
@@ -444,8 +565,14 @@ def do_remove_dossier_file(actor, item: DossierFile, *, request=None) -> None:
         raise PermissionDenied
     item.deleted_at = timezone.now()
     item.save(update_fields=["deleted_at"])
-    log_action(actor, "ocop.products.dossier.file_removed", item.dossier,
-               before={"category": item.category, "file": item.name}, unit=item.dossier.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.dossier.file_removed",
+        item.dossier,
+        before={"category": item.category, "file": item.name},
+        unit=item.dossier.product.unit,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -464,14 +591,26 @@ def do_submit_dossier(actor, dossier: Dossier, *, request=None) -> Dossier:
     dossier.submitted_at = timezone.now()
     dossier.submitted_by = actor
     dossier.save(update_fields=["status", "submitted_at", "submitted_by"])
-    log_action(actor, "ocop.products.dossier.submitted", dossier, before=before, after={"status": dossier.status}, unit=dossier.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.dossier.submitted",
+        dossier,
+        before=before,
+        after={"status": dossier.status},
+        unit=dossier.product.unit,
+        request=request,
+    )
     return dossier
 
 
 @transaction.atomic
 def do_review_dossier(actor, dossier: Dossier, *, complete: bool, note: str = "", request=None) -> Dossier:
     """An officer's verification: complete (ready for an evaluation round) or back for additions."""
-    dossier = Dossier.objects.select_for_update().select_related("product", "product__entity", "product__unit").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("product", "product__entity", "product__unit")
+        .get(pk=dossier.pk)
+    )
     if not can_verify(actor, dossier.product):
         raise PermissionDenied
     if dossier.status != DossierStatus.SUBMITTED:
@@ -488,15 +627,29 @@ def do_review_dossier(actor, dossier: Dossier, *, complete: bool, note: str = ""
     dossier.reviewed_by = actor
     dossier.review_note = note.strip()
     dossier.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_note"])
-    log_action(actor, "ocop.products.dossier.reviewed", dossier, before=before, after={"status": dossier.status},
-               unit=dossier.product.unit, reason=dossier.review_note, request=request)
+    log_action(
+        actor,
+        "ocop.products.dossier.reviewed",
+        dossier,
+        before=before,
+        after={"status": dossier.status},
+        unit=dossier.product.unit,
+        reason=dossier.review_note,
+        request=request,
+    )
     return dossier
 
 
 @transaction.atomic
 def do_submit_self_assessment(
-    actor, dossier: Dossier, *, criteria_set_code: str, criteria_set_version: str = "", choices: dict | None = None,
-    declared_total: Decimal | None = None, request=None,
+    actor,
+    dossier: Dossier,
+    *,
+    criteria_set_code: str,
+    criteria_set_version: str = "",
+    choices: dict | None = None,
+    declared_total: Decimal | None = None,
+    request=None,
 ) -> SelfAssessment:
     """Store the applicant's self-assessment; the total is computed by the evaluation app's scoring
     when the criteria set is available there (otherwise it stays empty)."""
@@ -516,17 +669,32 @@ def do_submit_self_assessment(
             raise ValidationError(_("Phương án đã chọn không thuộc bộ tiêu chí: %(c)s.") % {"c": ", ".join(bad[:5])})
         missing = [c.label for c in sheet.criteria if c.code not in choices and not c.bonus]
         if missing:
-            raise ValidationError(_("Chưa chọn phương án cho %(n)s tiêu chí, ví dụ: %(c)s.") % {"n": len(missing), "c": missing[0]})
+            raise ValidationError(
+                _("Chưa chọn phương án cho %(n)s tiêu chí, ví dụ: %(c)s.") % {"n": len(missing), "c": missing[0]}
+            )
         total = criteria.score(sheet, choices)
     assessment = SelfAssessment.objects.create(
-        dossier=dossier, criteria_set_code=criteria_set_code.strip()[:64], criteria_set_version=(criteria_set_version or "").strip()[:50],
-        choices=choices, total=total, declared_total=declared_total, submitted_by=actor,
+        dossier=dossier,
+        criteria_set_code=criteria_set_code.strip()[:64],
+        criteria_set_version=(criteria_set_version or "").strip()[:50],
+        choices=choices,
+        total=total,
+        declared_total=declared_total,
+        submitted_by=actor,
     )
-    log_action(actor, "ocop.products.self_assessment.created", dossier,
-               after={"criteria_set": assessment.criteria_set_code, "version": assessment.criteria_set_version,
-                      "total": str(total) if total is not None else None,
-                      "declared_total": str(declared_total) if declared_total is not None else None},
-               unit=dossier.product.unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.self_assessment.created",
+        dossier,
+        after={
+            "criteria_set": assessment.criteria_set_code,
+            "version": assessment.criteria_set_version,
+            "total": str(total) if total is not None else None,
+            "declared_total": str(declared_total) if declared_total is not None else None,
+        },
+        unit=dossier.product.unit,
+        request=request,
+    )
     return assessment
 
 

@@ -106,13 +106,24 @@ def index(request: HttpRequest) -> HttpResponse:
     if not svc.is_entity_user(request.user):
         return redirect("products:entity_list")
     entities = list(svc.readable_entities(request.user).prefetch_related("members__user"))
-    products = list(svc.readable_products(request.user).prefetch_related("dossiers").order_by(vi_order("entity__name"), vi_order("name")))
+    products = list(
+        svc.readable_products(request.user)
+        .prefetch_related("dossiers")
+        .order_by(vi_order("entity__name"), vi_order("name"))
+    )
     rows = []
     for product in products:
         dossier = max(product.dossiers.all(), key=lambda d: d.number, default=None)
-        rows.append({"product": product, "dossier": dossier, "missing": svc.completeness_check(dossier) if dossier and dossier.editable else []})
+        rows.append(
+            {
+                "product": product,
+                "dossier": dossier,
+                "missing": svc.completeness_check(dossier) if dossier and dossier.editable else [],
+            }
+        )
     return render(
-        request, "products/portal.html",
+        request,
+        "products/portal.html",
         {"entities": entities, "rows": rows, "can_create": can(request.user, "products.manage_own")},
     )
 
@@ -157,19 +168,34 @@ def _entity_filters(request, qs):
 @require_capability("products.view")
 def entity_list(request: HttpRequest) -> HttpResponse:
     qs, filters = _entity_filters(request, svc.readable_entities(request.user))
-    qs = qs.annotate(product_count=Count("products", filter=Q(products__deleted_at__isnull=True))).order_by(vi_order("name"), "id")
+    qs = qs.annotate(product_count=Count("products", filter=Q(products__deleted_at__isnull=True))).order_by(
+        vi_order("name"), "id"
+    )
     if wants_xlsx(request):
         return export_response(
-            request, qs, ENTITY_COLUMNS, title=_("Danh sách chủ thể OCOP"), filename="chu-the-ocop",
+            request,
+            qs,
+            ENTITY_COLUMNS,
+            title=_("Danh sách chủ thể OCOP"),
+            filename="chu-the-ocop",
             sheet_title=_("Chủ thể OCOP"),
-            filters=[(_("Tìm"), filters["q"]), (_("Loại hình"), choice_label(EntityKind.choices, filters["kind"])),
-                     (_("Mã tỉnh"), filters["province"])],
+            filters=[
+                (_("Tìm"), filters["q"]),
+                (_("Loại hình"), choice_label(EntityKind.choices, filters["kind"])),
+                (_("Mã tỉnh"), filters["province"]),
+            ],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "products/entity_list.html",
-        {"page": page, "filters": filters, "kinds": EntityKind.choices,
-         "can_create": any(can(request.user, c) for c in EDIT_CAPS), "can_import": can(request.user, "products.manage")},
+        request,
+        "products/entity_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": EntityKind.choices,
+            "can_create": any(can(request.user, c) for c in EDIT_CAPS),
+            "can_import": can(request.user, "products.manage"),
+        },
     )
 
 
@@ -180,16 +206,30 @@ def product_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by(vi_order("name"), "id")
     if wants_xlsx(request):
         return export_response(
-            request, qs, PRODUCT_COLUMNS, title=_("Danh sách sản phẩm OCOP"), filename="san-pham-ocop",
+            request,
+            qs,
+            PRODUCT_COLUMNS,
+            title=_("Danh sách sản phẩm OCOP"),
+            filename="san-pham-ocop",
             sheet_title=_("Sản phẩm OCOP"),
-            filters=[(_("Tìm"), filters["q"]), (_("Trạng thái"), choice_label(ProductStatus.choices, filters["status"])),
-                     (_("Nhóm sản phẩm"), choice_label(Sector.choices, filters["sector"])), (_("Mã tỉnh"), filters["province"])],
+            filters=[
+                (_("Tìm"), filters["q"]),
+                (_("Trạng thái"), choice_label(ProductStatus.choices, filters["status"])),
+                (_("Nhóm sản phẩm"), choice_label(Sector.choices, filters["sector"])),
+                (_("Mã tỉnh"), filters["province"]),
+            ],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "products/product_list.html",
-        {"page": page, "filters": filters,
-         "statuses": ProductStatus.choices, "sectors": Sector.choices, "can_import": can(request.user, "products.manage")},
+        request,
+        "products/product_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": ProductStatus.choices,
+            "sectors": Sector.choices,
+            "can_import": can(request.user, "products.manage"),
+        },
     )
 
 
@@ -221,11 +261,14 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     products = svc.readable_products(request.user).filter(entity=entity).order_by(vi_order("name"))
     officer = svc.can_manage_members(request.user, entity)
     return render(
-        request, "products/entity_detail.html",
+        request,
+        "products/entity_detail.html",
         {
             "entity": entity,
             "products": products,
-            "members": EntityMember.objects.filter(entity=entity).select_related("user") if not svc.is_entity_user(request.user) or svc.is_member(request.user, entity) else [],
+            "members": EntityMember.objects.filter(entity=entity).select_related("user")
+            if not svc.is_entity_user(request.user) or svc.is_member(request.user, entity)
+            else [],
             "can_edit": svc.can_edit_entity(request.user, entity),
             "can_add_product": svc.can_edit_entity(request.user, entity) or svc.is_member(request.user, entity),
             "member_form": MemberForm() if officer else None,
@@ -256,9 +299,15 @@ def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not svc.can_edit_entity(request.user, entity):
         raise PermissionDenied
     return _edit(
-        request, EntityForm(request.POST or None, instance=entity), svc.do_update_entity,
-        conflict=_("Thông tin chủ thể vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."),
-        saved=_("Đã lưu thông tin chủ thể."), detail="products:entity_detail", template="products/entity_form.html",
+        request,
+        EntityForm(request.POST or None, instance=entity),
+        svc.do_update_entity,
+        conflict=_(
+            "Thông tin chủ thể vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."
+        ),
+        saved=_("Đã lưu thông tin chủ thể."),
+        detail="products:entity_detail",
+        template="products/entity_form.html",
         context={"entity": entity},
     )
 
@@ -270,11 +319,15 @@ def entity_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
-            svc.do_add_member(request.user, entity, form.cleaned_data["username"], role=form.cleaned_data["role"], request=request)
+            svc.do_add_member(
+                request.user, entity, form.cleaned_data["username"], role=form.cleaned_data["role"], request=request
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("Đã gắn tài khoản %(u)s với chủ thể.") % {"u": form.cleaned_data["username"].username})
+            messages.success(
+                request, _("Đã gắn tài khoản %(u)s với chủ thể.") % {"u": form.cleaned_data["username"].username}
+            )
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("products:entity_detail", pk=entity.pk)
@@ -312,7 +365,8 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         allowed = STATUS_TRANSITIONS.get(product.status, set())
         status_form.fields["status"].choices = [(v, lbl) for v, lbl in ProductStatus.choices if v in allowed]
     return render(
-        request, "products/product_detail.html",
+        request,
+        "products/product_detail.html",
         {
             "product": product,
             "photos": product.photos.filter(deleted_at__isnull=True),
@@ -334,9 +388,15 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not svc.can_edit_product(request.user, product):
         raise PermissionDenied
     return _edit(
-        request, ProductForm(request.POST or None, instance=product), svc.do_update_product,
-        conflict=_("Sản phẩm vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."),
-        saved=_("Đã lưu thông tin sản phẩm."), detail="products:product_detail", template="products/product_form.html",
+        request,
+        ProductForm(request.POST or None, instance=product),
+        svc.do_update_product,
+        conflict=_(
+            "Sản phẩm vừa được người khác sửa sau khi bạn mở. Hãy mở lại trang để xem bản mới nhất rồi sửa lại."
+        ),
+        saved=_("Đã lưu thông tin sản phẩm."),
+        detail="products:product_detail",
+        template="products/product_form.html",
         context={"product": product, "entity": product.entity},
     )
 
@@ -350,13 +410,22 @@ def product_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            svc.do_change_product_status(request.user, product, form.cleaned_data["status"], reason=form.cleaned_data["reason"], request=request)
+            svc.do_change_product_status(
+                request.user, product, form.cleaned_data["status"], reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Đã chuyển trạng thái sản phẩm."))
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {e}" if f in form.fields else e for f, errs in form.errors.items() for e in errs))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[f].label}: {e}" if f in form.fields else e
+                for f, errs in form.errors.items()
+                for e in errs
+            ),
+        )
     return redirect("products:product_detail", pk=product.pk)
 
 
@@ -369,7 +438,9 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            svc.do_add_photo(request.user, product, form.cleaned_data["image"], caption=form.cleaned_data["caption"], request=request)
+            svc.do_add_photo(
+                request.user, product, form.cleaned_data["image"], caption=form.cleaned_data["caption"], request=request
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
@@ -426,7 +497,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     online = dossier.self_assessments.exists()
     categories = [
         {
-            "code": code, "label": label, "files": by_cat.get(code, []),
+            "code": code,
+            "label": label,
+            "files": by_cat.get(code, []),
             "required": code in required or (code == DossierCategory.SELF_ASSESSMENT and needs_self_assessment),
             # the self-assessment may be submitted online instead of as a signed form
             "done": bool(by_cat.get(code)) or (code == DossierCategory.SELF_ASSESSMENT and online),
@@ -436,7 +509,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = svc.can_edit_dossier(request.user, dossier)
     upload_form = UploadForm() if can_edit else None
     return render(
-        request, "products/dossier_detail.html",
+        request,
+        "products/dossier_detail.html",
         {
             "dossier": dossier,
             "product": product,
@@ -462,14 +536,23 @@ def dossier_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            item = svc.do_upload_dossier_file(request.user, dossier, form.cleaned_data["category"], form.cleaned_data["file"], request=request)
+            item = svc.do_upload_dossier_file(
+                request.user, dossier, form.cleaned_data["category"], form.cleaned_data["file"], request=request
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("Đã tải lên “%(f)s” (%(c)s).") % {"f": item.name, "c": item.get_category_display()})
+            messages.success(
+                request, _("Đã tải lên “%(f)s” (%(c)s).") % {"f": item.name, "c": item.get_category_display()}
+            )
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {e}" for f, errs in form.errors.items() if f in form.fields for e in errs)
-                       or _("Chưa chọn tệp."))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[f].label}: {e}" for f, errs in form.errors.items() if f in form.fields for e in errs
+            )
+            or _("Chưa chọn tệp."),
+        )
     return redirect("products:dossier_detail", pk=dossier.pk)
 
 
@@ -514,8 +597,13 @@ def dossier_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            svc.do_review_dossier(request.user, dossier, complete=form.cleaned_data["decision"] == "complete",
-                                  note=form.cleaned_data["note"], request=request)
+            svc.do_review_dossier(
+                request.user,
+                dossier,
+                complete=form.cleaned_data["decision"] == "complete",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
         except ValidationError as exc:
             messages.error(request, _list_message(exc))
         else:
@@ -536,7 +624,8 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             svc.do_submit_self_assessment(
-                request.user, dossier,
+                request.user,
+                dossier,
                 criteria_set_code=form.cleaned_data["criteria_set_code"],
                 criteria_set_version=form.cleaned_data["criteria_set_version"],
                 choices=form.choices(),
@@ -549,7 +638,13 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã nộp phiếu tự đánh giá."))
             return redirect("products:dossier_detail", pk=dossier.pk)
     return render(
-        request, "products/self_assessment.html",
-        {"dossier": dossier, "product": dossier.product, "form": form, "sheet": sheet,
-         "assessments": dossier.self_assessments.select_related("submitted_by")},
+        request,
+        "products/self_assessment.html",
+        {
+            "dossier": dossier,
+            "product": dossier.product,
+            "form": form,
+            "sheet": sheet,
+            "assessments": dossier.self_assessments.select_related("submitted_by"),
+        },
     )

@@ -52,14 +52,19 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 importer.check_batch(batch.pk)
             return redirect("products:import_batch", token=batch.token)
     recent = ImportBatch.objects.filter(created_by=request.user)[:10]
-    return render(request, "products/import.html", {"form": form, "recent": recent,
-                                                    "sync_rows": importer.sync_rows(), "max_rows": importer.max_rows()})
+    return render(
+        request,
+        "products/import.html",
+        {"form": form, "recent": recent, "sync_rows": importer.sync_rows(), "max_rows": importer.max_rows()},
+    )
 
 
 @require_capability("products.manage")
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(importer.build_template(request.user), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-chu-the-san-pham-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-nhap-chu-the-san-pham-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -78,13 +83,25 @@ def import_batch(request: HttpRequest, token) -> HttpResponse:
     batch = _batch(request, token)
     errors = batch.errors or []
     if wants_xlsx(request):
-        return export_response(request, errors, ERROR_COLUMNS, title=_("Lỗi của tệp nhập “%(f)s”") % {"f": batch.original_name},
-                               filename="loi-nhap-excel", sheet_title=_("Lỗi"))
-    return render(request, "products/import_batch.html", {
-        "batch": batch, "errors": errors[:SHOWN_ERRORS], "more_errors": max(len(errors) - SHOWN_ERRORS, 0),
-        "can_commit": batch.status in (ImportStatus.READY, ImportStatus.FAILED) and not batch.error_count,
-        "background": batch.entity_rows + batch.product_rows > importer.sync_rows(),
-    })
+        return export_response(
+            request,
+            errors,
+            ERROR_COLUMNS,
+            title=_("Lỗi của tệp nhập “%(f)s”") % {"f": batch.original_name},
+            filename="loi-nhap-excel",
+            sheet_title=_("Lỗi"),
+        )
+    return render(
+        request,
+        "products/import_batch.html",
+        {
+            "batch": batch,
+            "errors": errors[:SHOWN_ERRORS],
+            "more_errors": max(len(errors) - SHOWN_ERRORS, 0),
+            "can_commit": batch.status in (ImportStatus.READY, ImportStatus.FAILED) and not batch.error_count,
+            "background": batch.entity_rows + batch.product_rows > importer.sync_rows(),
+        },
+    )
 
 
 @require_POST
@@ -109,5 +126,7 @@ def import_commit(request: HttpRequest, token) -> HttpResponse:
     if batch.status == ImportStatus.DONE:
         messages.success(request, batch.message)
     elif batch.status == ImportStatus.INVALID:
-        messages.error(request, _("Dữ liệu trong hệ thống đã thay đổi từ lúc kiểm tra: tệp nay có lỗi, chưa nhập dòng nào."))
+        messages.error(
+            request, _("Dữ liệu trong hệ thống đã thay đổi từ lúc kiểm tra: tệp nay có lỗi, chưa nhập dòng nào.")
+        )
     return redirect("products:import_batch", token=batch.token)

@@ -30,7 +30,12 @@ STATUS_NONE = "none"
 STATUS_LABELS = {STATUS_NONE: _("Chưa có"), **dict(PlanStatus.choices)}
 # map colours: value per status for the map component
 STATUS_VALUE = {STATUS_NONE: 0, PlanStatus.DRAFTING: 1, PlanStatus.SUBMITTED: 2, PlanStatus.APPROVED: 3}
-STATUS_COLOURS = {STATUS_NONE: "#d9d9d9", PlanStatus.DRAFTING: "#f2c14e", PlanStatus.SUBMITTED: "#7fb3d5", PlanStatus.APPROVED: "#1e8449"}
+STATUS_COLOURS = {
+    STATUS_NONE: "#d9d9d9",
+    PlanStatus.DRAFTING: "#f2c14e",
+    PlanStatus.SUBMITTED: "#7fb3d5",
+    PlanStatus.APPROVED: "#1e8449",
+}
 
 CSV_HEADER = [
     "province_code",
@@ -53,10 +58,21 @@ CSV_HEADER = [
 
 # the .xlsx export, for people: Vietnamese headers and values, real dates (the CSV keeps the codes above)
 EXPORT_HEADER = [
-    _("Mã tỉnh"), _("Tỉnh, thành phố"), _("Tình trạng đề án, kế hoạch"), _("Loại văn bản"),
-    _("Số quyết định phê duyệt"), _("Ngày phê duyệt"), _("Giai đoạn"), _("Khởi động chu trình"),
-    _("Ban hành bộ tiêu chí"), _("Tổ chức đánh giá"), _("Công nhận sản phẩm"), _("Số văn bản chỉ đạo"),
-    _("Số hoạt động"), _("Kinh phí (đồng)"), _("Gồm các tỉnh trước 01/7/2025"),
+    _("Mã tỉnh"),
+    _("Tỉnh, thành phố"),
+    _("Tình trạng đề án, kế hoạch"),
+    _("Loại văn bản"),
+    _("Số quyết định phê duyệt"),
+    _("Ngày phê duyệt"),
+    _("Giai đoạn"),
+    _("Khởi động chu trình"),
+    _("Ban hành bộ tiêu chí"),
+    _("Tổ chức đánh giá"),
+    _("Công nhận sản phẩm"),
+    _("Số văn bản chỉ đạo"),
+    _("Số hoạt động"),
+    _("Kinh phí (đồng)"),
+    _("Gồm các tỉnh trước 01/7/2025"),
 ]
 
 
@@ -144,8 +160,11 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
     provinces = geo.provinces_by_pk()  # reference data, cached per process (read-only objects)
     rollup = geo.province_rollup(day, provinces)  # any province id -> province shown on `day`
     era = geo.era_on(day)
-    rows = {p.pk: BoardRow(province=geo.unit_on(p, day))  # named as on `day` (Tỉnh Thừa Thiên Huế in 2018)
-            for p in sorted(provinces.values(), key=lambda p: p.code) if p.era == era}
+    rows = {
+        p.pk: BoardRow(province=geo.unit_on(p, day))  # named as on `day` (Tỉnh Thừa Thiên Huế in 2018)
+        for p in sorted(provinces.values(), key=lambda p: p.code)
+        if p.era == era
+    }
     for source_id, target in rollup.items():
         if target.pk in rows:
             rows[target.pk].includes.append(provinces[source_id])
@@ -160,7 +179,8 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
     # then the winning plans as objects (one query each way).
     best: dict[int, tuple] = {}
     for pk, province_id, status, drafting, submitted, decided in (
-        ProvincialPlan.objects.alive().filter(drafting_since__lte=day)
+        ProvincialPlan.objects.alive()
+        .filter(drafting_since__lte=day)
         .values_list("pk", "unit__province_id", "status", "drafting_since", "submitted_on", "decision_date")
     ):
         row = target_row(province_id)
@@ -176,8 +196,11 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
 
     # milestones reached by `day`: the earliest date of each kind
     for unit_province, kind, date in (
-        CycleMilestone.objects.alive().filter(date__lte=day).values("unit__province_id", "kind")
-        .annotate(first=Min("date")).values_list("unit__province_id", "kind", "first")
+        CycleMilestone.objects.alive()
+        .filter(date__lte=day)
+        .values("unit__province_id", "kind")
+        .annotate(first=Min("date"))
+        .values_list("unit__province_id", "kind", "first")
     ):
         row = target_row(unit_province)
         if row is not None and (kind not in row.milestones or date < row.milestones[kind]):

@@ -44,8 +44,10 @@ def register_figure_source(source: FigureSource | None) -> None:
 
 def source() -> FigureSource:
     if _source is None:
-        raise FigureSourceMissing("No indicator service registered (ocop.analytics must be in INSTALLED_APPS; "
-                                  "AnalyticsConfig.ready registers it).")
+        raise FigureSourceMissing(
+            "No indicator service registered (ocop.analytics must be in INSTALLED_APPS; "
+            "AnalyticsConfig.ready registers it)."
+        )
     return _source
 
 

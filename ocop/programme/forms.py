@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _l
 from ocop.lib.dates import date_bounds_validator
 from ocop.programme.models import ProgrammeRecord
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
 
 
 class RecordFormBase(forms.ModelForm):

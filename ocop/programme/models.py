@@ -23,7 +23,10 @@ from ocop.lib.records import VersionedRecord
 
 class ProgrammeRecord(VersionedRecord):
     unit = models.ForeignKey(
-        "geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"),
+        "geo.AdminUnit",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị"),
         help_text=_("Tỉnh, thành phố (hoặc huyện trước 01/7/2025) mà hồ sơ thuộc về."),
     )
 
@@ -48,7 +51,10 @@ class ProgrammeRecord(VersionedRecord):
             if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and value:
                 if value > today and field.name not in getattr(self, "FUTURE_ALLOWED", ()):
                     raise ValidationError(
-                        {field.name: _("Ngày %(d)s ở tương lai; chỉ ghi nhận sự việc đã diễn ra.") % {"d": format_date(value)}}
+                        {
+                            field.name: _("Ngày %(d)s ở tương lai; chỉ ghi nhận sự việc đã diễn ra.")
+                            % {"d": format_date(value)}
+                        }
                     )
 
 
@@ -75,16 +81,24 @@ class ProvincialPlan(ProgrammeRecord):
     status = models.CharField(_("trạng thái"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFTING)
     drafting_since = models.DateField(_("bắt đầu xây dựng từ ngày"))
     submitted_on = models.DateField(_("ngày trình"), null=True, blank=True)
-    decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=50, blank=True, help_text=_("Ví dụ: 851/QĐ-UBND"))
+    decision_number = models.CharField(
+        _("số quyết định phê duyệt"), max_length=50, blank=True, help_text=_("Ví dụ: 851/QĐ-UBND")
+    )
     decision_date = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan phê duyệt"), max_length=200, blank=True, default="UBND tỉnh")
     # the plan's own target, shown against the indicator products_certified_cumulative (ocop/analytics)
     target_products = models.PositiveIntegerField(
-        _("mục tiêu: số sản phẩm OCOP"), null=True, blank=True,
-        help_text=_("Số sản phẩm được công nhận OCOP (lũy kế) mà đề án, kế hoạch đặt ra đến hết năm mục tiêu."))
-    target_year = models.PositiveSmallIntegerField(_("năm đạt mục tiêu"), null=True, blank=True,
-                                                   help_text=_("Ví dụ: 2025."))
-    attachment = models.FileField(_("tệp đính kèm"), upload_to="programme/plans/%Y/", blank=True, validators=[validate_document])
+        _("mục tiêu: số sản phẩm OCOP"),
+        null=True,
+        blank=True,
+        help_text=_("Số sản phẩm được công nhận OCOP (lũy kế) mà đề án, kế hoạch đặt ra đến hết năm mục tiêu."),
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("năm đạt mục tiêu"), null=True, blank=True, help_text=_("Ví dụ: 2025.")
+    )
+    attachment = models.FileField(
+        _("tệp đính kèm"), upload_to="programme/plans/%Y/", blank=True, validators=[validate_document]
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     DATE_FIELD = "drafting_since"
@@ -195,9 +209,13 @@ class DirectiveDocument(ProgrammeRecord):
     number = models.CharField(_("số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 851/QĐ-UBND"))
     date = models.DateField(_("ngày ban hành"))
     issuer_kind = models.CharField(_("cơ quan ban hành"), max_length=16, choices=IssuerKind.choices)
-    issuer_name = models.CharField(_("tên cơ quan ban hành"), max_length=200, blank=True, help_text=_("Ví dụ: Sở Nông nghiệp và PTNT"))
+    issuer_name = models.CharField(
+        _("tên cơ quan ban hành"), max_length=200, blank=True, help_text=_("Ví dụ: Sở Nông nghiệp và PTNT")
+    )
     summary = models.TextField(_("trích yếu"))
-    attachment = models.FileField(_("tệp đính kèm"), upload_to="programme/documents/%Y/", blank=True, validators=[validate_document])
+    attachment = models.FileField(
+        _("tệp đính kèm"), upload_to="programme/documents/%Y/", blank=True, validators=[validate_document]
+    )
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")

@@ -37,12 +37,26 @@ class Registry:
 REGISTRIES: dict[str, Registry] = {
     r.slug: r
     for r in [
-        Registry("plans", ProvincialPlan, _l("Đề án, kế hoạch"), ("kind", "title", "phase", "status", "decision_number", "decision_date")),
-        Registry("organisation", OrganisationUnit, _l("Bộ máy tổ chức"), ("kind", "name", "decision_number", "date", "contact_name")),
-        Registry("documents", DirectiveDocument, _l("Văn bản chỉ đạo"), ("kind", "number", "date", "issuer_kind", "summary")),
+        Registry(
+            "plans",
+            ProvincialPlan,
+            _l("Đề án, kế hoạch"),
+            ("kind", "title", "phase", "status", "decision_number", "decision_date"),
+        ),
+        Registry(
+            "organisation",
+            OrganisationUnit,
+            _l("Bộ máy tổ chức"),
+            ("kind", "name", "decision_number", "date", "contact_name"),
+        ),
+        Registry(
+            "documents", DirectiveDocument, _l("Văn bản chỉ đạo"), ("kind", "number", "date", "issuer_kind", "summary")
+        ),
         Registry("activities", Activity, _l("Hoạt động"), ("kind", "title", "date", "place", "participants", "cost")),
         Registry("funding", Funding, _l("Kinh phí"), ("year", "source", "amount", "purpose")),
-        Registry("milestones", CycleMilestone, _l("Mốc Chu trình OCOP"), ("kind", "date", "reference", "products_count")),
+        Registry(
+            "milestones", CycleMilestone, _l("Mốc Chu trình OCOP"), ("kind", "date", "reference", "products_count")
+        ),
     ]
 }
 
@@ -64,7 +78,12 @@ def writable_units(user):
         from ocop.geo.models import AdminUnit
 
         return AdminUnit.objects.none()
-    return scope_for(user).units(write=True).filter(level__in=[Level.PROVINCE, Level.DISTRICT]).order_by("era", "level", "code")
+    return (
+        scope_for(user)
+        .units(write=True)
+        .filter(level__in=[Level.PROVINCE, Level.DISTRICT])
+        .order_by("era", "level", "code")
+    )
 
 
 def _check_duplicate_number(record: ProgrammeRecord) -> None:
@@ -72,13 +91,18 @@ def _check_duplicate_number(record: ProgrammeRecord) -> None:
     if isinstance(record, DirectiveDocument):
         number, day = record.number, record.date
         qs = DirectiveDocument.objects.alive().filter(
-            number__iexact=number.strip(), date__year=day.year, issuer_kind=record.issuer_kind,
-            issuer_name__iexact=record.issuer_name.strip(), unit__province=record.unit.province_id,
+            number__iexact=number.strip(),
+            date__year=day.year,
+            issuer_kind=record.issuer_kind,
+            issuer_name__iexact=record.issuer_name.strip(),
+            unit__province=record.unit.province_id,
         )
     elif isinstance(record, ProvincialPlan) and record.decision_number and record.decision_date:
         number, day = record.decision_number, record.decision_date
         qs = ProvincialPlan.objects.alive().filter(
-            decision_number__iexact=number.strip(), decision_date__year=day.year, issuer__iexact=record.issuer.strip(),
+            decision_number__iexact=number.strip(),
+            decision_date__year=day.year,
+            issuer__iexact=record.issuer.strip(),
             unit__province=record.unit.province_id,
         )
     else:
@@ -97,7 +121,9 @@ def _check_duplicate_number(record: ProgrammeRecord) -> None:
 
 
 @transaction.atomic
-def do_save_record(user, record: ProgrammeRecord, *, expected_version: int | None = None, request=None) -> ProgrammeRecord:
+def do_save_record(
+    user, record: ProgrammeRecord, *, expected_version: int | None = None, request=None
+) -> ProgrammeRecord:
     """Create or update a registry record after checking capability, scope, rules and version."""
     if not can(user, "programme.edit"):
         raise PermissionDenied

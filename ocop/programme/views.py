@@ -28,7 +28,14 @@ from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
 from ocop.programme.models import Activity, CycleMilestone, DirectiveDocument, Funding, ProvincialPlan
-from ocop.programme.services import REGISTRIES, VersionConflict, do_delete_record, do_save_record, readable, writable_units
+from ocop.programme.services import (
+    REGISTRIES,
+    VersionConflict,
+    do_delete_record,
+    do_save_record,
+    readable,
+    writable_units,
+)
 
 
 def _registry(slug: str):
@@ -107,16 +114,33 @@ def board(request: HttpRequest) -> HttpResponse:
     data version, day, period, filter and language, then kept BOARD_CACHE_SECONDS (issue 17: the page
     was 2.3-4.4× the trivial page, most of it building the board and rendering its table)."""
     day, period, status, errors = _board_params(request)
-    key = "board:" + "|".join([board_data_version(), day.isoformat(), period[0].isoformat(), period[1].isoformat(),
-                               status, get_language() or ""])
+    key = "board:" + "|".join(
+        [
+            board_data_version(),
+            day.isoformat(),
+            period[0].isoformat(),
+            period[1].isoformat(),
+            status,
+            get_language() or "",
+        ]
+    )
     body = cache.get(key)
     if body is None:
         body = render_to_string("programme/_board_body.html", _board_context(day, period, status), request)
         cache.set(key, body, BOARD_CACHE_SECONDS)
-    return render(request, "programme/board.html", {
-        "day": day, "period": period, "status": status, "statuses": list(board_service.STATUS_LABELS.items()),
-        "errors": errors, "query": request.GET.urlencode(), "body": body,
-    })
+    return render(
+        request,
+        "programme/board.html",
+        {
+            "day": day,
+            "period": period,
+            "status": status,
+            "statuses": list(board_service.STATUS_LABELS.items()),
+            "errors": errors,
+            "query": request.GET.urlencode(),
+            "body": body,
+        },
+    )
 
 
 def _board_context(day, period, status) -> dict:
@@ -140,7 +164,11 @@ def _board_context(day, period, status) -> dict:
         "map_values": json.dumps({r.province.code: r.status_value for r in all_rows}),
         "map_pieces": json.dumps(
             [
-                {"value": board_service.STATUS_VALUE[key], "label": str(label), "color": board_service.STATUS_COLOURS[key]}
+                {
+                    "value": board_service.STATUS_VALUE[key],
+                    "label": str(label),
+                    "color": board_service.STATUS_COLOURS[key],
+                }
                 for key, label in board_service.STATUS_LABELS.items()
             ]
         ),
@@ -158,8 +186,12 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = [r for r in board_service.build_board(day, period) if not status or r.plan_status == status]
     filename = f"bang-theo-doi-ocop-{day.isoformat()}"
     if fmt == "csv":
-        return spreadsheet.csv_response(filename, board_service.CSV_HEADER, (row.csv_row() for row in rows),
-                                        delimiter=";" if request.GET.get("sep") == "semicolon" else ",")
+        return spreadsheet.csv_response(
+            filename,
+            board_service.CSV_HEADER,
+            (row.csv_row() for row in rows),
+            delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        )
     return spreadsheet.table_response(
         filename,
         board_service.EXPORT_HEADER,
@@ -224,7 +256,11 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponse:
             Col(_("Đơn vị"), lambda r: str(r.unit), 26),
         ] + [Col(str(f.verbose_name).capitalize(), (lambda r, f=f: _display(r, f)), 20) for f in fields]
         return export_response(
-            request, qs.select_related("unit__province"), columns, title=str(registry.label), filename=slug,
+            request,
+            qs.select_related("unit__province"),
+            columns,
+            title=str(registry.label),
+            filename=slug,
             filters=[(_("Mã tỉnh"), province_code), (_("Năm"), year)],
         )
     page = Paginator(qs.select_related("unit__province"), 50).get_page(request.GET.get("page"))
@@ -283,7 +319,9 @@ def _edit(request: HttpRequest, registry, record) -> HttpResponse:
         except VersionConflict:
             form.add_error(
                 None,
-                _("Bản ghi vừa được người khác sửa sau khi bạn mở. Nội dung bạn nhập vẫn còn dưới đây; hãy mở lại bản ghi để xem bản mới nhất rồi sửa lại."),
+                _(
+                    "Bản ghi vừa được người khác sửa sau khi bạn mở. Nội dung bạn nhập vẫn còn dưới đây; hãy mở lại bản ghi để xem bản mới nhất rồi sửa lại."
+                ),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -322,7 +360,9 @@ def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_capability("programme.edit")
 def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     registry = _registry(slug)
-    record = get_object_or_404(scope_for(request.user).filter(registry.model.objects.alive(), "unit", write=True), pk=pk)
+    record = get_object_or_404(
+        scope_for(request.user).filter(registry.model.objects.alive(), "unit", write=True), pk=pk
+    )
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_delete_record(request.user, record, reason=form.cleaned_data["reason"], request=request)

@@ -78,7 +78,11 @@ class BindingContext:
     def scope(self, field: str = "unit") -> Q:
         """Records filed on one of the units, or on a unit below them (`field`: the unit foreign key)."""
         ids = self.unit_ids
-        return Q(**{f"{field}_id__in": ids}) | Q(**{f"{field}__province_id__in": ids}) | Q(**{f"{field}__district_id__in": ids})
+        return (
+            Q(**{f"{field}_id__in": ids})
+            | Q(**{f"{field}__province_id__in": ids})
+            | Q(**{f"{field}__district_id__in": ids})
+        )
 
     @property
     def period_text(self) -> str:
@@ -129,7 +133,12 @@ class BindingContext:
             certificates = certificates.filter(issued_on__gte=self.start)
         if not entries.exists() and not certificates.exists():
             return None
-        evaluated = entries.filter(round__level=CouncilLevel.PROVINCE, score__isnull=False).values("product_id").distinct().count()
+        evaluated = (
+            entries.filter(round__level=CouncilLevel.PROVINCE, score__isnull=False)
+            .values("product_id")
+            .distinct()
+            .count()
+        )
         return {"evaluated": evaluated, "certified": certificates.values("product_id").distinct().count()}
 
     @cached_property
@@ -237,14 +246,20 @@ def _products(kind: str, evaluation_key: str) -> Callable[[BindingContext], int]
 
 
 _EVALUATED_NOTES = (
-    _l("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được Hội đồng cấp tỉnh chấm điểm trong các kỳ đánh giá họp %(period)s"),
-    _l("Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
-       "Hội đồng cấp tỉnh đánh giá %(period)s"),
+    _l(
+        "Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được Hội đồng cấp tỉnh chấm điểm trong các kỳ đánh giá họp %(period)s"
+    ),
+    _l(
+        "Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
+        "Hội đồng cấp tỉnh đánh giá %(period)s"
+    ),
 )
 _CERTIFIED_NOTES = (
     _l("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được cấp giấy chứng nhận OCOP từ 3 sao trở lên %(period)s"),
-    _l("Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
-       "công nhận đạt từ 3 sao trở lên %(period)s"),
+    _l(
+        "Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có dữ liệu của kỳ này): số sản phẩm được "
+        "công nhận đạt từ 3 sao trở lên %(period)s"
+    ),
 )
 
 
@@ -253,8 +268,10 @@ def _products_note(notes) -> Callable[[BindingContext], str]:
 
 
 def _funding_note(label) -> Callable[[BindingContext], str]:
-    return lambda ctx: _("Lấy từ sổ Kinh phí: %(what)s, các khoản có ngày ghi nhận %(period)s") % {
-        "what": str(label), "period": ctx.period_text}
+    return lambda ctx: (
+        _("Lấy từ sổ Kinh phí: %(what)s, các khoản có ngày ghi nhận %(period)s")
+        % {"what": str(label), "period": ctx.period_text}
+    )
 
 
 def _count_documents(kind: str | None) -> Callable[[BindingContext], int]:
@@ -269,7 +286,9 @@ def _districts_with_specialised_unit(ctx: BindingContext) -> int:
     return (
         OrganisationUnit.objects.alive()
         .filter(kind=OrganisationKind.SPECIALISED_DISTRICT, date__lte=ctx.end, unit__in=ctx.districts)
-        .values("unit_id").distinct().count()
+        .values("unit_id")
+        .distinct()
+        .count()
     )
 
 
@@ -300,11 +319,16 @@ class Binding:
 def _registry() -> dict[str, Binding]:
     items = [
         Binding(
-            "programme.documents", _l("Lấy từ sổ Văn bản chỉ đạo: các văn bản ban hành trong kỳ"), ("table",),
-            _document_rows, columns=("kind", "number", "date", "issuer", "issuer_kind", "summary"),
+            "programme.documents",
+            _l("Lấy từ sổ Văn bản chỉ đạo: các văn bản ban hành trong kỳ"),
+            ("table",),
+            _document_rows,
+            columns=("kind", "number", "date", "issuer", "issuer_kind", "summary"),
         ),
         Binding(
-            "programme.documents_count", _l("Lấy từ sổ Văn bản chỉ đạo: số văn bản ban hành trong kỳ"), ("integer",),
+            "programme.documents_count",
+            _l("Lấy từ sổ Văn bản chỉ đạo: số văn bản ban hành trong kỳ"),
+            ("integer",),
             _count_documents(None),
         ),
         *[
@@ -313,96 +337,128 @@ def _registry() -> dict[str, Binding]:
                 _lazy_format(
                     _l("Lấy từ sổ Văn bản chỉ đạo: số văn bản loại “%(kind)s” ban hành trong kỳ"), kind=kind.label
                 ),
-                ("integer",), _count_documents(kind.value),
+                ("integer",),
+                _count_documents(kind.value),
             )
             for kind in DocumentKind
         ],
         Binding(
             "programme.organisation",
-            _l("Lấy từ sổ Bộ máy tổ chức: các quyết định thành lập, kiện toàn, giao nhiệm vụ trong kỳ"), ("table",),
-            _organisation_rows, columns=("kind", "name", "decision_number", "date", "issuer", "unit"),
+            _l("Lấy từ sổ Bộ máy tổ chức: các quyết định thành lập, kiện toàn, giao nhiệm vụ trong kỳ"),
+            ("table",),
+            _organisation_rows,
+            columns=("kind", "name", "decision_number", "date", "issuer", "unit"),
         ),
         Binding(
             "programme.plan_status",
             _l("Lấy từ sổ Đề án, kế hoạch: trạng thái tiến triển nhất của Đề án/Kế hoạch tại ngày chốt số liệu"),
-            ("choice",), lambda ctx: ctx.plan[1], choices=PLAN_STATUS_VALUES,
+            ("choice",),
+            lambda ctx: ctx.plan[1],
+            choices=PLAN_STATUS_VALUES,
         ),
         Binding(
             "programme.plan_decision",
             _l("Lấy từ sổ Đề án, kế hoạch: số và ngày quyết định phê duyệt (khi đã phê duyệt tại ngày chốt số liệu)"),
-            ("text",), _plan_decision,
+            ("text",),
+            _plan_decision,
         ),
         Binding(
             "programme.plan_decision_date",
             _l("Lấy từ sổ Đề án, kế hoạch: ngày phê duyệt (khi đã phê duyệt tại ngày chốt số liệu)"),
-            ("date",), _plan_decision_date,
+            ("date",),
+            _plan_decision_date,
         ),
         Binding(
             "geo.districts_count",
             _l("Lấy từ danh mục đơn vị hành chính: số đơn vị cấp huyện còn hiệu lực tại ngày chốt số liệu"),
-            ("integer",), lambda ctx: ctx.districts.count(),
+            ("integer",),
+            lambda ctx: ctx.districts.count(),
         ),
         Binding(
             "programme.districts_with_specialised_unit",
             _l("Lấy từ sổ Bộ máy tổ chức: số huyện đã có đơn vị chuyên trách cấp huyện đến ngày chốt số liệu"),
-            ("integer",), _districts_with_specialised_unit,
+            ("integer",),
+            _districts_with_specialised_unit,
         ),
         Binding(
-            "programme.activities", _l("Lấy từ sổ Hoạt động: các hoạt động bắt đầu trong kỳ"), ("table",),
+            "programme.activities",
+            _l("Lấy từ sổ Hoạt động: các hoạt động bắt đầu trong kỳ"),
+            ("table",),
             _activity_rows,
             columns=("kind", "title", "date", "end_date", "place", "participants", "cost", "needs", "results"),
         ),
         Binding(
-            "programme.activities_count", _l("Lấy từ sổ Hoạt động: số hoạt động bắt đầu trong kỳ"), ("integer",),
+            "programme.activities_count",
+            _l("Lấy từ sổ Hoạt động: số hoạt động bắt đầu trong kỳ"),
+            ("integer",),
             _count_activities(None),
         ),
         *[
             Binding(
                 f"programme.activities_count.{kind.value}",
                 _lazy_format(_l("Lấy từ sổ Hoạt động: số hoạt động loại “%(kind)s” bắt đầu trong kỳ"), kind=kind.label),
-                ("integer",), _count_activities((kind.value,)),
+                ("integer",),
+                _count_activities((kind.value,)),
             )
             for kind in ActivityKind
         ],
         Binding(
             "programme.fairs_count",
             _l("Lấy từ sổ Hoạt động: số hội chợ, hoạt động xúc tiến thương mại trong và ngoài tỉnh trong kỳ"),
-            ("integer",), _count_activities(tuple(k.value for k in FAIR_KINDS)),
+            ("integer",),
+            _count_activities(tuple(k.value for k in FAIR_KINDS)),
         ),
         Binding(
             "programme.participants_total",
-            _l("Lấy từ sổ Hoạt động: tổng số người tham gia các hoạt động trong kỳ"), ("integer",),
+            _l("Lấy từ sổ Hoạt động: tổng số người tham gia các hoạt động trong kỳ"),
+            ("integer",),
             lambda ctx: sum(a.participants or 0 for a in ctx.activities),
         ),
         Binding(
             "programme.activities_cost_total",
-            _l("Lấy từ sổ Hoạt động: tổng kinh phí các hoạt động trong kỳ"), ("money", "integer"),
+            _l("Lấy từ sổ Hoạt động: tổng kinh phí các hoạt động trong kỳ"),
+            ("money", "integer"),
             lambda ctx: sum(a.cost or 0 for a in ctx.activities),
         ),
         Binding(
             "programme.products_evaluated",
-            _l("Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
-               "số sản phẩm được Hội đồng cấp tỉnh đánh giá trong kỳ"), ("integer",),
-            _products(MilestoneKind.EVALUATION_HELD, "evaluated"), note=_products_note(_EVALUATED_NOTES),
+            _l(
+                "Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
+                "số sản phẩm được Hội đồng cấp tỉnh đánh giá trong kỳ"
+            ),
+            ("integer",),
+            _products(MilestoneKind.EVALUATION_HELD, "evaluated"),
+            note=_products_note(_EVALUATED_NOTES),
         ),
         Binding(
             "programme.products_ranked",
-            _l("Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
-               "số sản phẩm được công nhận đạt từ 3 sao trở lên trong kỳ"), ("integer",),
-            _products(MilestoneKind.PRODUCTS_RANKED, "certified"), note=_products_note(_CERTIFIED_NOTES),
+            _l(
+                "Lấy từ phân hệ Đánh giá, phân hạng (hoặc, cho các năm trước khi có phân hệ, từ sổ Mốc Chu trình OCOP): "
+                "số sản phẩm được công nhận đạt từ 3 sao trở lên trong kỳ"
+            ),
+            ("integer",),
+            _products(MilestoneKind.PRODUCTS_RANKED, "certified"),
+            note=_products_note(_CERTIFIED_NOTES),
         ),
         *[
             Binding(
                 f"programme.funding_by_source.{source.value}",
-                _lazy_format(_l("Lấy từ sổ Kinh phí: nguồn “%(source)s”, các khoản có ngày ghi nhận trong kỳ"), source=source.label),
-                ("money", "integer"), (lambda s: lambda ctx: ctx.funding_by_source.get(s, 0))(source.value),
+                _lazy_format(
+                    _l("Lấy từ sổ Kinh phí: nguồn “%(source)s”, các khoản có ngày ghi nhận trong kỳ"),
+                    source=source.label,
+                ),
+                ("money", "integer"),
+                (lambda s: lambda ctx: ctx.funding_by_source.get(s, 0))(source.value),
                 note=_funding_note(_lazy_format(_l("nguồn “%(source)s”"), source=source.label)),
             )
             for source in FundingSource
         ],
         Binding(
-            "programme.funding_total", _l("Lấy từ sổ Kinh phí: tổng kinh phí mọi nguồn, các khoản có ngày ghi nhận trong kỳ"),
-            ("money", "integer"), lambda ctx: sum(ctx.funding_by_source.values()), note=_funding_note(_l("tổng mọi nguồn")),
+            "programme.funding_total",
+            _l("Lấy từ sổ Kinh phí: tổng kinh phí mọi nguồn, các khoản có ngày ghi nhận trong kỳ"),
+            ("money", "integer"),
+            lambda ctx: sum(ctx.funding_by_source.values()),
+            note=_funding_note(_l("tổng mọi nguồn")),
         ),
     ]
     return {b.key: b for b in items}
@@ -434,20 +490,23 @@ def check_bindings(template: TemplateDef) -> None:
             )
         if f.type == "table" and not {c.code for c in f.columns} & set(binding.columns):
             raise DefinitionError(
-                where + _(": bảng không có cột nào mà nguồn dữ liệu “%(b)s” cung cấp (%(cols)s).")
+                where
+                + _(": bảng không có cột nào mà nguồn dữ liệu “%(b)s” cung cấp (%(cols)s).")
                 % {"b": f.binding, "cols": ", ".join(binding.columns)}
             )
         if f.type == "choice":
             missing = [v for v in binding.choices if v not in {o.value for o in f.options}]
             if missing:
                 raise DefinitionError(
-                    where + _(": thiếu lựa chọn %(v)s mà nguồn dữ liệu “%(b)s” có thể điền.")
+                    where
+                    + _(": thiếu lựa chọn %(v)s mà nguồn dữ liệu “%(b)s” có thể điền.")
                     % {"v": ", ".join(missing), "b": f.binding}
                 )
 
 
-def compute_bindings(template: TemplateDef, unit: AdminUnit, start: dt.date | None, end: dt.date,
-                     sources: dict[str, str] | None = None) -> dict[str, Any]:
+def compute_bindings(
+    template: TemplateDef, unit: AdminUnit, start: dt.date | None, end: dt.date, sources: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Pre-filled values of the template's bound fields for `unit` and the period [start, end].
 
     Fields whose registry gives nothing (e.g. the decision of a plan not yet approved) are left out,

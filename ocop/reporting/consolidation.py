@@ -433,7 +433,7 @@ def _load_data(subs: list[Submission]) -> None:
     """Read the JSON data of the versions whose status row deferred it (one query per 900)."""
     missing = [sub for sub in subs if "data" in sub.get_deferred_fields()]
     for start in range(0, len(missing), 900):
-        chunk = missing[start:start + 900]
+        chunk = missing[start : start + 900]
         data = dict(Submission.objects.filter(pk__in=[s.pk for s in chunk]).values_list("pk", "data"))
         for sub in chunk:
             sub.data = data.get(sub.pk) or {}
@@ -459,8 +459,13 @@ def _rows(
         data = sub.data if isinstance(sub.data, dict) else {}
         rows.append(
             UnitRow(
-                unit=unit, name=unit.name, label=unit.full_name, region=region_of(unit.era, province_code),
-                province=province_name, submission=sub, provisional=provisional,
+                unit=unit,
+                name=unit.name,
+                label=unit.full_name,
+                region=region_of(unit.era, province_code),
+                province=province_name,
+                submission=sub,
+                provisional=provisional,
                 values={f.code: _number(data.get(f.code)) for f in fields},
             )
         )
@@ -502,7 +507,9 @@ def previous_request(req: ReportRequest) -> ReportRequest | None:
     (Candidates are read as ids and period codes; only the chosen request is loaded.)"""
     candidates = list(
         ReportRequest.objects.filter(
-            template__code=req.template.code, recipient_level=req.recipient_level, owner_unit_id=req.owner_unit_id,
+            template__code=req.template.code,
+            recipient_level=req.recipient_level,
+            owner_unit_id=req.owner_unit_id,
             cutoff__lt=req.cutoff,
         )
         .exclude(pk=req.pk)
@@ -522,7 +529,9 @@ def previous_request(req: ReportRequest) -> ReportRequest | None:
 _NOT_CHOSEN = object()
 
 
-def _comparison(req: ReportRequest, fields: list[Field], totals: dict[str, Stat], previous=_NOT_CHOSEN) -> Comparison | None:
+def _comparison(
+    req: ReportRequest, fields: list[Field], totals: dict[str, Stat], previous=_NOT_CHOSEN
+) -> Comparison | None:
     if previous is _NOT_CHOSEN:
         previous = previous_request(req)
     if previous is None:
@@ -662,8 +671,9 @@ def _within(number: str, root: str) -> bool:
 # --- the consolidation ------------------------------------------------------------------------
 
 
-def consolidate(request: ReportRequest, *, include_submitted: bool = False, compare: bool = True,
-                previous=_NOT_CHOSEN) -> Consolidation:
+def consolidate(
+    request: ReportRequest, *, include_submitted: bool = False, compare: bool = True, previous=_NOT_CHOSEN
+) -> Consolidation:
     """Consolidate the reports of `request` (see the module docstring). `previous`: the request
     compared with, when already chosen (previous_request)."""
     req = request
@@ -785,11 +795,19 @@ def consolidation_data_version(req: ReportRequest, previous: ReportRequest | Non
     for r in requests:
         parts.append(repr([(f.attname, getattr(r, f.attname)) for f in r._meta.concrete_fields]))
     through = ReportRequest.recipients.through
-    for row in (through.objects.filter(reportrequest_id__in=ids).values("reportrequest_id").order_by("reportrequest_id")
-                .annotate(n=Count("id"), s=Sum("adminunit_id"), m=Max("id"))):
+    for row in (
+        through.objects.filter(reportrequest_id__in=ids)
+        .values("reportrequest_id")
+        .order_by("reportrequest_id")
+        .annotate(n=Count("id"), s=Sum("adminunit_id"), m=Max("id"))
+    ):
         parts.append(repr(sorted(row.items())))
-    for row in (Submission.objects.filter(request_id__in=ids).values("request_id").order_by("request_id")
-                .annotate(n=Count("id"), m=Max("id"), t=Max("updated_at"), v=Sum("lock_version"))):
+    for row in (
+        Submission.objects.filter(request_id__in=ids)
+        .values("request_id")
+        .order_by("request_id")
+        .annotate(n=Count("id"), m=Max("id"), t=Max("updated_at"), v=Sum("lock_version"))
+    ):
         parts.append(repr(sorted(row.items())))
     parts.append(repr(sorted(DatasetLoad.objects.aggregate(n=Count("id"), t=Max("loaded_at")).items())))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -799,12 +817,20 @@ def consolidation_key(req: ReportRequest, *, include_submitted: bool = False) ->
     """The cache key of `req`'s consolidation (its data version, the option and the language), and
     the request it is compared with."""
     previous = previous_request(req)
-    key = ":".join([str(req.pk), "1" if include_submitted else "0", get_language() or "",
-                    consolidation_data_version(req, previous)])
+    key = ":".join(
+        [
+            str(req.pk),
+            "1" if include_submitted else "0",
+            get_language() or "",
+            consolidation_data_version(req, previous),
+        ]
+    )
     return key, previous
 
 
-def cached_consolidate(req: ReportRequest, *, include_submitted: bool = False, key: tuple | None = None) -> Consolidation:
+def cached_consolidate(
+    req: ReportRequest, *, include_submitted: bool = False, key: tuple | None = None
+) -> Consolidation:
     """`consolidate(req)` kept in Django's cache under its data version (consolidation_data_version),
     so a changed report, request or unit shows on the next request: no time-out decides staleness.
     (`generated_at` is when the figures were computed.) `key`: consolidation_key's answer, when known."""

@@ -95,8 +95,16 @@ def _no_borders(table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                                 "w:tblDescription", "w:tblPrChange")
+    tbl_pr.insert_element_before(
+        borders,
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
+        "w:tblPrChange",
+    )
 
 
 def _cell_text(cell, text: str, *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=SIZE) -> None:
@@ -143,7 +151,9 @@ def _rule(cell, indent_cm: float) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    ppr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+    )
     p.add_run().font.size = Pt(2)
 
 
@@ -187,8 +197,9 @@ def _nd30_header(doc, parent_lines, header_lines, number: str, place_date: str) 
         right.paragraphs[-1].paragraph_format.space_before = Pt(6)
 
 
-def _heading(doc, template: TemplateDef, title: str, unit_label: str, request_label: str, submitted_label: str,
-             frame=None) -> None:
+def _heading(
+    doc, template: TemplateDef, title: str, unit_label: str, request_label: str, submitted_label: str, frame=None
+) -> None:
     if frame is not None:
         _nd30_header(doc, frame.parent_lines, frame.header_lines, frame.number, frame.place_date)
         _para(doc, "", after=Pt(6))
@@ -209,14 +220,20 @@ def _heading(doc, template: TemplateDef, title: str, unit_label: str, request_la
         _para(doc, template.attached_to, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=Pt(0))
     _para(doc, "", after=Pt(0))
     if request_label:
-        _para(doc, _("Yêu cầu báo cáo: %(r)s") % {"r": request_label}, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=Pt(0))
+        _para(
+            doc,
+            _("Yêu cầu báo cáo: %(r)s") % {"r": request_label},
+            italic=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            after=Pt(0),
+        )
     if submitted_label:
         _para(doc, submitted_label, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=Pt(0))
     _para(doc, "", after=Pt(6))
 
 
 def _signature(doc, frame) -> None:
-    """"Nơi nhận" at the left and the signature block at the right, in one row that never splits
+    """ "Nơi nhận" at the left and the signature block at the right, in one row that never splits
     across pages, kept with the paragraph before it."""
     spacer = _para(doc, "", after=Pt(0))
     spacer.paragraph_format.keep_with_next = True
@@ -270,7 +287,11 @@ def _field(doc, f: Field, value) -> None:
 
 def _table(doc, f: Field, rows) -> None:
     _para(doc, f.label + ":", indent=True, after=Pt(3))
-    rows = [r for r in rows if isinstance(r, dict) and any(v not in (None, "") for v in r.values())] if isinstance(rows, list) else []
+    rows = (
+        [r for r in rows if isinstance(r, dict) and any(v not in (None, "") for v in r.values())]
+        if isinstance(rows, list)
+        else []
+    )
     if not rows:
         _para(doc, _("(Không có số liệu)"), italic=True, indent=True)
         return
@@ -290,10 +311,17 @@ def _table(doc, f: Field, rows) -> None:
         _cell_text(cells[0], str(n), size=TABLE_SIZE)
         for cell, column in zip(cells[1:], f.columns):
             value = row.get(column.code)
-            align = WD_ALIGN_PARAGRAPH.RIGHT if column.type in NUMERIC_TYPES else (
-                WD_ALIGN_PARAGRAPH.CENTER if column.type == "date" else WD_ALIGN_PARAGRAPH.LEFT)
-            _cell_text(cell, display(column.type, value, column.options) if value not in (None, "") else "",
-                       align=align, size=TABLE_SIZE)
+            align = (
+                WD_ALIGN_PARAGRAPH.RIGHT
+                if column.type in NUMERIC_TYPES
+                else (WD_ALIGN_PARAGRAPH.CENTER if column.type == "date" else WD_ALIGN_PARAGRAPH.LEFT)
+            )
+            _cell_text(
+                cell,
+                display(column.type, value, column.options) if value not in (None, "") else "",
+                align=align,
+                size=TABLE_SIZE,
+            )
     _para(doc, "", after=Pt(3))
 
 
@@ -323,8 +351,14 @@ def build_docx(
         frame = report_heading(submission)
     _heading(doc, template, title, unit_label, request_label, submitted_label, frame)
     for section in template.sections:
-        p = _para(doc, f"{section_label(section.number, section.depth)} {section.title}", bold=True,
-                  italic=section.depth >= 2, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=Pt(3))
+        p = _para(
+            doc,
+            f"{section_label(section.number, section.depth)} {section.title}",
+            bold=True,
+            italic=section.depth >= 2,
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            after=Pt(3),
+        )
         p.paragraph_format.keep_with_next = True
         if section.depth == 0:
             p.paragraph_format.space_before = Pt(6)

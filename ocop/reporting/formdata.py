@@ -52,8 +52,16 @@ def parse_post(template: schema.TemplateDef, post) -> tuple[dict, dict, list[sch
                     raw = post.get(cell_name(f.code, i, c.code), "")
                     value, error = schema.coerce(c.type, raw, c.options)
                     if error:
-                        row_issues.append(schema.Issue(f.code, error, f.section, row=len(rows) + 1, column=c.code,
-                                                       raw=str(raw)[:schema.MAX_TEXT]))
+                        row_issues.append(
+                            schema.Issue(
+                                f.code,
+                                error,
+                                f.section,
+                                row=len(rows) + 1,
+                                column=c.code,
+                                raw=str(raw)[: schema.MAX_TEXT],
+                            )
+                        )
                     row[c.code] = value
                 if any(v not in (None, "") for v in row.values()) or row_issues:
                     rows.append(row)
@@ -62,7 +70,9 @@ def parse_post(template: schema.TemplateDef, post) -> tuple[dict, dict, list[sch
         elif scalar_name(f.code) in post:
             value, error = schema.coerce(f.type, post.get(scalar_name(f.code)), f.options)
             if error:
-                issues.append(schema.Issue(f.code, error, f.section, raw=str(post.get(scalar_name(f.code)))[:schema.MAX_TEXT]))
+                issues.append(
+                    schema.Issue(f.code, error, f.section, raw=str(post.get(scalar_name(f.code)))[: schema.MAX_TEXT])
+                )
             else:
                 values[f.code] = value
     return values, reasons, issues
@@ -75,7 +85,9 @@ def invalid_key(issue: schema.Issue) -> str:
     return f"{issue.field}.{issue.row}.{issue.column}" if issue.row else issue.field
 
 
-def posted_and_invalid(template: schema.TemplateDef, post, issues: list[schema.Issue]) -> tuple[set[str], dict[str, str]]:
+def posted_and_invalid(
+    template: schema.TemplateDef, post, issues: list[schema.Issue]
+) -> tuple[set[str], dict[str, str]]:
     """The fields present in the POST (their earlier invalid text is replaced) and the invalid text
     typed now, by key (field code, or "code.row.column" for a table cell)."""
     posted = {f.code for f in template.fields if scalar_name(f.code) in post or rows_name(f.code) in post}
@@ -127,7 +139,11 @@ def issue_links(template: schema.TemplateDef, issues: list[schema.Issue]) -> lis
         if i.row and f is not None:
             c = f.column(i.column)
             label = _("%(f)s, dòng %(r)s, cột “%(c)s”") % {"f": label, "r": i.row, "c": c.label if c else i.column}
-        links.append(IssueLink(href=f"#field-{i.field}", where=f"{i.section} · {label}" if i.section else label, message=i.message))
+        links.append(
+            IssueLink(
+                href=f"#field-{i.field}", where=f"{i.section} · {label}" if i.section else label, message=i.message
+            )
+        )
     return links
 
 
@@ -163,7 +179,9 @@ class FieldView:
 
     @property
     def inputmode(self) -> str:
-        return {"integer": "numeric", "money": "numeric", "percent": "decimal", "date": "numeric"}.get(self.field.type, "text")
+        return {"integer": "numeric", "money": "numeric", "percent": "decimal", "date": "numeric"}.get(
+            self.field.type, "text"
+        )
 
 
 @dataclass
@@ -178,9 +196,18 @@ class SectionView:
     tail_html: str = ""
 
 
-def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | None = None, overrides: dict | None = None,
-               issues: list[schema.Issue] | None = None, comments=None, raw_post=None, invalid: dict | None = None,
-               sources: dict | None = None) -> list[SectionView]:
+def build_view(
+    template: schema.TemplateDef,
+    data: dict,
+    *,
+    prefilled: dict | None = None,
+    overrides: dict | None = None,
+    issues: list[schema.Issue] | None = None,
+    comments=None,
+    raw_post=None,
+    invalid: dict | None = None,
+    sources: dict | None = None,
+) -> list[SectionView]:
     """`invalid`: text kept on the draft that is not a valid value yet (shown in its input with its
     error); `sources`: the note saying where each pre-filled value came from."""
     from ocop.reporting.bindings import BINDINGS
@@ -228,13 +255,17 @@ def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | No
                     except ValueError:
                         count = 0
                     typed = [
-                        {c.code: raw_post.get(cell_name(f.code, i, c.code), "") for c in f.columns} for i in range(count)
+                        {c.code: raw_post.get(cell_name(f.code, i, c.code), "") for c in f.columns}
+                        for i in range(count)
                     ]
                     typed = [r for r in typed if any(x.strip() for x in r.values())]
                     cells = [[(c, row.get(c.code, "")) for c in f.columns] for row in typed]
                 else:
                     cells = [
-                        [(c, invalid.get(f"{f.code}.{r}.{c.code}", input_text(c.type, row.get(c.code)))) for c in f.columns]
+                        [
+                            (c, invalid.get(f"{f.code}.{r}.{c.code}", input_text(c.type, row.get(c.code))))
+                            for c in f.columns
+                        ]
                         for r, row in enumerate(value or [], start=1)
                     ]
                 cells += [[(c, "") for c in f.columns] for _i in range(EMPTY_TABLE_ROWS)]
@@ -249,8 +280,12 @@ def build_view(template: schema.TemplateDef, data: dict, *, prefilled: dict | No
                 v.display = schema.display(f.type, value, f.options)
             views.append(v)
         sections.append(
-            SectionView(section=s, fields=views, comments=comments_by_section.get(s.number, []),
-                        has_errors=any(v.errors for v in views))
+            SectionView(
+                section=s,
+                fields=views,
+                comments=comments_by_section.get(s.number, []),
+                has_errors=any(v.errors for v in views),
+            )
         )
     return sections
 

@@ -67,12 +67,22 @@ def layout(template: schema.TemplateDef) -> dict[str, _FieldLayout]:
             columns = tuple((c, escape(c.label), _options(c.options)) for c in f.columns)
             head_editable = head_readonly = ""
             if f.type == "table":
-                head_editable = '<thead><tr><th scope="col">#</th>' + "".join(
-                    f'<th scope="col">{lab}{" *" if c.required else ""}</th>' for c, lab, _o in columns) + "</tr></thead>"
-                head_readonly = "<thead><tr>" + "".join(f'<th scope="col">{lab}</th>' for _c, lab, _o in columns) + "</tr></thead>"
+                head_editable = (
+                    '<thead><tr><th scope="col">#</th>'
+                    + "".join(f'<th scope="col">{lab}{" *" if c.required else ""}</th>' for c, lab, _o in columns)
+                    + "</tr></thead>"
+                )
+                head_readonly = (
+                    "<thead><tr>" + "".join(f'<th scope="col">{lab}</th>' for _c, lab, _o in columns) + "</tr></thead>"
+                )
             built[f.code] = _FieldLayout(
-                code=escape(f.code), label=label, head_editable=head_editable, head_readonly=head_readonly,
-                options=_options(f.options), columns=columns, help=f'<p class="help">{escape(f.help)}</p>' if f.help else "",
+                code=escape(f.code),
+                label=label,
+                head_editable=head_editable,
+                head_readonly=head_readonly,
+                options=_options(f.options),
+                columns=columns,
+                help=f'<p class="help">{escape(f.help)}</p>' if f.help else "",
             )
     with _lock:
         _layouts[key] = (template, built)
@@ -97,46 +107,61 @@ def field_html(fv: formdata.FieldView, lay: _FieldLayout, editable: bool) -> str
     if fv.binding_note:
         note = escape(fv.binding_note)
         if fv.prefilled is not None:
-            note += (f' — {escape(_("giá trị từ sổ"))}: <strong data-testid="prefilled-{code}">'
-                     f'{escape(fv.prefilled)}</strong>')
+            note += (
+                f' — {escape(_("giá trị từ sổ"))}: <strong data-testid="prefilled-{code}">'
+                f"{escape(fv.prefilled)}</strong>"
+            )
         out.append(f'<p class="help binding">{note}</p>')
     out.append(lay.help)
     if editable:
         if f.type == "table":
-            out.append(f'<div class="table-scroll"><table class="table compact input-table" aria-label="{escape(f.label)}" '
-                       f'data-rows-input="rows-{code}">{lay.head_editable}<tbody>')
+            out.append(
+                f'<div class="table-scroll"><table class="table compact input-table" aria-label="{escape(f.label)}" '
+                f'data-rows-input="rows-{code}">{lay.head_editable}<tbody>'
+            )
             for number, row in enumerate(fv.rows, start=1):
                 out.append(f"<tr><td>{number}</td>")
                 for cell, (column, clabel, options) in zip(row, lay.columns):
                     aria = f'aria-label="{clabel} {number}"'
                     if column.type == "choice":
-                        out.append(f'<td><select name="{escape(cell["name"])}" {aria}><option value=""></option>'
-                                   f'{_select_options(options, cell["value"])}</select></td>')
+                        out.append(
+                            f'<td><select name="{escape(cell["name"])}" {aria}><option value=""></option>'
+                            f"{_select_options(options, cell['value'])}</select></td>"
+                        )
                     else:
                         extra = ""
                         if column.type == "date":
                             extra = ' placeholder="dd/mm/yyyy" inputmode="numeric" size="10"'
                         elif column.type in schema.NUMERIC_TYPES:
                             extra = ' inputmode="numeric" size="12" class="num"'
-                        out.append(f'<td><input name="{escape(cell["name"])}" value="{escape(cell["value"])}" {aria}{extra}></td>')
+                        out.append(
+                            f'<td><input name="{escape(cell["name"])}" value="{escape(cell["value"])}" {aria}{extra}></td>'
+                        )
                 out.append("</tr>")
             out.append(
                 f'</tbody></table></div><input type="hidden" name="t__{code}__rows" id="rows-{code}" value="{len(fv.rows)}">'
                 f'<p class="help"><button type="button" class="btn add-row" data-table-for="rows-{code}" '
                 f'data-testid="add-row-{code}" hidden>{escape(_("Thêm dòng"))}</button> {escape(_("Dòng trống được bỏ qua."))} '
-                f'<span class="no-js-only">{escape(_("Lưu nháp để có thêm dòng trống."))}</span></p>')
+                f'<span class="no-js-only">{escape(_("Lưu nháp để có thêm dòng trống."))}</span></p>'
+            )
         elif f.type == "text":
             out.append(f'<textarea id="id_{name}" name="{name}" rows="5">{escape(fv.value)}</textarea>')
         elif f.type == "choice":
-            out.append(f'<select id="id_{name}" name="{name}"><option value="">—</option>'
-                       f'{_select_options(lay.options, fv.value)}</select>')
+            out.append(
+                f'<select id="id_{name}" name="{name}"><option value="">—</option>'
+                f"{_select_options(lay.options, fv.value)}</select>"
+            )
         else:
             placeholder = ' placeholder="dd/mm/yyyy"' if f.type == "date" else ""
-            out.append(f'<input id="id_{name}" name="{name}" value="{escape(fv.value)}" inputmode="{fv.inputmode}"'
-                       f'{placeholder} class="{"num" if f.is_numeric else ""}">')
+            out.append(
+                f'<input id="id_{name}" name="{name}" value="{escape(fv.value)}" inputmode="{fv.inputmode}"'
+                f'{placeholder} class="{"num" if f.is_numeric else ""}">'
+            )
         if f.binding:
-            out.append(f'<label class="reason">{escape(_("Lý do sửa số liệu lấy từ sổ (nếu có)"))} '
-                       f'<input name="reason__{code}" value="{escape(fv.reason)}" data-testid="reason-{code}"></label>')
+            out.append(
+                f'<label class="reason">{escape(_("Lý do sửa số liệu lấy từ sổ (nếu có)"))} '
+                f'<input name="reason__{code}" value="{escape(fv.reason)}" data-testid="reason-{code}"></label>'
+            )
     else:
         if f.type == "table":
             out.append(f'<div class="table-scroll"><table class="table compact">{lay.head_readonly}<tbody>')
@@ -169,8 +194,9 @@ def _linebreaksbr(value) -> str:
     return escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-def sections_html(template: schema.TemplateDef, sections: list[formdata.SectionView], editable: bool,
-                  can_review: bool = False) -> None:
+def sections_html(
+    template: schema.TemplateDef, sections: list[formdata.SectionView], editable: bool, can_review: bool = False
+) -> None:
     """Sets each section's `head_html` (its card's opening, heading and prompt), `fields_html` (its
     fields as the form, or as read-only values) and `tail_html` (the reviewer's comment box when
     `can_review`, and the card's end); the template adds the review comments between head and fields."""
@@ -183,10 +209,13 @@ def sections_html(template: schema.TemplateDef, sections: list[formdata.SectionV
         s.head_html = mark_safe(
             f'<section class="card rsection depth-{sec.depth}{" has-error" if s.has_errors else ""}" id="section-{number}" '
             f'aria-labelledby="h-{number}">\n<h2 id="h-{number}"><span class="secnum">{number}</span> {escape(sec.title)}</h2>'
-            f'{prompt}')
+            f"{prompt}"
+        )
         s.fields_html = mark_safe("\n".join(field_html(fv, lay[fv.field.code], editable) for fv in s.fields))
         review = ""
         if can_review:
-            review = (f'<label class="review-box">{review_label} {number} <textarea name="comment__{number}" form="review-form" '
-                      f'rows="2" data-testid="review-{number}"></textarea></label>\n')
+            review = (
+                f'<label class="review-box">{review_label} {number} <textarea name="comment__{number}" form="review-form" '
+                f'rows="2" data-testid="review-{number}"></textarea></label>\n'
+            )
         s.tail_html = mark_safe(review + "</section>")

@@ -47,7 +47,11 @@ ADDRESSEES = {
     Level.DISTRICT: "Chủ tịch Ủy ban nhân dân các huyện, thị xã, thành phố",
     Level.COMMUNE: "Chủ tịch Ủy ban nhân dân các xã, phường, thị trấn",
 }
-UNIT_WORDS = {Level.PROVINCE: "tỉnh, thành phố", Level.DISTRICT: "huyện, thị xã, thành phố", Level.COMMUNE: "xã, phường, thị trấn"}
+UNIT_WORDS = {
+    Level.PROVINCE: "tỉnh, thành phố",
+    Level.DISTRICT: "huyện, thị xã, thành phố",
+    Level.COMMUNE: "xã, phường, thị trấn",
+}
 DEFAULT_FORWARD_TO = ["Thủ tướng Chính phủ", "Ban Chỉ đạo Trung ương các Chương trình mục tiêu quốc gia"]
 
 
@@ -64,7 +68,7 @@ def default_issuer(day: dt.date | None = None) -> Issuer:
 
 
 def deadline_words(request) -> str:
-    """"trước ngày 10/01/2019" or "chậm nhất ngày 05/01/2027": the request's own deadline rule when
+    """ "trước ngày 10/01/2019" or "chậm nhất ngày 05/01/2027": the request's own deadline rule when
     it states one (ReportRequest.deadline_text), else "trước ngày D"."""
     text = getattr(request, "deadline_text", None)
     return tx.clean(text) if text else f"trước ngày {tx.dmy(request.deadline)}"
@@ -75,10 +79,10 @@ def _lower_first(value: str) -> str:
 
 
 def report_topic(request) -> str:
-    """"kết quả triển khai Chương trình OCOP năm 2018" from "Báo cáo kết quả triển khai …"."""
+    """ "kết quả triển khai Chương trình OCOP năm 2018" from "Báo cáo kết quả triển khai …"."""
     title = tx.clean(request.title).strip()
     if title.lower().startswith("báo cáo "):
-        title = title[len("báo cáo "):]
+        title = title[len("báo cáo ") :]
     # "… OCOP — Quý II năm 2026" reads "… OCOP quý II năm 2026" in a sentence
     title = re.sub(r"\s+[—–-]\s+(Năm|Quý|Tháng|6 tháng|Sáu tháng)\b", lambda m: " " + m.group(1).lower(), title)
     return _lower_first(title)
@@ -89,13 +93,17 @@ def _run(text: str, *, bold: bool = False, italic: bool = False) -> dict:
 
 
 def _legal_basis(basis: str) -> list[dict] | None:
-    """"Thực hiện …;" with a closing "(… )" definition in italics, as official letters write it."""
+    """ "Thực hiện …;" with a closing "(… )" definition in italics, as official letters write it."""
     basis = tx.clean(basis).strip().rstrip(".;").strip()
     if not basis:
         return None
     match = re.search(r"\(([^()]*)\)$", basis)
     if match:
-        return [_run("Thực hiện " + basis[: match.start()].rstrip() + " "), _run(match.group(0), italic=True), _run(";")]
+        return [
+            _run("Thực hiện " + basis[: match.start()].rstrip() + " "),
+            _run(match.group(0), italic=True),
+            _run(";"),
+        ]
     return [_run(f"Thực hiện {basis};")]
 
 
@@ -104,7 +112,7 @@ def _names(units) -> list[str]:
 
 
 def _places(units) -> str:
-    """"tỉnh Bắc Kạn, Hà Tĩnh, Quảng Nam"; cities as "thành phố Cần Thơ"."""
+    """ "tỉnh Bắc Kạn, Hà Tĩnh, Quảng Nam"; cities as "thành phố Cần Thơ"."""
     groups: dict[str, list[str]] = {}
     for unit in sorted(units, key=lambda u: tx.vi_sort_key(u.name)):
         groups.setdefault(unit.type.lower(), []).append(unit.name)
@@ -119,11 +127,12 @@ def _int(value) -> str:
 
 
 def referenced_letter(request) -> str:
-    """"Công văn số 9654/BNN-VPĐP ngày 12/12/2018": the issued request letter in the register, else
+    """ "Công văn số 9654/BNN-VPĐP ngày 12/12/2018": the issued request letter in the register, else
     the number the request records."""
     letter = (
         OutgoingDocument.objects.filter(request=request, purpose=Purpose.REQUEST_LETTER, status=DocumentStatus.ISSUED)
-        .order_by("date", "pk").first()
+        .order_by("date", "pk")
+        .first()
     )
     if letter is not None:
         return f"{letter.get_kind_display()} số {letter.number_and_symbol} ngày {tx.dmy(letter.date)}"
@@ -150,18 +159,28 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
     runs = [_run(intro.format(issuer=name))] if intro else []
     space = " " if runs else ""
     if not approved:
-        runs.append(_run(f"{space}Đến ngày {tx.dmy(day)}, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai "
-                         "Chương trình OCOP cấp tỉnh."))
+        runs.append(
+            _run(
+                f"{space}Đến ngày {tx.dmy(day)}, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai "
+                "Chương trình OCOP cấp tỉnh."
+            )
+        )
         return runs
     if total and len(approved) == total:
-        runs.append(_run(f"{space}Đến ngày {tx.dmy(day)}, tất cả {total} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch "
-                         "triển khai Chương trình OCOP cấp tỉnh."))
+        runs.append(
+            _run(
+                f"{space}Đến ngày {tx.dmy(day)}, tất cả {total} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch "
+                "triển khai Chương trình OCOP cấp tỉnh."
+            )
+        )
     else:
         names = _names(r.province for r in approved)
-        runs.append(_run(
-            f"{space}{name} biểu dương {len(names)} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch cấp tỉnh, "
-            f"gồm các tỉnh: {', '.join(names)}."
-        ))
+        runs.append(
+            _run(
+                f"{space}{name} biểu dương {len(names)} tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch cấp tỉnh, "
+                f"gồm các tỉnh: {', '.join(names)}."
+            )
+        )
     parts = []
     phases: dict[str, list] = {}
     for row in approved:
@@ -187,13 +206,17 @@ def praise_paragraph(issuer: Issuer, day: dt.date, intro: str | None = None) -> 
             ranked_only.append(row.province)
     notes = []
     if both:
-        notes.append(f"{_places_or_all(both, total)} đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng "
-                     f"sản phẩm OCOP ngay trong năm {day.year}")
+        notes.append(
+            f"{_places_or_all(both, total)} đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng "
+            f"sản phẩm OCOP ngay trong năm {day.year}"
+        )
     if criteria_only:
         notes.append(f"{_places_or_all(criteria_only, total)} đã ban hành tiêu chí tạm thời cấp tỉnh")
     if ranked_only:
-        notes.append(f"{_places_or_all(ranked_only, total)} đã tổ chức đánh giá, xếp hạng sản phẩm OCOP ngay trong năm "
-                     f"{day.year}")
+        notes.append(
+            f"{_places_or_all(ranked_only, total)} đã tổ chức đánh giá, xếp hạng sản phẩm OCOP ngay trong năm "
+            f"{day.year}"
+        )
     # what every province did is said of all of them; "Trong đó" lists what only some did
     everyone = [p for p in parts if p.startswith(ALL_PROVINCES)]
     parts = [p for p in parts if not p.startswith(ALL_PROVINCES)]
@@ -211,7 +234,7 @@ ALL_PROVINCES = "tất cả các tỉnh, thành phố"
 
 
 def _places_or_all(units, total: int) -> str:
-    """"tất cả các tỉnh, thành phố" when every province of the board is meant, else their names."""
+    """ "tất cả các tỉnh, thành phố" when every province of the board is meant, else their names."""
     units = list({u.pk: u for u in units}.values())
     if total and len(units) == total:
         return ALL_PROVINCES
@@ -233,7 +256,13 @@ def outline_appendix(request) -> dict:
         "title": parsed.title,
         "subtitle": parsed.subtitle,
         "sections": [
-            {"number": s.number, "label": _label(s.number, s.depth), "title": s.title, "prompt": s.prompt, "depth": s.depth}
+            {
+                "number": s.number,
+                "label": _label(s.number, s.depth),
+                "title": s.title,
+                "prompt": s.prompt,
+                "depth": s.depth,
+            }
             for s in parsed.sections
         ],
     }
@@ -273,14 +302,19 @@ def build_request_letter(
         opening.append(basis)
     if praise:
         opening.append(praise_paragraph(issuer, day, praise_intro))
-    opening.append(lead_in or (
-        f"Để tổng hợp, đánh giá kết quả triển khai Chương trình OCOP, {facts.name} đề nghị {addressee} "
-        "chỉ đạo thực hiện một số nội dung như sau:"
-    ))
+    opening.append(
+        lead_in
+        or (
+            f"Để tổng hợp, đánh giá kết quả triển khai Chương trình OCOP, {facts.name} đề nghị {addressee} "
+            "chỉ đạo thực hiện một số nội dung như sau:"
+        )
+    )
     via = facts.office if report_via is None else report_via
     report = [
-        _run(f"Báo cáo {report_to + ' về ' if report_to else ''}{report_topic_text or topic} tính đến ngày "
-             f"{tx.dmy(request.cutoff)} "),
+        _run(
+            f"Báo cáo {report_to + ' về ' if report_to else ''}{report_topic_text or topic} tính đến ngày "
+            f"{tx.dmy(request.cutoff)} "
+        ),
         _run("(đề cương đính kèm)", italic=True),
         _run(f". Báo cáo gửi về {facts.name}"),
     ]
@@ -342,8 +376,10 @@ def build_reminder_letter(
     as_of = as_of or day
     missing = missing_as_of(request, as_of)
     if not missing:
-        raise ValidationError(_("Đến ngày %(day)s, tất cả các đơn vị đã gửi báo cáo: không cần công văn đôn đốc.")
-                              % {"day": tx.dmy(as_of)})
+        raise ValidationError(
+            _("Đến ngày %(day)s, tất cả các đơn vị đã gửi báo cáo: không cần công văn đôn đốc.")
+            % {"day": tx.dmy(as_of)}
+        )
     expected = request.recipients.count()
     level = request.recipient_level
     words = UNIT_WORDS.get(level, UNIT_WORDS[Level.PROVINCE])
@@ -357,8 +393,10 @@ def build_reminder_letter(
         f"{tx.dmy(request.cutoff)}, gửi về {facts.name} {deadline_words(request)}.",
         f"Đến ngày {tx.dmy(as_of)}, còn {len(missing)}/{expected} {words} chưa gửi báo cáo, gồm: {', '.join(names)}.",
         [
-            _run(f"Để kịp thời tổng hợp, báo cáo cấp có thẩm quyền, {facts.name} đề nghị {chairs} các {words} nêu trên "
-                 f"chỉ đạo các cơ quan chuyên môn khẩn trương hoàn thành, gửi báo cáo về {facts.name}{via}, "),
+            _run(
+                f"Để kịp thời tổng hợp, báo cáo cấp có thẩm quyền, {facts.name} đề nghị {chairs} các {words} nêu trên "
+                f"chỉ đạo các cơ quan chuyên môn khẩn trương hoàn thành, gửi báo cáo về {facts.name}{via}, "
+            ),
             _run(f"trước ngày {tx.dmy(new_deadline)}./.", bold=True),
         ],
     ]
@@ -386,8 +424,15 @@ def create_reminder_letter(user, request, **kwargs) -> OutgoingDocument:
 def completeness_summary(request, as_of: dt.date | None = None) -> dict:
     """The completeness figures of `request` as a `summary` for build_forwarding_letter (now)."""
     s = summarise(unit_statuses(request))
-    return {"expected": s.expected, "submitted": s.submitted, "on_time": s.on_time, "late": s.late,
-            "missing": s.missing, "accepted": s.accepted, "as_of": as_of or timezone.localdate()}
+    return {
+        "expected": s.expected,
+        "submitted": s.submitted,
+        "on_time": s.on_time,
+        "late": s.late,
+        "missing": s.missing,
+        "accepted": s.accepted,
+        "as_of": as_of or timezone.localdate(),
+    }
 
 
 def build_forwarding_letter(
@@ -423,11 +468,15 @@ def build_forwarding_letter(
     basis = _legal_basis(request.legal_basis)
     if basis:
         opening.append(basis)
-    text = (f"{facts.name} đã đề nghị các {words} báo cáo {topic} tính đến ngày {tx.dmy(request.cutoff)} "
-            f"({referenced_letter(request)}).")
+    text = (
+        f"{facts.name} đã đề nghị các {words} báo cáo {topic} tính đến ngày {tx.dmy(request.cutoff)} "
+        f"({referenced_letter(request)})."
+    )
     if summary.get("expected") is not None and summary.get("submitted") is not None:
-        text += (f" Đến ngày {tx.dmy(as_of)}, đã có {_int(summary['submitted'])}/{_int(summary['expected'])} {words} "
-                 "gửi báo cáo")
+        text += (
+            f" Đến ngày {tx.dmy(as_of)}, đã có {_int(summary['submitted'])}/{_int(summary['expected'])} {words} "
+            "gửi báo cáo"
+        )
         timing = []
         if summary.get("on_time") is not None:
             timing.append(f"{_int(summary['on_time'])} đúng hạn")
@@ -454,8 +503,10 @@ def build_forwarding_letter(
     if summary.get("report_number"):
         report += f" (Báo cáo số {tx.clean(summary['report_number'])})"
     to = " và ".join(recipients) if recipients else "cấp có thẩm quyền"
-    closing = [f"{facts.name} kính gửi {to} {_lower_first(report) if report.startswith('Báo cáo tổng hợp') else report} "
-               "(gửi kèm theo) để xem xét, chỉ đạo./."]
+    closing = [
+        f"{facts.name} kính gửi {to} {_lower_first(report) if report.startswith('Báo cáo tổng hợp') else report} "
+        "(gửi kèm theo) để xem xét, chỉ đạo./."
+    ]
     return {
         "issuer": issuer,
         "kind": DocumentKind.CONG_VAN,

@@ -99,7 +99,10 @@ def load_templates(data_dir: Path = DATA_DIR, user=None) -> LoadReport:
                         "để tạo phiên bản mới."
                     )
                     % {
-                        "code": f.parsed.code, "v": f.parsed.version, "src": existing.source or "?", "f": f.path.name,
+                        "code": f.parsed.code,
+                        "v": f.parsed.version,
+                        "src": existing.source or "?",
+                        "f": f.path.name,
                         "next": f.parsed.version + 1,
                     }
                 )

@@ -84,20 +84,32 @@ class ReportRequest(models.Model):
     cutoff = models.DateField(_("ngày chốt số liệu"))
     deadline = models.DateField(_("hạn nộp"))
     deadline_rule = models.CharField(
-        _("cách tính hạn"), max_length=8, choices=DeadlineRuleKind.choices, default=DeadlineRuleKind.BY,
+        _("cách tính hạn"),
+        max_length=8,
+        choices=DeadlineRuleKind.choices,
+        default=DeadlineRuleKind.BY,
         help_text=_("“Trước ngày D”: nộp ngày D là muộn. “Chậm nhất ngày D”: nộp ngày D vẫn đúng hạn."),
     )
-    recipient_level = models.CharField(_("cấp nhận yêu cầu"), max_length=16, choices=Level.choices, default=Level.PROVINCE)
-    recipients = models.ManyToManyField("geo.AdminUnit", related_name="report_requests", verbose_name=_("đơn vị phải báo cáo"))
+    recipient_level = models.CharField(
+        _("cấp nhận yêu cầu"), max_length=16, choices=Level.choices, default=Level.PROVINCE
+    )
+    recipients = models.ManyToManyField(
+        "geo.AdminUnit", related_name="report_requests", verbose_name=_("đơn vị phải báo cáo")
+    )
     owner_unit = models.ForeignKey(
         "geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị yêu cầu")
     )
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
-    status = models.CharField(_("trạng thái"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT
+    )
     issued_on = models.DateField(_("ngày ban hành văn bản yêu cầu"), null=True, blank=True)
     document_number = models.CharField(_("số, ký hiệu văn bản"), max_length=50, blank=True)
     reminder_offsets = models.JSONField(
-        _("nhắc hạn (ngày so với hạn nộp)"), default=list, blank=True, help_text=_("Ví dụ [-3, 0, 2]: 3 ngày trước, đúng hạn, 2 ngày sau.")
+        _("nhắc hạn (ngày so với hạn nộp)"),
+        default=list,
+        blank=True,
+        help_text=_("Ví dụ [-3, 0, 2]: 3 ngày trước, đúng hạn, 2 ngày sau."),
     )
     is_demo = models.BooleanField(default=False, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -167,12 +179,17 @@ class Submission(models.Model):
     unit = models.ForeignKey("geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
     number = models.PositiveIntegerField(_("lần"), default=1)
     previous = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="correction")
-    status = models.CharField(_("trạng thái"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     data = models.JSONField(default=dict, blank=True)
     prefilled = models.JSONField(default=dict, blank=True)
-    overrides = models.JSONField(default=dict, blank=True, help_text="field code -> reason for changing a pre-filled value")
+    overrides = models.JSONField(
+        default=dict, blank=True, help_text="field code -> reason for changing a pre-filled value"
+    )
     invalid = models.JSONField(
-        default=dict, blank=True,
+        default=dict,
+        blank=True,
         help_text="typed text that is not a valid value yet: field code (or code.row.column) -> text, kept until corrected",
     )
     prefill_sources = models.JSONField(default=dict, blank=True, help_text="field code -> which source filled it in")
@@ -192,7 +209,9 @@ class Submission(models.Model):
         verbose_name = _("báo cáo")
         verbose_name_plural = _("báo cáo")
         ordering = ["request", "unit__code", "-number"]
-        constraints = [models.UniqueConstraint(fields=["request", "unit", "number"], name="reporting_submission_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "unit", "number"], name="reporting_submission_version")
+        ]
         indexes = [models.Index(fields=["request", "unit"])]
 
     def __str__(self) -> str:
@@ -224,6 +243,7 @@ class SubmissionAttachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+
 
 from ocop.reporting.models_reminders import ReminderSent  # noqa: E402,F401
 from ocop.reporting.models_jobs import RenderJob  # noqa: E402,F401

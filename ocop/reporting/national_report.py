@@ -53,13 +53,48 @@ FORMATS = tuple(CONTENT_TYPES)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # every name the template may use (a test checks the template asks for nothing else)
 CONTEXT_KEYS = {
-    "parent_lines", "issuer_lines", "document_number", "place_date", "subject", "subject_note", "intro",
-    "submission_summary", "missing_count", "missing_heading", "missing_text", "late_count", "late_heading", "late_text",
-    "pending_count", "pending_heading", "pending_text", "provisional_count", "provisional_note", "totals_intro",
-    "totals_table", "choices", "regions_table", "comparison_intro", "has_comparison", "comparison_table",
-    "shortcomings", "no_shortcomings", "proposals", "no_proposals", "narratives_intro", "narratives", "closing",
-    "recipients", "signer_position", "signer_note", "signer_name", "appendix_title", "appendix_note",
-    "detail_tables", "has_collated_tables", "collated_tables",
+    "parent_lines",
+    "issuer_lines",
+    "document_number",
+    "place_date",
+    "subject",
+    "subject_note",
+    "intro",
+    "submission_summary",
+    "missing_count",
+    "missing_heading",
+    "missing_text",
+    "late_count",
+    "late_heading",
+    "late_text",
+    "pending_count",
+    "pending_heading",
+    "pending_text",
+    "provisional_count",
+    "provisional_note",
+    "totals_intro",
+    "totals_table",
+    "choices",
+    "regions_table",
+    "comparison_intro",
+    "has_comparison",
+    "comparison_table",
+    "shortcomings",
+    "no_shortcomings",
+    "proposals",
+    "no_proposals",
+    "narratives_intro",
+    "narratives",
+    "closing",
+    "recipients",
+    "signer_position",
+    "signer_note",
+    "signer_name",
+    "appendix_title",
+    "appendix_note",
+    "detail_tables",
+    "has_collated_tables",
+    "collated_tables",
 }
 
 
@@ -121,8 +156,10 @@ def _stat_text(stat: Stat, unit_label: str) -> str:
     if stat.is_percent:
         if stat.average is None:
             return f"{f.label}: chưa có số liệu"
-        return (f"{f.label}: bình quân {fmt('percent', stat.average)} (thấp nhất {fmt('percent', stat.minimum)}, "
-                f"cao nhất {fmt('percent', stat.maximum)}; {stat.count} {unit_label} có số liệu)")
+        return (
+            f"{f.label}: bình quân {fmt('percent', stat.average)} (thấp nhất {fmt('percent', stat.minimum)}, "
+            f"cao nhất {fmt('percent', stat.maximum)}; {stat.count} {unit_label} có số liệu)"
+        )
     unit = UNIT_OF_MEASURE.get(f.type, "")
     if unit and f"({unit})" in f.label:
         unit = ""
@@ -155,8 +192,6 @@ class Fragment:
         return re.sub(r"</?w:body[^>]*>", "", etree.tostring(body, encoding="unicode"))
 
     __str__ = __html__
-
-
 
 
 def _set_fonts(rpr) -> None:
@@ -202,17 +237,30 @@ def _run_text_xml(text: str) -> str:
 def _cell_xml(text, width: int, *, bold=False, italic=False, align="left", size=TABLE_SIZE, span: int = 1) -> str:
     """One table cell as _cell formats it (no spacing, no indent, single line spacing, Times New Roman)."""
     fonts = "".join(f' w:{a}="{FONT}"' for a in ("ascii", "hAnsi", "eastAsia", "cs"))
-    rpr = f"<w:rFonts{fonts}/>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + \
-        f'<w:sz w:val="{int(size.pt * 2)}"/>'
+    rpr = (
+        f"<w:rFonts{fonts}/>"
+        + ("<w:b/>" if bold else "")
+        + ("<w:i/>" if italic else "")
+        + f'<w:sz w:val="{int(size.pt * 2)}"/>'
+    )
     span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}</w:tcPr>'
-            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-            f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
-            f'<w:r><w:rPr>{rpr}</w:rPr>{_run_text_xml(text)}</w:r></w:p></w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}</w:tcPr>'
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
+        f"<w:r><w:rPr>{rpr}</w:rPr>{_run_text_xml(text)}</w:r></w:p></w:tc>"
+    )
 
 
-def _table(doc, header: list[str], rows: list[tuple[list, dict]], *, widths: list[float] | None = None,
-           numeric_from: int = 1, size=TABLE_SIZE) -> None:
+def _table(
+    doc,
+    header: list[str],
+    rows: list[tuple[list, dict]],
+    *,
+    widths: list[float] | None = None,
+    numeric_from: int = 1,
+    size=TABLE_SIZE,
+) -> None:
     """rows: (cells, style) with style keys bold/italic/merge (a section header row spanning the table).
 
     The table is written as one piece of XML (issue 17: building it cell by cell through python-docx's
@@ -224,12 +272,17 @@ def _table(doc, header: list[str], rows: list[tuple[list, dict]], *, widths: lis
         twips = [int(Cm(w).twips) for w in widths]
     else:  # python-docx's add_table: the text width shared out equally
         twips = [int(Emu(doc.document._block_width // cols).twips)] * cols
-    borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl {_W}><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{borders}</w:tblBorders>' + ('<w:tblLayout w:type="fixed"/>' if widths else "") +
-           '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
-           'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>']
+    borders = "".join(
+        f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    out = [
+        f'<w:tbl {_W}><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+        f"<w:tblBorders>{borders}</w:tblBorders>"
+        + ('<w:tblLayout w:type="fixed"/>' if widths else "")
+        + '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+        'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>'
+    ]
     out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
     out.append('</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>')
     out += [_cell_xml(text, w, bold=True, align="center", size=size) for text, w in zip(header, twips)]
@@ -243,9 +296,17 @@ def _table(doc, header: list[str], rows: list[tuple[list, dict]], *, widths: lis
                 align = "right" if i >= numeric_from else "left"
                 if i == 0 and numeric_from > 1:
                     align = "center"
-                out.append(_cell_xml(text, w, bold=style.get("bold", False), italic=style.get("italic", False),
-                                     align=align, size=size))
-            out += [_cell_xml("", w, size=size) for w in twips[len(cells):]]  # as add_row: every cell present
+                out.append(
+                    _cell_xml(
+                        text,
+                        w,
+                        bold=style.get("bold", False),
+                        italic=style.get("italic", False),
+                        align=align,
+                        size=size,
+                    )
+                )
+            out += [_cell_xml("", w, size=size) for w in twips[len(cells) :]]  # as add_row: every cell present
         out.append("</w:tr>")
     out.append("</w:tbl>")
     doc.document.element.body._insert_tbl(parse_xml("".join(out)))
@@ -293,11 +354,19 @@ def _totals_subdoc(c: Consolidation):
             n += 1
             stat = c.totals[f.code]
             unit = UNIT_OF_MEASURE.get(f.type, "")
-            value = stat.display if not stat.is_percent else (
-                f"TB {stat.display} ({stat.range_display})" if stat.count else "")
+            value = (
+                stat.display
+                if not stat.is_percent
+                else (f"TB {stat.display} ({stat.range_display})" if stat.count else "")
+            )
             rows.append(([str(n), f.label, unit, value, str(stat.count)], {}))
-    _table(doc, ["STT", "Chỉ tiêu", "Đơn vị tính", c.scope_label, f"Số {c.level_label.split(',')[0]} có số liệu"],
-           rows, widths=[1.3, 8.0, 1.6, 3.6, 2.0], numeric_from=3)
+    _table(
+        doc,
+        ["STT", "Chỉ tiêu", "Đơn vị tính", c.scope_label, f"Số {c.level_label.split(',')[0]} có số liệu"],
+        rows,
+        widths=[1.3, 8.0, 1.6, 3.6, 2.0],
+        numeric_from=3,
+    )
     return doc
 
 
@@ -322,13 +391,25 @@ def _comparison_subdoc(c: Consolidation):
     rows = []
     for row in cmp.rows if cmp else []:
         change = row.change_pct
-        rows.append((
-            [row.field.label, fmt(row.field.type, row.current), fmt(row.field.type, row.previous),
-             fmt_signed(row.field.type, row.difference), fmt_signed("percent", change) if change is not None else ""],
-            {},
-        ))
-    _table(doc, ["Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng (+), giảm (−)", "Tỉ lệ tăng, giảm"], rows,
-           widths=[6.5, 2.6, 2.6, 2.6, 2.2], size=Pt(10))
+        rows.append(
+            (
+                [
+                    row.field.label,
+                    fmt(row.field.type, row.current),
+                    fmt(row.field.type, row.previous),
+                    fmt_signed(row.field.type, row.difference),
+                    fmt_signed("percent", change) if change is not None else "",
+                ],
+                {},
+            )
+        )
+    _table(
+        doc,
+        ["Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng (+), giảm (−)", "Tỉ lệ tăng, giảm"],
+        rows,
+        widths=[6.5, 2.6, 2.6, 2.6, 2.2],
+        size=Pt(10),
+    )
     return doc
 
 
@@ -348,15 +429,25 @@ def _detail_subdoc(c: Consolidation):
                 cells = [_stat_cell(s) for s in group.cells(fields)]
                 rows.append((["", f"Vùng {group.label} ({len(group.units)})"] + cells, {"italic": True}))
             for group in c.provinces:
-                rows.append((["", f"{group.label} ({len(group.units)})"] + [_stat_cell(s) for s in group.cells(fields)],
-                             {"italic": True}))
+                rows.append(
+                    (
+                        ["", f"{group.label} ({len(group.units)})"] + [_stat_cell(s) for s in group.cells(fields)],
+                        {"italic": True},
+                    )
+                )
             rows.append((["", c.scope_label.upper()] + [_stat_cell(c.totals[f.code]) for f in fields], {"bold": True}))
             _table(doc, header, rows, widths=[1.0, 3.4] + widths, numeric_from=2, size=DETAIL_SIZE)
     if any(r.provisional for r in c.rows):
-        _para(doc, "(*) Báo cáo đã nộp nhưng chưa được tiếp nhận; số liệu có thể còn thay đổi.", italic=True,
-              size=Pt(11))
-    _para(doc, f"Số liệu tỉ lệ phần trăm ở dòng vùng và {c.scope_label.lower()} là số bình quân của các đơn vị có "
-               "số liệu.", italic=True, size=Pt(11), before=Pt(0))
+        _para(
+            doc, "(*) Báo cáo đã nộp nhưng chưa được tiếp nhận; số liệu có thể còn thay đổi.", italic=True, size=Pt(11)
+        )
+    _para(
+        doc,
+        f"Số liệu tỉ lệ phần trăm ở dòng vùng và {c.scope_label.lower()} là số bình quân của các đơn vị có số liệu.",
+        italic=True,
+        size=Pt(11),
+        before=Pt(0),
+    )
     return doc
 
 
@@ -370,11 +461,26 @@ def _collated_subdoc(c: Consolidation):
         header = ["STT", "Đơn vị"] + [col.label for col in f.columns]
         rows = []
         for n, (unit, row) in enumerate(table.rows, start=1):
-            rows.append(([str(n), unit] + [schema.display(col.type, row.get(col.code), col.options)
-                                           if row.get(col.code) not in (None, "") else "" for col in f.columns], {}))
+            rows.append(
+                (
+                    [str(n), unit]
+                    + [
+                        schema.display(col.type, row.get(col.code), col.options)
+                        if row.get(col.code) not in (None, "")
+                        else ""
+                        for col in f.columns
+                    ],
+                    {},
+                )
+            )
         if table.totals:
-            rows.append((["", "Tổng cộng"] + [fmt(col.type, table.totals[col.code]) if col.code in table.totals else ""
-                                              for col in f.columns], {"bold": True}))
+            rows.append(
+                (
+                    ["", "Tổng cộng"]
+                    + [fmt(col.type, table.totals[col.code]) if col.code in table.totals else "" for col in f.columns],
+                    {"bold": True},
+                )
+            )
         # columns share the width after the length of what they hold (a summary gets more than a date)
         weights = []
         for i, col in enumerate(f.columns, start=2):
@@ -395,14 +501,19 @@ def _issue_context(c: Consolidation, kind: str) -> list[dict]:
         if not group.items:
             continue
         # numbered under its own part (III. or IV.): "1.", "2." — the outline's "I.3" is not repeated
-        groups.append({
-            "heading": clean(f"{len(groups) + 1}. {group.section.title}"),
-            "points": [
-                {"text": clean(item.text), "count": item.count,
-                 "units_text": clean(f"{item.count} {c.level_label.split(',')[0]}: {_names(item.units)}")}
-                for item in group.items
-            ],
-        })
+        groups.append(
+            {
+                "heading": clean(f"{len(groups) + 1}. {group.section.title}"),
+                "points": [
+                    {
+                        "text": clean(item.text),
+                        "count": item.count,
+                        "units_text": clean(f"{item.count} {c.level_label.split(',')[0]}: {_names(item.units)}"),
+                    }
+                    for item in group.items
+                ],
+            }
+        )
     return groups
 
 
@@ -414,12 +525,25 @@ def submission_figures(c: Consolidation):
     expected = figures.of_request("reports_expected", pk)
     submitted = figures.of_request("reports_submitted", pk)
     on_time = figures.of_request("report_timeliness", pk, "num")
-    return dataclasses.replace(c.summary, expected=expected, submitted=submitted, on_time=on_time,
-                               late=submitted - on_time, missing=expected - submitted)
+    return dataclasses.replace(
+        c.summary,
+        expected=expected,
+        submitted=submitted,
+        on_time=on_time,
+        late=submitted - on_time,
+        missing=expected - submitted,
+    )
 
 
-def context(c: Consolidation, *, issuer=None, signer_position: str | None = None, signer_name: str | None = None,
-            recipients: list[str] | None = None, today: dt.date | None = None) -> dict:
+def context(
+    c: Consolidation,
+    *,
+    issuer=None,
+    signer_position: str | None = None,
+    signer_name: str | None = None,
+    recipients: list[str] | None = None,
+    today: dt.date | None = None,
+) -> dict:
     """The template's context. The issuing body, its header lines, the symbol of the number, the
     place and the signature block come from the issuer's facts on the report's date (dated data,
     ocop/documents/issuers.py); `issuer`, `signer_position`, `signer_name` override them."""
@@ -436,7 +560,8 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
     body_name = facts.name
     on_time = s.on_time
     basis = req.document_number and f"Công văn số {req.document_number}" + (
-        f" ngày {format_date(req.issued_on)}" if req.issued_on else "")
+        f" ngày {format_date(req.issued_on)}" if req.issued_on else ""
+    )
     intro = (
         f"Thực hiện {basis + ' về ' if basis else ''}{req.title[:1].lower()}{req.title[1:]} "
         f"(số liệu tính đến hết ngày {format_date(req.cutoff)}, hạn gửi báo cáo ngày {format_date(req.deadline)}), "
@@ -446,8 +571,11 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         f"Tổng số {level} phải báo cáo: {s.expected}; đã gửi báo cáo: {s.submitted} ({on_time} đúng hạn, {s.late} "
         f"muộn); chưa gửi báo cáo: {s.missing}. Số báo cáo đã được tiếp nhận và đưa vào tổng hợp: "
         f"{len(c.rows) - len(c.provisional)}"
-        + (f"; đưa vào tổng hợp tạm thời {len(c.provisional)} báo cáo đã nộp nhưng chưa được tiếp nhận"
-           if c.provisional else "")
+        + (
+            f"; đưa vào tổng hợp tạm thời {len(c.provisional)} báo cáo đã nộp nhưng chưa được tiếp nhận"
+            if c.provisional
+            else ""
+        )
         + "."
     )
     late_text = _names(
@@ -456,7 +584,8 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
     totals_intro = (
         f"Tổng hợp từ {len(c.rows)} báo cáo của các {level}; số liệu tỉ lệ phần trăm là số bình quân của các đơn vị có "
         "số liệu (không cộng dồn). Một số chỉ tiêu chính: "
-        + "; ".join(_stat_text(c.totals[f.code], word) for f in _key_fields(c)) + "."
+        + "; ".join(_stat_text(c.totals[f.code], word) for f in _key_fields(c))
+        + "."
     )
     choices = []
     for ch in c.choices:
@@ -465,32 +594,45 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
             choices.append({"text": clean(f"{ch.field.label}: " + "; ".join(parts) + ".")})
     cmp = c.comparison
     if cmp:
-        comparison_intro = (f"So với {cmp.request.title[:1].lower()}{cmp.request.title[1:]} (số liệu đến hết ngày "
-                            f"{format_date(cmp.request.cutoff)}, {cmp.units} báo cáo được tiếp nhận):")
+        comparison_intro = (
+            f"So với {cmp.request.title[:1].lower()}{cmp.request.title[1:]} (số liệu đến hết ngày "
+            f"{format_date(cmp.request.cutoff)}, {cmp.units} báo cáo được tiếp nhận):"
+        )
     else:
         comparison_intro = "Chưa có kỳ báo cáo trước cùng mẫu báo cáo để so sánh."
     narratives = []
     for ns in c.narratives:
-        narratives.append({
-            "heading": clean(f"{len(narratives) + 1}. {ns.section.title}"),
-            "fields": [
-                {"label": clean(nf.field.label), "show_label": len(ns.fields) > 1,
-                 "entries": [{"unit": clean(e.unit + (" (*)" if e.provisional else "")), "text": clean(e.text)}
-                             for e in nf.entries]}
-                for nf in ns.fields
-            ],
-        })
+        narratives.append(
+            {
+                "heading": clean(f"{len(narratives) + 1}. {ns.section.title}"),
+                "fields": [
+                    {
+                        "label": clean(nf.field.label),
+                        "show_label": len(ns.fields) > 1,
+                        "entries": [
+                            {"unit": clean(e.unit + (" (*)" if e.provisional else "")), "text": clean(e.text)}
+                            for e in nf.entries
+                        ],
+                    }
+                    for nf in ns.fields
+                ],
+            }
+        )
     if recipients is None:
-        recipients = [
-            "Ban Chỉ đạo Trung ương các Chương trình MTQG (để b/c);",
-            "Lãnh đạo Bộ (để b/c);",
-            f"UBND các {level};",
-            "Lưu: VT, VPĐP.",
-        ] if c.is_national else [
-            "Văn phòng Điều phối nông thôn mới Trung ương (để b/c);",
-            f"UBND các {level};",
-            "Lưu: VT.",
-        ]
+        recipients = (
+            [
+                "Ban Chỉ đạo Trung ương các Chương trình MTQG (để b/c);",
+                "Lãnh đạo Bộ (để b/c);",
+                f"UBND các {level};",
+                "Lưu: VT, VPĐP.",
+            ]
+            if c.is_national
+            else [
+                "Văn phòng Điều phối nông thôn mới Trung ương (để b/c);",
+                f"UBND các {level};",
+                "Lưu: VT.",
+            ]
+        )
     number = f"        /BC-{facts.symbol}"
     ctx = {
         "parent_lines": [header_line(line, bold=False) for line in facts.parent_lines],
@@ -498,8 +640,10 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         "document_number": number,
         "place_date": _place_date(c, today, facts.place),
         "subject": clean(_subject(c)),
-        "subject_note": clean(f"(Tổng hợp ngày {format_date(timezone.localtime(c.generated_at))} từ {len(c.rows)} báo cáo"
-                              f" của {s.expected} {level} phải báo cáo)"),
+        "subject_note": clean(
+            f"(Tổng hợp ngày {format_date(timezone.localtime(c.generated_at))} từ {len(c.rows)} báo cáo"
+            f" của {s.expected} {level} phải báo cáo)"
+        ),
         "intro": clean(intro),
         "submission_summary": clean(summary),
         "missing_count": len(c.missing),
@@ -514,7 +658,8 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         "provisional_count": len(c.provisional),
         "provisional_note": clean(
             f"(*) Đưa vào tổng hợp tạm thời {len(c.provisional)} báo cáo đã nộp nhưng chưa được tiếp nhận: "
-            f"{_names(r.name for r in c.provisional)}; số liệu của các báo cáo này có thể còn thay đổi."),
+            f"{_names(r.name for r in c.provisional)}; số liệu của các báo cáo này có thể còn thay đổi."
+        ),
         "totals_intro": clean(totals_intro),
         "totals_table": _totals_subdoc(c),
         "choices": choices,
@@ -527,16 +672,20 @@ def context(c: Consolidation, *, issuer=None, signer_position: str | None = None
         "proposals": _issue_context(c, "proposals"),
         "no_proposals": f"Các {level} không có đề xuất, kiến nghị.",
         "narratives_intro": clean(
-            f"Nội dung báo cáo của từng {word} theo các mục của đề cương, xếp theo mã đơn vị hành chính."),
+            f"Nội dung báo cáo của từng {word} theo các mục của đề cương, xếp theo mã đơn vị hành chính."
+        ),
         "narratives": narratives,
         "closing": clean(
-            f"Trên đây là báo cáo {_subject(c)[:1].lower()}{_subject(c)[1:]}, {body_name} trân trọng báo cáo./."),
+            f"Trên đây là báo cáo {_subject(c)[:1].lower()}{_subject(c)[1:]}, {body_name} trân trọng báo cáo./."
+        ),
         "recipients": [clean(r) for r in recipients],
         "signer_position": clean(signer_position),
         "signer_note": "",
         "signer_name": clean(signer_name),
         "appendix_title": clean(f"SỐ LIỆU CHI TIẾT THEO TỪNG {word.upper()}"),
-        "appendix_note": clean(f"(Kèm theo Báo cáo số {number.strip()} ngày {_dmy_or_blank(c, today)} của {body_name})"),
+        "appendix_note": clean(
+            f"(Kèm theo Báo cáo số {number.strip()} ngày {_dmy_or_blank(c, today)} của {body_name})"
+        ),
         "detail_tables": _detail_subdoc(c),
         "has_collated_tables": any(t.rows for t in c.tables),
         "collated_tables": _collated_subdoc(c),
@@ -650,23 +799,53 @@ def build_xlsx(c: Consolidation) -> bytes:
     ws = _Sheet(wb, "Tổng hợp", used, header_rows="5:5")
     ws.widths(8, 60, 18, 14, 14, 14, 12)
     ws.row([f"Tổng hợp: {req.title}"], title=True)
-    ws.row([f"Số liệu đến hết ngày {format_date(req.cutoff)}; hạn nộp {format_date(req.deadline)}; tổng hợp lúc "
-            f"{timezone.localtime(c.generated_at):%H:%M %d/%m/%Y}"])
+    ws.row(
+        [
+            f"Số liệu đến hết ngày {format_date(req.cutoff)}; hạn nộp {format_date(req.deadline)}; tổng hợp lúc "
+            f"{timezone.localtime(c.generated_at):%H:%M %d/%m/%Y}"
+        ]
+    )
     s = submission_figures(c)
-    ws.row([f"Phải báo cáo: {s.expected}; đã nộp: {s.submitted} (đúng hạn {s.on_time}, muộn {s.late}); đã tiếp nhận: "
+    ws.row(
+        [
+            f"Phải báo cáo: {s.expected}; đã nộp: {s.submitted} (đúng hạn {s.on_time}, muộn {s.late}); đã tiếp nhận: "
             f"{s.accepted}; chưa nộp: {s.missing}; đưa vào tổng hợp: {len(c.rows)}"
-            + (f" (tạm thời {len(c.provisional)})" if c.provisional else "")])
+            + (f" (tạm thời {len(c.provisional)})" if c.provisional else "")
+        ]
+    )
     ws.row([])
-    ws.row(["Mục", "Chỉ tiêu", f"{c.scope_label} (tổng / bình quân)", "Thấp nhất", "Cao nhất",
-            "Số đơn vị có số liệu", "Đơn vị tính"], bold=True, wrap=True)
+    ws.row(
+        [
+            "Mục",
+            "Chỉ tiêu",
+            f"{c.scope_label} (tổng / bình quân)",
+            "Thấp nhất",
+            "Cao nhất",
+            "Số đơn vị có số liệu",
+            "Đơn vị tính",
+        ],
+        bold=True,
+        wrap=True,
+    )
     for table in c.section_tables:
         for f in table.fields:
             stat = c.totals[f.code]
-            ws.row([table.section.number, f.label, _stat_xl(stat), _xl(stat.minimum), _xl(stat.maximum),
-                    stat.count, UNIT_OF_MEASURE.get(f.type, "")])
+            ws.row(
+                [
+                    table.section.number,
+                    f.label,
+                    _stat_xl(stat),
+                    _xl(stat.minimum),
+                    _xl(stat.maximum),
+                    stat.count,
+                    UNIT_OF_MEASURE.get(f.type, ""),
+                ]
+            )
     ws.row([])
     ws.row(["Theo vùng kinh tế - xã hội"], bold=True)
-    ws.row(["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.regions] + [c.scope_label], bold=True, wrap=True)
+    ws.row(
+        ["", "Chỉ tiêu"] + [f"{g.label} ({len(g.units)})" for g in c.regions] + [c.scope_label], bold=True, wrap=True
+    )
     for f in c.numeric_fields:
         ws.row(["", f.label] + [_stat_xl(g.stats[f.code]) for g in c.regions] + [_stat_xl(c.totals[f.code])])
     if c.provinces:
@@ -678,11 +857,21 @@ def build_xlsx(c: Consolidation) -> bytes:
     if c.comparison:
         cmp = c.comparison
         ws.row([])
-        ws.row([f"So sánh với kỳ trước: {cmp.request.title} (đến hết ngày {format_date(cmp.request.cutoff)})"], bold=True)
+        ws.row(
+            [f"So sánh với kỳ trước: {cmp.request.title} (đến hết ngày {format_date(cmp.request.cutoff)})"], bold=True
+        )
         ws.row(["", "Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng, giảm", "Tỉ lệ tăng, giảm (%)"], bold=True, wrap=True)
         for row in cmp.rows:
-            ws.row(["", row.field.label, _xl(row.current), _xl(row.previous), _xl(row.difference),
-                    float(round(row.change_pct, 1)) if row.change_pct is not None else None])
+            ws.row(
+                [
+                    "",
+                    row.field.label,
+                    _xl(row.current),
+                    _xl(row.previous),
+                    _xl(row.difference),
+                    float(round(row.change_pct, 1)) if row.change_pct is not None else None,
+                ]
+            )
     for ch in c.choices:
         ws.row([])
         ws.row([ch.field.label], bold=True)
@@ -698,20 +887,31 @@ def build_xlsx(c: Consolidation) -> bytes:
             state = "Tạm thời (chưa tiếp nhận)" if row.provisional else "Đã tiếp nhận"
             sheet.row([row.code, row.name, row.region, state] + [_xl(v) for v in row.cells(table.fields)])
         for group in c.regions:
-            sheet.row(["", f"Vùng {group.label}", f"{len(group.units)} đơn vị", ""]
-                      + [_stat_xl(st) for st in group.cells(table.fields)], italic=True)
+            sheet.row(
+                ["", f"Vùng {group.label}", f"{len(group.units)} đơn vị", ""]
+                + [_stat_xl(st) for st in group.cells(table.fields)],
+                italic=True,
+            )
         for group in provinces:
-            sheet.row(["", group.label, f"{len(group.units)} đơn vị", ""]
-                      + [_stat_xl(st) for st in group.cells(table.fields)], italic=True)
-        sheet.row(["", c.scope_label.upper(), f"{len(c.rows)} đơn vị", ""]
-                  + [_stat_xl(c.totals[f.code]) for f in table.fields], bold=True)
+            sheet.row(
+                ["", group.label, f"{len(group.units)} đơn vị", ""]
+                + [_stat_xl(st) for st in group.cells(table.fields)],
+                italic=True,
+            )
+        sheet.row(
+            ["", c.scope_label.upper(), f"{len(c.rows)} đơn vị", ""]
+            + [_stat_xl(c.totals[f.code]) for f in table.fields],
+            bold=True,
+        )
 
     matrix = _Sheet(wb, "Ma trận", used, header_rows="1:1")
     matrix.widths(8, 26, 30, 10, *[14] * len(c.numeric_fields))
     matrix.row(["Mã đơn vị", "Đơn vị", "Vùng", "Tạm thời"] + [f.label for f in c.numeric_fields], bold=True, wrap=True)
     for row in rows:
-        matrix.row([row.code, row.name, row.region, "x" if row.provisional else ""]
-                   + [_xl(v) for v in row.cells(c.numeric_fields)])
+        matrix.row(
+            [row.code, row.name, row.region, "x" if row.provisional else ""]
+            + [_xl(v) for v in row.cells(c.numeric_fields)]
+        )
     matrix.row(["", c.scope_label.upper(), "", ""] + [_stat_xl(c.totals[f.code]) for f in c.numeric_fields], bold=True)
 
     for table in c.tables:
@@ -734,8 +934,11 @@ def build_xlsx(c: Consolidation) -> bytes:
                     values.append(schema.display(col.type, value, col.options))
             sheet.row([unit] + values)
         if table.totals:
-            sheet.row(["Tổng cộng"] + [_xl(table.totals.get(col.code)) if col.code in table.totals else None
-                                        for col in f.columns], bold=True)
+            sheet.row(
+                ["Tổng cộng"]
+                + [_xl(table.totals.get(col.code)) if col.code in table.totals else None for col in f.columns],
+                bold=True,
+            )
 
     issues = _Sheet(wb, "Tồn tại - kiến nghị", used, header_rows="1:1")
     issues.widths(22, 14, 90, 10, 80)
@@ -780,7 +983,9 @@ def build_xlsx(c: Consolidation) -> bytes:
     contents.row([f"Mục lục: {req.title}"], title=True)
     contents.row(["STT", "Trang tính (bấm để mở)"], bold=True)
     for i, sheet in enumerate(wb.worksheets[1:], start=1):
-        contents.ws.append([spreadsheet.cell(contents.ws, i), spreadsheet.link_cell(contents.ws, sheet.title, sheet.title)])
+        contents.ws.append(
+            [spreadsheet.cell(contents.ws, i), spreadsheet.link_cell(contents.ws, sheet.title, sheet.title)]
+        )
 
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -179,7 +179,7 @@ class Period:
 
     @property
     def code(self) -> str:
-        """"2026-M03", "2026-Q1", "2026-H2" or "2026-Y" (read back by `parse_period_code`)."""
+        """ "2026-M03", "2026-Q1", "2026-H2" or "2026-Y" (read back by `parse_period_code`)."""
         if self.kind == MONTH:
             return f"{self.year}-M{self.number:02d}"
         if self.kind == QUARTER:

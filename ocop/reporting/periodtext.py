@@ -52,6 +52,7 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def render(template: TemplateDef, values: dict[str, str]) -> TemplateDef:
     """A copy of `template` with its text filled in (codes, types and rules unchanged)."""
+
     def f(text):
         return fill(text, values)
 
@@ -63,15 +64,25 @@ def render(template: TemplateDef, values: dict[str, str]) -> TemplateDef:
     for s in template.sections:
         new_fields = []
         for fld in s.fields:
-            columns = tuple(dataclasses.replace(c, label=f(c.label), help=f(c.help), options=options(c.options)) for c in fld.columns)
-            new = dataclasses.replace(fld, label=f(fld.label), help=f(fld.help), options=options(fld.options), columns=columns)
+            columns = tuple(
+                dataclasses.replace(c, label=f(c.label), help=f(c.help), options=options(c.options))
+                for c in fld.columns
+            )
+            new = dataclasses.replace(
+                fld, label=f(fld.label), help=f(fld.help), options=options(fld.options), columns=columns
+            )
             new_fields.append(new)
             fields_by_code[new.code] = new
         sections.append(dataclasses.replace(s, title=f(s.title), prompt=f(s.prompt), fields=tuple(new_fields)))
     rules = tuple(dataclasses.replace(r, message=f(r.message)) for r in template.rules)
     return dataclasses.replace(
-        template, title=f(template.title), subtitle=f(template.subtitle), attached_to=f(template.attached_to),
-        sections=tuple(sections), rules=rules, fields_by_code=fields_by_code,
+        template,
+        title=f(template.title),
+        subtitle=f(template.subtitle),
+        attached_to=f(template.attached_to),
+        sections=tuple(sections),
+        rules=rules,
+        fields_by_code=fields_by_code,
     )
 
 
@@ -121,9 +132,10 @@ class YearWarning:
     text: str
 
     def __str__(self) -> str:
-        return _("%(where)s nêu cố định năm %(year)s: “%(text)s” — nếu đó là năm của kỳ báo cáo, hãy viết {nam}, "
-                 "{nam_sau} hoặc {ngay_chot} để văn bản theo kỳ của từng yêu cầu.") % {
-            "where": self.where, "year": self.year, "text": self.text}
+        return _(
+            "%(where)s nêu cố định năm %(year)s: “%(text)s” — nếu đó là năm của kỳ báo cáo, hãy viết {nam}, "
+            "{nam_sau} hoặc {ngay_chot} để văn bản theo kỳ của từng yêu cầu."
+        ) % {"where": self.where, "year": self.year, "text": self.text}
 
 
 def year_warnings(definition: dict) -> list[YearWarning]:
@@ -133,7 +145,7 @@ def year_warnings(definition: dict) -> list[YearWarning]:
         stripped = strip_citations(text)
         for m in _YEAR.finditer(stripped):
             start = max(0, m.start() - 30)
-            excerpt = stripped[start:m.end() + 20].strip()
+            excerpt = stripped[start : m.end() + 20].strip()
             found.append(YearWarning(str(where), m.group(1), excerpt))
     return found
 

@@ -179,7 +179,9 @@ def _options(raw, where: str) -> tuple[Option, ...]:
 
 def _min_rows(raw, where: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ROWS:
-        raise DefinitionError(_("%(where)s: “min_rows” phải là số nguyên từ 0 đến %(n)s.") % {"where": where, "n": MAX_ROWS})
+        raise DefinitionError(
+            _("%(where)s: “min_rows” phải là số nguyên từ 0 đến %(n)s.") % {"where": where, "n": MAX_ROWS}
+        )
     return raw
 
 
@@ -189,7 +191,9 @@ def _date(raw, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(raw))
     except ValueError as exc:
-        raise DefinitionError(_("%(where)s: ngày “%(v)s” phải có dạng YYYY-MM-DD.") % {"where": where, "v": raw}) from exc
+        raise DefinitionError(
+            _("%(where)s: ngày “%(v)s” phải có dạng YYYY-MM-DD.") % {"where": where, "v": raw}
+        ) from exc
 
 
 def parse_definition(data: Any) -> TemplateDef:
@@ -218,7 +222,10 @@ def parse_definition(data: Any) -> TemplateDef:
         if not isinstance(raw_fields, list):
             raise DefinitionError(_("Mục %(n)s: “fields” phải là danh sách trường.") % {"n": number})
         for raw_field in raw_fields:
-            where = _("Mục %(n)s, trường “%(c)s”") % {"n": number, "c": raw_field.get("code", "?") if isinstance(raw_field, dict) else "?"}
+            where = _("Mục %(n)s, trường “%(c)s”") % {
+                "n": number,
+                "c": raw_field.get("code", "?") if isinstance(raw_field, dict) else "?",
+            }
             if not isinstance(raw_field, dict):
                 raise DefinitionError(where + _(": phải là đối tượng."))
             code = str(raw_field.get("code", ""))
@@ -228,7 +235,9 @@ def parse_definition(data: Any) -> TemplateDef:
                 raise DefinitionError(where + _(": mã trường bị trùng."))
             ftype = raw_field.get("type")
             if ftype not in FIELD_TYPES:
-                raise DefinitionError(where + _(": kiểu “%(t)s” không hợp lệ (%(all)s).") % {"t": ftype, "all": ", ".join(FIELD_TYPES)})
+                raise DefinitionError(
+                    where + _(": kiểu “%(t)s” không hợp lệ (%(all)s).") % {"t": ftype, "all": ", ".join(FIELD_TYPES)}
+                )
             columns: list[Column] = []
             if ftype == "table":
                 raw_columns = raw_field.get("columns")
@@ -269,7 +278,12 @@ def parse_definition(data: Any) -> TemplateDef:
             seen_codes[code] = f
             fields.append(f)
         sections.append(
-            Section(number=number, title=str(raw_section["title"]), prompt=str(raw_section.get("prompt", "")), fields=tuple(fields))
+            Section(
+                number=number,
+                title=str(raw_section["title"]),
+                prompt=str(raw_section.get("prompt", "")),
+                fields=tuple(fields),
+            )
         )
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
@@ -277,7 +291,9 @@ def parse_definition(data: Any) -> TemplateDef:
     rules = tuple(_parse_rule(raw, i, seen_codes) for i, raw in enumerate(raw_rules, start=1))
     default_for = data.get("default_for", [])
     if not isinstance(default_for, list) or any(k not in PERIOD_KINDS for k in default_for):
-        raise DefinitionError(_("“default_for” phải là danh sách kỳ báo cáo trong %(k)s.") % {"k": ", ".join(PERIOD_KINDS)})
+        raise DefinitionError(
+            _("“default_for” phải là danh sách kỳ báo cáo trong %(k)s.") % {"k": ", ".join(PERIOD_KINDS)}
+        )
     _check_placeholders(data)
     return TemplateDef(
         code=str(data["code"]),
@@ -365,7 +381,11 @@ def _parse_rule(raw, index: int, fields: dict[str, Field]) -> Rule:
     elif kind == "less_or_equal":
         params = {"left": need("left"), "right": need("right")}
     elif kind == "required_if":
-        params = {"field": need("field", numeric=False), "when": need("when", numeric=False), "equals": raw.get("equals")}
+        params = {
+            "field": need("field", numeric=False),
+            "when": need("when", numeric=False),
+            "equals": raw.get("equals"),
+        }
     elif kind == "range":
         params = {"field": need("field"), "min": raw.get("min"), "max": raw.get("max")}
     return Rule(kind=kind, params=params, message=str(raw.get("message", "")))
@@ -501,9 +521,10 @@ def check_values(template: TemplateDef, data: dict) -> list[Issue]:
 def _empty(value) -> bool:
     if isinstance(value, str):
         return not value.strip()
-    return value is None or (isinstance(value, list) and not any(
-        any(v not in (None, "") for v in row.values()) for row in value if isinstance(row, dict)
-    ))
+    return value is None or (
+        isinstance(value, list)
+        and not any(any(v not in (None, "") for v in row.values()) for row in value if isinstance(row, dict))
+    )
 
 
 def validate(template: TemplateDef, data: dict) -> list[Issue]:
@@ -523,7 +544,11 @@ def validate(template: TemplateDef, data: dict) -> list[Issue]:
                     continue
                 for c in f.columns:
                     if c.required and row.get(c.code) in (None, ""):
-                        issues.append(Issue(f.code, _("Cột “%(c)s” là bắt buộc.") % {"c": c.label}, f.section, row=i, column=c.code))
+                        issues.append(
+                            Issue(
+                                f.code, _("Cột “%(c)s” là bắt buộc.") % {"c": c.label}, f.section, row=i, column=c.code
+                            )
+                        )
     for rule in template.rules:
         issue = _apply_rule(template, rule, data)
         if issue:
@@ -541,8 +566,11 @@ def _apply_rule(template: TemplateDef, rule: Rule, data: dict) -> Issue | None:
             total = sum((numeric(data.get(t)) for t in p["terms"]), Decimal(0))
             if numeric(data.get(p["target"])) != total:
                 msg = rule.message or _("“%(t)s” (%(v)s) phải bằng tổng các mục thành phần (%(s)s).") % {
-                    "t": label(p["target"]), "v": display(template.field(p["target"]).type, data.get(p["target"]) or 0),
-                    "s": display(template.field(p["target"]).type, int(total) if total == total.to_integral() else total),
+                    "t": label(p["target"]),
+                    "v": display(template.field(p["target"]).type, data.get(p["target"]) or 0),
+                    "s": display(
+                        template.field(p["target"]).type, int(total) if total == total.to_integral() else total
+                    ),
                 }
                 return Issue(p["target"], msg, template.section_of(p["target"]))
         elif rule.kind == "table_sum_equals":
@@ -553,18 +581,25 @@ def _apply_rule(template: TemplateDef, rule: Rule, data: dict) -> Issue | None:
             if numeric(data.get(p["target"])) != total:
                 column = template.field(p["table"]).column(p["column"])
                 msg = rule.message or _("“%(t)s” phải bằng tổng cột “%(c)s” của bảng “%(b)s” (%(s)s).") % {
-                    "t": label(p["target"]), "c": column.label, "b": label(p["table"]), "s": display("integer", int(total)),
+                    "t": label(p["target"]),
+                    "c": column.label,
+                    "b": label(p["table"]),
+                    "s": display("integer", int(total)),
                 }
                 return Issue(p["target"], msg, template.section_of(p["target"]))
         elif rule.kind == "less_or_equal":
             left, right = data.get(p["left"]), data.get(p["right"])
             if left not in (None, "") and right not in (None, "") and numeric(left) > numeric(right):
-                msg = rule.message or _("“%(l)s” không được lớn hơn “%(r)s”.") % {"l": label(p["left"]), "r": label(p["right"])}
+                msg = rule.message or _("“%(l)s” không được lớn hơn “%(r)s”.") % {
+                    "l": label(p["left"]),
+                    "r": label(p["right"]),
+                }
                 return Issue(p["left"], msg, template.section_of(p["left"]))
         elif rule.kind == "required_if":
             if data.get(p["when"]) == p["equals"] and _empty(data.get(p["field"])):
                 msg = rule.message or _("“%(f)s” là bắt buộc khi “%(w)s” là “%(e)s”.") % {
-                    "f": label(p["field"]), "w": label(p["when"]),
+                    "f": label(p["field"]),
+                    "w": label(p["when"]),
                     "e": display(template.field(p["when"]).type, p["equals"], template.field(p["when"]).options),
                 }
                 return Issue(p["field"], msg, template.section_of(p["field"]))
@@ -576,9 +611,14 @@ def _apply_rule(template: TemplateDef, rule: Rule, data: dict) -> Issue | None:
                     p["max"] is not None and number > Decimal(str(p["max"]))
                 ):
                     msg = rule.message or _("“%(f)s” phải trong khoảng %(a)s – %(b)s.") % {
-                        "f": label(p["field"]), "a": p["min"], "b": p["max"],
+                        "f": label(p["field"]),
+                        "a": p["min"],
+                        "b": p["max"],
                     }
                     return Issue(p["field"], msg, template.section_of(p["field"]))
     except (InvalidOperation, TypeError, ValueError, OverflowError):
-        return Issue(rule.params.get("target") or rule.params.get("field") or "", _("Không kiểm tra được quy tắc: giá trị không hợp lệ."))
+        return Issue(
+            rule.params.get("target") or rule.params.get("field") or "",
+            _("Không kiểm tra được quy tắc: giá trị không hợp lệ."),
+        )
     return None

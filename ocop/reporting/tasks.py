@@ -73,15 +73,24 @@ def start_render_job(user, req, fmt: str, *, include_submitted: bool = False):
     with transaction.atomic():
         existing = (
             RenderJob.objects.select_for_update()
-            .filter(request=req, format=fmt, include_submitted=include_submitted,
-                    status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING])
+            .filter(
+                request=req,
+                format=fmt,
+                include_submitted=include_submitted,
+                status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+            )
             .order_by("-created_at")
             .first()
         )
         if existing is not None and not render_job_stale(existing):
             return existing
-        job = RenderJob.objects.create(request=req, format=fmt, include_submitted=include_submitted, created_by=user,
-                                       message="Đang chờ máy chạy nền xử lý.")
+        job = RenderJob.objects.create(
+            request=req,
+            format=fmt,
+            include_submitted=include_submitted,
+            created_by=user,
+            message="Đang chờ máy chạy nền xử lý.",
+        )
         render_consolidation.enqueue(job_id=job.pk)
     return job
 
@@ -101,8 +110,9 @@ def retry_render_job(job):
     from ocop.reporting.models_jobs import RenderStatus
 
     with transaction.atomic():
-        _job_update(job.pk, status=RenderStatus.QUEUED, progress=0, message="Đang chờ máy chạy nền xử lý.",
-                    finished_at=None)
+        _job_update(
+            job.pk, status=RenderStatus.QUEUED, progress=0, message="Đang chờ máy chạy nền xử lý.", finished_at=None
+        )
         render_consolidation.enqueue(job_id=job.pk)
     job.refresh_from_db()
     return job
@@ -124,10 +134,13 @@ def run_render_job(job_id: int, *, takeover: bool = False) -> dict:
     candidates = RenderJob.objects.filter(pk=job_id).exclude(status=RenderStatus.DONE)
     if not takeover:
         candidates = candidates.exclude(Q(status=RenderStatus.RUNNING) & Q(started_at__gte=now - RENDER_STALE_AFTER))
-    claimed = (
-        candidates
-        .update(status=RenderStatus.RUNNING, progress=0, message="Bắt đầu.", attempts=F("attempts") + 1,
-                started_at=now, finished_at=None)
+    claimed = candidates.update(
+        status=RenderStatus.RUNNING,
+        progress=0,
+        message="Bắt đầu.",
+        attempts=F("attempts") + 1,
+        started_at=now,
+        finished_at=None,
     )
     if not claimed:
         state = RenderJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
@@ -153,11 +166,18 @@ def run_render_job(job_id: int, *, takeover: bool = False) -> dict:
         _job_update(job_id, progress=95, message="Đang lưu tệp.")
         stored = default_storage.save(name, ContentFile(content))
     except Exception as exc:
-        _job_update(job_id, status=RenderStatus.FAILED, message=f"Không tạo được tệp: {exc}"[:500],
-                    finished_at=timezone.now())
+        _job_update(
+            job_id, status=RenderStatus.FAILED, message=f"Không tạo được tệp: {exc}"[:500], finished_at=timezone.now()
+        )
         raise
-    _job_update(job_id, status=RenderStatus.DONE, progress=100, file=stored, finished_at=timezone.now(),
-                message=f"Đã xong ({format_number(len(content))} byte).")
+    _job_update(
+        job_id,
+        status=RenderStatus.DONE,
+        progress=100,
+        file=stored,
+        finished_at=timezone.now(),
+        message=f"Đã xong ({format_number(len(content))} byte).",
+    )
     return {"job": job_id, "status": "done", "file": stored, "bytes": len(content)}
 
 

@@ -11,10 +11,15 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/collect/", views.request_collect, name="request_collect"),
     path("requests/<int:pk>/consolidation/", views_consolidation.consolidation, name="consolidation"),
-    path("requests/<int:pk>/consolidation/render/", views_consolidation.consolidation_render, name="consolidation_render"),
+    path(
+        "requests/<int:pk>/consolidation/render/", views_consolidation.consolidation_render, name="consolidation_render"
+    ),
     path("consolidation/jobs/<int:pk>/", views_consolidation.consolidation_job, name="consolidation_job"),
-    path("consolidation/jobs/<int:pk>/download/", views_consolidation.consolidation_job_download,
-         name="consolidation_job_download"),
+    path(
+        "consolidation/jobs/<int:pk>/download/",
+        views_consolidation.consolidation_job_download,
+        name="consolidation_job_download",
+    ),
     path("requests/<int:pk>/<str:action>/", views.request_action, name="request_action"),
     path("requests/<int:pk>/unit/<int:unit_pk>/", views.submission_open, name="submission_open"),
     path("templates/", views.template_list, name="template_list"),

@@ -44,8 +44,13 @@ from ocop.reporting.services import requests as req_service
 from ocop.reporting.services import submissions as sub_service
 
 # colours of the completeness map (as the status badges of the table)
-MAP_STATE_COLOURS = {"missing": "#bdbdbd", "draft": "#f4d03f", "returned": "#e74c3c", "submitted": "#5dade2",
-                     "accepted": "#1e8449"}
+MAP_STATE_COLOURS = {
+    "missing": "#bdbdbd",
+    "draft": "#f4d03f",
+    "returned": "#e74c3c",
+    "submitted": "#5dade2",
+    "accepted": "#1e8449",
+}
 
 
 def _visible_request(user, pk: int) -> ReportRequest:
@@ -93,23 +98,34 @@ TEMPLATE_COLUMNS = [
 
 @require_capability("reporting.view")
 def request_list(request: HttpRequest) -> HttpResponse:
-    filterset = RequestFilterSet(request.GET, queryset=req_service.visible_requests(request.user).prefetch_related("recipients"))
+    filterset = RequestFilterSet(
+        request.GET, queryset=req_service.visible_requests(request.user).prefetch_related("recipients")
+    )
     qs, filters = filterset.qs, shown(filterset)
     status = filters["status"]
     if wants_xlsx(request):
         return export_response(
-            request, qs.select_related("template", "owner_unit"), REQUEST_COLUMNS, title=_("Danh sách yêu cầu báo cáo"),
+            request,
+            qs.select_related("template", "owner_unit"),
+            REQUEST_COLUMNS,
+            title=_("Danh sách yêu cầu báo cáo"),
             filename="yeu-cau-bao-cao",
-            filters=[(_("Trạng thái"), choice_label(RequestStatus.choices, status)),
-                     (_("Loại báo cáo"), choice_label(RequestKind.choices, filters["kind"])), (_("Kỳ báo cáo"), filters["period"]),
-                     (_("Năm"), filters["year"]), (_("Mẫu báo cáo"), filters["template"])],
+            filters=[
+                (_("Trạng thái"), choice_label(RequestStatus.choices, status)),
+                (_("Loại báo cáo"), choice_label(RequestKind.choices, filters["kind"])),
+                (_("Kỳ báo cáo"), filters["period"]),
+                (_("Năm"), filters["year"]),
+                (_("Mẫu báo cáo"), filters["template"]),
+            ],
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     user = request.user
     fills = can(user, "reporting.submit") and user.scope_unit_id
     latest: dict[tuple[int, int], Submission] = {}
     if fills:  # the user's own reports for the whole page in one query (latest version wins)
-        for sub in Submission.objects.filter(request__in=list(page), unit__in=scope_for(user).units(write=True)).order_by("number"):
+        for sub in Submission.objects.filter(
+            request__in=list(page), unit__in=scope_for(user).units(write=True)
+        ).order_by("number"):
             latest[(sub.request_id, sub.unit_id)] = sub
     counts = comp.counts_for(list(page))  # "x/N đã nộp, y đúng hạn" for the whole page in one query
     rows = []
@@ -122,8 +138,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/request_list.html",
-        {"page": page, "rows": rows, "status": status, "statuses": RequestStatus.choices,
-         "can_create": can(user, "reporting.request") and scope_for(user).national},
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "can_create": can(user, "reporting.request") and scope_for(user).national,
+        },
     )
 
 
@@ -137,10 +158,21 @@ def request_new(request: HttpRequest) -> HttpResponse:
         level_deadlines = {lvl: d[f"deadline_{lvl}"] for lvl in ("district", "commune") if d.get(f"deadline_{lvl}")}
         try:
             req = req_service.do_create_request(
-                request.user, title=d["title"], template=d["template"], kind=d["kind"], cutoff=d["cutoff"],
-                deadline=d["deadline"], deadline_rule=d["deadline_rule"], period_start=d["period_start"], legal_basis=d["legal_basis"],
-                recipient_level=d["recipient_level"], level_deadlines=level_deadlines, issued_on=d["issued_on"],
-                document_number=d["document_number"], reminder_offsets=d["reminder_offsets"], request=request,
+                request.user,
+                title=d["title"],
+                template=d["template"],
+                kind=d["kind"],
+                cutoff=d["cutoff"],
+                deadline=d["deadline"],
+                deadline_rule=d["deadline_rule"],
+                period_start=d["period_start"],
+                legal_basis=d["legal_basis"],
+                recipient_level=d["recipient_level"],
+                level_deadlines=level_deadlines,
+                issued_on=d["issued_on"],
+                document_number=d["document_number"],
+                reminder_offsets=d["reminder_offsets"],
+                request=request,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -164,8 +196,14 @@ def request_periodic(request: HttpRequest) -> HttpResponse:
             apply_validation_error(form, exc)
         else:
             if created:
-                messages.success(request, _("Đã tạo %(n)s yêu cầu định kỳ (đang soạn): %(list)s.") % {
-                    "n": len(created), "list": "; ".join(f"{r.period_code} hạn {format_date(r.deadline)}" for r in created)})
+                messages.success(
+                    request,
+                    _("Đã tạo %(n)s yêu cầu định kỳ (đang soạn): %(list)s.")
+                    % {
+                        "n": len(created),
+                        "list": "; ".join(f"{r.period_code} hạn {format_date(r.deadline)}" for r in created),
+                    },
+                )
             else:
                 messages.info(request, _("Các yêu cầu của kỳ này đã có; không tạo thêm."))
             return redirect("reporting:request_list")
@@ -182,14 +220,21 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.national and not manage:
         rows = [r for r in rows if scope.covers(r.unit)]
     if wants_xlsx(request):
-        return export_response(request, rows, COMPLETENESS_COLUMNS, filename=f"tinh-hinh-nop-{req.pk}",
-                               title=_("Tình hình nộp báo cáo: %(t)s") % {"t": req.title}, sheet_title=_("Tình hình nộp"),
-                               filters=[(_("Hạn nộp"), format_date(req.deadline))])
+        return export_response(
+            request,
+            rows,
+            COMPLETENESS_COLUMNS,
+            filename=f"tinh-hinh-nop-{req.pk}",
+            title=_("Tình hình nộp báo cáo: %(t)s") % {"t": req.title},
+            sheet_title=_("Tình hình nộp"),
+            filters=[(_("Hạn nộp"), format_date(req.deadline))],
+        )
     summary = comp.summarise(rows)
     my_units = [r for r in rows if sub_service.can_fill(user, r.unit)]
     children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
     can_collect = (
-        can(user, "reporting.request") and req.status == RequestStatus.OPEN
+        can(user, "reporting.request")
+        and req.status == RequestStatus.OPEN
         and any(r.unit.level == Level.PROVINCE for r in my_units)
     )
     return render(
@@ -204,9 +249,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children.select_related("owner_unit"),
             "can_collect": can_collect,
             "level_deadlines": req.level_deadlines.all(),
-            "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows}) if req.recipient_level == Level.PROVINCE else "",
-            "map_pieces": json.dumps([{"value": v, "label": str(comp.STATE_LABELS[k]), "color": MAP_STATE_COLOURS[k]}
-                                      for k, v in comp.STATE_VALUE.items()]),
+            "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows})
+            if req.recipient_level == Level.PROVINCE
+            else "",
+            "map_pieces": json.dumps(
+                [
+                    {"value": v, "label": str(comp.STATE_LABELS[k]), "color": MAP_STATE_COLOURS[k]}
+                    for k, v in comp.STATE_VALUE.items()
+                ]
+            ),
             "geojson_url": map_geojson_url(req.cutoff),
             "sections": req.form.sections,
             # the summary, map, table and outline: a fragment cached under this digest (and `manage`)
@@ -252,9 +303,13 @@ def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: st
             _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
             % {"n": n, "level": req.get_recipient_level_display()},
             _("Hạn nộp: %(d)s; số liệu đến hết ngày %(c)s.") % {"d": req.deadline_text, "c": format_date(req.cutoff)},
-            _("Thư nhắc hạn được đặt lịch (%(o)s, tính theo ngày cuối cùng còn đúng hạn %(last)s) cho các đơn vị chưa nộp.")
-            % {"o": ", ".join(_offset_text(o) for o in req.reminder_offsets) or "—",
-               "last": format_date(req.last_on_time_day)},
+            _(
+                "Thư nhắc hạn được đặt lịch (%(o)s, tính theo ngày cuối cùng còn đúng hạn %(last)s) cho các đơn vị chưa nộp."
+            )
+            % {
+                "o": ", ".join(_offset_text(o) for o in req.reminder_offsets) or "—",
+                "last": format_date(req.last_on_time_day),
+            },
         ]
         title = _("Mở thu thập báo cáo cho %(n)s đơn vị?") % {"n": n}
         button = _("Xác nhận mở thu thập, thông báo %(n)s đơn vị") % {"n": n}
@@ -265,17 +320,27 @@ def _confirm_request_action(request: HttpRequest, req: ReportRequest, action: st
         ]
         title = _("Đóng yêu cầu “%(t)s”?") % {"t": req.title}
         button = _("Xác nhận đóng yêu cầu")
-    return _confirm(request, title=title, consequences=consequences,
-                    action=reverse("reporting:request_action", args=[req.pk, action]), fields={}, button=button,
-                    cancel=reverse("reporting:request_detail", args=[req.pk]), testid=f"confirm-{action}")
+    return _confirm(
+        request,
+        title=title,
+        consequences=consequences,
+        action=reverse("reporting:request_action", args=[req.pk, action]),
+        fields={},
+        button=button,
+        cancel=reverse("reporting:request_detail", args=[req.pk]),
+        testid=f"confirm-{action}",
+    )
 
 
 @require_capability("reporting.request")
 def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
     """A province asks its districts (until 2025) or communes for their reports, with an earlier deadline."""
     parent = _visible_request(request.user, pk)
-    initial = {"title": parent.title, "recipient_level": Level.COMMUNE if parent.cutoff.year >= 2025 else Level.DISTRICT,
-               "deadline_rule": parent.deadline_rule}
+    initial = {
+        "title": parent.title,
+        "recipient_level": Level.COMMUNE if parent.cutoff.year >= 2025 else Level.DISTRICT,
+        "deadline_rule": parent.deadline_rule,
+    }
     level_deadline = parent.level_deadlines.first()
     if level_deadline:
         initial.update(deadline=level_deadline.deadline, recipient_level=level_deadline.level)
@@ -287,25 +352,38 @@ def request_collect(request: HttpRequest, pk: int) -> HttpResponse:
         n = req_service.default_recipients(d["recipient_level"], parent.cutoff, owner).count() if owner else 0
         fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         return _confirm(
-            request, title=_("Gửi yêu cầu thu thập tới %(n)s đơn vị?") % {"n": n},
+            request,
+            title=_("Gửi yêu cầu thu thập tới %(n)s đơn vị?") % {"n": n},
             consequences=[
                 _("%(n)s đơn vị (%(level)s) nhận thông báo trong hệ thống và bắt đầu lập báo cáo.")
                 % {"n": n, "level": dict(form.fields["recipient_level"].choices).get(d["recipient_level"], "")},
                 _("Hạn nộp cho tỉnh: %(d)s.") % {"d": periods.deadline_wording(d["deadline_rule"], d["deadline"])},
             ],
-            action=reverse("reporting:request_collect", args=[parent.pk]), fields=fields,
+            action=reverse("reporting:request_collect", args=[parent.pk]),
+            fields=fields,
             button=_("Xác nhận gửi yêu cầu tới %(n)s đơn vị") % {"n": n},
-            cancel=reverse("reporting:request_detail", args=[parent.pk]), testid="confirm-collect",
+            cancel=reverse("reporting:request_detail", args=[parent.pk]),
+            testid="confirm-collect",
         )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             child = req_service.do_create_request(
-                request.user, title=d["title"], template=parent.template, kind=parent.kind, cutoff=parent.cutoff,
-                period_start=parent.period_start, deadline=d["deadline"], deadline_rule=d["deadline_rule"],
+                request.user,
+                title=d["title"],
+                template=parent.template,
+                kind=parent.kind,
+                cutoff=parent.cutoff,
+                period_start=parent.period_start,
+                deadline=d["deadline"],
+                deadline_rule=d["deadline_rule"],
                 recipient_level=d["recipient_level"],
-                parent=parent, issued_on=d["issued_on"], document_number=d["document_number"],
-                reminder_offsets=d["reminder_offsets"], legal_basis=parent.legal_basis, request=request,
+                parent=parent,
+                issued_on=d["issued_on"],
+                document_number=d["document_number"],
+                reminder_offsets=d["reminder_offsets"],
+                legal_basis=parent.legal_basis,
+                request=request,
             )
             req_service.do_open_request(request.user, child, request=request)
         except ValidationError as exc:
@@ -323,7 +401,9 @@ def history(request: HttpRequest) -> HttpResponse:
     templates = ReportTemplate.objects.filter(requests__isnull=False).distinct().order_by("code", "-version")
     code = request.GET.get("template") or (templates[0].code if templates else "")
     reqs = list(
-        req_service.visible_requests(request.user).filter(template__code=code, owner_unit__isnull=True).order_by("cutoff")[:24]
+        req_service.visible_requests(request.user)
+        .filter(template__code=code, owner_unit__isnull=True)
+        .order_by("cutoff")[:24]
     )
     units: dict[int, AdminUnit] = {}
     matrix: dict[int, dict[int, comp.UnitStatus]] = {}
@@ -332,18 +412,33 @@ def history(request: HttpRequest) -> HttpResponse:
             if scope.national or scope.covers(row.unit):
                 units[row.unit.pk] = row.unit
                 matrix.setdefault(row.unit.pk, {})[req.pk] = row
-    table = [(unit, [matrix[unit.pk].get(req.pk) for req in reqs]) for unit in sorted(units.values(), key=lambda u: (u.era, u.code))]
+    table = [
+        (unit, [matrix[unit.pk].get(req.pk) for req in reqs])
+        for unit in sorted(units.values(), key=lambda u: (u.era, u.code))
+    ]
     totals = [comp.summarise([matrix[u][req.pk] for u in matrix if req.pk in matrix[u]]) for req in reqs]
     if wants_xlsx(request):
+
         def cell(i):
-            return lambda row: (row[1][i].state_label + (f" ({row[1][i].timeliness_label})" if row[1][i].timeliness else "")) if row[1][i] else ""
+            return lambda row: (
+                (row[1][i].state_label + (f" ({row[1][i].timeliness_label})" if row[1][i].timeliness else ""))
+                if row[1][i]
+                else ""
+            )
 
         columns = [Col(_("Mã đơn vị"), lambda row: row[0].code, 10), Col(_("Đơn vị"), lambda row: row[0].name, 28)]
         columns += [Col(_("Chốt %(d)s") % {"d": format_date(req.cutoff)}, cell(i), 22) for i, req in enumerate(reqs)]
-        return export_response(request, table, columns, title=_("Tình hình nộp báo cáo qua các kỳ"), filename="tinh-hinh-nop-qua-cac-ky",
-                               filters=[(_("Mẫu báo cáo"), code)])
+        return export_response(
+            request,
+            table,
+            columns,
+            title=_("Tình hình nộp báo cáo qua các kỳ"),
+            filename="tinh-hinh-nop-qua-cac-ky",
+            filters=[(_("Mẫu báo cáo"), code)],
+        )
     return render(
-        request, "reporting/history.html",
+        request,
+        "reporting/history.html",
         {"templates": templates, "code": code, "reqs": reqs, "table": table, "totals": totals},
     )
 
@@ -354,10 +449,18 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_capability("reporting.view")
 def template_list(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
-        return export_response(request, ReportTemplate.objects.all(), TEMPLATE_COLUMNS, title=_("Danh sách mẫu báo cáo"),
-                               filename="mau-bao-cao")
-    return render(request, "reporting/template_list.html", {"templates": ReportTemplate.objects.all(),
-                                                             "can_edit": can(request.user, "reporting.templates")})
+        return export_response(
+            request,
+            ReportTemplate.objects.all(),
+            TEMPLATE_COLUMNS,
+            title=_("Danh sách mẫu báo cáo"),
+            filename="mau-bao-cao",
+        )
+    return render(
+        request,
+        "reporting/template_list.html",
+        {"templates": ReportTemplate.objects.all(), "can_edit": can(request.user, "reporting.templates")},
+    )
 
 
 @require_capability("reporting.view")
@@ -367,9 +470,17 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     from ocop.reporting.periodtext import year_warnings
 
-    return render(request, "reporting/template_detail.html", {"tpl": tpl, "t": tpl.parsed, "bindings": BINDINGS,
-                                                               "year_warnings": year_warnings(tpl.definition),
-                                                               "can_edit": can(request.user, "reporting.templates")})
+    return render(
+        request,
+        "reporting/template_detail.html",
+        {
+            "tpl": tpl,
+            "t": tpl.parsed,
+            "bindings": BINDINGS,
+            "year_warnings": year_warnings(tpl.definition),
+            "can_edit": can(request.user, "reporting.templates"),
+        },
+    )
 
 
 @require_capability("reporting.templates")
@@ -378,7 +489,9 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     from ocop.reporting.periodtext import year_warnings
 
     tpl = get_object_or_404(ReportTemplate, pk=pk)
-    form = TemplateForm(request.POST or None, initial={"definition": json.dumps(tpl.definition, ensure_ascii=False, indent=2)})
+    form = TemplateForm(
+        request.POST or None, initial={"definition": json.dumps(tpl.definition, ensure_ascii=False, indent=2)}
+    )
     if request.method == "POST" and form.is_valid():
         definition = form.cleaned_data["definition"]
         with transaction.atomic():
@@ -387,17 +500,32 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             definition["version"] = latest.version + 1
             parsed = schema.parse_definition(definition)
             new = ReportTemplate.objects.create(
-                code=tpl.code, version=definition["version"], title=parsed.title, definition=definition,
-                valid_from=parsed.valid_from, valid_to=parsed.valid_to, source="admin", created_by=request.user,
+                code=tpl.code,
+                version=definition["version"],
+                title=parsed.title,
+                definition=definition,
+                valid_from=parsed.valid_from,
+                valid_to=parsed.valid_to,
+                source="admin",
+                created_by=request.user,
             )
-            log_action(request.user, "ocop.report.template_versioned", new, before={"version": tpl.version},
-                       after={"version": new.version}, request=request)
+            log_action(
+                request.user,
+                "ocop.report.template_versioned",
+                new,
+                before={"version": tpl.version},
+                after={"version": new.version},
+                request=request,
+            )
         messages.success(request, _("Đã lưu phiên bản %(v)s của mẫu báo cáo.") % {"v": new.version})
         for warning in year_warnings(definition):
             messages.warning(request, str(warning))
         return redirect("reporting:template_detail", pk=new.pk)
-    return render(request, "reporting/template_edit.html", {"tpl": tpl, "form": form, "year_warnings": year_warnings(tpl.definition),
-                                                             "placeholders": schema.PLACEHOLDERS})
+    return render(
+        request,
+        "reporting/template_edit.html",
+        {"tpl": tpl, "form": form, "year_warnings": year_warnings(tpl.definition), "placeholders": schema.PLACEHOLDERS},
+    )
 
 
 # --- submissions ------------------------------------------------------------------------------
@@ -419,12 +547,23 @@ def submission_open(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
 
 def _submission_context(request, sub: Submission, *, issues=None, raw_post=None) -> dict:
     template = sub.request.form
-    editable = sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
+    editable = (
+        sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
+    )
     comments = list(sub.comments.select_related("author"))
     if issues is None and raw_post is None:
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
-    sections = formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides, issues=issues,
-                                   comments=comments, raw_post=raw_post, invalid=sub.invalid, sources=sub.prefill_sources)
+    sections = formdata.build_view(
+        template,
+        sub.data,
+        prefilled=sub.prefilled,
+        overrides=sub.overrides,
+        issues=issues,
+        comments=comments,
+        raw_post=raw_post,
+        invalid=sub.invalid,
+        sources=sub.prefill_sources,
+    )
     titles = {s.section.number: s.section.title for s in sections}
     can_review = sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED
     formhtml.sections_html(template, sections, editable, can_review)  # strings per section, not an include per field
@@ -435,9 +574,11 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         "sections": sections,
         "editable": editable,
         "can_review": can_review,
-        "can_correct": sub.status == SubmissionStatus.ACCEPTED and sub_service.can_fill(request.user, sub.unit)
+        "can_correct": sub.status == SubmissionStatus.ACCEPTED
+        and sub_service.can_fill(request.user, sub.unit)
         and not hasattr(sub, "correction"),
-        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit).order_by("number")
+        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit)
+        .order_by("number")
         .only("id", "request_id", "unit_id", "number", "status", "previous_id"),  # not every version's data
         "attachments": sub.attachments.all(),
         "issues": issues or [],
@@ -469,28 +610,53 @@ def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
     except ValueError:
         expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
     try:
-        sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
-                                  invalid=invalid, posted=posted, request=request)
+        sub_service.do_save_draft(
+            request.user,
+            sub,
+            values,
+            reasons=reasons,
+            expected_version=expected,
+            invalid=invalid,
+            posted=posted,
+            request=request,
+        )
         if "submit" in request.POST:
             sub_service.do_submit(request.user, sub, request=request)
             messages.success(request, _("Đã nộp báo cáo. Cán bộ tiếp nhận sẽ xem xét."))
             return redirect("reporting:submission", pk=sub.pk)
     except sub_service.VersionConflict:
-        messages.error(request, _("Báo cáo vừa được người khác lưu sau khi bạn mở. Những gì bạn nhập vẫn còn dưới đây; "
-                                  "hãy mở lại báo cáo (tải lại trang) để xem bản mới nhất trước khi lưu."))
-        return render(request, "reporting/submission.html", _submission_context(request, sub, raw_post=request.POST), status=409)
+        messages.error(
+            request,
+            _(
+                "Báo cáo vừa được người khác lưu sau khi bạn mở. Những gì bạn nhập vẫn còn dưới đây; "
+                "hãy mở lại báo cáo (tải lại trang) để xem bản mới nhất trước khi lưu."
+            ),
+        )
+        return render(
+            request, "reporting/submission.html", _submission_context(request, sub, raw_post=request.POST), status=409
+        )
     except sub_service.SubmissionInvalid as exc:
         sub.refresh_from_db()
-        messages.error(request, _("Chưa nộp được: %(n)s lỗi cần sửa (danh sách ở đầu trang, bấm vào từng lỗi để đến ô cần sửa).")
-                       % {"n": len(formdata.issue_links(template, exc.issues))})
-        return render(request, "reporting/submission.html",
-                      _submission_context(request, sub, issues=exc.issues, raw_post=request.POST), status=422)
+        messages.error(
+            request,
+            _("Chưa nộp được: %(n)s lỗi cần sửa (danh sách ở đầu trang, bấm vào từng lỗi để đến ô cần sửa).")
+            % {"n": len(formdata.issue_links(template, exc.issues))},
+        )
+        return render(
+            request,
+            "reporting/submission.html",
+            _submission_context(request, sub, issues=exc.issues, raw_post=request.POST),
+            status=422,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
     if invalid:
-        messages.warning(request, _("Đã lưu bản nháp; %(n)s ô chưa hợp lệ được giữ nguyên để bạn sửa (danh sách ở đầu trang).")
-                         % {"n": len(invalid)})
+        messages.warning(
+            request,
+            _("Đã lưu bản nháp; %(n)s ô chưa hợp lệ được giữ nguyên để bạn sửa (danh sách ở đầu trang).")
+            % {"n": len(invalid)},
+        )
     else:
         messages.success(request, _("Đã lưu bản nháp."))
     return redirect("reporting:submission", pk=sub.pk)
@@ -510,25 +676,58 @@ def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
     try:
-        saved = sub_service.do_save_draft(request.user, sub, values, reasons=reasons, expected_version=expected,
-                                          autosave=True, invalid=invalid, posted=posted, request=request)
+        saved = sub_service.do_save_draft(
+            request.user,
+            sub,
+            values,
+            reasons=reasons,
+            expected_version=expected,
+            autosave=True,
+            invalid=invalid,
+            posted=posted,
+            request=request,
+        )
     except sub_service.VersionConflict:
         return render(request, "reporting/_autosave.html", {"conflict": True})
     except (ValidationError, PermissionDenied):
         return render(request, "reporting/_autosave.html", {"refused": True})
-    return render(request, "reporting/_autosave.html",
-                  {"saved_at": timezone.localtime(saved.updated_at), "lock_version": saved.lock_version,
-                   "issue_links": formdata.issue_links(template, issues)})
+    return render(
+        request,
+        "reporting/_autosave.html",
+        {
+            "saved_at": timezone.localtime(saved.updated_at),
+            "lock_version": saved.lock_version,
+            "issue_links": formdata.issue_links(template, issues),
+        },
+    )
 
 
-def _confirm(request: HttpRequest, *, title: str, consequences: list[str], action: str, fields: dict, button: str,
-             cancel: str, testid: str) -> HttpResponse:
+def _confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    action: str,
+    fields: dict,
+    button: str,
+    cancel: str,
+    testid: str,
+) -> HttpResponse:
     """The confirmation step of an irreversible or mass action: a page saying what will happen, with
     a form that repeats the request plus "confirmed" (works without JavaScript)."""
-    return render(request, "reporting/confirm.html", {
-        "title": title, "consequences": consequences, "action": action, "fields": fields, "button": button,
-        "cancel": cancel, "testid": testid,
-    })
+    return render(
+        request,
+        "reporting/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "action": action,
+            "fields": fields,
+            "button": button,
+            "cancel": cancel,
+            "testid": testid,
+        },
+    )
 
 
 @require_capability("reporting.review")
@@ -540,22 +739,28 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reporting:submission", pk=sub.pk)
     if "accept" in request.POST and "confirmed" not in request.POST:
         return _confirm(
-            request, title=_("Tiếp nhận báo cáo của %(u)s?") % {"u": sub.unit},
+            request,
+            title=_("Tiếp nhận báo cáo của %(u)s?") % {"u": sub.unit},
             consequences=[
                 _("Báo cáo được khóa: đơn vị không sửa trực tiếp được nữa; muốn sửa phải tạo bản sửa đổi (lần %(n)s).")
                 % {"n": sub.number + 1},
                 _("Số liệu của báo cáo được đưa vào tổng hợp của yêu cầu “%(r)s”.") % {"r": sub.request.title},
                 _("Đơn vị được thông báo là báo cáo đã được tiếp nhận."),
             ],
-            action=reverse("reporting:submission_review", args=[sub.pk]), fields={"accept": "1"},
-            button=_("Xác nhận tiếp nhận và khóa"), cancel=reverse("reporting:submission", args=[sub.pk]), testid="confirm-accept",
+            action=reverse("reporting:submission_review", args=[sub.pk]),
+            fields={"accept": "1"},
+            button=_("Xác nhận tiếp nhận và khóa"),
+            cancel=reverse("reporting:submission", args=[sub.pk]),
+            testid="confirm-accept",
         )
     try:
         if "accept" in request.POST:
             sub_service.do_accept(request.user, sub, request=request)
             messages.success(request, _("Đã tiếp nhận báo cáo; báo cáo được khóa."))
         else:
-            comments = {key[len("comment__"):]: value for key, value in request.POST.items() if key.startswith("comment__")}
+            comments = {
+                key[len("comment__") :]: value for key, value in request.POST.items() if key.startswith("comment__")
+            }
             sub_service.do_return(request.user, sub, comments, request=request)
             messages.success(request, _("Đã trả lại báo cáo kèm nhận xét."))
     except ValidationError as exc:
@@ -587,9 +792,16 @@ def submission_diff(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_print(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _visible_submission(request.user, pk)
     template = sub.request.form
-    return render(request, "reporting/submission_print.html",
-                  {"sub": sub, "req": sub.request, "template": template,
-                   "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides)})
+    return render(
+        request,
+        "reporting/submission_print.html",
+        {
+            "sub": sub,
+            "req": sub.request,
+            "template": template,
+            "sections": formdata.build_view(template, sub.data, prefilled=sub.prefilled, overrides=sub.overrides),
+        },
+    )
 
 
 def _labels(sub: Submission) -> dict:
@@ -641,18 +853,31 @@ def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reporting:submission", pk=sub.pk)
     data, cell_issues = parse_workbook(sub.request.form, upload, expected_version=sub.lock_version)
     if cell_issues:
-        return render(request, "reporting/upload_errors.html", {"sub": sub, "issues": cell_issues, "filename": upload.name}, status=422)
+        return render(
+            request,
+            "reporting/upload_errors.html",
+            {"sub": sub, "issues": cell_issues, "filename": upload.name},
+            status=422,
+        )
     try:
-        sub_service.do_save_draft(request.user, sub, data, source=SubmissionSource.XLSX, expected_version=sub.lock_version,
-                                  request=request)
+        sub_service.do_save_draft(
+            request.user, sub, data, source=SubmissionSource.XLSX, expected_version=sub.lock_version, request=request
+        )
     except sub_service.VersionConflict:
-        messages.error(request, _("Báo cáo vừa được lưu trong lúc tệp đang được tải lên; tệp không được nhập để không ghi "
-                                  "đè bản mới hơn. Hãy tải mẫu Excel mới từ trang báo cáo rồi nhập lại."))
+        messages.error(
+            request,
+            _(
+                "Báo cáo vừa được lưu trong lúc tệp đang được tải lên; tệp không được nhập để không ghi "
+                "đè bản mới hơn. Hãy tải mẫu Excel mới từ trang báo cáo rồi nhập lại."
+            ),
+        )
         return redirect("reporting:submission", pk=sub.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:submission", pk=sub.pk)
-    messages.success(request, _("Đã nhập số liệu từ tệp “%(f)s”. Kiểm tra lại rồi bấm Nộp báo cáo.") % {"f": upload.name})
+    messages.success(
+        request, _("Đã nhập số liệu từ tệp “%(f)s”. Kiểm tra lại rồi bấm Nộp báo cáo.") % {"f": upload.name}
+    )
     return redirect("reporting:submission", pk=sub.pk)
 
 
@@ -664,15 +889,26 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment = SubmissionAttachment(submission=sub, file=form.cleaned_data["file"], name=form.cleaned_data["file"].name[:255],
-                                          uploaded_by=request.user)
+        attachment = SubmissionAttachment(
+            submission=sub,
+            file=form.cleaned_data["file"],
+            name=form.cleaned_data["file"].name[:255],
+            uploaded_by=request.user,
+        )
         try:
             attachment.full_clean()
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             attachment.save()
-            log_action(request.user, "ocop.report.attachment_added", sub, after={"file": attachment.name}, unit=sub.unit, request=request)
+            log_action(
+                request.user,
+                "ocop.report.attachment_added",
+                sub,
+                after={"file": attachment.name},
+                unit=sub.unit,
+                request=request,
+            )
             messages.success(request, _("Đã đính kèm “%(f)s”.") % {"f": attachment.name})
     else:
         messages.error(request, format_html("{}", " ".join(e for errs in form.errors.values() for e in errs)))
@@ -681,7 +917,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("reporting.view")
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(SubmissionAttachment.objects.filter(submission__in=sub_service.visible_submissions(request.user)), pk=pk)
+    attachment = get_object_or_404(
+        SubmissionAttachment.objects.filter(submission__in=sub_service.visible_submissions(request.user)), pk=pk
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

@@ -54,8 +54,9 @@ def _number(value):
 def chart_data(c: cons.Consolidation) -> dict:
     """Every numeric field by unit and by region (the fields offered to the chart; chart_view draws one)."""
     fields = [f for f in c.numeric_fields if c.totals[f.code].count]
-    default = next((f.code for f in fields if f.type != "percent" and c.totals[f.code].value),
-                   fields[0].code if fields else "")
+    default = next(
+        (f.code for f in fields if f.type != "percent" and c.totals[f.code].value), fields[0].code if fields else ""
+    )
     return {
         "fields": [{"code": f.code, "label": f.label, "type": f.type} for f in fields],
         "default": default,
@@ -63,8 +64,7 @@ def chart_data(c: cons.Consolidation) -> dict:
         "values": {f.code: [_number(r.values.get(f.code)) for r in c.rows] for f in fields},
         "regions": [g.label for g in c.regions],
         "region_values": {f.code: [_number(g.stats[f.code].value) for g in c.regions] for f in fields},
-        "labels": {"unit": _("Theo đơn vị"), "region": _("Theo vùng kinh tế - xã hội"),
-                   "average": _("bình quân")},
+        "labels": {"unit": _("Theo đơn vị"), "region": _("Theo vùng kinh tế - xã hội"), "average": _("bình quân")},
     }
 
 
@@ -78,10 +78,16 @@ def chart_view(data: dict, code: str) -> dict | None:
     region_title = f"{field['label']} — {labels['region']}" + (f" ({labels['average']})" if percent else "")
     return {
         "field": field,
-        "unit": {"categories": data["units"], "title": f"{field['label']} — {labels['unit']}",
-                 "series": [{"name": field["label"], "values": data["values"][code]}]},
-        "region": {"categories": data["regions"], "title": region_title,
-                   "series": [{"name": field["label"], "values": data["region_values"][code]}]},
+        "unit": {
+            "categories": data["units"],
+            "title": f"{field['label']} — {labels['unit']}",
+            "series": [{"name": field["label"], "values": data["values"][code]}],
+        },
+        "region": {
+            "categories": data["regions"],
+            "title": region_title,
+            "series": [{"name": field["label"], "values": data["region_values"][code]}],
+        },
         "suffix": "%" if percent else "",
     }
 
@@ -97,16 +103,18 @@ def section_views(c: cons.Consolidation) -> list[dict]:
     result = []
     for table in c.section_tables:
         fields = table.fields
-        result.append({
-            "section": table.section,
-            "fields": fields,
-            "rows": [(row, [cons.fmt(f.type, v) for f, v in zip(fields, row.cells(fields))]) for row in c.rows],
-            "regions": [(g, [_stat_text(st) for st in g.cells(fields)]) for g in c.regions],
-            "provinces": [(g, [_stat_text(st) for st in g.cells(fields)]) for g in c.provinces],
-            "total": [_stat_text(c.totals[f.code]) for f in fields],
-            "ranges": [c.totals[f.code].range_display for f in fields],
-            "has_ranges": any(f.type == "percent" for f in fields),
-        })
+        result.append(
+            {
+                "section": table.section,
+                "fields": fields,
+                "rows": [(row, [cons.fmt(f.type, v) for f, v in zip(fields, row.cells(fields))]) for row in c.rows],
+                "regions": [(g, [_stat_text(st) for st in g.cells(fields)]) for g in c.regions],
+                "provinces": [(g, [_stat_text(st) for st in g.cells(fields)]) for g in c.provinces],
+                "total": [_stat_text(c.totals[f.code]) for f in fields],
+                "ranges": [c.totals[f.code].range_display for f in fields],
+                "has_ranges": any(f.type == "percent" for f in fields),
+            }
+        )
     return result
 
 
@@ -114,14 +122,16 @@ def comparison_view(c: cons.Consolidation) -> list[dict]:
     rows = []
     for row in c.comparison.rows if c.comparison else []:
         change = row.change_pct
-        rows.append({
-            "field": row.field,
-            "current": cons.fmt(row.field.type, row.current),
-            "previous": cons.fmt(row.field.type, row.previous),
-            "difference": cons.fmt_signed(row.field.type, row.difference),
-            "change": cons.fmt_signed("percent", change) if change is not None else "",
-            "trend": "" if not row.difference else ("up" if row.difference > 0 else "down"),
-        })
+        rows.append(
+            {
+                "field": row.field,
+                "current": cons.fmt(row.field.type, row.current),
+                "previous": cons.fmt(row.field.type, row.previous),
+                "difference": cons.fmt_signed(row.field.type, row.difference),
+                "change": cons.fmt_signed("percent", change) if change is not None else "",
+                "trend": "" if not row.difference else ("up" if row.difference > 0 else "down"),
+            }
+        )
     return rows
 
 
@@ -131,11 +141,20 @@ def table_views(c: cons.Consolidation) -> list[dict]:
     result = []
     for table in c.tables:
         columns = table.field.columns
-        rows = [(unit, [display(col.type, row.get(col.code), col.options) if row.get(col.code) not in (None, "") else ""
-                        for col in columns]) for unit, row in table.rows]
+        rows = [
+            (
+                unit,
+                [
+                    display(col.type, row.get(col.code), col.options) if row.get(col.code) not in (None, "") else ""
+                    for col in columns
+                ],
+            )
+            for unit, row in table.rows
+        ]
         totals = [cons.fmt(col.type, table.totals[col.code]) if col.code in table.totals else "" for col in columns]
-        result.append({"field": table.field, "columns": columns, "rows": rows,
-                       "totals": totals if table.totals else None})
+        result.append(
+            {"field": table.field, "columns": columns, "rows": rows, "totals": totals if table.totals else None}
+        )
     return result
 
 
@@ -162,24 +181,40 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     key = cons.consolidation_key(req, include_submitted=include_submitted)
     c = SimpleLazyObject(lambda: cons.cached_consolidate(req, include_submitted=include_submitted, key=key))
     chart_code = request.GET.get("chart", "")[:100]
-    context = {"req": req, "c": c, "include_submitted": include_submitted, "part": part, "data_key": key[0],
-               "chart_code": chart_code,
-               "parts": [(key, label, "?" + urlencode({"phan": key, **({"include_submitted": 1} if include_submitted else {})}))
-                         for key, label in PARTS.items()]}
+    context = {
+        "req": req,
+        "c": c,
+        "include_submitted": include_submitted,
+        "part": part,
+        "data_key": key[0],
+        "chart_code": chart_code,
+        "parts": [
+            (key, label, "?" + urlencode({"phan": key, **({"include_submitted": 1} if include_submitted else {})}))
+            for key, label in PARTS.items()
+        ],
+    }
     if part == "tong-quan":
         data = SimpleLazyObject(lambda: chart_data(c))
-        context.update({
-            "chart_fields": SimpleLazyObject(lambda: data["fields"]),
-            "chart": SimpleLazyObject(lambda: chart_view(data, chart_code or data["default"]) or chart_view(data, data["default"]) or {}),
-            "jobs": list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS]),
-            "formats": RenderFormat.choices,
-            "comparison": SimpleLazyObject(lambda: comparison_view(c)),
-        })
+        context.update(
+            {
+                "chart_fields": SimpleLazyObject(lambda: data["fields"]),
+                "chart": SimpleLazyObject(
+                    lambda: chart_view(data, chart_code or data["default"]) or chart_view(data, data["default"]) or {}
+                ),
+                "jobs": list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS]),
+                "formats": RenderFormat.choices,
+                "comparison": SimpleLazyObject(lambda: comparison_view(c)),
+            }
+        )
     elif part == "so-lieu":
         context["sections"] = SimpleLazyObject(lambda: section_views(c))
     elif part == "y-kien":
-        context.update({"shortcomings": SimpleLazyObject(lambda: c.issues_of("shortcomings")),
-                        "proposals": SimpleLazyObject(lambda: c.issues_of("proposals"))})
+        context.update(
+            {
+                "shortcomings": SimpleLazyObject(lambda: c.issues_of("shortcomings")),
+                "proposals": SimpleLazyObject(lambda: c.issues_of("proposals")),
+            }
+        )
     else:
         context["collated"] = SimpleLazyObject(lambda: table_views(c))
     return render(request, "reporting/consolidation.html", context)
@@ -200,8 +235,9 @@ def consolidation_render(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     fmt = request.POST.get("format", "")
     if fmt not in RenderFormat.values:
-        messages.error(request, _("Định dạng “%(f)s” không được hỗ trợ: chọn .docx, .pdf hoặc .xlsx.")
-                       % {"f": fmt[:10]})
+        messages.error(
+            request, _("Định dạng “%(f)s” không được hỗ trợ: chọn .docx, .pdf hoặc .xlsx.") % {"f": fmt[:10]}
+        )
         return redirect(back)
     include_submitted = request.POST.get("include_submitted") == "1"
     start_render_job(request.user, req, fmt, include_submitted=include_submitted)

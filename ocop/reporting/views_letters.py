@@ -57,8 +57,11 @@ def request_letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã tạo dự thảo công văn yêu cầu báo cáo."))
             return redirect("documents:detail", pk=doc.pk)
     existing = req.documents.filter(purpose=Purpose.REQUEST_LETTER)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn yêu cầu báo cáo")})
+    return render(
+        request,
+        "documents/letter_new.html",
+        {"req": req, "form": form, "existing": existing, "title": _("Công văn yêu cầu báo cáo")},
+    )
 
 
 @require_capability("documents.draft")
@@ -66,13 +69,18 @@ def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
     req = _national_request(request.user, pk)
     today = timezone.localdate()
     issuer = _issuer_on(today)
-    form = ReminderForm(request.POST or None, initial={"as_of": min(today, max(req.deadline, today)), "date": today,
-                                                       "issuer": issuer})
+    form = ReminderForm(
+        request.POST or None, initial={"as_of": min(today, max(req.deadline, today)), "date": today, "issuer": issuer}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             doc = letters.create_reminder_letter(
-                request.user, req, issuer=data["issuer"], as_of=data["as_of"], day=data["date"],
+                request.user,
+                req,
+                issuer=data["issuer"],
+                as_of=data["as_of"],
+                day=data["date"],
                 new_deadline=data.get("new_deadline"),
             )
         except ValidationError as exc:
@@ -81,8 +89,11 @@ def reminder_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã tạo dự thảo công văn đôn đốc báo cáo."))
             return redirect("documents:detail", pk=doc.pk)
     existing = req.documents.filter(purpose=Purpose.REMINDER)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn đôn đốc báo cáo")})
+    return render(
+        request,
+        "documents/letter_new.html",
+        {"req": req, "form": form, "existing": existing, "title": _("Công văn đôn đốc báo cáo")},
+    )
 
 
 @require_capability("documents.draft")
@@ -105,8 +116,11 @@ def forwarding_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã tạo dự thảo công văn gửi báo cáo tổng hợp."))
             return redirect("documents:detail", pk=doc.pk)
     existing = req.documents.filter(purpose=Purpose.FORWARDING)
-    return render(request, "documents/letter_new.html",
-                  {"req": req, "form": form, "existing": existing, "title": _("Công văn gửi báo cáo tổng hợp")})
+    return render(
+        request,
+        "documents/letter_new.html",
+        {"req": req, "form": form, "existing": existing, "title": _("Công văn gửi báo cáo tổng hợp")},
+    )
 
 
 def forwarding_totals(consolidation, limit: int = 8) -> list[tuple[str, str]]:

@@ -55,8 +55,16 @@ from ocop.lib.text import clean_text
 from ocop.reporting.schema import CODE_RE, MAX_ROWS, Field, Option, TemplateDef, coerce, display
 from ocop.lib.dates import format_date
 
-BROKEN_FILE_ERRORS = (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError,
-                      etree.XMLSyntaxError)
+BROKEN_FILE_ERRORS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    ElementTree.ParseError,
+    etree.XMLSyntaxError,
+)
 
 MAIN_SHEET = "Báo cáo"
 LISTS_SHEET = "DanhMuc"
@@ -76,7 +84,14 @@ MARK_SCAN_ROWS = 10
 MARK_SCAN_COLS = 10
 
 DATE_MIN, DATE_MAX = dt.date(1900, 3, 1), dt.date(2200, 12, 31)
-NUMBER_FORMATS = {"integer": "#,##0", "money": "#,##0", "percent": "General", "date": "DD/MM/YYYY", "text": "@", "choice": "@"}
+NUMBER_FORMATS = {
+    "integer": "#,##0",
+    "money": "#,##0",
+    "percent": "General",
+    "date": "DD/MM/YYYY",
+    "text": "@",
+    "choice": "@",
+}
 HINTS = {
     "integer": "Số nguyên, không âm.",
     "money": "Số tiền (đồng), số nguyên không âm.",
@@ -182,23 +197,45 @@ class _Lists:
 def _validation(ftype: str, list_formula: str = "") -> DataValidation | None:
     common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": _("Giá trị không hợp lệ")}
     if ftype == "integer":
-        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                              error=_("Nhập số nguyên không âm, ví dụ 125."), **common)
+        return DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            error=_("Nhập số nguyên không âm, ví dụ 125."),
+            **common,
+        )
     if ftype == "money":
         # "decimal" rather than "whole": amounts in đồng exceed what every spreadsheet accepts as
         # a whole number; a fractional amount is reported when the workbook is read back.
-        return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                              error=_("Nhập số tiền (đồng) không âm, ví dụ 1250000."), **common)
+        return DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            error=_("Nhập số tiền (đồng) không âm, ví dụ 1250000."),
+            **common,
+        )
     if ftype == "percent":
-        return DataValidation(type="decimal", operator="between", formula1="0", formula2="1000",
-                              error=_("Nhập tỉ lệ phần trăm từ 0 đến 1000, ví dụ 12,5."), **common)
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="1000",
+            error=_("Nhập tỉ lệ phần trăm từ 0 đến 1000, ví dụ 12,5."),
+            **common,
+        )
     if ftype == "date":
-        return DataValidation(type="date", operator="between", formula1=str(int(to_excel(DATE_MIN))),
-                              formula2=str(int(to_excel(DATE_MAX))),
-                              error=_("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2018."), **common)
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1=str(int(to_excel(DATE_MIN))),
+            formula2=str(int(to_excel(DATE_MAX))),
+            error=_("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2018."),
+            **common,
+        )
     if ftype == "choice" and list_formula:
-        return DataValidation(type="list", formula1=list_formula,
-                              error=_("Chọn một giá trị trong danh sách."), **common)
+        return DataValidation(
+            type="list", formula1=list_formula, error=_("Chọn một giá trị trong danh sách."), **common
+        )
     return None
 
 
@@ -229,7 +266,9 @@ def build_workbook(
     ws = wb.active
     ws.title = MAIN_SHEET
     used_titles = {MAIN_SHEET.casefold(), LISTS_SHEET.casefold()}
-    table_sheets = {f.code: _sheet_title(f"{f.section} {f.label}", used_titles) for f in template.fields if f.type == "table"}
+    table_sheets = {
+        f.code: _sheet_title(f"{f.section} {f.label}", used_titles) for f in template.fields if f.type == "table"
+    }
     lists = _Lists(wb)
 
     for letter, width in (("A", 10), ("B", 48), ("C", 42), ("D", 44), ("E", 16)):
@@ -240,7 +279,12 @@ def build_workbook(
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:D1")
     subtitle = template.title + (f" — {template.subtitle}" if template.subtitle else "")
-    _set(ws["A2"], _clean_text(_("Mẫu: %(t)s (mã %(c)s, phiên bản %(v)s)") % {"t": subtitle, "c": template.code, "v": template.version}))
+    _set(
+        ws["A2"],
+        _clean_text(
+            _("Mẫu: %(t)s (mã %(c)s, phiên bản %(v)s)") % {"t": subtitle, "c": template.code, "v": template.version}
+        ),
+    )
     ws["A2"].font = Font(italic=True)
     _set(ws["A3"], _clean_text(_("Đơn vị báo cáo: %(u)s") % {"u": unit_label}))
     _set(ws["A4"], _clean_text(_("Yêu cầu báo cáo: %(r)s") % {"r": request_label}))
@@ -257,7 +301,9 @@ def build_workbook(
     ws["A5"].font = Font(italic=True, size=10)
     ws.merge_cells("A5:D5")
     ws.row_dimensions[5].height = _height(instructions, 150, 13)
-    for col, text in enumerate((_("Mục"), _("Nội dung"), _("Số liệu / nội dung báo cáo"), _("Ghi chú, hướng dẫn")), start=1):
+    for col, text in enumerate(
+        (_("Mục"), _("Nội dung"), _("Số liệu / nội dung báo cáo"), _("Ghi chú, hướng dẫn")), start=1
+    ):
         cell = ws.cell(row=HEADER_ROW, column=col, value=text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -295,8 +341,10 @@ def build_workbook(
         a.alignment = WRAP_TOP
         title_font = InlineFont(b=True, sz=12 if section.depth == 0 else 11)
         if section.prompt:
-            b_value = CellRichText(TextBlock(title_font, _clean_text(section.title)),
-                                   TextBlock(InlineFont(i=True), "\n" + _clean_text(section.prompt)))
+            b_value = CellRichText(
+                TextBlock(title_font, _clean_text(section.title)),
+                TextBlock(InlineFont(i=True), "\n" + _clean_text(section.prompt)),
+            )
         else:
             b_value = CellRichText(TextBlock(title_font, _clean_text(section.title)))
         ws.cell(row=row, column=2).value = b_value
@@ -304,7 +352,9 @@ def build_workbook(
         for col in range(1, 5):
             ws.cell(row=row, column=col).fill = SECTION_FILL
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = _height(section.title, 125) + (_height(section.prompt, 125) if section.prompt else 0)
+        ws.row_dimensions[row].height = _height(section.title, 125) + (
+            _height(section.prompt, 125) if section.prompt else 0
+        )
         for f in section.fields:
             row += 1
             _set(ws.cell(row=row, column=1), _clean_text(section.number))
@@ -336,8 +386,10 @@ def build_workbook(
                 validate_cell(f.type, c.coordinate, f.code, f.options)
                 notes.append(HINTS[f.type])
                 if prefilled.get(f.code) not in (None, ""):
-                    notes.append(_("Số liệu điền sẵn từ hệ thống: %(v)s. Nếu sửa, cần nêu lý do khi nộp.")
-                                 % {"v": display(f.type, prefilled[f.code], f.options)})
+                    notes.append(
+                        _("Số liệu điền sẵn từ hệ thống: %(v)s. Nếu sửa, cần nêu lý do khi nộp.")
+                        % {"v": display(f.type, prefilled[f.code], f.options)}
+                    )
             d = ws.cell(row=row, column=HELP_COL)
             _set(d, _clean_text(" ".join(n for n in notes if n)))
             d.alignment = WRAP_TOP
@@ -349,8 +401,12 @@ def build_workbook(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
-    spreadsheet.print_setup(ws, title=title, widths=[ws.column_dimensions[c].width for c in "ABCD"],
-                            header_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    spreadsheet.print_setup(
+        ws,
+        title=title,
+        widths=[ws.column_dimensions[c].width for c in "ABCD"],
+        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
 
     for f in template.fields:
         if f.type == "table":
@@ -376,8 +432,14 @@ def _table_sheet(wb: Workbook, f: Field, title: str, rows, lists: _Lists) -> Non
     _set(head, _clean_text(f"{f.section}. {f.label}"))
     head.font = Font(bold=True, size=12)
     ws.merge_cells(start_row=TABLE_TITLE_ROW, start_column=1, end_row=TABLE_TITLE_ROW, end_column=max(last_col, 2))
-    help_text = " ".join(x for x in (f.help, _("Mỗi dòng một mục; có thể thêm dòng ở cuối bảng; dòng trống được bỏ qua. "
-                                              "Cột có dấu * là bắt buộc.")) if x)
+    help_text = " ".join(
+        x
+        for x in (
+            f.help,
+            _("Mỗi dòng một mục; có thể thêm dòng ở cuối bảng; dòng trống được bỏ qua. Cột có dấu * là bắt buộc."),
+        )
+        if x
+    )
     h = ws.cell(row=TABLE_HELP_ROW, column=1)
     _set(h, _clean_text(help_text))
     h.font = Font(italic=True, size=10)
@@ -424,9 +486,12 @@ def _table_sheet(wb: Workbook, f: Field, title: str, rows, lists: _Lists) -> Non
             ws.add_data_validation(dv)
             dv.add(f"{letter}{first}:{letter}{validated_last}")
     ws.freeze_panes = ws.cell(row=first, column=2)
-    spreadsheet.print_setup(ws, title=f"{f.section}. {f.label}",
-                            widths=[ws.column_dimensions[get_column_letter(i)].width for i in range(1, last_col + 1)],
-                            header_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")
+    spreadsheet.print_setup(
+        ws,
+        title=f"{f.section}. {f.label}",
+        widths=[ws.column_dimensions[get_column_letter(i)].width for i in range(1, last_col + 1)],
+        header_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}",
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -473,7 +538,8 @@ def _raw(ftype: str, value, number_format, epoch):
 
 def _structure_message(label: str, where: str) -> str:
     return _("Không tìm thấy trường “%(label)s”%(where)s — tệp không được tạo từ mẫu này hoặc đã bị sửa cấu trúc.") % {
-        "label": label, "where": where,
+        "label": label,
+        "where": where,
     }
 
 
@@ -527,26 +593,49 @@ def stale_issue(found: str, expected_version: int) -> CellIssue | None:
     if found == str(expected_version):
         return None
     if not found.isdigit():
-        return CellIssue("", "", _(
-            "Tệp Excel không ghi phiên bản báo cáo mà nó được tạo ra (tệp tải về từ trước hoặc đã bị sửa), nên không "
-            "biết tệp có cũ hơn những gì đã lưu hay không. Để không ghi đè số liệu mới hơn, tệp không được nhập. Hãy tải "
-            "mẫu Excel mới từ trang báo cáo (đã có số liệu mới nhất), nhập phần thay đổi của bạn rồi tải lên lại."))
-    return CellIssue("", "", _(
-        "Tệp Excel được tạo từ phiên bản %(old)s của báo cáo, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản "
-        "%(new)s). Nhập tệp này sẽ ghi đè những thay đổi mới hơn, nên tệp không được nhập. Hãy tải mẫu Excel mới từ "
-        "trang báo cáo (đã có số liệu mới nhất), nhập lại phần thay đổi của bạn rồi tải lên.")
-        % {"old": found, "new": expected_version})
+        return CellIssue(
+            "",
+            "",
+            _(
+                "Tệp Excel không ghi phiên bản báo cáo mà nó được tạo ra (tệp tải về từ trước hoặc đã bị sửa), nên không "
+                "biết tệp có cũ hơn những gì đã lưu hay không. Để không ghi đè số liệu mới hơn, tệp không được nhập. Hãy tải "
+                "mẫu Excel mới từ trang báo cáo (đã có số liệu mới nhất), nhập phần thay đổi của bạn rồi tải lên lại."
+            ),
+        )
+    return CellIssue(
+        "",
+        "",
+        _(
+            "Tệp Excel được tạo từ phiên bản %(old)s của báo cáo, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản "
+            "%(new)s). Nhập tệp này sẽ ghi đè những thay đổi mới hơn, nên tệp không được nhập. Hãy tải mẫu Excel mới từ "
+            "trang báo cáo (đã có số liệu mới nhất), nhập lại phần thay đổi của bạn rồi tải lên."
+        )
+        % {"old": found, "new": expected_version},
+    )
 
 
 def _parse(template: TemplateDef, wb, unit_label, request_label, expected_version=None) -> tuple[dict, list[CellIssue]]:
     issues: list[CellIssue] = []
     ws, mark_col = _find_main(wb)
     if ws is None:
-        return {}, [CellIssue("", "", _("Tệp không phải mẫu Excel của hệ thống (không có mã mẫu báo cáo) — "
-                                        "hãy tải mẫu Excel từ trang báo cáo rồi nhập số liệu vào đó."))]
+        return {}, [
+            CellIssue(
+                "",
+                "",
+                _(
+                    "Tệp không phải mẫu Excel của hệ thống (không có mã mẫu báo cáo) — "
+                    "hãy tải mẫu Excel từ trang báo cáo rồi nhập số liệu vào đó."
+                ),
+            )
+        ]
     if mark_col != CODE_COL:
-        return {}, [CellIssue(ws.title, "", _("Cấu trúc trang tính đã bị sửa (chèn hoặc xóa cột) — "
-                                              "hãy tải lại mẫu Excel và nhập lại số liệu."))]
+        return {}, [
+            CellIssue(
+                ws.title,
+                "",
+                _("Cấu trúc trang tính đã bị sửa (chèn hoặc xóa cột) — hãy tải lại mẫu Excel và nhập lại số liệu."),
+            )
+        ]
     rows = ws.iter_rows(min_row=1, max_row=MAIN_ROW_LIMIT, min_col=VALUE_COL, max_col=CODE_COL)
     main: dict[str, tuple[int, object]] = {}
     marks: dict[str, str] = {}
@@ -563,11 +652,20 @@ def _parse(template: TemplateDef, wb, unit_label, request_label, expected_versio
             continue
         f = template.field(code)
         if f is None:
-            issues.append(CellIssue(ws.title, f"E{r}", _("Trường “%(c)s” không có trong mẫu báo cáo này.") % {"c": code}, code))
+            issues.append(
+                CellIssue(ws.title, f"E{r}", _("Trường “%(c)s” không có trong mẫu báo cáo này.") % {"c": code}, code)
+            )
             continue
         if code in main:
-            issues.append(CellIssue(ws.title, f"E{r}", _("Trường “%(l)s” xuất hiện hai lần (dòng %(a)s và %(b)s) — "
-                                                          "không sao chép dòng của mẫu.") % {"l": f.label, "a": main[code][0], "b": r}, code))
+            issues.append(
+                CellIssue(
+                    ws.title,
+                    f"E{r}",
+                    _("Trường “%(l)s” xuất hiện hai lần (dòng %(a)s và %(b)s) — không sao chép dòng của mẫu.")
+                    % {"l": f.label, "a": main[code][0], "b": r},
+                    code,
+                )
+            )
             continue
         main[code] = (r, value_cell)
 
@@ -575,15 +673,32 @@ def _parse(template: TemplateDef, wb, unit_label, request_label, expected_versio
     expected = f"{template.code};version={template.version}"
     if found != expected:
         other_code, _sep, other_version = found.partition(";version=")
-        return {}, [CellIssue(ws.title, "", _(
-            "Tệp được tạo cho mẫu “%(oc)s” phiên bản %(ov)s, không phải mẫu “%(c)s” phiên bản %(v)s của yêu cầu này — "
-            "hãy tải mẫu Excel của yêu cầu này và nhập số liệu vào đó."
-        ) % {"oc": other_code or "?", "ov": other_version or "?", "c": template.code, "v": template.version})]
-    for mark, label, expected_label in ((UNIT_MARK, _("đơn vị"), unit_label), (REQUEST_MARK, _("yêu cầu báo cáo"), request_label)):
+        return {}, [
+            CellIssue(
+                ws.title,
+                "",
+                _(
+                    "Tệp được tạo cho mẫu “%(oc)s” phiên bản %(ov)s, không phải mẫu “%(c)s” phiên bản %(v)s của yêu cầu này — "
+                    "hãy tải mẫu Excel của yêu cầu này và nhập số liệu vào đó."
+                )
+                % {"oc": other_code or "?", "ov": other_version or "?", "c": template.code, "v": template.version},
+            )
+        ]
+    for mark, label, expected_label in (
+        (UNIT_MARK, _("đơn vị"), unit_label),
+        (REQUEST_MARK, _("yêu cầu báo cáo"), request_label),
+    ):
         if expected_label is not None and marks.get(mark, "") != _clean_text(expected_label):
-            return {}, [CellIssue(ws.title, "", _(
-                "Tệp được tạo cho %(what)s “%(found)s”, không phải “%(expected)s” — hãy tải mẫu Excel của đúng %(what)s."
-            ) % {"what": label, "found": marks.get(mark, "?"), "expected": expected_label})]
+            return {}, [
+                CellIssue(
+                    ws.title,
+                    "",
+                    _(
+                        "Tệp được tạo cho %(what)s “%(found)s”, không phải “%(expected)s” — hãy tải mẫu Excel của đúng %(what)s."
+                    )
+                    % {"what": label, "found": marks.get(mark, "?"), "expected": expected_label},
+                )
+            ]
 
     if expected_version is not None:
         stale = stale_issue(marks.get(VERSION_MARK, "").strip(), expected_version)
@@ -596,7 +711,9 @@ def _parse(template: TemplateDef, wb, unit_label, request_label, expected_versio
         if f.type == "table":
             continue
         if f.code not in main:
-            issues.append(CellIssue(ws.title, "", _structure_message(f.label, _(" (mục %(n)s)") % {"n": f.section}), f.code))
+            issues.append(
+                CellIssue(ws.title, "", _structure_message(f.label, _(" (mục %(n)s)") % {"n": f.section}), f.code)
+            )
             continue
         r, cell = main[f.code]
         value, err = coerce(f.type, _raw(f.type, cell.value, cell.number_format, epoch), f.options)
@@ -609,7 +726,14 @@ def _parse(template: TemplateDef, wb, unit_label, request_label, expected_versio
         located = _find_tables(wb, ws, tables, issues)
         for code, f in tables.items():
             if code not in located:
-                issues.append(CellIssue("", "", _structure_message(f.label, _(" (bảng của mục %(n)s, trang tính riêng)") % {"n": f.section}), code))
+                issues.append(
+                    CellIssue(
+                        "",
+                        "",
+                        _structure_message(f.label, _(" (bảng của mục %(n)s, trang tính riêng)") % {"n": f.section}),
+                        code,
+                    )
+                )
                 data[code] = []
                 continue
             table_ws, code_row = located[code]
@@ -625,14 +749,27 @@ def _find_tables(wb, main_ws, tables: dict[str, Field], issues: list[CellIssue])
     for ws in wb.worksheets:
         if ws.title in (main_ws.title, LISTS_SHEET):
             continue
-        for r, (value,) in enumerate(ws.iter_rows(min_row=1, max_row=MARK_SCAN_ROWS, max_col=1, values_only=True), start=1):
+        for r, (value,) in enumerate(
+            ws.iter_rows(min_row=1, max_row=MARK_SCAN_ROWS, max_col=1, values_only=True), start=1
+        ):
             if isinstance(value, str) and value.startswith(TABLE_MARK):
-                code = value[len(TABLE_MARK):].strip()
+                code = value[len(TABLE_MARK) :].strip()
                 if code not in tables:
-                    issues.append(CellIssue(ws.title, f"A{r}", _("Bảng “%(c)s” không có trong mẫu báo cáo này.") % {"c": code}, code))
+                    issues.append(
+                        CellIssue(
+                            ws.title, f"A{r}", _("Bảng “%(c)s” không có trong mẫu báo cáo này.") % {"c": code}, code
+                        )
+                    )
                 elif code in located:
-                    issues.append(CellIssue(ws.title, "", _("Bảng “%(l)s” xuất hiện ở hai trang tính (“%(a)s” và “%(b)s”).")
-                                            % {"l": tables[code].label, "a": located[code][0].title, "b": ws.title}, code))
+                    issues.append(
+                        CellIssue(
+                            ws.title,
+                            "",
+                            _("Bảng “%(l)s” xuất hiện ở hai trang tính (“%(a)s” và “%(b)s”).")
+                            % {"l": tables[code].label, "a": located[code][0].title, "b": ws.title},
+                            code,
+                        )
+                    )
                 else:
                     located[code] = (ws, r)
                 break
@@ -646,20 +783,40 @@ def _read_table(f: Field, ws, code_row: int, epoch, issues: list[CellIssue]) -> 
         if col > 1 and isinstance(value, str) and value.strip():
             code = value.strip()
             if f.column(code) is None or code in positions:
-                issues.append(CellIssue(ws.title, f"{get_column_letter(col)}{code_row}",
-                                        _("Cột “%(c)s” không có trong bảng “%(l)s” hoặc bị trùng.") % {"c": code, "l": f.label}, f.code, code))
+                issues.append(
+                    CellIssue(
+                        ws.title,
+                        f"{get_column_letter(col)}{code_row}",
+                        _("Cột “%(c)s” không có trong bảng “%(l)s” hoặc bị trùng.") % {"c": code, "l": f.label},
+                        f.code,
+                        code,
+                    )
+                )
                 continue
             positions[code] = col
     missing = [c for c in f.columns if c.code not in positions]
     for c in missing:
-        issues.append(CellIssue(ws.title, "", _("Không tìm thấy cột “%(c)s” của bảng “%(l)s” — tệp không được tạo từ mẫu này "
-                                                "hoặc đã bị sửa cấu trúc.") % {"c": c.label, "l": f.label}, f.code, c.code))
+        issues.append(
+            CellIssue(
+                ws.title,
+                "",
+                _(
+                    "Không tìm thấy cột “%(c)s” của bảng “%(l)s” — tệp không được tạo từ mẫu này "
+                    "hoặc đã bị sửa cấu trúc."
+                )
+                % {"c": c.label, "l": f.label},
+                f.code,
+                c.code,
+            )
+        )
     if missing:
         return []
     last = max(positions.values())
     result: list[dict] = []
     too_many = False
-    for r, cells in enumerate(ws.iter_rows(min_row=code_row + 1, max_row=code_row + TABLE_ROW_LIMIT, max_col=last), start=code_row + 1):
+    for r, cells in enumerate(
+        ws.iter_rows(min_row=code_row + 1, max_row=code_row + TABLE_ROW_LIMIT, max_col=last), start=code_row + 1
+    ):
         if all(_blank(cells[positions[c.code] - 1].value) for c in f.columns):
             continue
         if len(result) >= MAX_ROWS:
@@ -670,10 +827,19 @@ def _read_table(f: Field, ws, code_row: int, epoch, issues: list[CellIssue]) -> 
             cell = cells[positions[c.code] - 1]
             value, err = coerce(c.type, _raw(c.type, cell.value, cell.number_format, epoch), c.options)
             if err:
-                issues.append(CellIssue(ws.title, f"{get_column_letter(positions[c.code])}{r}",
-                                        _("Cột “%(c)s”: %(e)s") % {"c": c.label, "e": err}, f.code, c.code))
+                issues.append(
+                    CellIssue(
+                        ws.title,
+                        f"{get_column_letter(positions[c.code])}{r}",
+                        _("Cột “%(c)s”: %(e)s") % {"c": c.label, "e": err},
+                        f.code,
+                        c.code,
+                    )
+                )
             row[c.code] = value
         result.append(row)
     if too_many:
-        issues.append(CellIssue(ws.title, "", _("Bảng “%(l)s” có quá %(n)s dòng.") % {"l": f.label, "n": MAX_ROWS}, f.code))
+        issues.append(
+            CellIssue(ws.title, "", _("Bảng “%(l)s” có quá %(n)s dòng.") % {"l": f.label, "n": MAX_ROWS}, f.code)
+        )
     return result

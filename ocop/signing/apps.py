@@ -12,8 +12,9 @@ class SigningConfig(AppConfig):
         from ocop.evaluation import certificates as evaluation_certificates
         from ocop.signing import certificates
 
-        evaluation_certificates.certificate_issued.connect(certificates.on_certificate_issued,
-                                                           dispatch_uid="ocop.signing.certificate_issued")
+        evaluation_certificates.certificate_issued.connect(
+            certificates.on_certificate_issued, dispatch_uid="ocop.signing.certificate_issued"
+        )
         evaluation_certificates.register_printable(certificates.printable)
 
         # the documents app (a lower layer) announces issued documents and asks for signed PDFs

@@ -55,8 +55,9 @@ def _pdf_of(name: str, data: bytes) -> bytes:
     raise ValidationError({"tep": _("Phụ lục phải là tệp PDF hoặc Word .docx.")})
 
 
-def do_add_attachment(user, doc: OutgoingDocument, *, title: str, file_name: str, data: bytes,
-                      request=None) -> DocumentAttachment:
+def do_add_attachment(
+    user, doc: OutgoingDocument, *, title: str, file_name: str, data: bytes, request=None
+) -> DocumentAttachment:
     """Add an attachment in a separate file to an issued document: rendered to PDF, signed by the
     organisation, stored with its SHA-256, audited."""
     if not can(user, "documents.issue"):
@@ -80,30 +81,53 @@ def do_add_attachment(user, doc: OutgoingDocument, *, title: str, file_name: str
         raise services.SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": org})
     pdf = _pdf_of(file_name, data)
     try:
-        signed = services.sign_attachment(pdf, number_and_symbol=doc.number_and_symbol, organisation_code=doc.issuer.code)
+        signed = services.sign_attachment(
+            pdf, number_and_symbol=doc.number_and_symbol, organisation_code=doc.issuer.code
+        )
     except services.SigningError:
         raise
     except Exception as exc:  # noqa: BLE001 - a PDF pyHanko cannot update: a clear message, never a 500
-        raise ValidationError({"tep": _("Không ký số được tệp “%(name)s”: tệp PDF hỏng hoặc được bảo vệ.")
-                                      % {"name": file_name}}) from exc
+        raise ValidationError(
+            {"tep": _("Không ký số được tệp “%(name)s”: tệp PDF hỏng hoặc được bảo vệ.") % {"name": file_name}}
+        ) from exc
     digest = hashlib.sha256(signed).hexdigest()
     with transaction.atomic():
         list(OutgoingDocument.objects.select_for_update().filter(pk=doc.pk).values_list("pk"))  # one at a time
         position = (DocumentAttachment.objects.filter(document=doc).aggregate(m=Max("position"))["m"] or 0) + 1
-        item = DocumentAttachment(document=doc, position=position, title=title, original_name=file_name,
-                                  sha256=digest, organisation=doc.issuer.name,
-                                  timestamped=bool(services._timestamper()),
-                                  signed_by=user if getattr(user, "is_authenticated", False) else None)
+        item = DocumentAttachment(
+            document=doc,
+            position=position,
+            title=title,
+            original_name=file_name,
+            sha256=digest,
+            organisation=doc.issuer.name,
+            timestamped=bool(services._timestamper()),
+            signed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
         item.file.save(f"phu-luc-{position}-{digest[:16]}.pdf", ContentFile(signed), save=False)
         item.save()
-        log_action(user, "ocop.document.attachment_signed", doc,
-                   after={"position": position, "title": title, "file": file_name, "sha256": digest,
-                          "organisation": org, "timestamped": item.timestamped}, request=request)
+        log_action(
+            user,
+            "ocop.document.attachment_signed",
+            doc,
+            after={
+                "position": position,
+                "title": title,
+                "file": file_name,
+                "sha256": digest,
+                "organisation": org,
+                "timestamped": item.timestamped,
+            },
+            request=request,
+        )
     return item
 
 
 def attachment_bytes(item: DocumentAttachment) -> bytes:
     """The stored signed file, checked against its SHA-256."""
-    return read_checked(item.file, item.sha256,
-                        _("Tệp phụ lục đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                        % {"number": item.document.number_and_symbol})
+    return read_checked(
+        item.file,
+        item.sha256,
+        _("Tệp phụ lục đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
+        % {"number": item.document.number_and_symbol},
+    )

@@ -58,30 +58,55 @@ def do_sign_certificate(user, cert: Certificate, *, request=None) -> SignedCerti
         if not keys.has_key(identity):  # before the seconds of the PDF conversion
             raise services.SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": identity})
     pdf = evaluation_certificates.certificate_pdf(cert)
-    signed = services.sign_pdf(pdf, signature_title=facts.signature_title or "", signer_name=facts.signer_name or "",
-                               organisation_code=issuer.code, signer=signer,
-                               reason=_("Giấy chứng nhận sản phẩm OCOP số %(n)s") % {"n": cert.number_display})
+    signed = services.sign_pdf(
+        pdf,
+        signature_title=facts.signature_title or "",
+        signer_name=facts.signer_name or "",
+        organisation_code=issuer.code,
+        signer=signer,
+        reason=_("Giấy chứng nhận sản phẩm OCOP số %(n)s") % {"n": cert.number_display},
+    )
     digest = hashlib.sha256(signed).hexdigest()
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=cert.pk)
         existing = stored(locked)  # signed meanwhile by another worker: keep the first
         if existing is not None:
             return existing
-        item = SignedCertificate(certificate=locked, sha256=digest, signer_name=facts.signer_name or "",
-                                 organisation=facts.name, timestamped=bool(services._timestamper()),
-                                 signed_by=user if getattr(user, "is_authenticated", False) else None)
+        item = SignedCertificate(
+            certificate=locked,
+            sha256=digest,
+            signer_name=facts.signer_name or "",
+            organisation=facts.name,
+            timestamped=bool(services._timestamper()),
+            signed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
         item.file.save(f"{digest}.pdf", ContentFile(signed), save=False)
         item.save()
-        log_action(user if getattr(user, "is_authenticated", False) else None, "ocop.certificate.signed", locked,
-                   after={"number": cert.number_display, "sha256": digest, "signer": signer, "organisation": org,
-                          "timestamped": item.timestamped}, unit=cert.product.unit, request=request)
+        log_action(
+            user if getattr(user, "is_authenticated", False) else None,
+            "ocop.certificate.signed",
+            locked,
+            after={
+                "number": cert.number_display,
+                "sha256": digest,
+                "signer": signer,
+                "organisation": org,
+                "timestamped": item.timestamped,
+            },
+            unit=cert.product.unit,
+            request=request,
+        )
     return item
 
 
 def signed_bytes(item: SignedCertificate) -> bytes:
     """The stored file, checked against its SHA-256."""
-    return read_checked(item.file, item.sha256, _("Tệp đã ký số của giấy chứng nhận %(n)s bị thay đổi (sai mã SHA-256).")
-                        % {"n": item.certificate.number_display})
+    return read_checked(
+        item.file,
+        item.sha256,
+        _("Tệp đã ký số của giấy chứng nhận %(n)s bị thay đổi (sai mã SHA-256).")
+        % {"n": item.certificate.number_display},
+    )
 
 
 def printable(cert: Certificate, user=None) -> bytes | None:

@@ -60,8 +60,13 @@ def ensure_issuer(issuer) -> int:
     made = 0
     unnamed = unnamed_signer(issuer.code)
     keys.make_test_identity(unnamed, f"Người ký chưa rõ tên - {issuer.code}", issuer.name)
-    made += ensure_demo_image(ImageKind.SIGNATURE, unnamed, f"Người ký chưa rõ tên - {issuer.code}",
-                              images.demo_signature_png(issuer.code), 50)
+    made += ensure_demo_image(
+        ImageKind.SIGNATURE,
+        unnamed,
+        f"Người ký chưa rõ tên - {issuer.code}",
+        images.demo_signature_png(issuer.code),
+        50,
+    )
     identity = keys.org_identity(issuer.code)
     keys.make_test_identity(identity, issuer.code, issuer.name)
     made += ensure_demo_image(ImageKind.SEAL, identity, issuer.name, images.demo_seal_png(issuer.name), 35)

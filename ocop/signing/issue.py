@@ -43,23 +43,45 @@ def do_sign_issued(user, doc, *, request=None) -> SignedFile:
         if not keys.has_key(identity):  # before the seconds of the PDF conversion
             raise services.SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": identity})
     pdf = documents.render(doc, "pdf")
-    signed = services.sign_pdf(pdf, signature_title=doc.signature_title, signer_name=doc.signer_name,
-                               organisation_code=doc.issuer.code, signer=signer_of(doc))
+    signed = services.sign_pdf(
+        pdf,
+        signature_title=doc.signature_title,
+        signer_name=doc.signer_name,
+        organisation_code=doc.issuer.code,
+        signer=signer_of(doc),
+    )
     digest = hashlib.sha256(signed).hexdigest()
     with transaction.atomic():
-        item = SignedFile(document=doc, sha256=digest, signer_name=doc.signer_name, organisation=doc.issuer.name,
-                          timestamped=bool(services._timestamper()),
-                          signed_by=user if getattr(user, "is_authenticated", False) else None)
+        item = SignedFile(
+            document=doc,
+            sha256=digest,
+            signer_name=doc.signer_name,
+            organisation=doc.issuer.name,
+            timestamped=bool(services._timestamper()),
+            signed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
         item.file.save(f"{digest}.pdf", ContentFile(signed), save=False)
         item.save()
-        log_action(user, "ocop.document.signed", doc, after={"sha256": digest, "signer": signer_of(doc),
-                                                               "organisation": keys.org_identity(doc.issuer.code),
-                                                               "timestamped": item.timestamped}, request=request)
+        log_action(
+            user,
+            "ocop.document.signed",
+            doc,
+            after={
+                "sha256": digest,
+                "signer": signer_of(doc),
+                "organisation": keys.org_identity(doc.issuer.code),
+                "timestamped": item.timestamped,
+            },
+            request=request,
+        )
     return item
 
 
 def signed_pdf(doc, user=None) -> bytes:
     """The stored signed PDF (made now if missing), checked against its SHA-256."""
     item = do_sign_issued(user, doc)
-    return read_checked(item.file, item.sha256, _("Tệp đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).")
-                        % {"number": doc.number_and_symbol})
+    return read_checked(
+        item.file,
+        item.sha256,
+        _("Tệp đã ký số của văn bản %(number)s bị thay đổi (sai mã SHA-256).") % {"number": doc.number_and_symbol},
+    )

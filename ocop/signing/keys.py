@@ -95,7 +95,8 @@ def load_signer(identity: str):
     if "pkcs12" in spec:
         passphrase = os.environ.get(spec.get("passphrase_env", ""), "") or None
         signer = signers.SimpleSigner.load_pkcs12(
-            spec["pkcs12"], passphrase=passphrase.encode() if passphrase else None)
+            spec["pkcs12"], passphrase=passphrase.encode() if passphrase else None
+        )
         if signer is None:
             raise KeyMissing(identity)
         return signer
@@ -105,7 +106,8 @@ def load_signer(identity: str):
 
         label = spec.get("token_label")
         session = pkcs11.open_pkcs11_session(
-            spec["pkcs11_module"], token_criteria=TokenCriteria(label=label) if label else None,
+            spec["pkcs11_module"],
+            token_criteria=TokenCriteria(label=label) if label else None,
             user_pin=os.environ.get(spec.get("pin_env", ""), None),
         )
         return pkcs11.PKCS11Signer(session, cert_label=spec.get("cert_label"), key_label=spec.get("key_label"))
@@ -146,20 +148,35 @@ def _load_or_make_ca():
     now = dt.datetime.now(dt.timezone.utc)
     name = _name(TEST_CA_SUBJECT, TEST_CA_ORG)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(dt.datetime(2018, 1, 1, tzinfo=dt.timezone.utc))
         .not_valid_after(now + dt.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     signing_dir().mkdir(parents=True, exist_ok=True)
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     os.chmod(key_path, 0o600)
     test_ca_path().write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return key, cert
@@ -179,20 +196,36 @@ def make_test_identity(identity: str, common_name: str, org: str = "") -> Path:
     ca_key, ca_cert = _load_or_make_ca()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = (
-        x509.CertificateBuilder().subject_name(_name(f"{common_name} (TEST)", org))
-        .issuer_name(ca_cert.subject).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(_name(f"{common_name} (TEST)", org))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(dt.datetime(2018, 1, 1, tzinfo=dt.timezone.utc))
         .not_valid_after(ca_cert.not_valid_after_utc)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        identity.encode(), key, cert, [ca_cert], BestAvailableEncryption(TEST_PASSPHRASE)))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            identity.encode(), key, cert, [ca_cert], BestAvailableEncryption(TEST_PASSPHRASE)
+        )
+    )
     os.chmod(path, 0o600)
     return path

@@ -16,12 +16,21 @@ class SignatureImage(models.Model):
     an administrator. The newest active one of an identity is used."""
 
     kind = models.CharField(_("loại ảnh"), max_length=10, choices=ImageKind.choices)
-    identity = models.CharField(_("người ký / cơ quan"), max_length=200, db_index=True,
-                                help_text=_("signer:<họ tên không dấu> hoặc org:<ký hiệu cơ quan>"))
+    identity = models.CharField(
+        _("người ký / cơ quan"),
+        max_length=200,
+        db_index=True,
+        help_text=_("signer:<họ tên không dấu> hoặc org:<ký hiệu cơ quan>"),
+    )
     label = models.CharField(_("tên hiển thị"), max_length=300)
     image = models.FileField(_("ảnh PNG"), upload_to="signing/images/", max_length=255)
-    width_mm = models.DecimalField(_("chiều rộng thật (mm)"), max_digits=5, decimal_places=1, default=35,
-                                   help_text=_("Con dấu in đúng kích thước thật."))
+    width_mm = models.DecimalField(
+        _("chiều rộng thật (mm)"),
+        max_digits=5,
+        decimal_places=1,
+        default=35,
+        help_text=_("Con dấu in đúng kích thước thật."),
+    )
     active = models.BooleanField(_("đang dùng"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")

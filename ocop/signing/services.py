@@ -76,8 +76,15 @@ class SignatureLayout:
     seal: Box
 
 
-def _place(page_index: int, page_height: float, title_line: dict, below_top: float, centre_x: float,
-           seal_width_mm: float, signature_aspect: float) -> SignatureLayout:
+def _place(
+    page_index: int,
+    page_height: float,
+    title_line: dict,
+    below_top: float,
+    centre_x: float,
+    seal_width_mm: float,
+    signature_aspect: float,
+) -> SignatureLayout:
     top = page_height - title_line["bottom"]  # PDF y of the bottom of the title
     bottom = page_height - below_top  # PDF y of the top of the name (or of the blank name line)
     gap = top - bottom
@@ -97,23 +104,28 @@ def text_segments(page, gap: float = 12.0) -> list[dict]:
     """The page's text lines, split where words stand far apart (the two columns of the signature
     block: "Nơi nhận" on the left, the signer on the right, share baselines)."""
     segments: list[dict] = []
-    words = sorted(page.extract_words(keep_blank_chars=False, use_text_flow=False),
-                   key=lambda w: (round(w["top"]), w["x0"]))
+    words = sorted(
+        page.extract_words(keep_blank_chars=False, use_text_flow=False), key=lambda w: (round(w["top"]), w["x0"])
+    )
     for word in words:
         last = segments[-1] if segments else None
         if last and abs(word["top"] - last["top"]) < 2 and 0 <= word["x0"] - last["x1"] < gap:
-            last.update(text=last["text"] + " " + word["text"], x1=word["x1"], bottom=max(last["bottom"], word["bottom"]))
+            last.update(
+                text=last["text"] + " " + word["text"], x1=word["x1"], bottom=max(last["bottom"], word["bottom"])
+            )
         else:
-            segments.append({"text": word["text"], "x0": word["x0"], "x1": word["x1"], "top": word["top"],
-                             "bottom": word["bottom"]})
+            segments.append(
+                {"text": word["text"], "x0": word["x0"], "x1": word["x1"], "top": word["top"], "bottom": word["bottom"]}
+            )
     return segments
 
 
 BLANK_NAME_GAP = 25 * MM  # the blank lines left for the signature when the name is not known
 
 
-def signature_layout(pdf: bytes, signature_title: str, signer_name: str, *, seal_width_mm: float = 35,
-                     signature_aspect: float = 2.5) -> SignatureLayout:
+def signature_layout(
+    pdf: bytes, signature_title: str, signer_name: str, *, seal_width_mm: float = 35, signature_aspect: float = 2.5
+) -> SignatureLayout:
     """Where the two images go: found on the rendered PDF, on the last page where the signer's name
     stands below the last line of the title (boxes 7b and 7c of NĐ 30); centred on the name. When the
     name is blank (a gap of the seed letter), under the title, centred on it, in the blank lines left
@@ -137,15 +149,32 @@ def signature_layout(pdf: bytes, signature_title: str, signer_name: str, *, seal
                     above = [ln for ln in titles if ln["bottom"] <= name_line["top"]]
                     if above:
                         title_line = max(above, key=lambda ln: ln["bottom"])
-                        return _place(index, page.height, title_line, name_line["top"],
-                                      (name_line["x0"] + name_line["x1"]) / 2, seal_width_mm, signature_aspect)
+                        return _place(
+                            index,
+                            page.height,
+                            title_line,
+                            name_line["top"],
+                            (name_line["x0"] + name_line["x1"]) / 2,
+                            seal_width_mm,
+                            signature_aspect,
+                        )
                 continue
             title_line = titles[-1]
-            below = [ln["top"] for ln in lines if ln["top"] > title_line["bottom"]
-                     and ln["x1"] > title_line["x0"] and ln["x0"] < title_line["x1"]]
+            below = [
+                ln["top"]
+                for ln in lines
+                if ln["top"] > title_line["bottom"] and ln["x1"] > title_line["x0"] and ln["x0"] < title_line["x1"]
+            ]
             limit = title_line["bottom"] + BLANK_NAME_GAP
-            return _place(index, page.height, title_line, min(below + [limit]),
-                          (title_line["x0"] + title_line["x1"]) / 2, seal_width_mm, signature_aspect)
+            return _place(
+                index,
+                page.height,
+                title_line,
+                min(below + [limit]),
+                (title_line["x0"] + title_line["x1"]) / 2,
+                seal_width_mm,
+                signature_aspect,
+            )
     raise SigningError(_("Không tìm thấy chức vụ và họ tên người ký trên văn bản PDF."))
 
 
@@ -166,10 +195,15 @@ def _image_style(png: bytes):
 
     img = Image.open(io.BytesIO(png)).convert("RGBA")
     return StaticStampStyle(
-        background=PdfImage(img), background_opacity=1.0, border_width=0,
+        background=PdfImage(img),
+        background_opacity=1.0,
+        border_width=0,
         background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(0), inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT),
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
     )
 
 
@@ -205,8 +239,16 @@ def _font_for_pyhanko() -> str:
     return str(target)
 
 
-def _sign(pdf: bytes, identity: str, field_name: str, page_index: int, box: Box, style,
-          text_params: dict | None = None, reason: str = "") -> bytes:
+def _sign(
+    pdf: bytes,
+    identity: str,
+    field_name: str,
+    page_index: int,
+    box: Box,
+    style,
+    text_params: dict | None = None,
+    reason: str = "",
+) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -215,17 +257,25 @@ def _sign(pdf: bytes, identity: str, field_name: str, page_index: int, box: Box,
     except keys.KeyMissing as exc:
         raise SigningError(_("Chưa có khóa, chứng thư số cho “%(who)s”.") % {"who": identity}) from exc
     except Exception as exc:  # noqa: BLE001 - a token not plugged in, a wrong PIN, a bad file: said, never a 500
-        raise SigningError(_("Không mở được khóa ký số của “%(who)s” (token chưa cắm, sai mã PIN hoặc cấu hình "
-                             "sai): %(e)s") % {"who": identity, "e": type(exc).__name__}) from exc
+        raise SigningError(
+            _("Không mở được khóa ký số của “%(who)s” (token chưa cắm, sai mã PIN hoặc cấu hình sai): %(e)s")
+            % {"who": identity, "e": type(exc).__name__}
+        ) from exc
     session = getattr(signer, "pkcs11_session", None)  # a PKCS#11 token: closed after this signature
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         meta = signers.PdfSignatureMetadata(
-            field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-            reason=reason or None, location=None,
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason or None,
+            location=None,
         )
         pdf_signer = signers.PdfSigner(
-            meta, signer=signer, timestamper=_timestamper(), stamp_style=style,
+            meta,
+            signer=signer,
+            timestamper=_timestamper(),
+            stamp_style=style,
             new_field_spec=fields.SigFieldSpec(field_name, on_page=page_index, box=box.tuple()),
         )
         out = io.BytesIO()
@@ -247,8 +297,9 @@ def _read(image) -> bytes:
         return fh.read()
 
 
-def sign_pdf(pdf: bytes, *, signature_title: str, signer_name: str, organisation_code: str,
-             signer: str = "", reason: str = "") -> bytes:
+def sign_pdf(
+    pdf: bytes, *, signature_title: str, signer_name: str, organisation_code: str, signer: str = "", reason: str = ""
+) -> bytes:
     """The signer's signature, then the organisation's, as NĐ 30 shows them. `signer` is the signing
     identity when it is not the document's signer name (a document whose name is a gap)."""
     if not (signer or signer_name.strip()):
@@ -263,14 +314,17 @@ def sign_pdf(pdf: bytes, *, signature_title: str, signer_name: str, organisation
     from PIL import Image
 
     w, h = Image.open(io.BytesIO(sig_png)).size
-    place = signature_layout(pdf, signature_title, signer_name, seal_width_mm=float(seal_image.width_mm),
-                             signature_aspect=w / h)
-    signed = _sign(pdf, signer_id, SIGNER_FIELD, place.page_index, place.signature, _image_style(sig_png), reason=reason)
+    place = signature_layout(
+        pdf, signature_title, signer_name, seal_width_mm=float(seal_image.width_mm), signature_aspect=w / h
+    )
+    signed = _sign(
+        pdf, signer_id, SIGNER_FIELD, place.page_index, place.signature, _image_style(sig_png), reason=reason
+    )
     return _sign(signed, org_id, ORG_FIELD, place.page_index, place.seal, _image_style(seal_png), reason=reason)
 
 
 def vietnam_time_iso(moment: dt.datetime | None = None) -> str:
-    """"2026-12-02T14:05:09+07:00": ISO 8601, Vietnam time zone, to the second."""
+    """ "2026-12-02T14:05:09+07:00": ISO 8601, Vietnam time zone, to the second."""
     moment = moment or dt.datetime.now(dt.timezone.utc)
     return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
 
@@ -316,16 +370,30 @@ def sign_attachment(pdf: bytes, *, number_and_symbol: str, organisation_code: st
     mediabox = reader.root["/Pages"]["/Kids"][0].get_object()["/MediaBox"]
     width, height = float(mediabox[2]) - float(mediabox[0]), float(mediabox[3]) - float(mediabox[1])
     style = _IsoTimeStampStyle(
-        stamp_text="%(number)s\n%(ts)s", border_width=0, background=None, timestamp_format=_TS_FORMAT,
-        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(_font_for_pyhanko()),
-                                         font_size=ATTACHMENT_FONT_SIZE, border_width=0),
+        stamp_text="%(number)s\n%(ts)s",
+        border_width=0,
+        background=None,
+        timestamp_format=_TS_FORMAT,
+        text_box_style=text.TextBoxStyle(
+            font=GlyphAccumulatorFactory(_font_for_pyhanko()), font_size=ATTACHMENT_FONT_SIZE, border_width=0
+        ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MAX, y_align=layout.AxisAlignment.ALIGN_MAX,
-            margins=layout.Margins.uniform(0), inner_content_scaling=layout.InnerScaling.NO_SCALING),
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+            margins=layout.Margins.uniform(0),
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
     )
     params = {"number": number_and_symbol}
-    return _sign(pdf, keys.org_identity(organisation_code), ATTACHMENT_FIELD, 0, attachment_box(width, height),
-                 style, text_params=params)
+    return _sign(
+        pdf,
+        keys.org_identity(organisation_code),
+        ATTACHMENT_FIELD,
+        0,
+        attachment_box(width, height),
+        style,
+        text_params=params,
+    )
 
 
 # --- validation -----------------------------------------------------------------------------------

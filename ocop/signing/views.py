@@ -32,17 +32,26 @@ def _register_entry(sha256: str) -> dict:
     found = SignedFile.objects.filter(sha256=sha256).select_related("document", "document__issuer").first()
     if found is not None:
         return {"entry": found, "stored": found}
-    signed_cert = (SignedCertificate.objects.filter(sha256=sha256)
-                   .select_related("certificate", "certificate__product", "certificate__product__entity",
-                                   "certificate__issuer_unit").first())
+    signed_cert = (
+        SignedCertificate.objects.filter(sha256=sha256)
+        .select_related(
+            "certificate", "certificate__product", "certificate__product__entity", "certificate__issuer_unit"
+        )
+        .first()
+    )
     if signed_cert is not None:
         cert = signed_cert.certificate
         state = certificates.status_on(cert)
         labels = dict(CertificateStatus.choices) | {"not_yet": _("Chưa đến ngày có hiệu lực")}
-        return {"cert_entry": signed_cert, "cert": cert, "cert_state": state, "cert_state_label": labels.get(state, state),
-                "cert_last_day": cert.valid_until - dt.timedelta(days=1), "stored": signed_cert}
-    attachment = (DocumentAttachment.objects.filter(sha256=sha256)
-                  .select_related("document", "document__issuer").first())
+        return {
+            "cert_entry": signed_cert,
+            "cert": cert,
+            "cert_state": state,
+            "cert_state_label": labels.get(state, state),
+            "cert_last_day": cert.valid_until - dt.timedelta(days=1),
+            "stored": signed_cert,
+        }
+    attachment = DocumentAttachment.objects.filter(sha256=sha256).select_related("document", "document__issuer").first()
     if attachment is not None:
         return {"attachment_entry": attachment, "stored": attachment}
     return {}
@@ -71,7 +80,8 @@ def _verify(request: HttpRequest) -> HttpResponse:
         return _respond(request, context)
     if not certificates.verification_allowed(client_ip(request)):
         context["message"] = _("Bạn đã tra cứu quá nhiều lần trong %(m)s phút; vui lòng thử lại sau.") % {
-            "m": certificates.VERIFY_WINDOW_MINUTES}
+            "m": certificates.VERIFY_WINDOW_MINUTES
+        }
         response = _respond(request, context, status=429)
         response["Retry-After"] = str(certificates.VERIFY_WINDOW_MINUTES * 60)
         return response

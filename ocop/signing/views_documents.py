@@ -67,14 +67,22 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": attachments.MAX_BYTES // (1024 * 1024)})
         return redirect("documents:detail", pk=doc.pk)
     try:
-        item = attachments.do_add_attachment(request.user, doc, title=request.POST.get("tieu_de", ""),
-                                             file_name=upload.name if upload is not None else "", data=data,
-                                             request=request)
+        item = attachments.do_add_attachment(
+            request.user,
+            doc,
+            title=request.POST.get("tieu_de", ""),
+            file_name=upload.name if upload is not None else "",
+            data=data,
+            request=request,
+        )
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("documents:detail", pk=doc.pk)
-    messages.success(request, _("Đã ký số phụ lục %(n)s “%(title)s” của văn bản %(number)s.")
-                     % {"n": item.position, "title": item.title, "number": doc.number_and_symbol})
+    messages.success(
+        request,
+        _("Đã ký số phụ lục %(n)s “%(title)s” của văn bản %(number)s.")
+        % {"n": item.position, "title": item.title, "number": doc.number_and_symbol},
+    )
     return redirect("documents:detail", pk=doc.pk)
 
 
@@ -83,8 +91,9 @@ def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpRes
     doc = get_object_or_404(OutgoingDocument.objects.select_related("issuer"), pk=pk)
     item = DocumentAttachment.objects.filter(document=doc, position=position).first()
     if item is None:
-        messages.info(request, _("Văn bản %(number)s không có phụ lục %(n)s.") % {"number": doc.number_and_symbol,
-                                                                                "n": position})
+        messages.info(
+            request, _("Văn bản %(number)s không có phụ lục %(n)s.") % {"number": doc.number_and_symbol, "n": position}
+        )
         return redirect("documents:detail", pk=doc.pk)
     try:
         data = attachments.attachment_bytes(item)

@@ -18,11 +18,18 @@ from ocop.signing.services_images import do_add_image
 
 
 class ImageForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Loại ảnh"), choices=[("signature", _l("Chữ ký của người ký (màu xanh)")),
-                                                            ("seal", _l("Con dấu của cơ quan (màu đỏ)"))])
+    kind = forms.ChoiceField(
+        label=_l("Loại ảnh"),
+        choices=[("signature", _l("Chữ ký của người ký (màu xanh)")), ("seal", _l("Con dấu của cơ quan (màu đỏ)"))],
+    )
     who = forms.CharField(label=_l("Họ tên người ký, hoặc ký hiệu cơ quan"), max_length=200)
-    width_mm = forms.DecimalField(label=_l("Chiều rộng thật (mm)"), required=False, min_value=10, max_value=80,
-                                  help_text=_l("Con dấu: đường kính thật; để trống: 35 mm (dấu), 50 mm (chữ ký)."))
+    width_mm = forms.DecimalField(
+        label=_l("Chiều rộng thật (mm)"),
+        required=False,
+        min_value=10,
+        max_value=80,
+        help_text=_l("Con dấu: đường kính thật; để trống: 35 mm (dấu), 50 mm (chữ ký)."),
+    )
     image = forms.FileField(label=_l("Ảnh PNG nền trong suốt"))
 
 
@@ -37,9 +44,14 @@ def image_list(request: HttpRequest) -> HttpResponse:
             who = form.cleaned_data["who"]
             signer = who if form.cleaned_data["kind"] == "signature" else ""
             try:
-                item = do_add_image(request.user, upload.read(), signer_name=signer,
-                                    organisation_code="" if signer else who,
-                                    width_mm=form.cleaned_data["width_mm"], request=request)
+                item = do_add_image(
+                    request.user,
+                    upload.read(),
+                    signer_name=signer,
+                    organisation_code="" if signer else who,
+                    width_mm=form.cleaned_data["width_mm"],
+                    request=request,
+                )
             except ValidationError as exc:
                 form.add_error("image", error_text(exc))
             else:

@@ -80,7 +80,13 @@ def test_province_officer_creates_a_commune_officer_in_their_province(client, de
     client.force_login(demo_users["tinh.thainguyen"])
     response = client.post(
         reverse("accounts:user_new"),
-        {"username": "xa.moi", "full_name": "Cán bộ xã mới", "role": Role.COMMUNE_OFFICER, "scope_code": "01843", "is_active": "on"},
+        {
+            "username": "xa.moi",
+            "full_name": "Cán bộ xã mới",
+            "role": Role.COMMUNE_OFFICER,
+            "scope_code": "01843",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()
     created = User.objects.get(username="xa.moi")

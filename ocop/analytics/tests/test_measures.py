@@ -36,8 +36,21 @@ def test_targets_are_sourced_or_declared_gaps():
 
 
 def test_a_target_without_source_is_refused():
-    payload = {"targets": [{"code": "x", "indicator": "funding", "scope": "national", "year": 2025, "value": 5,
-                            "label_vi": "x", "instrument": "x", "source": "", "confirmed": True}]}
+    payload = {
+        "targets": [
+            {
+                "code": "x",
+                "indicator": "funding",
+                "scope": "national",
+                "year": 2025,
+                "value": 5,
+                "label_vi": "x",
+                "instrument": "x",
+                "source": "",
+                "confirmed": True,
+            }
+        ]
+    }
     with pytest.raises(definitions.DefinitionError, match="nguồn"):
         definitions.parse_targets(payload, definitions.indicators())
 
@@ -59,12 +72,19 @@ def test_evaluated_and_certification_rate():
     made = build()  # 7 certified entries (each its own round)
     # one more 2020 round in legacy Bắc Kạn with two products, one certified and one not
     unit = commune_in("06", Era.LEGACY)
-    rnd = Round.objects.create(name="Kỳ 2020", level="province", unit=unit.province, held_on=dt.date(2020, 9, 9),
-                               status="closed")
+    rnd = Round.objects.create(
+        name="Kỳ 2020", level="province", unit=unit.province, held_on=dt.date(2020, 9, 9), status="closed"
+    )
     for certified in (True, False):
         product = make_product(make_entity(unit))
-        RoundProduct.objects.create(round=rnd, product=product, dossier=make_dossier(product),
-                                    criteria_set=bare_criteria_set(), stars=3 if certified else 2, certified=certified)
+        RoundProduct.objects.create(
+            round=rnd,
+            product=product,
+            dossier=make_dossier(product),
+            criteria_set=bare_criteria_set(),
+            stars=3 if certified else 2,
+            certified=certified,
+        )
     tn = province("19", Era.CURRENT).pk
     evaluated = compute(Query("products_evaluated", "current", "year", 2020, 2020), NATIONAL)
     assert evaluated.total(unit=tn) == 5  # Tân Cương, men lá, Na Rì + the two of the new round
@@ -88,8 +108,14 @@ def test_programme_registries():
     Activity.objects.create(unit=bk, kind="training", title="Tập huấn", date=dt.date(2020, 4, 1), participants=40)
     Activity.objects.create(unit=tn, kind="training", title="Tập huấn 2", date=dt.date(2020, 7, 1), participants=None)
     Activity.objects.create(unit=hn, kind="fair_in", title="Hội chợ", date=dt.date(2026, 1, 5), participants=300)
-    DirectiveDocument.objects.create(unit=bk, kind="quyet_dinh", number="851/QĐ-UBND", date=dt.date(2018, 5, 24),
-                                     issuer_kind="ubnd", summary="Phê duyệt Đề án OCOP")
+    DirectiveDocument.objects.create(
+        unit=bk,
+        kind="quyet_dinh",
+        number="851/QĐ-UBND",
+        date=dt.date(2018, 5, 24),
+        issuer_kind="ubnd",
+        summary="Phê duyệt Đề án OCOP",
+    )
     current_tn = province("19", Era.CURRENT).pk
     funding = compute(Query("funding", "current", "year", 2020, 2021, "funding_source"), NATIONAL)
     assert funding.total(unit=current_tn, period=2020) == 1_250_000
@@ -107,19 +133,28 @@ def test_report_completeness_and_timeliness():
     from ocop.reporting.models import ReportRequest, ReportTemplate, Submission
 
     template = ReportTemplate.objects.create(code="t", version=1, title="T", definition={"sections": []})
-    req = ReportRequest.objects.create(title="Báo cáo năm 2018", template=template, status="open",
-                                       cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10), deadline_rule="before")
-    draft = ReportRequest.objects.create(title="Nháp", template=template, status="draft",
-                                         cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    req = ReportRequest.objects.create(
+        title="Báo cáo năm 2018",
+        template=template,
+        status="open",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+        deadline_rule="before",
+    )
+    draft = ReportRequest.objects.create(
+        title="Nháp", template=template, status="draft", cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10)
+    )
     bk, tn, ht = province("06", Era.LEGACY), province("19", Era.LEGACY), province("42", Era.LEGACY)
     req.recipients.set([bk, tn, ht])
     draft.recipients.set([bk, tn, ht])
     tz = timezone.get_current_timezone()
     # Bắc Kạn on 09/01 (on time "trước ngày 10/01"), Thái Nguyên on 10/01 at 00:30 local time (late)
-    Submission.objects.create(request=req, unit=bk, status="submitted",
-                              first_submitted_at=dt.datetime(2019, 1, 9, 23, 0, tzinfo=tz))
-    Submission.objects.create(request=req, unit=tn, status="submitted",
-                              first_submitted_at=dt.datetime(2019, 1, 10, 0, 30, tzinfo=tz))
+    Submission.objects.create(
+        request=req, unit=bk, status="submitted", first_submitted_at=dt.datetime(2019, 1, 9, 23, 0, tzinfo=tz)
+    )
+    Submission.objects.create(
+        request=req, unit=tn, status="submitted", first_submitted_at=dt.datetime(2019, 1, 10, 0, 30, tzinfo=tz)
+    )
     Submission.objects.create(request=req, unit=ht, status="draft")
     complete = compute(Query("report_completeness", "legacy", "year", 2018, 2018), NATIONAL)
     assert complete.total() == 66.7  # 2 of 3

@@ -60,17 +60,25 @@ def a_request():
 
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1)
-    req = ReportRequest.objects.create(title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018", template=template,
-                                       status="open", cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10),
-                                       deadline_rule="before", document_number="9654/BNN-VPĐP",
-                                       issued_on=dt.date(2018, 12, 12))
+    req = ReportRequest.objects.create(
+        title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018",
+        template=template,
+        status="open",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+        deadline_rule="before",
+        document_number="9654/BNN-VPĐP",
+        issued_on=dt.date(2018, 12, 12),
+    )
     bk, tn, ht = province("06", Era.LEGACY), province("19", Era.LEGACY), province("42", Era.LEGACY)
     req.recipients.set([bk, tn, ht])
     tz = timezone.get_current_timezone()
-    Submission.objects.create(request=req, unit=bk, status="submitted", data={},
-                              first_submitted_at=dt.datetime(2019, 1, 9, 23, 0, tzinfo=tz))
-    Submission.objects.create(request=req, unit=tn, status="submitted", data={},
-                              first_submitted_at=dt.datetime(2019, 1, 10, 0, 30, tzinfo=tz))
+    Submission.objects.create(
+        request=req, unit=bk, status="submitted", data={}, first_submitted_at=dt.datetime(2019, 1, 9, 23, 0, tzinfo=tz)
+    )
+    Submission.objects.create(
+        request=req, unit=tn, status="submitted", data={}, first_submitted_at=dt.datetime(2019, 1, 10, 0, 30, tzinfo=tz)
+    )
     Submission.objects.create(request=req, unit=ht, status="draft", data={})
     return req
 
@@ -84,18 +92,32 @@ def test_units_submitted_in_the_pivot_csv_api_and_national_report(client, demo_u
     client.force_login(central)
     token = do_create_token(central, "kiểm thử")[1]
     for code, expected in (("reports_submitted", 2), ("reports_expected", 3)):
-        params = {"indicator": code, "geography": "legacy", "period": "request", "from": "2018", "to": "2018",
-                  "rows": "unit", "cols": "period"}
+        params = {
+            "indicator": code,
+            "geography": "legacy",
+            "period": "request",
+            "from": "2018",
+            "to": "2018",
+            "rows": "unit",
+            "cols": "period",
+        }
         assert pivot_total(client, params) == str(expected)
-        rows = csv_rows(tmp_path, code, "--period", "request", "--geography", "legacy", "--from", "2018", "--to", "2018")
+        rows = csv_rows(
+            tmp_path, code, "--period", "request", "--geography", "legacy", "--from", "2018", "--to", "2018"
+        )
         assert sum(int(r["value"]) for r in rows) == expected
         body = api_body(client, token, code, {"period": "request", "geography": "legacy", "from": 2018, "to": 2018})
         assert body["total"] == expected
-        assert body["totals"] == [{"period": str(req.pk), "period_label": body["totals"][0]["period_label"], "value": expected}]
+        assert body["totals"] == [
+            {"period": str(req.pk), "period_label": body["totals"][0]["period_label"], "value": expected}
+        ]
     # per unit: Bắc Kạn and Thái Nguyên submitted, Hà Tĩnh did not
-    by_unit = {r["unit_code"]: r["value"] for r in api_body(client, token, "reports_submitted",
-                                                             {"period": "request", "geography": "legacy", "from": 2018,
-                                                              "to": 2018})["rows"]}
+    by_unit = {
+        r["unit_code"]: r["value"]
+        for r in api_body(
+            client, token, "reports_submitted", {"period": "request", "geography": "legacy", "from": 2018, "to": 2018}
+        )["rows"]
+    }
     assert (by_unit["06"], by_unit["19"], by_unit["42"]) == (1, 1, 0)
     c = consolidate(req)
     assert (c.summary.expected, c.summary.submitted, c.summary.on_time) == (3, 2, 1)
@@ -114,8 +136,15 @@ def test_products_certified_in_the_pivot_csv_api_and_statistics_page(client, dem
     central = demo_users["tw.canbo"]
     client.force_login(central)
     # 2020, today's Thái Nguyên: legacy Thái Nguyên 2 + Bắc Kạn 1 = 3; every province: 4
-    params = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2019", "to": "2026",
-              "rows": "unit", "cols": "period"}
+    params = {
+        "indicator": "products_certified",
+        "geography": "current",
+        "period": "year",
+        "from": "2019",
+        "to": "2026",
+        "rows": "unit",
+        "cols": "period",
+    }
     assert pivot_row(client, params, "19")[1] == "3"
     rows = csv_rows(tmp_path, "products_certified", "--from", "2019", "--to", "2026")
     assert [r["value"] for r in rows if r["unit_code"] == "19" and r["period"] == "2020"] == ["3"]
@@ -143,15 +172,29 @@ def test_board_period_counts_are_the_indicators_of_the_year(client, demo_users):
 
     bk, tn_old, hn = province("06", Era.LEGACY), province("19", Era.LEGACY), province("01", Era.CURRENT)
     tn = province("19", Era.CURRENT)
-    DirectiveDocument.objects.create(unit=tn_old, kind="quyet_dinh", number="1/QĐ-UBND", date=dt.date(2026, 3, 1),
-                                     issuer_kind="ubnd", summary="Kế hoạch OCOP năm 2026")
-    DirectiveDocument.objects.create(unit=tn, kind="ke_hoach", number="2/KH-UBND", date=dt.date(2025, 12, 31),
-                                     issuer_kind="ubnd", summary="Năm trước, không tính")
+    DirectiveDocument.objects.create(
+        unit=tn_old,
+        kind="quyet_dinh",
+        number="1/QĐ-UBND",
+        date=dt.date(2026, 3, 1),
+        issuer_kind="ubnd",
+        summary="Kế hoạch OCOP năm 2026",
+    )
+    DirectiveDocument.objects.create(
+        unit=tn,
+        kind="ke_hoach",
+        number="2/KH-UBND",
+        date=dt.date(2025, 12, 31),
+        issuer_kind="ubnd",
+        summary="Năm trước, không tính",
+    )
     Activity.objects.create(unit=bk, kind="training", title="Tập huấn", date=dt.date(2026, 2, 1), participants=40)
     Activity.objects.create(unit=hn, kind="fair_in", title="Hội chợ", date=dt.date(2026, 1, 5), participants=300)
     Funding.objects.create(unit=bk, year=2026, source="central", amount=500, date=dt.date(2026, 3, 1))
     Funding.objects.create(unit=tn, year=2026, source="local", amount=700, date=dt.date(2026, 5, 1))
-    board = {r.province.code: r for r in build_board(dt.date(2026, 12, 31), (dt.date(2026, 1, 1), dt.date(2026, 12, 31)))}
+    board = {
+        r.province.code: r for r in build_board(dt.date(2026, 12, 31), (dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    }
     # by hand: Thái Nguyên 1 document, 1 activity (Bắc Kạn's), 1.200 đồng; Hà Nội 1 activity
     assert (board["19"].documents, board["19"].activities, board["19"].funding) == (1, 1, 1200)
     assert (board["01"].documents, board["01"].activities, board["01"].funding) == (0, 1, 0)
@@ -192,10 +235,17 @@ def recognitions():
     from ocop.catalogue.tests.factories import certified_product, commune
     from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 
-    certified_product(commune("01888", Era.LEGACY), "Mật ong Ba Bể", stars=3, issued_on=dt.date(2020, 5, 4),
-                      valid_until=dt.date(2023, 5, 4), status=CertificateStatus.EXPIRED)
-    certified_product(commune("01840"), "Chè Đức Xuân", stars=4, issued_on=dt.date(2021, 3, 2),
-                      status=CertificateStatus.REVOKED)
+    certified_product(
+        commune("01888", Era.LEGACY),
+        "Mật ong Ba Bể",
+        stars=3,
+        issued_on=dt.date(2020, 5, 4),
+        valid_until=dt.date(2023, 5, 4),
+        status=CertificateStatus.EXPIRED,
+    )
+    certified_product(
+        commune("01840"), "Chè Đức Xuân", stars=4, issued_on=dt.date(2021, 3, 2), status=CertificateStatus.REVOKED
+    )
     late = certified_product(commune("01840"), "Miến dong", stars=5, issued_on=dt.date(2022, 1, 5))
     Certificate.objects.filter(product=late).update(year=2021)
     gone = certified_product(commune("01840"), "Bánh chưng", stars=3, issued_on=dt.date(2022, 6, 1))
@@ -205,22 +255,42 @@ def recognitions():
 
 def test_products_certified_by_year_in_the_open_data_the_api_statistics_and_the_pivot(client, demo_users):
     recognitions()
-    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/open-data/recognitions-by-year.csv").streaming_content)
-                                           .decode("utf-8-sig"))))
-    assert [(r["year"], r["province_code"], r["legacy_province_code"], r["sector_code"], r["stars"], r["certificates"])
-            for r in rows] == [("2020", "19", "06", "thuc_pham", "3", "1"), ("2021", "19", "", "thuc_pham", "4", "1"),
-                               ("2022", "19", "", "thuc_pham", "5", "1")]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(client.get("/open-data/recognitions-by-year.csv").streaming_content).decode("utf-8-sig")
+            )
+        )
+    )
+    assert [
+        (r["year"], r["province_code"], r["legacy_province_code"], r["sector_code"], r["stars"], r["certificates"])
+        for r in rows
+    ] == [
+        ("2020", "19", "06", "thuc_pham", "3", "1"),
+        ("2021", "19", "", "thuc_pham", "4", "1"),
+        ("2022", "19", "", "thuc_pham", "5", "1"),
+    ]
     body = client.get("/api/v1/catalogue/statistics").json()
-    assert body["by_year"] == [{"year": 2020, "total": 1, "by_stars": {"3": 1}},
-                               {"year": 2021, "total": 1, "by_stars": {"4": 1}},
-                               {"year": 2022, "total": 1, "by_stars": {"5": 1}}]
+    assert body["by_year"] == [
+        {"year": 2020, "total": 1, "by_stars": {"3": 1}},
+        {"year": 2021, "total": 1, "by_stars": {"4": 1}},
+        {"year": 2022, "total": 1, "by_stars": {"5": 1}},
+    ]
     assert client.get("/api/v1/catalogue/statistics", {"year": 2022}).json()["by_year"] == [
-        {"year": 2022, "total": 1, "by_stars": {"5": 1}}]
+        {"year": 2022, "total": 1, "by_stars": {"5": 1}}
+    ]
     assert client.get("/api/v1/catalogue/statistics", {"province": "19"}).json()["by_year"] == body["by_year"]
     assert client.get("/api/v1/catalogue/statistics", {"sector": "do_uong"}).json()["by_year"] == []
     indicator = client.get("/api/v1/indicators/products_certified/", {"from": 2020, "to": 2022, "by": "star"}).json()
     assert [t["value"] for t in indicator["totals"]] == [1, 1, 1]
     client.force_login(demo_users["tw.canbo"])
-    params = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2020", "to": "2022",
-              "rows": "unit", "cols": "period"}
+    params = {
+        "indicator": "products_certified",
+        "geography": "current",
+        "period": "year",
+        "from": "2020",
+        "to": "2022",
+        "rows": "unit",
+        "cols": "period",
+    }
     assert pivot_row(client, params, "19")[:3] == ["1", "1", "1"]

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def plan(unit, products, year, **extra) -> ProvincialPlan:
-    return ProvincialPlan.objects.create(unit=unit, title="Đề án OCOP", drafting_since=dt.date(2018, 6, 1),
-                                         target_products=products, target_year=year, **extra)
+    return ProvincialPlan.objects.create(
+        unit=unit,
+        title="Đề án OCOP",
+        drafting_since=dt.date(2018, 6, 1),
+        target_products=products,
+        target_year=year,
+        **extra,
+    )
 
 
 def test_targets_of_the_plans_in_scope_against_cumulative_certified_products():
@@ -49,8 +55,9 @@ def test_targets_of_the_plans_in_scope_against_cumulative_certified_products():
 
 
 def test_a_target_needs_both_number_and_year():
-    p = ProvincialPlan(unit=province("19", Era.CURRENT), title="Kế hoạch", drafting_since=dt.date(2021, 1, 1),
-                       target_products=100)
+    p = ProvincialPlan(
+        unit=province("19", Era.CURRENT), title="Kế hoạch", drafting_since=dt.date(2021, 1, 1), target_products=100
+    )
     with pytest.raises(ValidationError) as exc:
         p.full_clean()
     assert "target_year" in exc.value.message_dict
@@ -65,9 +72,10 @@ def test_province_officer_sees_its_plan_target_on_the_page(client, demo_users):
     officer = demo_users["tinh.thainguyen"]
     plan(officer.scope_unit, 10, 2026)
     client.force_login(officer)
-    html = client.get(reverse("analytics:pivot"), {"indicator": "products_certified_cumulative", "from": "2019",
-                                                   "to": "2026"}).content.decode()
+    html = client.get(
+        reverse("analytics:pivot"), {"indicator": "products_certified_cumulative", "from": "2019", "to": "2026"}
+    ).content.decode()
     assert 'data-testid="analytics-targets"' in html
-    table = html[html.index('data-testid="analytics-targets"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('data-testid="analytics-targets"') :]
+    table = table[: table.index("</table>")]
     assert "Thái Nguyên" in table and "60" in table

@@ -73,8 +73,16 @@ def test_statistics_page_shows_the_indicator_figures(client):
 def test_analytics_page_draws_the_indicator_over_the_years_as_lines(client, demo_users):
     build()
     client.force_login(demo_users["tw.canbo"])
-    params = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2019", "to": "2026",
-              "dimension": "star", "rows": "dimension", "cols": "period"}
+    params = {
+        "indicator": "products_certified",
+        "geography": "current",
+        "period": "year",
+        "from": "2019",
+        "to": "2026",
+        "dimension": "star",
+        "rows": "dimension",
+        "cols": "period",
+    }
     html = client.get(reverse("analytics:pivot"), params).content.decode()
     figure = re.search(r'<figure[^>]*data-testid="analytics-line".*?</figure>', html, re.S).group(0)
     # the total and one line per star with a figure (1★ and 2★ have none)

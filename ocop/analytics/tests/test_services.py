@@ -133,8 +133,20 @@ def test_export_indicator_command_gives_the_same_figures(tmp_path):
 
     build()
     out = tmp_path / "out.csv"
-    call_command("export_indicator", "products_certified", "--by", "province", "--from", "2019", "--to", "2026",
-                 "--geography", "current", "--output", str(out))
+    call_command(
+        "export_indicator",
+        "products_certified",
+        "--by",
+        "province",
+        "--from",
+        "2019",
+        "--to",
+        "2026",
+        "--geography",
+        "current",
+        "--output",
+        str(out),
+    )
     import csv
 
     rows = list(csv.reader(out.open(encoding="utf-8")))
@@ -142,8 +154,20 @@ def test_export_indicator_command_gives_the_same_figures(tmp_path):
     assert len(rows) == 1 + 34 * 8
     assert ["19", "Thái Nguyên", "2020", "3"] in rows
     assert not any(r[0] == "06" for r in rows)
-    call_command("export_indicator", "products_certified", "--by", "star", "--from", "2020", "--to", "2020",
-                 "--geography", "legacy", "--output", str(out))
+    call_command(
+        "export_indicator",
+        "products_certified",
+        "--by",
+        "star",
+        "--from",
+        "2020",
+        "--to",
+        "2020",
+        "--geography",
+        "legacy",
+        "--output",
+        str(out),
+    )
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert ["06", "Bắc Kạn", "2020", "3 sao", "1"] in rows
 
@@ -171,7 +195,11 @@ def test_communes_of_a_province():
     with pytest.raises(QueryError, match="Chọn một tỉnh"):
         hn = province("01", Era.CURRENT).pk
         compute(Query("products_certified", "current", "year", 2019, 2026, level="commune", within=hn), scope)
-    legacy = compute(Query("products_certified", "legacy", "year", 2019, 2026, level="commune",
-                           within=province("06", Era.LEGACY).pk), scope)
+    legacy = compute(
+        Query(
+            "products_certified", "legacy", "year", 2019, 2026, level="commune", within=province("06", Era.LEGACY).pk
+        ),
+        scope,
+    )
     assert legacy.total(unit=made["bk1"].unit_id) == 3  # the Bắc Kạn fixture commune: Hồng, Na Rì, Mơ vàng
     assert legacy.total(unit=UNALLOCATED) == 1  # Nón lá, on the new commune that took it over

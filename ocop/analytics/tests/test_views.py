@@ -13,8 +13,15 @@ from ocop.analytics.tests.world import build
 from ocop.lib.spreadsheet import read_table
 
 pytestmark = pytest.mark.django_db
-QUERY = {"indicator": "products_certified", "geography": "current", "period": "year", "from": "2019", "to": "2026",
-         "rows": "unit", "cols": "period"}
+QUERY = {
+    "indicator": "products_certified",
+    "geography": "current",
+    "period": "year",
+    "from": "2019",
+    "to": "2026",
+    "rows": "unit",
+    "cols": "period",
+}
 
 
 def row_of(html: str, key: str) -> list[str]:
@@ -50,8 +57,9 @@ def test_legacy_geography_and_other_layouts(client, demo_users):
     html = client.get(reverse("analytics:pivot"), {**QUERY, "geography": "legacy"}).content.decode()
     assert row_of(html, "06")[1:3] == ["1", "1"]  # Bắc Kạn 2019 (revoked later), 2020
     assert row_of(html, "19")[2] == "2"
-    stars = client.get(reverse("analytics:pivot"), {**QUERY, "dimension": "star", "rows": "dimension", "cols": "period",
-                                                     "filter": ""}).content.decode()
+    stars = client.get(
+        reverse("analytics:pivot"), {**QUERY, "dimension": "star", "rows": "dimension", "cols": "period", "filter": ""}
+    ).content.decode()
     assert row_of(stars, "3")[1:3] == ["1", "2"]  # 3★: 2019 Bắc Kạn; 2020 Tân Cương, Na Rì
 
 
@@ -95,6 +103,10 @@ def test_province_user_sees_its_communes(client, demo_users):
     assert row_of(table, now.code)[-1] == "4"  # its own 2026 product + the three of the Bắc Kạn commune it took over
     assert row_of(table, "total")[-1] == "6"
     assert 'id="analytics-map"' not in html
-    other = client.get(reverse("analytics:pivot"), {**QUERY, "level": "commune",
-                                                    "within": made["hn1"].unit.province_id}).content.decode()
-    assert "Chọn một tỉnh, thành phố trong phạm vi" in other and "Hà Nội" not in other.split("analytics-form")[-1].split("</form>")[-1]
+    other = client.get(
+        reverse("analytics:pivot"), {**QUERY, "level": "commune", "within": made["hn1"].unit.province_id}
+    ).content.decode()
+    assert (
+        "Chọn một tỉnh, thành phố trong phạm vi" in other
+        and "Hà Nội" not in other.split("analytics-form")[-1].split("</form>")[-1]
+    )

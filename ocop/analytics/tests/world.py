@@ -15,8 +15,11 @@ def province(code: str, era: str) -> AdminUnit:
 
 
 def commune_in(province_code: str, era: str) -> AdminUnit:
-    return (AdminUnit.objects.filter(era=era, level=Level.COMMUNE, province__code=province_code, province__era=era)
-            .order_by("code").first())
+    return (
+        AdminUnit.objects.filter(era=era, level=Level.COMMUNE, province__code=province_code, province__era=era)
+        .order_by("code")
+        .first()
+    )
 
 
 def build() -> dict:
@@ -36,13 +39,25 @@ def build() -> dict:
     tn_now = commune_in("19", Era.CURRENT)
     made = {
         "tn1": certified_product(tn, "Chè Tân Cương", stars=3, issued_on=dt.date(2020, 3, 10)),
-        "tn2": certified_product(tn, "Rượu men lá", sector=Sector.DO_UONG, kind=EntityKind.DOANH_NGHIEP, stars=4,
-                                 issued_on=dt.date(2020, 11, 20)),
+        "tn2": certified_product(
+            tn,
+            "Rượu men lá",
+            sector=Sector.DO_UONG,
+            kind=EntityKind.DOANH_NGHIEP,
+            stars=4,
+            issued_on=dt.date(2020, 11, 20),
+        ),
         "bk1": certified_product(bk, "Miến dong Na Rì", stars=3, issued_on=dt.date(2020, 6, 1)),
         "hn1": certified_product(hn, "Bánh cốm", stars=5, issued_on=dt.date(2020, 8, 15)),
         "bk2": certified_product(bk, "Mơ vàng", stars=4, issued_on=dt.date(2024, 5, 5), kind=EntityKind.HO_KINH_DOANH),
         "tn3": certified_product(tn_now, "Nón lá", sector=Sector.THU_CONG, stars=3, issued_on=dt.date(2026, 2, 2)),
-        "bk0": certified_product(bk, "Hồng không hạt", stars=3, issued_on=dt.date(2019, 12, 31),
-                                 valid_until=dt.date(2022, 12, 31), status=CertificateStatus.REVOKED),
+        "bk0": certified_product(
+            bk,
+            "Hồng không hạt",
+            stars=3,
+            issued_on=dt.date(2019, 12, 31),
+            valid_until=dt.date(2022, 12, 31),
+            status=CertificateStatus.REVOKED,
+        ),
     }
     return made

@@ -53,7 +53,9 @@ def entities_list(request, filters: Query[EntityFilters]):
     return paginate(qs.order_by(vi_order("name"), "pk"), filters, entity_out)
 
 
-@router.get("/products/entities/{entity_id}", response=responses({200: EntityOut}, 401, 403, 404, 422), summary="Một chủ thể")
+@router.get(
+    "/products/entities/{entity_id}", response=responses({200: EntityOut}, 401, 403, 404, 422), summary="Một chủ thể"
+)
 def entity_detail(request, entity_id: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     _require_view(user)
@@ -110,8 +112,13 @@ def product_register(request, payload: ProductIn):
         except ValidationError as exc:
             raise from_django_validation(ValidationError({"commune_code": exc.messages})) from exc
     product = Product(
-        entity=entity, name=payload.name.strip(), sector=payload.sector, classification_code=payload.classification_code.strip(),
-        classification_instrument=payload.classification_instrument, unit=unit, description=payload.description.strip(),
+        entity=entity,
+        name=payload.name.strip(),
+        sector=payload.sector,
+        classification_code=payload.classification_code.strip(),
+        classification_instrument=payload.classification_instrument,
+        unit=unit,
+        description=payload.description.strip(),
         registered_on=payload.registered_on,
     )
     if not product.name:

@@ -30,7 +30,9 @@ router = Router(tags=["Dữ liệu công khai"])
 
 class UnitFilters(PageParams):
     level: Literal["province", "district", "commune"] | None = Field(None, description="Cấp đơn vị.")
-    era: Literal["legacy", "current"] | None = Field(None, description="legacy: trước 01/7/2025; current: từ 01/7/2025.")
+    era: Literal["legacy", "current"] | None = Field(
+        None, description="legacy: trước 01/7/2025; current: từ 01/7/2025."
+    )
     date: ApiDate | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD).")
     province: Code | None = Field(None, description="Mã tỉnh: các đơn vị thuộc tỉnh có mã này.")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID, description="Các đơn vị trực thuộc đơn vị này.")
@@ -60,7 +62,9 @@ def units_list(request, filters: Query[UnitFilters]):
     return paginate(qs, f, unit_out)
 
 
-@router.get("/units/{unit_id}", response=responses({200: UnitOut}, 404, 422), auth=None, summary="Một đơn vị hành chính")
+@router.get(
+    "/units/{unit_id}", response=responses({200: UnitOut}, 404, 422), auth=None, summary="Một đơn vị hành chính"
+)
 def units_detail(request, unit_id: int = Path(..., ge=1, le=MAX_ID)):
     unit = AdminUnit.objects.select_related("parent", "province").filter(pk=unit_id).first()
     if unit is None:
@@ -73,20 +77,35 @@ class CatalogueFilters(PageParams):
     stars: int | None = Field(None, ge=1, le=5, description="Đúng hạng sao này.")
     min_stars: int | None = Field(None, ge=1, le=5, description="Từ hạng sao này trở lên.")
     sector: SectorCode | None = Field(None, description="Nhóm sản phẩm (QĐ 148).")
-    province: Code | None = Field(None, description="Mã tỉnh, cũ hoặc hiện hành (mã tỉnh hiện hành gồm cả các tỉnh cũ đã sáp nhập).")
+    province: Code | None = Field(
+        None, description="Mã tỉnh, cũ hoặc hiện hành (mã tỉnh hiện hành gồm cả các tỉnh cũ đã sáp nhập)."
+    )
     entity_kind: EntityKindCode | None = Field(None, description="Loại hình chủ thể.")
-    certificate: Literal["valid", "expired"] | None = Field(None, description="Giấy chứng nhận còn hay đã hết hiệu lực.")
+    certificate: Literal["valid", "expired"] | None = Field(
+        None, description="Giấy chứng nhận còn hay đã hết hiệu lực."
+    )
     year: int | None = Field(None, ge=2000, le=2200, description="Năm cấp giấy chứng nhận.")
 
 
-@router.get("/catalogue/products", response=responses({200: Page[PublicProduct]}, 422), auth=None,
-            summary="Sản phẩm OCOP được công nhận")
+@router.get(
+    "/catalogue/products",
+    response=responses({200: Page[PublicProduct]}, 422),
+    auth=None,
+    summary="Sản phẩm OCOP được công nhận",
+)
 def catalogue_products(request, filters: Query[CatalogueFilters]):
     """Danh mục công khai các sản phẩm OCOP có giấy chứng nhận (còn hoặc đã hết hiệu lực; giấy bị thu hồi không hiện)."""
     f = filters
     qs = svc.filter_products(
-        svc.public_products(), q=(f.q or "").strip(), stars=f.stars, min_stars=f.min_stars, sector=f.sector or "",
-        province=f.province or "", entity_kind=f.entity_kind or "", certificate=f.certificate or "", year=f.year,
+        svc.public_products(),
+        q=(f.q or "").strip(),
+        stars=f.stars,
+        min_stars=f.min_stars,
+        sector=f.sector or "",
+        province=f.province or "",
+        entity_kind=f.entity_kind or "",
+        certificate=f.certificate or "",
+        year=f.year,
     ).order_by("-cert_stars", "name", "pk")
     page = paginate(qs, f)
     certs = svc.certificates_by_id([p.cert_id for p in page["items"]])
@@ -95,8 +114,12 @@ def catalogue_products(request, filters: Query[CatalogueFilters]):
     return page
 
 
-@router.get("/catalogue/products/{product_id}", response=responses({200: PublicProduct}, 404, 422), auth=None,
-            summary="Một sản phẩm OCOP được công nhận")
+@router.get(
+    "/catalogue/products/{product_id}",
+    response=responses({200: PublicProduct}, 404, 422),
+    auth=None,
+    summary="Một sản phẩm OCOP được công nhận",
+)
 def catalogue_product(request, product_id: int = Path(..., ge=1, le=MAX_ID)):
     product = svc.public_products().filter(pk=product_id).first()
     if product is None:
@@ -111,7 +134,9 @@ class StatisticsFilters(Schema):
     sector: SectorCode | None = None
 
 
-@router.get("/catalogue/statistics", response=responses({200: StatisticsOut}, 422), auth=None, summary="Thống kê sản phẩm OCOP")
+@router.get(
+    "/catalogue/statistics", response=responses({200: StatisticsOut}, 422), auth=None, summary="Thống kê sản phẩm OCOP"
+)
 def catalogue_statistics(request, filters: Query[StatisticsFilters]):
     """Số sản phẩm được công nhận theo hạng sao, nhóm sản phẩm và tỉnh; số giấy chứng nhận theo năm."""
     data = svc.statistics(year=filters.year, province=filters.province or "", sector=filters.sector or "")
@@ -120,9 +145,12 @@ def catalogue_statistics(request, filters: Query[StatisticsFilters]):
         "products": data["products"],
         "entities": data["entities"],
         "by_stars": [{"key": str(s), "label": f"{s}★", "count": n} for s, n in sorted(data["by_stars"].items())],
-        "by_sector": [{"key": k, "label": str(sector_labels.get(k, k)), "count": n} for k, n in sorted(data["by_sector"].items())],
+        "by_sector": [
+            {"key": k, "label": str(sector_labels.get(k, k)), "count": n} for k, n in sorted(data["by_sector"].items())
+        ],
         "by_province": [{"province": unit_ref(p), "count": n} for p, n in data["by_province"]],
-        "by_year": [{"year": y, "total": sum(stars.values()), "by_stars": {str(k): v for k, v in sorted(stars.items())}}
-                    for y, stars in data["by_year"]],
+        "by_year": [
+            {"year": y, "total": sum(stars.values()), "by_stars": {str(k): v for k, v in sorted(stars.items())}}
+            for y, stars in data["by_year"]
+        ],
     }
-

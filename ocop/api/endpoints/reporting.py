@@ -56,8 +56,11 @@ def report_requests(request, filters: Query[RequestFilters]):
     return paginate(filtered(RequestFilterSet, req_service.visible_requests(user), filters), filters, request_out)
 
 
-@router.get("/reports/requests/{request_id}", response=responses({200: RequestDetailOut}, 401, 403, 404, 422),
-            summary="Một yêu cầu báo cáo")
+@router.get(
+    "/reports/requests/{request_id}",
+    response=responses({200: RequestDetailOut}, 401, 403, 404, 422),
+    summary="Một yêu cầu báo cáo",
+)
 def report_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     _require(user, "reporting.view")
@@ -69,21 +72,40 @@ def report_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
         for unit in req.recipients.filter(pk__in=scope_for(user).units(write=True)).order_by("code"):
             if sub_service.can_fill(user, unit):
                 sub = sub_service.current_submission(req, unit)
-                my_units.append({"unit": unit_ref(unit), "submission_id": sub.pk if sub else None,
-                                 "submission_status": sub.status if sub else None})
-    return {**request_out(req), "level_deadlines": {d.level: d.deadline for d in req.level_deadlines.all()}, "my_units": my_units}
+                my_units.append(
+                    {
+                        "unit": unit_ref(unit),
+                        "submission_id": sub.pk if sub else None,
+                        "submission_status": sub.status if sub else None,
+                    }
+                )
+    return {
+        **request_out(req),
+        "level_deadlines": {d.level: d.deadline for d in req.level_deadlines.all()},
+        "my_units": my_units,
+    }
 
 
-@router.get("/reports/templates/{template_id}", response=responses({200: TemplateOut}, 401, 403, 404, 422),
-            summary="Mẫu báo cáo")
+@router.get(
+    "/reports/templates/{template_id}",
+    response=responses({200: TemplateOut}, 401, 403, 404, 422),
+    summary="Mẫu báo cáo",
+)
 def report_template(request, template_id: int = Path(..., ge=1, le=MAX_ID)):
     """Định nghĩa một phiên bản mẫu báo cáo: mã trường, kiểu, bắt buộc, lựa chọn, cột bảng và quy tắc kiểm tra."""
     _require(request.auth, "reporting.view")
     tpl = ReportTemplate.objects.filter(pk=template_id).first()
     if tpl is None:
         raise not_found()
-    return {"id": tpl.pk, "code": tpl.code, "version": tpl.version, "title": tpl.title, "valid_from": tpl.valid_from,
-            "valid_to": tpl.valid_to, "definition": tpl.definition}
+    return {
+        "id": tpl.pk,
+        "code": tpl.code,
+        "version": tpl.version,
+        "title": tpl.title,
+        "valid_from": tpl.valid_from,
+        "valid_to": tpl.valid_to,
+        "definition": tpl.definition,
+    }
 
 
 class SubmissionFilters(PageParams):  # validated here (422), filtered by ocop/reporting/filters.py
@@ -96,13 +118,20 @@ class SubmissionFilters(PageParams):  # validated here (422), filtered by ocop/r
 def _detail(sub: Submission) -> dict:
     issues = sub_service.submission_issues(sub) if sub.editable else []
     return {
-        **submission_out(sub), "data": sub.data, "prefilled": sub.prefilled, "overrides": sub.overrides,
+        **submission_out(sub),
+        "data": sub.data,
+        "prefilled": sub.prefilled,
+        "overrides": sub.overrides,
         "issues": issue_dicts(issues),
-        "comments": [{"section": c.section, "text": c.text, "created_at": c.created_at.isoformat()} for c in sub.comments.all()],
+        "comments": [
+            {"section": c.section, "text": c.text, "created_at": c.created_at.isoformat()} for c in sub.comments.all()
+        ],
     }
 
 
-@router.get("/reports/submissions", response=responses({200: Page[SubmissionOut]}, 401, 403, 422), summary="Báo cáo của đơn vị")
+@router.get(
+    "/reports/submissions", response=responses({200: Page[SubmissionOut]}, 401, 403, 422), summary="Báo cáo của đơn vị"
+)
 def submissions_list(request, filters: Query[SubmissionFilters]):
     """Các báo cáo (mọi phiên bản) của các đơn vị trong phạm vi tài khoản; Trung ương thấy tất cả."""
     user = request.auth
@@ -111,8 +140,11 @@ def submissions_list(request, filters: Query[SubmissionFilters]):
     return paginate(qs.order_by("request_id", "unit__code", "number", "pk"), filters, submission_out)
 
 
-@router.post("/reports/submissions", response=responses({200: SubmissionDetailOut, 201: SubmissionDetailOut}, 400, 401, 403, 404, 422),
-             summary="Mở báo cáo của đơn vị")
+@router.post(
+    "/reports/submissions",
+    response=responses({200: SubmissionDetailOut, 201: SubmissionDetailOut}, 400, 401, 403, 404, 422),
+    summary="Mở báo cáo của đơn vị",
+)
 def submissions_open(request, payload: OpenSubmissionIn):
     """Mở báo cáo của một đơn vị cho một yêu cầu: lần đầu tạo bản nháp điền sẵn từ sổ theo dõi (201), sau đó trả báo cáo hiện có (200)."""
     user = request.auth
@@ -134,16 +166,22 @@ def _visible(user, submission_id: int) -> Submission:
     return sub
 
 
-@router.get("/reports/submissions/{submission_id}", response=responses({200: SubmissionDetailOut}, 401, 403, 404, 422),
-            summary="Một báo cáo")
+@router.get(
+    "/reports/submissions/{submission_id}",
+    response=responses({200: SubmissionDetailOut}, 401, 403, 404, 422),
+    summary="Một báo cáo",
+)
 def submission_detail(request, submission_id: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     _require(user, "reporting.view")
     return _detail(_visible(user, submission_id))
 
 
-@router.patch("/reports/submissions/{submission_id}", response=responses({200: SubmissionDetailOut}, 400, 401, 403, 404, 409, 422),
-              summary="Lưu bản nháp")
+@router.patch(
+    "/reports/submissions/{submission_id}",
+    response=responses({200: SubmissionDetailOut}, 400, 401, 403, 404, 409, 422),
+    summary="Lưu bản nháp",
+)
 def submission_save(request, payload: DraftIn, submission_id: int = Path(..., ge=1, le=MAX_ID)):
     """Lưu các giá trị gửi lên vào bản nháp (trả lại sau khi sửa cũng được). Mọi giá trị được kiểm tra theo mẫu như trên web:
     một lỗi thì không lưu gì (422, từng lỗi trong `errors`). `lock_version` khác số hiện tại: 409."""
@@ -155,13 +193,23 @@ def submission_save(request, payload: DraftIn, submission_id: int = Path(..., ge
     values, issues = coerce_values(sub.request.template.parsed, payload.values)
     if issues:
         raise invalid(_("Chưa lưu: %(n)s giá trị không hợp lệ.") % {"n": len(issues)}, issue_dicts(issues))
-    sub_service.do_save_draft(user, sub, values, reasons=payload.reasons, expected_version=payload.lock_version,
-                              source=SubmissionSource.API, request=request)
+    sub_service.do_save_draft(
+        user,
+        sub,
+        values,
+        reasons=payload.reasons,
+        expected_version=payload.lock_version,
+        source=SubmissionSource.API,
+        request=request,
+    )
     return _detail(_visible(user, submission_id))
 
 
-@router.post("/reports/submissions/{submission_id}/submit", response=responses({200: SubmissionDetailOut}, 400, 401, 403, 404, 409, 422),
-             summary="Nộp báo cáo")
+@router.post(
+    "/reports/submissions/{submission_id}/submit",
+    response=responses({200: SubmissionDetailOut}, 400, 401, 403, 404, 409, 422),
+    summary="Nộp báo cáo",
+)
 def submission_submit(request, payload: SubmitIn, submission_id: int = Path(..., ge=1, le=MAX_ID)):
     """Nộp báo cáo khi đủ và đúng theo mẫu (422 kèm danh sách lỗi nếu chưa); `lock_version` khác số hiện tại: 409."""
     user = request.auth

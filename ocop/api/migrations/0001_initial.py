@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,44 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Để nhận ra khóa, ví dụ “Phần mềm báo cáo của Sở”.', max_length=100, verbose_name='tên khóa')),
-                ('prefix', models.CharField(help_text='Những ký tự đầu của khóa, để nhận ra khóa mà không lộ khóa.', max_length=16, verbose_name='tiền tố')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='dùng lần cuối')),
-                ('last_used_ip', models.CharField(blank=True, max_length=45, verbose_name='địa chỉ IP dùng lần cuối')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='người dùng')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Để nhận ra khóa, ví dụ “Phần mềm báo cáo của Sở”.",
+                        max_length=100,
+                        verbose_name="tên khóa",
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="Những ký tự đầu của khóa, để nhận ra khóa mà không lộ khóa.",
+                        max_length=16,
+                        verbose_name="tiền tố",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="dùng lần cuối")),
+                ("last_used_ip", models.CharField(blank=True, max_length=45, verbose_name="địa chỉ IP dùng lần cuối")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="thu hồi lúc")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người dùng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khóa API',
-                'verbose_name_plural': 'khóa API',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "khóa API",
+                "verbose_name_plural": "khóa API",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -48,7 +48,9 @@ def province_ids(code: str) -> list[int]:
     return sorted(ids)
 
 
-def filter_products(qs, *, q="", stars=None, min_stars=None, sector="", province="", entity_kind="", certificate="", year=None):
+def filter_products(
+    qs, *, q="", stars=None, min_stars=None, sector="", province="", entity_kind="", certificate="", year=None
+):
     if q:
         qs = qs.filter(search_condition(query_words(q), "catalogue_entry__search_text"))
     if stars is not None:
@@ -81,7 +83,9 @@ def current_provinces() -> dict[int, AdminUnit]:
 def statistics(*, year=None, province="", sector="") -> dict:
     """Certified products by stars, product group and current province; certificates by year and stars."""
     products = filter_products(public_products(), year=year, province=province, sector=sector)
-    by_stars = {row["cert_stars"]: row["n"] for row in products.values("cert_stars").annotate(n=Count("pk", distinct=True))}
+    by_stars = {
+        row["cert_stars"]: row["n"] for row in products.values("cert_stars").annotate(n=Count("pk", distinct=True))
+    }
     by_sector = {row["sector"]: row["n"] for row in products.values("sector").annotate(n=Count("pk", distinct=True))}
     rollup = current_provinces()
     by_province: dict[int, int] = defaultdict(int)
@@ -97,7 +101,9 @@ def statistics(*, year=None, province="", sector="") -> dict:
     if sector:
         filters["product__sector"] = sector
     by_year: dict[int, dict[int, int]] = defaultdict(dict)
-    for row_year, _province, (stars,), n in figures.by_year("products_certified", ("star",), year=year, filters=filters):
+    for row_year, _province, (stars,), n in figures.by_year(
+        "products_certified", ("star",), year=year, filters=filters
+    ):
         by_year[row_year][stars] = by_year[row_year].get(stars, 0) + n
     provinces = {p.pk: p for p in rollup.values()}
     return {
@@ -105,6 +111,8 @@ def statistics(*, year=None, province="", sector="") -> dict:
         "entities": products.values("entity_id").distinct().count(),
         "by_stars": by_stars,
         "by_sector": by_sector,
-        "by_province": [(provinces[pk], n) for pk, n in sorted(by_province.items(), key=lambda kv: provinces[kv[0]].code)],
+        "by_province": [
+            (provinces[pk], n) for pk, n in sorted(by_province.items(), key=lambda kv: provinces[kv[0]].code)
+        ],
         "by_year": sorted(by_year.items()),
     }

@@ -36,7 +36,9 @@ def coerce_values(template: schema.TemplateDef, raw: dict) -> tuple[dict, list[s
             values[code] = []
             continue
         if not isinstance(value, list):
-            issues.append(schema.Issue(code, _("Bảng phải là danh sách các dòng, mỗi dòng là {mã cột: giá trị}."), f.section))
+            issues.append(
+                schema.Issue(code, _("Bảng phải là danh sách các dòng, mỗi dòng là {mã cột: giá trị}."), f.section)
+            )
             continue
         if len(value) > schema.MAX_ROWS:
             issues.append(schema.Issue(code, _("Bảng tối đa %(n)s dòng.") % {"n": schema.MAX_ROWS}, f.section))
@@ -44,13 +46,22 @@ def coerce_values(template: schema.TemplateDef, raw: dict) -> tuple[dict, list[s
         rows = []
         for index, row in enumerate(value, start=1):
             if not isinstance(row, dict):
-                issues.append(schema.Issue(code, _("Mỗi dòng phải là một đối tượng {mã cột: giá trị}."), f.section, row=index))
+                issues.append(
+                    schema.Issue(code, _("Mỗi dòng phải là một đối tượng {mã cột: giá trị}."), f.section, row=index)
+                )
                 continue
             known = {c.code for c in f.columns}
             for key in row:
                 if key not in known:
-                    issues.append(schema.Issue(code, _("Bảng không có cột “%(c)s”.") % {"c": str(key)[:64]}, f.section, row=index,
-                                               column=str(key)[:64]))
+                    issues.append(
+                        schema.Issue(
+                            code,
+                            _("Bảng không có cột “%(c)s”.") % {"c": str(key)[:64]},
+                            f.section,
+                            row=index,
+                            column=str(key)[:64],
+                        )
+                    )
             typed_row = {}
             for c in f.columns:
                 cell = row.get(c.code)
@@ -66,4 +77,6 @@ def coerce_values(template: schema.TemplateDef, raw: dict) -> tuple[dict, list[s
 
 
 def issue_dicts(issues) -> list[dict]:
-    return [{"field": i.field, "message": i.message, "section": i.section, "row": i.row, "column": i.column} for i in issues]
+    return [
+        {"field": i.field, "message": i.message, "section": i.section, "row": i.row, "column": i.column} for i in issues
+    ]

@@ -40,11 +40,22 @@ def do_create_token(user, name: str, *, request=None) -> tuple[ApiToken, str]:
     if len(name) > 100:
         raise ValidationError({"name": _("Tên khóa tối đa 100 ký tự.")})
     if user_tokens(user).filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
-        raise ValidationError(_("Mỗi tài khoản có tối đa %(n)s khóa đang dùng; hãy thu hồi khóa không còn dùng.") % {"n": MAX_ACTIVE_TOKENS})
+        raise ValidationError(
+            _("Mỗi tài khoản có tối đa %(n)s khóa đang dùng; hãy thu hồi khóa không còn dùng.")
+            % {"n": MAX_ACTIVE_TOKENS}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(raw))
-    log_action(user, "ocop.api.token.created", token, after={"name": name, "prefix": token.prefix}, unit=user.scope_unit,
-               request=request)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(raw)
+    )
+    log_action(
+        user,
+        "ocop.api.token.created",
+        token,
+        after={"name": name, "prefix": token.prefix},
+        unit=user.scope_unit,
+        request=request,
+    )
     return token, raw
 
 
@@ -57,8 +68,15 @@ def do_revoke_token(user, token: ApiToken, *, request=None) -> ApiToken:
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        log_action(user, "ocop.api.token.revoked", locked, before={"active": True}, after={"active": False},
-                   unit=user.scope_unit, request=request)
+        log_action(
+            user,
+            "ocop.api.token.revoked",
+            locked,
+            before={"active": True},
+            after={"active": False},
+            unit=user.scope_unit,
+            request=request,
+        )
     return locked
 
 
@@ -68,7 +86,8 @@ def authenticate(raw: str, *, ip: str = ""):
         return None
     token = (
         ApiToken.objects.select_related("user", "user__scope_unit")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True).first()
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
@@ -93,6 +112,14 @@ def do_revoke_all_tokens(user, *, reason: str, request=None) -> int:
     for token in tokens:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
-        log_action(None, "ocop.api.token.revoked", token, before={"active": True}, after={"active": False},
-                   unit=user.scope_unit, reason=reason, request=request)
+        log_action(
+            None,
+            "ocop.api.token.revoked",
+            token,
+            before={"active": True},
+            after={"active": False},
+            unit=user.scope_unit,
+            reason=reason,
+            request=request,
+        )
     return len(tokens)

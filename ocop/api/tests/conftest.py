@@ -24,8 +24,12 @@ class ApiClient:
         return self.client.get(BASE + path, params or {}, **self._headers())
 
     def send(self, method, path, body=None):
-        return getattr(self.client, method)(BASE + path, data=json.dumps(body if body is not None else {}),
-                                            content_type="application/json", **self._headers())
+        return getattr(self.client, method)(
+            BASE + path,
+            data=json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            **self._headers(),
+        )
 
     def post(self, path, body=None):
         return self.send("post", path, body)

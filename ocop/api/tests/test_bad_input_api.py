@@ -25,8 +25,14 @@ def owner_api(demo_users, api):
 
 def test_the_api_takes_only_bounded_date_strings(owner_api):
     entity, api = owner_api
-    for value, words in (("0001-01-01", "07/05/2018"), (0, "YYYY-MM-DD"), ("2018-05-06", "490"), ("9999-12-31", "tương lai"),
-                         (1767225600, "YYYY-MM-DD"), ("05/01/2026", "YYYY-MM-DD")):
+    for value, words in (
+        ("0001-01-01", "07/05/2018"),
+        (0, "YYYY-MM-DD"),
+        ("2018-05-06", "490"),
+        ("9999-12-31", "tương lai"),
+        (1767225600, "YYYY-MM-DD"),
+        ("05/01/2026", "YYYY-MM-DD"),
+    ):
         response = api.post("/products", {"entity_id": entity.pk, "name": "Mật ong", "registered_on": value})
         assert response.status_code == 422, (value, response.status_code)
         body = response.json()

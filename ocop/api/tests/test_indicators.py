@@ -25,8 +25,11 @@ def test_definitions_are_listed_without_a_token(api):
     assert items["certification_rate"]["aggregation"] == "ratio"
     assert [d["code"] for d in items["products_certified"]["dimensions"]] == ["star", "group"]
     public = api().get("/indicators/", {"public": "true"}).json()
-    assert [i["code"] for i in public["items"]] == ["products_certified", "products_certified_cumulative",
-                                                    "entities_certified"]
+    assert [i["code"] for i in public["items"]] == [
+        "products_certified",
+        "products_certified_cumulative",
+        "entities_certified",
+    ]
     assert api().get("/indicators/", {"source": "reports"}).json()["count"] == 4
     assert any(t["instrument"].startswith("QĐ 919") for t in items["products_certified_cumulative"]["targets"])
 
@@ -58,10 +61,17 @@ def test_by_star_and_one_province(api):
 
 def test_quarters(api):
     build()
-    body = api().get("/indicators/products_certified/", {"from": 2020, "to": 2020, "period": "quarter",
-                                                         "province": "19"}).json()
-    assert [(r["period"], r["value"]) for r in body["rows"]] == [("2020-Q1", 1), ("2020-Q2", 1), ("2020-Q3", 0),
-                                                                 ("2020-Q4", 1)]
+    body = (
+        api()
+        .get("/indicators/products_certified/", {"from": 2020, "to": 2020, "period": "quarter", "province": "19"})
+        .json()
+    )
+    assert [(r["period"], r["value"]) for r in body["rows"]] == [
+        ("2020-Q1", 1),
+        ("2020-Q2", 1),
+        ("2020-Q3", 0),
+        ("2020-Q4", 1),
+    ]
 
 
 def test_other_indicators_need_a_token_that_may_read_the_programme(api, tokens):
@@ -93,7 +103,9 @@ def test_province_token_sees_its_own_province_and_communes(api, tokens, demo_use
     codes = {r["unit_code"] for r in communes["rows"]}
     assert len(codes) > 1 and all(len(c) == 5 for c in codes)
     assert communes["total"] == 6
-    assert officer.get("/indicators/products_certified/", {**RANGE, "level": "commune", "within": "01"}).status_code == 422
+    assert (
+        officer.get("/indicators/products_certified/", {**RANGE, "level": "commune", "within": "01"}).status_code == 422
+    )
 
 
 def test_bad_input_is_a_vietnamese_message(api):

@@ -143,15 +143,29 @@ def requests_world(demo_users):
     tpl = {code: ReportTemplate.objects.filter(code=code).order_by("-version").first() for code in (first, second)}
 
     def make(title, template, **kw):
-        return ReportRequest.objects.create(title=title, template=tpl[template], deadline=kw["cutoff"].replace(day=28), **kw)
+        return ReportRequest.objects.create(
+            title=title, template=tpl[template], deadline=kw["cutoff"].replace(day=28), **kw
+        )
 
     return {
         "codes": (first, second),
-        "q1_2026": make("Báo cáo quý I năm 2026", first, kind="periodic", period_code="2026-Q1", cutoff=dt.date(2026, 3, 31),
-                        status="open"),
+        "q1_2026": make(
+            "Báo cáo quý I năm 2026",
+            first,
+            kind="periodic",
+            period_code="2026-Q1",
+            cutoff=dt.date(2026, 3, 31),
+            status="open",
+        ),
         "adhoc_2025": make("Báo cáo đột xuất", first, kind="adhoc", cutoff=dt.date(2025, 12, 31), status="draft"),
-        "q4_2025": make("Báo cáo quý IV năm 2025", second, kind="periodic", period_code="2025-Q4", cutoff=dt.date(2025, 12, 31),
-                        status="closed"),
+        "q4_2025": make(
+            "Báo cáo quý IV năm 2025",
+            second,
+            kind="periodic",
+            period_code="2025-Q4",
+            cutoff=dt.date(2025, 12, 31),
+            status="closed",
+        ),
     }
 
 
@@ -188,14 +202,33 @@ def _province(code: str) -> AdminUnit:
 def rounds_world(demo_users):
     thai_nguyen, duc_xuan = _province("19"), commune("01840")
     return {
-        "tn_2025": Round.objects.create(name="Kỳ đánh giá tỉnh Thái Nguyên năm 2025", level="province", unit=thai_nguyen,
-                                        held_on=dt.date(2025, 10, 1)),
-        "tn_2024": Round.objects.create(name="Kỳ đánh giá tỉnh năm 2024", level="province", unit=thai_nguyen,
-                                        held_on=dt.date(2024, 11, 20), status="closed"),
-        "xa_2024": Round.objects.create(name="Kỳ đánh giá cấp xã Đức Xuân", level="commune", unit=duc_xuan,
-                                        held_on=dt.date(2024, 5, 10), status="closed"),
-        "ha_tinh": Round.objects.create(name="Kỳ đánh giá Hà Tĩnh", level="province", unit=_province("42"),
-                                        held_on=dt.date(2024, 5, 10), status="closed"),
+        "tn_2025": Round.objects.create(
+            name="Kỳ đánh giá tỉnh Thái Nguyên năm 2025",
+            level="province",
+            unit=thai_nguyen,
+            held_on=dt.date(2025, 10, 1),
+        ),
+        "tn_2024": Round.objects.create(
+            name="Kỳ đánh giá tỉnh năm 2024",
+            level="province",
+            unit=thai_nguyen,
+            held_on=dt.date(2024, 11, 20),
+            status="closed",
+        ),
+        "xa_2024": Round.objects.create(
+            name="Kỳ đánh giá cấp xã Đức Xuân",
+            level="commune",
+            unit=duc_xuan,
+            held_on=dt.date(2024, 5, 10),
+            status="closed",
+        ),
+        "ha_tinh": Round.objects.create(
+            name="Kỳ đánh giá Hà Tĩnh",
+            level="province",
+            unit=_province("42"),
+            held_on=dt.date(2024, 5, 10),
+            status="closed",
+        ),
     }
 
 
@@ -223,11 +256,24 @@ def certificates_world(demo_users):
     thai_nguyen, duc_xuan, ha_tinh = _province("19"), commune("01840"), _province("42")
     entity = make_entity(duc_xuan, name="HTX Mật ong Hoa Vàng")
     return {
-        "tn_4": certify(make_product(entity, name="Mật ong hoa cà phê"), thai_nguyen, stars=4, year=2025,
-                        issued_on=dt.date(2025, 10, 1)),
-        "xa_3": certify(make_product(entity, name="Mật ong rừng"), duc_xuan, stars=3, year=2024,
-                        issued_on=dt.date(2024, 6, 1), status=CertificateStatus.EXPIRED),
-        "ht_4": certify(make_product(entity, name="Mật ong bạc hà"), ha_tinh, stars=4, year=2024, issued_on=dt.date(2024, 9, 1)),
+        "tn_4": certify(
+            make_product(entity, name="Mật ong hoa cà phê"),
+            thai_nguyen,
+            stars=4,
+            year=2025,
+            issued_on=dt.date(2025, 10, 1),
+        ),
+        "xa_3": certify(
+            make_product(entity, name="Mật ong rừng"),
+            duc_xuan,
+            stars=3,
+            year=2024,
+            issued_on=dt.date(2024, 6, 1),
+            status=CertificateStatus.EXPIRED,
+        ),
+        "ht_4": certify(
+            make_product(entity, name="Mật ong bạc hà"), ha_tinh, stars=4, year=2024, issued_on=dt.date(2024, 9, 1)
+        ),
     }
 
 

@@ -28,8 +28,15 @@ def run_schema(headers: dict | None, ids: dict) -> None:
         # also on existing objects (random ids mostly miss): generated queries and bodies against real rows
         real = [(GenerationMode.POSITIVE, {n: ids[n] for n in names})] if names else []
         for mode, path_parameters in passes + real:
-            @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=False,
-                      suppress_health_check=list(HealthCheck))
+
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                print_blob=False,
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
             def check(case):
                 response = case.call(headers=headers)
@@ -62,9 +69,14 @@ def data(demo_users) -> dict:
     prod = products_objects(demo_users)
     tea, cert = catalogue_products()["tea"]
     return {
-        "unit_id": AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19").pk, "product_id": tea.pk,
-        "submission_id": rep["sub06"].pk, "request_id": rep["seed"].pk, "template_id": rep["seed"].template_id,
-        "entity_id": prod["own"]["entity"].pk, "round_id": cert.round_product.round_id, "certificate_id": cert.pk,
+        "unit_id": AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19").pk,
+        "product_id": tea.pk,
+        "submission_id": rep["sub06"].pk,
+        "request_id": rep["seed"].pk,
+        "template_id": rep["seed"].template_id,
+        "entity_id": prod["own"]["entity"].pk,
+        "round_id": cert.round_product.round_id,
+        "certificate_id": cert.pk,
         "code": "products_certified",
     }
 

@@ -14,11 +14,25 @@ from ocop.front.tests.test_scope_walk import all_url_names, scoped_objects  # no
 
 pytestmark = pytest.mark.django_db
 
-USERNAMES = ["tw.quantri", "tw.canbo", "tinh.thainguyen", "tinh.hatinh", "huyen.babe", "xa.ducxuan", "hoidong.thainguyen",
-             "chuthe.demo"]
+USERNAMES = [
+    "tw.quantri",
+    "tw.canbo",
+    "tinh.thainguyen",
+    "tinh.hatinh",
+    "huyen.babe",
+    "xa.ducxuan",
+    "hoidong.thainguyen",
+    "chuthe.demo",
+]
 # objects of a detail URL -> the list URL that must (not) show them
-LISTS = {"report_request": "/reports/requests", "submission_detail": "/reports/submissions", "entity_detail": "/products/entities",
-         "product_detail": "/products", "round_detail": "/evaluation/rounds", "certificate_detail": "/evaluation/certificates"}
+LISTS = {
+    "report_request": "/reports/requests",
+    "submission_detail": "/reports/submissions",
+    "entity_detail": "/products/entities",
+    "product_detail": "/products",
+    "round_detail": "/evaluation/rounds",
+    "certificate_detail": "/evaluation/certificates",
+}
 
 
 def allowed(user, rule) -> bool:
@@ -36,14 +50,23 @@ def allowed(user, rule) -> bool:
 def call(api_client, name, obj=None):
     """(method, path, body) of an API URL for an object (None: a list, or any object)."""
     if name in ("api-root", "openapi-json", "openapi-view"):
-        return "get", reverse(f"api:v1:{name}")[len(BASE):], None
+        return "get", reverse(f"api:v1:{name}")[len(BASE) :], None
     paths = {
-        "units_list": "/units", "units_detail": "/units/1", "catalogue_products": "/catalogue/products",
-        "catalogue_product": "/catalogue/products/1", "catalogue_statistics": "/catalogue/statistics", "me": "/me",
-        "programme_status": "/programme/status", "report_requests": "/reports/requests", "submissions_list": "/reports/submissions",
-        "entities_list": "/products/entities", "products_list": "/products", "rounds_list": "/evaluation/rounds",
+        "units_list": "/units",
+        "units_detail": "/units/1",
+        "catalogue_products": "/catalogue/products",
+        "catalogue_product": "/catalogue/products/1",
+        "catalogue_statistics": "/catalogue/statistics",
+        "me": "/me",
+        "programme_status": "/programme/status",
+        "report_requests": "/reports/requests",
+        "submissions_list": "/reports/submissions",
+        "entities_list": "/products/entities",
+        "products_list": "/products",
+        "rounds_list": "/evaluation/rounds",
         "certificates_list": "/evaluation/certificates",
-        "indicators_list": "/indicators/", "indicator_values": "/indicators/report_completeness/",
+        "indicators_list": "/indicators/",
+        "indicator_values": "/indicators/report_completeness/",
     }
     if name in paths:
         return "get", paths[name], None
@@ -55,14 +78,23 @@ def call(api_client, name, obj=None):
         req, unit = obj
         return "post", "/reports/submissions", {"request_id": req.pk, "unit_id": unit.pk}
     if name == "submission_save":
-        return "patch", f"/reports/submissions/{obj.pk}", {"lock_version": 999999, "values": {"direction_text": "hijacked"}}
+        return (
+            "patch",
+            f"/reports/submissions/{obj.pk}",
+            {"lock_version": 999999, "values": {"direction_text": "hijacked"}},
+        )
     if name == "submission_submit":
         return "post", f"/reports/submissions/{obj.pk}/submit", {"lock_version": 999999}
     if name == "product_register":
         return "post", "/products", {"entity_id": obj.pk, "name": "Đăng ký qua API"}
-    details = {"report_request": "/reports/requests/{}", "submission_detail": "/reports/submissions/{}",
-               "entity_detail": "/products/entities/{}", "product_detail": "/products/{}", "round_detail": "/evaluation/rounds/{}",
-               "certificate_detail": "/evaluation/certificates/{}"}
+    details = {
+        "report_request": "/reports/requests/{}",
+        "submission_detail": "/reports/submissions/{}",
+        "entity_detail": "/products/entities/{}",
+        "product_detail": "/products/{}",
+        "round_detail": "/evaluation/rounds/{}",
+        "certificate_detail": "/evaluation/certificates/{}",
+    }
     return "get", details[name].format(obj.pk), None
 
 
@@ -71,7 +103,7 @@ def send(api_client, method, path, body):
 
 
 def test_every_api_url_has_a_rule():
-    names = {n[len("api:v1:"):] for n in all_url_names() if n.startswith("api:v1:")}
+    names = {n[len("api:v1:") :] for n in all_url_names() if n.startswith("api:v1:")}
     assert names == set(API_RULES), names ^ set(API_RULES)
 
 

@@ -26,8 +26,10 @@ def test_changing_the_password_revokes_the_tokens(client, demo_users, demo_passw
     user.full_name = "Tên mới"
     user.save()  # an unrelated change keeps the token
     assert api(raw).get("/me").status_code == 200
-    response = client.post(reverse("accounts:password_change"),
-                           {"old_password": demo_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": demo_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert api(raw).get("/me").status_code == 401
     assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
@@ -39,7 +41,9 @@ def test_a_reset_by_e_mail_link_revokes_the_tokens(client, demo_users, api):
     user = demo_users["xa.ducxuan"]
     _token, raw = do_create_token(user, "Khóa xã")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    response = client.get(reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]))
+    response = client.get(
+        reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    )
     assert response.status_code == 302  # to the set-password form (Django hides the token from the URL)
     response = client.post(response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_complete")

@@ -69,7 +69,14 @@ def test_deactivated_users_and_bad_tokens_are_refused(demo_users, api, client):
     user.is_active = False
     user.save()
     assert api(raw).get("/me").status_code == 401
-    for header in ("Bearer", "Bearer ", "Bearer ocop_nothing", "Basic dXNlcjpwYXNz", "Token " + raw, "Bearer " + "x" * 5000):
+    for header in (
+        "Bearer",
+        "Bearer ",
+        "Bearer ocop_nothing",
+        "Basic dXNlcjpwYXNz",
+        "Token " + raw,
+        "Bearer " + "x" * 5000,
+    ):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=header).status_code == 401, header
 
 
@@ -78,7 +85,10 @@ def test_a_browser_session_is_not_an_api_login(client, demo_users):
     cross-site request cannot use it (no CSRF exposure)."""
     client.force_login(demo_users["tw.quantri"])
     assert client.get("/api/v1/me").status_code == 401
-    assert client.post("/api/v1/products", {"entity_id": 1, "name": "x"}, content_type="application/json").status_code == 401
+    assert (
+        client.post("/api/v1/products", {"entity_id": 1, "name": "x"}, content_type="application/json").status_code
+        == 401
+    )
 
 
 def test_the_tokens_page_keeps_csrf(demo_users):

@@ -26,12 +26,21 @@ def test_a_province_token_cannot_read_another_provinces_drafts(api, tokens, rep)
     assert ha_tinh.get(f"/reports/submissions/{draft.pk}").status_code == 404
     listed = ha_tinh.get("/reports/submissions", {"limit": 200}).json()["items"]
     assert draft.pk not in {s["id"] for s in listed} and {s["unit"]["code"] for s in listed} == {"42"}
-    assert draft.pk not in {s["id"] for s in ha_tinh.get("/reports/submissions", {"request_id": rep["seed"].pk}).json()["items"]}
+    assert draft.pk not in {
+        s["id"] for s in ha_tinh.get("/reports/submissions", {"request_id": rep["seed"].pk}).json()["items"]
+    }
     before = Submission.objects.get(pk=draft.pk).data
-    response = ha_tinh.patch(f"/reports/submissions/{draft.pk}", {"lock_version": draft.lock_version, "values": {"direction_text": "x"}})
+    response = ha_tinh.patch(
+        f"/reports/submissions/{draft.pk}", {"lock_version": draft.lock_version, "values": {"direction_text": "x"}}
+    )
     assert response.status_code == 404
-    assert ha_tinh.post(f"/reports/submissions/{draft.pk}/submit", {"lock_version": draft.lock_version}).status_code == 404
-    assert ha_tinh.post("/reports/submissions", {"request_id": rep["seed"].pk, "unit_id": rep["bac_kan"].pk}).status_code == 404
+    assert (
+        ha_tinh.post(f"/reports/submissions/{draft.pk}/submit", {"lock_version": draft.lock_version}).status_code == 404
+    )
+    assert (
+        ha_tinh.post("/reports/submissions", {"request_id": rep["seed"].pk, "unit_id": rep["bac_kan"].pk}).status_code
+        == 404
+    )
     assert Submission.objects.get(pk=draft.pk).data == before
     # the owner reads it
     own = api(tokens["tinh.thainguyen"]).get(f"/reports/submissions/{draft.pk}")
@@ -45,8 +54,18 @@ def test_submitting_a_report_through_the_api(api, tokens, rep, django_capture_on
     assert detail["editable"] and detail["issues"], "the pre-filled draft is not yet complete"
     version = detail["lock_version"]
     # a bad value anywhere: nothing saved, each problem named
-    bad = c.patch(f"/reports/submissions/{sub.pk}", {"lock_version": version, "values": {
-        "direction_text": "Đã ban hành", "products_3star": "ba", "no_such_field": 1, "activities": [{"nope": 1}]}})
+    bad = c.patch(
+        f"/reports/submissions/{sub.pk}",
+        {
+            "lock_version": version,
+            "values": {
+                "direction_text": "Đã ban hành",
+                "products_3star": "ba",
+                "no_such_field": 1,
+                "activities": [{"nope": 1}],
+            },
+        },
+    )
     assert bad.status_code == 422
     fields = {e["field"] for e in bad.json()["errors"]}
     assert {"products_3star", "no_such_field"} <= fields
@@ -81,22 +100,36 @@ def test_opening_a_report_and_who_may_write(api, tokens, rep):
     c = api(tokens["tinh.thainguyen"])
     old_thai_nguyen = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="19")
     created = c.post("/reports/submissions", {"request_id": rep["seed"].pk, "unit_id": old_thai_nguyen.pk})
-    assert created.status_code == 201 and created.json()["status"] == "draft" and created.json()["prefilled"] is not None
-    assert c.post("/reports/submissions", {"request_id": rep["seed"].pk, "unit_id": old_thai_nguyen.pk}).status_code == 200
+    assert (
+        created.status_code == 201 and created.json()["status"] == "draft" and created.json()["prefilled"] is not None
+    )
+    assert (
+        c.post("/reports/submissions", {"request_id": rep["seed"].pk, "unit_id": old_thai_nguyen.pk}).status_code == 200
+    )
     request = c.get(f"/reports/requests/{rep['seed'].pk}").json()
     assert {u["unit"]["code"] for u in request["my_units"]} == {"06", "19"}
     # central officers read every report but do not fill them in
     central = api(tokens["tw.canbo"])
     assert central.get(f"/reports/submissions/{rep['sub06'].pk}").status_code == 200
-    assert central.patch(f"/reports/submissions/{rep['sub06'].pk}", {"lock_version": 1, "values": {}}).status_code == 403
+    assert (
+        central.patch(f"/reports/submissions/{rep['sub06'].pk}", {"lock_version": 1, "values": {}}).status_code == 403
+    )
 
 
 def test_registering_a_product_through_the_api(api, tokens, demo_users):
     prod = products_objects(demo_users)
     owner = api(tokens["chuthe.demo"])
     entity = prod["own"]["entity"]
-    response = owner.post("/products", {"entity_id": entity.pk, "name": "Miến dong Đức Xuân", "sector": "thuc_pham",
-                                        "description": "Miến dong làm thủ công", "registered_on": "2026-01-05"})
+    response = owner.post(
+        "/products",
+        {
+            "entity_id": entity.pk,
+            "name": "Miến dong Đức Xuân",
+            "sector": "thuc_pham",
+            "description": "Miến dong làm thủ công",
+            "registered_on": "2026-01-05",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "registered" and body["unit"]["code"] == entity.unit.code
@@ -116,6 +149,8 @@ def test_registering_a_product_through_the_api(api, tokens, demo_users):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "commune_code"
     future = owner.post("/products", {"entity_id": entity.pk, "name": "X", "registered_on": "2999-01-01"})
     assert future.status_code == 422 and future.json()["errors"][0]["field"] == "registered_on"
-    far = owner.post("/products", {"entity_id": entity.pk, "name": "X", "commune_code": prod["ha_tinh"]["entity"].unit.code})
+    far = owner.post(
+        "/products", {"entity_id": entity.pk, "name": "X", "commune_code": prod["ha_tinh"]["entity"].unit.code}
+    )
     assert far.status_code == 422 and far.json()["errors"][0]["field"] == "commune_code"
     assert Product.objects.count() == count

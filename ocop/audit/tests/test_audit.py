@@ -15,7 +15,9 @@ def test_log_action_records_who_what_when_before_after(demo_users):
     before = snapshot(target, ["full_name", "scope_unit", "is_active"])
     target.full_name = "Người mới"
     after = snapshot(target, ["full_name", "scope_unit", "is_active"])
-    entry = log_action(actor, "ocop.user.changed", target, before=before, after=after, unit=target.scope_unit, reason="đổi người")
+    entry = log_action(
+        actor, "ocop.user.changed", target, before=before, after=after, unit=target.scope_unit, reason="đổi người"
+    )
     entry.refresh_from_db()
     assert entry.actor == actor and entry.actor_name == "tw.quantri"
     assert entry.object_type == "accounts.user" and entry.object_id == str(target.pk)

@@ -37,25 +37,52 @@ def world(demo_users):
     thai_nguyen = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19")
     commune = AdminUnit.objects.get(era=Era.CURRENT, level=Level.COMMUNE, code="01840")
     chair = demo_users["hoidong.thainguyen"]
-    member = User.objects.create(username="thanhvien.b", role=Role.COUNCIL_MEMBER, scope_unit=thai_nguyen,
-                                 email="thanhvien.b@example.vn", full_name="Nguyễn Thị Bình")
-    outsider = User.objects.create(username="thanhvien.c", role=Role.COUNCIL_MEMBER, scope_unit=thai_nguyen,
-                                   email="thanhvien.c@example.vn")
+    member = User.objects.create(
+        username="thanhvien.b",
+        role=Role.COUNCIL_MEMBER,
+        scope_unit=thai_nguyen,
+        email="thanhvien.b@example.vn",
+        full_name="Nguyễn Thị Bình",
+    )
+    outsider = User.objects.create(
+        username="thanhvien.c", role=Role.COUNCIL_MEMBER, scope_unit=thai_nguyen, email="thanhvien.c@example.vn"
+    )
     products = fixture_set(commune)
     round_ = Round.objects.create(name="Kỳ 2026", level="province", unit=thai_nguyen, held_on=dt.date(2026, 10, 1))
     other_round = Round.objects.create(name="Kỳ khác", level="province", unit=thai_nguyen, held_on=dt.date(2026, 10, 2))
-    entry = RoundProduct.objects.create(round=round_, product=products["product"], dossier=products["dossier"], criteria_set=cs)
+    entry = RoundProduct.objects.create(
+        round=round_, product=products["product"], dossier=products["dossier"], criteria_set=cs
+    )
     CouncilSeat.objects.create(round=round_, user=chair, role="chair")
     CouncilSeat.objects.create(round=round_, user=member, role="member")
     CouncilSeat.objects.create(round=other_round, user=outsider, role="member")
     sheet = MemberScore.objects.create(round_product=entry, user=member, choices={"1.1": "a"}, total=SCORE_MARK)
-    score_entry = log_action(member, "ocop.evaluation.score.submitted", sheet, after={"choices": sheet.choices, "total": SCORE_MARK},
-                             unit=thai_nguyen, request=FakeRequest())
+    score_entry = log_action(
+        member,
+        "ocop.evaluation.score.submitted",
+        sheet,
+        after={"choices": sheet.choices, "total": SCORE_MARK},
+        unit=thai_nguyen,
+        request=FakeRequest(),
+    )
     login_entry = log_action(member, "ocop.auth.login", member, unit=thai_nguyen, request=FakeRequest())
-    account_entry = log_action(demo_users["tinh.thainguyen"], "ocop.user.created", outsider,
-                               after={"username": outsider.username, "email": outsider.email}, unit=thai_nguyen)
-    return {"round": round_, "sheet": sheet, "score": score_entry, "login": login_entry, "account": account_entry,
-            "member": member, "outsider": outsider, "chair": chair}
+    account_entry = log_action(
+        demo_users["tinh.thainguyen"],
+        "ocop.user.created",
+        outsider,
+        after={"username": outsider.username, "email": outsider.email},
+        unit=thai_nguyen,
+    )
+    return {
+        "round": round_,
+        "sheet": sheet,
+        "score": score_entry,
+        "login": login_entry,
+        "account": account_entry,
+        "member": member,
+        "outsider": outsider,
+        "chair": chair,
+    }
 
 
 def page(client, user, url, data=None):
@@ -121,8 +148,14 @@ def test_draft_report_texts_stay_with_the_report_readers(client, demo_users, wor
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018")
     central, officer = demo_users["tw.canbo"], demo_users["tinh.thainguyen"]
-    seed = rq.do_create_request(central, title="Báo cáo 2018", template=template, kind="adhoc",
-                                cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    seed = rq.do_create_request(
+        central,
+        title="Báo cáo 2018",
+        template=template,
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+    )
     rq.do_open_request(central, seed)
     bac_kan = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06")
     submission = sv.do_open_submission(officer, seed, bac_kan)
@@ -162,13 +195,34 @@ def test_every_audited_type_has_a_visibility_rule():
         if re.search(r"log_action\(", path.read_text(encoding="utf-8")):
             logged.add(path)
     assert logged
-    missing = sorted(m for m in models if m.split(".")[0] in {"accounts", "api", "products", "programme", "reporting",
-                                                            "evaluation", "documents"} and m in {
-        "accounts.user", "api.apitoken", "products.entity", "products.product", "products.dossier", "products.importbatch",
-        "reporting.reportrequest", "reporting.submission", "reporting.reporttemplate", "evaluation.round",
-        "evaluation.roundproduct", "evaluation.memberscore", "evaluation.certificate", "evaluation.application",
-        "evaluation.datafile", "documents.outgoingdocument", "documents.issuer",
-        "programme.provincialplan", "programme.directivedocument"} and m not in REGISTRY)
+    missing = sorted(
+        m
+        for m in models
+        if m.split(".")[0] in {"accounts", "api", "products", "programme", "reporting", "evaluation", "documents"}
+        and m
+        in {
+            "accounts.user",
+            "api.apitoken",
+            "products.entity",
+            "products.product",
+            "products.dossier",
+            "products.importbatch",
+            "reporting.reportrequest",
+            "reporting.submission",
+            "reporting.reporttemplate",
+            "evaluation.round",
+            "evaluation.roundproduct",
+            "evaluation.memberscore",
+            "evaluation.certificate",
+            "evaluation.application",
+            "evaluation.datafile",
+            "documents.outgoingdocument",
+            "documents.issuer",
+            "programme.provincialplan",
+            "programme.directivedocument",
+        }
+        and m not in REGISTRY
+    )
     assert not missing, missing
 
 
@@ -197,20 +251,32 @@ def test_no_action_code_reaches_the_interface(client, demo_users):
     entries.append(log_action(admin, "ocop.programme.plans.changed", admin, unit=None))
     entries.append(log_action(admin, "ocop.evaluation.something_new", admin, unit=None))  # a code without words yet
     client.force_login(admin)
-    pages = [reverse("home"), reverse("audit:entry_list"), reverse("audit:entry_list") + "?page=2",
-             reverse("notifications:list")] + [reverse("audit:entry_detail", args=[e.pk]) for e in entries[-5:]]
+    pages = [
+        reverse("home"),
+        reverse("audit:entry_list"),
+        reverse("audit:entry_list") + "?page=2",
+        reverse("notifications:list"),
+    ] + [reverse("audit:entry_detail", args=[e.pk]) for e in entries[-5:]]
     for url in pages:
         shown = __import__("re").sub(r"<[^>]*>", " ", client.get(url).content.decode())  # the text a reader sees
         assert not CODE.search(shown), (url, CODE.search(shown).group(0))
-    assert "Kết thúc kỳ đánh giá" in client.get(reverse("audit:entry_list"), {"action": "ocop.evaluation.round.closed"}).content.decode()
+    assert (
+        "Kết thúc kỳ đánh giá"
+        in client.get(reverse("audit:entry_list"), {"action": "ocop.evaluation.round.closed"}).content.decode()
+    )
 
 
 def test_internal_unit_codes_never_reach_the_reader(client, demo_users):
     """Issuers' internal codes ("UBND-19-current") recorded through their names are left out of the
     home page, the audit list and the entry."""
     admin = demo_users["tw.quantri"]
-    entry = log_action(admin, "ocop.document.created", admin, unit=None,
-                       after={"issuer": "Ủy ban nhân dân tỉnh Thái Nguyên (UBND-19-current)", "number": "12/QĐ-UBND"})
+    entry = log_action(
+        admin,
+        "ocop.document.created",
+        admin,
+        unit=None,
+        after={"issuer": "Ủy ban nhân dân tỉnh Thái Nguyên (UBND-19-current)", "number": "12/QĐ-UBND"},
+    )
     AuditEntry.objects.filter(pk=entry.pk).update(object_repr="UBND-19-current từ 01/07/2025")
     client.force_login(admin)
     for url in (reverse("home"), reverse("audit:entry_list"), reverse("audit:entry_detail", args=[entry.pk])):
@@ -224,8 +290,14 @@ def test_the_export_shows_a_reason_only_to_those_who_may_see_the_values(client, 
     from ocop.lib.tests.test_listexport import exported
 
     thai_nguyen = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19")
-    log_action(world["member"], "ocop.evaluation.score.draft_saved", world["sheet"], unit=thai_nguyen,
-               reason="LÝ DO RIÊNG CỦA THÀNH VIÊN", after={"total": SCORE_MARK})
+    log_action(
+        world["member"],
+        "ocop.evaluation.score.draft_saved",
+        world["sheet"],
+        unit=thai_nguyen,
+        reason="LÝ DO RIÊNG CỦA THÀNH VIÊN",
+        after={"total": SCORE_MARK},
+    )
     for user, visible in ((world["member"], True), (demo_users["tinh.thainguyen"], False), (world["chair"], False)):
         client.force_login(user)
         _meta, header, data = exported(client, reverse("audit:entry_list"))

@@ -39,7 +39,14 @@ def test_generate_scale_small_then_bench(site, tmp_path, capsys):
 
     results = all_benchmarks(quick=True, base=site)
     names = [r.name for r in results]
-    for part in ("board", "completeness", "consolidation", "ranking and stars", "page: trivial page", "page: status board"):
+    for part in (
+        "board",
+        "completeness",
+        "consolidation",
+        "ranking and stars",
+        "page: trivial page",
+        "page: status board",
+    ):
         assert any(part in n for n in names), (part, names)
     out = tmp_path / "bench-results.json"
     table = report(results, str(out))
@@ -59,6 +66,7 @@ def test_generate_scale_small_then_bench(site, tmp_path, capsys):
 def test_one_table_for_both_databases(tmp_path):
     """make bench runs SQLite, then PostgreSQL with --append: the file keeps the other database's rows
     and replaces an earlier run of the same database."""
+
     def row(name, db):
         return Result(name=name, measured=2.0, baseline=1.0, ratio=2.0, database=db)
 

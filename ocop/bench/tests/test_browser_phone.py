@@ -44,7 +44,9 @@ def _check(page, url: str, problems: list[str], who: str) -> None:
     page.wait_for_load_state("load")
     m = page.evaluate(OVERFLOW_JS)
     if m["scrollWidth"] > m["clientWidth"]:
-        problems.append(f"{who} {urlsplit(url).path}: {m['scrollWidth']} > {m['clientWidth']} px ({', '.join(m['wide'])})")
+        problems.append(
+            f"{who} {urlsplit(url).path}: {m['scrollWidth']} > {m['clientWidth']} px ({', '.join(m['wide'])})"
+        )
 
 
 def _links(page, selector: str) -> list[str]:

@@ -81,7 +81,9 @@ def test_scoring_tables_match_the_option_scan(name):
         result = scoring.member_total(sh, choices)
         total, per_part, issues = reference_member_total(sh, choices)
         assert (result.total, result.per_part, [i.criterion for i in result.issues]) == (total, per_part, issues)
-        assert [(f.criterion.code, f.stars) for f in scoring.requirement_failures(sh, choices)] == reference_failures(sh, choices)
+        assert [(f.criterion.code, f.stars) for f in scoring.requirement_failures(sh, choices)] == reference_failures(
+            sh, choices
+        )
     for _ in range(100):  # the council's requirement cap: the same with or without the failure objects
         members = {k: random_choices(rng, sh) for k in range(rng.randint(5, 9))}
         counts = {}
@@ -118,16 +120,23 @@ def reference_unit_statuses(request):
 def test_one_query_completeness_matches_the_orm_version(demo_users, django_assert_max_num_queries):
     call_command("generate_scale", size="small", seed=3)
     # a draft correction and a draft never submitted, to cover every state
-    accepted = Submission.objects.filter(status=SubmissionStatus.ACCEPTED, number=1, request__owner_unit__isnull=True).order_by("pk")
+    accepted = Submission.objects.filter(
+        status=SubmissionStatus.ACCEPTED, number=1, request__owner_unit__isnull=True
+    ).order_by("pk")
     first = accepted.first()
-    Submission.objects.create(request=first.request, unit=first.unit, number=2, previous=first, status=SubmissionStatus.DRAFT)
+    Submission.objects.create(
+        request=first.request, unit=first.unit, number=2, previous=first, status=SubmissionStatus.DRAFT
+    )
     requests = list(ReportRequest.objects.order_by("pk"))
     assert len(requests) > 50
     for req in requests:
         expected = reference_unit_statuses(req)
         with django_assert_max_num_queries(2):  # the status query, and the units not cached yet
             rows = unit_statuses(req)
-        got = [(r.unit.pk, r.submission.pk if r.submission else None, r.state, r.timeliness, r.first_submitted_at) for r in rows]
+        got = [
+            (r.unit.pk, r.submission.pk if r.submission else None, r.state, r.timeliness, r.first_submitted_at)
+            for r in rows
+        ]
         assert got == expected, req
     row = next(r for r in unit_statuses(first.request) if r.unit.pk == first.unit_id)
     assert row.state == "accepted" and row.submission.number == 2 and row.submission.previous_id == first.pk

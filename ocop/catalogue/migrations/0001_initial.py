@@ -17,7 +17,8 @@ def add_trigram_index(apps, schema_editor):
     except Exception:
         return
     schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS catalogue_search_trgm ON catalogue_catalogueentry USING gin (search_text gin_trgm_ops)")
+        "CREATE INDEX IF NOT EXISTS catalogue_search_trgm ON catalogue_catalogueentry USING gin (search_text gin_trgm_ops)"
+    )
 
 
 def drop_trigram_index(apps, schema_editor):
@@ -26,50 +27,161 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('evaluation', '0003_certificate_notices_applications_advisor'),
-        ('geo', '0001_initial'),
-        ('products', '0002_product_classification'),
+        ("evaluation", "0003_certificate_notices_applications_advisor"),
+        ("geo", "0001_initial"),
+        ("products", "0002_product_classification"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueEntry',
+            name="CatalogueEntry",
             fields=[
-                ('product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='catalogue_entry', serialize=False, to='products.product', verbose_name='sản phẩm')),
-                ('listed', models.BooleanField(default=False, verbose_name='hiển thị công khai')),
-                ('product_name', models.CharField(max_length=255, verbose_name='tên sản phẩm')),
-                ('name_key', models.CharField(help_text='Tên sản phẩm không dấu, chữ thường.', max_length=255, verbose_name='tên để sắp xếp')),
-                ('entity_name', models.CharField(max_length=255, verbose_name='tên chủ thể')),
-                ('entity_kind', models.CharField(choices=[('htx', 'Hợp tác xã'), ('to_hop_tac', 'Tổ hợp tác'), ('doanh_nghiep', 'Doanh nghiệp'), ('ho_kinh_doanh', 'Hộ sản xuất có đăng ký kinh doanh')], max_length=16, verbose_name='loại hình chủ thể')),
-                ('sector', models.CharField(choices=[('thuc_pham', 'Thực phẩm'), ('do_uong', 'Đồ uống'), ('duoc_lieu', 'Dược liệu và sản phẩm từ dược liệu'), ('thu_cong', 'Thủ công mỹ nghệ'), ('sinh_vat_canh', 'Sinh vật cảnh'), ('du_lich', 'Du lịch cộng đồng, du lịch sinh thái và điểm du lịch')], max_length=16, verbose_name='nhóm sản phẩm')),
-                ('classification_code', models.CharField(blank=True, max_length=50, verbose_name='mã phân loại')),
-                ('classification_name', models.CharField(blank=True, max_length=300, verbose_name='phân nhóm')),
-                ('commune_name', models.CharField(max_length=200, verbose_name='tên xã, phường')),
-                ('stars', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='hạng sao')),
-                ('certificate_number', models.CharField(blank=True, max_length=80, verbose_name='số giấy chứng nhận')),
-                ('certificate_status', models.CharField(blank=True, max_length=10, verbose_name='trạng thái giấy chứng nhận')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='ngày công nhận')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='hết hiệu lực từ ngày')),
-                ('first_issued_on', models.DateField(blank=True, null=True, verbose_name='ngày công nhận lần đầu')),
-                ('issuer_name', models.CharField(blank=True, max_length=200, verbose_name='đơn vị công nhận')),
-                ('search_text', models.CharField(blank=True, max_length=1000, verbose_name='nội dung tìm kiếm')),
-                ('refreshed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='cập nhật lúc')),
-                ('certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evaluation.certificate', verbose_name='giấy chứng nhận')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='xã, phường')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.entity', verbose_name='chủ thể')),
-                ('legacy_province', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='tỉnh, thành phố trước 01/7/2025')),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='products.productphoto', verbose_name='ảnh đại diện')),
-                ('province', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='tỉnh, thành phố (hiện nay)')),
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="catalogue_entry",
+                        serialize=False,
+                        to="products.product",
+                        verbose_name="sản phẩm",
+                    ),
+                ),
+                ("listed", models.BooleanField(default=False, verbose_name="hiển thị công khai")),
+                ("product_name", models.CharField(max_length=255, verbose_name="tên sản phẩm")),
+                (
+                    "name_key",
+                    models.CharField(
+                        help_text="Tên sản phẩm không dấu, chữ thường.", max_length=255, verbose_name="tên để sắp xếp"
+                    ),
+                ),
+                ("entity_name", models.CharField(max_length=255, verbose_name="tên chủ thể")),
+                (
+                    "entity_kind",
+                    models.CharField(
+                        choices=[
+                            ("htx", "Hợp tác xã"),
+                            ("to_hop_tac", "Tổ hợp tác"),
+                            ("doanh_nghiep", "Doanh nghiệp"),
+                            ("ho_kinh_doanh", "Hộ sản xuất có đăng ký kinh doanh"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại hình chủ thể",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("thuc_pham", "Thực phẩm"),
+                            ("do_uong", "Đồ uống"),
+                            ("duoc_lieu", "Dược liệu và sản phẩm từ dược liệu"),
+                            ("thu_cong", "Thủ công mỹ nghệ"),
+                            ("sinh_vat_canh", "Sinh vật cảnh"),
+                            ("du_lich", "Du lịch cộng đồng, du lịch sinh thái và điểm du lịch"),
+                        ],
+                        max_length=16,
+                        verbose_name="nhóm sản phẩm",
+                    ),
+                ),
+                ("classification_code", models.CharField(blank=True, max_length=50, verbose_name="mã phân loại")),
+                ("classification_name", models.CharField(blank=True, max_length=300, verbose_name="phân nhóm")),
+                ("commune_name", models.CharField(max_length=200, verbose_name="tên xã, phường")),
+                ("stars", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="hạng sao")),
+                ("certificate_number", models.CharField(blank=True, max_length=80, verbose_name="số giấy chứng nhận")),
+                (
+                    "certificate_status",
+                    models.CharField(blank=True, max_length=10, verbose_name="trạng thái giấy chứng nhận"),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="ngày công nhận")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="hết hiệu lực từ ngày")),
+                ("first_issued_on", models.DateField(blank=True, null=True, verbose_name="ngày công nhận lần đầu")),
+                ("issuer_name", models.CharField(blank=True, max_length=200, verbose_name="đơn vị công nhận")),
+                ("search_text", models.CharField(blank=True, max_length=1000, verbose_name="nội dung tìm kiếm")),
+                ("refreshed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="cập nhật lúc")),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="evaluation.certificate",
+                        verbose_name="giấy chứng nhận",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="xã, phường",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="products.entity",
+                        verbose_name="chủ thể",
+                    ),
+                ),
+                (
+                    "legacy_province",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="tỉnh, thành phố trước 01/7/2025",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="products.productphoto",
+                        verbose_name="ảnh đại diện",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="tỉnh, thành phố (hiện nay)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sản phẩm trong danh mục công khai',
-                'verbose_name_plural': 'danh mục sản phẩm công khai',
-                'ordering': ['-stars', 'name_key', 'product_id'],
-                'indexes': [models.Index(fields=['listed', 'search_text'], name='catalogue_search_idx'), models.Index(fields=['-stars', 'name_key', 'product_id'], name='catalogue_stars_name_idx'), models.Index(fields=['name_key', 'product_id'], name='catalogue_name_idx'), models.Index(fields=['-issued_on', 'name_key', 'product_id'], name='catalogue_issued_idx'), models.Index(fields=['province', 'stars'], name='catalogue_province_idx'), models.Index(fields=['legacy_province', 'stars'], name='catalogue_legacy_idx'), models.Index(fields=['sector', 'stars'], name='catalogue_sector_idx'), models.Index(fields=['entity_kind'], name='catalogue_kind_idx'), models.Index(fields=['valid_until'], name='catalogue_valid_until_idx')],
+                "verbose_name": "sản phẩm trong danh mục công khai",
+                "verbose_name_plural": "danh mục sản phẩm công khai",
+                "ordering": ["-stars", "name_key", "product_id"],
+                "indexes": [
+                    models.Index(fields=["listed", "search_text"], name="catalogue_search_idx"),
+                    models.Index(fields=["-stars", "name_key", "product_id"], name="catalogue_stars_name_idx"),
+                    models.Index(fields=["name_key", "product_id"], name="catalogue_name_idx"),
+                    models.Index(fields=["-issued_on", "name_key", "product_id"], name="catalogue_issued_idx"),
+                    models.Index(fields=["province", "stars"], name="catalogue_province_idx"),
+                    models.Index(fields=["legacy_province", "stars"], name="catalogue_legacy_idx"),
+                    models.Index(fields=["sector", "stars"], name="catalogue_sector_idx"),
+                    models.Index(fields=["entity_kind"], name="catalogue_kind_idx"),
+                    models.Index(fields=["valid_until"], name="catalogue_valid_until_idx"),
+                ],
             },
         ),
         migrations.RunPython(add_trigram_index, drop_trigram_index),

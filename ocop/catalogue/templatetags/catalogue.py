@@ -12,5 +12,10 @@ def stars(value):
         n = max(0, min(5, int(value)))
     except (TypeError, ValueError):
         return ""
-    return format_html('<span class="stars" role="img" aria-label="{}" title="{}"><span aria-hidden="true">{}<span class="stars-off">{}</span></span></span>',
-                       _("%(n)s sao") % {"n": n}, _("%(n)s sao") % {"n": n}, "★" * n, "★" * (5 - n))
+    return format_html(
+        '<span class="stars" role="img" aria-label="{}" title="{}"><span aria-hidden="true">{}<span class="stars-off">{}</span></span></span>',
+        _("%(n)s sao") % {"n": n},
+        _("%(n)s sao") % {"n": n},
+        "★" * n,
+        "★" * (5 - n),
+    )

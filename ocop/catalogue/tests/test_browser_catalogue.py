@@ -20,12 +20,22 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def catalogue(site):
-    ha_tinh = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
-    tea = certified_product(current_commune_from("19"), "Chè Thái Nguyên búp xanh", entity_name="HTX Chè Đức Xuân", stars=4)
+    ha_tinh = (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    )
+    tea = certified_product(
+        current_commune_from("19"), "Chè Thái Nguyên búp xanh", entity_name="HTX Chè Đức Xuân", stars=4
+    )
     make_photo(tea)
-    certified_product(commune("01888", Era.LEGACY), "Mật ong hoa rừng Ba Bể", entity_name="Hộ kinh doanh Đinh Văn Đức",
-                      kind=EntityKind.HO_KINH_DOANH, issued_on=dt.date(2020, 5, 4), valid_until=dt.date(2023, 5, 4),
-                      status=CertificateStatus.EXPIRED)
+    certified_product(
+        commune("01888", Era.LEGACY),
+        "Mật ong hoa rừng Ba Bể",
+        entity_name="Hộ kinh doanh Đinh Văn Đức",
+        kind=EntityKind.HO_KINH_DOANH,
+        issued_on=dt.date(2020, 5, 4),
+        valid_until=dt.date(2023, 5, 4),
+        status=CertificateStatus.EXPIRED,
+    )
     certified_product(ha_tinh, "Rượu men lá Hà Tĩnh", sector=Sector.DO_UONG, stars=5, issued_on=dt.date(2024, 3, 1))
     return {"site": site, "tea": tea}
 
@@ -93,7 +103,9 @@ def _map_state(page, testid: str) -> dict:
             const paths = Array.from(el.querySelectorAll('path[data-code][data-value]'));
             return {svg: !!el.querySelector('svg'), provinces: Number(el.dataset.provinceCount),
                     values: Object.fromEntries(paths.map(p => [p.dataset.code, Number(p.dataset.value)]))};
-        }""", testid)
+        }""",
+        testid,
+    )
 
 
 def test_product_page_with_its_province_on_the_map(page, catalogue):

@@ -34,16 +34,33 @@ TODAY = timezone.localdate()
 def products(db):
     """Products across Thái Nguyên (current ward, legacy Bắc Kạn commune, current commune carved from
     Bắc Kạn) and Hà Tĩnh, with stars, sectors, kinds and validity that the filters can tell apart."""
-    ha_tinh_commune = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    ha_tinh_commune = (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    )
     return {
-        "tea": certified_product(current_commune_from("19"), "Chè xanh Thái Nguyên", entity_name="HTX Chè Đức Xuân", stars=4),
-        "honey": certified_product(commune("01888", Era.LEGACY), "Mật ong hoa rừng Ba Bể", entity_name="Hộ kinh doanh Đinh Văn Đức",
-                                   kind=EntityKind.HO_KINH_DOANH, stars=3, issued_on=dt.date(2020, 5, 4),
-                                   valid_until=dt.date(2023, 5, 4), status=CertificateStatus.EXPIRED),
-        "rice": certified_product(current_commune_from("06"), "Gạo nếp Bắc Kạn", kind=EntityKind.DOANH_NGHIEP,
-                                  stars=5, issued_on=dt.date(2025, 9, 1)),
-        "wine": certified_product(ha_tinh_commune, "Rượu men lá Hà Tĩnh", sector=Sector.DO_UONG, stars=3,
-                                  issued_on=dt.date(2024, 3, 1)),
+        "tea": certified_product(
+            current_commune_from("19"), "Chè xanh Thái Nguyên", entity_name="HTX Chè Đức Xuân", stars=4
+        ),
+        "honey": certified_product(
+            commune("01888", Era.LEGACY),
+            "Mật ong hoa rừng Ba Bể",
+            entity_name="Hộ kinh doanh Đinh Văn Đức",
+            kind=EntityKind.HO_KINH_DOANH,
+            stars=3,
+            issued_on=dt.date(2020, 5, 4),
+            valid_until=dt.date(2023, 5, 4),
+            status=CertificateStatus.EXPIRED,
+        ),
+        "rice": certified_product(
+            current_commune_from("06"),
+            "Gạo nếp Bắc Kạn",
+            kind=EntityKind.DOANH_NGHIEP,
+            stars=5,
+            issued_on=dt.date(2025, 9, 1),
+        ),
+        "wine": certified_product(
+            ha_tinh_commune, "Rượu men lá Hà Tĩnh", sector=Sector.DO_UONG, stars=3, issued_on=dt.date(2024, 3, 1)
+        ),
     }
 
 
@@ -162,11 +179,26 @@ def test_filters(products):
 
 
 def test_bad_filters_are_dropped_with_a_message(products):
-    f = parse_filters({"sao": "9", "nhom": "xx", "tinh": "99", "tinh_cu": "<b>", "loai": "x", "hieu_luc": "y",
-                       "sap_xep": "z", "q": "%%%"}, Provinces())
+    f = parse_filters(
+        {
+            "sao": "9",
+            "nhom": "xx",
+            "tinh": "99",
+            "tinh_cu": "<b>",
+            "loai": "x",
+            "hieu_luc": "y",
+            "sap_xep": "z",
+            "q": "%%%",
+        },
+        Provinces(),
+    )
     assert len(f.errors) == 8 and not f.active
-    assert names(filter_entries(f, TODAY)) == {"Chè xanh Thái Nguyên", "Mật ong hoa rừng Ba Bể", "Gạo nếp Bắc Kạn",
-                                               "Rượu men lá Hà Tĩnh"}
+    assert names(filter_entries(f, TODAY)) == {
+        "Chè xanh Thái Nguyên",
+        "Mật ong hoa rừng Ba Bể",
+        "Gạo nếp Bắc Kạn",
+        "Rượu men lá Hà Tĩnh",
+    }
 
 
 def test_sort_orders(products):
@@ -196,7 +228,11 @@ def test_summary_and_year_tables(products):
     assert dict(s["stars"]) == {3: 2, 4: 1, 5: 1}
     stars = year_table("stars")
     assert stars.years == [2020, 2024, 2025]
-    assert {label: counts for _k, label, counts, _t in stars.rows} == {"3 sao": [1, 1, 0], "4 sao": [0, 0, 1], "5 sao": [0, 0, 1]}
+    assert {label: counts for _k, label, counts, _t in stars.rows} == {
+        "3 sao": [1, 1, 0],
+        "4 sao": [0, 0, 1],
+        "5 sao": [0, 0, 1],
+    }
     assert stars.totals == [1, 1, 2] and stars.grand_total == 4
     provinces = year_table("province")
     assert len(provinces.rows) == 34 and provinces.grand_total == 4
@@ -229,9 +265,11 @@ def test_list_page_is_public_and_one_query_per_page(client, products, django_ass
 
 
 def test_list_page_htmx_returns_the_results_only(client, products):
-    response = client.get(reverse("catalogue:list"), {"q": "che"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="catalogue-results")
+    response = client.get(
+        reverse("catalogue:list"), {"q": "che"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="catalogue-results"
+    )
     html = response.content.decode()
-    assert html.lstrip().startswith("<section id=\"catalogue-results\"") and "<html" not in html
+    assert html.lstrip().startswith('<section id="catalogue-results"') and "<html" not in html
     assert "Chè xanh Thái Nguyên" in html
 
 
@@ -278,8 +316,15 @@ def test_map_page_both_eras(client, products):
 
 def test_statistics_page_has_charts_and_tables(client, products):
     html = client.get(reverse("catalogue:statistics")).content.decode()
-    for testid in ("chart-stars", "chart-sector", "chart-province", "table-stars", "table-sector", "table-province-current",
-                   "table-province-years"):
+    for testid in (
+        "chart-stars",
+        "chart-sector",
+        "chart-province",
+        "table-stars",
+        "table-sector",
+        "table-province-current",
+        "table-province-years",
+    ):
         assert f'data-testid="{testid}"' in html
     # server-rendered SVG stacked bars (issue 17): no chart library on the page
     assert 'class="svg-chart svg-bar" data-testid="chart-stars"' in html and "echarts" not in html

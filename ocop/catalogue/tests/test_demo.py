@@ -22,8 +22,12 @@ def demo_product(name, status, decided_on):
     product.is_demo = True
     product.save()
     make_dossier(product, status="complete")
-    ProductStatusChange.objects.create(product=product, from_status="in_evaluation", to_status=ProductStatus.CERTIFIED,
-                                       at=timezone.make_aware(dt.datetime.combine(decided_on, dt.time(14))))
+    ProductStatusChange.objects.create(
+        product=product,
+        from_status="in_evaluation",
+        to_status=ProductStatus.CERTIFIED,
+        at=timezone.make_aware(dt.datetime.combine(decided_on, dt.time(14))),
+    )
     return product
 
 

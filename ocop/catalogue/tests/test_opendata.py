@@ -25,9 +25,17 @@ def products(db):
     import datetime as dt
 
     return [
-        certified_product(commune("01840"), "Chè xanh Đức Xuân, loại “đặc biệt”", entity_name="HTX Chè; Đức Xuân", stars=4),
-        certified_product(commune("01888", Era.LEGACY), "Mật ong hoa rừng Ba Bể", kind=EntityKind.HO_KINH_DOANH,
-                          issued_on=dt.date(2020, 5, 4), valid_until=dt.date(2023, 5, 4), status=CertificateStatus.EXPIRED),
+        certified_product(
+            commune("01840"), "Chè xanh Đức Xuân, loại “đặc biệt”", entity_name="HTX Chè; Đức Xuân", stars=4
+        ),
+        certified_product(
+            commune("01888", Era.LEGACY),
+            "Mật ong hoa rừng Ba Bể",
+            kind=EntityKind.HO_KINH_DOANH,
+            issued_on=dt.date(2020, 5, 4),
+            valid_until=dt.date(2023, 5, 4),
+            status=CertificateStatus.EXPIRED,
+        ),
     ]
 
 
@@ -56,7 +64,11 @@ def test_catalogue_csv(client, products):
     assert tea["certificate_state"] == "con_hieu_luc" and tea["province_code"] == "19"
     assert tea["url"] == f"http://testserver/san-pham-ocop/{products[0].pk}/"
     assert honey["certificate_state"] == "het_hieu_luc" and honey["issued_on"] == "2020-05-04"
-    assert (honey["province_name"], honey["legacy_province_name"], honey["entity_kind_code"]) == ("Thái Nguyên", "Bắc Kạn", "ho_kinh_doanh")
+    assert (honey["province_name"], honey["legacy_province_name"], honey["entity_kind_code"]) == (
+        "Thái Nguyên",
+        "Bắc Kạn",
+        "ho_kinh_doanh",
+    )
 
 
 def test_catalogue_csv_and_json_take_the_catalogue_filters(client, products):
@@ -83,13 +95,25 @@ def test_an_empty_catalogue_is_still_valid_json_and_csv(client, db):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_dataset_has_csv_json_and_metadata(client, products, slug):
     meta = client.get(f"/open-data/{slug}.metadata.json").json()
-    for key in ("name", "title", "description", "licenses", "sources", "created", "schema", "distributions", "publisher"):
+    for key in (
+        "name",
+        "title",
+        "description",
+        "licenses",
+        "sources",
+        "created",
+        "schema",
+        "distributions",
+        "publisher",
+    ):
         assert meta[key], key
     assert meta["name"] == slug and meta["encoding"] == "utf-8-sig"
     fields = meta["schema"]["fields"]
     assert all(f["name"] and f["type"] and f["title"] and f["description"] for f in fields)
-    assert {d["path"] for d in meta["distributions"]} == {f"http://testserver/open-data/{slug}.csv",
-                                                          f"http://testserver/open-data/{slug}.json"}
+    assert {d["path"] for d in meta["distributions"]} == {
+        f"http://testserver/open-data/{slug}.csv",
+        f"http://testserver/open-data/{slug}.json",
+    }
     rows = read_csv(client.get(f"/open-data/{slug}.csv"))
     assert rows and list(rows[0]) == [f["name"] for f in fields]
     data = json.loads(body(client.get(f"/open-data/{slug}.json")))["data"]
@@ -99,13 +123,24 @@ def test_every_dataset_has_csv_json_and_metadata(client, products, slug):
 def test_statistics_files(client, products):
     by_province = {r["province_code"]: r for r in read_csv(client.get("/open-data/stats-by-province.csv"))}
     assert len(by_province) == 34
-    assert by_province["19"] == {"province_code": "19", "province_name": "Thái Nguyên", "products": "2", "valid": "1",
-                                 "expired": "1", "stars_3": "1", "stars_4": "1", "stars_5": "0"}
+    assert by_province["19"] == {
+        "province_code": "19",
+        "province_name": "Thái Nguyên",
+        "products": "2",
+        "valid": "1",
+        "expired": "1",
+        "stars_3": "1",
+        "stars_4": "1",
+        "stars_5": "0",
+    }
     legacy = {r["province_code"]: r for r in read_csv(client.get("/open-data/stats-by-legacy-province.csv"))}
     assert len(legacy) == 63 and legacy["06"]["products"] == "2"
     years = read_csv(client.get("/open-data/recognitions-by-year.csv"))
     assert sum(int(r["certificates"]) for r in years) == 2
-    assert {(r["year"], r["stars"], r["sector_code"]) for r in years} == {("2020", "3", "thuc_pham"), ("2025", "4", "thuc_pham")}
+    assert {(r["year"], r["stars"], r["sector_code"]) for r in years} == {
+        ("2020", "3", "thuc_pham"),
+        ("2025", "4", "thuc_pham"),
+    }
 
 
 def test_datapackage_and_index(client, products):
@@ -130,8 +165,8 @@ def test_large_catalogue_is_streamed_in_chunks(client, products, monkeypatch):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, db):
-    certified_product(commune("01840"), "=HYPERLINK(\"http://x.invalid\",\"Bấm\")", entity_name="@SUM(1+1)")
+    certified_product(commune("01840"), '=HYPERLINK("http://x.invalid","Bấm")', entity_name="@SUM(1+1)")
     row = read_csv(client.get("/open-data/catalogue.csv"))[0]
-    assert row["product_name"] == "'=HYPERLINK(\"http://x.invalid\",\"Bấm\")" and row["entity_name"] == "'@SUM(1+1)"
+    assert row["product_name"] == '\'=HYPERLINK("http://x.invalid","Bấm")' and row["entity_name"] == "'@SUM(1+1)"
     data = json.loads(body(client.get("/open-data/catalogue.json")))["data"]
     assert data[0]["product_name"].startswith("=HYPERLINK")  # JSON keeps the text as it is

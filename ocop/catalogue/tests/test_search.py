@@ -8,20 +8,23 @@ from django.db.models import Q
 from ocop.catalogue.search import MAX_WORDS, fold, query_words, search_condition, search_text
 
 
-@pytest.mark.parametrize("text, folded", [
-    ("Chè Thái Nguyên", "che thai nguyen"),
-    ("che thai nguyen", "che thai nguyen"),
-    ("CHÈ THÁI NGUYÊN", "che thai nguyen"),
-    ("Đặc sản Đồng Tháp", "dac san dong thap"),
-    ("đường phèn", "duong phen"),
-    ("Mật ong hoa rừng – Bắc Kạn!", "mat ong hoa rung bac kan"),
-    ("Nước mắm   Phú Quốc, 40°N", "nuoc mam phu quoc 40 n"),
-    ("Trà hoa vàng (demo)", "tra hoa vang demo"),
-    ("Thừa Thiên Huế", "thua thien hue"),
-    ("Hợp tác xã Ứng Hòa", "hop tac xa ung hoa"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Chè Thái Nguyên", "che thai nguyen"),
+        ("che thai nguyen", "che thai nguyen"),
+        ("CHÈ THÁI NGUYÊN", "che thai nguyen"),
+        ("Đặc sản Đồng Tháp", "dac san dong thap"),
+        ("đường phèn", "duong phen"),
+        ("Mật ong hoa rừng – Bắc Kạn!", "mat ong hoa rung bac kan"),
+        ("Nước mắm   Phú Quốc, 40°N", "nuoc mam phu quoc 40 n"),
+        ("Trà hoa vàng (demo)", "tra hoa vang demo"),
+        ("Thừa Thiên Huế", "thua thien hue"),
+        ("Hợp tác xã Ứng Hòa", "hop tac xa ung hoa"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_fold(text, folded):
     assert fold(text) == folded
 
@@ -35,8 +38,13 @@ def test_fold_accepts_decomposed_and_precomposed_input_alike():
 
 def test_every_vietnamese_vowel_folds_to_its_base_letter():
     vowels = {
-        "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
-        "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ",
+        "a": "aàáảãạăằắẳẵặâầấẩẫậ",
+        "e": "eèéẻẽẹêềếểễệ",
+        "i": "iìíỉĩị",
+        "o": "oòóỏõọôồốổỗộơờớởỡợ",
+        "u": "uùúủũụưừứửữự",
+        "y": "yỳýỷỹỵ",
+        "d": "dđ",
     }
     for base, letters in vowels.items():
         assert fold(letters) == base * len(letters)

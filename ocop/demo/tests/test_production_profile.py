@@ -19,8 +19,9 @@ def test_development_profile_installs_demo_and_bench():
 
 
 def test_production_profile_starts_migrates_and_passes_check_deploy(tmp_path):
-    env = production_env(tmp_path, SQLITE_PATH=str(tmp_path / "fresh.sqlite3"),
-                         OCOP_BENCH_PAGES="1")  # even when asked for, the benchmarks' page is not routed
+    env = production_env(
+        tmp_path, SQLITE_PATH=str(tmp_path / "fresh.sqlite3"), OCOP_BENCH_PAGES="1"
+    )  # even when asked for, the benchmarks' page is not routed
 
     checked = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -30,12 +31,14 @@ def test_production_profile_starts_migrates_and_passes_check_deploy(tmp_path):
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert (tmp_path / "fresh.sqlite3").exists()
 
-    code = ("import json; from django.conf import settings; from django.test import Client; "
-            "from django.urls import Resolver404, resolve\n"
-            "try:\n    resolve('/bench/ping/'); ping = 'routed'\nexcept Resolver404:\n    ping = 'not routed'\n"
-            "health = Client(HTTP_HOST='ocop.example.gov.vn').get('/healthz/', secure=True)\n"
-            "print(json.dumps({'profile': settings.OCOP_PROFILE, 'apps': settings.INSTALLED_APPS, 'ping': ping, "
-            "'health': health.status_code, 'body': health.content.decode()}))")
+    code = (
+        "import json; from django.conf import settings; from django.test import Client; "
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/bench/ping/'); ping = 'routed'\nexcept Resolver404:\n    ping = 'not routed'\n"
+        "health = Client(HTTP_HOST='ocop.example.gov.vn').get('/healthz/', secure=True)\n"
+        "print(json.dumps({'profile': settings.OCOP_PROFILE, 'apps': settings.INSTALLED_APPS, 'ping': ping, "
+        "'health': health.status_code, 'body': health.content.decode()}))"
+    )
     started = manage(env, "shell", "-c", code)
     assert started.returncode == 0, started.stderr
     state = json.loads(started.stdout.strip().splitlines()[-1])

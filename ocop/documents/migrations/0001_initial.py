@@ -7,75 +7,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Issuer',
+            name="Issuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Ví dụ: BNN-VPĐP', max_length=40, unique=True, verbose_name='ký hiệu')),
-                ('name', models.CharField(help_text='Dùng trong câu văn, ví dụ: Bộ Nông nghiệp và Phát triển nông thôn', max_length=300, verbose_name='tên cơ quan')),
-                ('header', models.TextField(help_text='Chữ in hoa, mỗi dòng một hàng, ví dụ: BỘ NÔNG NGHIỆP / VÀ PHÁT TRIỂN NÔNG THÔN', verbose_name='tên cơ quan trên tiêu đề')),
-                ('parent_name', models.TextField(blank=True, help_text='Dòng phía trên tên cơ quan (nếu có).', verbose_name='tên cơ quan chủ quản')),
-                ('place', models.CharField(default='Hà Nội', max_length=100, verbose_name='địa danh')),
-                ('is_council', models.BooleanField(default=False, help_text='Hội đồng có dãy số văn bản riêng.', verbose_name='là hội đồng')),
-                ('office', models.CharField(blank=True, help_text='Đơn vị nhận báo cáo thay cơ quan, ví dụ: Văn phòng Điều phối nông thôn mới Trung ương.', max_length=300, verbose_name='đơn vị tham mưu')),
-                ('contact', models.TextField(blank=True, verbose_name='đầu mối liên hệ')),
-                ('archive', models.CharField(blank=True, help_text='Ví dụ: VT, VPĐP (dòng “Lưu: …”).', max_length=100, verbose_name='nơi lưu')),
-                ('signature_title', models.TextField(blank=True, help_text='Ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG', verbose_name='quyền hạn, chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=200, verbose_name='họ tên người ký')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(help_text="Ví dụ: BNN-VPĐP", max_length=40, unique=True, verbose_name="ký hiệu"),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Dùng trong câu văn, ví dụ: Bộ Nông nghiệp và Phát triển nông thôn",
+                        max_length=300,
+                        verbose_name="tên cơ quan",
+                    ),
+                ),
+                (
+                    "header",
+                    models.TextField(
+                        help_text="Chữ in hoa, mỗi dòng một hàng, ví dụ: BỘ NÔNG NGHIỆP / VÀ PHÁT TRIỂN NÔNG THÔN",
+                        verbose_name="tên cơ quan trên tiêu đề",
+                    ),
+                ),
+                (
+                    "parent_name",
+                    models.TextField(
+                        blank=True,
+                        help_text="Dòng phía trên tên cơ quan (nếu có).",
+                        verbose_name="tên cơ quan chủ quản",
+                    ),
+                ),
+                ("place", models.CharField(default="Hà Nội", max_length=100, verbose_name="địa danh")),
+                (
+                    "is_council",
+                    models.BooleanField(
+                        default=False, help_text="Hội đồng có dãy số văn bản riêng.", verbose_name="là hội đồng"
+                    ),
+                ),
+                (
+                    "office",
+                    models.CharField(
+                        blank=True,
+                        help_text="Đơn vị nhận báo cáo thay cơ quan, ví dụ: Văn phòng Điều phối nông thôn mới Trung ương.",
+                        max_length=300,
+                        verbose_name="đơn vị tham mưu",
+                    ),
+                ),
+                ("contact", models.TextField(blank=True, verbose_name="đầu mối liên hệ")),
+                (
+                    "archive",
+                    models.CharField(
+                        blank=True, help_text="Ví dụ: VT, VPĐP (dòng “Lưu: …”).", max_length=100, verbose_name="nơi lưu"
+                    ),
+                ),
+                (
+                    "signature_title",
+                    models.TextField(
+                        blank=True,
+                        help_text="Ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG",
+                        verbose_name="quyền hạn, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=200, verbose_name="họ tên người ký")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
             ],
             options={
-                'verbose_name': 'cơ quan ban hành',
-                'verbose_name_plural': 'cơ quan ban hành',
-                'ordering': ['is_council', 'code'],
+                "verbose_name": "cơ quan ban hành",
+                "verbose_name_plural": "cơ quan ban hành",
+                "ordering": ["is_council", "code"],
             },
         ),
         migrations.CreateModel(
-            name='OutgoingDocument',
+            name="OutgoingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cong_van', 'Công văn'), ('bao_cao', 'Báo cáo'), ('to_trinh', 'Tờ trình'), ('thong_bao', 'Thông báo'), ('ke_hoach', 'Kế hoạch'), ('quyet_dinh', 'Quyết định')], default='cong_van', max_length=16, verbose_name='loại văn bản')),
-                ('purpose', models.CharField(choices=[('request_letter', 'Công văn yêu cầu báo cáo'), ('reminder', 'Công văn đôn đốc báo cáo'), ('forwarding', 'Công văn gửi báo cáo tổng hợp'), ('other', 'Khác')], default='other', max_length=20, verbose_name='mục đích')),
-                ('year', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, verbose_name='năm')),
-                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='số')),
-                ('symbol', models.CharField(max_length=60, verbose_name='ký hiệu')),
-                ('subject', models.CharField(help_text='Với công văn, in sau “V/v”.', max_length=500, verbose_name='trích yếu')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='ngày văn bản')),
-                ('place', models.CharField(max_length=100, verbose_name='địa danh')),
-                ('recipients', models.JSONField(blank=True, default=list, verbose_name='kính gửi')),
-                ('content', models.JSONField(blank=True, default=dict, verbose_name='nội dung')),
-                ('noi_nhan', models.JSONField(blank=True, default=list, verbose_name='nơi nhận')),
-                ('signature_title', models.TextField(blank=True, verbose_name='quyền hạn, chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=200, verbose_name='họ tên người ký')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('issued', 'Đã ban hành')], default='draft', max_length=8, verbose_name='trạng thái')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to=ocop.documents.models.document_upload_to, verbose_name='tệp đã ban hành')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('template_name', models.CharField(default='cong_van.docx', max_length=100, verbose_name='mẫu .docx')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='ban hành lúc')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='documents.issuer', verbose_name='cơ quan ban hành')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='reporting.reportrequest', verbose_name='yêu cầu báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cong_van", "Công văn"),
+                            ("bao_cao", "Báo cáo"),
+                            ("to_trinh", "Tờ trình"),
+                            ("thong_bao", "Thông báo"),
+                            ("ke_hoach", "Kế hoạch"),
+                            ("quyet_dinh", "Quyết định"),
+                        ],
+                        default="cong_van",
+                        max_length=16,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("request_letter", "Công văn yêu cầu báo cáo"),
+                            ("reminder", "Công văn đôn đốc báo cáo"),
+                            ("forwarding", "Công văn gửi báo cáo tổng hợp"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="mục đích",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, verbose_name="năm")),
+                ("number", models.PositiveIntegerField(blank=True, null=True, verbose_name="số")),
+                ("symbol", models.CharField(max_length=60, verbose_name="ký hiệu")),
+                (
+                    "subject",
+                    models.CharField(help_text="Với công văn, in sau “V/v”.", max_length=500, verbose_name="trích yếu"),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="ngày văn bản")),
+                ("place", models.CharField(max_length=100, verbose_name="địa danh")),
+                ("recipients", models.JSONField(blank=True, default=list, verbose_name="kính gửi")),
+                ("content", models.JSONField(blank=True, default=dict, verbose_name="nội dung")),
+                ("noi_nhan", models.JSONField(blank=True, default=list, verbose_name="nơi nhận")),
+                ("signature_title", models.TextField(blank=True, verbose_name="quyền hạn, chức vụ người ký")),
+                ("signer_name", models.CharField(blank=True, max_length=200, verbose_name="họ tên người ký")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Dự thảo"), ("issued", "Đã ban hành")],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=ocop.documents.models.document_upload_to,
+                        verbose_name="tệp đã ban hành",
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("template_name", models.CharField(default="cong_van.docx", max_length=100, verbose_name="mẫu .docx")),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True, verbose_name="ban hành lúc")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="documents.issuer",
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="reporting.reportrequest",
+                        verbose_name="yêu cầu báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đi',
-                'verbose_name_plural': 'văn bản đi',
-                'ordering': ['-year', '-number', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('number__isnull', False)), fields=('issuer', 'year', 'number'), name='documents_number_per_issuer_year'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('number__isnull', False), ('year__isnull', False), ('date__isnull', False)), _connector='OR'), name='documents_issued_has_number')],
+                "verbose_name": "văn bản đi",
+                "verbose_name_plural": "văn bản đi",
+                "ordering": ["-year", "-number", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("number__isnull", False)),
+                        fields=("issuer", "year", "number"),
+                        name="documents_number_per_issuer_year",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"),
+                            models.Q(("number__isnull", False), ("year__isnull", False), ("date__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="documents_issued_has_number",
+                    ),
+                ],
             },
         ),
     ]

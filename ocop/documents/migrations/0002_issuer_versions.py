@@ -6,62 +6,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("documents", "0001_initial"),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='issuer',
-            name='body_kind',
-            field=models.CharField(choices=[('ministry', 'Bộ (cơ quan Trung ương)'), ('ubnd', 'Ủy ban nhân dân'), ('department', 'Sở (cơ quan chuyên môn của UBND tỉnh)'), ('council', 'Hội đồng'), ('other', 'Khác')], default='other', max_length=16, verbose_name='loại cơ quan'),
+            model_name="issuer",
+            name="body_kind",
+            field=models.CharField(
+                choices=[
+                    ("ministry", "Bộ (cơ quan Trung ương)"),
+                    ("ubnd", "Ủy ban nhân dân"),
+                    ("department", "Sở (cơ quan chuyên môn của UBND tỉnh)"),
+                    ("council", "Hội đồng"),
+                    ("other", "Khác"),
+                ],
+                default="other",
+                max_length=16,
+                verbose_name="loại cơ quan",
+            ),
         ),
         migrations.AddField(
-            model_name='issuer',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='đơn vị hành chính'),
+            model_name="issuer",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.adminunit",
+                verbose_name="đơn vị hành chính",
+            ),
         ),
         migrations.AddField(
-            model_name='issuer',
-            name='valid_from',
-            field=models.DateField(blank=True, null=True, verbose_name='tồn tại từ ngày'),
+            model_name="issuer",
+            name="valid_from",
+            field=models.DateField(blank=True, null=True, verbose_name="tồn tại từ ngày"),
         ),
         migrations.AddField(
-            model_name='issuer',
-            name='valid_to',
-            field=models.DateField(blank=True, null=True, verbose_name='tồn tại đến ngày'),
+            model_name="issuer",
+            name="valid_to",
+            field=models.DateField(blank=True, null=True, verbose_name="tồn tại đến ngày"),
         ),
         migrations.CreateModel(
-            name='IssuerVersion',
+            name="IssuerVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='áp dụng từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='áp dụng đến ngày')),
-                ('name', models.CharField(max_length=300, verbose_name='tên cơ quan')),
-                ('parent_name', models.TextField(blank=True, help_text='Mỗi dòng một hàng.', verbose_name='cơ quan chủ quản (tiêu đề)')),
-                ('header', models.TextField(help_text='Chữ in hoa, mỗi dòng một hàng.', verbose_name='tên cơ quan trên tiêu đề')),
-                ('symbol', models.CharField(help_text='Phần sau số và loại văn bản, ví dụ: BNNMT-VPĐP (9654/BNN-VPĐP).', max_length=60, verbose_name='ký hiệu trong số văn bản')),
-                ('place', models.CharField(max_length=100, verbose_name='địa danh')),
-                ('office', models.CharField(blank=True, max_length=300, verbose_name='đơn vị tham mưu')),
-                ('contact', models.TextField(blank=True, help_text='Để trống khi chưa biết: công văn không in dòng liên hệ.', verbose_name='đầu mối liên hệ')),
-                ('archive', models.CharField(blank=True, max_length=100, verbose_name='nơi lưu')),
-                ('signature_title', models.TextField(blank=True, help_text='Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG.', verbose_name='quyền hạn, chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=200, verbose_name='họ tên người ký')),
-                ('gaps', models.TextField(blank=True, help_text='Mỗi dòng một thông tin chưa có nguồn.', verbose_name='thông tin chưa biết [?]')),
-                ('sources', models.TextField(blank=True, help_text='Mỗi dòng một nguồn.', verbose_name='nguồn')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='lý do thay đổi')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='documents.issuer', verbose_name='cơ quan ban hành')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="áp dụng từ ngày")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="áp dụng đến ngày")),
+                ("name", models.CharField(max_length=300, verbose_name="tên cơ quan")),
+                (
+                    "parent_name",
+                    models.TextField(
+                        blank=True, help_text="Mỗi dòng một hàng.", verbose_name="cơ quan chủ quản (tiêu đề)"
+                    ),
+                ),
+                (
+                    "header",
+                    models.TextField(
+                        help_text="Chữ in hoa, mỗi dòng một hàng.", verbose_name="tên cơ quan trên tiêu đề"
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        help_text="Phần sau số và loại văn bản, ví dụ: BNNMT-VPĐP (9654/BNN-VPĐP).",
+                        max_length=60,
+                        verbose_name="ký hiệu trong số văn bản",
+                    ),
+                ),
+                ("place", models.CharField(max_length=100, verbose_name="địa danh")),
+                ("office", models.CharField(blank=True, max_length=300, verbose_name="đơn vị tham mưu")),
+                (
+                    "contact",
+                    models.TextField(
+                        blank=True,
+                        help_text="Để trống khi chưa biết: công văn không in dòng liên hệ.",
+                        verbose_name="đầu mối liên hệ",
+                    ),
+                ),
+                ("archive", models.CharField(blank=True, max_length=100, verbose_name="nơi lưu")),
+                (
+                    "signature_title",
+                    models.TextField(
+                        blank=True,
+                        help_text="Mỗi dòng một hàng, ví dụ: KT. BỘ TRƯỞNG / THỨ TRƯỞNG.",
+                        verbose_name="quyền hạn, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=200, verbose_name="họ tên người ký")),
+                (
+                    "gaps",
+                    models.TextField(
+                        blank=True,
+                        help_text="Mỗi dòng một thông tin chưa có nguồn.",
+                        verbose_name="thông tin chưa biết [?]",
+                    ),
+                ),
+                ("sources", models.TextField(blank=True, help_text="Mỗi dòng một nguồn.", verbose_name="nguồn")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="lý do thay đổi")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="documents.issuer",
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên bản thông tin cơ quan ban hành',
-                'verbose_name_plural': 'phiên bản thông tin cơ quan ban hành',
-                'ordering': ['issuer', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'valid_from'), name='documents_issuer_version_from')],
+                "verbose_name": "phiên bản thông tin cơ quan ban hành",
+                "verbose_name_plural": "phiên bản thông tin cơ quan ban hành",
+                "ordering": ["issuer", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "valid_from"), name="documents_issuer_version_from")
+                ],
             },
         ),
     ]

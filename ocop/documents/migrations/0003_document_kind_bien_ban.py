@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_issuer_versions'),
+        ("documents", "0002_issuer_versions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outgoingdocument',
-            name='kind',
-            field=models.CharField(choices=[('cong_van', 'Công văn'), ('bao_cao', 'Báo cáo'), ('to_trinh', 'Tờ trình'), ('thong_bao', 'Thông báo'), ('ke_hoach', 'Kế hoạch'), ('quyet_dinh', 'Quyết định'), ('bien_ban', 'Biên bản')], default='cong_van', max_length=16, verbose_name='loại văn bản'),
+            model_name="outgoingdocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("cong_van", "Công văn"),
+                    ("bao_cao", "Báo cáo"),
+                    ("to_trinh", "Tờ trình"),
+                    ("thong_bao", "Thông báo"),
+                    ("ke_hoach", "Kế hoạch"),
+                    ("quyet_dinh", "Quyết định"),
+                    ("bien_ban", "Biên bản"),
+                ],
+                default="cong_van",
+                max_length=16,
+                verbose_name="loại văn bản",
+            ),
         ),
     ]

@@ -36,8 +36,10 @@ def issuer(db) -> Issuer:
 @pytest.fixture
 def council(db) -> Issuer:
     return Issuer.objects.create(
-        code="HĐ-OCOP", name="Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương",
-        header="HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP CẤP TRUNG ƯƠNG", parent_name="BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN",
+        code="HĐ-OCOP",
+        name="Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương",
+        header="HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG\nSẢN PHẨM OCOP CẤP TRUNG ƯƠNG",
+        parent_name="BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN",
         is_council=True,
     )
 

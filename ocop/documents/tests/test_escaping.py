@@ -15,9 +15,9 @@ from ocop.documents.tests.conftest import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-SUBJECT = 'phối hợp Sở NN&PTNT về "Chương trình <OCOP>" & \'sản phẩm\' > 3 sao'
+SUBJECT = "phối hợp Sở NN&PTNT về \"Chương trình <OCOP>\" & 'sản phẩm' > 3 sao"
 RECIPIENT = 'Sở Nông nghiệp & PTNT <tỉnh "A">'
-BODY = 'Đoạn có ký tự đặc biệt: A&B, x < y > z, "ngoặc kép", \'nháy đơn\', {{ not_a_tag }} {% raw %} & </w:t>.'
+BODY = "Đoạn có ký tự đặc biệt: A&B, x < y > z, \"ngoặc kép\", 'nháy đơn', {{ not_a_tag }} {% raw %} & </w:t>."
 NOI_NHAN = 'Sở NN&PTNT "các tỉnh" <trực thuộc>;'
 SIGNER = "Nguyễn Văn A & B"
 
@@ -25,16 +25,31 @@ SIGNER = "Nguyễn Văn A & B"
 @pytest.fixture
 def tricky(issuer, media):
     return services.do_create_draft(
-        None, issuer=issuer, subject=SUBJECT, date=dt.date(2019, 4, 1), recipients=[RECIPIENT, "Nơi thứ hai"],
-        content={"opening": [BODY, [{"text": "Chữ nghiêng & <nhọn>", "italic": True}, {"text": ' và "thường"'}]],
-                 "requests": ['Yêu cầu "một" & <hai>'], "closing": [], "contact": 'đ/c "X" & Y <x@y.vn>'},
-        noi_nhan=[NOI_NHAN], signer_name=SIGNER,
+        None,
+        issuer=issuer,
+        subject=SUBJECT,
+        date=dt.date(2019, 4, 1),
+        recipients=[RECIPIENT, "Nơi thứ hai"],
+        content={
+            "opening": [BODY, [{"text": "Chữ nghiêng & <nhọn>", "italic": True}, {"text": ' và "thường"'}]],
+            "requests": ['Yêu cầu "một" & <hai>'],
+            "closing": [],
+            "contact": 'đ/c "X" & Y <x@y.vn>',
+        },
+        noi_nhan=[NOI_NHAN],
+        signer_name=SIGNER,
     )
 
 
 EXPECTED = [
-    f"V/v {SUBJECT}", RECIPIENT, BODY, 'Chữ nghiêng & <nhọn> và "thường"', '1. Yêu cầu "một" & <hai>',
-    '(Thông tin chi tiết đề nghị liên hệ đ/c "X" & Y <x@y.vn>)', f"- {NOI_NHAN}", SIGNER,
+    f"V/v {SUBJECT}",
+    RECIPIENT,
+    BODY,
+    'Chữ nghiêng & <nhọn> và "thường"',
+    '1. Yêu cầu "một" & <hai>',
+    '(Thông tin chi tiết đề nghị liên hệ đ/c "X" & Y <x@y.vn>)',
+    f"- {NOI_NHAN}",
+    SIGNER,
 ]
 
 
@@ -62,8 +77,13 @@ def test_special_characters_survive_into_the_pdf(tricky, soffice):
 
 
 def test_control_characters_are_dropped_not_fatal(issuer, media):
-    doc = services.do_create_draft(None, issuer=issuer, subject="a\x00b\x0cc\x07d", recipients=["x\x1by"],
-                                   content={"opening": ["dòng 1\ndòng 2\ttab"]})
+    doc = services.do_create_draft(
+        None,
+        issuer=issuer,
+        subject="a\x00b\x0cc\x07d",
+        recipients=["x\x1by"],
+        content={"opening": ["dòng 1\ndòng 2\ttab"]},
+    )
     assert doc.subject == "abcd" and doc.recipients == ["xy"]
     text = docx_text(services.render(doc, "docx"))
     assert "V/v abcd" in text and "dòng 1" in text and "dòng 2" in text

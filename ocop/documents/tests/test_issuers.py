@@ -33,7 +33,10 @@ def test_the_ministry_on_each_side_of_the_merger(loaded):
     before, after = ministry_on(dt.date(2025, 2, 28)), ministry_on(dt.date(2025, 3, 1))
     assert before.code == "BNN-VPĐP" and after.code == "BNNMT-VPĐP"
     old, new = facts_on(before, dt.date(2025, 2, 28)), facts_on(after, dt.date(2025, 3, 1))
-    assert old.name == "Bộ Nông nghiệp và Phát triển nông thôn" and old.header_lines == ["BỘ NÔNG NGHIỆP", "VÀ PHÁT TRIỂN NÔNG THÔN"]
+    assert old.name == "Bộ Nông nghiệp và Phát triển nông thôn" and old.header_lines == [
+        "BỘ NÔNG NGHIỆP",
+        "VÀ PHÁT TRIỂN NÔNG THÔN",
+    ]
     assert new.name == "Bộ Nông nghiệp và Môi trường" and new.header_lines == ["BỘ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]
     assert old.symbol == "BNN-VPĐP" and new.symbol == "BNNMT-VPĐP"
     # what is not known is a gap, not an invented fact; every version names its sources
@@ -43,12 +46,28 @@ def test_the_ministry_on_each_side_of_the_merger(loaded):
     assert load_issuers() == {"issuers": 0, "versions": 0}  # idempotent
 
 
-@pytest.mark.parametrize("day, header, symbol, name", [
-    (dt.date(2025, 2, 28), "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "/BNN-VPĐP", "Bộ Nông nghiệp và Phát triển nông thôn"),
-    (dt.date(2025, 3, 1), "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "/BNNMT-VPĐP", "Bộ Nông nghiệp và Môi trường"),
-])
-def test_a_letter_is_issued_by_the_body_valid_on_its_date(loaded, seed_request, media, demo_users, day, header,  # noqa: F811
-                                                          symbol, name):
+@pytest.mark.parametrize(
+    "day, header, symbol, name",
+    [
+        (
+            dt.date(2025, 2, 28),
+            "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+            "/BNN-VPĐP",
+            "Bộ Nông nghiệp và Phát triển nông thôn",
+        ),
+        (dt.date(2025, 3, 1), "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "/BNNMT-VPĐP", "Bộ Nông nghiệp và Môi trường"),
+    ],
+)
+def test_a_letter_is_issued_by_the_body_valid_on_its_date(
+    loaded,
+    seed_request,
+    media,
+    demo_users,
+    day,
+    header,  # noqa: F811
+    symbol,
+    name,
+):
     doc = letters.create_request_letter(demo_users["tw.canbo"], seed_request, day=day)
     assert doc.symbol == symbol[1:]
     text = docx_text(services.render(doc, "docx"))
@@ -67,13 +86,16 @@ def test_no_2018_contact_in_a_letter_of_the_new_ministry(loaded, seed_request, m
 
 def test_the_old_ministry_cannot_issue_after_the_merger(loaded, seed_request, demo_users):  # noqa: F811
     with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày 01/03/2025"):
-        letters.create_request_letter(demo_users["tw.canbo"], seed_request, issuer=ministry_on(dt.date(2025, 2, 28)),
-                                      day=dt.date(2025, 3, 1))
+        letters.create_request_letter(
+            demo_users["tw.canbo"], seed_request, issuer=ministry_on(dt.date(2025, 2, 28)), day=dt.date(2025, 3, 1)
+        )
 
 
 def test_a_draft_of_the_old_ministry_is_not_issued_after_the_merger(loaded, media, demo_users):
     old = ministry_on(dt.date(2025, 2, 28))
-    draft = services.do_create_draft(demo_users["tw.canbo"], issuer=old, subject="kiểm thử", recipients=["UBND các tỉnh"])
+    draft = services.do_create_draft(
+        demo_users["tw.canbo"], issuer=old, subject="kiểm thử", recipients=["UBND các tỉnh"]
+    )
     with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày 01/03/2025"):
         services.do_update_draft(demo_users["tw.canbo"], draft, date=dt.date(2025, 3, 1))
     with pytest.raises(ValidationError, match="không ban hành văn bản vào ngày"):
@@ -89,10 +111,21 @@ def test_a_new_version_keeps_the_history(loaded, demo_users):
     issuer = ministry_on(dt.date(2026, 1, 1))
     admin = demo_users["tw.quantri"]
     with pytest.raises(PermissionDenied):
-        do_add_version(demo_users["tw.canbo"], issuer, dt.date(2026, 6, 1), name="x", header="X", symbol="X", place="Hà Nội")
-    v = do_add_version(admin, issuer, dt.date(2026, 6, 1), reason="Người ký mới", name="Bộ Nông nghiệp và Môi trường",
-                       header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", symbol="BNNMT-VPĐP", place="Hà Nội",
-                       signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG", signer_name="Nguyễn Văn A (kiểm thử)")
+        do_add_version(
+            demo_users["tw.canbo"], issuer, dt.date(2026, 6, 1), name="x", header="X", symbol="X", place="Hà Nội"
+        )
+    v = do_add_version(
+        admin,
+        issuer,
+        dt.date(2026, 6, 1),
+        reason="Người ký mới",
+        name="Bộ Nông nghiệp và Môi trường",
+        header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+        symbol="BNNMT-VPĐP",
+        place="Hà Nội",
+        signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+        signer_name="Nguyễn Văn A (kiểm thử)",
+    )
     first = IssuerVersion.objects.get(issuer=issuer, valid_from=dt.date(2025, 3, 1))
     assert first.valid_to == dt.date(2026, 5, 31) and v.valid_to is None
     assert facts_on(issuer, dt.date(2026, 5, 31)).signer_name == ""
@@ -113,7 +146,9 @@ def test_provincial_bodies_follow_the_2025_reform(db):
     assert facts_on(ubnd_2026, dt.date(2026, 12, 20)).header_lines == ["ỦY BAN NHÂN DÂN", "TỈNH THÁI NGUYÊN"]
     department = provincial_issuer(bac_kan, dt.date(2025, 2, 28), "department")
     old, new = facts_on(department, dt.date(2025, 2, 28)), facts_on(department, dt.date(2025, 3, 1))
-    assert old.name == "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Kạn" and old.parent_lines == ["UBND TỈNH BẮC KẠN"]
+    assert old.name == "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Kạn" and old.parent_lines == [
+        "UBND TỈNH BẮC KẠN"
+    ]
     assert new.header_lines == ["SỞ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]
     assert any("45/2025/NĐ-CP" in s for s in new.sources)
     assert all(f.signer_name == "" for f in (old, new))  # unknown: a gap
@@ -134,9 +169,15 @@ def test_issuer_pages(loaded, client, demo_users):
     assert client.get(reverse("documents:issuer_version_new", args=[issuer.pk])).status_code == 403
     client.force_login(demo_users["tw.quantri"])
     url = reverse("documents:issuer_version_new", args=[issuer.pk])
-    form = {"valid_from": "01/07/2026", "name": "Bộ Nông nghiệp và Môi trường", "header": "BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
-            "symbol": "BNNMT-VPĐP", "place": "Hà Nội", "signature_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
-            "reason": "Kiểm thử"}
+    form = {
+        "valid_from": "01/07/2026",
+        "name": "Bộ Nông nghiệp và Môi trường",
+        "header": "BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+        "symbol": "BNNMT-VPĐP",
+        "place": "Hà Nội",
+        "signature_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+        "reason": "Kiểm thử",
+    }
     refused = client.post(url, {**form, "header": "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"})
     assert refused.status_code == 200 and "dài quá một hàng" in refused.content.decode()
     response = client.post(url, form)

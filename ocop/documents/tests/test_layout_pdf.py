@@ -80,16 +80,31 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
             issuer = ministry_on(day)
             for n in LETTER_LENGTHS:
                 doc = services.do_create_draft(
-                    None, issuer=issuer, kind=DocumentKind.CONG_VAN, date=day, subject="kiểm thử bố cục",
+                    None,
+                    issuer=issuer,
+                    kind=DocumentKind.CONG_VAN,
+                    date=day,
+                    subject="kiểm thử bố cục",
                     recipients=["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
-                    content={"opening": [PARAGRAPH] * (n - 1), "requests": [], "closing": [PARAGRAPH + " Trân trọng./."]},
-                    noi_nhan=["Như trên;", "Bộ trưởng (để b/c);", "Sở Nông nghiệp và Môi trường các tỉnh, thành phố;",
-                              "Lưu: VT, VPĐP."],
+                    content={
+                        "opening": [PARAGRAPH] * (n - 1),
+                        "requests": [],
+                        "closing": [PARAGRAPH + " Trân trọng./."],
+                    },
+                    noi_nhan=[
+                        "Như trên;",
+                        "Bộ trưởng (để b/c);",
+                        "Sở Nông nghiệp và Môi trường các tỉnh, thành phố;",
+                        "Lưu: VT, VPĐP.",
+                    ],
                 )
                 out[f"letter-{n}"] = pdftotext_pages(convert_to_pdf(services.render_docx(doc)))
             # the 2026 request letter (a 2026 request of the demo, the letter dated in December 2026)
-            request = ReportRequest.objects.filter(is_demo=True, cutoff__year=2026, owner_unit__isnull=True) \
-                .order_by("-cutoff").first()
+            request = (
+                ReportRequest.objects.filter(is_demo=True, cutoff__year=2026, owner_unit__isnull=True)
+                .order_by("-cutoff")
+                .first()
+            )
             letter = letters.create_request_letter(None, request, day=day)
             out["request-2026"] = pdftotext_pages(convert_to_pdf(services.render_docx(letter)))
             # a national report of 60+ pages: the demo's 2026 consolidation with long narratives
@@ -103,8 +118,14 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
             # a province's report as a Báo cáo of its UBND (Word export, rendered to PDF)
             sub = province_submission(request)
             form = getattr(request, "form", None) or request.template.parsed
-            report = docx_out.build_docx(form, sub.data, title=request.title, unit_label=str(sub.unit),
-                                         request_label=request.title, submission=sub)
+            report = docx_out.build_docx(
+                form,
+                sub.data,
+                title=request.title,
+                unit_label=str(sub.unit),
+                request_label=request.title,
+                submission=sub,
+            )
             out["report"] = pdftotext_pages(convert_to_pdf(report))
             transaction.set_rollback(True)
     return out
@@ -128,7 +149,7 @@ def province_submission(request):
 
 
 def check_signature_block(pages: list[str], signature=SIGNATURE) -> int:
-    """"Nơi nhận", its last line and the signature block on one page, with text of the body above
+    """ "Nơi nhận", its last line and the signature block on one page, with text of the body above
     them on that page; returns the page."""
     found = page_of(pages, "Nơi nhận:")
     assert len(found) == 1, found
@@ -167,7 +188,9 @@ def test_the_2026_request_letter(rendered):
     appendix = page_of(pages, "Phụ lục")
     assert appendix and appendix[0] == signature_page + 1  # the appendix starts on its own page
     caption = re.sub(r"\s+", " ", pages[appendix[0] - 1])
-    assert re.search(r"\(Kèm theo Công văn số\s+/BNNMT-VPĐP ngày 20/12/2026 của Bộ Nông nghiệp và Môi trường\)", caption)
+    assert re.search(
+        r"\(Kèm theo Công văn số\s+/BNNMT-VPĐP ngày 20/12/2026 của Bộ Nông nghiệp và Môi trường\)", caption
+    )
     text = " ".join(pages)
     assert "BỘ NÔNG NGHIỆP" in text and "VÀ MÔI TRƯỜNG" in text and "PHÁT TRIỂN NÔNG THÔN" not in text
     assert "Trong thời gian qua" not in text and "gmail" not in text
@@ -189,17 +212,21 @@ def test_the_national_report_of_sixty_pages(rendered):
     appendix = page_of(pages, "Phụ lục")
     assert appendix and appendix[0] > signature_page
     caption = re.sub(r"\s+", " ", pages[appendix[0] - 1])
-    assert re.search(r"\(Kèm theo Báo cáo số\s+/BC-BNNMT-VPĐP ngày 20/12/2026 của Bộ Nông nghiệp và Môi trường\)",
-                     caption), caption[:600]
+    assert re.search(
+        r"\(Kèm theo Báo cáo số\s+/BC-BNNMT-VPĐP ngày 20/12/2026 của Bộ Nông nghiệp và Môi trường\)", caption
+    ), caption[:600]
 
 
 def test_a_provinces_report_is_a_bao_cao_of_its_ubnd(rendered):
     pages = rendered["report"]
     first = lines(pages[0])
     # the national title on one line beside the issuer's first line, the motto beside its second
-    assert any(line.startswith("ỦY BAN NHÂN DÂN") and line.endswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-               for line in first), first[:4]
-    assert any(line.startswith("TỈNH THÁI NGUYÊN") and line.endswith("Độc lập - Tự do - Hạnh phúc") for line in first), first[:4]
+    assert any(
+        line.startswith("ỦY BAN NHÂN DÂN") and line.endswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") for line in first
+    ), first[:4]
+    assert any(
+        line.startswith("TỈNH THÁI NGUYÊN") and line.endswith("Độc lập - Tự do - Hạnh phúc") for line in first
+    ), first[:4]
     text = re.sub(r"\s+", " ", pages[0])
     assert re.search(r"Số:\s+/BC-UBND", text) and "Thái Nguyên, ngày" in text
     assert "BÁO CÁO" in text and "Kính gửi: Bộ Nông nghiệp và Môi trường" in text

@@ -62,8 +62,10 @@ def test_request_letter_without_approved_plans(seed_request, issuer, media, demo
     assert doc.date == dt.date(2018, 12, 12) and doc.request == seed_request
     assert doc.subject == "báo cáo kết quả triển khai Chương trình OCOP năm 2018"
     body = text_of(doc)
-    assert "Đến ngày 12/12/2018, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai Chương trình OCOP " \
-           "cấp tỉnh." in body
+    assert (
+        "Đến ngày 12/12/2018, chưa có tỉnh, thành phố nào phê duyệt Đề án, Kế hoạch triển khai Chương trình OCOP "
+        "cấp tỉnh." in body
+    )
     assert "biểu dương" not in body and "Trong thời gian qua" not in body  # no praise, no 2018 boilerplate
     assert "tính đến ngày 31/12/2018 (đề cương đính kèm)" in body and "trước ngày 10/01/2019./." in body
     assert "(qua Văn phòng Điều phối nông thôn mới Trung ương)" in body
@@ -81,15 +83,18 @@ def test_reminder_lists_the_units_missing_as_of_a_date(seed_request, issuer, med
     hatinh, thainguyen = demo_users["tinh.hatinh"], demo_users["tinh.thainguyen"]
     submit(hatinh, seed_request, legacy_province("42"), dt.datetime(2019, 1, 8, 9, tzinfo=VN))
     submit(thainguyen, seed_request, legacy_province("06"), dt.datetime(2019, 1, 12, 9, tzinfo=VN))
-    doc = letters.create_reminder_letter(demo_users["tw.canbo"], seed_request, issuer=issuer, as_of=dt.date(2019, 1, 11),
-                                         day=dt.date(2019, 1, 11))
+    doc = letters.create_reminder_letter(
+        demo_users["tw.canbo"], seed_request, issuer=issuer, as_of=dt.date(2019, 1, 11), day=dt.date(2019, 1, 11)
+    )
     body = text_of(doc)
     assert doc.purpose == Purpose.REMINDER and doc.subject.startswith("đôn đốc báo cáo")
     assert "Công văn số 9654/BNN-VPĐP ngày 12/12/2018" in body
     assert "còn 62/63 tỉnh, thành phố chưa gửi báo cáo" in body
     assert "Bắc Kạn" in doc.recipients[0] and "Hà Tĩnh" not in doc.recipients[0]  # Bắc Kạn reported on 12/01
     assert "trước ngày 18/01/2019./." in body  # 5 working days after 11/01/2019
-    later = letters.build_reminder_letter(seed_request, issuer=issuer, as_of=dt.date(2019, 1, 12), day=dt.date(2019, 1, 14))
+    later = letters.build_reminder_letter(
+        seed_request, issuer=issuer, as_of=dt.date(2019, 1, 12), day=dt.date(2019, 1, 14)
+    )
     assert "còn 61/63" in " ".join(plain_text(p) for p in later["content"]["opening"])
     assert "Bắc Kạn" not in later["recipients"][0]
 
@@ -103,14 +108,19 @@ def test_no_reminder_when_everyone_reported(seed_request, issuer, media, demo_us
 
 def test_forwarding_letter_of_the_national_report(seed_request, issuer, media, demo_users):  # noqa: F811
     summary = {
-        "expected": 63, "submitted": 56, "on_time": 49, "late": 7, "as_of": dt.date(2019, 1, 25),
+        "expected": 63,
+        "submitted": 56,
+        "on_time": 49,
+        "late": 7,
+        "as_of": dt.date(2019, 1, 25),
         "report_number": "15/BC-BNN-VPĐP",
         "totals": [("Tỉnh đã phê duyệt Đề án, Kế hoạch", 22), ("Tổng kinh phí", "1.250 triệu đồng")],
         "highlights": ["Nhiều tỉnh đã chủ động bố trí kinh phí & nhân lực."],
         "proposals": ["Bổ sung kinh phí cho Chương trình OCOP."],
     }
-    doc = letters.create_forwarding_letter(demo_users["tw.canbo"], seed_request, summary, issuer=issuer,
-                                           day=dt.date(2019, 1, 28))
+    doc = letters.create_forwarding_letter(
+        demo_users["tw.canbo"], seed_request, summary, issuer=issuer, day=dt.date(2019, 1, 28)
+    )
     body = text_of(doc)
     assert doc.purpose == Purpose.FORWARDING and doc.recipients == letters.DEFAULT_FORWARD_TO
     assert "Đến ngày 25/01/2019, đã có 56/63 tỉnh, thành phố gửi báo cáo (49 đúng hạn, 7 sau thời hạn); còn 7" in body
@@ -160,8 +170,11 @@ def test_central_officer_drafts_edits_and_issues_from_the_request_page(client, s
     doc.refresh_from_db()
     paragraphs = doc.content["opening"]
     added = paragraphs[-2]
-    assert added == [{"text": "Yêu cầu ", "bold": False, "italic": False}, {"text": "một", "bold": False, "italic": True},
-                     {"text": " & <hai>", "bold": True, "italic": False}]
+    assert added == [
+        {"text": "Yêu cầu ", "bold": False, "italic": False},
+        {"text": "một", "bold": False, "italic": True},
+        {"text": " & <hai>", "bold": True, "italic": False},
+    ]
     assert plain_text(paragraphs[-1]).startswith("1. Báo cáo")  # the numbered request, now as typed
     assert doc.content["contact"].startswith("Văn phòng Điều phối") and "Lưu: VT, VPĐP." in doc.noi_nhan
     assert doc.content["appendix"]["sections"]  # the appendix stays the request's outline
@@ -258,7 +271,9 @@ def test_forwarding_letter_is_drafted_from_the_page_with_the_national_totals(cli
     page = client.get(reverse("documents:forwarding", args=[req.pk]))
     assert page.status_code == 200
     issuer = OutgoingDocument.objects.filter(number=9654).get().issuer
-    response = client.post(reverse("documents:forwarding", args=[req.pk]), {"date": "20/01/2019", "issuer": issuer.pk, "subject": ""})
+    response = client.post(
+        reverse("documents:forwarding", args=[req.pk]), {"date": "20/01/2019", "issuer": issuer.pk, "subject": ""}
+    )
     assert response.status_code == 302
     doc = OutgoingDocument.objects.get(purpose=Purpose.FORWARDING, request=req)
     assert doc.status == "draft"

@@ -93,8 +93,16 @@ def test_a_number_taken_meanwhile_is_retried(issuer, media, monkeypatch):
 def test_the_database_refuses_a_duplicate_number(issuer, media):
     issue(issuer, dt.date(2019, 6, 3))
     with pytest.raises(IntegrityError):
-        OutgoingDocument.objects.create(issuer=issuer, symbol="BNN-VPĐP", subject="x", place="Hà Nội", year=2019, number=1,
-                                        date=dt.date(2019, 6, 3), status=DocumentStatus.ISSUED)
+        OutgoingDocument.objects.create(
+            issuer=issuer,
+            symbol="BNN-VPĐP",
+            subject="x",
+            place="Hà Nội",
+            year=2019,
+            number=1,
+            date=dt.date(2019, 6, 3),
+            status=DocumentStatus.ISSUED,
+        )
 
 
 def test_an_explicit_number_is_kept_and_the_series_continues(issuer, media):
@@ -115,7 +123,9 @@ def test_issue_stores_the_file_with_its_hash_and_audits(issuer, media, demo_user
     assert hashlib.sha256(data).hexdigest() == doc.sha256
     assert services.render(doc, "docx") == data
     entry = AuditEntry.objects.filter(action="ocop.document.issued", object_id=str(doc.pk)).get()
-    assert entry.before["status"] == "draft" and entry.after["status"] == "issued" and entry.after["number"] == doc.number
+    assert (
+        entry.before["status"] == "draft" and entry.after["status"] == "issued" and entry.after["number"] == doc.number
+    )
 
 
 def test_issued_documents_are_immutable(issuer, media):

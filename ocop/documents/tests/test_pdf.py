@@ -34,7 +34,9 @@ def fake_soffice(tmp_path, body: str) -> str:
 
 
 def test_a_failing_conversion_is_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setenv("OCOP_SOFFICE", fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2; exit 1"))
+    monkeypatch.setenv(
+        "OCOP_SOFFICE", fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2; exit 1")
+    )
     before = _leftovers()
     with pytest.raises(ConversionError, match="LibreOffice báo lỗi") as exc:
         convert_to_pdf(b"not a docx")

@@ -43,8 +43,14 @@ def test_the_frame_of_a_2018_province_report(hatinh_report):
 
 def test_the_word_export_is_a_bao_cao(hatinh_report):
     sub = hatinh_report
-    data = build_docx(sub.request.template.parsed, sub.data, title=sub.request.title, unit_label=str(sub.unit),
-                      request_label=sub.request.title, submission=sub)
+    data = build_docx(
+        sub.request.template.parsed,
+        sub.data,
+        title=sub.request.title,
+        unit_label=str(sub.unit),
+        request_label=sub.request.title,
+        submission=sub,
+    )
     document = docx.Document(io.BytesIO(data))
     head, sign = document.tables[0], document.tables[-1]
     left = [p.text for p in head.rows[0].cells[0].paragraphs if p.text]
@@ -57,15 +63,28 @@ def test_the_word_export_is_a_bao_cao(hatinh_report):
     assert "BÁO CÁO" in texts and "Kính gửi: Bộ Nông nghiệp và Phát triển nông thôn" in texts
     assert sign.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
     assert sign.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
-    assert [p.text for p in sign.rows[0].cells[1].paragraphs][:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert [p.text for p in sign.rows[0].cells[1].paragraphs][:3] == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    ]
 
 
 def test_the_print_view_matches(client, hatinh_report, demo_users):
     client.force_login(demo_users["tinh.hatinh"])
     html = client.get(reverse("reporting:submission_print", args=[hatinh_report.pk])).content.decode()
-    for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH",
-                   "/BC-UBND", "BÁO CÁO", "Kính gửi: Bộ Nông nghiệp và Phát triển nông thôn", "Nơi nhận:",
-                   "TM. ỦY BAN NHÂN DÂN", "Lưu: VT."):
+    for needle in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH HÀ TĨNH",
+        "/BC-UBND",
+        "BÁO CÁO",
+        "Kính gửi: Bộ Nông nghiệp và Phát triển nông thôn",
+        "Nơi nhận:",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Lưu: VT.",
+    ):
         assert needle in html, needle
     assert "text-decoration: none" in html  # the motto is not underlined
 

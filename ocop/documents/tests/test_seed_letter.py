@@ -29,9 +29,28 @@ pytestmark = pytest.mark.django_db
 
 # the 22 provinces the seed praises, spelt as the administrative-units data spells them
 PRAISED = [
-    "Bắc Kạn", "Bắc Giang", "Bình Thuận", "Cần Thơ", "Đồng Tháp", "Đắk Nông", "Hà Giang", "Hà Nam", "Hải Phòng",
-    "Hà Tĩnh", "Hòa Bình", "Lào Cai", "Lâm Đồng", "Ninh Thuận", "Thái Nguyên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Trà Vinh", "Vĩnh Long",
+    "Bắc Kạn",
+    "Bắc Giang",
+    "Bình Thuận",
+    "Cần Thơ",
+    "Đồng Tháp",
+    "Đắk Nông",
+    "Hà Giang",
+    "Hà Nam",
+    "Hải Phòng",
+    "Hà Tĩnh",
+    "Hòa Bình",
+    "Lào Cai",
+    "Lâm Đồng",
+    "Ninh Thuận",
+    "Thái Nguyên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Trà Vinh",
+    "Vĩnh Long",
 ]
 SUBJECT = "V/v đẩy nhanh tiến độ triển khai xây dựng Chương trình mỗi xã một sản phẩm - OCOP"
 
@@ -54,7 +73,9 @@ def seed_demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def seed(seed_demo, demo_users) -> OutgoingDocument:
-    return OutgoingDocument.objects.select_related("issuer", "request").get(issuer__code="BNN-VPĐP", year=2018, number=9654)
+    return OutgoingDocument.objects.select_related("issuer", "request").get(
+        issuer__code="BNN-VPĐP", year=2018, number=9654
+    )
 
 
 def export(fmt: str, tmp_path) -> bytes:
@@ -79,14 +100,35 @@ def test_the_praise_list_is_the_board_of_the_letters_date(seed):
     praise = plain_text(seed.content["opening"][1])
     listed = praise.split("gồm các tỉnh: ")[1].split(".")[0].split(", ")
     assert listed == [  # Vietnamese alphabetical order (ă, â, đ, ơ … are letters of their own)
-        "Bắc Giang", "Bắc Kạn", "Bình Thuận", "Cần Thơ", "Đắk Nông", "Đồng Tháp", "Hà Giang", "Hà Nam", "Hà Tĩnh",
-        "Hải Phòng", "Hòa Bình", "Lào Cai", "Lâm Đồng", "Ninh Thuận", "Quảng Bình", "Quảng Nam", "Quảng Ngãi",
-        "Quảng Ninh", "Quảng Trị", "Thái Nguyên", "Trà Vinh", "Vĩnh Long",
+        "Bắc Giang",
+        "Bắc Kạn",
+        "Bình Thuận",
+        "Cần Thơ",
+        "Đắk Nông",
+        "Đồng Tháp",
+        "Hà Giang",
+        "Hà Nam",
+        "Hà Tĩnh",
+        "Hải Phòng",
+        "Hòa Bình",
+        "Lào Cai",
+        "Lâm Đồng",
+        "Ninh Thuận",
+        "Quảng Bình",
+        "Quảng Nam",
+        "Quảng Ngãi",
+        "Quảng Ninh",
+        "Quảng Trị",
+        "Thái Nguyên",
+        "Trà Vinh",
+        "Vĩnh Long",
     ]
     assert "biểu dương 22 tỉnh, thành phố đã phê duyệt Đề án, Kế hoạch cấp tỉnh" in praise
-    assert "Trong đó tỉnh Quảng Ninh đã triển khai giai đoạn II, tỉnh Bắc Kạn, Hà Tĩnh, Quảng Nam đã bắt đầu triển khai " \
-           "Chu trình OCOP quốc gia (tỉnh Bắc Kạn đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng " \
-           "sản phẩm OCOP ngay trong năm 2018)." in praise
+    assert (
+        "Trong đó tỉnh Quảng Ninh đã triển khai giai đoạn II, tỉnh Bắc Kạn, Hà Tĩnh, Quảng Nam đã bắt đầu triển khai "
+        "Chu trình OCOP quốc gia (tỉnh Bắc Kạn đã ban hành tiêu chí tạm thời cấp tỉnh và tổ chức đánh giá, xếp hạng "
+        "sản phẩm OCOP ngay trong năm 2018)." in praise
+    )
 
 
 def expected_texts() -> list[str]:
@@ -134,8 +176,17 @@ def test_the_exported_pdf_carries_the_seed(seed, tmp_path, soffice):
     missing = [t for t in expected_texts() if t not in text]
     assert not missing, f"not in the PDF text: {missing}\n---\n{text}"
     # the order of the letter: heading, number, subject, body, deadline, Nơi nhận, then the appendix
-    order = ["BỘ NÔNG NGHIỆP", "Số: 9654/BNN-VPĐP", "Kính gửi", "biểu dương 22", "10/01/2019", "Nơi nhận:",
-             "I. KẾT QUẢ", "II. KẾ HOẠCH", "III. ĐỀ XUẤT"]
+    order = [
+        "BỘ NÔNG NGHIỆP",
+        "Số: 9654/BNN-VPĐP",
+        "Kính gửi",
+        "biểu dương 22",
+        "10/01/2019",
+        "Nơi nhận:",
+        "I. KẾT QUẢ",
+        "II. KẾ HOẠCH",
+        "III. ĐỀ XUẤT",
+    ]
     positions = [text.index(t) for t in order]
     assert positions == sorted(positions)
 
@@ -167,8 +218,13 @@ def test_the_exported_docx_is_the_stored_file_in_the_nd30_layout(seed, tmp_path)
     assert all(not p.text.strip() for p in section.first_page_header.paragraphs)
     assert "PAGE" in section.header._element.xml
     # Quốc hiệu bold, 12 pt; tiêu ngữ bold, 13 pt
-    runs = {r.text: r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs}
-    assert runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].bold and runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].font.size.pt == 12
+    runs = {
+        r.text: r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs
+    }
+    assert (
+        runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].bold
+        and runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].font.size.pt == 12
+    )
     assert runs["Độc lập - Tự do - Hạnh phúc"].bold and runs["Độc lập - Tự do - Hạnh phúc"].font.size.pt == 13
     assert runs["Hà Nội, ngày 12 tháng 12 năm 2018"].italic
     assert runs["Nơi nhận:"].bold and runs["Nơi nhận:"].italic and runs["Nơi nhận:"].font.size.pt == 12
@@ -182,7 +238,9 @@ def test_export_errors_are_vietnamese(seed, tmp_path):
     with pytest.raises(CommandError, match="Không tìm thấy văn bản"):
         call_command("export_document", "abc", "--year", "2018", "--out", str(tmp_path / "x.docx"))
     with pytest.raises(CommandError, match="Định dạng không hỗ trợ"):
-        call_command("export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "odt", "--out", str(tmp_path / "x"))
+        call_command(
+            "export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "odt", "--out", str(tmp_path / "x")
+        )
 
 
 def test_the_praise_follows_the_board_of_another_date(seed):

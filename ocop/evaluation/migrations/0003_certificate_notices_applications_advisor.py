@@ -6,52 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0002_round_roundproduct_recusal_memberscore_certificate_and_more'),
-        ('products', '0002_product_classification'),
+        ("evaluation", "0002_round_roundproduct_recusal_memberscore_certificate_and_more"),
+        ("products", "0002_product_classification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='councilseat',
-            name='role',
-            field=models.CharField(choices=[('chair', 'Chủ tịch hội đồng'), ('secretary', 'Thư ký'), ('member', 'Thành viên'), ('advisor', 'Tổ tư vấn/giúp việc')], default='member', max_length=10, verbose_name='vai trò'),
+            model_name="councilseat",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("chair", "Chủ tịch hội đồng"),
+                    ("secretary", "Thư ký"),
+                    ("member", "Thành viên"),
+                    ("advisor", "Tổ tư vấn/giúp việc"),
+                ],
+                default="member",
+                max_length=10,
+                verbose_name="vai trò",
+            ),
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('renewal', 'Đánh giá lại khi hết hiệu lực'), ('upgrade', 'Đánh giá nâng hạng sao')], max_length=10, verbose_name='loại đề nghị')),
-                ('requested_stars', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='hạng sao đề nghị')),
-                ('status', models.CharField(choices=[('submitted', 'Đã gửi, chờ xét'), ('accepted_into_round', 'Đã đưa vào kỳ đánh giá'), ('rejected', 'Không chấp nhận')], default='submitted', max_length=20, verbose_name='trạng thái')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='evaluation.certificate', verbose_name='giấy chứng nhận')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='products.product', verbose_name='sản phẩm')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='evaluation.round', verbose_name='kỳ đánh giá')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("renewal", "Đánh giá lại khi hết hiệu lực"), ("upgrade", "Đánh giá nâng hạng sao")],
+                        max_length=10,
+                        verbose_name="loại đề nghị",
+                    ),
+                ),
+                (
+                    "requested_stars",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="hạng sao đề nghị"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Đã gửi, chờ xét"),
+                            ("accepted_into_round", "Đã đưa vào kỳ đánh giá"),
+                            ("rejected", "Không chấp nhận"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="evaluation.certificate",
+                        verbose_name="giấy chứng nhận",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="products.product",
+                        verbose_name="sản phẩm",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="applications",
+                        to="evaluation.round",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đề nghị đánh giá lại, nâng hạng',
-                'verbose_name_plural': 'đề nghị đánh giá lại, nâng hạng',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "đề nghị đánh giá lại, nâng hạng",
+                "verbose_name_plural": "đề nghị đánh giá lại, nâng hạng",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CertificateNotice',
+            name="CertificateNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('expiry_notice', 'Thông báo sắp hết hiệu lực')], max_length=20, verbose_name='loại thông báo')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm gửi')),
-                ('recipients', models.TextField(blank=True, verbose_name='người nhận')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='evaluation.certificate', verbose_name='giấy chứng nhận')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("expiry_notice", "Thông báo sắp hết hiệu lực")],
+                        max_length=20,
+                        verbose_name="loại thông báo",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm gửi")),
+                ("recipients", models.TextField(blank=True, verbose_name="người nhận")),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="evaluation.certificate",
+                        verbose_name="giấy chứng nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo về giấy chứng nhận',
-                'verbose_name_plural': 'thông báo về giấy chứng nhận',
-                'constraints': [models.UniqueConstraint(fields=('certificate', 'kind'), name='evaluation_certificate_notice_once')],
+                "verbose_name": "thông báo về giấy chứng nhận",
+                "verbose_name_plural": "thông báo về giấy chứng nhận",
+                "constraints": [
+                    models.UniqueConstraint(fields=("certificate", "kind"), name="evaluation_certificate_notice_once")
+                ],
             },
         ),
     ]

@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0003_certificate_notices_applications_advisor'),
+        ("evaluation", "0003_certificate_notices_applications_advisor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='thời điểm xét'),
+            model_name="application",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="thời điểm xét"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người xét'),
+            model_name="application",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người xét",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='decision_reason',
-            field=models.TextField(blank=True, verbose_name='lý do không chấp nhận'),
+            model_name="application",
+            name="decision_reason",
+            field=models.TextField(blank=True, verbose_name="lý do không chấp nhận"),
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0004_application_decision'),
+        ("evaluation", "0004_application_decision"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VerificationLookup',
+            name="VerificationLookup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip', models.CharField(db_index=True, max_length=45)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ip", models.CharField(db_index=True, max_length=45)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'lượt tra cứu giấy chứng nhận',
-                'verbose_name_plural': 'lượt tra cứu giấy chứng nhận',
+                "verbose_name": "lượt tra cứu giấy chứng nhận",
+                "verbose_name_plural": "lượt tra cứu giấy chứng nhận",
             },
         ),
     ]

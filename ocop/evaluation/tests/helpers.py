@@ -78,15 +78,27 @@ def with_bonus(data: dict, *, cap_total=100, max_bonus=None) -> dict:
     """A copy of a sheet with two bonus criteria added to part A (for the bonus rule tests)."""
     data = copy.deepcopy(data)
     data["bonus_rule"] = {"cap_total": cap_total, "max_bonus": max_bonus, "confirmed": False}
-    data["parts"][0]["groups"].append({
-        "code": "X", "title": "Điểm cộng (thử)", "criteria": [
-            {"code": "X.1", "text": "Phụ nữ, đồng bào dân tộc thiểu số tham gia", "bonus": True,
-             "tags": ["women_ethnic_minority"],
-             "options": [{"code": "0", "text": "Không", "points": 0}, {"code": "1", "text": "Có", "points": 3}]},
-            {"code": "X.2", "text": "Nguyên liệu, lao động địa phương", "bonus": True,
-             "options": [{"code": "0", "text": "Không", "points": 0}, {"code": "1", "text": "Có", "points": 2}]},
-        ],
-    })
+    data["parts"][0]["groups"].append(
+        {
+            "code": "X",
+            "title": "Điểm cộng (thử)",
+            "criteria": [
+                {
+                    "code": "X.1",
+                    "text": "Phụ nữ, đồng bào dân tộc thiểu số tham gia",
+                    "bonus": True,
+                    "tags": ["women_ethnic_minority"],
+                    "options": [{"code": "0", "text": "Không", "points": 0}, {"code": "1", "text": "Có", "points": 3}],
+                },
+                {
+                    "code": "X.2",
+                    "text": "Nguyên liệu, lao động địa phương",
+                    "bonus": True,
+                    "options": [{"code": "0", "text": "Không", "points": 0}, {"code": "1", "text": "Có", "points": 2}],
+                },
+            ],
+        }
+    )
     return data
 
 

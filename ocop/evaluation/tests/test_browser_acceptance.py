@@ -70,13 +70,18 @@ def test_provincial_round_honey_and_handicraft_to_verified_certificate(page, sit
     province = AdminUnit.objects.get(era="current", level="province", code="19")
     commune = AdminUnit.objects.get(era="current", level="commune", code="01840")
     entity = make_entity(commune, name="HTX Nông sản Đồng Hỷ (kiểm thử)")
-    EntityMember.objects.get_or_create(user=User.objects.get(username="chuthe.demo"), entity=entity,
-                                       defaults={"role": "owner"})
+    EntityMember.objects.get_or_create(
+        user=User.objects.get(username="chuthe.demo"), entity=entity, defaults={"role": "owner"}
+    )
     honey = _product(entity, HONEY, "148-1.2.2", Sector.THUC_PHAM)
     craft = _product(entity, CRAFT, "148-4.1", Sector.THU_CONG)
-    for username, name in (("hoidong.thuky", "Thư ký hội đồng (kiểm thử)"), ("hoidong.uyvien", "Ủy viên hội đồng (kiểm thử)")):
-        User.objects.create_user(username, password="ocop-demo-2026", role=Role.COUNCIL_MEMBER, scope_unit=province,
-                                 full_name=name)
+    for username, name in (
+        ("hoidong.thuky", "Thư ký hội đồng (kiểm thử)"),
+        ("hoidong.uyvien", "Ủy viên hội đồng (kiểm thử)"),
+    ):
+        User.objects.create_user(
+            username, password="ocop-demo-2026", role=Role.COUNCIL_MEMBER, scope_unit=province, full_name=name
+        )
 
     with time_machine.travel(dt.datetime(2026, 11, 20, 8, 0, tzinfo=VN), tick=True):
         # the province opens the round: one Tỉnh Thái Nguyên among the units (the one of 2026)
@@ -91,7 +96,11 @@ def test_provincial_round_honey_and_handicraft_to_verified_certificate(page, sit
         page.get_by_test_id("round-form").locator("button[type=submit]").click()
         page.wait_for_load_state()
         round_url = page.url
-        for username, role in (("hoidong.thainguyen", "chair"), ("hoidong.thuky", "secretary"), ("hoidong.uyvien", "member")):
+        for username, role in (
+            ("hoidong.thainguyen", "chair"),
+            ("hoidong.thuky", "secretary"),
+            ("hoidong.uyvien", "member"),
+        ):
             page.select_option("#id_user", str(User.objects.get(username=username).pk))
             page.select_option("#id_role", role)
             page.get_by_test_id("seat-form").locator("button[type=submit]").click()

@@ -38,8 +38,10 @@ def test_round_from_dossier_to_certificate(page, site):
     dossier_url = page.url
     for category in required_categories(product):
         page.select_option("#id_category", category)
-        page.set_input_files("#id_file", {"name": f"{category}.pdf", "mimeType": "application/pdf",
-                                          "buffer": minimal_pdf([f"Ho so {category}"])})
+        page.set_input_files(
+            "#id_file",
+            {"name": f"{category}.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf([f"Ho so {category}"])},
+        )
         page.get_by_test_id("dossier-upload").click()
         page.wait_for_load_state()
     page.goto(dossier_url.rstrip("/") + "/self-assessment/")
@@ -77,11 +79,21 @@ def test_round_from_dossier_to_certificate(page, site):
 
     province = AdminUnit.objects.get(era="current", level="province", code="19")
     chair = User.objects.get(username="hoidong.thainguyen")
-    member = User.objects.create_user("hoidong.thanhvien", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
-                                      scope_unit=province, full_name="Thành viên hội đồng (kiểm thử)")
+    member = User.objects.create_user(
+        "hoidong.thanhvien",
+        password="ocop-demo-2026",
+        role=Role.COUNCIL_MEMBER,
+        scope_unit=province,
+        full_name="Thành viên hội đồng (kiểm thử)",
+    )
     # a council needs a chair, a secretary and three scoring members (data/council/council_rules.json)
-    secretary = User.objects.create_user("hoidong.thuky", password="ocop-demo-2026", role=Role.COUNCIL_MEMBER,
-                                         scope_unit=province, full_name="Thư ký hội đồng (kiểm thử)")
+    secretary = User.objects.create_user(
+        "hoidong.thuky",
+        password="ocop-demo-2026",
+        role=Role.COUNCIL_MEMBER,
+        scope_unit=province,
+        full_name="Thư ký hội đồng (kiểm thử)",
+    )
 
     # the province opens a round, seats the council and adds the product
     page.goto(f"{site}/evaluation/new/")

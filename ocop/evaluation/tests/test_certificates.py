@@ -42,7 +42,9 @@ def _certified(world, day=dt.date(2025, 8, 1), target=80):
     officer = world["tinh.thainguyen"]
     tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
     entity = make_entity(_unit(Era.LEGACY, Level.COMMUNE, "01888"))
-    owner = User.objects.create(username=f"chuthe.{entity.pk}", role=Role.ENTITY_USER, email=f"ct{entity.pk}@example.vn")
+    owner = User.objects.create(
+        username=f"chuthe.{entity.pk}", role=Role.ENTITY_USER, email=f"ct{entity.pk}@example.vn"
+    )
     EntityMember.objects.create(user=owner, entity=entity)
     product = make_product(entity)
     product.classification_code = "148-1.1.1"
@@ -77,7 +79,10 @@ def test_notice_30_days_before_once_by_mail_and_in_app(world):
     to = set(mail.outbox[0].to)
     assert owner.email in to and world["tinh.thainguyen"].email in to
     assert "01/08/2028" in mail.outbox[0].subject
-    assert Notification.objects.filter(user=owner, url=reverse("evaluation:certificate_detail", args=[cert.pk])).count() == 1
+    assert (
+        Notification.objects.filter(user=owner, url=reverse("evaluation:certificate_detail", args=[cert.pk])).count()
+        == 1
+    )
     assert Notification.objects.filter(user=world["tinh.thainguyen"]).exists()
     assert not Notification.objects.filter(user=world["tinh.hatinh"]).exists()
     assert AuditEntry.objects.filter(action="ocop.evaluation.certificate.expiry_notice_sent").count() == 1
@@ -162,7 +167,9 @@ def test_application_views(client, world):
     client.force_login(owner)
     page = client.get(reverse("evaluation:certificate_detail", args=[cert.pk])).content.decode()
     assert 'data-testid="apply-form"' in page
-    response = client.post(reverse("evaluation:application_new", args=[cert.pk]), {"kind": "upgrade", "requested_stars": "5"})
+    response = client.post(
+        reverse("evaluation:application_new", args=[cert.pk]), {"kind": "upgrade", "requested_stars": "5"}
+    )
     assert response.status_code == 302
     app = Application.objects.get()
     assert app.kind == "upgrade" and app.requested_stars == 5 and app.created_by == owner
@@ -221,8 +228,13 @@ def test_advisor_reads_but_cannot_score(client, world):
     dossier = make_dossier(product, status="complete")
     from ocop.evaluation.models import CriteriaSet
 
-    entry = RoundProduct.objects.create(round=round_, product=product, dossier=dossier, added_by=officer,
-                                        criteria_set=CriteriaSet.objects.for_classification("148-1.1.1", round_.held_on))
+    entry = RoundProduct.objects.create(
+        round=round_,
+        product=product,
+        dossier=dossier,
+        added_by=officer,
+        criteria_set=CriteriaSet.objects.for_classification("148-1.1.1", round_.held_on),
+    )
     advisor = User.objects.create(username="tuvan.1", role=Role.COUNCIL_MEMBER, scope_unit=officer.scope_unit)
     svc.do_add_seat(officer, round_, advisor, "advisor")
     assert list(svc.readable_rounds(advisor)) == [round_]
@@ -232,9 +244,13 @@ def test_advisor_reads_but_cannot_score(client, world):
     client.force_login(advisor)
     assert client.get(reverse("evaluation:round_detail", args=[round_.pk])).status_code == 200
     detail = client.get(reverse("evaluation:entry_detail", args=[entry.pk]))
-    assert detail.status_code == 200 and reverse("evaluation:score_sheet", args=[entry.pk]) not in detail.content.decode()
-    assert reverse("evaluation:score_sheet", args=[entry.pk]) not in client.get(
-        reverse("evaluation:round_detail", args=[round_.pk])).content.decode()
+    assert (
+        detail.status_code == 200 and reverse("evaluation:score_sheet", args=[entry.pk]) not in detail.content.decode()
+    )
+    assert (
+        reverse("evaluation:score_sheet", args=[entry.pk])
+        not in client.get(reverse("evaluation:round_detail", args=[round_.pk])).content.decode()
+    )
     assert client.get(reverse("evaluation:score_sheet", args=[entry.pk])).status_code == 403
     assert client.post(reverse("evaluation:score_sheet", args=[entry.pk]), {}).status_code == 403
 

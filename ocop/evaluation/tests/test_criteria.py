@@ -16,8 +16,16 @@ from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, instruments, ra
 
 def test_every_data_file_parses():
     names = sorted(p.name for p in DATA_DIR.glob("*.json"))
-    assert {"instruments.json", "stars.json", "procedures.json", "classification-qd490.json",
-            "classification-qd1048.json", "classification-qd148.json", SHEET_1048, SHEET_148} <= set(names)
+    assert {
+        "instruments.json",
+        "stars.json",
+        "procedures.json",
+        "classification-qd490.json",
+        "classification-qd1048.json",
+        "classification-qd148.json",
+        SHEET_1048,
+        SHEET_148,
+    } <= set(names)
     for name in names:
         data = raw(name)
         if data["kind"] == "sheet":
@@ -50,7 +58,11 @@ def test_classification_shapes():
     assert len(c148.at_level("sector")) == 6
     assert len(c148.leaves) == 26
     assert [n.name for n in c148.at_level("sector")] == [
-        "Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Hàng thủ công mỹ nghệ", "Sinh vật cảnh",
+        "Thực phẩm",
+        "Đồ uống",
+        "Dược liệu và sản phẩm từ dược liệu",
+        "Hàng thủ công mỹ nghệ",
+        "Sinh vật cảnh",
         "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
     ]
     assert [n.name for n in c148.leaves if n.parent == "148-5"] == ["Hoa", "Cây cảnh", "Động vật cảnh"]
@@ -141,13 +153,21 @@ def test_group_max_checked():
     [
         (lambda d: d.update(version=0), "Trường “version”: phải là số nguyên dương (0)."),
         (lambda d: d.update(valid_from="21/08/2019"), "phải có dạng YYYY-MM-DD"),
-        (lambda d: d["parts"][0]["groups"][0]["criteria"][1]["options"].append(
-            {"code": "1", "text": "Trùng", "points": 0}), "mã lựa chọn “1” bị trùng"),
+        (
+            lambda d: d["parts"][0]["groups"][0]["criteria"][1]["options"].append(
+                {"code": "1", "text": "Trùng", "points": 0}
+            ),
+            "mã lựa chọn “1” bị trùng",
+        ),
         (lambda d: d["parts"][0]["groups"][0]["criteria"][1].update(code="A.1.1"), "Tiêu chí “A.1.1”: mã bị trùng."),
-        (lambda d: d["parts"][0]["groups"][0]["criteria"][0]["options"][0].update(points=1),
-         "lựa chọn ngầm định (implicit) phải là 0 điểm"),
-        (lambda d: d["parts"][0]["groups"][0]["criteria"][1].update(mandatory=False),
-         "có mức bắt buộc cho hạng sao nhưng thiếu “mandatory”: true"),
+        (
+            lambda d: d["parts"][0]["groups"][0]["criteria"][0]["options"][0].update(points=1),
+            "lựa chọn ngầm định (implicit) phải là 0 điểm",
+        ),
+        (
+            lambda d: d["parts"][0]["groups"][0]["criteria"][1].update(mandatory=False),
+            "có mức bắt buộc cho hạng sao nhưng thiếu “mandatory”: true",
+        ),
         (lambda d: d["parts"][0]["groups"][0]["criteria"][0].update(tags=["unknown"]), "nhãn “unknown” không hợp lệ"),
         (lambda d: d["parts"][0]["groups"][0]["criteria"][0]["options"][1].update(points="nhiều"), "không phải là số"),
         (lambda d: d["parts"][0]["groups"][0]["criteria"][0]["options"][1].update(points=-1), "số phải không âm"),

@@ -129,7 +129,7 @@ def test_edit_screen(client, world):
     assert response.status_code == 200 and base.definition["title"] in response.content.decode()
     bad = client.post(url, {"definition": '{"kind": "sheet"', "reason": "thử"})
     assert bad.status_code == 400 and "JSON không hợp lệ" in bad.content.decode()
-    assert '{&quot;kind&quot;: &quot;sheet&quot;' in bad.content.decode()  # what was typed is kept
+    assert "{&quot;kind&quot;: &quot;sheet&quot;" in bad.content.decode()  # what was typed is kept
     data = dict(base.definition, title="Bộ tiêu chí sửa trên giao diện")
     good = client.post(url, {"definition": json.dumps(data, ensure_ascii=False), "reason": "thử"})
     new_set = CriteriaSet.objects.get(code=SHEET_CODE, title="Bộ tiêu chí sửa trên giao diện")
@@ -154,8 +154,9 @@ def test_forwarded_product_enters_the_next_level_round(world):
     product = _ready(four.product)
     bac_kan = _unit(Era.LEGACY, Level.PROVINCE, "06")
     officer = world["tinh.thainguyen"]
-    province_round = svc.do_create_round(officer, name="Tỉnh 2024", level="province", unit=bac_kan,
-                                         held_on=dt.date(2024, 6, 1))
+    province_round = svc.do_create_round(
+        officer, name="Tỉnh 2024", level="province", unit=bac_kan, held_on=dt.date(2024, 6, 1)
+    )
     assert RoundProduct.objects.filter(round=province_round, product=product).exists()
     assert list(svc.forwarded_waiting(province_round)) == []
     # a product the district did not forward (it certified 3★) is not added
@@ -168,8 +169,9 @@ def test_forwarded_button_on_the_round(client, world):
     ba_be = _unit(Era.LEGACY, Level.DISTRICT, "061")
     officer = world["tinh.thainguyen"]
     bac_kan = _unit(Era.LEGACY, Level.PROVINCE, "06")
-    province_round = svc.do_create_round(officer, name="Tỉnh 2024", level="province", unit=bac_kan,
-                                         held_on=dt.date(2024, 6, 1))
+    province_round = svc.do_create_round(
+        officer, name="Tỉnh 2024", level="province", unit=bac_kan, held_on=dt.date(2024, 6, 1)
+    )
     _r, four = _close_with(world, "district", ba_be, dt.date(2024, 5, 2), 75)
     _ready(four.product)
     client.force_login(officer)
@@ -208,8 +210,13 @@ def test_reject_application_with_reason(client, world):
     page = client.get(reverse("evaluation:application_list")).content.decode()
     assert "Chưa bổ sung phiếu kiểm nghiệm mới" in page and "reject-form-" not in page
     with pytest.raises(PermissionDenied):
-        svc.do_reject_application(world["chuthe.demo"], Application.objects.create(
-            product=application.product, kind="upgrade", certificate=application.certificate, requested_stars=5), "x")
+        svc.do_reject_application(
+            world["chuthe.demo"],
+            Application.objects.create(
+                product=application.product, kind="upgrade", certificate=application.certificate, requested_stars=5
+            ),
+            "x",
+        )
 
 
 def test_daily_certificate_task_is_scheduled_once():

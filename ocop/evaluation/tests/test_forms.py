@@ -36,14 +36,17 @@ def test_round_form_keeps_what_was_typed(client, world):
     response = client.post(url, {"name": "  ", "level": "province", "unit": str(tn.pk), "held_on": "01/08/2025"})
     assert response.status_code == 400 and "Nhập tên kỳ đánh giá." in response.content.decode()
     assert not Round.objects.exists()
-    response = client.post(url, {"name": "Kỳ tháng Năm", "level": "province", "unit": str(tn.pk), "held_on": "01/08/2025"})
+    response = client.post(
+        url, {"name": "Kỳ tháng Năm", "level": "province", "unit": str(tn.pk), "held_on": "01/08/2025"}
+    )
     assert response.status_code == 302 and Round.objects.get().name == "Kỳ tháng Năm"
 
 
 def test_seat_and_product_refused_on_the_round_page(client, world):
     officer = world["tinh.thainguyen"]
-    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=_unit(Era.CURRENT, Level.PROVINCE, "19"),
-                                 held_on=dt.date(2025, 8, 1))
+    round_ = svc.do_create_round(
+        officer, name="Kỳ", level="province", unit=_unit(Era.CURRENT, Level.PROVINCE, "19"), held_on=dt.date(2025, 8, 1)
+    )
     client.force_login(officer)
     response = client.post(reverse("evaluation:seat_add", args=[round_.pk]), {"user": "999999", "role": "member"})
     assert response.status_code == 400 and 'data-testid="seat-form"' in response.content.decode()
@@ -56,8 +59,9 @@ def test_seat_and_product_refused_on_the_round_page(client, world):
 
 def test_recusal_without_reason_shows_the_score_sheet_again(client, world):
     officer = world["tinh.thainguyen"]
-    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=_unit(Era.CURRENT, Level.PROVINCE, "19"),
-                                 held_on=dt.date(2025, 8, 1))
+    round_ = svc.do_create_round(
+        officer, name="Kỳ", level="province", unit=_unit(Era.CURRENT, Level.PROVINCE, "19"), held_on=dt.date(2025, 8, 1)
+    )
     member = _members(round_, officer)[2]
     entry = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
     client.force_login(member)
@@ -109,7 +113,10 @@ def test_certificate_terms_come_from_the_data_files(world):
 def test_renewal_window_is_read_and_checked_with_the_procedures():
     procedures = parse_procedures(raw("procedures.json")).procedures
     assert [(p.code, p.certificate.renewal_window_months) for p in procedures] == [
-        ("QD1048", 6), ("QD148", 6), ("QD1489", 6)]
+        ("QD1048", 6),
+        ("QD148", 6),
+        ("QD1489", 6),
+    ]
     assert all(p.certificate.renewal_confirmed is False for p in procedures)  # a declared gap [?]
     broken = raw("procedures.json")
     broken["procedures"][0]["certificate"]["renewal_window_months"] = "sáu"

@@ -62,8 +62,9 @@ def test_load_everything(loaded):
     # plant tea and coffee/cocoa do not add up), see SOURCES.md
     assert CriteriaSet.objects.filter(structure_only=False).count() == 45
     assert CriteriaSet.objects.filter(instrument__code="QD1048", structure_only=False).count() == 22
-    assert set(CriteriaSet.objects.filter(instrument__code="QD148", structure_only=True).values_list("code", flat=True)) == {
-        "ocop-148-che-tuoi-che-che-bien", "ocop-148-san-pham-tra-tu-thuc-vat-khac", "ocop-148-san-pham-ca-phe-ca-cao"}
+    assert set(
+        CriteriaSet.objects.filter(instrument__code="QD148", structure_only=True).values_list("code", flat=True)
+    ) == {"ocop-148-che-tuoi-che-che-bien", "ocop-148-san-pham-tra-tu-thuc-vat-khac", "ocop-148-san-pham-ca-phe-ca-cao"}
     assert StarScale.objects.count() == 2 and ProcedureRule.objects.count() == 3
     rau = Classification.objects.get(code="148-1.1.1")
     assert [n.code for n in rau.path] == ["148-1", "148-1.1", "148-1.1.1"]
@@ -99,6 +100,7 @@ def test_corrupted_sheet_refused_on_load(db, data_copy):
     def corrupt(d):
         d["parts"][2]["groups"][0]["criteria"][1]["options"][-1]["points"] = 7  # Màu sắc, độ chín 5 → 7
         d["parts"][2]["groups"][0].pop("max")
+
     _edit(data_copy / SHEET_148, corrupt)
     with pytest.raises(DefinitionError) as exc:
         load_criteria(data_copy)

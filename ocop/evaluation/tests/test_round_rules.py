@@ -101,7 +101,8 @@ def test_cannot_close_before_the_meeting_date(world):
         with pytest.raises(ValidationError) as exc:
             svc.do_close_round(council_[0], round_)
         assert "Hội đồng họp ngày 20/11/2026; kỳ đánh giá chỉ kết thúc được từ ngày đó (hôm nay là 10/11/2026)" in (
-            " ".join(exc.value.messages))
+            " ".join(exc.value.messages)
+        )
         assert not Certificate.objects.exists()
     with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
         # a decision dated after today is refused too
@@ -160,13 +161,19 @@ def test_products_that_cannot_be_scored_are_listed_with_the_reason(world):
     scorable = make_product(make_entity(commune), name="Bưởi chấm được")
     scorable.classification_code = "148-1.1.1"
     scorable.save()
-    SelfAssessment.objects.create(dossier=make_dossier(scorable, categories=required_categories(scorable), status="complete"),
-                                  criteria_set_code="148-1.1.1", declared_total=70)
+    SelfAssessment.objects.create(
+        dossier=make_dossier(scorable, categories=required_categories(scorable), status="complete"),
+        criteria_set_code="148-1.1.1",
+        declared_total=70,
+    )
     unclassified = make_product(make_entity(commune), name="Chưa phân loại")
     unclassified.classification_code = ""
     unclassified.save()
-    SelfAssessment.objects.create(dossier=make_dossier(unclassified, categories=required_categories(unclassified),
-                                                       status="complete"), criteria_set_code="", declared_total=70)
+    SelfAssessment.objects.create(
+        dossier=make_dossier(unclassified, categories=required_categories(unclassified), status="complete"),
+        criteria_set_code="",
+        declared_total=70,
+    )
     offered, refused = svc.product_candidates(round_)
     assert scorable in offered and unclassified not in offered
     reasons = dict(refused)
@@ -190,7 +197,9 @@ def test_score_sheets_private_until_closing(client, world):
     # the audit entry with the values is on the sheet itself, not on the product of the round
     logged = AuditEntry.objects.get(action="ocop.evaluation.score.submitted", object_id=str(mine.pk))
     assert logged.object_type == "evaluation.memberscore" and logged.after["total"] is not None
-    assert not AuditEntry.objects.filter(action="ocop.evaluation.score.submitted", object_type="evaluation.roundproduct").exists()
+    assert not AuditEntry.objects.filter(
+        action="ocop.evaluation.score.submitted", object_type="evaluation.roundproduct"
+    ).exists()
     # the screens: the product page lists no totals before closing, to anyone
     for user, visible in ((member, "73,00"), (chair, "81,00"), (officer, None)):
         client.force_login(user)
@@ -262,12 +271,14 @@ def test_minutes_and_decision_numbered_without_internal_codes(world):
     assert "BIÊN BẢN" in text and "BÁO CÁO" not in text and "Số: 01/BB-HĐOCOP" in text
     assert "current" not in text and "-19-" not in text
     # signed by the chair and the secretary
-    assert "CHỦ TỊCH HỘI ĐỒNG" in text and "THƯ KÝ HỘI ĐỒNG" in text and "Thành viên 0" in text and "Thành viên 1" in text
+    assert (
+        "CHỦ TỊCH HỘI ĐỒNG" in text and "THƯ KÝ HỘI ĐỒNG" in text and "Thành viên 0" in text and "Thành viên 1" in text
+    )
     # the header names the province on a line of its own, never cut in the middle
     assert "ỦY BAN NHÂN DÂN\nTỈNH THÁI NGUYÊN" in text
     text = _docx_text(render(decision, "docx"))
     assert "QUYẾT ĐỊNH" in text and "Số: 01/QĐ-UBND" in text and "current" not in text
-    body = text[text.index("Điều 1."):]
+    body = text[text.index("Điều 1.") :]
     # Điều 1, 2, 3 once each, not numbered as a list; the products numbered once
     assert body.count("Điều 1.") == 1 and "Điều 2." in body and "Điều 3." in body
     assert "1. Điều" not in text and "2. 1." not in text
@@ -322,8 +333,12 @@ def test_public_verification(client, world, state):
         number = "999/2025/OCOP-19"
     response = client.get(reverse("catalogue:verify"), {"so": number.lower().replace("/", " / ")})
     page = response.content.decode()
-    expected = {"valid": "còn hiệu lực", "revoked": "đã bị thu hồi", "expired": "đã hết hiệu lực",
-                "unknown": "Không có giấy chứng nhận"}[state]
+    expected = {
+        "valid": "còn hiệu lực",
+        "revoked": "đã bị thu hồi",
+        "expired": "đã hết hiệu lực",
+        "unknown": "Không có giấy chứng nhận",
+    }[state]
     assert expected in page
     assert response.status_code == (404 if state == "unknown" else 200)
     if state == "unknown":

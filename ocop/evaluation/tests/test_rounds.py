@@ -52,7 +52,9 @@ def _entry(round_, officer, commune):
     product = make_product(make_entity(commune), status=ProductStatus.IN_EVALUATION)
     dossier = make_dossier(product, status="complete")
     cs = CriteriaSet.objects.for_classification("148-1.1.1", round_.held_on)
-    return RoundProduct.objects.create(round=round_, product=product, dossier=dossier, criteria_set=cs, added_by=officer)
+    return RoundProduct.objects.create(
+        round=round_, product=product, dossier=dossier, criteria_set=cs, added_by=officer
+    )
 
 
 def _members(round_, officer, n=3):
@@ -60,8 +62,12 @@ def _members(round_, officer, n=3):
     least three scoring members at province level: ocop/evaluation/data/council/council_rules.json)."""
     users = []
     for i in range(n):
-        u = User.objects.create(username=f"hd{round_.pk}.{i}", role=Role.COUNCIL_MEMBER, scope_unit=officer.scope_unit,
-                                full_name=f"Thành viên {i}")
+        u = User.objects.create(
+            username=f"hd{round_.pk}.{i}",
+            role=Role.COUNCIL_MEMBER,
+            scope_unit=officer.scope_unit,
+            full_name=f"Thành viên {i}",
+        )
         svc.do_add_seat(officer, round_, u, "chair" if i == 0 else ("secretary" if i == 1 else "member"))
         users.append(u)
     return users
@@ -109,6 +115,7 @@ def test_2025_province_certifies_3_and_4_stars(world):
     assert cert.valid_until == dt.date(2028, 8, 1) and cert.number == 1 and cert.status == CertificateStatus.VALID
     assert round_.minutes is not None and round_.decision is not None and round_.decision.kind == "quyet_dinh"
     from ocop.documents.services import render_docx
+
     assert render_docx(round_.decision)[:2] == b"PK"
     _r, four = _close_with(world, "province", tn, dt.date(2025, 8, 2), 80)
     assert four.certified and four.stars == 4 and four.certificate.number == 2

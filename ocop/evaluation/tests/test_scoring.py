@@ -134,8 +134,21 @@ def test_everyone_recused_is_an_error():
 @pytest.mark.parametrize("scale_code", ["QD1048", "QD148"])
 @pytest.mark.parametrize(
     "score, expected",
-    [(100, 5), (90, 5), (89, 4), ("89.99", 4), (70, 4), (69, 3), ("69.99", 3), (50, 3), (49, 2), (30, 2),
-     (29, 1), ("29.99", 1), (0, 1)],
+    [
+        (100, 5),
+        (90, 5),
+        (89, 4),
+        ("89.99", 4),
+        (70, 4),
+        (69, 3),
+        ("69.99", 3),
+        (50, 3),
+        (49, 2),
+        (30, 2),
+        (29, 1),
+        ("29.99", 1),
+        (0, 1),
+    ],
 )
 def test_star_thresholds(scale_code, score, expected):
     assert scoring.stars(Decimal(str(score)), scales()[scale_code]) == expected
@@ -268,10 +281,9 @@ def test_certificate_dates():
 
 
 def _random_choices(s: criteria.Sheet):
-    return st.fixed_dictionaries({
-        c.code: st.sampled_from([o.code for o in c.options]) | st.integers(0, len(c.options) - 1)
-        for c in s.criteria
-    })
+    return st.fixed_dictionaries(
+        {c.code: st.sampled_from([o.code for o in c.options]) | st.integers(0, len(c.options) - 1) for c in s.criteria}
+    )
 
 
 BONUS_SHEET = sheet(SHEET_148, with_bonus(raw(SHEET_148)))

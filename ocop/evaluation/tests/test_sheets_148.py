@@ -26,152 +26,221 @@ SOURCES = Path(__file__).resolve().parents[3] / "scripts" / "criteria_sources" /
 
 # file -> (CSV number, expectations read by hand from that CSV)
 EXPECTED = {
-    "sheet-148-rau-cu-qua-hat-tuoi.json": (1, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
-        "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
-    }),
-    "sheet-148-thit-thuy-san-trung-sua-tuoi.json": (2, {
-        "criteria": 31,
-        "first": {"A": 9, "B": 1, "C": 3},
-        "three_star": {"B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-gao-ngu-coc-hat-so-che-khac.json": (3, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 3},
-        "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
-        "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
-    }),
-    "sheet-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac.json": (4, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
-        "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
-    }),
-    "sheet-148-do-an-nhanh.json": (5, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 3, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"A.1.1", "B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-che-bien-tu-gao-ngu-coc.json": (6, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-che-bien-tu-rau-cu-qua-hat.json": (7, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 3},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-che-bien-tu-thit-trung-sua-thuy-san-cac-san-pham-tu-mat-ong.json": (8, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-tuong-nuoc-mam-gia-vi-dang-long-khac.json": (9, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-gia-vi-khac-muoi-hanh-toi-tieu.json": (10, {
-        "criteria": 32,
-        "first": {"A": 9, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-ruou-trang.json": (14, {
-        "criteria": 30,
-        "first": {"A": 9, "B": 1, "C": 1},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-do-uong-co-con-khac.json": (15, {
-        "criteria": 30,
-        "first": {"A": 9, "B": 1, "C": 1},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-nuoc-khoang-thien-nhien-nuoc-uong-tinh-khiet-dong-chai.json": (16, {
-        "criteria": 30,
-        "first": {"A": 9, "B": 1, "C": 3},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 1},
-        "first_fails_3": {"B.5.2", "C.8.1"},
-    }),
-    "sheet-148-do-uong-khong-con-khac.json": (17, {
-        "criteria": 30,
-        "first": {"A": 9, "B": 1, "C": 1},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 3, "C.9.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
-    }),
-    "sheet-148-thuc-pham-chuc-nang-thuoc-duoc-lieu-thuoc-y-hoc-co-truyen.json": (18, {
-        "criteria": 30,
-        "first": {"A": 8, "B": 1, "C": 6},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
-        "first_fails_3": {"B.5.2", "C.12.1"},
-    }),
-    "sheet-148-my-pham-co-thanh-phan-tu-thao-duoc.json": (19, {
-        "criteria": 30,
-        "first": {"A": 8, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
-        "first_fails_3": {"B.5.2", "C.12.1"},
-    }),
-    "sheet-148-tinh-dau-va-thao-duoc-khac.json": (20, {
-        "criteria": 30,
-        "first": {"A": 8, "B": 1, "C": 3},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
-        "first_fails_3": {"B.5.2", "C.12.1"},
-    }),
-    "sheet-148-thu-cong-my-nghe-gia-dung-trang-tri.json": (21, {
-        "criteria": 28,
-        "first": {"A": 8, "B": 1, "C": 2},
-        "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1"},
-    }),
-    "sheet-148-vai-may-mac.json": (22, {
-        "criteria": 27,
-        "first": {"A": 8, "B": 1, "C": 3},
-        "three_star": {"A.1.1": 1, "B.5.2": 3},
-        "first_fails_3": {"B.5.2"},
-    }),
-    "sheet-148-hoa.json": (23, {
-        "criteria": 27,
-        "first": {"A": 8, "B": 1, "C": 6},
-        "three_star": {"B.5.2": 3, "C.8.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1"},
-    }),
-    "sheet-148-cay-canh.json": (24, {
-        "criteria": 27,
-        "first": {"A": 8, "B": 1, "C": 7},
-        "three_star": {"B.5.2": 3, "C.8.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1"},
-    }),
-    "sheet-148-dong-vat-canh.json": (25, {
-        "criteria": 26,
-        "first": {"A": 8, "B": 1, "C": 5},
-        "three_star": {"B.5.2": 3, "C.8.1": 2},
-        "first_fails_3": {"B.5.2", "C.8.1"},
-    }),
-    "sheet-148-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.json": (26, {
-        "criteria": 33,
-        "first": {"A": 12, "B": 8, "C": 12},
-        "three_star": {},
-        "first_fails_3": set(),
-    }),
+    "sheet-148-rau-cu-qua-hat-tuoi.json": (
+        1,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
+            "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-thit-thuy-san-trung-sua-tuoi.json": (
+        2,
+        {
+            "criteria": 31,
+            "first": {"A": 9, "B": 1, "C": 3},
+            "three_star": {"B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-gao-ngu-coc-hat-so-che-khac.json": (
+        3,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 3},
+            "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
+            "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac.json": (
+        4,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"B.5.2": 3, "C.9.1": 2, "C.10.1": 2},
+            "first_fails_3": {"B.5.2", "C.10.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-do-an-nhanh.json": (
+        5,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 3, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"A.1.1", "B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-che-bien-tu-gao-ngu-coc.json": (
+        6,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-che-bien-tu-rau-cu-qua-hat.json": (
+        7,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 3},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-che-bien-tu-thit-trung-sua-thuy-san-cac-san-pham-tu-mat-ong.json": (
+        8,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-tuong-nuoc-mam-gia-vi-dang-long-khac.json": (
+        9,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-gia-vi-khac-muoi-hanh-toi-tieu.json": (
+        10,
+        {
+            "criteria": 32,
+            "first": {"A": 9, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-ruou-trang.json": (
+        14,
+        {
+            "criteria": 30,
+            "first": {"A": 9, "B": 1, "C": 1},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-do-uong-co-con-khac.json": (
+        15,
+        {
+            "criteria": 30,
+            "first": {"A": 9, "B": 1, "C": 1},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-nuoc-khoang-thien-nhien-nuoc-uong-tinh-khiet-dong-chai.json": (
+        16,
+        {
+            "criteria": 30,
+            "first": {"A": 9, "B": 1, "C": 3},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 1},
+            "first_fails_3": {"B.5.2", "C.8.1"},
+        },
+    ),
+    "sheet-148-do-uong-khong-con-khac.json": (
+        17,
+        {
+            "criteria": 30,
+            "first": {"A": 9, "B": 1, "C": 1},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 3, "C.9.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1", "C.9.1"},
+        },
+    ),
+    "sheet-148-thuc-pham-chuc-nang-thuoc-duoc-lieu-thuoc-y-hoc-co-truyen.json": (
+        18,
+        {
+            "criteria": 30,
+            "first": {"A": 8, "B": 1, "C": 6},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
+            "first_fails_3": {"B.5.2", "C.12.1"},
+        },
+    ),
+    "sheet-148-my-pham-co-thanh-phan-tu-thao-duoc.json": (
+        19,
+        {
+            "criteria": 30,
+            "first": {"A": 8, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
+            "first_fails_3": {"B.5.2", "C.12.1"},
+        },
+    ),
+    "sheet-148-tinh-dau-va-thao-duoc-khac.json": (
+        20,
+        {
+            "criteria": 30,
+            "first": {"A": 8, "B": 1, "C": 3},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.12.1": 2},
+            "first_fails_3": {"B.5.2", "C.12.1"},
+        },
+    ),
+    "sheet-148-thu-cong-my-nghe-gia-dung-trang-tri.json": (
+        21,
+        {
+            "criteria": 28,
+            "first": {"A": 8, "B": 1, "C": 2},
+            "three_star": {"A.1.1": 1, "B.5.2": 3, "C.8.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1"},
+        },
+    ),
+    "sheet-148-vai-may-mac.json": (
+        22,
+        {
+            "criteria": 27,
+            "first": {"A": 8, "B": 1, "C": 3},
+            "three_star": {"A.1.1": 1, "B.5.2": 3},
+            "first_fails_3": {"B.5.2"},
+        },
+    ),
+    "sheet-148-hoa.json": (
+        23,
+        {
+            "criteria": 27,
+            "first": {"A": 8, "B": 1, "C": 6},
+            "three_star": {"B.5.2": 3, "C.8.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1"},
+        },
+    ),
+    "sheet-148-cay-canh.json": (
+        24,
+        {
+            "criteria": 27,
+            "first": {"A": 8, "B": 1, "C": 7},
+            "three_star": {"B.5.2": 3, "C.8.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1"},
+        },
+    ),
+    "sheet-148-dong-vat-canh.json": (
+        25,
+        {
+            "criteria": 26,
+            "first": {"A": 8, "B": 1, "C": 5},
+            "three_star": {"B.5.2": 3, "C.8.1": 2},
+            "first_fails_3": {"B.5.2", "C.8.1"},
+        },
+    ),
+    "sheet-148-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.json": (
+        26,
+        {
+            "criteria": 33,
+            "first": {"A": 12, "B": 8, "C": 12},
+            "three_star": {},
+            "first_fails_3": set(),
+        },
+    ),
 }
 
 
 # Errors of the transcription corrected in the data: {CSV number: {data row: (points, criterion)}}
 CORRECTIONS = {
-    7: {115: ("4", "C.6.4")},   # "Mùi" printed with maximum 4, its best option with 3
-    17: {17: ("1", "A.1.4")},   # score cell "l"
-    18: {9: ("1", "A.1.2")},    # score cell "t"
+    7: {115: ("4", "C.6.4")},  # "Mùi" printed with maximum 4, its best option with 3
+    17: {17: ("1", "A.1.4")},  # score cell "l"
+    18: {9: ("1", "A.1.2")},  # score cell "t"
 }
 
 
@@ -220,8 +289,11 @@ def test_sheet_points_match_the_transcription(name):
     path = next(SOURCES.glob(f"OCOP - {number}. *.csv"))
     fixes = CORRECTIONS.get(number, {})
     with path.open(encoding="utf-8", newline="") as fh:
-        printed = [Decimal(fixes.get(n, (r["score"],))[0]) for n, r in enumerate(csv.DictReader(fh), start=1)
-                   if r["level"] == "3"]
+        printed = [
+            Decimal(fixes.get(n, (r["score"],))[0])
+            for n, r in enumerate(csv.DictReader(fh), start=1)
+            if r["level"] == "3"
+        ]
     s = sheet(name)
     options = [o.points for c in s.criteria for o in c.options if not o.implicit]
     assert options == printed
@@ -274,7 +346,11 @@ def test_criteria_pages_say_plainly_which_sets_cannot_be_scored(client, demo_use
     page = client.get(reverse("evaluation:criteria_set_detail", args=[tea.pk])).content.decode()
     assert 'data-testid="structure-only-note"' in page and "chưa thể tự đánh giá hay chấm điểm" in page
     assert "32 điểm" in page
-    honey = CriteriaSet.objects.filter(code="ocop-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac").order_by("-version").first()
+    honey = (
+        CriteriaSet.objects.filter(code="ocop-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac")
+        .order_by("-version")
+        .first()
+    )
     page = client.get(reverse("evaluation:criteria_set_detail", args=[honey.pk])).content.decode()
     assert 'data-testid="structure-only-note"' not in page and "augustine-tran/ocop" in page
     assert "Sản phẩm được nuôi/trồng trên địa bàn cấp xã từ 75% đến 100%" in page

@@ -12,8 +12,11 @@ from ocop.evaluation.rounds import rank_round
 pytestmark = pytest.mark.django_db
 
 # the 3 QĐ 148 sets that are skeletons (their transcription does not add up, SOURCES.md)
-SKELETONS_148 = {"ocop-148-che-tuoi-che-che-bien", "ocop-148-san-pham-tra-tu-thuc-vat-khac",
-                 "ocop-148-san-pham-ca-phe-ca-cao"}
+SKELETONS_148 = {
+    "ocop-148-che-tuoi-che-che-bien",
+    "ocop-148-san-pham-tra-tu-thuc-vat-khac",
+    "ocop-148-san-pham-ca-phe-ca-cao",
+}
 
 
 def test_generated_rounds_use_each_products_own_set_and_rank_like_raw_sql():

@@ -14,8 +14,15 @@ DO district officer (until 30/6/2025), MO commune officer, CM council member, EU
 
 from __future__ import annotations
 
-COLUMNS = ("central_admin", "central_officer", "province_officer", "district_officer", "commune_officer",
-           "council_member", "entity_user")
+COLUMNS = (
+    "central_admin",
+    "central_officer",
+    "province_officer",
+    "district_officer",
+    "commune_officer",
+    "council_member",
+    "entity_user",
+)
 
 TABLE = """
 capability                  CA CO PO DO MO CM EU   README / docs/security.md
@@ -52,7 +59,7 @@ def _parse(text: str) -> dict[str, set[str]]:
     table: dict[str, set[str]] = {}
     for line in text.strip().splitlines()[1:]:
         cells = line.split()
-        name, marks = cells[0], cells[1:1 + len(COLUMNS)]
+        name, marks = cells[0], cells[1 : 1 + len(COLUMNS)]
         assert all(m in "x." for m in marks) and len(marks) == len(COLUMNS), line
         table[name] = {role for role, mark in zip(COLUMNS, marks) if mark == "x"}
     return table

@@ -43,8 +43,12 @@ def test_deeply_nested_json_in_the_editors_gets_a_message(client, demo_users):
     load_templates()
     client.force_login(demo_users["tw.quantri"])
     data_file = DataFile.objects.order_by("pk").first()
-    response = client.post(reverse("evaluation:criteria_data_edit", args=[data_file.pk]), {"definition": DEEP, "reason": "thử"})
-    assert response.status_code in (200, 400) and "lồng nhau quá sâu" in text(response)  # the form again, with the message
+    response = client.post(
+        reverse("evaluation:criteria_data_edit", args=[data_file.pk]), {"definition": DEEP, "reason": "thử"}
+    )
+    assert response.status_code in (200, 400) and "lồng nhau quá sâu" in text(
+        response
+    )  # the form again, with the message
     template = ReportTemplate.objects.order_by("pk").first()
     response = client.post(reverse("reporting:template_edit", args=[template.pk]), {"definition": DEEP})
     assert response.status_code == 200 and "lồng nhau quá sâu" in text(response)
@@ -59,12 +63,22 @@ def test_a_report_request_dated_31_12_9999_is_refused(client, demo_users):
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018")
     client.force_login(demo_users["tw.canbo"])
-    base = {"title": "Thử", "template": template.pk, "kind": "adhoc", "deadline_rule": "before",
-            "recipient_level": "province", "reminder_offsets": "-3, 0, 2"}
+    base = {
+        "title": "Thử",
+        "template": template.pk,
+        "kind": "adhoc",
+        "deadline_rule": "before",
+        "recipient_level": "province",
+        "reminder_offsets": "-3, 0, 2",
+    }
     for cutoff, deadline in (("31/12/9999", "31/12/9999"), ("30/12/9999", "31/12/9999"), ("01/01/0001", "10/01/2019")):
         response = client.post(reverse("reporting:request_new"), {**base, "cutoff": cutoff, "deadline": deadline})
         assert response.status_code == 200, (cutoff, response.status_code)
-        assert "muộn hơn ngày 31/12/2200" in text(response) or "không hợp lệ" in text(response) or "sớm hơn" in text(response)
+        assert (
+            "muộn hơn ngày 31/12/2200" in text(response)
+            or "không hợp lệ" in text(response)
+            or "sớm hơn" in text(response)
+        )
     assert not ReportRequest.objects.exists()
 
 
@@ -74,8 +88,10 @@ def test_a_product_registered_on_01_01_0001_is_refused_on_the_web(client, demo_u
     entity = make_entity(commune("01840"), owner=demo_users["chuthe.demo"])
     client.force_login(demo_users["chuthe.demo"])
     for day, words in (("01/01/0001", "07/05/2018"), ("06/05/2018", "Quyết định 490/QĐ-TTg"), ("31/12/9999", None)):
-        response = client.post(reverse("products:product_new", args=[entity.pk]),
-                               {"name": "Mật ong thử", "sector": "thuc_pham", "registered_on": day})
+        response = client.post(
+            reverse("products:product_new", args=[entity.pk]),
+            {"name": "Mật ong thử", "sector": "thuc_pham", "registered_on": day},
+        )
         assert response.status_code == 200, day
         assert words is None or words in text(response), (day, words)
     assert not Product.objects.filter(entity=entity).exists()
@@ -88,7 +104,9 @@ def test_a_programme_record_dated_year_1_or_9999_is_refused(client, demo_users):
     ha_tinh = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="42")
     client.force_login(demo_users["tinh.hatinh"])
     for day, words in (("01/01/0001", "sớm hơn ngày 01/01/1900"), ("31/12/9999", "muộn hơn ngày 31/12/2200")):
-        response = client.post(reverse("programme:record_new", args=["funding"]),
-                               {"unit": ha_tinh.pk, "year": "2026", "source": "local", "amount": "5000000", "date": day})
+        response = client.post(
+            reverse("programme:record_new", args=["funding"]),
+            {"unit": ha_tinh.pk, "year": "2026", "source": "local", "amount": "5000000", "date": day},
+        )
         assert response.status_code == 200 and words in text(response), day
     assert not Funding.objects.exists()

@@ -13,8 +13,13 @@ pytestmark = pytest.mark.browser
 
 
 BASE_NAV = {"home", "geo:map", "geo:unit_list", "catalogue:list"}
-LOCAL = BASE_NAV | {"programme:index", "audit:entry_list", "reporting:request_list", "products:index",
-                    "evaluation:application_list"}
+LOCAL = BASE_NAV | {
+    "programme:index",
+    "audit:entry_list",
+    "reporting:request_list",
+    "products:index",
+    "evaluation:application_list",
+}
 CENTRAL = LOCAL | {"programme:board", "accounts:user_list", "documents:list"}
 EXPECTED_NAV = {
     "tw.quantri": CENTRAL | {"evaluation:round_list", "evaluation:criteria_index", "analytics:pivot"},

@@ -13,14 +13,22 @@ import pytest
 from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parents[3]
-RESOLVE = ("import django, sys; django.setup(); from django.urls import resolve, Resolver404\n"
-           "try:\n    resolve('/bench/ping/'); print('routed')\nexcept Resolver404:\n    print('not routed')")
+RESOLVE = (
+    "import django, sys; django.setup(); from django.urls import resolve, Resolver404\n"
+    "try:\n    resolve('/bench/ping/'); print('routed')\nexcept Resolver404:\n    print('not routed')"
+)
 
 
 def resolve_ping(**env) -> str:
     base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "OCOP_BENCH_PAGES", "DJANGO_SETTINGS_MODULE")}
-    result = subprocess.run([sys.executable, "-c", RESOLVE], cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
-                            env={**base, "DJANGO_SETTINGS_MODULE": "ocop.settings", **env})
+    result = subprocess.run(
+        [sys.executable, "-c", RESOLVE],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, "DJANGO_SETTINGS_MODULE": "ocop.settings", **env},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

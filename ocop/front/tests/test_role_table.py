@@ -13,6 +13,9 @@ def test_the_table_names_every_role():
 
 def test_role_table_is_the_code():
     assert set(ROLE_TABLE) == set(CAPABILITIES), "a capability is missing from one side"
-    differences = {cap: (sorted(ROLE_TABLE[cap]), sorted(str(r) for r in CAPABILITIES[cap]))
-                   for cap in ROLE_TABLE if ROLE_TABLE[cap] != {str(r) for r in CAPABILITIES[cap]}}
+    differences = {
+        cap: (sorted(ROLE_TABLE[cap]), sorted(str(r) for r in CAPABILITIES[cap]))
+        for cap in ROLE_TABLE
+        if ROLE_TABLE[cap] != {str(r) for r in CAPABILITIES[cap]}
+    }
     assert not differences, f"capability: (specification, code) {differences}"

@@ -45,8 +45,12 @@ def any_outgoing_document():
     doc = OutgoingDocument.objects.order_by("pk").first()
     if doc is None:
         issuer, _created = Issuer.objects.get_or_create(
-            code="BNN-VPĐP", defaults={"name": "Bộ Nông nghiệp và Phát triển nông thôn",
-                                       "header": "BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN"})
+            code="BNN-VPĐP",
+            defaults={
+                "name": "Bộ Nông nghiệp và Phát triển nông thôn",
+                "header": "BỘ NÔNG NGHIỆP\nVÀ PHÁT TRIỂN NÔNG THÔN",
+            },
+        )
         doc = do_create_draft(None, issuer=issuer, subject="kiểm thử", recipients=["Ủy ban nhân dân các tỉnh"])
     return doc
 
@@ -61,7 +65,11 @@ def listed_product():
 def listed_photo():
     from ocop.products.models import ProductPhoto
 
-    return ProductPhoto.objects.filter(product__catalogue_entry__listed=True, deleted_at__isnull=True).order_by("pk").first()
+    return (
+        ProductPhoto.objects.filter(product__catalogue_entry__listed=True, deleted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def any_criteria_set():
@@ -123,7 +131,11 @@ URL_SPECS = {
     "reporting:request_periodic": ("capability", lambda u: may(u, "reporting.request") and is_national(u), None),
     "reporting:template_list": ("capability", "reporting.view", None),
     "reporting:template_detail": ("capability", "reporting.view", lambda _o: {"pk": ReportTemplate.objects.first().pk}),
-    "reporting:template_edit": ("capability", "reporting.templates", lambda _o: {"pk": ReportTemplate.objects.first().pk}),
+    "reporting:template_edit": (
+        "capability",
+        "reporting.templates",
+        lambda _o: {"pk": ReportTemplate.objects.first().pk},
+    ),
     "reporting:request_detail": ("object", "reporting.view", PK),
     "reporting:request_action": ("object", "reporting.request", lambda obj: {"pk": obj.pk, "action": "close"}),
     "reporting:request_collect": ("object", "reporting.request", PK),
@@ -140,15 +152,25 @@ URL_SPECS = {
     "reporting:attachment_download": ("object", "reporting.view", PK),
     # consolidation of a request: who manages the request (see add_consolidation)
     "reporting:consolidation": ("object", lambda u: may(u, "reporting.request") or may(u, "reporting.review"), PK),
-    "reporting:consolidation_render": ("object", lambda u: may(u, "reporting.request") or may(u, "reporting.review"), PK),
+    "reporting:consolidation_render": (
+        "object",
+        lambda u: may(u, "reporting.request") or may(u, "reporting.review"),
+        PK,
+    ),
     "reporting:consolidation_job": ("object", lambda u: may(u, "reporting.request") or may(u, "reporting.review"), PK),
     "reporting:consolidation_job_download": (
-        "object", lambda u: may(u, "reporting.request") or may(u, "reporting.review"), PK),
+        "object",
+        lambda u: may(u, "reporting.request") or may(u, "reporting.review"),
+        PK,
+    ),
     # outgoing documents are national: central users only, whatever the object
     "documents:list": ("capability", "documents.view", None),
     "documents:detail": ("capability", lambda u: may(u, "documents.view"), OUT_DOC),
-    "documents:download": ("capability", lambda u: may(u, "documents.view"),
-                           lambda _o: {"pk": any_outgoing_document().pk, "fmt": "docx"}),
+    "documents:download": (
+        "capability",
+        lambda u: may(u, "documents.view"),
+        lambda _o: {"pk": any_outgoing_document().pk, "fmt": "docx"},
+    ),
     "documents:edit": ("capability", "documents.draft", OUT_DOC),
     "documents:issue": ("capability", "documents.issue", OUT_DOC),
     "documents:request_letter": ("capability", NATIONAL_DRAFTER, FIRST_REQUEST),
@@ -157,15 +179,21 @@ URL_SPECS = {
     # issuers and signers as dated data: read by central users, changed by central administrators
     "documents:issuer_list": ("capability", "documents.view", None),
     "documents:issuer_detail": ("capability", "documents.view", lambda _o: {"pk": any_outgoing_document().issuer_id}),
-    "documents:issuer_version_new": ("capability", "documents.issuers",
-                                     lambda _o: {"pk": any_outgoing_document().issuer_id}),
+    "documents:issuer_version_new": (
+        "capability",
+        "documents.issuers",
+        lambda _o: {"pk": any_outgoing_document().issuer_id},
+    ),
     # the Word round trip of a draft: the edited .docx uploaded back (POST only)
     "documents:upload": ("capability", "documents.draft", OUT_DOC),
     "signing:signed_download": ("capability", lambda u: may(u, "documents.view"), OUT_DOC),
     "signing:sign_now": ("capability", "documents.issue", OUT_DOC),
     "signing:attachment_add": ("capability", "documents.issue", OUT_DOC),
-    "signing:attachment_download": ("capability", lambda u: may(u, "documents.view"),
-                                    lambda _o: {"pk": any_outgoing_document().pk, "position": 1}),
+    "signing:attachment_download": (
+        "capability",
+        lambda u: may(u, "documents.view"),
+        lambda _o: {"pk": any_outgoing_document().pk, "position": 1},
+    ),
     "signing:images": ("capability", "documents.issuers", None),
     # entities, products, dossiers (ocop/products): entity users reach only their own entities
     "products:index": ("capability", "products.view", None),
@@ -244,16 +272,33 @@ URL_SPECS["api:tokens"] = ("signed-in", None, None)
 URL_SPECS.update({f"api:v1:{name}": ("api", rule, None) for name, (rule, _objects) in API_RULES.items()})
 # views that only accept POST: a GET answers 405 whoever asks
 POST_ONLY = {
-    "reporting:request_action", "reporting:submission_open", "reporting:submission_autosave", "reporting:submission_correct",
-    "reporting:submission_upload", "reporting:attachment_add",
+    "reporting:request_action",
+    "reporting:submission_open",
+    "reporting:submission_autosave",
+    "reporting:submission_correct",
+    "reporting:submission_upload",
+    "reporting:attachment_add",
 }
 POST_ONLY |= {
-    "products:entity_member_add", "products:product_status", "products:photo_add", "products:photo_delete", "products:dossier_new",
-    "products:dossier_upload", "products:dossier_submit", "products:dossier_review", "products:dossier_file_delete",
+    "products:entity_member_add",
+    "products:product_status",
+    "products:photo_add",
+    "products:photo_delete",
+    "products:dossier_new",
+    "products:dossier_upload",
+    "products:dossier_submit",
+    "products:dossier_review",
+    "products:dossier_file_delete",
 }
 SUBMISSION_URLS = [
-    "reporting:submission", "reporting:submission_autosave", "reporting:submission_review", "reporting:submission_correct",
-    "reporting:submission_diff", "reporting:submission_print", "reporting:submission_download", "reporting:submission_upload",
+    "reporting:submission",
+    "reporting:submission_autosave",
+    "reporting:submission_review",
+    "reporting:submission_correct",
+    "reporting:submission_diff",
+    "reporting:submission_print",
+    "reporting:submission_download",
+    "reporting:submission_upload",
     "reporting:attachment_add",
 ]
 REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporting:request_collect"]
@@ -261,8 +306,15 @@ REQUEST_URLS = ["reporting:request_detail", "reporting:request_action", "reporti
 CONSOLIDATION_URLS = ["reporting:consolidation", "reporting:consolidation_render"]
 RENDER_JOB_URLS = ["reporting:consolidation_job", "reporting:consolidation_job_download"]
 POST_ONLY.add("reporting:consolidation_render")
-POST_ONLY |= {"evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:recuse",
-              "evaluation:certificate_revoke", "evaluation:application_new", "evaluation:application_reject"}
+POST_ONLY |= {
+    "evaluation:forwarded_add",
+    "evaluation:seat_add",
+    "evaluation:product_add",
+    "evaluation:recuse",
+    "evaluation:certificate_revoke",
+    "evaluation:application_new",
+    "evaluation:application_reject",
+}
 POST_ONLY.add("documents:upload")
 POST_ONLY.add("signing:sign_now")
 POST_ONLY.add("signing:attachment_add")
@@ -341,25 +393,44 @@ def scoped_objects(demo_users, settings, tmp_path):
             "programme:record_file": ha_tinh_doc,
         }
         if user.is_national:
-            inside.update({"accounts:user_edit": far_user, "programme:province": ha_tinh, "programme:province_by_code": ha_tinh})
-            inside.update({k: ha_tinh_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
+            inside.update(
+                {"accounts:user_edit": far_user, "programme:province": ha_tinh, "programme:province_by_code": ha_tinh}
+            )
+            inside.update(
+                {
+                    k: ha_tinh_doc
+                    for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")
+                }
+            )
             outside = {}  # national users have nothing outside their scope
         elif user.role == Role.PROVINCE_OFFICER or user.role == Role.COUNCIL_MEMBER:
             if own_unit.code == "42":
                 outside.update({"programme:province": thai_nguyen, "programme:province_by_code": thai_nguyen})
-                outside.update({k: ba_be_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
+                outside.update(
+                    {
+                        k: ba_be_doc
+                        for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")
+                    }
+                )
                 outside["audit:entry_detail"] = log_action(None, "test.far", user, unit=cho_ra)
                 outside["accounts:user_edit"] = demo_users["tinh.thainguyen"]
             inside.update({"programme:province": own_unit, "programme:province_by_code": own_unit})
-            inside.update({k: (ha_tinh_doc if own_unit.code == "42" else ba_be_doc)
-                           for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
+            inside.update(
+                {
+                    k: (ha_tinh_doc if own_unit.code == "42" else ba_be_doc)
+                    for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")
+                }
+            )
             colleague = User.objects.create(
-                username=f"colleague.{username}", role=Role.COMMUNE_OFFICER,
+                username=f"colleague.{username}",
+                role=Role.COMMUNE_OFFICER,
                 scope_unit=AdminUnit.objects.filter(province=own_unit, level=Level.COMMUNE).first(),
             )
             inside["accounts:user_edit"] = colleague
         elif user.role == Role.DISTRICT_OFFICER:
-            inside.update({k: ba_be_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")})
+            inside.update(
+                {k: ba_be_doc for k in ("programme:record_detail", "programme:record_delete", "programme:record_file")}
+            )
             outside.update({"programme:province": bac_kan, "programme:province_by_code": bac_kan})  # above the district
         outside = Outside(outside)
         add_reporting(username, user, rep, inside, outside)
@@ -380,9 +451,17 @@ def reporting_objects(demo_users):
 
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018")
-    central, hatinh, thainguyen, babe = (demo_users[u] for u in ("tw.canbo", "tinh.hatinh", "tinh.thainguyen", "huyen.babe"))
-    seed = rq.do_create_request(central, title="Báo cáo 2018", template=template, kind="adhoc",
-                                cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    central, hatinh, thainguyen, babe = (
+        demo_users[u] for u in ("tw.canbo", "tinh.hatinh", "tinh.thainguyen", "huyen.babe")
+    )
+    seed = rq.do_create_request(
+        central,
+        title="Báo cáo 2018",
+        template=template,
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+    )
     rq.do_open_request(central, seed)
     ha_tinh_old = unit(Era.LEGACY, Level.PROVINCE, "42")
     bac_kan = unit(Era.LEGACY, Level.PROVINCE, "06")
@@ -391,16 +470,33 @@ def reporting_objects(demo_users):
     sv.do_accept(central, sv.do_submit(hatinh, sub42))
     sub42b = sv.do_start_correction(hatinh, Submission.objects.get(pk=sub42.pk))
     sub06 = sv.do_open_submission(thainguyen, seed, bac_kan)
-    child = rq.do_create_request(thainguyen, title="Thu thập từ huyện", template=template, kind="adhoc", cutoff=seed.cutoff,
-                                 deadline=dt.date(2019, 1, 7), recipient_level="district", parent=seed)
+    child = rq.do_create_request(
+        thainguyen,
+        title="Thu thập từ huyện",
+        template=template,
+        kind="adhoc",
+        cutoff=seed.cutoff,
+        deadline=dt.date(2019, 1, 7),
+        recipient_level="district",
+        parent=seed,
+    )
     rq.do_open_request(thainguyen, child)
     sub_babe = sv.do_open_submission(babe, child, babe.scope_unit)
     files = {}
     for sub in (sub42b, sub06, sub_babe):
         files[sub.pk] = SubmissionAttachment.objects.create(
-            submission=sub, name="bc.pdf", file=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF"))
-    return {"seed": seed, "child": child, "sub42": sub42b, "sub06": sub06, "babe": sub_babe, "files": files,
-            "ha_tinh_old": ha_tinh_old, "bac_kan": bac_kan}
+            submission=sub, name="bc.pdf", file=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF")
+        )
+    return {
+        "seed": seed,
+        "child": child,
+        "sub42": sub42b,
+        "sub06": sub06,
+        "babe": sub_babe,
+        "files": files,
+        "ha_tinh_old": ha_tinh_old,
+        "bac_kan": bac_kan,
+    }
 
 
 def add_reporting(username, user, rep, inside, outside):
@@ -459,12 +555,24 @@ def add_consolidation(user, rep, inside, outside):
 
 # products URL -> which object of a fixture set it takes
 PRODUCT_URL_OBJECTS = {
-    "products:entity_detail": "entity", "products:entity_edit": "entity", "products:entity_member_add": "entity",
-    "products:product_new": "entity", "products:product_detail": "product", "products:product_edit": "product",
-    "products:product_status": "product", "products:photo_add": "product", "products:dossier_new": "product",
-    "products:photo": "photo", "products:photo_delete": "photo", "products:dossier_detail": "dossier",
-    "products:dossier_upload": "dossier", "products:dossier_submit": "dossier", "products:dossier_review": "dossier",
-    "products:self_assessment": "dossier", "products:dossier_file": "file", "products:dossier_file_delete": "file",
+    "products:entity_detail": "entity",
+    "products:entity_edit": "entity",
+    "products:entity_member_add": "entity",
+    "products:product_new": "entity",
+    "products:product_detail": "product",
+    "products:product_edit": "product",
+    "products:product_status": "product",
+    "products:photo_add": "product",
+    "products:dossier_new": "product",
+    "products:photo": "photo",
+    "products:photo_delete": "photo",
+    "products:dossier_detail": "dossier",
+    "products:dossier_upload": "dossier",
+    "products:dossier_submit": "dossier",
+    "products:dossier_review": "dossier",
+    "products:self_assessment": "dossier",
+    "products:dossier_file": "file",
+    "products:dossier_file_delete": "file",
 }
 
 
@@ -475,7 +583,9 @@ def products_objects(demo_users):
     from ocop.products.tests.factories import fixture_set
 
     duc_xuan = unit(Era.CURRENT, Level.COMMUNE, "01840")
-    ha_tinh = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    ha_tinh = (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first()
+    )
     return {
         "own": fixture_set(duc_xuan, owner=demo_users["chuthe.demo"]),
         "neighbour": fixture_set(duc_xuan),
@@ -517,7 +627,14 @@ def add_imports(user, other_user, inside, outside):
     outside.update({name: other for name in IMPORT_URLS})
 
 
-ROUND_URLS = ["evaluation:round_detail", "evaluation:round_document", "evaluation:forwarded_add", "evaluation:seat_add", "evaluation:product_add", "evaluation:round_close"]
+ROUND_URLS = [
+    "evaluation:round_detail",
+    "evaluation:round_document",
+    "evaluation:forwarded_add",
+    "evaluation:seat_add",
+    "evaluation:product_add",
+    "evaluation:round_close",
+]
 ENTRY_URLS = ["evaluation:entry_detail", "evaluation:score_sheet", "evaluation:recuse"]
 
 
@@ -534,13 +651,22 @@ def evaluation_objects(demo_users, prod):
 
     def make(unit_, product_set, name):
         r = Round.objects.create(name=name, level="province", unit=unit_, held_on=day)
-        entry = RoundProduct.objects.create(round=r, product=product_set["product"], dossier=product_set["dossier"],
-                                            criteria_set=cs)
-        cert = Certificate.objects.create(product=product_set["product"], round_product=entry, issuer_unit=unit_,
-                                          year=2025, number=Round.objects.count(), issued_on=day,
-                                          valid_until=dt.date(2028, 10, 1), stars=3)
-        application = Application.objects.create(product=product_set["product"], kind="upgrade", certificate=cert,
-                                                 requested_stars=4)
+        entry = RoundProduct.objects.create(
+            round=r, product=product_set["product"], dossier=product_set["dossier"], criteria_set=cs
+        )
+        cert = Certificate.objects.create(
+            product=product_set["product"],
+            round_product=entry,
+            issuer_unit=unit_,
+            year=2025,
+            number=Round.objects.count(),
+            issued_on=day,
+            valid_until=dt.date(2028, 10, 1),
+            stars=3,
+        )
+        application = Application.objects.create(
+            product=product_set["product"], kind="upgrade", certificate=cert, requested_stars=4
+        )
         return {"round": r, "entry": entry, "file": product_set["file"], "cert": cert, "application": application}
 
     thai_nguyen = unit(Era.CURRENT, Level.PROVINCE, "19")
@@ -606,7 +732,16 @@ def test_anonymous_sees_only_public_pages(client, scoped_objects):
 
 @pytest.mark.parametrize(
     "username",
-    ["tw.quantri", "tw.canbo", "tinh.thainguyen", "tinh.hatinh", "huyen.babe", "xa.ducxuan", "hoidong.thainguyen", "chuthe.demo"],
+    [
+        "tw.quantri",
+        "tw.canbo",
+        "tinh.thainguyen",
+        "tinh.hatinh",
+        "huyen.babe",
+        "xa.ducxuan",
+        "hoidong.thainguyen",
+        "chuthe.demo",
+    ],
 )
 def test_each_role_reads_and_writes_only_its_scope(client, scoped_objects, demo_users, username):
     user = demo_users[username]
@@ -649,9 +784,20 @@ def test_each_role_reads_and_writes_only_its_scope(client, scoped_objects, demo_
     assert is_national(user) or len(refused_posts) >= 10
 
 
-HOSTILE_POST = {"username": "hijacked", "role": "central_admin", "full_name": "x", "reason": "x", "summary": "hijacked",
-                "f__direction_text": "hijacked", "accept": "1", "lock_version": "999", "name": "hijacked",
-                "email": "hijack@example.com", "stars": "5", "status": "approved"}
+HOSTILE_POST = {
+    "username": "hijacked",
+    "role": "central_admin",
+    "full_name": "x",
+    "reason": "x",
+    "summary": "hijacked",
+    "f__direction_text": "hijacked",
+    "accept": "1",
+    "lock_version": "999",
+    "name": "hijacked",
+    "email": "hijack@example.com",
+    "stars": "5",
+    "status": "approved",
+}
 
 
 def rows_changed() -> int:

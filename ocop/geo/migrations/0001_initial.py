@@ -5,72 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DatasetLoad',
+            name="DatasetLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('sha256', models.CharField(max_length=64)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("sha256", models.CharField(max_length=64)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('era', models.CharField(choices=[('legacy', 'Trước 01/7/2025 (63 tỉnh)'), ('current', 'Từ 01/7/2025 (34 tỉnh)')], max_length=16, verbose_name='thời kỳ')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh/Thành phố'), ('district', 'Huyện/Quận/Thị xã'), ('commune', 'Xã/Phường/Thị trấn')], max_length=16, verbose_name='cấp')),
-                ('code', models.CharField(max_length=10, verbose_name='mã')),
-                ('name', models.CharField(max_length=120, verbose_name='tên')),
-                ('type', models.CharField(max_length=40, verbose_name='loại')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.adminunit')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "era",
+                    models.CharField(
+                        choices=[("legacy", "Trước 01/7/2025 (63 tỉnh)"), ("current", "Từ 01/7/2025 (34 tỉnh)")],
+                        max_length=16,
+                        verbose_name="thời kỳ",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh/Thành phố"),
+                            ("district", "Huyện/Quận/Thị xã"),
+                            ("commune", "Xã/Phường/Thị trấn"),
+                        ],
+                        max_length=16,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="mã")),
+                ("name", models.CharField(max_length=120, verbose_name="tên")),
+                ("type", models.CharField(max_length=40, verbose_name="loại")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.adminunit",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị hành chính',
-                'verbose_name_plural': 'đơn vị hành chính',
-                'ordering': ['level', 'code'],
+                "verbose_name": "đơn vị hành chính",
+                "verbose_name_plural": "đơn vị hành chính",
+                "ordering": ["level", "code"],
             },
         ),
         migrations.CreateModel(
-            name='UnitSuccession',
+            name="UnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_split', models.BooleanField(default=False, verbose_name='bị chia tách')),
-                ('effective', models.DateField(verbose_name='ngày hiệu lực')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='geo.adminunit')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessions', to='geo.adminunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("is_split", models.BooleanField(default=False, verbose_name="bị chia tách")),
+                ("effective", models.DateField(verbose_name="ngày hiệu lực")),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="successions", to="geo.adminunit"
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="predecessions", to="geo.adminunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quan hệ kế thừa',
-                'verbose_name_plural': 'quan hệ kế thừa',
+                "verbose_name": "quan hệ kế thừa",
+                "verbose_name_plural": "quan hệ kế thừa",
             },
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['level', 'valid_from', 'valid_to'], name='geo_adminun_level_8a9e6c_idx'),
+            model_name="adminunit",
+            index=models.Index(fields=["level", "valid_from", "valid_to"], name="geo_adminun_level_8a9e6c_idx"),
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['code'], name='geo_adminun_code_08cc80_idx'),
+            model_name="adminunit",
+            index=models.Index(fields=["code"], name="geo_adminun_code_08cc80_idx"),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.UniqueConstraint(fields=('era', 'level', 'code'), name='geo_unit_unique_code'),
+            model_name="adminunit",
+            constraint=models.UniqueConstraint(fields=("era", "level", "code"), name="geo_unit_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='geo_succession_unique'),
+            model_name="unitsuccession",
+            constraint=models.UniqueConstraint(fields=("predecessor", "successor"), name="geo_succession_unique"),
         ),
     ]

@@ -5,45 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unitsuccession',
-            name='basis',
-            field=models.TextField(blank=True, verbose_name='căn cứ pháp lý'),
+            model_name="unitsuccession",
+            name="basis",
+            field=models.TextField(blank=True, verbose_name="căn cứ pháp lý"),
         ),
         migrations.AddField(
-            model_name='unitsuccession',
-            name='certainty',
-            field=models.CharField(blank=True, max_length=16, verbose_name='mức chắc chắn'),
+            model_name="unitsuccession",
+            name="certainty",
+            field=models.CharField(blank=True, max_length=16, verbose_name="mức chắc chắn"),
         ),
         migrations.AddField(
-            model_name='unitsuccession',
-            name='kind',
-            field=models.CharField(choices=[('reform2025', 'Sắp xếp 01/7/2025'), ('merge', 'Sáp nhập'), ('split', 'Chia tách')], default='reform2025', max_length=16, verbose_name='loại thay đổi'),
+            model_name="unitsuccession",
+            name="kind",
+            field=models.CharField(
+                choices=[("reform2025", "Sắp xếp 01/7/2025"), ("merge", "Sáp nhập"), ("split", "Chia tách")],
+                default="reform2025",
+                max_length=16,
+                verbose_name="loại thay đổi",
+            ),
         ),
         migrations.CreateModel(
-            name='UnitVersion',
+            name="UnitVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='tên')),
-                ('type', models.CharField(max_length=40, verbose_name='loại')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('date_known', models.BooleanField(default=True, verbose_name='ngày hiệu lực đã xác minh')),
-                ('basis', models.TextField(blank=True, verbose_name='căn cứ pháp lý')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='geo.adminunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="tên")),
+                ("type", models.CharField(max_length=40, verbose_name="loại")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                ("date_known", models.BooleanField(default=True, verbose_name="ngày hiệu lực đã xác minh")),
+                ("basis", models.TextField(blank=True, verbose_name="căn cứ pháp lý")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="geo.adminunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tên gọi theo thời kỳ',
-                'verbose_name_plural': 'tên gọi theo thời kỳ',
-                'ordering': ['unit', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'valid_from'), name='geo_version_unique_start')],
+                "verbose_name": "tên gọi theo thời kỳ",
+                "verbose_name_plural": "tên gọi theo thời kỳ",
+                "ordering": ["unit", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "valid_from"), name="geo_version_unique_start")
+                ],
             },
         ),
     ]

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def named_on(unit, day):
-    """"Tỉnh Quảng Ninh" for a certificate of 07/7/2025 (the unit's latest name without a date)."""
+    """ "Tỉnh Quảng Ninh" for a certificate of 07/7/2025 (the unit's latest name without a date)."""
     if unit is None:
         return ""
     return name_on(unit, day or None)

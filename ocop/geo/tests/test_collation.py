@@ -10,8 +10,25 @@ from ocop.lib.collation import sort_key, vi_order, vi_sorted
 
 def test_vietnamese_order_of_names():
     # expected order written by hand from the CLDR Vietnamese rules (a < ă < â, d < đ, tones secondary)
-    expected = ["An Giang", "Ăn", "Âu", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Dak Lak", "Đà Nẵng", "Điện Biên",
-                "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Phòng", "Huế", "Ơn", "Ủy", "Ưng"]
+    expected = [
+        "An Giang",
+        "Ăn",
+        "Âu",
+        "Bắc Ninh",
+        "Cà Mau",
+        "Cao Bằng",
+        "Dak Lak",
+        "Đà Nẵng",
+        "Điện Biên",
+        "Hà Nam",
+        "Hà Nội",
+        "Hà Tĩnh",
+        "Hải Phòng",
+        "Huế",
+        "Ơn",
+        "Ủy",
+        "Ưng",
+    ]
     shuffled = list(reversed(expected))
     assert vi_sorted(shuffled) == expected
 

@@ -104,11 +104,16 @@ def test_merge_transfers_communes_and_records_the_successor():
     assert succession.successor.code == "148" and succession.effective == dt.date(2020, 1, 1)
     assert "830/NQ-UBTVQH14" in succession.basis and succession.kind == "merge"
     # its communes moved to thành phố Hòa Bình: their parent on each date follows
-    on_2018 = [u for u in services.units_valid_on(dt.date(2018, 12, 12), Level.COMMUNE).filter(province__code="17")
-               if u.parent_id == ky_son.pk]
+    on_2018 = [
+        u
+        for u in services.units_valid_on(dt.date(2018, 12, 12), Level.COMMUNE).filter(province__code="17")
+        if u.parent_id == ky_son.pk
+    ]
     assert len(on_2018) >= 5
-    assert all(u.parent_id == legacy(Level.DISTRICT, "148").pk
-               for u in services.units_valid_on(dt.date(2020, 6, 1), Level.COMMUNE).filter(pk__in=[u.pk for u in on_2018]))
+    assert all(
+        u.parent_id == legacy(Level.DISTRICT, "148").pk
+        for u in services.units_valid_on(dt.date(2020, 6, 1), Level.COMMUNE).filter(pk__in=[u.pk for u in on_2018])
+    )
 
 
 def test_split_and_abolition():
@@ -133,7 +138,8 @@ def test_crosswalk_through_two_successive_changes():
     succ = rows["763"]["successor_codes"].split(";")
     hcmc = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="79")
     assert succ and set(succ) <= set(
-        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province=hcmc).values_list("code", flat=True))
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province=hcmc).values_list("code", flat=True)
+    )
 
 
 def test_scope_follows_every_change():
@@ -176,7 +182,10 @@ def test_reload_keeps_references_and_reports_changes(tmp_path):
     text = path.read_text(encoding="utf-8").replace("01888,commune,Chợ Rã,", "01888,commune,Chợ Rã Mới,")
     path.write_text(text, encoding="utf-8")
     history = tmp_path / "units_history.csv"
-    history.write_text(history.read_text(encoding="utf-8").replace("01888,commune,legacy,Chợ Rã,", "01888,commune,legacy,Chợ Rã Mới,"), encoding="utf-8")
+    history.write_text(
+        history.read_text(encoding="utf-8").replace("01888,commune,legacy,Chợ Rã,", "01888,commune,legacy,Chợ Rã Mới,"),
+        encoding="utf-8",
+    )
     report = load_units(tmp_path)
     assert not report.skipped
     assert report.updated == 1 and report.created == 0
@@ -195,7 +204,9 @@ def test_the_2018_board_names_thua_thien_hue():
     names = {row.province.code: row.province.full_name for row in build_board(dt.date(2018, 12, 12))}
     assert names["46"] == "Tỉnh Thừa Thiên Huế"
     assert build_board(dt.date(2025, 3, 1))[0].province.era == Era.LEGACY
-    assert {row.province.code: row.province.full_name for row in build_board(dt.date(2025, 3, 1))}["46"] == "Thành phố Huế"
+    assert {row.province.code: row.province.full_name for row in build_board(dt.date(2025, 3, 1))}[
+        "46"
+    ] == "Thành phố Huế"
 
 
 def test_catalogue_names_the_issuer_as_on_the_certificate_date():
@@ -203,7 +214,9 @@ def test_catalogue_names_the_issuer_as_on_the_certificate_date():
     from ocop.catalogue.models import CatalogueEntry
     from ocop.catalogue.tests.factories import certified_product
 
-    commune = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="22").order_by("code").first()
+    commune = (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="22").order_by("code").first()
+    )
     product = certified_product(commune, "Chả mực Hạ Long", issued_on=dt.date(2025, 7, 7))
     refresh_products([product.pk])
     entry = CatalogueEntry.objects.get(product=product)
@@ -227,10 +240,16 @@ def test_the_2018_report_names_its_units_as_on_the_cut_off(demo_users):
 
     load_templates()
     req = do_create_request(
-        demo_users["tw.canbo"], title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018",
-        template=ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1), kind="adhoc",
-        cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10), deadline_rule="before",
-        period_start=dt.date(2018, 1, 1), document_number="9654/BNN-VPĐP", issued_on=dt.date(2018, 12, 12),
+        demo_users["tw.canbo"],
+        title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018",
+        template=ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1),
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+        deadline_rule="before",
+        period_start=dt.date(2018, 1, 1),
+        document_number="9654/BNN-VPĐP",
+        issued_on=dt.date(2018, 12, 12),
     )
     units = {s.unit.code: s.unit for s in unit_statuses(req)}
     assert len(units) == 63
@@ -251,7 +270,12 @@ def test_unit_pages_by_date(client, demo_users, demo_password):
     alive_2020 = set(services.units_valid_on(dt.date(2020, 6, 1), Level.COMMUNE).values_list("code", flat=True))
     moved = codes_2018 & alive_2020  # the ones not merged away in the same reorganisation
     assert moved and moved <= codes_2020  # Kỳ Sơn's communes went to thành phố Hòa Bình
-    assert not {u.code for u in client.get(url, {"date": "12/12/2018", "level": "commune", "parent": "148"}).context["page"]} & codes_2018
+    assert (
+        not {
+            u.code for u in client.get(url, {"date": "12/12/2018", "level": "commune", "parent": "148"}).context["page"]
+        }
+        & codes_2018
+    )
     page = client.get(reverse("geo:unit_detail", args=[ky_son.pk])).content.decode()
     assert "830/NQ-UBTVQH14" in page and f"({hoa_binh_city.code})" in page
     hue = client.get(reverse("geo:unit_detail", args=[legacy(Level.PROVINCE, "46").pk])).content.decode()

@@ -48,11 +48,17 @@ def test_auto_classes():
 
 
 def test_links_pieces_and_template_tag():
-    html = Template('{% load svgmap %}{% svg_map values geojson=url pieces=pieces link_template=link %}').render(
-        Context({"values": '{"01": 1, "79": 3}', "url": "/static/geo/provinces-current.abc.geojson",
-                 "pieces": '[{"value": 1, "label": "Đã phê duyệt", "color": "#2e7d32"}, '
-                           '{"value": 3, "label": "Chưa có", "color": "#c62828"}]',
-                 "link": "/tinh/{code}/?d=1"}))
+    html = Template("{% load svgmap %}{% svg_map values geojson=url pieces=pieces link_template=link %}").render(
+        Context(
+            {
+                "values": '{"01": 1, "79": 3}',
+                "url": "/static/geo/provinces-current.abc.geojson",
+                "pieces": '[{"value": 1, "label": "Đã phê duyệt", "color": "#2e7d32"}, '
+                '{"value": 3, "label": "Chưa có", "color": "#c62828"}]',
+                "link": "/tinh/{code}/?d=1",
+            }
+        )
+    )
     root, svg = parse(html)
     links = [a for a in svg.iter(f"{SVG}a")]
     assert len(links) == 34

@@ -82,7 +82,9 @@ def test_services_ancestors_successors_predecessors():
     assert services.current_province_of(cho_ra) == thai_nguyen
     ba_be = AdminUnit.objects.get(era=Era.LEGACY, level=Level.DISTRICT, code="061")
     succ = services.successors(ba_be)
-    assert succ and all(u.era == Era.CURRENT and u.level == Level.COMMUNE and u.province_id == thai_nguyen.pk for u in succ)
+    assert succ and all(
+        u.era == Era.CURRENT and u.level == Level.COMMUNE and u.province_id == thai_nguyen.pk for u in succ
+    )
     rollup = services.province_rollup(services.REFORM_DATE)
     assert rollup[bac_kan.pk] == thai_nguyen
     assert services.province_rollup(services.LEGACY_END)[bac_kan.pk] == bac_kan

@@ -29,7 +29,10 @@ def _pins(path: Path) -> dict[str, str]:
 def test_every_top_level_pin_is_in_its_lock_at_the_same_version():
     runtime, dev = _pins(ROOT / "requirements.txt"), _pins(ROOT / "requirements-dev.txt")
     runtime_lock, dev_lock = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-dev.lock")
-    for pins, lock, lock_name in ((runtime, runtime_lock, "requirements.lock"), (runtime | dev, dev_lock, "requirements-dev.lock")):
+    for pins, lock, lock_name in (
+        (runtime, runtime_lock, "requirements.lock"),
+        (runtime | dev, dev_lock, "requirements-dev.lock"),
+    ):
         stale = {name: (version, lock.get(name)) for name, version in pins.items() if lock.get(name) != version}
         assert not stale, f"{lock_name} is stale (run bash scripts/lock.sh): {stale}"
 

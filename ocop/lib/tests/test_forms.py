@@ -21,8 +21,11 @@ def bound() -> EntityForm:
 
 def test_field_errors_go_under_their_field_the_rest_on_top():
     form = bound()
-    apply_validation_error(form, ValidationError({"name": ["Tên trùng."], "unit": ["Xã không tồn tại."],
-                                                 "version": ["Đã đổi."]}), {"unit": "commune_code"})
+    apply_validation_error(
+        form,
+        ValidationError({"name": ["Tên trùng."], "unit": ["Xã không tồn tại."], "version": ["Đã đổi."]}),
+        {"unit": "commune_code"},
+    )
     assert form.errors["name"] == ["Tên trùng."]
     assert form.errors["commune_code"] == ["Xã không tồn tại."]
     assert form.non_field_errors() == ["Đã đổi."]

@@ -30,12 +30,28 @@ def exported(client, url, params=None):
 
 def test_cells_keep_their_types_and_the_sheet_describes_the_extract():
     rows = [
-        {"name": "Chè Tân Cương", "day": dt.date(2024, 5, 24), "at": dt.datetime(2024, 5, 24, 8, 30, tzinfo=dt.timezone.utc),
-         "n": 1234567, "amount": Decimal("12.5"), "ok": True, "formula": "=HYPERLINK(\"http://x\")", "bad": "a\x00b\x1fc"},
+        {
+            "name": "Chè Tân Cương",
+            "day": dt.date(2024, 5, 24),
+            "at": dt.datetime(2024, 5, 24, 8, 30, tzinfo=dt.timezone.utc),
+            "n": 1234567,
+            "amount": Decimal("12.5"),
+            "ok": True,
+            "formula": '=HYPERLINK("http://x")',
+            "bad": "a\x00b\x1fc",
+        },
         {"name": None, "day": None, "at": None, "n": 0, "amount": 3.0, "ok": False, "formula": "", "bad": ""},
     ]
-    columns = [Col("Tên", "name"), Col("Ngày", "day"), Col("Lúc", "at"), Col("Số", "n"), Col("Tiền", "amount"),
-               Col("Đạt", "ok"), Col("Công thức", "formula"), Col("Lạ", lambda r: r["bad"])]
+    columns = [
+        Col("Tên", "name"),
+        Col("Ngày", "day"),
+        Col("Lúc", "at"),
+        Col("Số", "n"),
+        Col("Tiền", "amount"),
+        Col("Đạt", "ok"),
+        Col("Công thức", "formula"),
+        Col("Lạ", lambda r: r["bad"]),
+    ]
     buffer = io.BytesIO()
     count = write_list(buffer, rows, columns, title="Danh sách thử", filters=[("Tỉnh", "42"), ("Năm", "")])
     assert count == 2
@@ -48,7 +64,9 @@ def test_cells_keep_their_types_and_the_sheet_describes_the_extract():
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}" and ws.auto_filter.ref == f"A{HEADER_ROW}:H{HEADER_ROW + 2}"
     first = ws[HEADER_ROW + 1]
     assert first[1].value == dt.datetime(2024, 5, 24) and first[1].number_format == "DD/MM/YYYY"
-    assert first[2].value == dt.datetime(2024, 5, 24, 15, 30) and first[2].number_format == "DD/MM/YYYY HH:MM"  # Asia/Ho_Chi_Minh
+    assert (
+        first[2].value == dt.datetime(2024, 5, 24, 15, 30) and first[2].number_format == "DD/MM/YYYY HH:MM"
+    )  # Asia/Ho_Chi_Minh
     assert first[3].value == 1234567 and first[3].number_format == "#,##0"
     assert first[4].value == 12.5 and first[4].number_format == "#,##0.00"
     assert first[5].value == "Có" and ws[HEADER_ROW + 2][5].value == "Không"
@@ -63,7 +81,9 @@ def test_cells_keep_their_types_and_the_sheet_describes_the_extract():
 
 
 def test_a_large_list_is_written_in_streaming_mode_quickly():
-    rows = ({"a": f"Sản phẩm {i}", "b": i, "c": dt.date(2020, 1, 1) + dt.timedelta(days=i % 2000)} for i in range(50_000))
+    rows = (
+        {"a": f"Sản phẩm {i}", "b": i, "c": dt.date(2020, 1, 1) + dt.timedelta(days=i % 2000)} for i in range(50_000)
+    )
     buffer = io.BytesIO()
     start = time.monotonic()
     assert write_list(buffer, rows, [Col("A", "a"), Col("B", "b"), Col("C", "c")], title="Lớn") == 50_000
@@ -73,9 +93,14 @@ def test_a_large_list_is_written_in_streaming_mode_quickly():
 @pytest.mark.django_db
 def test_user_list_export_is_as_scoped_and_filtered_as_the_page(client, demo_users):
     officer = demo_users["tinh.hatinh"]
-    far = User.objects.create(username="thai.nguyen.2", role=Role.COMMUNE_OFFICER, scope_unit=demo_users["xa.ducxuan"].scope_unit)
-    near = User.objects.create(username="ha.tinh.2", role=Role.COMMUNE_OFFICER,
-                               scope_unit=AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").first())
+    far = User.objects.create(
+        username="thai.nguyen.2", role=Role.COMMUNE_OFFICER, scope_unit=demo_users["xa.ducxuan"].scope_unit
+    )
+    near = User.objects.create(
+        username="ha.tinh.2",
+        role=Role.COMMUNE_OFFICER,
+        scope_unit=AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").first(),
+    )
     client.force_login(officer)
     from ocop.accounts.services.users import manageable_users
 
@@ -115,7 +140,9 @@ def test_entity_and_product_exports_are_scoped(client, demo_users):
     from ocop.products.services import readable_entities, readable_products
     from ocop.products.tests.factories import commune, make_entity, make_product
 
-    near = make_entity(AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").first(), name="HTX Hà Tĩnh")
+    near = make_entity(
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").first(), name="HTX Hà Tĩnh"
+    )
     far = make_entity(commune("01840"), name="HTX Thái Nguyên")
     make_product(near, name="Cam Vũ Quang")
     make_product(far, name="Chè Tân Cương")
@@ -140,7 +167,10 @@ def test_unit_list_export_matches_the_page_count(client, demo_users):
     total = page.context["page"].paginator.count
     _meta, header, data = exported(client, reverse("geo:unit_list"), params)
     assert len(data) == total > 50 and header[:2] == ["Mã", "Tên"]
-    assert len({r[header.index("Tỉnh, thành phố")] for r in data}) == 1 and "Thái Nguyên" in data[0][header.index("Tỉnh, thành phố")]
+    assert (
+        len({r[header.index("Tỉnh, thành phố")] for r in data}) == 1
+        and "Thái Nguyên" in data[0][header.index("Tỉnh, thành phố")]
+    )
 
 
 @pytest.mark.django_db
@@ -161,8 +191,17 @@ def test_other_lists_export(client, demo_users):
     assert header[0] == "Tiêu đề"
     _m, header, data = exported(client, reverse("documents:list"))
     assert header[2] == "Số, ký hiệu"
-    for name in ("notifications:list", "reporting:template_list", "reporting:request_list", "documents:list",
-                 "geo:unit_list", "audit:entry_list", "accounts:user_list", "products:entity_list", "products:product_list"):
+    for name in (
+        "notifications:list",
+        "reporting:template_list",
+        "reporting:request_list",
+        "documents:list",
+        "geo:unit_list",
+        "audit:entry_list",
+        "accounts:user_list",
+        "products:entity_list",
+        "products:product_list",
+    ):
         assert 'data-testid="export-xlsx"' in client.get(reverse(name)).content.decode(), name
 
 
@@ -183,8 +222,16 @@ def test_evaluation_lists_export_only_the_scope(client, demo_users):
         objs = fixture_set(unit_, name=f"HTX {code}")
         r = Round.objects.create(name=f"Kỳ {code}", level="province", unit=province, held_on=day)
         entry = RoundProduct.objects.create(round=r, product=objs["product"], dossier=objs["dossier"], criteria_set=cs)
-        made[code] = Certificate.objects.create(product=objs["product"], round_product=entry, issuer_unit=province, year=2025,
-                                                number=int(code), issued_on=day, valid_until=dt.date(2028, 10, 1), stars=4)
+        made[code] = Certificate.objects.create(
+            product=objs["product"],
+            round_product=entry,
+            issuer_unit=province,
+            year=2025,
+            number=int(code),
+            issued_on=day,
+            valid_until=dt.date(2028, 10, 1),
+            stars=4,
+        )
     client.force_login(demo_users["tinh.hatinh"])
     _m, header, data = exported(client, reverse("evaluation:round_list"))
     assert [r[0] for r in data] == ["Kỳ 42"]

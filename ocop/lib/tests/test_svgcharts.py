@@ -35,8 +35,9 @@ def test_nice_axis():
 
 def test_bar_heights_from_values():
     # values 10, 20, 40: axis 0…50 over 200 units -> heights 40, 80, 160; bottoms at 210
-    root, svg = parse(bar_chart(["A", "B", "C"], [Series("Sản phẩm", [10, 20, 40])], title="Số sản phẩm",
-                                unit="sản phẩm"))
+    root, svg = parse(
+        bar_chart(["A", "B", "C"], [Series("Sản phẩm", [10, 20, 40])], title="Số sản phẩm", unit="sản phẩm")
+    )
     bars = rects(svg)
     assert [float(b.get("height")) for b in bars] == [40, 80, 160]
     assert [float(b.get("y")) for b in bars] == [170, 130, 50]
@@ -94,7 +95,8 @@ def test_line_chart_breaks_on_missing():
 
 def test_escaping_and_template_tag():
     html = Template('{% load svgcharts %}{% svg_bar_chart cats series title="A & B" %}').render(
-        Context({"cats": ["<x>"], "series": [{"name": "s", "values": [1]}]}))
+        Context({"cats": ["<x>"], "series": [{"name": "s", "values": [1]}]})
+    )
     _root, svg = parse(html)
     assert svg.find(f"{SVG}title").text == "A & B"
     assert rects(svg)[0].find(f"{SVG}title").text == "<x>: 1"

@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='mã máy chạy nền')),
-                ('hostname', models.CharField(blank=True, max_length=255, verbose_name='máy')),
-                ('pid', models.PositiveIntegerField(default=0, verbose_name='tiến trình')),
-                ('started_at', models.DateTimeField(verbose_name='khởi động lúc')),
-                ('seen_at', models.DateTimeField(db_index=True, verbose_name='hoạt động lần cuối')),
+                (
+                    "worker_id",
+                    models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name="mã máy chạy nền"),
+                ),
+                ("hostname", models.CharField(blank=True, max_length=255, verbose_name="máy")),
+                ("pid", models.PositiveIntegerField(default=0, verbose_name="tiến trình")),
+                ("started_at", models.DateTimeField(verbose_name="khởi động lúc")),
+                ("seen_at", models.DateTimeField(db_index=True, verbose_name="hoạt động lần cuối")),
             ],
             options={
-                'verbose_name': 'máy chạy nền',
-                'verbose_name_plural': 'máy chạy nền',
+                "verbose_name": "máy chạy nền",
+                "verbose_name_plural": "máy chạy nền",
             },
         ),
     ]

@@ -10,4 +10,6 @@ from django.db import connection
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only (processes share the test database): run in the PostgreSQL phase of scripts/test.sh")
+        pytest.skip(
+            "PostgreSQL only (processes share the test database): run in the PostgreSQL phase of scripts/test.sh"
+        )

@@ -71,23 +71,53 @@ class Procs:
     def start(self, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
         log = self.tmp_path / f"{name}.log"
         handle = log.open("wb")
-        proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=BASE_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
         handle.close()
         self.procs.append((name, proc, log))
         return proc
 
     def gunicorn(self, name: str, env: dict, *, workers: int = 2, threads: int = 4) -> str:
         port = free_port()
-        self.start(name, [GUNICORN, "ocop.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads",
-                          str(threads), "--timeout", "60", "--graceful-timeout", "5"], env)
+        self.start(
+            name,
+            [
+                GUNICORN,
+                "ocop.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            env,
+        )
         url = f"http://127.0.0.1:{port}"
         wait_http(f"{url}/healthz/", self, name)
         return url
 
     def worker(self, name: str, env: dict) -> subprocess.Popen:
-        return self.start(name, [PYTHON, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-                                 "--interval", "0.2", "--worker-id", name], env)
+        return self.start(
+            name,
+            [
+                PYTHON,
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+                "--worker-id",
+                name,
+            ],
+            env,
+        )
 
     def logs(self) -> str:
         out = []
@@ -184,7 +214,9 @@ class Browser:
     def log_in(self, username: str, password: str) -> None:
         page = self.get("/accounts/login/")
         token = csrf_token(page.text)
-        response = self.post("/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password})
+        response = self.post(
+            "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
         assert response.status == 302, (username, response.status, response.text[:500])
 
 

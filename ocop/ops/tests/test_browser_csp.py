@@ -14,8 +14,16 @@ from ocop.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-ROLES = ["tw.quantri", "tw.canbo", "tinh.thainguyen", "tinh.hatinh", "huyen.babe", "xa.ducxuan", "hoidong.thainguyen",
-         "chuthe.demo"]
+ROLES = [
+    "tw.quantri",
+    "tw.canbo",
+    "tinh.thainguyen",
+    "tinh.hatinh",
+    "huyen.babe",
+    "xa.ducxuan",
+    "hoidong.thainguyen",
+    "chuthe.demo",
+]
 WATCH_CSP = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -36,9 +44,14 @@ def seed_request():
 
     load_templates()
     central, hatinh = User.objects.get(username="tw.canbo"), User.objects.get(username="tinh.hatinh")
-    req = rq.do_create_request(central, title="Báo cáo 2018", kind="adhoc", cutoff=dt.date(2018, 12, 31),
-                               deadline=dt.date(2019, 1, 10),
-                               template=ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1))
+    req = rq.do_create_request(
+        central,
+        title="Báo cáo 2018",
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+        template=ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1),
+    )
     rq.do_open_request(central, req)
     sub = sv.do_open_submission(hatinh, req, AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="42"))
     sv.do_save_draft(hatinh, sub, complete(sub))
@@ -52,8 +65,14 @@ def watch(page):
     # the policy, not speed (make bench measures the pages)
     page.set_default_navigation_timeout(60000)
     page.add_init_script(WATCH_CSP)
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type == "error" or "Content Security Policy" in m.text or "Permissions-Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" or "Content Security Policy" in m.text or "Permissions-Policy" in m.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     return problems
 
@@ -67,9 +86,11 @@ def visit(page, url, problems, *, chart=None):
         page.locator(chart).first.wait_for()
         box = page.locator(chart).first.bounding_box()
         # an ECharts chart, or an SVG drawn on the server (issue 17)
-        page.wait_for_function("(sel) => { const el = document.querySelector(sel); "
-                               "return el.querySelector('svg') || (window.echarts && echarts.getInstanceByDom(el)); }",
-                               arg=chart)
+        page.wait_for_function(
+            "(sel) => { const el = document.querySelector(sel); "
+            "return el.querySelector('svg') || (window.echarts && echarts.getInstanceByDom(el)); }",
+            arg=chart,
+        )
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the tooltip (HTML with styles)
         page.wait_for_timeout(300)
     problems.extend(f"{url}: {v}" for v in page.evaluate("window.__cspViolations || []"))

@@ -32,8 +32,14 @@ def _seed_request(central):
 
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1)
-    req = do_create_request(central, title="Báo cáo kết quả OCOP năm 2018", template=template, kind="adhoc",
-                            cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    req = do_create_request(
+        central,
+        title="Báo cáo kết quả OCOP năm 2018",
+        template=template,
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+    )
     do_open_request(central, req)
     return req
 
@@ -50,8 +56,11 @@ def test_63_provinces_submit_at_the_same_moment(tmp_path):
     officers = {}
     for province in provinces:
         successor = UnitSuccession.objects.filter(predecessor=province, successor__level=Level.PROVINCE).first()
-        user = User(username=f"tinh.{province.code}", role=Role.PROVINCE_OFFICER,
-                    scope_unit=successor.successor if successor else province)
+        user = User(
+            username=f"tinh.{province.code}",
+            role=Role.PROVINCE_OFFICER,
+            scope_unit=successor.successor if successor else province,
+        )
         user.set_password(PASSWORD)
         user.save()
         sub = do_open_submission(user, req, province)
@@ -70,7 +79,7 @@ def test_63_provinces_submit_at_the_same_moment(tmp_path):
             browser.log_in(user.username, PASSWORD)
             page = browser.get(f"/reports/submissions/{sub_pk}/")
             assert page.status == 200, (code, page.status)
-            (attrs, fields), = [f for f in forms_of(page.text) if "report-form" in f[0].get("class", "")]
+            ((attrs, fields),) = [f for f in forms_of(page.text) if "report-form" in f[0].get("class", "")]
             fields = [(k, v) for k, v in fields if k != "f__direction_text"]
             fields += [("f__direction_text", f"Chỉ đạo của tỉnh mã {code}, nộp đồng thời."), ("submit", "")]
             forms[code] = fields
@@ -89,8 +98,11 @@ def test_63_provinces_submit_at_the_same_moment(tmp_path):
     finally:
         procs.stop_all()
 
-    failures = {code: (r.status, r.text[:300]) for code, r in results.items()
-                if r.status != 302 or r.headers.get("Location") != f"/reports/submissions/{officers[code][1]}/"}
+    failures = {
+        code: (r.status, r.text[:300])
+        for code, r in results.items()
+        if r.status != 302 or r.headers.get("Location") != f"/reports/submissions/{officers[code][1]}/"
+    }
     assert not failures, failures
     subs = {s.unit.code: s for s in Submission.objects.filter(request=req).select_related("unit")}
     assert len(subs) == 63

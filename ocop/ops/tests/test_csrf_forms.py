@@ -17,8 +17,16 @@ from ocop.front.tests.test_scope_walk import (  # noqa: F401  (scoped_objects is
 from ocop.ops.tests.procs import forms_of
 
 pytestmark = pytest.mark.django_db
-ROLES = ["tw.quantri", "tw.canbo", "tinh.thainguyen", "tinh.hatinh", "huyen.babe", "xa.ducxuan", "hoidong.thainguyen",
-         "chuthe.demo"]
+ROLES = [
+    "tw.quantri",
+    "tw.canbo",
+    "tinh.thainguyen",
+    "tinh.hatinh",
+    "huyen.babe",
+    "xa.ducxuan",
+    "hoidong.thainguyen",
+    "chuthe.demo",
+]
 SKIP = {"accounts:logout", "set_language"}
 # token-authenticated JSON endpoints of the REST API carry no session cookie and no forms (the API
 # token page, api:tokens, is an ordinary session page and is checked)
@@ -67,8 +75,11 @@ def test_a_post_without_token_is_refused_everywhere(scoped_objects, demo_users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(demo_users["tw.quantri"])
     inside, _outside = scoped_objects["tw.quantri"]
-    urls = {name: url_for(name, inside.get(name)) for name, (kind, _cap, _kw) in URL_SPECS.items()
-            if not name.startswith(CSRF_EXEMPT_NAMESPACES) and (kind != "object" or name in inside)}
+    urls = {
+        name: url_for(name, inside.get(name))
+        for name, (kind, _cap, _kw) in URL_SPECS.items()
+        if not name.startswith(CSRF_EXEMPT_NAMESPACES) and (kind != "object" or name in inside)
+    }
     before = AuditEntry.objects.count()
     refused = 0
     for name, url in urls.items():

@@ -36,8 +36,11 @@ def test_a_better_answer_never_lowers_the_total(which, data):
     s = SHEETS[which]
     choices = data.draw(choices_of(s))
     criterion = data.draw(st.sampled_from(list(s.criteria)))
-    better = data.draw(st.sampled_from([o.code for o in criterion.options
-                                        if o.points >= points(s, criterion.code, choices[criterion.code])]))
+    better = data.draw(
+        st.sampled_from(
+            [o.code for o in criterion.options if o.points >= points(s, criterion.code, choices[criterion.code])]
+        )
+    )
     before = scoring.member_total(s, choices)
     after = scoring.member_total(s, {**choices, criterion.code: better})
     assert after.total >= before.total
@@ -101,7 +104,7 @@ def test_order_and_recused_members_do_not_matter(totals, data):
 def test_a_higher_member_total_never_lowers_the_score(totals, data):
     i = data.draw(st.integers(0, len(totals) - 1))
     higher = data.draw(st.decimals(min_value=totals[i], max_value=100, places=2))
-    raised = [*totals[:i], higher, *totals[i + 1:]]
+    raised = [*totals[:i], higher, *totals[i + 1 :]]
     assert scoring.product_score(raised) >= scoring.product_score(totals)
 
 
@@ -154,11 +157,16 @@ def test_caps_only_ever_lower_the_stars(scale_code, score, mandatory_failed, cap
         assert capped <= scale.mandatory_fail_cap
     if cap is not None:
         assert capped <= cap
-    assert capped == max(1, min([free] + ([scale.mandatory_fail_cap] if mandatory_failed else []) + ([cap] if cap else [])))
+    assert capped == max(
+        1, min([free] + ([scale.mandatory_fail_cap] if mandatory_failed else []) + ([cap] if cap else []))
+    )
 
 
 @FAST
-@given(st.sampled_from(sorted(SCALES)), st.decimals(allow_nan=False, allow_infinity=False).filter(lambda d: d < 0 or d > 100))
+@given(
+    st.sampled_from(sorted(SCALES)),
+    st.decimals(allow_nan=False, allow_infinity=False).filter(lambda d: d < 0 or d > 100),
+)
 def test_scores_outside_0_100_are_refused(scale_code, score):
     with pytest.raises(scoring.ScoringError):
         scoring.stars(score, SCALES[scale_code])

@@ -20,7 +20,7 @@ SEED = json.loads(next(TEMPLATES_DIR.glob("*9654*.json")).read_text(encoding="ut
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**20) | st.floats(allow_nan=True) | st.text(max_size=12),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**20) | st.floats(allow_nan=True) | st.text(max_size=12),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=25,
 )
@@ -97,8 +97,10 @@ def templates(draw):
         if ftype == "choice":
             field["options"] = [{"value": "a", "label": "Có"}, {"value": "b", "label": "Không"}]
         if ftype == "table":
-            field["columns"] = [{"code": "name", "type": "text", "required": draw(st.booleans())},
-                                {"code": "qty", "type": "integer"}]
+            field["columns"] = [
+                {"code": "name", "type": "text", "required": draw(st.booleans())},
+                {"code": "qty", "type": "integer"},
+            ]
             field["min_rows"] = draw(st.integers(0, 2))
         fields.append(field)
     numeric = [f["code"] for f in fields if f["type"] in schema.NUMERIC_TYPES]
@@ -112,16 +114,31 @@ def templates(draw):
     if numeric:
         rules.append({"kind": "range", "field": numeric[-1], "min": 0, "max": draw(st.integers(0, 10**6))})
     split = draw(st.integers(1, n))
-    return {"code": "t", "version": 1, "title": "T",
-            "sections": [{"number": "I", "title": "A", "fields": fields[:split]},
-                         {"number": "II", "title": "B", "fields": fields[split:]}],
-            "rules": draw(st.permutations(rules))}
+    return {
+        "code": "t",
+        "version": 1,
+        "title": "T",
+        "sections": [
+            {"number": "I", "title": "A", "fields": fields[:split]},
+            {"number": "II", "title": "B", "fields": fields[split:]},
+        ],
+        "rules": draw(st.permutations(rules)),
+    }
 
 
-cell_values = st.none() | st.just("") | st.integers(-5, 10**12) | st.text(max_size=15) | st.floats(allow_nan=True) \
-    | st.booleans() | st.dates().map(dt.date.isoformat) | st.lists(st.dictionaries(st.sampled_from(["name", "qty"]),
-                                                                                    st.none() | st.integers(-3, 100) | st.text(max_size=5)),
-                                                                   max_size=3)
+cell_values = (
+    st.none()
+    | st.just("")
+    | st.integers(-5, 10**12)
+    | st.text(max_size=15)
+    | st.floats(allow_nan=True)
+    | st.booleans()
+    | st.dates().map(dt.date.isoformat)
+    | st.lists(
+        st.dictionaries(st.sampled_from(["name", "qty"]), st.none() | st.integers(-3, 100) | st.text(max_size=5)),
+        max_size=3,
+    )
+)
 
 
 @FAST

@@ -37,8 +37,9 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 # --- production settings -------------------------------------------------------------------------
@@ -51,20 +52,32 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
 
 
 def test_production_settings(tmp_path):
-    code = ("from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k) for k in ["
-            "'DEBUG','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','CSRF_COOKIE_HTTPONLY',"
-            "'SESSION_COOKIE_SAMESITE','CSRF_COOKIE_SAMESITE','LANGUAGE_COOKIE_SECURE','SECURE_SSL_REDIRECT',"
-            "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_CONTENT_TYPE_NOSNIFF','X_FRAME_OPTIONS',"
-            "'SECURE_REFERRER_POLICY','SECURE_PROXY_SSL_HEADER']}))")
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k) for k in ["
+        "'DEBUG','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','CSRF_COOKIE_HTTPONLY',"
+        "'SESSION_COOKIE_SAMESITE','CSRF_COOKIE_SAMESITE','LANGUAGE_COOKIE_SECURE','SECURE_SSL_REDIRECT',"
+        "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_CONTENT_TYPE_NOSNIFF','X_FRAME_OPTIONS',"
+        "'SECURE_REFERRER_POLICY','SECURE_PROXY_SSL_HEADER']}))"
+    )
     result = manage(production_env(tmp_path), "shell", "-c", code)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {
-        "DEBUG": False, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True,
-        "CSRF_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax", "CSRF_COOKIE_SAMESITE": "Lax",
-        "LANGUAGE_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 31536000,
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_CONTENT_TYPE_NOSNIFF": True, "X_FRAME_OPTIONS": "DENY",
-        "SECURE_REFERRER_POLICY": "same-origin", "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
     }
 
 
@@ -93,8 +106,9 @@ SCANNED = {".py", ".sh", ".toml", ".cfg", ".ini", ".yml", ".yaml", ".env", ".txt
 
 
 def test_no_secret_literal_in_the_repository():
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=BASE_DIR, capture_output=True,
-                            text=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=BASE_DIR, capture_output=True, text=True
+    )
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
     found = []
@@ -141,8 +155,13 @@ def test_signed_in_pages_are_not_cached_by_proxies(client, demo_users):
 
 
 @pytest.mark.django_db
-@override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True, SECURE_HSTS_SECONDS=31536000,
-                   SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
+@override_settings(
+    SESSION_COOKIE_SECURE=True,
+    CSRF_COOKIE_SECURE=True,
+    SECURE_HSTS_SECONDS=31536000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_HSTS_PRELOAD=True,
+)
 def test_cookies_and_hsts_over_https(demo_users, demo_password):
     client = Client(enforce_csrf_checks=True)
     page = client.get(reverse("accounts:login"), secure=True)
@@ -150,9 +169,12 @@ def test_cookies_and_hsts_over_https(demo_users, demo_password):
     csrf = page.cookies["csrftoken"]
     assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    response = client.post(reverse("accounts:login"), {"csrfmiddlewaretoken": token, "username": "tinh.hatinh",
-                                                        "password": demo_password}, secure=True,
-                           HTTP_REFERER="https://testserver/accounts/login/")
+    response = client.post(
+        reverse("accounts:login"),
+        {"csrfmiddlewaretoken": token, "username": "tinh.hatinh", "password": demo_password},
+        secure=True,
+        HTTP_REFERER="https://testserver/accounts/login/",
+    )
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
@@ -181,8 +203,16 @@ def test_an_exception_in_a_view_shows_the_error_page_without_a_traceback(demo_us
     assert response.status_code == 500
     html = response.content.decode()
     assert "<html" in html and "Lỗi hệ thống" in html
-    for leak in ("Traceback", "ZeroDivisionError", "secret-value-in-the-message", 'File "', "ocop/ops/tests",
-                 settings.SECRET_KEY, "DATABASES", "INSTALLED_APPS"):
+    for leak in (
+        "Traceback",
+        "ZeroDivisionError",
+        "secret-value-in-the-message",
+        'File "',
+        "ocop/ops/tests",
+        settings.SECRET_KEY,
+        "DATABASES",
+        "INSTALLED_APPS",
+    ):
         assert leak not in html, leak
     assert response["Content-Security-Policy"]
 
@@ -251,9 +281,17 @@ def test_login_throttling_counts_the_client_behind_the_proxy(client, demo_users,
     refused = client.post(reverse("accounts:login"), {"username": "nobody9", "password": "x"}, **attacker)
     assert "phút" in refused.content.decode()  # "try again in N minutes"
     # a forged left-hand entry does not help the attacker, and the colleague behind the same proxy may sign in
-    forged = client.post(reverse("accounts:login"), {"username": "nobody9", "password": "x"},
-                         REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
+    forged = client.post(
+        reverse("accounts:login"),
+        {"username": "nobody9", "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7",
+    )
     assert "phút" in forged.content.decode()
-    ok = client.post(reverse("accounts:login"), {"username": "tinh.hatinh", "password": "ocop-demo-2026"},
-                     REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    ok = client.post(
+        reverse("accounts:login"),
+        {"username": "tinh.hatinh", "password": "ocop-demo-2026"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
     assert ok.status_code == 302

@@ -27,7 +27,10 @@ LOCAL_WRITE = re.compile(
 # the development TEST CA's keys (secrets of one machine, like the secret key: never in shared storage;
 # production signs with PKCS#12 files or tokens named in settings, docs/signing.md)
 ALLOWED = {
-    "ocop/settings.py", "ocop/documents/pdf.py", "ocop/ops/backup.py", "ocop/bench/harness.py",
+    "ocop/settings.py",
+    "ocop/documents/pdf.py",
+    "ocop/ops/backup.py",
+    "ocop/bench/harness.py",
     "ocop/signing/keys.py",
 }
 
@@ -45,17 +48,32 @@ def test_persistent_files_go_through_the_storage_api():
 
 
 def test_s3_storage_is_configured_from_the_environment(tmp_path):
-    env = production_env(tmp_path, S3_BUCKET="ocop-files", S3_ENDPOINT_URL="https://s3.example.vn",
-                         S3_REGION="hn-1", S3_ACCESS_KEY_ID="ocop", **{"S3_SECRET_ACCESS_KEY": "from-the-environment"})
+    env = production_env(
+        tmp_path,
+        S3_BUCKET="ocop-files",
+        S3_ENDPOINT_URL="https://s3.example.vn",
+        S3_REGION="hn-1",
+        S3_ACCESS_KEY_ID="ocop",
+        **{"S3_SECRET_ACCESS_KEY": "from-the-environment"},
+    )
     code = "from django.conf import settings as s; import json; print(json.dumps(s.STORAGES['default']))"
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     storage = json.loads(result.stdout.strip().splitlines()[-1])
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     options = storage["OPTIONS"]
     assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
-        "ocop-files", "https://s3.example.vn", "hn-1")
+        "ocop-files",
+        "https://s3.example.vn",
+        "hn-1",
+    )
     assert options["access_key"] == "ocop" and options["secret_key"] == "from-the-environment"
     assert options["default_acl"] is None and options["querystring_auth"] is True and options["file_overwrite"] is False
 

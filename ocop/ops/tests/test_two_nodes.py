@@ -33,8 +33,14 @@ def national_request():
     load_templates()
     template = ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1)
     central = users["tw.canbo"]
-    req = rq.do_create_request(central, title="Báo cáo kết quả OCOP năm 2018", template=template, kind="adhoc",
-                               cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+    req = rq.do_create_request(
+        central,
+        title="Báo cáo kết quả OCOP năm 2018",
+        template=template,
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=dt.date(2019, 1, 10),
+    )
     rq.do_open_request(central, req)
     for username, code in (("tinh.hatinh", "42"), ("tinh.thainguyen", "06")):
         province = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code=code)
@@ -65,15 +71,22 @@ def test_report_made_through_one_node_is_downloaded_from_the_other(tmp_path):
         browser.log_in("tw.canbo", DEMO_PASSWORD)
         page = browser.get(f"/reports/requests/{req.pk}/consolidation/")
         assert page.status == 200, page.status
-        response = browser.post(f"/reports/requests/{req.pk}/consolidation/render/",
-                                {"csrfmiddlewaretoken": csrf_token(page.text), "format": "xlsx"})
+        response = browser.post(
+            f"/reports/requests/{req.pk}/consolidation/render/",
+            {"csrfmiddlewaretoken": csrf_token(page.text), "format": "xlsx"},
+        )
         assert response.status == 302, (response.status, response.text[:300])
         job = RenderJob.objects.get(request=req, format="xlsx")
 
         # the job's progress, polled on node B with the session of node A
         browser.base_url = node_b
-        wait_for(lambda: 'data-status="done"' in browser.get(f"/reports/consolidation/jobs/{job.pk}/").text,
-                 90, "a worker to render the report", procs, step=0.5)
+        wait_for(
+            lambda: 'data-status="done"' in browser.get(f"/reports/consolidation/jobs/{job.pk}/").text,
+            90,
+            "a worker to render the report",
+            procs,
+            step=0.5,
+        )
         download = browser.get(f"/reports/consolidation/jobs/{job.pk}/download/")
     finally:
         procs.stop_all()

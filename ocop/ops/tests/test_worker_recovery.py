@@ -39,8 +39,11 @@ def test_a_task_of_a_silent_worker_is_requeued_and_one_of_a_live_worker_is_not(s
     settings.TASK_WORKER_LEASE_SECONDS = 30
     DBTaskResult.objects.all().delete()
     dead = _running(slow_probe.enqueue(label="dead", seconds=0), ["w-dead"], dt.timedelta(minutes=5))
-    WorkerHeartbeat.objects.create(worker_id="w-dead", started_at=timezone.now() - dt.timedelta(hours=1),
-                                   seen_at=timezone.now() - dt.timedelta(minutes=2))
+    WorkerHeartbeat.objects.create(
+        worker_id="w-dead",
+        started_at=timezone.now() - dt.timedelta(hours=1),
+        seen_at=timezone.now() - dt.timedelta(minutes=2),
+    )
     alive = _running(slow_probe.enqueue(label="alive", seconds=0), ["w-alive"], dt.timedelta(minutes=5))
     beat("w-alive")
     # just claimed by a worker whose first heartbeat is not written yet: within the lease, left alone
@@ -116,8 +119,12 @@ def test_a_worker_killed_mid_task_loses_nothing(tmp_path):
     try:
         first = procs.worker("worker-1", env)
         result = slow_probe.enqueue(label="kill-me", seconds=4)
-        wait_for(lambda: DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.RUNNING).exists(),
-                 30, "the first worker to claim the task", procs)
+        wait_for(
+            lambda: DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.RUNNING).exists(),
+            30,
+            "the first worker to claim the task",
+            procs,
+        )
         time.sleep(1)
         _kill(first)  # mid-task: no chance to clean up
         row = DBTaskResult.objects.get(pk=result.id)
@@ -125,8 +132,12 @@ def test_a_worker_killed_mid_task_loses_nothing(tmp_path):
         assert not AuditEntry.objects.filter(action="ocop.test.probe_done").exists()
 
         procs.worker("worker-2", env)
-        row = wait_for(lambda: DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.SUCCESSFUL).first(),
-                       60, "the second worker to finish the task", procs)
+        row = wait_for(
+            lambda: DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.SUCCESSFUL).first(),
+            60,
+            "the second worker to finish the task",
+            procs,
+        )
     finally:
         procs.stop_all()
     assert row.worker_ids == ["worker-1", "worker-2"]
@@ -154,14 +165,23 @@ def test_a_pdf_render_killed_midway_is_finished_by_another_worker(tmp_path):
         first = procs.worker("worker-1", env)
         job = start_render_job(central, req, "pdf")
         # killed while LibreOffice converts (progress 80 %), or at least after the Word file is built
-        wait_for(lambda: RenderJob.objects.filter(pk=job.pk, progress__gte=50).exists(), 60, "the render to start", procs,
-                 step=0.05)
+        wait_for(
+            lambda: RenderJob.objects.filter(pk=job.pk, progress__gte=50).exists(),
+            60,
+            "the render to start",
+            procs,
+            step=0.05,
+        )
         _kill(first)
         job.refresh_from_db()
         assert job.status == RenderStatus.RUNNING and job.attempts == 1
         procs.worker("worker-2", env)
-        wait_for(lambda: RenderJob.objects.filter(pk=job.pk, status__in=[RenderStatus.DONE, RenderStatus.FAILED]).exists(),
-                 120, "the second worker to finish the render", procs)
+        wait_for(
+            lambda: RenderJob.objects.filter(pk=job.pk, status__in=[RenderStatus.DONE, RenderStatus.FAILED]).exists(),
+            120,
+            "the second worker to finish the render",
+            procs,
+        )
     finally:
         procs.stop_all()
     job.refresh_from_db()

@@ -119,8 +119,12 @@ class Checker:
                 self.units[(unit.era, unit.code)] = unit
         numbers = sorted(n for n in numbers if n)
         for chunk in _chunks(numbers, 500):
-            qs = (Entity.objects.alive().annotate(reg_upper=Upper("registration_number"))
-                  .filter(reg_upper__in=chunk).select_related("unit", "unit__province"))
+            qs = (
+                Entity.objects.alive()
+                .annotate(reg_upper=Upper("registration_number"))
+                .filter(reg_upper__in=chunk)
+                .select_related("unit", "unit__province")
+            )
             for entity in qs:
                 self.db_entities.setdefault(entity.reg_upper, []).append(entity)
         entity_ids = [e.pk for group in self.db_entities.values() for e in group]
@@ -151,8 +155,10 @@ class Checker:
             return ""
         value = mapping.get(_fold(text))
         if value is None:
-            errors.append(_("“%(v)s” không có trong danh sách %(f)s; hãy chọn trong ô chọn của mẫu.")
-                          % {"v": text[:60], "f": str(f.label).lower()})
+            errors.append(
+                _("“%(v)s” không có trong danh sách %(f)s; hãy chọn trong ô chọn của mẫu.")
+                % {"v": text[:60], "f": str(f.label).lower()}
+            )
             return ""
         return value
 
@@ -173,21 +179,29 @@ class Checker:
         if isinstance(raw, (dt.date, dt.datetime)):
             day = raw.date() if isinstance(raw, dt.datetime) else raw
             if day < EARLIEST_DATE:  # a bare number in a cell formatted as a date: 2026 is 18/07/1905
-                errors.append(_("Ngày “%(v)s” không hợp lệ (trước năm %(y)s): ô có lẽ chứa một con số (ví dụ một năm) được "
-                                "định dạng ngày. Nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")
-                              % {"v": format_date(day), "y": EARLIEST_DATE.year})
+                errors.append(
+                    _(
+                        "Ngày “%(v)s” không hợp lệ (trước năm %(y)s): ô có lẽ chứa một con số (ví dụ một năm) được "
+                        "định dạng ngày. Nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024."
+                    )
+                    % {"v": format_date(day), "y": EARLIEST_DATE.year}
+                )
                 return None
             return day
         if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
-            errors.append(_("Ô chứa số “%(v)s”, không phải ngày: nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")
-                          % {"v": cell_text(raw)[:20]})
+            errors.append(
+                _("Ô chứa số “%(v)s”, không phải ngày: nhập đủ ngày theo dạng dd/mm/yyyy, ví dụ 24/05/2024.")
+                % {"v": cell_text(raw)[:20]}
+            )
             return None
         if isinstance(raw, str):
             try:
                 return parse_date(raw)
             except DateParseError:
                 pass
-        errors.append(_("Ngày “%(v)s” không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 24/05/2024.") % {"v": cell_text(raw)[:40]})
+        errors.append(
+            _("Ngày “%(v)s” không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 24/05/2024.") % {"v": cell_text(raw)[:40]}
+        )
         return None
 
     def _commune(self, raw, legacy: bool, errors: list[str], *, required: bool) -> AdminUnit | None:
@@ -204,17 +218,29 @@ class Checker:
         if unit is None:
             other = self.units.get((Era.CURRENT if legacy else Era.LEGACY, code))
             if other is not None and not legacy:
-                errors.append(_("Không có xã, phường hiện hành mã “%(c)s”; “%(n)s” là xã trước 01/7/2025: ghi “Có” ở cột "
-                                "“Xã trước 01/7/2025”.") % {"c": code, "n": other.name})
+                errors.append(
+                    _(
+                        "Không có xã, phường hiện hành mã “%(c)s”; “%(n)s” là xã trước 01/7/2025: ghi “Có” ở cột "
+                        "“Xã trước 01/7/2025”."
+                    )
+                    % {"c": code, "n": other.name}
+                )
             elif other is not None:
-                errors.append(_("Không có xã, phường trước 01/7/2025 mã “%(c)s”; “%(n)s” là xã hiện hành: để trống cột "
-                                "“Xã trước 01/7/2025”.") % {"c": code, "n": other.name})
+                errors.append(
+                    _(
+                        "Không có xã, phường trước 01/7/2025 mã “%(c)s”; “%(n)s” là xã hiện hành: để trống cột "
+                        "“Xã trước 01/7/2025”."
+                    )
+                    % {"c": code, "n": other.name}
+                )
             else:
                 errors.append(_("Không có xã, phường mã “%(c)s” (mã đơn vị hành chính không tồn tại).") % {"c": code})
             return None
         if not self.scope.covers(unit, write=True):
-            errors.append(_("Xã “%(n)s” (%(c)s, %(p)s) nằm ngoài phạm vi tài khoản của bạn.")
-                          % {"n": unit.name, "c": code, "p": unit.province.name if unit.province_id else ""})
+            errors.append(
+                _("Xã “%(n)s” (%(c)s, %(p)s) nằm ngoài phạm vi tài khoản của bạn.")
+                % {"n": unit.name, "c": code, "p": unit.province.name if unit.province_id else ""}
+            )
             return None
         return unit
 
@@ -225,13 +251,19 @@ class Checker:
         by = {f.code: f for f in ENTITY_FIELDS}
         kind = self._choice(by["entity.kind"], g("entity.kind"), self.kinds, errs["entity.kind"])
         name = self._text(by["entity.name"], g("entity.name"), errs["entity.name"])
-        number = self._text(by["entity.registration_number"], g("entity.registration_number"), errs["entity.registration_number"])
+        number = self._text(
+            by["entity.registration_number"], g("entity.registration_number"), errs["entity.registration_number"]
+        )
         tax_code = self._text(by["entity.tax_code"], g("entity.tax_code"), errs["entity.tax_code"])
         address = self._text(by["entity.address"], g("entity.address"), errs["entity.address"])
         legacy = self._bool(g("entity.legacy"), errs["entity.legacy"])
         unit = self._commune(g("entity.commune_code"), legacy, errs["entity.commune_code"], required=True)
-        rep = self._text(by["entity.representative_name"], g("entity.representative_name"), errs["entity.representative_name"])
-        rep_title = self._text(by["entity.representative_title"], g("entity.representative_title"), errs["entity.representative_title"])
+        rep = self._text(
+            by["entity.representative_name"], g("entity.representative_name"), errs["entity.representative_name"]
+        )
+        rep_title = self._text(
+            by["entity.representative_title"], g("entity.representative_title"), errs["entity.representative_title"]
+        )
         phone = self._text(by["entity.phone"], g("entity.phone"), errs["entity.phone"])
         email = self._text(by["entity.email"], g("entity.email"), errs["entity.email"])
         if email:
@@ -244,21 +276,33 @@ class Checker:
             first = self.first_entity_row.get(key)
             if first is not None:
                 errs["entity.registration_number"].append(
-                    _("Số đăng ký “%(n)s” trùng với dòng %(r)s của tệp (cùng loại hình).") % {"n": number, "r": first})
+                    _("Số đăng ký “%(n)s” trùng với dòng %(r)s của tệp (cùng loại hình).") % {"n": number, "r": first}
+                )
             else:
                 self.first_entity_row[key] = row
                 if any(e.kind == kind for e in self.db_entities.get(number.upper(), [])):
                     errs["entity.registration_number"].append(
                         _("Số đăng ký “%(n)s” đã có trong hệ thống cho một %(k)s khác.")
-                        % {"n": number, "k": EntityKind(kind).label.lower()})
+                        % {"n": number, "k": EntityKind(kind).label.lower()}
+                    )
         failed = _collect(ENTITY_SHEET, row, errs, columns, out.errors)
         if failed:
             if number:
                 self.failed_entity_rows.setdefault(number.upper(), row)
             return
-        entity = Entity(kind=kind, name=name, registration_number=number, tax_code=tax_code, address=address, unit=unit,
-                        representative_name=rep, representative_title=rep_title, phone=phone, email=email,
-                        created_by=self.actor)
+        entity = Entity(
+            kind=kind,
+            name=name,
+            registration_number=number,
+            tax_code=tax_code,
+            address=address,
+            unit=unit,
+            representative_name=rep,
+            representative_title=rep_title,
+            phone=phone,
+            email=email,
+            created_by=self.actor,
+        )
         parsed = ParsedEntity(row, kind, number, entity)
         self.file_entities[(kind, number.upper())] = parsed
         self.file_entities_by_number.setdefault(number.upper(), []).append(parsed)
@@ -268,12 +312,19 @@ class Checker:
         errs: dict[str, list[str]] = {f.code: [] for f in PRODUCT_FIELDS}
         g = lambda code: raw.get(code)  # noqa: E731
         by = {f.code: f for f in PRODUCT_FIELDS}
-        number = self._text(by["product.entity_registration_number"], g("product.entity_registration_number"),
-                            errs["product.entity_registration_number"])
-        entity_kind = self._choice(by["product.entity_kind"], g("product.entity_kind"), self.kinds, errs["product.entity_kind"])
+        number = self._text(
+            by["product.entity_registration_number"],
+            g("product.entity_registration_number"),
+            errs["product.entity_registration_number"],
+        )
+        entity_kind = self._choice(
+            by["product.entity_kind"], g("product.entity_kind"), self.kinds, errs["product.entity_kind"]
+        )
         name = self._text(by["product.name"], g("product.name"), errs["product.name"])
         sector = self._choice(by["product.sector"], g("product.sector"), self.sectors, errs["product.sector"])
-        instrument = self._choice(by["product.instrument"], g("product.instrument"), self.instruments, errs["product.instrument"])
+        instrument = self._choice(
+            by["product.instrument"], g("product.instrument"), self.instruments, errs["product.instrument"]
+        )
         code = cell_text(g("product.classification"))
         node = None
         if code:
@@ -281,17 +332,24 @@ class Checker:
                 node = self.classifications.get(code.upper())
                 if node is None:
                     errs["product.classification"].append(
-                        _("Mã phân loại “%(c)s” không có (hoặc không phải phân nhóm cuối); hãy chọn trong ô chọn của mẫu.")
-                        % {"c": code[:40]})
+                        _(
+                            "Mã phân loại “%(c)s” không có (hoặc không phải phân nhóm cuối); hãy chọn trong ô chọn của mẫu."
+                        )
+                        % {"c": code[:40]}
+                    )
             elif len(code) > 50:
-                errs["product.classification"].append(_("Dài quá %(n)s ký tự (đang có %(m)s).") % {"n": 50, "m": len(code)})
+                errs["product.classification"].append(
+                    _("Dài quá %(n)s ký tự (đang có %(m)s).") % {"n": 50, "m": len(code)}
+                )
         if not sector and not code and not errs["product.sector"]:
             errs["product.sector"].append(_("Chưa chọn nhóm sản phẩm (bắt buộc khi không ghi mã phân loại)."))
         legacy = self._bool(g("product.legacy"), errs["product.legacy"])
         unit = self._commune(g("product.commune_code"), legacy, errs["product.commune_code"], required=False)
         registered_on = self._date(g("product.registered_on"), errs["product.registered_on"])
         if registered_on and registered_on > self.today:
-            errs["product.registered_on"].append(_("Ngày đăng ký %(d)s ở tương lai.") % {"d": format_date(registered_on)})
+            errs["product.registered_on"].append(
+                _("Ngày đăng ký %(d)s ở tương lai.") % {"d": format_date(registered_on)}
+            )
         description = self._text(by["product.description"], g("product.description"), errs["product.description"])
 
         entity = None
@@ -304,16 +362,29 @@ class Checker:
             key = (entity_ref.row if entity_ref else ("db", entity.pk), _fold(name))
             first = self.product_keys.get(key)
             if first is not None:
-                errs["product.name"].append(_("Sản phẩm “%(p)s” của chủ thể này trùng với dòng %(r)s của tệp.") % {"p": name[:80], "r": first})
+                errs["product.name"].append(
+                    _("Sản phẩm “%(p)s” của chủ thể này trùng với dòng %(r)s của tệp.") % {"p": name[:80], "r": first}
+                )
             elif entity_ref is None and (entity.pk, _fold(name)) in self.db_product_names:
-                errs["product.name"].append(_("Chủ thể “%(e)s” đã có sản phẩm “%(p)s” trong hệ thống.") % {"e": entity.name, "p": name[:80]})
+                errs["product.name"].append(
+                    _("Chủ thể “%(e)s” đã có sản phẩm “%(p)s” trong hệ thống.") % {"e": entity.name, "p": name[:80]}
+                )
             else:
                 self.product_keys[key] = row
         if _collect(PRODUCT_SHEET, row, errs, columns, out.errors):
             return
-        product = Product(entity=entity, name=name, sector=sector or Sector.THUC_PHAM, classification_code=code,
-                          classification_instrument=instrument, unit=unit or entity.unit, description=description,
-                          registered_on=registered_on or self.today, status=ProductStatus.REGISTERED, created_by=self.actor)
+        product = Product(
+            entity=entity,
+            name=name,
+            sector=sector or Sector.THUC_PHAM,
+            classification_code=code,
+            classification_instrument=instrument,
+            unit=unit or entity.unit,
+            description=description,
+            registered_on=registered_on or self.today,
+            status=ProductStatus.REGISTERED,
+            created_by=self.actor,
+        )
         if node is not None:
             product.classification = node
             product.classification_code = node.code
@@ -331,15 +402,33 @@ class Checker:
             return in_file[0].entity, in_file[0], ""
         in_db = [e for e in self.db_entities.get(upper, []) if not kind or e.kind == kind]
         if len(in_file) > 1 or (not in_file and len(in_db) > 1):
-            return None, None, _("Số đăng ký “%(n)s” có ở nhiều loại hình chủ thể; hãy chọn “Loại hình chủ thể”.") % {"n": number}
+            return (
+                None,
+                None,
+                _("Số đăng ký “%(n)s” có ở nhiều loại hình chủ thể; hãy chọn “Loại hình chủ thể”.") % {"n": number},
+            )
         if not in_db and upper in self.failed_entity_rows:
-            return None, None, _("Chủ thể số đăng ký “%(n)s” ở dòng %(r)s trang “Chủ thể” đang có lỗi; sửa dòng đó trước.") % {
-                "n": number, "r": self.failed_entity_rows[upper]}
+            return (
+                None,
+                None,
+                _("Chủ thể số đăng ký “%(n)s” ở dòng %(r)s trang “Chủ thể” đang có lỗi; sửa dòng đó trước.")
+                % {"n": number, "r": self.failed_entity_rows[upper]},
+            )
         if not in_db:
-            return None, None, _("Không có chủ thể số đăng ký “%(n)s” trong trang “Chủ thể” của tệp hay trong hệ thống.") % {"n": number}
+            return (
+                None,
+                None,
+                _("Không có chủ thể số đăng ký “%(n)s” trong trang “Chủ thể” của tệp hay trong hệ thống.")
+                % {"n": number},
+            )
         entity = in_db[0]
         if not self.scope.covers(entity.unit, write=True):
-            return None, None, _("Chủ thể “%(e)s” (số đăng ký %(n)s) nằm ngoài phạm vi tài khoản của bạn.") % {"e": entity.name, "n": number}
+            return (
+                None,
+                None,
+                _("Chủ thể “%(e)s” (số đăng ký %(n)s) nằm ngoài phạm vi tài khoản của bạn.")
+                % {"e": entity.name, "n": number},
+            )
         return entity, None, ""
 
 
@@ -358,9 +447,12 @@ def _chunks(items: list, size: int):
         yield items[i : i + size]
 
 
-
-def check_rows(actor, sheets: dict[str, SheetRows], file_errors: list[RowError] | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> CheckResult:
+def check_rows(
+    actor,
+    sheets: dict[str, SheetRows],
+    file_errors: list[RowError] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
     """The dry run over rows already read: every error, nothing saved."""
     out = CheckResult(errors=list(file_errors or []))
     entity_sheet = sheets.get(ENTITY_SHEET, SheetRows({}, []))
@@ -381,8 +473,16 @@ def check_rows(actor, sheets: dict[str, SheetRows], file_errors: list[RowError] 
         if on_progress and done % 500 == 0:
             on_progress(done, total)
     if total == 0 and not out.errors:
-        out.errors.append(RowError("", None, "", "", _("Tệp không có dòng dữ liệu nào (trang “%(a)s” và “%(b)s” đều trống).")
-                                   % {"a": ENTITY_SHEET, "b": PRODUCT_SHEET}))
+        out.errors.append(
+            RowError(
+                "",
+                None,
+                "",
+                "",
+                _("Tệp không có dòng dữ liệu nào (trang “%(a)s” và “%(b)s” đều trống).")
+                % {"a": ENTITY_SHEET, "b": PRODUCT_SHEET},
+            )
+        )
     return out
 
 

@@ -30,8 +30,18 @@ from ocop.products.importer.template import (
 )
 
 HEADER_SCAN_ROWS = 5
-BROKEN_FILE_ERRORS = (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError,
-                      zipfile.BadZipFile, ElementTree.ParseError, etree.XMLSyntaxError)
+BROKEN_FILE_ERRORS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    ElementTree.ParseError,
+    etree.XMLSyntaxError,
+)
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -46,7 +56,13 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "field": self.field, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 class ImportFileError(Exception):
@@ -71,7 +87,11 @@ def cell_text(value) -> str:
             return str(int(value))
         return str(value)
     if isinstance(value, dt.datetime):
-        return format_date(value) if (value.hour, value.minute, value.second) == (0, 0, 0) else f"{format_date(value)} {value:%H:%M}"
+        return (
+            format_date(value)
+            if (value.hour, value.minute, value.second) == (0, 0, 0)
+            else f"{format_date(value)} {value:%H:%M}"
+        )
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, dt.time):
@@ -83,11 +103,12 @@ def cell_text(value) -> str:
 _fold = fold  # "Hợp tác xã", "HOP TAC XA" and the decomposed form compare equal
 
 
-
 def _commune_code_text(raw) -> str:
     if isinstance(raw, bool):
         return cell_text(raw)
-    if isinstance(raw, int) or (isinstance(raw, float) and math.isfinite(raw) and raw == int(raw) and 0 <= raw < 100000):
+    if isinstance(raw, int) or (
+        isinstance(raw, float) and math.isfinite(raw) and raw == int(raw) and 0 <= raw < 100000
+    ):
         return f"{int(raw):05d}" if 0 <= int(raw) < 100000 else str(raw)
     text = cell_text(raw)
     if text.isdigit() and len(text) < 5:
@@ -139,17 +160,36 @@ def read_rows(fileobj, on_progress: Callable[[int], None] | None = None) -> tupl
             if ws is None:
                 continue
             width = 60
-            head = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=width, values_only=True)]
+            head = [
+                tuple(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=width, values_only=True)
+            ]
             header_row, found = _find_columns(head, fields)
             if not found:
-                errors.append(RowError(sheet_name, None, "", "", _(
-                    "Trang “%(s)s” không có hàng tiêu đề của mẫu — hãy tải mẫu Excel từ trang nhập rồi chép dữ liệu vào đó.")
-                    % {"s": sheet_name}))
+                errors.append(
+                    RowError(
+                        sheet_name,
+                        None,
+                        "",
+                        "",
+                        _(
+                            "Trang “%(s)s” không có hàng tiêu đề của mẫu — hãy tải mẫu Excel từ trang nhập rồi chép dữ liệu vào đó."
+                        )
+                        % {"s": sheet_name},
+                    )
+                )
                 continue
             missing = [f for f in fields if f.required and f.code not in found]
             for f in missing:
-                errors.append(RowError(sheet_name, None, "", str(f.label), _(
-                    "Trang “%(s)s” thiếu cột bắt buộc “%(c)s” (đã xóa hoặc đổi tên cột?).") % {"s": sheet_name, "c": f.label}))
+                errors.append(
+                    RowError(
+                        sheet_name,
+                        None,
+                        "",
+                        str(f.label),
+                        _("Trang “%(s)s” thiếu cột bắt buộc “%(c)s” (đã xóa hoặc đổi tên cột?).")
+                        % {"s": sheet_name, "c": f.label},
+                    )
+                )
             columns = {code: get_column_letter(c + 1) for code, c in found.items()}
             rows: list[tuple[int, dict]] = []
             start = max(header_row + 1, FIRST_DATA_ROW if header_row <= 2 else header_row + 1)
@@ -160,8 +200,10 @@ def read_rows(fileobj, on_progress: Callable[[int], None] | None = None) -> tupl
                     continue
                 rows.append((r, raw))
                 if len(rows) > max_rows():
-                    raise ImportFileError(_("Tệp có quá nhiều dòng (trên %(n)s dòng ở trang “%(s)s”); hãy chia thành nhiều tệp.")
-                                          % {"n": format_number(max_rows()), "s": sheet_name})
+                    raise ImportFileError(
+                        _("Tệp có quá nhiều dòng (trên %(n)s dòng ở trang “%(s)s”); hãy chia thành nhiều tệp.")
+                        % {"n": format_number(max_rows()), "s": sheet_name}
+                    )
                 if on_progress and len(rows) % 1000 == 0:
                     on_progress(len(rows))
             if not missing:
@@ -173,8 +215,10 @@ def read_rows(fileobj, on_progress: Callable[[int], None] | None = None) -> tupl
     finally:
         wb.close()
     if not result and not errors:
-        raise ImportFileError(_("Tệp không có trang “%(a)s” hay “%(b)s” của mẫu nhập — hãy tải mẫu Excel từ trang nhập.")
-                              % {"a": ENTITY_SHEET, "b": PRODUCT_SHEET})
+        raise ImportFileError(
+            _("Tệp không có trang “%(a)s” hay “%(b)s” của mẫu nhập — hãy tải mẫu Excel từ trang nhập.")
+            % {"a": ENTITY_SHEET, "b": PRODUCT_SHEET}
+        )
     return result, errors
 
 

@@ -40,13 +40,22 @@ def do_upload(actor, upload, *, request=None) -> ImportBatch:
     if not can_import(actor):
         raise PermissionDenied
     check_upload(upload)
-    batch = ImportBatch(created_by=actor, original_name=(getattr(upload, "name", "") or "tep.xlsx")[:255],
-                        size=getattr(upload, "size", 0) or 0)
+    batch = ImportBatch(
+        created_by=actor,
+        original_name=(getattr(upload, "name", "") or "tep.xlsx")[:255],
+        size=getattr(upload, "size", 0) or 0,
+    )
     upload.seek(0)
     batch.file.save(f"nhap-{batch.token}.xlsx", upload, save=False)
     batch.save()
-    log_action(actor, "ocop.products.import.uploaded", batch, after={"file": batch.original_name, "size": batch.size},
-               unit=actor.scope_unit, request=request)
+    log_action(
+        actor,
+        "ocop.products.import.uploaded",
+        batch,
+        after={"file": batch.original_name, "size": batch.size},
+        unit=actor.scope_unit,
+        request=request,
+    )
     return batch
 
 
@@ -58,6 +67,7 @@ def _progress_callback(batch_id: int, start: int, end: int):
     def report(done: int, total: int) -> None:
         pct = start + (end - start) * done // max(total, 1)
         _update(batch_id, progress=pct, message=_("Đang kiểm tra: %(d)s/%(t)s dòng.") % {"d": done, "t": total})
+
     return report
 
 
@@ -66,9 +76,18 @@ def _open(batch: ImportBatch):
 
 
 def _store_errors(batch: ImportBatch, result: CheckResult, **extra) -> None:
-    _update(batch.pk, status=ImportStatus.INVALID, entity_rows=result.entity_rows, product_rows=result.product_rows,
-            error_count=len(result.errors), errors=[e.as_dict() for e in result.errors], progress=100,
-            message=_("Có %(n)s lỗi; chưa nhập dòng nào.") % {"n": len(result.errors)}, finished_at=timezone.now(), **extra)
+    _update(
+        batch.pk,
+        status=ImportStatus.INVALID,
+        entity_rows=result.entity_rows,
+        product_rows=result.product_rows,
+        error_count=len(result.errors),
+        errors=[e.as_dict() for e in result.errors],
+        progress=100,
+        message=_("Có %(n)s lỗi; chưa nhập dòng nào.") % {"n": len(result.errors)},
+        finished_at=timezone.now(),
+        **extra,
+    )
 
 
 def check_batch(batch_id: int) -> ImportBatch:
@@ -83,10 +102,18 @@ def check_batch(batch_id: int) -> ImportBatch:
     if result.errors:
         _store_errors(batch, result)
     else:
-        _update(batch_id, status=ImportStatus.READY, entity_rows=result.entity_rows, product_rows=result.product_rows,
-                error_count=0, errors=[], progress=100, finished_at=timezone.now(),
-                message=_("Không có lỗi: %(e)s chủ thể, %(p)s sản phẩm sẵn sàng để nhập.")
-                % {"e": result.entity_rows, "p": result.product_rows})
+        _update(
+            batch_id,
+            status=ImportStatus.READY,
+            entity_rows=result.entity_rows,
+            product_rows=result.product_rows,
+            error_count=0,
+            errors=[],
+            progress=100,
+            finished_at=timezone.now(),
+            message=_("Không có lỗi: %(e)s chủ thể, %(p)s sản phẩm sẵn sàng để nhập.")
+            % {"e": result.entity_rows, "p": result.product_rows},
+        )
     batch.refresh_from_db()
     return batch
 
@@ -106,13 +133,21 @@ def claim_commit(batch_id: int, *, takeover: bool = False) -> int | None:
     attempt of the task, whose earlier worker died: ocop/ops/workers.py re-queues it after a lease
     of about a minute) a running batch is taken over at once."""
     now = timezone.now()
-    running = Q(status=ImportStatus.RUNNING) if takeover else Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    running = (
+        Q(status=ImportStatus.RUNNING) if takeover else Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    )
     with transaction.atomic():
         claimed = (
             ImportBatch.objects.filter(pk=batch_id)
             .filter(Q(status__in=[ImportStatus.READY, ImportStatus.QUEUED, ImportStatus.FAILED]) | running)
-            .update(status=ImportStatus.RUNNING, progress=0, attempts=F("attempts") + 1, started_at=now, finished_at=None,
-                    message=_("Đang kiểm tra lại tệp trước khi nhập."))
+            .update(
+                status=ImportStatus.RUNNING,
+                progress=0,
+                attempts=F("attempts") + 1,
+                started_at=now,
+                finished_at=None,
+                message=_("Đang kiểm tra lại tệp trước khi nhập."),
+            )
         )
         if not claimed:
             return None
@@ -138,31 +173,53 @@ def commit_batch(batch_id: int, *, request=None, takeover: bool = False) -> Impo
                 _store_errors(batch, result)
             batch.refresh_from_db()
             return batch
-        mine.update(progress=60, message=_("Đang ghi %(n)s dòng vào cơ sở dữ liệu.")
-                    % {"n": result.entity_rows + result.product_rows})
+        mine.update(
+            progress=60,
+            message=_("Đang ghi %(n)s dòng vào cơ sở dữ liệu.") % {"n": result.entity_rows + result.product_rows},
+        )
         with transaction.atomic():
             # hold the batch row: a later attempt cannot take it over while these rows are written
             if not mine.select_for_update().exists():
                 raise Superseded
             entities, products = write_rows(actor, result, batch)
             log_action(
-                actor, "ocop.products.import.committed", batch,
-                after={"file": batch.original_name, "entities": entities, "products": products,
-                       "entity_rows": result.entity_rows, "product_rows": result.product_rows},
-                unit=actor.scope_unit, request=request,
+                actor,
+                "ocop.products.import.committed",
+                batch,
+                after={
+                    "file": batch.original_name,
+                    "entities": entities,
+                    "products": products,
+                    "entity_rows": result.entity_rows,
+                    "product_rows": result.product_rows,
+                },
+                unit=actor.scope_unit,
+                request=request,
                 reason=_("Nhập hàng loạt chủ thể và sản phẩm từ tệp Excel"),
             )
             # the batch is marked done in the same transaction as its rows: all or nothing
-            if not mine.update(status=ImportStatus.DONE, entities_created=entities, products_created=products,
-                               entity_rows=result.entity_rows, product_rows=result.product_rows, error_count=0, errors=[],
-                               progress=100, finished_at=timezone.now(),
-                               message=_("Đã nhập %(e)s chủ thể và %(p)s sản phẩm.") % {"e": entities, "p": products}):
+            if not mine.update(
+                status=ImportStatus.DONE,
+                entities_created=entities,
+                products_created=products,
+                entity_rows=result.entity_rows,
+                product_rows=result.product_rows,
+                error_count=0,
+                errors=[],
+                progress=100,
+                finished_at=timezone.now(),
+                message=_("Đã nhập %(e)s chủ thể và %(p)s sản phẩm.") % {"e": entities, "p": products},
+            ):
                 raise Superseded
     except Superseded:
         return ImportBatch.objects.get(pk=batch_id)
     except Exception as exc:
-        mine.update(status=ImportStatus.FAILED, progress=0, finished_at=timezone.now(),
-                    message=(_("Nhập không thành công, không dòng nào được ghi: %(m)s") % {"m": exc})[:500])
+        mine.update(
+            status=ImportStatus.FAILED,
+            progress=0,
+            finished_at=timezone.now(),
+            message=(_("Nhập không thành công, không dòng nào được ghi: %(m)s") % {"m": exc})[:500],
+        )
         raise
     batch.refresh_from_db()
     return batch
@@ -172,8 +229,14 @@ def queue_batch(batch: ImportBatch, *, commit: bool) -> ImportBatch:
     """Hand the batch to the background worker (dry run, or commit)."""
     with transaction.atomic():
         if commit:
-            updated = ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportStatus.READY, ImportStatus.FAILED]).update(
-                status=ImportStatus.QUEUED, commit_requested=True, progress=0, message=_("Đang chờ máy chạy nền nhập dữ liệu."))
+            updated = ImportBatch.objects.filter(
+                pk=batch.pk, status__in=[ImportStatus.READY, ImportStatus.FAILED]
+            ).update(
+                status=ImportStatus.QUEUED,
+                commit_requested=True,
+                progress=0,
+                message=_("Đang chờ máy chạy nền nhập dữ liệu."),
+            )
             if not updated:
                 batch.refresh_from_db()
                 return batch

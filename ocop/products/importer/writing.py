@@ -17,8 +17,15 @@ BATCH = 500
 def _audit(actor, action: str, obj, after: dict, unit, reason: str) -> AuditEntry:
     """An audit entry as log_action writes it, to be saved with bulk_create."""
     return AuditEntry(
-        actor=actor, actor_name=actor.get_username()[:150], action=action, object_type=obj._meta.label_lower,
-        object_id=str(obj.pk), object_repr=str(obj)[:255], unit=unit, after=after, reason=reason,
+        actor=actor,
+        actor_name=actor.get_username()[:150],
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit,
+        after=after,
+        reason=reason,
     )
 
 
@@ -36,7 +43,10 @@ def write_rows(actor, result: CheckResult, batch: ImportBatch, *, on_progress=No
     for chunk in _chunks(entities, BATCH):
         Entity.objects.bulk_create(chunk)
     AuditEntry.objects.bulk_create(
-        [_audit(actor, "ocop.products.entity.created", e, snapshot(e, Entity.AUDIT_FIELDS), e.unit, reason) for e in entities],
+        [
+            _audit(actor, "ocop.products.entity.created", e, snapshot(e, Entity.AUDIT_FIELDS), e.unit, reason)
+            for e in entities
+        ],
         batch_size=BATCH,
     )
     if on_progress:
@@ -45,11 +55,17 @@ def write_rows(actor, result: CheckResult, batch: ImportBatch, *, on_progress=No
     for chunk in _chunks(products, BATCH):
         Product.objects.bulk_create(chunk)
     ProductStatusChange.objects.bulk_create(
-        [ProductStatusChange(product=p, from_status="", to_status=ProductStatus.REGISTERED, by=actor, reason=reason) for p in products],
+        [
+            ProductStatusChange(product=p, from_status="", to_status=ProductStatus.REGISTERED, by=actor, reason=reason)
+            for p in products
+        ],
         batch_size=BATCH,
     )
     AuditEntry.objects.bulk_create(
-        [_audit(actor, "ocop.products.product.created", p, snapshot(p, Product.AUDIT_FIELDS), p.unit, reason) for p in products],
+        [
+            _audit(actor, "ocop.products.product.created", p, snapshot(p, Product.AUDIT_FIELDS), p.unit, reason)
+            for p in products
+        ],
         batch_size=BATCH,
     )
     return len(entities), len(products)

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0001_initial'),
-        ('products', '0001_initial'),
+        ("evaluation", "0001_initial"),
+        ("products", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='classification',
-            field=models.ForeignKey(blank=True, help_text='Phân nhóm sản phẩm theo bộ tiêu chí áp dụng; khi có, mã và văn bản phân loại lấy theo đây.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='evaluation.classification', verbose_name='bộ sản phẩm (phân nhóm)'),
+            model_name="product",
+            name="classification",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Phân nhóm sản phẩm theo bộ tiêu chí áp dụng; khi có, mã và văn bản phân loại lấy theo đây.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="evaluation.classification",
+                verbose_name="bộ sản phẩm (phân nhóm)",
+            ),
         ),
     ]

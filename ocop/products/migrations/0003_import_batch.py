@@ -7,41 +7,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('products', '0002_product_classification'),
+        ("products", "0002_product_classification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã lô')),
-                ('file', models.FileField(max_length=255, upload_to='products/imports/', verbose_name='tệp')),
-                ('original_name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='dung lượng')),
-                ('status', models.CharField(choices=[('checking', 'Đang kiểm tra'), ('invalid', 'Có lỗi, chưa nhập'), ('ready', 'Kiểm tra xong, chờ xác nhận'), ('queued', 'Đang chờ nhập'), ('running', 'Đang nhập'), ('done', 'Đã nhập'), ('failed', 'Nhập không thành công')], default='checking', max_length=16, verbose_name='trạng thái')),
-                ('commit_requested', models.BooleanField(default=False)),
-                ('entity_rows', models.PositiveIntegerField(default=0, verbose_name='số dòng chủ thể')),
-                ('product_rows', models.PositiveIntegerField(default=0, verbose_name='số dòng sản phẩm')),
-                ('entities_created', models.PositiveIntegerField(default=0, verbose_name='chủ thể đã nhập')),
-                ('products_created', models.PositiveIntegerField(default=0, verbose_name='sản phẩm đã nhập')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='số lỗi')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='danh sách lỗi')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='thông báo')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần chạy')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhập')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="mã lô")),
+                ("file", models.FileField(max_length=255, upload_to="products/imports/", verbose_name="tệp")),
+                ("original_name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="dung lượng")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "Đang kiểm tra"),
+                            ("invalid", "Có lỗi, chưa nhập"),
+                            ("ready", "Kiểm tra xong, chờ xác nhận"),
+                            ("queued", "Đang chờ nhập"),
+                            ("running", "Đang nhập"),
+                            ("done", "Đã nhập"),
+                            ("failed", "Nhập không thành công"),
+                        ],
+                        default="checking",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("commit_requested", models.BooleanField(default=False)),
+                ("entity_rows", models.PositiveIntegerField(default=0, verbose_name="số dòng chủ thể")),
+                ("product_rows", models.PositiveIntegerField(default=0, verbose_name="số dòng sản phẩm")),
+                ("entities_created", models.PositiveIntegerField(default=0, verbose_name="chủ thể đã nhập")),
+                ("products_created", models.PositiveIntegerField(default=0, verbose_name="sản phẩm đã nhập")),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="số lỗi")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="danh sách lỗi")),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)")),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="thông báo")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="số lần chạy")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="bắt đầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhập",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lô nhập Excel',
-                'verbose_name_plural': 'lô nhập Excel',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "lô nhập Excel",
+                "verbose_name_plural": "lô nhập Excel",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

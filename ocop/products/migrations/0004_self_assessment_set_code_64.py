@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('products', '0003_import_batch'),
+        ("products", "0003_import_batch"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='selfassessment',
-            name='criteria_set_code',
-            field=models.CharField(max_length=64, verbose_name='mã bộ tiêu chí'),
+            model_name="selfassessment",
+            name="criteria_set_code",
+            field=models.CharField(max_length=64, verbose_name="mã bộ tiêu chí"),
         ),
     ]

@@ -42,7 +42,11 @@ def png_upload(name: str = "anh.png") -> SimpleUploadedFile:
 def make_entity(unit: AdminUnit, *, owner=None, name: str | None = None, kind: str = EntityKind.HTX) -> Entity:
     n = next(_seq)
     entity = Entity.objects.create(
-        kind=kind, name=name or f"HTX kiểm thử {n}", registration_number=f"TEST-{n:05d}", address="Thôn 1", unit=unit,
+        kind=kind,
+        name=name or f"HTX kiểm thử {n}",
+        registration_number=f"TEST-{n:05d}",
+        address="Thôn 1",
+        unit=unit,
         representative_name="Nguyễn Văn A",
     )
     if owner is not None:
@@ -50,11 +54,22 @@ def make_entity(unit: AdminUnit, *, owner=None, name: str | None = None, kind: s
     return entity
 
 
-def make_product(entity: Entity, *, name: str | None = None, sector: str = Sector.THUC_PHAM,
-                 instrument: str = "QĐ 148/QĐ-TTg", status: str = ProductStatus.REGISTERED) -> Product:
+def make_product(
+    entity: Entity,
+    *,
+    name: str | None = None,
+    sector: str = Sector.THUC_PHAM,
+    instrument: str = "QĐ 148/QĐ-TTg",
+    status: str = ProductStatus.REGISTERED,
+) -> Product:
     product = Product.objects.create(
-        entity=entity, name=name or f"Sản phẩm {next(_seq)}", sector=sector, classification_instrument=instrument,
-        unit=entity.unit, registered_on=dt.date(2025, 9, 1), status=status,
+        entity=entity,
+        name=name or f"Sản phẩm {next(_seq)}",
+        sector=sector,
+        classification_instrument=instrument,
+        unit=entity.unit,
+        registered_on=dt.date(2025, 9, 1),
+        status=status,
     )
     ProductStatusChange.objects.create(product=product, from_status="", to_status=status)
     return product
@@ -63,7 +78,9 @@ def make_product(entity: Entity, *, name: str | None = None, sector: str = Secto
 def make_dossier(product: Product, categories=(), status: str = "draft") -> Dossier:
     dossier = Dossier.objects.create(product=product, number=product.dossiers.count() + 1, status=status)
     for cat in categories:
-        DossierFile.objects.create(dossier=dossier, category=cat, file=pdf_upload(f"{cat}.pdf"), name=f"{cat}.pdf", size=100)
+        DossierFile.objects.create(
+            dossier=dossier, category=cat, file=pdf_upload(f"{cat}.pdf"), name=f"{cat}.pdf", size=100
+        )
     return dossier
 
 
@@ -77,6 +94,9 @@ def fixture_set(unit: AdminUnit, *, owner=None, name: str | None = None) -> dict
     product = make_product(entity)
     dossier = make_dossier(product, [DossierCategory.REGISTRATION_FORM])
     return {
-        "entity": entity, "product": product, "dossier": dossier,
-        "file": dossier.files.first(), "photo": make_photo(product),
+        "entity": entity,
+        "product": product,
+        "dossier": dossier,
+        "file": dossier.files.first(),
+        "photo": make_photo(product),
     }

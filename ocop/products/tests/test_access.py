@@ -26,14 +26,18 @@ def test_entity_user_gets_404_for_a_neighbours_objects(client, sets, demo_users)
     client.force_login(demo_users["chuthe.demo"])
     other = sets["neighbour"]  # same ward, another entity
     for name, obj in [
-        ("products:entity_detail", other["entity"]), ("products:product_detail", other["product"]),
-        ("products:dossier_detail", other["dossier"]), ("products:dossier_file", other["file"]),
-        ("products:photo", other["photo"]), ("products:product_edit", other["product"]),
+        ("products:entity_detail", other["entity"]),
+        ("products:product_detail", other["product"]),
+        ("products:dossier_detail", other["dossier"]),
+        ("products:dossier_file", other["file"]),
+        ("products:photo", other["photo"]),
+        ("products:product_edit", other["product"]),
         ("products:self_assessment", other["dossier"]),
     ]:
         assert client.get(reverse(name, args=[obj.pk])).status_code == 404, name
-    response = client.post(reverse("products:dossier_upload", args=[other["dossier"].pk]),
-                           {"category": "product_story", "file": _pdf()})
+    response = client.post(
+        reverse("products:dossier_upload", args=[other["dossier"].pk]), {"category": "product_story", "file": _pdf()}
+    )
     assert response.status_code == 404
     assert other["dossier"].files.count() == 1
     own = sets["own"]
@@ -55,7 +59,10 @@ def test_province_officer_sees_their_province_including_legacy_units(sets, demo_
 
 def test_district_and_commune_officers_read_their_area_only(sets, demo_users):
     assert ids(svc.readable_entities(demo_users["huyen.babe"])) == {sets["cho_ra"]["entity"].pk}
-    assert ids(svc.readable_entities(demo_users["xa.ducxuan"])) == {sets["own"]["entity"].pk, sets["neighbour"]["entity"].pk}
+    assert ids(svc.readable_entities(demo_users["xa.ducxuan"])) == {
+        sets["own"]["entity"].pk,
+        sets["neighbour"]["entity"].pk,
+    }
     assert not svc.can_edit_entity(demo_users["xa.ducxuan"], sets["own"]["entity"])
 
 

@@ -17,10 +17,36 @@ pytestmark = pytest.mark.browser
 def fill(template: bytes, entity_commune: str, registered_on: str) -> bytes:
     wb = load_workbook(io.BytesIO(template))
     ws = wb["Chủ thể"]
-    ws.append(["Hợp tác xã", "HTX Chè Tân Cương trình duyệt", "BR-0001", "4600123456", "Xóm Nam Đồng", entity_commune, None,
-               "Trần Thị C", "Giám đốc", "0280123456", "htx@example.vn"])
+    ws.append(
+        [
+            "Hợp tác xã",
+            "HTX Chè Tân Cương trình duyệt",
+            "BR-0001",
+            "4600123456",
+            "Xóm Nam Đồng",
+            entity_commune,
+            None,
+            "Trần Thị C",
+            "Giám đốc",
+            "0280123456",
+            "htx@example.vn",
+        ]
+    )
     ws = wb["Sản phẩm"]
-    ws.append(["BR-0001", None, "Chè xanh Tân Cương trình duyệt", "Thực phẩm", None, None, None, None, registered_on, "Chè búp"])
+    ws.append(
+        [
+            "BR-0001",
+            None,
+            "Chè xanh Tân Cương trình duyệt",
+            "Thực phẩm",
+            None,
+            None,
+            None,
+            None,
+            registered_on,
+            "Chè búp",
+        ]
+    )
     ws.append(["BR-0001", None, "Trà hoa vàng trình duyệt", "Đồ uống", None, None, None, None, "02/01/2024", None])
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -34,14 +60,16 @@ def test_import_screen_from_template_to_products(page, site, tmp_path):
     page.wait_for_load_state()
     with page.expect_download() as info:
         page.get_by_test_id("import-template").click()
-    template = (tmp_path / "mau.xlsx")
+    template = tmp_path / "mau.xlsx"
     info.value.save_as(template)
     content = template.read_bytes()
     assert "Chủ thể" in load_workbook(io.BytesIO(content)).sheetnames
 
     # a file with errors: an unknown commune code and an impossible date
-    page.set_input_files("#id_file", {"name": "co-loi.xlsx", "mimeType": "application/octet-stream",
-                                      "buffer": fill(content, "99999", "31/02/2024")})
+    page.set_input_files(
+        "#id_file",
+        {"name": "co-loi.xlsx", "mimeType": "application/octet-stream", "buffer": fill(content, "99999", "31/02/2024")},
+    )
     page.get_by_test_id("import-upload").click()
     page.wait_for_load_state()
     table = page.get_by_test_id("import-errors")
@@ -56,11 +84,15 @@ def test_import_screen_from_template_to_products(page, site, tmp_path):
     # fixed: the dry run passes, then the commit
     page.get_by_test_id("import-again").click()
     page.wait_for_load_state()
-    page.set_input_files("#id_file", {"name": "da-sua.xlsx", "mimeType": "application/octet-stream",
-                                      "buffer": fill(content, "01840", "31/01/2024")})
+    page.set_input_files(
+        "#id_file",
+        {"name": "da-sua.xlsx", "mimeType": "application/octet-stream", "buffer": fill(content, "01840", "31/01/2024")},
+    )
     page.get_by_test_id("import-upload").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("import-status").get_attribute("data-status") == "ready", page.locator("main").inner_text()[:1500]
+    assert page.get_by_test_id("import-status").get_attribute("data-status") == "ready", page.locator(
+        "main"
+    ).inner_text()[:1500]
     page.get_by_test_id("import-commit").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("import-done").is_visible()

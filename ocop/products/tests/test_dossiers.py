@@ -14,7 +14,14 @@ from ocop.products.tests.factories import make_dossier, make_product
 
 pytestmark = pytest.mark.django_db
 
-FOOD_REQUIRED = [C.REGISTRATION_FORM, C.BUSINESS_PLAN, C.BUSINESS_REGISTRATION, C.QUALITY_DECLARATION, C.PRODUCT_STORY, C.FOOD_SAFETY]
+FOOD_REQUIRED = [
+    C.REGISTRATION_FORM,
+    C.BUSINESS_PLAN,
+    C.BUSINESS_REGISTRATION,
+    C.QUALITY_DECLARATION,
+    C.PRODUCT_STORY,
+    C.FOOD_SAFETY,
+]
 
 
 def test_completeness_check_lists_the_missing_categories_in_vietnamese(sets):
@@ -33,8 +40,12 @@ def test_requirements_depend_on_the_product_group_and_instrument(sets):
     d = make_dossier(tourism, [C.REGISTRATION_FORM, C.BUSINESS_PLAN, C.BUSINESS_REGISTRATION, C.PRODUCT_STORY])
     assert svc.completeness_check(d) == []  # no food safety, no quality declaration, no self-assessment before 148
     craft = make_product(entity, sector=Sector.THU_CONG)
-    d2 = make_dossier(craft, [C.REGISTRATION_FORM, C.BUSINESS_PLAN, C.BUSINESS_REGISTRATION, C.QUALITY_DECLARATION, C.PRODUCT_STORY])
-    assert svc.completeness_check(d2) == ["Tự đánh giá của chủ thể theo QĐ 148/QĐ-TTg (nộp trực tuyến hoặc tải lên phiếu tự đánh giá)"]
+    d2 = make_dossier(
+        craft, [C.REGISTRATION_FORM, C.BUSINESS_PLAN, C.BUSINESS_REGISTRATION, C.QUALITY_DECLARATION, C.PRODUCT_STORY]
+    )
+    assert svc.completeness_check(d2) == [
+        "Tự đánh giá của chủ thể theo QĐ 148/QĐ-TTg (nộp trực tuyến hoặc tải lên phiếu tự đánh giá)"
+    ]
 
 
 def test_incomplete_dossier_cannot_be_submitted(client, sets, demo_users):
@@ -64,8 +75,10 @@ def test_full_cycle_submit_verify_and_reopen(client, sets, demo_users):
     left = svc.completeness_check(dossier)
     assert len(left) == 1 and left[0].startswith("Tự đánh giá")  # only the self-assessment left
     client.force_login(user)
-    response = client.post(reverse("products:self_assessment", args=[dossier.pk]),
-                           {"criteria_set_code": "QĐ 148/QĐ-TTg", "criteria_set_version": "Chè, trà", "declared_total": "72,5"})
+    response = client.post(
+        reverse("products:self_assessment", args=[dossier.pk]),
+        {"criteria_set_code": "QĐ 148/QĐ-TTg", "criteria_set_version": "Chè, trà", "declared_total": "72,5"},
+    )
     assert response.status_code == 302
     assessment = dossier.self_assessments.get()
     assert str(assessment.declared_total) == "72.50" and assessment.total is None
@@ -93,20 +106,28 @@ def test_full_cycle_submit_verify_and_reopen(client, sets, demo_users):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.COMPLETE and svc.dossier_ready_for_round(dossier)
-    actions = list(AuditEntry.objects.filter(object_type="products.dossier", object_id=str(dossier.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="products.dossier", object_id=str(dossier.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert actions.count("ocop.products.dossier.submitted") == 2 and "ocop.products.dossier.reviewed" in actions
     assert "ocop.products.self_assessment.created" in actions
     # a new version carries the files over
     new = svc.do_open_dossier(user, dossier.product)
     assert new.number == 2 and new.status == DossierStatus.DRAFT
-    assert set(new.live_files().values_list("category", flat=True)) == set(dossier.live_files().values_list("category", flat=True))
+    assert set(new.live_files().values_list("category", flat=True)) == set(
+        dossier.live_files().values_list("category", flat=True)
+    )
 
 
 def test_removed_files_no_longer_count(sets, demo_users):
     user = demo_users["chuthe.demo"]
     item = sets["own"]["file"]
     svc.do_remove_dossier_file(user, item)
-    assert "Phiếu đăng ký sản phẩm tham gia đánh giá, phân hạng (biểu 01/02)" in svc.completeness_check(sets["own"]["dossier"])
+    assert "Phiếu đăng ký sản phẩm tham gia đánh giá, phân hạng (biểu 01/02)" in svc.completeness_check(
+        sets["own"]["dossier"]
+    )
     assert not svc.readable_files(user).filter(pk=item.pk).exists()
 
 
@@ -142,7 +163,9 @@ def test_online_self_assessment_is_scored_by_the_evaluation_app(client, sets, de
     incomplete = dict(post, **{f"c__{k}": v for k, v in list(choices.items())[1:]})
     assert client.post(reverse("products:self_assessment", args=[dossier.pk]), incomplete).status_code == 200
     assert not dossier.self_assessments.exists()
-    response = client.post(reverse("products:self_assessment", args=[dossier.pk]), dict(post, **{f"c__{k}": v for k, v in choices.items()}))
+    response = client.post(
+        reverse("products:self_assessment", args=[dossier.pk]), dict(post, **{f"c__{k}": v for k, v in choices.items()})
+    )
     assert response.status_code == 302
     assessment = dossier.self_assessments.get()
     assert assessment.choices == choices and assessment.criteria_set_code == sheet.code

@@ -13,9 +13,15 @@ from ocop.products.models import Entity, EntityMember, Product, ProductStatus
 pytestmark = pytest.mark.django_db
 
 ENTITY_POST = {
-    "kind": "htx", "name": "HTX Chè Đức Xuân mới", "registration_number": "4701-0099", "address": "Tổ 3",
-    "commune_code": "01840", "representative_name": "Lý Thị Hoa", "representative_title": "Giám đốc",
-    "phone": "0912 000 111", "email": "",
+    "kind": "htx",
+    "name": "HTX Chè Đức Xuân mới",
+    "registration_number": "4701-0099",
+    "address": "Tổ 3",
+    "commune_code": "01840",
+    "representative_name": "Lý Thị Hoa",
+    "representative_title": "Giám đốc",
+    "phone": "0912 000 111",
+    "email": "",
 }
 
 
@@ -27,15 +33,21 @@ def test_entity_user_registers_an_entity_and_a_product(client, demo_users):
     entity = Entity.objects.get(registration_number="4701-0099")
     assert entity.unit.code == "01840" and entity.unit.era == "current"
     assert EntityMember.objects.filter(user=user, entity=entity, role="owner").exists()
-    response = client.post(reverse("products:product_new", args=[entity.pk]),
-                           {"name": "Chè búp khô", "sector": "do_uong", "classification_code": "Chè, trà", "description": "Thử"})
+    response = client.post(
+        reverse("products:product_new", args=[entity.pk]),
+        {"name": "Chè búp khô", "sector": "do_uong", "classification_code": "Chè, trà", "description": "Thử"},
+    )
     assert response.status_code == 302
     product = Product.objects.get(name="Chè búp khô")
     assert product.status == ProductStatus.REGISTERED and product.unit == entity.unit
     assert product.classification_instrument == "QĐ 148/QĐ-TTg"
     assert list(product.status_changes.values_list("to_status", flat=True)) == ["registered"]
-    assert AuditEntry.objects.filter(action="ocop.products.entity.created", object_id=str(entity.pk), actor=user).exists()
-    assert AuditEntry.objects.filter(action="ocop.products.product.created", object_id=str(product.pk), actor=user).exists()
+    assert AuditEntry.objects.filter(
+        action="ocop.products.entity.created", object_id=str(entity.pk), actor=user
+    ).exists()
+    assert AuditEntry.objects.filter(
+        action="ocop.products.product.created", object_id=str(product.pk), actor=user
+    ).exists()
 
 
 def test_entity_user_cannot_register_an_entity_outside_their_commune(client, demo_users):
@@ -63,7 +75,9 @@ def test_status_changes_are_recorded_and_audited(client, sets, demo_users):
     officer = demo_users["tinh.thainguyen"]
     product = sets["own"]["product"]
     client.force_login(officer)
-    response = client.post(reverse("products:product_status", args=[product.pk]), {"status": "in_evaluation", "reason": "Kỳ đánh giá 2026"})
+    response = client.post(
+        reverse("products:product_status", args=[product.pk]), {"status": "in_evaluation", "reason": "Kỳ đánh giá 2026"}
+    )
     assert response.status_code == 302
     svc.do_change_product_status(officer, product, ProductStatus.CERTIFIED, reason="Quyết định số 12/QĐ-UBND")
     product.refresh_from_db()
@@ -73,7 +87,9 @@ def test_status_changes_are_recorded_and_audited(client, sets, demo_users):
         ("registered", "in_evaluation", officer.pk, "Kỳ đánh giá 2026"),
         ("in_evaluation", "certified", officer.pk, "Quyết định số 12/QĐ-UBND"),
     ]
-    entries = AuditEntry.objects.filter(action="ocop.products.product.status_changed", object_id=str(product.pk)).order_by("id")
+    entries = AuditEntry.objects.filter(
+        action="ocop.products.product.status_changed", object_id=str(product.pk)
+    ).order_by("id")
     assert [(e.before, e.after, e.reason) for e in entries] == [
         ({"status": "registered"}, {"status": "in_evaluation"}, "Kỳ đánh giá 2026"),
         ({"status": "in_evaluation"}, {"status": "certified"}, "Quyết định số 12/QĐ-UBND"),
@@ -87,7 +103,9 @@ def test_status_rules(sets, demo_users):
     officer = demo_users["tinh.thainguyen"]
     product = sets["own"]["product"]
     with pytest.raises(ValidationError):
-        svc.do_change_product_status(officer, product, ProductStatus.CERTIFIED, reason="x")  # registered → certified skips evaluation
+        svc.do_change_product_status(
+            officer, product, ProductStatus.CERTIFIED, reason="x"
+        )  # registered → certified skips evaluation
     with pytest.raises(ValidationError):
         svc.do_change_product_status(officer, product, ProductStatus.IN_EVALUATION, reason=" ")
     for who in ("chuthe.demo", "xa.ducxuan", "tinh.hatinh", "tw.canbo"):
@@ -103,8 +121,10 @@ def test_entity_cannot_edit_a_certified_product_but_the_officer_can(client, sets
     client.force_login(demo_users["chuthe.demo"])
     assert client.get(reverse("products:product_edit", args=[product.pk])).status_code == 403
     client.force_login(demo_users["tinh.thainguyen"])
-    response = client.post(reverse("products:product_edit", args=[product.pk]),
-                           {"name": "Tên mới", "sector": "thuc_pham", "version": product.version})
+    response = client.post(
+        reverse("products:product_edit", args=[product.pk]),
+        {"name": "Tên mới", "sector": "thuc_pham", "version": product.version},
+    )
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.name == "Tên mới" and product.status == ProductStatus.CERTIFIED
@@ -124,14 +144,22 @@ def test_stale_edit_is_refused(client, sets, demo_users):
 def test_officer_links_an_entity_user(client, sets, demo_users):
     from ocop.accounts.models import Role, User
 
-    newcomer = User.objects.create(username="chuthe.moi", role=Role.ENTITY_USER, scope_unit=sets["neighbour"]["entity"].unit)
+    newcomer = User.objects.create(
+        username="chuthe.moi", role=Role.ENTITY_USER, scope_unit=sets["neighbour"]["entity"].unit
+    )
     client.force_login(demo_users["tinh.thainguyen"])
     entity = sets["neighbour"]["entity"]
-    response = client.post(reverse("products:entity_member_add", args=[entity.pk]), {"username": "chuthe.moi", "role": "staff"})
+    response = client.post(
+        reverse("products:entity_member_add", args=[entity.pk]), {"username": "chuthe.moi", "role": "staff"}
+    )
     assert response.status_code == 302
     assert EntityMember.objects.filter(user=newcomer, entity=entity, role="staff").exists()
     assert set(svc.readable_entities(newcomer).values_list("pk", flat=True)) == {entity.pk}
-    html = client.post(reverse("products:entity_member_add", args=[entity.pk]), {"username": "tinh.hatinh", "role": "owner"}, follow=True).content.decode()
+    html = client.post(
+        reverse("products:entity_member_add", args=[entity.pk]),
+        {"username": "tinh.hatinh", "role": "owner"},
+        follow=True,
+    ).content.decode()
     assert "Không có tài khoản chủ thể OCOP" in html
 
 
@@ -156,20 +184,26 @@ def test_product_classification_is_chosen_from_the_evaluation_data(client, sets,
     client.force_login(demo_users["chuthe.demo"])
     html = client.get(reverse("products:product_new", args=[entity.pk])).content.decode()
     assert "1.5.1 Chè tươi, chè chế biến" in html and 'name="classification_code"' not in html
-    response = client.post(reverse("products:product_new", args=[entity.pk]),
-                           {"name": "Chè móc câu", "sector": "do_uong", "classification": tea.pk})
+    response = client.post(
+        reverse("products:product_new", args=[entity.pk]),
+        {"name": "Chè móc câu", "sector": "do_uong", "classification": tea.pk},
+    )
     assert response.status_code == 302
     product = Product.objects.get(name="Chè móc câu")
     assert product.classification == tea and product.classification_code == "148-1.5.1"
-    assert product.classification_instrument == "QĐ 148/QĐ-TTg" and product.sector == "thuc_pham"  # tea is food under QĐ 148
+    assert (
+        product.classification_instrument == "QĐ 148/QĐ-TTg" and product.sector == "thuc_pham"
+    )  # tea is food under QĐ 148
 
 
 def test_entity_user_cannot_file_a_product_in_another_province(client, sets, demo_users):
     entity = sets["own"]["entity"]
     client.force_login(demo_users["chuthe.demo"])
     far = sets["ha_tinh"]["entity"].unit
-    response = client.post(reverse("products:product_new", args=[entity.pk]),
-                           {"name": "Sản phẩm xa", "sector": "thuc_pham", "commune_code": far.code})
+    response = client.post(
+        reverse("products:product_new", args=[entity.pk]),
+        {"name": "Sản phẩm xa", "sector": "thuc_pham", "commune_code": far.code},
+    )
     assert response.status_code == 200 and "nằm ngoài phạm vi tài khoản" in response.content.decode()
     assert not Product.objects.filter(name="Sản phẩm xa").exists()
 
@@ -194,4 +228,6 @@ def test_deleting_an_entity_and_a_product_keeps_them_for_the_trail(demo_users, s
     assert entry.actor == officer and entry.reason == "Đăng ký trùng"
     svc.do_delete_entity(officer, entity, reason="Giải thể")
     assert not Entity.objects.alive().filter(pk=entity.pk).exists()
-    assert AuditEntry.objects.filter(action="ocop.products.entity.deleted", object_id=str(entity.pk), reason="Giải thể").exists()
+    assert AuditEntry.objects.filter(
+        action="ocop.products.entity.deleted", object_id=str(entity.pk), reason="Giải thể"
+    ).exists()

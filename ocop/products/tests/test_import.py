@@ -28,14 +28,24 @@ CHO_RA = "01888"  # legacy commune of Bắc Kạn (now Thái Nguyên)
 
 
 def ha_tinh_code() -> str:
-    return AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42").order_by("code").first().code
+    return (
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, province__code="42")
+        .order_by("code")
+        .first()
+        .code
+    )
 
 
 def entity_row(n: int, **over) -> dict:
     row = {
-        "entity.kind": "Hợp tác xã", "entity.name": f"HTX nhập {n}", "entity.registration_number": f"NH-{n:05d}",
-        "entity.address": "Thôn 1", "entity.commune_code": DUC_XUAN, "entity.representative_name": "Nguyễn Văn B",
-        "entity.phone": "0912345678", "entity.email": f"htx{n}@example.vn",
+        "entity.kind": "Hợp tác xã",
+        "entity.name": f"HTX nhập {n}",
+        "entity.registration_number": f"NH-{n:05d}",
+        "entity.address": "Thôn 1",
+        "entity.commune_code": DUC_XUAN,
+        "entity.representative_name": "Nguyễn Văn B",
+        "entity.phone": "0912345678",
+        "entity.email": f"htx{n}@example.vn",
     }
     row.update(over)
     return row
@@ -43,7 +53,9 @@ def entity_row(n: int, **over) -> dict:
 
 def product_row(n: int, reg: str, **over) -> dict:
     row = {
-        "product.entity_registration_number": reg, "product.name": f"Chè nhập {n}", "product.sector": "Thực phẩm",
+        "product.entity_registration_number": reg,
+        "product.name": f"Chè nhập {n}",
+        "product.sector": "Thực phẩm",
         "product.registered_on": "15/03/2024",
     }
     row.update(over)
@@ -81,7 +93,9 @@ def test_the_template_has_the_sheets_lists_and_only_the_communes_in_scope(client
     assert "HƯỚNG DẪN" in wb["Hướng dẫn"]["A1"].value
     # the empty template itself is read as "no rows"
     result = importer.check_file(officer, io.BytesIO(response.content))
-    assert [e.message for e in result.errors] == ["Tệp không có dòng dữ liệu nào (trang “Chủ thể” và “Sản phẩm” đều trống)."]
+    assert [e.message for e in result.errors] == [
+        "Tệp không có dòng dữ liệu nào (trang “Chủ thể” và “Sản phẩm” đều trống)."
+    ]
 
 
 def test_entity_users_and_others_cannot_import(client, demo_users):
@@ -100,7 +114,10 @@ def test_a_valid_file_is_checked_then_committed_all_audited(client, officer):
     existing = make_entity(commune(DUC_XUAN), name="HTX đã có")
     before = counts()
     audit_before = AuditEntry.objects.count()
-    rows = [entity_row(1), entity_row(2, **{"entity.kind": "doanh nghiep", "entity.commune_code": CHO_RA, "entity.legacy": "Có"})]
+    rows = [
+        entity_row(1),
+        entity_row(2, **{"entity.kind": "doanh nghiep", "entity.commune_code": CHO_RA, "entity.legacy": "Có"}),
+    ]
     products = [
         product_row(1, "NH-00001"),
         product_row(2, "nh-00002", **{"product.registered_on": dt.datetime(2020, 5, 4), "product.sector": "Đồ uống"}),
@@ -109,7 +126,11 @@ def test_a_valid_file_is_checked_then_committed_all_audited(client, officer):
     response = upload(client, xlsx(rows, products))
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("products:import_batch", args=[batch.token])
-    assert batch.status == ImportStatus.READY and (batch.entity_rows, batch.product_rows, batch.error_count) == (2, 3, 0)
+    assert batch.status == ImportStatus.READY and (batch.entity_rows, batch.product_rows, batch.error_count) == (
+        2,
+        3,
+        0,
+    )
     assert counts() == before  # the dry run saves nothing
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-commit"' in page
@@ -122,7 +143,9 @@ def test_a_valid_file_is_checked_then_committed_all_audited(client, officer):
     e2 = Entity.objects.get(registration_number="NH-00002")
     assert e2.kind == EntityKind.DOANH_NGHIEP and e2.unit.era == Era.LEGACY and e2.created_by == officer
     p2 = Product.objects.get(name="Chè nhập 2")
-    assert p2.entity == e2 and p2.registered_on == dt.date(2020, 5, 4) and p2.classification_instrument == "QĐ 1048/QĐ-TTg"
+    assert (
+        p2.entity == e2 and p2.registered_on == dt.date(2020, 5, 4) and p2.classification_instrument == "QĐ 1048/QĐ-TTg"
+    )
     assert p2.status == ProductStatus.REGISTERED and p2.unit == e2.unit and p2.sector == "do_uong"
     p3 = Product.objects.get(name="Chè nhập 3")
     assert p3.entity == existing and p3.registered_on == dt.date.today() and p3.unit.code == DUC_XUAN
@@ -170,17 +193,37 @@ def test_every_error_is_reported_by_row_and_column_and_nothing_is_saved(client, 
     assert batch.status == ImportStatus.INVALID
     found = {(e["sheet"], e["row"], e["column"]) for e in batch.errors}
     expected = {
-        ("Chủ thể", 4, "F"), ("Chủ thể", 5, "C"), ("Chủ thể", 6, "C"), ("Chủ thể", 7, "B"), ("Chủ thể", 7, "A"),
-        ("Chủ thể", 8, "F"), ("Chủ thể", 9, "F"), ("Chủ thể", 10, "K"),
-        ("Sản phẩm", 4, "I"), ("Sản phẩm", 5, "A"), ("Sản phẩm", 6, "I"), ("Sản phẩm", 7, "C"), ("Sản phẩm", 8, "A"),
+        ("Chủ thể", 4, "F"),
+        ("Chủ thể", 5, "C"),
+        ("Chủ thể", 6, "C"),
+        ("Chủ thể", 7, "B"),
+        ("Chủ thể", 7, "A"),
+        ("Chủ thể", 8, "F"),
+        ("Chủ thể", 9, "F"),
+        ("Chủ thể", 10, "K"),
+        ("Sản phẩm", 4, "I"),
+        ("Sản phẩm", 5, "A"),
+        ("Sản phẩm", 6, "I"),
+        ("Sản phẩm", 7, "C"),
+        ("Sản phẩm", 8, "A"),
         ("Sản phẩm", 9, "D"),
     }
     assert found == expected, found ^ expected
     assert batch.error_count == len(batch.errors) == len(expected)
     messages = " ".join(e["message"] for e in batch.errors)
-    for text in ("Không có xã, phường mã “99999”", "trùng với dòng 3 của tệp", "đã có trong hệ thống", "Chưa nhập tên chủ thể",
-                 "nằm ngoài phạm vi tài khoản của bạn", "ghi “Có” ở cột", "Ngày “31/02/2024” không hợp lệ", "ở tương lai",
-                 "Không có chủ thể số đăng ký “KHONG-CO”", "đang có lỗi; sửa dòng đó trước", "Chưa chọn nhóm sản phẩm"):
+    for text in (
+        "Không có xã, phường mã “99999”",
+        "trùng với dòng 3 của tệp",
+        "đã có trong hệ thống",
+        "Chưa nhập tên chủ thể",
+        "nằm ngoài phạm vi tài khoản của bạn",
+        "ghi “Có” ở cột",
+        "Ngày “31/02/2024” không hợp lệ",
+        "ở tương lai",
+        "Không có chủ thể số đăng ký “KHONG-CO”",
+        "đang có lỗi; sửa dòng đó trước",
+        "Chưa chọn nhóm sản phẩm",
+    ):
         assert text in messages, text
     assert counts() == before
     page = client.get(response["Location"]).content.decode()
@@ -215,8 +258,10 @@ def test_a_sheet_without_the_required_columns_is_reported():
 
 # --- hostile files -------------------------------------------------------------------------------
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
  <!ENTITY lol "lol">
@@ -250,11 +295,17 @@ def zip_bomb() -> bytes:
 
 HOSTILE = [
     ("bom.xlsx", zip_bomb, "dữ liệu nén bất thường"),
-    ("cuoi.xlsx", lambda: _rewrite(importer.write_workbook([entity_row(1)]), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS}),
-     "khai báo thực thể XML"),
+    (
+        "cuoi.xlsx",
+        lambda: _rewrite(importer.write_workbook([entity_row(1)]), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS}),
+        "khai báo thực thể XML",
+    ),
     ("macro.xlsm", lambda: importer.write_workbook([entity_row(1)]), "Tệp có macro (.xlsm) không được chấp nhận"),
-    ("vba.xlsx", lambda: _rewrite(importer.write_workbook([entity_row(1)]), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 vba"}),
-     "Tệp có macro (VBA) không được chấp nhận"),
+    (
+        "vba.xlsx",
+        lambda: _rewrite(importer.write_workbook([entity_row(1)]), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 vba"}),
+        "Tệp có macro (VBA) không được chấp nhận",
+    ),
     ("cu.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "định dạng cũ (.xls)"),
     ("hong.xlsx", lambda: b"PK\x03\x04 not really a zip" * 20, "tệp hỏng"),
 ]
@@ -378,18 +429,30 @@ def test_ten_thousand_rows_import_through_the_worker(client, officer, settings):
 # --- the row checker under arbitrary values (hypothesis) --------------------------------------------
 
 CELL_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
-    st.text(max_size=300), st.dates(), st.datetimes(), st.times(),
-    st.sampled_from(["Hợp tác xã", "Thực phẩm", "Có", "không", DUC_XUAN, CHO_RA, "99999", "31/12/2020", "=1+1", " ", "NH-00001"]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.sampled_from(
+        ["Hợp tác xã", "Thực phẩm", "Có", "không", DUC_XUAN, CHO_RA, "99999", "31/12/2020", "=1+1", " ", "NH-00001"]
+    ),
 )
 
 
 def _check(user, entity_values: list[dict], product_values: list[dict]) -> importer.CheckResult:
-    entity_sheet = importer.SheetRows({f.code: chr(65 + i) for i, f in enumerate(importer.ENTITY_FIELDS)},
-                                      [(i + 3, row) for i, row in enumerate(entity_values)])
-    product_sheet = importer.SheetRows({f.code: chr(65 + i) for i, f in enumerate(importer.PRODUCT_FIELDS)},
-                                       [(i + 3, row) for i, row in enumerate(product_values)])
+    entity_sheet = importer.SheetRows(
+        {f.code: chr(65 + i) for i, f in enumerate(importer.ENTITY_FIELDS)},
+        [(i + 3, row) for i, row in enumerate(entity_values)],
+    )
+    product_sheet = importer.SheetRows(
+        {f.code: chr(65 + i) for i, f in enumerate(importer.PRODUCT_FIELDS)},
+        [(i + 3, row) for i, row in enumerate(product_values)],
+    )
     return importer.check_rows(user, {importer.ENTITY_SHEET: entity_sheet, importer.PRODUCT_SHEET: product_sheet})
 
 
@@ -397,12 +460,16 @@ def _rows(fields):
     return st.lists(st.fixed_dictionaries({f.code: CELL_VALUES for f in fields}), max_size=4)
 
 
-@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hsettings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(entities=_rows(importer.ENTITY_FIELDS), products=_rows(importer.PRODUCT_FIELDS))
 def test_arbitrary_cells_give_row_errors_never_exceptions(demo_users, entities, products):
     result = _check(demo_users["tinh.thainguyen"], entities, products)
     rows_with_errors = {(e.sheet, e.row) for e in result.errors}
-    assert all(e.row is not None and e.message and e.sheet in ("Chủ thể", "Sản phẩm") for e in result.errors) or not (entities or products)
+    assert all(e.row is not None and e.message and e.sheet in ("Chủ thể", "Sản phẩm") for e in result.errors) or not (
+        entities or products
+    )
     # every row is either parsed or reported, never both, never lost
     parsed = {("Chủ thể", p.row) for p in result.entities} | {("Sản phẩm", p.row) for p in result.products}
     all_rows = {("Chủ thể", i + 3) for i in range(len(entities))} | {("Sản phẩm", i + 3) for i in range(len(products))}
@@ -420,10 +487,21 @@ def test_cell_text_never_raises(value):
     assert isinstance(importer._commune_code_text(value), str)
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(entities=st.lists(st.fixed_dictionaries({"entity.name": st.text(min_size=1, max_size=80).filter(importer.cell_text),
-                                                "entity.registration_number": st.text(min_size=1, max_size=20).filter(importer.cell_text)}),
-                         min_size=1, max_size=5))
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    entities=st.lists(
+        st.fixed_dictionaries(
+            {
+                "entity.name": st.text(min_size=1, max_size=80).filter(importer.cell_text),
+                "entity.registration_number": st.text(min_size=1, max_size=20).filter(importer.cell_text),
+            }
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_valid_rows_with_arbitrary_text_pass_the_dry_run(demo_users, entities):
     rows = [entity_row(i, **{k: v for k, v in e.items()}) for i, e in enumerate(entities)]
     result = _check(demo_users["tinh.thainguyen"], rows, [])

@@ -43,15 +43,29 @@ def test_product_groups_by_instrument():
 
 
 def test_required_dossier_categories():
-    assert m.BASE_REQUIRED == (DossierCategory.REGISTRATION_FORM, DossierCategory.BUSINESS_PLAN,
-                               DossierCategory.BUSINESS_REGISTRATION, DossierCategory.QUALITY_DECLARATION,
-                               DossierCategory.PRODUCT_STORY)
+    assert m.BASE_REQUIRED == (
+        DossierCategory.REGISTRATION_FORM,
+        DossierCategory.BUSINESS_PLAN,
+        DossierCategory.BUSINESS_REGISTRATION,
+        DossierCategory.QUALITY_DECLARATION,
+        DossierCategory.PRODUCT_STORY,
+    )
     food = m.Product(sector=Sector.THUC_PHAM)
     tourism = m.Product(sector=Sector.DU_LICH)
-    assert m.required_categories(food) == ["registration_form", "business_plan", "business_registration",
-                                           "quality_declaration", "product_story", "food_safety"]
-    assert m.required_categories(tourism) == ["registration_form", "business_plan", "business_registration",
-                                              "product_story"]
+    assert m.required_categories(food) == [
+        "registration_form",
+        "business_plan",
+        "business_registration",
+        "quality_declaration",
+        "product_story",
+        "food_safety",
+    ]
+    assert m.required_categories(tourism) == [
+        "registration_form",
+        "business_plan",
+        "business_registration",
+        "product_story",
+    ]
     assert all(isinstance(c, DossierCategory) for c in m.required_categories(food))
 
 

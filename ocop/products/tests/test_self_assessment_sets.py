@@ -45,15 +45,16 @@ def first_printed_post(sheet) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("code", "name", "total"), [(HONEY, "Mật ong hoa rừng tự chấm", 12),
-                                                     (CRAFT, "Giỏ mây tre đan tự chấm", 11)])
+@pytest.mark.parametrize(
+    ("code", "name", "total"), [(HONEY, "Mật ong hoa rừng tự chấm", 12), (CRAFT, "Giỏ mây tre đan tự chấm", 11)]
+)
 def test_self_assessment_shows_points_and_computes_the_total(client, sets, demo_users, loaded, code, name, total):
     product = product_in(sets["own"]["entity"], code, name)
     dossier = make_dossier(product)
     client.force_login(demo_users["chuthe.demo"])
     url = reverse("products:self_assessment", args=[dossier.pk])
     html = client.get(url).content.decode()
-    assert 'data-running-total' in html and "evaluation/score-sheet.js" in html
+    assert "data-running-total" in html and "evaluation/score-sheet.js" in html
     assert 'name="declared_total"' not in html  # no hand-typed total when the criteria are online
     assert "Phần A. Sản phẩm và sức mạnh cộng đồng" in html and "(tối đa 40 điểm)" in html
     # A.1.1's third printed option: 5 points on both sheets ("… từ 75% đến 100%")
@@ -86,7 +87,9 @@ def test_every_complete_148_set_offers_its_criteria(sets, loaded):
     checked = 0
     for name, (_number, expected) in EXPECTED.items():
         code = name.removeprefix("sheet-148-").removesuffix(".json")
-        cs = by_code.get("ocop-148-" + code) or next(v for k, v in by_code.items() if ("ocop-148-" + code).startswith(k))
+        cs = by_code.get("ocop-148-" + code) or next(
+            v for k, v in by_code.items() if ("ocop-148-" + code).startswith(k)
+        )
         product = product_in(entity, cs.subgroup_codes[0], f"Sản phẩm {code}"[:100])
         sheet = criteria.criteria_set_for(product)
         assert sheet is not None and sheet.code == cs.code, code
@@ -119,8 +122,9 @@ def test_running_total_in_the_browser(page, site):
     load_criteria()
     duc_xuan = AdminUnit.objects.get(era="current", level="commune", code="01840")
     entity = make_entity(duc_xuan, name="HTX Mật ong kiểm thử")
-    EntityMember.objects.get_or_create(user=User.objects.get(username="chuthe.demo"), entity=entity,
-                                       defaults={"role": "owner"})
+    EntityMember.objects.get_or_create(
+        user=User.objects.get(username="chuthe.demo"), entity=entity, defaults={"role": "owner"}
+    )
     product = product_in(entity, HONEY, "Mật ong trình duyệt")
     dossier = make_dossier(product)
     log_in(page, site, "chuthe.demo")

@@ -41,7 +41,9 @@ def test_too_big_file_is_refused_through_the_page(client, sets, demo_users, medi
     before_rows, before_files = DossierFile.objects.count(), len(stored_files(media))
     big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
     client.force_login(demo_users["chuthe.demo"])
-    response = client.post(reverse("products:dossier_upload", args=[dossier.pk]), {"category": "product_story", "file": big}, follow=True)
+    response = client.post(
+        reverse("products:dossier_upload", args=[dossier.pk]), {"category": "product_story", "file": big}, follow=True
+    )
     html = response.content.decode()
     assert "quá lớn" in html and "tối đa 1 MB" in html
     assert DossierFile.objects.count() == before_rows and len(stored_files(media)) == before_files
@@ -50,7 +52,10 @@ def test_too_big_file_is_refused_through_the_page(client, sets, demo_users, medi
 def test_a_good_file_is_stored_and_audited(client, sets, demo_users):
     dossier = sets["own"]["dossier"]
     client.force_login(demo_users["chuthe.demo"])
-    response = client.post(reverse("products:dossier_upload", args=[dossier.pk]), {"category": "product_story", "file": pdf_upload("cau-chuyen.pdf")})
+    response = client.post(
+        reverse("products:dossier_upload", args=[dossier.pk]),
+        {"category": "product_story", "file": pdf_upload("cau-chuyen.pdf")},
+    )
     assert response.status_code == 302
     item = dossier.files.get(category="product_story")
     assert item.name == "cau-chuyen.pdf" and item.uploaded_by == demo_users["chuthe.demo"]
@@ -83,7 +88,12 @@ def test_photo_size_limit_and_serving(client, sets, demo_users, settings):
     client.force_login(demo_users["chuthe.demo"])
     html = client.post(reverse("products:photo_add", args=[product.pk]), {"image": big}, follow=True).content.decode()
     assert "quá lớn" in html
-    assert client.post(reverse("products:photo_add", args=[product.pk]), {"image": png_upload(), "caption": "Gói 200 g"}).status_code == 302
+    assert (
+        client.post(
+            reverse("products:photo_add", args=[product.pk]), {"image": png_upload(), "caption": "Gói 200 g"}
+        ).status_code
+        == 302
+    )
     photo = product.photos.get(caption="Gói 200 g")
     response = client.get(reverse("products:photo", args=[photo.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"

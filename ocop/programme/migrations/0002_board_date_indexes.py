@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('programme', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['date'], name='programme_activity_date'),
+            model_name="activity",
+            index=models.Index(fields=["date"], name="programme_activity_date"),
         ),
         migrations.AddIndex(
-            model_name='directivedocument',
-            index=models.Index(fields=['date'], name='programme_document_date'),
+            model_name="directivedocument",
+            index=models.Index(fields=["date"], name="programme_document_date"),
         ),
     ]

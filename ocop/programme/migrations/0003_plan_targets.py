@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programme', '0002_board_date_indexes'),
+        ("programme", "0002_board_date_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='provincialplan',
-            name='target_products',
-            field=models.PositiveIntegerField(blank=True, help_text='Số sản phẩm được công nhận OCOP (lũy kế) mà đề án, kế hoạch đặt ra đến hết năm mục tiêu.', null=True, verbose_name='mục tiêu: số sản phẩm OCOP'),
+            model_name="provincialplan",
+            name="target_products",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Số sản phẩm được công nhận OCOP (lũy kế) mà đề án, kế hoạch đặt ra đến hết năm mục tiêu.",
+                null=True,
+                verbose_name="mục tiêu: số sản phẩm OCOP",
+            ),
         ),
         migrations.AddField(
-            model_name='provincialplan',
-            name='target_year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Ví dụ: 2025.', null=True, verbose_name='năm đạt mục tiêu'),
+            model_name="provincialplan",
+            name="target_year",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Ví dụ: 2025.", null=True, verbose_name="năm đạt mục tiêu"
+            ),
         ),
     ]

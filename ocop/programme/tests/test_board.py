@@ -35,10 +35,20 @@ def test_plan_status_as_of_a_date(provinces, plan_data):
 
 def test_after_the_reform_legacy_records_roll_up_into_the_current_province(provinces, plan_data):
     ProvincialPlan.objects.create(unit=provinces["quang_nam"], **plan_data(decision_number="1/QĐ-UBND"))
-    DirectiveDocument.objects.create(unit=provinces["quang_nam"], kind="quyet_dinh", number="1", date=dt.date(2018, 6, 1),
-                                     issuer_kind="ubnd", summary="x")
-    Funding.objects.create(unit=provinces["quang_nam"], year=2018, source="local", amount=1_500_000_000, date=dt.date(2018, 3, 1))
-    Funding.objects.create(unit=provinces["da_nang"], year=2025, source="local", amount=2_000_000_000, date=dt.date(2025, 8, 1))
+    DirectiveDocument.objects.create(
+        unit=provinces["quang_nam"],
+        kind="quyet_dinh",
+        number="1",
+        date=dt.date(2018, 6, 1),
+        issuer_kind="ubnd",
+        summary="x",
+    )
+    Funding.objects.create(
+        unit=provinces["quang_nam"], year=2018, source="local", amount=1_500_000_000, date=dt.date(2018, 3, 1)
+    )
+    Funding.objects.create(
+        unit=provinces["da_nang"], year=2025, source="local", amount=2_000_000_000, date=dt.date(2025, 8, 1)
+    )
     CycleMilestone.objects.create(unit=provinces["quang_nam"], kind="cycle_started", date=dt.date(2018, 10, 1))
     before = rows_by_code(dt.date(2018, 12, 31))
     assert len(before) == 63 and before["49"].plan_status == "approved" and before["49"].documents == 1
@@ -56,7 +66,9 @@ def test_after_the_reform_legacy_records_roll_up_into_the_current_province(provi
 
 def test_period_counts(provinces):
     for day in (dt.date(2019, 1, 5), dt.date(2019, 6, 5), dt.date(2020, 1, 5)):
-        Activity.objects.create(unit=provinces["ha_tinh_old"], kind="training", title="Tập huấn", date=day, participants=50, cost=10_000_000)
+        Activity.objects.create(
+            unit=provinces["ha_tinh_old"], kind="training", title="Tập huấn", date=day, participants=50, cost=10_000_000
+        )
     assert rows_by_code(dt.date(2019, 12, 31))["42"].activities == 2
     assert rows_by_code(dt.date(2019, 3, 1))["42"].activities == 1  # default period: 01/01 to the date
     assert rows_by_code(dt.date(2020, 12, 31), (dt.date(2019, 1, 1), dt.date(2020, 12, 31)))["42"].activities == 3

@@ -92,9 +92,28 @@ def test_demo_programme_matches_the_seed_and_shows_progress():
 
 
 SEED_22 = {
-    "Bắc Kạn", "Bắc Giang", "Bình Thuận", "Cần Thơ", "Đồng Tháp", "Đắk Nông", "Hà Giang", "Hà Nam", "Hải Phòng",
-    "Hà Tĩnh", "Hòa Bình", "Lào Cai", "Lâm Đồng", "Ninh Thuận", "Thái Nguyên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Trà Vinh", "Vĩnh Long",
+    "Bắc Kạn",
+    "Bắc Giang",
+    "Bình Thuận",
+    "Cần Thơ",
+    "Đồng Tháp",
+    "Đắk Nông",
+    "Hà Giang",
+    "Hà Nam",
+    "Hải Phòng",
+    "Hà Tĩnh",
+    "Hòa Bình",
+    "Lào Cai",
+    "Lâm Đồng",
+    "Ninh Thuận",
+    "Thái Nguyên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Trà Vinh",
+    "Vĩnh Long",
 }
 
 

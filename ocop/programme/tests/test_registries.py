@@ -31,16 +31,23 @@ def test_successor_province_reads_but_another_province_neither_reads_nor_writes(
     assert not readable(demo_users["tinh.hatinh"], ProvincialPlan).filter(pk=plan.pk).exists()
     assert not readable(demo_users["chuthe.demo"], ProvincialPlan).exists()
     with pytest.raises(PermissionDenied):
-        do_save_record(demo_users["tinh.hatinh"], ProvincialPlan(unit=provinces["bac_kan"], **plan_data(decision_number="1/QĐ-UBND")))
+        do_save_record(
+            demo_users["tinh.hatinh"],
+            ProvincialPlan(unit=provinces["bac_kan"], **plan_data(decision_number="1/QĐ-UBND")),
+        )
     with pytest.raises(PermissionDenied):
         do_delete_record(demo_users["tinh.hatinh"], plan)
     with pytest.raises(PermissionDenied):
-        do_save_record(demo_users["tw.canbo"], ProvincialPlan(unit=provinces["ha_tinh"], **plan_data()))  # central officer reads only
+        do_save_record(
+            demo_users["tw.canbo"], ProvincialPlan(unit=provinces["ha_tinh"], **plan_data())
+        )  # central officer reads only
 
 
 def test_two_people_editing_one_record_cannot_overwrite_each_other(demo_users, provinces, plan_data):
     officer = demo_users["tinh.hatinh"]
-    plan = do_save_record(officer, ProvincialPlan(unit=provinces["ha_tinh"], **plan_data(decision_number="3292/QĐ-UBND")))
+    plan = do_save_record(
+        officer, ProvincialPlan(unit=provinces["ha_tinh"], **plan_data(decision_number="3292/QĐ-UBND"))
+    )
     first = ProvincialPlan.objects.get(pk=plan.pk)
     second = ProvincialPlan.objects.get(pk=plan.pk)
     first.phase = "A"
@@ -63,11 +70,20 @@ def test_bad_plans_are_refused_and_change_nothing(demo_users, provinces, plan_da
     with pytest.raises(ValidationError) as exc:
         do_save_record(demo_users["tinh.hatinh"], ProvincialPlan(unit=provinces["ha_tinh"], **plan_data(**overrides)))
     assert field in exc.value.message_dict
-    assert not ProvincialPlan.objects.exists() and not AuditEntry.objects.filter(action__startswith="ocop.programme").exists()
+    assert (
+        not ProvincialPlan.objects.exists()
+        and not AuditEntry.objects.filter(action__startswith="ocop.programme").exists()
+    )
 
 
 def document(unit, **kw):
-    data = {"kind": "quyet_dinh", "number": "12/QĐ-UBND", "date": dt.date(2018, 6, 1), "issuer_kind": "ubnd", "summary": "Về việc ..."}
+    data = {
+        "kind": "quyet_dinh",
+        "number": "12/QĐ-UBND",
+        "date": dt.date(2018, 6, 1),
+        "issuer_kind": "ubnd",
+        "summary": "Về việc ...",
+    }
     data.update(kw)
     return DirectiveDocument(unit=unit, **data)
 
@@ -89,7 +105,13 @@ def test_negative_amount_is_refused_through_the_form(client, demo_users, provinc
     client.force_login(demo_users["tinh.hatinh"])
     response = client.post(
         reverse("programme:record_new", args=["funding"]),
-        {"unit": provinces["ha_tinh"].pk, "year": "2026", "source": "local", "amount": "-5000000", "date": "01/03/2026"},
+        {
+            "unit": provinces["ha_tinh"].pk,
+            "year": "2026",
+            "source": "local",
+            "amount": "-5000000",
+            "date": "01/03/2026",
+        },
     )
     assert response.status_code == 200
     assert not Funding.objects.exists()
@@ -110,7 +132,14 @@ def test_future_date_through_the_form_gets_a_vietnamese_message(client, demo_use
     client.force_login(demo_users["tinh.hatinh"])
     response = client.post(
         reverse("programme:record_new", args=["documents"]),
-        {"unit": provinces["ha_tinh"].pk, "kind": "cong_van", "number": "5/CV", "date": "01/01/2099", "issuer_kind": "ubnd", "summary": "x"},
+        {
+            "unit": provinces["ha_tinh"].pk,
+            "kind": "cong_van",
+            "number": "5/CV",
+            "date": "01/01/2099",
+            "issuer_kind": "ubnd",
+            "summary": "x",
+        },
     )
     assert "ở tương lai" in response.content.decode()
     assert not DirectiveDocument.objects.exists()
@@ -129,8 +158,13 @@ def test_unreadable_attachment_is_refused(client, demo_users, provinces, name, c
     response = client.post(
         reverse("programme:record_new", args=["documents"]),
         {
-            "unit": provinces["ha_tinh"].pk, "kind": "quyet_dinh", "number": "9/QĐ-UBND", "date": "02/02/2020",
-            "issuer_kind": "ubnd", "summary": "x", "attachment": SimpleUploadedFile(name, content),
+            "unit": provinces["ha_tinh"].pk,
+            "kind": "quyet_dinh",
+            "number": "9/QĐ-UBND",
+            "date": "02/02/2020",
+            "issuer_kind": "ubnd",
+            "summary": "x",
+            "attachment": SimpleUploadedFile(name, content),
         },
     )
     assert response.status_code == 200
@@ -139,14 +173,23 @@ def test_unreadable_attachment_is_refused(client, demo_users, provinces, name, c
     assert not DirectiveDocument.objects.exists()
 
 
-def test_a_real_pdf_attachment_is_stored_and_downloaded_only_within_scope(client, demo_users, provinces, settings, tmp_path):
+def test_a_real_pdf_attachment_is_stored_and_downloaded_only_within_scope(
+    client, demo_users, provinces, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(demo_users["tinh.hatinh"])
     pdf = SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
     response = client.post(
         reverse("programme:record_new", args=["documents"]),
-        {"unit": provinces["ha_tinh"].pk, "kind": "quyet_dinh", "number": "9/QĐ-UBND", "date": "02/02/2020",
-         "issuer_kind": "ubnd", "summary": "x", "attachment": pdf},
+        {
+            "unit": provinces["ha_tinh"].pk,
+            "kind": "quyet_dinh",
+            "number": "9/QĐ-UBND",
+            "date": "02/02/2020",
+            "issuer_kind": "ubnd",
+            "summary": "x",
+            "attachment": pdf,
+        },
     )
     assert response.status_code == 302
     doc = DirectiveDocument.objects.get()
@@ -158,11 +201,17 @@ def test_a_real_pdf_attachment_is_stored_and_downloaded_only_within_scope(client
 
 def test_stale_form_shows_a_conflict_and_keeps_the_input(client, demo_users, provinces, plan_data):
     officer = demo_users["tinh.hatinh"]
-    plan = do_save_record(officer, ProvincialPlan(unit=provinces["ha_tinh"], **plan_data(decision_number="3292/QĐ-UBND")))
+    plan = do_save_record(
+        officer, ProvincialPlan(unit=provinces["ha_tinh"], **plan_data(decision_number="3292/QĐ-UBND"))
+    )
     plan.phase = "khác"
     do_save_record(officer, plan, expected_version=1)  # someone else saved: version 2
     client.force_login(officer)
-    data = {**plan_data(decision_number="3292/QĐ-UBND", phase="Bản của tôi"), "unit": provinces["ha_tinh"].pk, "version": 1}
+    data = {
+        **plan_data(decision_number="3292/QĐ-UBND", phase="Bản của tôi"),
+        "unit": provinces["ha_tinh"].pk,
+        "version": 1,
+    }
     data = {k: (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v) for k, v in data.items()}
     response = client.post(reverse("programme:record_detail", args=["plans", plan.pk]), data)
     html = response.content.decode()

@@ -7,166 +7,413 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportTemplate',
+            name="ReportTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='mã mẫu')),
-                ('version', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('title', models.CharField(max_length=500, verbose_name='tên mẫu')),
-                ('definition', models.JSONField(verbose_name='định nghĩa')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='áp dụng từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='áp dụng đến')),
-                ('source', models.CharField(blank=True, help_text='Tệp trong kho mã, hoặc “admin”.', max_length=200, verbose_name='nguồn')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, verbose_name="mã mẫu")),
+                ("version", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("title", models.CharField(max_length=500, verbose_name="tên mẫu")),
+                ("definition", models.JSONField(verbose_name="định nghĩa")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="áp dụng từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="áp dụng đến")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Tệp trong kho mã, hoặc “admin”.", max_length=200, verbose_name="nguồn"
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mẫu báo cáo',
-                'verbose_name_plural': 'mẫu báo cáo',
-                'ordering': ['code', '-version'],
+                "verbose_name": "mẫu báo cáo",
+                "verbose_name_plural": "mẫu báo cáo",
+                "ordering": ["code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ReportRequest',
+            name="ReportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='tiêu đề')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='căn cứ')),
-                ('kind', models.CharField(choices=[('periodic', 'Định kỳ'), ('thematic', 'Chuyên đề'), ('adhoc', 'Đột xuất')], default='adhoc', max_length=16, verbose_name='loại báo cáo')),
-                ('period_code', models.CharField(blank=True, max_length=16, verbose_name='kỳ báo cáo')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='số liệu từ ngày')),
-                ('cutoff', models.DateField(verbose_name='ngày chốt số liệu')),
-                ('deadline', models.DateField(verbose_name='hạn nộp')),
-                ('recipient_level', models.CharField(choices=[('province', 'Tỉnh/Thành phố'), ('district', 'Huyện/Quận/Thị xã'), ('commune', 'Xã/Phường/Thị trấn')], default='province', max_length=16, verbose_name='cấp nhận yêu cầu')),
-                ('status', models.CharField(choices=[('draft', 'Đang soạn'), ('open', 'Đang thu thập'), ('closed', 'Đã đóng')], default='draft', max_length=16, verbose_name='trạng thái')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='ngày ban hành văn bản yêu cầu')),
-                ('document_number', models.CharField(blank=True, max_length=50, verbose_name='số, ký hiệu văn bản')),
-                ('reminder_offsets', models.JSONField(blank=True, default=list, help_text='Ví dụ [-3, 0, 2]: 3 ngày trước, đúng hạn, 2 ngày sau.', verbose_name='nhắc hạn (ngày so với hạn nộp)')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='đơn vị yêu cầu')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reporting.reportrequest')),
-                ('recipients', models.ManyToManyField(related_name='report_requests', to='geo.adminunit', verbose_name='đơn vị phải báo cáo')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='reporting.reporttemplate', verbose_name='mẫu báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500, verbose_name="tiêu đề")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="căn cứ")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("periodic", "Định kỳ"), ("thematic", "Chuyên đề"), ("adhoc", "Đột xuất")],
+                        default="adhoc",
+                        max_length=16,
+                        verbose_name="loại báo cáo",
+                    ),
+                ),
+                ("period_code", models.CharField(blank=True, max_length=16, verbose_name="kỳ báo cáo")),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="số liệu từ ngày")),
+                ("cutoff", models.DateField(verbose_name="ngày chốt số liệu")),
+                ("deadline", models.DateField(verbose_name="hạn nộp")),
+                (
+                    "recipient_level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh/Thành phố"),
+                            ("district", "Huyện/Quận/Thị xã"),
+                            ("commune", "Xã/Phường/Thị trấn"),
+                        ],
+                        default="province",
+                        max_length=16,
+                        verbose_name="cấp nhận yêu cầu",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Đang soạn"), ("open", "Đang thu thập"), ("closed", "Đã đóng")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="ngày ban hành văn bản yêu cầu")),
+                ("document_number", models.CharField(blank=True, max_length=50, verbose_name="số, ký hiệu văn bản")),
+                (
+                    "reminder_offsets",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Ví dụ [-3, 0, 2]: 3 ngày trước, đúng hạn, 2 ngày sau.",
+                        verbose_name="nhắc hạn (ngày so với hạn nộp)",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="đơn vị yêu cầu",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reporting.reportrequest",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.ManyToManyField(
+                        related_name="report_requests", to="geo.adminunit", verbose_name="đơn vị phải báo cáo"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="reporting.reporttemplate",
+                        verbose_name="mẫu báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'yêu cầu báo cáo',
-                'verbose_name_plural': 'yêu cầu báo cáo',
-                'ordering': ['-cutoff', '-id'],
+                "verbose_name": "yêu cầu báo cáo",
+                "verbose_name_plural": "yêu cầu báo cáo",
+                "ordering": ["-cutoff", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestDeadline',
+            name="RequestDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh/Thành phố'), ('district', 'Huyện/Quận/Thị xã'), ('commune', 'Xã/Phường/Thị trấn')], max_length=16, verbose_name='cấp')),
-                ('deadline', models.DateField(verbose_name='hạn nộp')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level_deadlines', to='reporting.reportrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh/Thành phố"),
+                            ("district", "Huyện/Quận/Thị xã"),
+                            ("commune", "Xã/Phường/Thị trấn"),
+                        ],
+                        max_length=16,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="hạn nộp")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="level_deadlines",
+                        to="reporting.reportrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(default=1, verbose_name='lần')),
-                ('status', models.CharField(choices=[('draft', 'Đang soạn'), ('submitted', 'Đã nộp'), ('returned', 'Trả lại để sửa'), ('accepted', 'Đã tiếp nhận')], default='draft', max_length=16, verbose_name='trạng thái')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('prefilled', models.JSONField(blank=True, default=dict)),
-                ('overrides', models.JSONField(blank=True, default=dict, help_text='field code -> reason for changing a pre-filled value')),
-                ('source', models.CharField(choices=[('web', 'Nhập trên web'), ('xlsx', 'Tải lên tệp Excel'), ('api', 'Qua API')], default='web', max_length=8)),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='nộp lần đầu')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='nộp lúc')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correction', to='reporting.submission')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='reporting.reportrequest')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='đơn vị')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(default=1, verbose_name="lần")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn"),
+                            ("submitted", "Đã nộp"),
+                            ("returned", "Trả lại để sửa"),
+                            ("accepted", "Đã tiếp nhận"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("prefilled", models.JSONField(blank=True, default=dict)),
+                (
+                    "overrides",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="field code -> reason for changing a pre-filled value"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("web", "Nhập trên web"), ("xlsx", "Tải lên tệp Excel"), ("api", "Qua API")],
+                        default="web",
+                        max_length=8,
+                    ),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                ("first_submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="nộp lần đầu")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="nộp lúc")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction",
+                        to="reporting.submission",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="reporting.reportrequest",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo',
-                'verbose_name_plural': 'báo cáo',
-                'ordering': ['request', 'unit__code', '-number'],
+                "verbose_name": "báo cáo",
+                "verbose_name_plural": "báo cáo",
+                "ordering": ["request", "unit__code", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewComment',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(max_length=32, verbose_name='mục')),
-                ('text', models.TextField(verbose_name='nhận xét')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='reporting.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("section", models.CharField(max_length=32, verbose_name="mục")),
+                ("text", models.TextField(verbose_name="nhận xét")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="reporting.submission"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionAttachment',
+            name="SubmissionAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='reporting/%Y/', validators=[ocop.lib.files.validate_document])),
-                ('name', models.CharField(max_length=255)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='reporting.submission')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="reporting/%Y/", validators=[ocop.lib.files.validate_document])),
+                ("name", models.CharField(max_length=255)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="reporting.submission",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offset_days', models.IntegerField(verbose_name='số ngày so với hạn nộp')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='gửi lúc')),
-                ('recipients', models.TextField(blank=True, help_text='Các địa chỉ thư điện tử, cách nhau bởi dấu phẩy.', verbose_name='địa chỉ nhận')),
-                ('channel', models.CharField(choices=[('email', 'Thư điện tử và trong hệ thống'), ('app', 'Chỉ trong hệ thống')], default='email', max_length=8, verbose_name='kênh')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='đơn vị')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders_sent', to='reporting.reportrequest', verbose_name='yêu cầu báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offset_days", models.IntegerField(verbose_name="số ngày so với hạn nộp")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="gửi lúc")),
+                (
+                    "recipients",
+                    models.TextField(
+                        blank=True,
+                        help_text="Các địa chỉ thư điện tử, cách nhau bởi dấu phẩy.",
+                        verbose_name="địa chỉ nhận",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "Thư điện tử và trong hệ thống"), ("app", "Chỉ trong hệ thống")],
+                        default="email",
+                        max_length=8,
+                        verbose_name="kênh",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders_sent",
+                        to="reporting.reportrequest",
+                        verbose_name="yêu cầu báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần nhắc hạn',
-                'verbose_name_plural': 'các lần nhắc hạn',
-                'ordering': ['request', 'offset_days', 'unit__code'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'unit', 'offset_days'), name='reporting_reminder_once')],
+                "verbose_name": "lần nhắc hạn",
+                "verbose_name_plural": "các lần nhắc hạn",
+                "ordering": ["request", "offset_days", "unit__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("request", "unit", "offset_days"), name="reporting_reminder_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='reporttemplate',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='reporting_template_version'),
+            model_name="reporttemplate",
+            constraint=models.UniqueConstraint(fields=("code", "version"), name="reporting_template_version"),
         ),
         migrations.AddConstraint(
-            model_name='requestdeadline',
-            constraint=models.UniqueConstraint(fields=('request', 'level'), name='reporting_level_deadline'),
+            model_name="requestdeadline",
+            constraint=models.UniqueConstraint(fields=("request", "level"), name="reporting_level_deadline"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['request', 'unit'], name='reporting_s_request_f80244_idx'),
+            model_name="submission",
+            index=models.Index(fields=["request", "unit"], name="reporting_s_request_f80244_idx"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('request', 'unit', 'number'), name='reporting_submission_version'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("request", "unit", "number"), name="reporting_submission_version"
+            ),
         ),
     ]

@@ -6,35 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RenderJob',
+            name="RenderJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('docx', 'Word (.docx)'), ('pdf', 'PDF (.pdf)'), ('xlsx', 'Excel (.xlsx)')], max_length=8, verbose_name='định dạng')),
-                ('include_submitted', models.BooleanField(default=False, verbose_name='gồm cả báo cáo chưa tiếp nhận')),
-                ('status', models.CharField(choices=[('queued', 'Đang chờ'), ('running', 'Đang tạo'), ('done', 'Đã xong'), ('failed', 'Lỗi')], default='queued', max_length=16, verbose_name='trạng thái')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='thông báo')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to='reporting/consolidation/', verbose_name='tệp')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần chạy')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='render_jobs', to='reporting.reportrequest', verbose_name='yêu cầu báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("docx", "Word (.docx)"), ("pdf", "PDF (.pdf)"), ("xlsx", "Excel (.xlsx)")],
+                        max_length=8,
+                        verbose_name="định dạng",
+                    ),
+                ),
+                ("include_submitted", models.BooleanField(default=False, verbose_name="gồm cả báo cáo chưa tiếp nhận")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("done", "Đã xong"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)")),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="thông báo")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="reporting/consolidation/", verbose_name="tệp"
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="số lần chạy")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="bắt đầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="render_jobs",
+                        to="reporting.reportrequest",
+                        verbose_name="yêu cầu báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp tổng hợp',
-                'verbose_name_plural': 'tệp tổng hợp',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['request', 'format', 'status'], name='reporting_r_request_b6c3f6_idx')],
+                "verbose_name": "tệp tổng hợp",
+                "verbose_name_plural": "tệp tổng hợp",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["request", "format", "status"], name="reporting_r_request_b6c3f6_idx")
+                ],
             },
         ),
     ]

@@ -5,30 +5,44 @@ from django.db import migrations, models
 
 def seed_letter_says_before(apps, schema_editor):
     """Công văn 9654/BNN-VPĐP says "trước ngày 10/01/2019": strictly before that day (domain.md §11)."""
-    apps.get_model("reporting", "ReportRequest").objects.filter(document_number="9654/BNN-VPĐP").update(deadline_rule="before")
+    apps.get_model("reporting", "ReportRequest").objects.filter(document_number="9654/BNN-VPĐP").update(
+        deadline_rule="before"
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_render_job'),
+        ("reporting", "0002_render_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportrequest',
-            name='deadline_rule',
-            field=models.CharField(choices=[('before', 'trước ngày (đúng hạn đến hết ngày hôm trước)'), ('by', 'chậm nhất ngày (đúng hạn đến hết ngày đó)')], default='by', help_text='“Trước ngày D”: nộp ngày D là muộn. “Chậm nhất ngày D”: nộp ngày D vẫn đúng hạn.', max_length=8, verbose_name='cách tính hạn'),
+            model_name="reportrequest",
+            name="deadline_rule",
+            field=models.CharField(
+                choices=[
+                    ("before", "trước ngày (đúng hạn đến hết ngày hôm trước)"),
+                    ("by", "chậm nhất ngày (đúng hạn đến hết ngày đó)"),
+                ],
+                default="by",
+                help_text="“Trước ngày D”: nộp ngày D là muộn. “Chậm nhất ngày D”: nộp ngày D vẫn đúng hạn.",
+                max_length=8,
+                verbose_name="cách tính hạn",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='invalid',
-            field=models.JSONField(blank=True, default=dict, help_text='typed text that is not a valid value yet: field code (or code.row.column) -> text, kept until corrected'),
+            model_name="submission",
+            name="invalid",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="typed text that is not a valid value yet: field code (or code.row.column) -> text, kept until corrected",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='prefill_sources',
-            field=models.JSONField(blank=True, default=dict, help_text='field code -> which source filled it in'),
+            model_name="submission",
+            name="prefill_sources",
+            field=models.JSONField(blank=True, default=dict, help_text="field code -> which source filled it in"),
         ),
         migrations.RunPython(seed_letter_says_before, migrations.RunPython.noop),
     ]

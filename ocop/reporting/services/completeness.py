@@ -41,8 +41,16 @@ class UnitStatus:
 
     __slots__ = ("unit", "_submission", "_values", "state", "timeliness", "first_submitted_at")
 
-    def __init__(self, unit: AdminUnit, submission: Submission | None, state: str, timeliness: str | None,
-                 first_submitted_at: dt.datetime | None, *, values: tuple | None = None):
+    def __init__(
+        self,
+        unit: AdminUnit,
+        submission: Submission | None,
+        state: str,
+        timeliness: str | None,
+        first_submitted_at: dt.datetime | None,
+        *,
+        values: tuple | None = None,
+    ):
         self.unit = unit
         self._submission = submission
         self._values = values  # _SUBMISSION_COLUMNS of the latest version, when `submission` is not built yet
@@ -98,8 +106,19 @@ def timeliness_of(request: ReportRequest, first_submitted_at: dt.datetime | None
 
 
 # the columns of a submission the status needs, in Submission.from_db order
-_SUBMISSION_FIELDS = ["id", "request_id", "unit_id", "number", "previous_id", "status", "source", "first_submitted_at",
-                      "submitted_at", "reviewed_at", "lock_version"]
+_SUBMISSION_FIELDS = [
+    "id",
+    "request_id",
+    "unit_id",
+    "number",
+    "previous_id",
+    "status",
+    "source",
+    "first_submitted_at",
+    "submitted_at",
+    "reviewed_at",
+    "lock_version",
+]
 _DATETIME_COLUMNS = {"first_submitted_at", "submitted_at", "reviewed_at"}
 
 
@@ -160,12 +179,22 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
         elif values[status_index] == SubmissionStatus.DRAFT and first_at is None:
             state = "draft"
         elif values[status_index] == SubmissionStatus.DRAFT:
-            state = "accepted" if values[previous_index] else "submitted"  # a correction in progress keeps the accepted state
+            state = (
+                "accepted" if values[previous_index] else "submitted"
+            )  # a correction in progress keeps the accepted state
         else:
             state = values[status_index]
         # each unit named as on the cut-off date (Tỉnh Thừa Thiên Huế in a 2018 report)
-        rows.append(UnitStatus(unit_on(units[unit_id], request.cutoff), None, state, timeliness_of(request, first_at), first_at,
-                               values=tuple(values) if values is not None else None))
+        rows.append(
+            UnitStatus(
+                unit_on(units[unit_id], request.cutoff),
+                None,
+                state,
+                timeliness_of(request, first_at),
+                first_at,
+                values=tuple(values) if values is not None else None,
+            )
+        )
     return rows
 
 
@@ -180,8 +209,11 @@ def rows_version(request: ReportRequest, rows: list[UnitStatus]) -> str:
         if values is None and r._submission is not None:
             sub = r._submission
             values = tuple(getattr(sub, name) for name in _SUBMISSION_FIELDS)
-        parts.append(repr((r.unit.pk, r.unit.code, r.unit.name, r.unit.level, r.state, r.timeliness, r.first_submitted_at,
-                           values)))
+        parts.append(
+            repr(
+                (r.unit.pk, r.unit.code, r.unit.name, r.unit.level, r.state, r.timeliness, r.first_submitted_at, values)
+            )
+        )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -211,7 +243,7 @@ def missing_units(request: ReportRequest) -> list[AdminUnit]:
 
 @dataclass
 class Counts:
-    """"x/N đã nộp, y đúng hạn" of one request."""
+    """ "x/N đã nộp, y đúng hạn" of one request."""
 
     expected: int = 0
     submitted: int = 0

@@ -48,8 +48,13 @@ def can_manage_request(user, request: ReportRequest) -> bool:
     return scope.covers(request.owner_unit, write=True) and (scope.national or user.scope_unit_id is not None)
 
 
-def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[str, dt.date], parent: ReportRequest | None = None,
-                    rule: str = periods.DEADLINE_BY) -> dict:
+def check_deadlines(
+    cutoff: dt.date,
+    deadline: dt.date,
+    level_deadlines: dict[str, dt.date],
+    parent: ReportRequest | None = None,
+    rule: str = periods.DEADLINE_BY,
+) -> dict:
     """Errors by form field: NĐ 09 requires ≥ 1 working day between cut-off and every deadline (the
     last on-time day under `rule`: "trước ngày D" leaves D − 1); lower levels report before the level
     above; a collection request ends before its parent's deadline."""
@@ -57,7 +62,9 @@ def check_deadlines(cutoff: dt.date, deadline: dt.date, level_deadlines: dict[st
     message = periods.deadline_error(cutoff, periods.last_on_time_day(rule, deadline))
     if message and rule == periods.DEADLINE_BEFORE:
         message += " " + _("Với cách ghi “trước ngày %(d)s”, ngày cuối cùng còn đúng hạn là %(last)s.") % {
-            "d": format_date(deadline), "last": format_date(periods.last_on_time_day(rule, deadline))}
+            "d": format_date(deadline),
+            "last": format_date(periods.last_on_time_day(rule, deadline)),
+        }
     if message:
         errors["deadline"] = message
     if parent is not None:
@@ -121,7 +128,9 @@ def do_create_request(
         if owner is None:
             raise PermissionDenied
         if recipient_level not in LOWER_LEVELS[owner.level]:
-            raise ValidationError({"recipient_level": _("Tỉnh chỉ thu thập báo cáo từ cấp huyện hoặc cấp xã của mình.")})
+            raise ValidationError(
+                {"recipient_level": _("Tỉnh chỉ thu thập báo cáo từ cấp huyện hoặc cấp xã của mình.")}
+            )
     elif not scope.national:
         raise PermissionDenied
     if kind not in RequestKind.values:
@@ -138,8 +147,12 @@ def do_create_request(
         raise ValidationError({"recipients": _("Không có đơn vị nào phải báo cáo vào ngày chốt số liệu.")})
     for unit in units:
         if unit.level != recipient_level or not unit.is_valid_on(cutoff):
-            raise ValidationError({"recipients": _("Đơn vị %(u)s không thuộc cấp đã chọn hoặc không còn hiệu lực ngày %(d)s.") % {
-                "u": unit, "d": format_date(cutoff)}})
+            raise ValidationError(
+                {
+                    "recipients": _("Đơn vị %(u)s không thuộc cấp đã chọn hoặc không còn hiệu lực ngày %(d)s.")
+                    % {"u": unit, "d": format_date(cutoff)}
+                }
+            )
         if owner is not None and not scope_for(user).covers(unit, write=True):
             raise PermissionDenied
     req = ReportRequest.objects.create(
@@ -164,8 +177,18 @@ def do_create_request(
     for level, level_deadline in (level_deadlines or {}).items():
         RequestDeadline.objects.create(request=req, level=level, deadline=level_deadline)
     log_action(
-        user, "ocop.report.request_created", req, unit=owner,
-        after={"title": req.title, "cutoff": cutoff, "deadline": deadline, "deadline_rule": deadline_rule, "recipients": len(units), "template": str(template)},
+        user,
+        "ocop.report.request_created",
+        req,
+        unit=owner,
+        after={
+            "title": req.title,
+            "cutoff": cutoff,
+            "deadline": deadline,
+            "deadline_rule": deadline_rule,
+            "recipients": len(units),
+            "template": str(template),
+        },
         request=request,
     )
     return req

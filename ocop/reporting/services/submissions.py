@@ -116,7 +116,12 @@ def do_open_submission(user, req: ReportRequest, unit, request=None) -> Submissi
     try:
         with transaction.atomic():
             sub = Submission.objects.create(
-                request=req, unit=unit, number=1, data=dict(prefilled), prefilled=prefilled, prefill_sources=sources,
+                request=req,
+                unit=unit,
+                number=1,
+                data=dict(prefilled),
+                prefilled=prefilled,
+                prefill_sources=sources,
                 updated_by=user,
             )
     except IntegrityError:  # opened at the same moment by a colleague
@@ -193,7 +198,9 @@ def do_save_draft(
             unit=locked.unit,
             request=request,
         )
-    sub.__dict__.update({k: getattr(locked, k) for k in ("data", "overrides", "invalid", "lock_version", "source", "updated_at")})
+    sub.__dict__.update(
+        {k: getattr(locked, k) for k in ("data", "overrides", "invalid", "lock_version", "source", "updated_at")}
+    )
     return locked
 
 
@@ -222,7 +229,9 @@ def submission_issues(sub: Submission) -> list[schema.Issue]:
 
 
 @transaction.atomic
-def do_submit(user, sub: Submission, *, expected_version: int | None = None, at: dt.datetime | None = None, request=None) -> Submission:
+def do_submit(
+    user, sub: Submission, *, expected_version: int | None = None, at: dt.datetime | None = None, request=None
+) -> Submission:
     locked = Submission.objects.select_for_update().select_related("request__template").get(pk=sub.pk)
     _check_editable(user, locked)
     if expected_version is not None and locked.lock_version != expected_version:
@@ -238,7 +247,9 @@ def do_submit(user, sub: Submission, *, expected_version: int | None = None, at:
         locked.first_submitted_at = now
     locked.lock_version += 1
     locked.save()
-    log_action(user, "ocop.report.submitted", locked, unit=locked.unit, after={"number": locked.number}, request=request)
+    log_action(
+        user, "ocop.report.submitted", locked, unit=locked.unit, after={"number": locked.number}, request=request
+    )
     _notify_reviewers(locked)
     return locked
 
@@ -273,7 +284,10 @@ def do_return(user, sub: Submission, comments: dict[str, str], request=None) -> 
     from ocop.reporting.notices import notify_unit
 
     transaction.on_commit(
-        lambda: notify_unit(locked.pk, _("Báo cáo “%(r)s” được trả lại để sửa: xem nhận xét theo từng mục.") % {"r": locked.request.title})
+        lambda: notify_unit(
+            locked.pk,
+            _("Báo cáo “%(r)s” được trả lại để sửa: xem nhận xét theo từng mục.") % {"r": locked.request.title},
+        )
     )
     return locked
 
@@ -292,7 +306,9 @@ def do_accept(user, sub: Submission, request=None) -> Submission:
     log_action(user, "ocop.report.accepted", locked, unit=locked.unit, request=request)
     from ocop.reporting.notices import notify_unit
 
-    transaction.on_commit(lambda: notify_unit(locked.pk, _("Báo cáo “%(r)s” đã được tiếp nhận.") % {"r": locked.request.title}))
+    transaction.on_commit(
+        lambda: notify_unit(locked.pk, _("Báo cáo “%(r)s” đã được tiếp nhận.") % {"r": locked.request.title})
+    )
     return locked
 
 
@@ -303,16 +319,27 @@ def do_start_correction(user, sub: Submission, request=None) -> Submission:
     if not can_fill(user, locked.unit):
         raise PermissionDenied
     if locked.status != SubmissionStatus.ACCEPTED:
-        raise ValidationError(_("Chỉ báo cáo đã được tiếp nhận mới cần tạo bản sửa đổi; báo cáo này vẫn sửa trực tiếp được."))
+        raise ValidationError(
+            _("Chỉ báo cáo đã được tiếp nhận mới cần tạo bản sửa đổi; báo cáo này vẫn sửa trực tiếp được.")
+        )
     if hasattr(locked, "correction"):
         return locked.correction
     new = Submission.objects.create(
-        request=locked.request, unit=locked.unit, number=locked.number + 1, previous=locked,
-        data=dict(locked.data), prefilled=dict(locked.prefilled), overrides=dict(locked.overrides),
-        prefill_sources=dict(locked.prefill_sources), invalid=dict(locked.invalid),
-        first_submitted_at=None, updated_by=user,
+        request=locked.request,
+        unit=locked.unit,
+        number=locked.number + 1,
+        previous=locked,
+        data=dict(locked.data),
+        prefilled=dict(locked.prefilled),
+        overrides=dict(locked.overrides),
+        prefill_sources=dict(locked.prefill_sources),
+        invalid=dict(locked.invalid),
+        first_submitted_at=None,
+        updated_by=user,
     )
-    log_action(user, "ocop.report.correction_started", new, unit=new.unit, after={"number": new.number}, request=request)
+    log_action(
+        user, "ocop.report.correction_started", new, unit=new.unit, after={"number": new.number}, request=request
+    )
     return new
 
 
@@ -338,7 +365,9 @@ def diff(old: Submission, new: Submission) -> list[DiffRow]:
         if f.type == "table":
             rows.append(DiffRow(f.section, f.label, table_text(f, a), table_text(f, b)))
         else:
-            rows.append(DiffRow(f.section, f.label, schema.display(f.type, a, f.options), schema.display(f.type, b, f.options)))
+            rows.append(
+                DiffRow(f.section, f.label, schema.display(f.type, a, f.options), schema.display(f.type, b, f.options))
+            )
     return rows
 
 

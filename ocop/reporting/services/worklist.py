@@ -39,7 +39,10 @@ def due_and_returned(user) -> tuple[list[DueItem], list[Submission]]:
         return [], []
     requests = list(
         ReportRequest.objects.filter(status=RequestStatus.OPEN, recipients__in=units)
-        .select_related("template").prefetch_related("recipients").distinct().order_by("deadline", "pk")[:LIMIT]
+        .select_related("template")
+        .prefetch_related("recipients")
+        .distinct()
+        .order_by("deadline", "pk")[:LIMIT]
     )
     latest: dict[tuple[int, int], Submission] = {}
     for sub in Submission.objects.filter(request__in=requests, unit__in=units).order_by("number"):

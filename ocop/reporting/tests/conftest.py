@@ -22,10 +22,16 @@ def seed_request(demo_users, seed_template, django_capture_on_commit_callbacks):
     """The 2018 request of Công văn 9654/BNN-VPĐP to the 63 provinces, open: due "trước ngày 10/01/2019"."""
     with django_capture_on_commit_callbacks(execute=True):
         req = do_create_request(
-            demo_users["tw.canbo"], title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018", template=seed_template,
-            kind="adhoc", cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10), deadline_rule="before",
+            demo_users["tw.canbo"],
+            title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018",
+            template=seed_template,
+            kind="adhoc",
+            cutoff=dt.date(2018, 12, 31),
+            deadline=dt.date(2019, 1, 10),
+            deadline_rule="before",
             period_start=dt.date(2018, 1, 1),
-            document_number="9654/BNN-VPĐP", issued_on=dt.date(2018, 12, 12),
+            document_number="9654/BNN-VPĐP",
+            issued_on=dt.date(2018, 12, 12),
         )
         do_open_request(demo_users["tw.canbo"], req)
     req.refresh_from_db()

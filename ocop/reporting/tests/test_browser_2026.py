@@ -29,7 +29,7 @@ TITLE = "Báo cáo kết quả triển khai Chương trình OCOP năm 2026"
 def stray_years(text: str) -> list[str]:
     """2018/2019 outside the citation of an instrument ("số 3292/QĐ-UBND ngày 12/10/2018")."""
     stripped = strip_citations(text)
-    return [stripped[max(0, m.start() - 40):m.end() + 10] for m in re.finditer(r"(?<!\d)(2018|2019)(?!\d)", stripped)]
+    return [stripped[max(0, m.start() - 40) : m.end() + 10] for m in re.finditer(r"(?<!\d)(2018|2019)(?!\d)", stripped)]
 
 
 def test_the_2026_annual_cycle(page, site):
@@ -65,7 +65,11 @@ def test_the_2026_annual_cycle(page, site):
         assert page.locator('[data-testid="completeness-table"] tbody tr').count() == 34
         request_url = page.url
         req = ReportRequest.objects.get(title=TITLE)
-        assert (req.period_start, req.cutoff, req.deadline_rule) == (dt.date(2025, 12, 15), dt.date(2026, 12, 14), "before")
+        assert (req.period_start, req.cutoff, req.deadline_rule) == (
+            dt.date(2025, 12, 15),
+            dt.date(2026, 12, 14),
+            "before",
+        )
 
         # the letter: issued by the ministry valid on its date, signed as the issuer data says
         page.get_by_test_id("draft-request-letter").click()
@@ -83,7 +87,9 @@ def test_the_2026_annual_cycle(page, site):
         assert pdf.ok and pdf.body()[:4] == b"%PDF"
         text = pdf_text(pdf.body())
         pages = text.split("\f")
-        assert [i for i, p in enumerate(pages) if "Nơi nhận" in p] == [i for i, p in enumerate(pages) if "THỨ TRƯỞNG" in p]
+        assert [i for i, p in enumerate(pages) if "Nơi nhận" in p] == [
+            i for i, p in enumerate(pages) if "THỨ TRƯỞNG" in p
+        ]
         assert stray_years(text) == []
         log_out(page)
 
@@ -97,7 +103,10 @@ def test_the_2026_annual_cycle(page, site):
         assert page.locator("#h-I").inner_text().endswith("KẾT QUẢ THỰC HIỆN TRONG NĂM 2026")
         assert page.locator("#h-II").inner_text().endswith("KẾ HOẠCH THỰC HIỆN TRONG NĂM 2027")
         assert stray_years(page.locator("main").inner_text()) == []
-        assert "các khoản có ngày ghi nhận từ 15/12/2025 đến 14/12/2026" in page.locator("#field-funding_total").inner_text()
+        assert (
+            "các khoản có ngày ghi nhận từ 15/12/2025 đến 14/12/2026"
+            in page.locator("#field-funding_total").inner_text()
+        )
         assert page.get_by_test_id("section-nav").is_visible()
         sub = Submission.objects.get(request=req, unit__code="42")
         # a table row added without saving (static JavaScript, no inline script)
@@ -113,7 +122,9 @@ def test_the_2026_annual_cycle(page, site):
             page.fill(f"#id_f__{code}", str(value))
         page.get_by_test_id("submit-report").click()
         page.wait_for_load_state()
-        assert page.get_by_test_id("submission-status").inner_text() == "Đã nộp", page.locator("main").inner_text()[:3000]
+        assert page.get_by_test_id("submission-status").inner_text() == "Đã nộp", page.locator("main").inner_text()[
+            :3000
+        ]
         submission_url = page.url
         titles = [r.get("title") for r in Submission.objects.get(pk=sub.pk).data["activities"]]
         assert "Hội nghị tổng kết Chương trình OCOP năm 2026" in titles  # the row added in the browser was saved
@@ -139,7 +150,10 @@ def test_the_2026_annual_cycle(page, site):
         assert summary.bounding_box()["y"] < page.locator("#section-I").bounding_box()["y"]  # at the top
         page.get_by_test_id("comment-link-I.2.d").click()
         assert page.url.endswith("#section-I.2.d")
-        page.fill("#id_f__funding_text", "Kinh phí năm 2026: ngân sách tỉnh và lồng ghép Chương trình MTQG xây dựng nông thôn mới.")
+        page.fill(
+            "#id_f__funding_text",
+            "Kinh phí năm 2026: ngân sách tỉnh và lồng ghép Chương trình MTQG xây dựng nông thôn mới.",
+        )
         page.get_by_test_id("submit-report").click()
         page.wait_for_load_state()
         assert page.get_by_test_id("submission-status").inner_text() == "Đã nộp"
@@ -178,4 +192,6 @@ def test_the_2026_annual_cycle(page, site):
 
 
 def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()

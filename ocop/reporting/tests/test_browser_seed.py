@@ -127,7 +127,9 @@ def test_the_seed_request_end_to_end(page, site):
         page.goto(request_url)
         table = page.get_by_test_id("completeness-table")
         ha_tinh = table.locator('tr[data-unit="42"]')
-        assert ha_tinh.get_attribute("data-state") == "accepted" and ha_tinh.get_attribute("data-timeliness") == "on_time"
+        assert (
+            ha_tinh.get_attribute("data-state") == "accepted" and ha_tinh.get_attribute("data-timeliness") == "on_time"
+        )
         assert "Đúng hạn" in ha_tinh.inner_text()
         bk = table.locator('tr[data-unit="06"]')
         assert bk.get_attribute("data-timeliness") == "late" and "Muộn" in bk.inner_text()

@@ -105,7 +105,8 @@ def expected_totals(req: ReportRequest) -> dict:
 
 def never_submitted(req: ReportRequest) -> list[AdminUnit]:
     answered = set(
-        Submission.objects.filter(request=req, first_submitted_at__isnull=False).values_list("unit_id", flat=True))
+        Submission.objects.filter(request=req, first_submitted_at__isnull=False).values_list("unit_id", flat=True)
+    )
     return [u for u in req.recipients.order_by("code") if u.pk not in answered]
 
 
@@ -139,8 +140,10 @@ def require_libreoffice():
     from ocop.documents.pdf import soffice_path
 
     if not soffice_path():
-        pytest.fail("LibreOffice (soffice) is not installed: the PDF cannot be produced. "
-                    "Install libreoffice-writer-nogui (make test / scripts/ensure_system.sh does it).")
+        pytest.fail(
+            "LibreOffice (soffice) is not installed: the PDF cannot be produced. "
+            "Install libreoffice-writer-nogui (make test / scripts/ensure_system.sh does it)."
+        )
 
 
 def put_text(sub: Submission, **texts) -> None:
@@ -229,16 +232,28 @@ def test_a_province_consolidates_its_districts(demo):
     bac_kan = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06")
     districts = list(AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT, province=bac_kan).order_by("code"))
     child = ReportRequest.objects.create(
-        title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018 của các huyện", template=seed.template,
-        cutoff=seed.cutoff, deadline=seed.deadline, recipient_level=Level.DISTRICT, owner_unit=bac_kan, parent=seed,
+        title="Báo cáo kết quả triển khai Chương trình OCOP năm 2018 của các huyện",
+        template=seed.template,
+        cutoff=seed.cutoff,
+        deadline=seed.deadline,
+        recipient_level=Level.DISTRICT,
+        owner_unit=bac_kan,
+        parent=seed,
         status="closed",
     )
     child.recipients.set(districts)
     for i, district in enumerate(districts[:-1]):
-        Submission.objects.create(request=child, unit=district, status=SubmissionStatus.ACCEPTED,
-                                  first_submitted_at=seed.opened_at,
-                                  data={"products_reviewed": 10 + i, "ranked_share": str(10 * i),
-                                        "difficulties_text": "Thiếu cán bộ chuyên trách & kinh phí."})
+        Submission.objects.create(
+            request=child,
+            unit=district,
+            status=SubmissionStatus.ACCEPTED,
+            first_submitted_at=seed.opened_at,
+            data={
+                "products_reviewed": 10 + i,
+                "ranked_share": str(10 * i),
+                "difficulties_text": "Thiếu cán bộ chuyên trách & kinh phí.",
+            },
+        )
     c = consolidate(child)
     assert c.scope_label == "Toàn tỉnh" and not c.is_national
     assert [u.code for u in c.missing] == [districts[-1].code]
@@ -266,17 +281,23 @@ def test_the_benchmark_check_agrees_with_raw_sql(demo):
 
 def test_split_and_normalise():
     assert split_items("- Thiếu kinh phí; thiếu cán bộ.\n2) Cần hỗ trợ TP. Hồ Chí Minh. Khác!") == [
-        "Thiếu kinh phí", "thiếu cán bộ", "Cần hỗ trợ TP. Hồ Chí Minh", "Khác"]
+        "Thiếu kinh phí",
+        "thiếu cán bộ",
+        "Cần hỗ trợ TP. Hồ Chí Minh",
+        "Khác",
+    ]
     assert normalise("  Đề nghị HỖ TRỢ,  tập huấn!! ") == "đề nghị hỗ trợ tập huấn"
 
 
 def test_identical_and_near_identical_points_are_grouped_naming_every_unit():
-    items = group_items([
-        ("Hà Giang", "Đề nghị hỗ trợ tập huấn cho cán bộ cấp xã; kinh phí còn thiếu."),
-        ("Cao Bằng", "- đề nghị hỗ trợ  tập huấn cho cán bộ cấp xã.\n- Khác hẳn các ý kiến còn lại"),
-        ("Bắc Kạn", "Đề nghị hỗ trợ tập huấn cho các cán bộ cấp xã"),  # near-identical
-        ("Lạng Sơn", "Kinh phí còn thiếu"),
-    ])
+    items = group_items(
+        [
+            ("Hà Giang", "Đề nghị hỗ trợ tập huấn cho cán bộ cấp xã; kinh phí còn thiếu."),
+            ("Cao Bằng", "- đề nghị hỗ trợ  tập huấn cho cán bộ cấp xã.\n- Khác hẳn các ý kiến còn lại"),
+            ("Bắc Kạn", "Đề nghị hỗ trợ tập huấn cho các cán bộ cấp xã"),  # near-identical
+            ("Lạng Sơn", "Kinh phí còn thiếu"),
+        ]
+    )
     assert items[0].text == "Đề nghị hỗ trợ tập huấn cho cán bộ cấp xã"
     assert items[0].units == ["Hà Giang", "Cao Bằng", "Bắc Kạn"] and items[0].variants == 2
     assert items[1].units == ["Hà Giang", "Lạng Sơn"]
@@ -383,7 +404,9 @@ def test_xlsx_sheets_matrix_and_missing(demo):
     assert matrix[0][4:] == [f.label for f in c.numeric_fields]  # labels, never field codes
     from ocop.lib.collation import vi_sorted
 
-    assert [row[0] for row in matrix[1:-1]] == [r.code for r in vi_sorted(c.rows, key=lambda r: r.name)]  # Vietnamese order
+    assert [row[0] for row in matrix[1:-1]] == [
+        r.code for r in vi_sorted(c.rows, key=lambda r: r.name)
+    ]  # Vietnamese order
     total_row = matrix[-1]
     expected = expected_totals(req)
     assert total_row[4 + codes.index("funding_total")] == int(expected["funding_total"])
@@ -422,7 +445,7 @@ def test_ampersand_angle_brackets_and_quotes_survive_into_every_format(demo, cli
     require_libreoffice()
     req = seed_request()
     sub = latest_accepted(req)[AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, code="06").pk]
-    put_text(sub, difficulties_text=SPECIAL, proposals_policy_text="=HYPERLINK(\"x\") & <script>")
+    put_text(sub, difficulties_text=SPECIAL, proposals_policy_text='=HYPERLINK("x") & <script>')
     c = consolidate(req)
 
     client.force_login(demo["tw.canbo"])
@@ -431,8 +454,10 @@ def test_ampersand_angle_brackets_and_quotes_survive_into_every_format(demo, cli
     html = "".join(client.get(url, {"phan": part}).content.decode() for part in ("y-kien", "bao-cao"))
     assert SPECIAL not in html and "<script>" not in html
     assert "=HYPERLINK(&quot;x&quot;) &amp; &lt;script&gt;" in html
-    assert ("Tồn tại A &amp; B &lt; C &gt; D &quot;trích dẫn&quot; &#x27;nháy đơn&#x27; — R&amp;D "
-            "&lt;b&gt;không in đậm&lt;/b&gt;") in html
+    assert (
+        "Tồn tại A &amp; B &lt; C &gt; D &quot;trích dẫn&quot; &#x27;nháy đơn&#x27; — R&amp;D "
+        "&lt;b&gt;không in đậm&lt;/b&gt;"
+    ) in html
     assert "<b>không in đậm</b>" not in html
 
     docx = national_report.build_docx(c)
@@ -440,7 +465,7 @@ def test_ampersand_angle_brackets_and_quotes_survive_into_every_format(demo, cli
 
     cells = [cell for rows in xlsx_cells(national_report.build_xlsx(c)).values() for row in rows for cell in row]
     assert SPECIAL in cells
-    assert "=HYPERLINK(\"x\") & <script>" in cells  # kept as text, never a formula
+    assert '=HYPERLINK("x") & <script>' in cells  # kept as text, never a formula
 
     text = " ".join(pdf_text(national_report.build_pdf(c, docx=docx)).split())
     assert SPECIAL in text
@@ -465,8 +490,10 @@ def test_the_consolidation_page(demo, client):
     assert '<select name="chart"' in html  # the field is chosen with a plain form
     assert "<script>" not in html  # no inline script (CSP)
     # the page is in parts (issue 17): overview (summary, downloads, chart, comparison), tables, texts
-    parts = {part: client.get(reverse("reporting:consolidation", args=[req.pk]), {"phan": part}).content.decode()
-             for part in ("so-lieu", "y-kien", "bao-cao")}
+    parts = {
+        part: client.get(reverse("reporting:consolidation", args=[req.pk]), {"phan": part}).content.decode()
+        for part in ("so-lieu", "y-kien", "bao-cao")
+    }
     assert 'data-testid="consolidation-parts"' in html and 'data-testid="section-table"' not in html
     html = "".join(parts.values())
     funding = expected_totals(req)["funding_total"]

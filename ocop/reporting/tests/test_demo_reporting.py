@@ -59,9 +59,19 @@ def open_request() -> ReportRequest:
 
 
 def test_second_call_creates_nothing(demo):
-    before = (ReportRequest.objects.count(), Submission.objects.count(), AuditEntry.objects.count(), User.objects.count())
+    before = (
+        ReportRequest.objects.count(),
+        Submission.objects.count(),
+        AuditEntry.objects.count(),
+        User.objects.count(),
+    )
     assert create_demo_reporting() == demo
-    assert (ReportRequest.objects.count(), Submission.objects.count(), AuditEntry.objects.count(), User.objects.count()) == before
+    assert (
+        ReportRequest.objects.count(),
+        Submission.objects.count(),
+        AuditEntry.objects.count(),
+        User.objects.count(),
+    ) == before
 
 
 def test_counts_and_demo_marks(demo):
@@ -80,7 +90,10 @@ def test_the_seed_request(demo):
     req = seed_request()
     assert req.title == "Báo cáo kết quả triển khai Chương trình OCOP năm 2018"
     assert (req.issued_on, req.period_start, req.cutoff, req.deadline) == (
-        dt.date(2018, 12, 12), dt.date(2018, 1, 1), dt.date(2018, 12, 31), dt.date(2019, 1, 10)
+        dt.date(2018, 12, 12),
+        dt.date(2018, 1, 1),
+        dt.date(2018, 12, 31),
+        dt.date(2019, 1, 10),
     )
     assert req.kind == RequestKind.ADHOC and req.status == RequestStatus.CLOSED
     assert req.deadline_rule == "before" and req.deadline_text == "trước ngày 10/01/2019"  # domain.md §11
@@ -120,10 +133,34 @@ def test_seed_completeness_has_every_kind_of_unit(demo):
 def test_seed_reports_agree_with_the_seed(demo):
     """Only the 22 provinces named in the seed had an approved Đề án/Kế hoạch; Bắc Kạn alone ranked products."""
     approved = set(
-        Submission.objects.filter(request=seed_request(), data__plan_status="approved").values_list("unit__code", flat=True)
+        Submission.objects.filter(request=seed_request(), data__plan_status="approved").values_list(
+            "unit__code", flat=True
+        )
     )
-    named = {"06", "24", "60", "92", "87", "67", "02", "35", "31", "42", "17",
-             "10", "68", "58", "19", "44", "49", "51", "22", "45", "84", "86"}
+    named = {
+        "06",
+        "24",
+        "60",
+        "92",
+        "87",
+        "67",
+        "02",
+        "35",
+        "31",
+        "42",
+        "17",
+        "10",
+        "68",
+        "58",
+        "19",
+        "44",
+        "49",
+        "51",
+        "22",
+        "45",
+        "84",
+        "86",
+    }
     assert approved <= named and len(approved) >= 18
     for sub in Submission.objects.filter(request=seed_request()).select_related("unit"):
         d = sub.data
@@ -177,7 +214,10 @@ def test_periodic_template_loads():
     template = ReportTemplate.objects.get(code="ocop-periodic", version=1)
     parsed = template.parsed
     check_bindings(parsed)
-    assert template.valid_from == dt.date(2019, 1, 24) and template.title == "Báo cáo tình hình thực hiện Chương trình OCOP"
+    assert (
+        template.valid_from == dt.date(2019, 1, 24)
+        and template.title == "Báo cáo tình hình thực hiện Chương trình OCOP"
+    )
     seed = ReportTemplate.objects.get(code="ocop-cv9654-2018", version=1).parsed
     shared = {f.binding for f in seed.fields if f.binding} - {f.binding for f in parsed.fields if f.binding}
     assert shared == set()  # every registry figure of the seed is asked for in the periodic report too

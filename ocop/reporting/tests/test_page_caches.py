@@ -97,8 +97,12 @@ def test_request_form_text_follows_the_request_period(db):
     parsed = ReportTemplate.objects.get(code="ocop-annual", version=1).parsed
 
     def request_of(year):
-        return ReportRequest(cutoff=dt.date(year, 12, 14), period_start=dt.date(year - 1, 12, 15),
-                             deadline=dt.date(year + 1, 1, 5), deadline_rule="by")
+        return ReportRequest(
+            cutoff=dt.date(year, 12, 14),
+            period_start=dt.date(year - 1, 12, 15),
+            deadline=dt.date(year + 1, 1, 5),
+            deadline_rule="by",
+        )
 
     def messages(form):
         return " ".join(r.message for r in form.rules)

@@ -40,9 +40,16 @@ def annual(db) -> ReportTemplate:
 def request_2026(demo_users, annual, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         req = req_service.do_create_request(
-            demo_users["tw.canbo"], title="Báo cáo kết quả triển khai Chương trình OCOP năm 2026", template=annual,
-            kind="periodic", period_start=START_2026, cutoff=CUTOFF_2026, deadline=dt.date(2027, 1, 5),
-            deadline_rule="before", document_number="2412/BNNMT-VPĐP", issued_on=dt.date(2026, 11, 20),
+            demo_users["tw.canbo"],
+            title="Báo cáo kết quả triển khai Chương trình OCOP năm 2026",
+            template=annual,
+            kind="periodic",
+            period_start=START_2026,
+            cutoff=CUTOFF_2026,
+            deadline=dt.date(2027, 1, 5),
+            deadline_rule="before",
+            document_number="2412/BNNMT-VPĐP",
+            issued_on=dt.date(2026, 11, 20),
         )
         req_service.do_open_request(demo_users["tw.canbo"], req)
     req.refresh_from_db()
@@ -64,7 +71,9 @@ def test_the_annual_template_says_2026_and_2027_for_the_2026_request(request_202
     texts = [form.title, form.subtitle, form.attached_to]
     texts += [t for s in form.sections for t in (s.title, s.prompt)]
     texts += [t for f in form.fields for t in (f.label, f.help)] + [r.message for r in form.rules]
-    stray = [t for t in texts if re.search(r"\b(2018|2019|2020)\b", t) and "QĐ-UBND" not in t]  # the help cites a decision
+    stray = [
+        t for t in texts if re.search(r"\b(2018|2019|2020)\b", t) and "QĐ-UBND" not in t
+    ]  # the help cites a decision
     assert stray == []
     assert not any("{" in t for t in texts)
 
@@ -92,8 +101,12 @@ def test_a_fixed_year_in_a_template_is_warned_but_not_a_citation():
     assert not any(w.where == "attached_to" for w in year_warnings(seed))  # "9654/BNN-VPĐP ngày 12/12/2018"
     annual = json.loads((DATA_DIR / "ocop-annual-v1.json").read_text(encoding="utf-8"))
     assert year_warnings(annual) == []
-    cited = {"code": "x", "version": 1, "title": "Theo Nghị định số 09/2019/NĐ-CP ngày 24/01/2019",
-             "sections": [{"number": "I", "title": "KẾT QUẢ NĂM 2026"}]}
+    cited = {
+        "code": "x",
+        "version": 1,
+        "title": "Theo Nghị định số 09/2019/NĐ-CP ngày 24/01/2019",
+        "sections": [{"number": "I", "title": "KẾT QUẢ NĂM 2026"}],
+    }
     assert [(w.where, w.year) for w in year_warnings(cited)] == [("mục I", "2026")]
 
 
@@ -109,8 +122,11 @@ def test_editing_a_template_warns_about_a_fixed_year(client, demo_users, annual)
     definition = dict(annual.definition)
     definition["sections"] = [dict(s) for s in definition["sections"]]
     definition["sections"][0]["title"] = "KẾT QUẢ THỰC HIỆN TRONG NĂM 2026"
-    response = client.post(reverse("reporting:template_edit", args=[annual.pk]),
-                           {"definition": json.dumps(definition, ensure_ascii=False)}, follow=True)
+    response = client.post(
+        reverse("reporting:template_edit", args=[annual.pk]),
+        {"definition": json.dumps(definition, ensure_ascii=False)},
+        follow=True,
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "nêu cố định năm 2026" in html
     assert ReportTemplate.objects.filter(code="ocop-annual", version=2).exists()
@@ -126,8 +142,15 @@ def test_the_annual_template_is_the_default_for_annual_requests(annual):
 def test_period_values_are_escaped_on_the_form(client, demo_users, annual, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         req = req_service.do_create_request(
-            demo_users["tw.canbo"], title="x", template=annual, kind="periodic", period_start=START_2026,
-            cutoff=CUTOFF_2026, deadline=dt.date(2027, 1, 5), document_number="<b>12</b>&VPĐP", issued_on=dt.date(2026, 11, 20),
+            demo_users["tw.canbo"],
+            title="x",
+            template=annual,
+            kind="periodic",
+            period_start=START_2026,
+            cutoff=CUTOFF_2026,
+            deadline=dt.date(2027, 1, 5),
+            document_number="<b>12</b>&VPĐP",
+            issued_on=dt.date(2026, 11, 20),
         )
         req_service.do_open_request(demo_users["tw.canbo"], req)
     sub = svc.do_open_submission(demo_users["tinh.hatinh"], req, current_province("42"))
@@ -141,10 +164,18 @@ def test_period_values_are_escaped_on_the_form(client, demo_users, annual, djang
 
 def test_a_funding_record_counts_in_exactly_one_annual_report(annual, demo_users):
     ha_tinh = current_province("42")
-    Funding.objects.create(unit=ha_tinh, year=2025, source=FundingSource.LOCAL, amount=1_000_000_000, date=dt.date(2025, 12, 14))
-    Funding.objects.create(unit=ha_tinh, year=2026, source=FundingSource.LOCAL, amount=300_000_000, date=dt.date(2025, 12, 15))
-    Funding.objects.create(unit=ha_tinh, year=2026, source=FundingSource.NTM, amount=50_000_000, date=dt.date(2026, 12, 14))
-    Funding.objects.create(unit=ha_tinh, year=2026, source=FundingSource.NTM, amount=7_000_000, date=dt.date(2026, 12, 15))
+    Funding.objects.create(
+        unit=ha_tinh, year=2025, source=FundingSource.LOCAL, amount=1_000_000_000, date=dt.date(2025, 12, 14)
+    )
+    Funding.objects.create(
+        unit=ha_tinh, year=2026, source=FundingSource.LOCAL, amount=300_000_000, date=dt.date(2025, 12, 15)
+    )
+    Funding.objects.create(
+        unit=ha_tinh, year=2026, source=FundingSource.NTM, amount=50_000_000, date=dt.date(2026, 12, 14)
+    )
+    Funding.objects.create(
+        unit=ha_tinh, year=2026, source=FundingSource.NTM, amount=7_000_000, date=dt.date(2026, 12, 15)
+    )
     year_2026 = periods.period(periods.YEAR, 2026)
     assert (year_2026.start, year_2026.end) == (START_2026, CUTOFF_2026)
     template = annual.parsed
@@ -153,10 +184,15 @@ def test_a_funding_record_counts_in_exactly_one_annual_report(annual, demo_users
     v2026 = compute_bindings(template, ha_tinh, START_2026, CUTOFF_2026, sources=sources)
     v2027 = compute_bindings(template, ha_tinh, dt.date(2026, 12, 15), dt.date(2027, 12, 14))
     assert (v2025["funding_total"], v2025["funding_local"]) == (1_000_000_000, 1_000_000_000)
-    assert (v2026["funding_total"], v2026["funding_local"], v2026["funding_ntm"]) == (350_000_000, 300_000_000, 50_000_000)
+    assert (v2026["funding_total"], v2026["funding_local"], v2026["funding_ntm"]) == (
+        350_000_000,
+        300_000_000,
+        50_000_000,
+    )
     assert v2027["funding_total"] == 7_000_000
-    assert sources["funding_total"] == ("Lấy từ sổ Kinh phí: tổng mọi nguồn, các khoản có ngày ghi nhận "
-                                        "từ 15/12/2025 đến 14/12/2026")
+    assert sources["funding_total"] == (
+        "Lấy từ sổ Kinh phí: tổng mọi nguồn, các khoản có ngày ghi nhận từ 15/12/2025 đến 14/12/2026"
+    )
     # a quarter shows the quarter's funding (records carry the date they were recorded)
     q1 = periods.period(periods.QUARTER, 2026, 1)
     assert compute_bindings(template, ha_tinh, q1.start, q1.end)["funding_total"] == 300_000_000
@@ -167,7 +203,9 @@ def test_products_come_from_the_milestones_before_the_evaluation_module(seed_req
 
     create_demo_programme()
     sub = svc.do_open_submission(demo_users["tinh.thainguyen"], seed_request, legacy_province("06"))
-    assert sub.prefill_sources["products_ranked"].startswith("Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có")
+    assert sub.prefill_sources["products_ranked"].startswith(
+        "Lấy từ sổ Mốc Chu trình OCOP (phân hệ Đánh giá, phân hạng chưa có"
+    )
     assert "từ 01/01/2018 đến 31/12/2018" in sub.prefill_sources["products_ranked"]
 
 
@@ -182,8 +220,12 @@ def test_products_come_from_the_evaluation_module_where_it_holds_the_period(annu
     sources: dict = {}
     values = compute_bindings(annual.parsed, thai_nguyen, START_2026, CUTOFF_2026, sources=sources)
     assert (values["products_evaluated"], values["products_ranked"]) == (1, 1)
-    assert sources["products_evaluated"].startswith("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được Hội đồng cấp tỉnh chấm điểm")
-    assert sources["products_ranked"].startswith("Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được cấp giấy chứng nhận")
+    assert sources["products_evaluated"].startswith(
+        "Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được Hội đồng cấp tỉnh chấm điểm"
+    )
+    assert sources["products_ranked"].startswith(
+        "Lấy từ phân hệ Đánh giá, phân hạng: số sản phẩm được cấp giấy chứng nhận"
+    )
     # the 2025 report (15/12/2024 – 14/12/2025) has no round of the module: the milestones registry
     earlier: dict = {}
     compute_bindings(annual.parsed, thai_nguyen, dt.date(2024, 12, 15), dt.date(2025, 12, 14), sources=earlier)
@@ -192,7 +234,9 @@ def test_products_come_from_the_evaluation_module_where_it_holds_the_period(annu
 
 def test_the_form_shows_the_source_note_of_each_prefilled_value(client, demo_users, request_2026):
     ha_tinh = current_province("42")
-    Funding.objects.create(unit=ha_tinh, year=2026, source=FundingSource.LOCAL, amount=300_000_000, date=dt.date(2026, 2, 1))
+    Funding.objects.create(
+        unit=ha_tinh, year=2026, source=FundingSource.LOCAL, amount=300_000_000, date=dt.date(2026, 2, 1)
+    )
     sub = svc.do_open_submission(demo_users["tinh.hatinh"], request_2026, ha_tinh)
     client.force_login(demo_users["tinh.hatinh"])
     html = client.get(reverse("reporting:submission", args=[sub.pk])).content.decode()
@@ -214,11 +258,25 @@ def test_deadline_wording_and_last_on_time_day():
 def test_before_the_first_working_day_after_the_cutoff_is_refused(demo_users, annual):
     # cut-off Monday 14/12/2026; "trước ngày 15/12/2026" leaves no working day after it
     with pytest.raises(Exception) as exc:
-        req_service.do_create_request(demo_users["tw.canbo"], title="x", template=annual, kind="periodic",
-                                      cutoff=CUTOFF_2026, deadline=dt.date(2026, 12, 15), deadline_rule="before")
+        req_service.do_create_request(
+            demo_users["tw.canbo"],
+            title="x",
+            template=annual,
+            kind="periodic",
+            cutoff=CUTOFF_2026,
+            deadline=dt.date(2026, 12, 15),
+            deadline_rule="before",
+        )
     assert "deadline" in exc.value.message_dict
-    ok = req_service.do_create_request(demo_users["tw.canbo"], title="x", template=annual, kind="periodic",
-                                       cutoff=CUTOFF_2026, deadline=dt.date(2026, 12, 15), deadline_rule="by")
+    ok = req_service.do_create_request(
+        demo_users["tw.canbo"],
+        title="x",
+        template=annual,
+        kind="periodic",
+        cutoff=CUTOFF_2026,
+        deadline=dt.date(2026, 12, 15),
+        deadline_rule="by",
+    )
     assert ok.deadline_text == "chậm nhất ngày 15/12/2026"
 
 
@@ -226,8 +284,15 @@ def test_before_the_first_working_day_after_the_cutoff_is_refused(demo_users, an
 
 
 def test_opening_collection_asks_for_confirmation_first(client, demo_users, annual):
-    req = req_service.do_create_request(demo_users["tw.canbo"], title="Năm 2026", template=annual, kind="periodic",
-                                        period_start=START_2026, cutoff=CUTOFF_2026, deadline=dt.date(2027, 1, 5))
+    req = req_service.do_create_request(
+        demo_users["tw.canbo"],
+        title="Năm 2026",
+        template=annual,
+        kind="periodic",
+        period_start=START_2026,
+        cutoff=CUTOFF_2026,
+        deadline=dt.date(2027, 1, 5),
+    )
     client.force_login(demo_users["tw.canbo"])
     url = reverse("reporting:request_action", args=[req.pk, "open"])
     response = client.post(url)
@@ -259,21 +324,28 @@ def test_an_invalid_typed_value_is_kept_with_its_error(client, demo_users, seed_
     officer = demo_users["tinh.hatinh"]
     sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
     client.force_login(officer)
-    response = client.post(reverse("reporting:submission_autosave", args=[sub.pk]),
-                           {"lock_version": sub.lock_version, "f__products_reviewed": "12a", "f__funding_text": "Có"})
+    response = client.post(
+        reverse("reporting:submission_autosave", args=[sub.pk]),
+        {"lock_version": sub.lock_version, "f__products_reviewed": "12a", "f__funding_text": "Có"},
+    )
     assert "chưa hợp lệ" in response.content.decode()
     sub.refresh_from_db()
     assert sub.invalid == {"products_reviewed": "12a"} and sub.data["funding_text"] == "Có"
     html = client.get(reverse("reporting:submission", args=[sub.pk])).content.decode()
     assert 'value="12a"' in html and 'href="#field-products_reviewed"' in html
     # submitting lists every problem in one pass, the kept text among them
-    response = client.post(reverse("reporting:submission", args=[sub.pk]), {"lock_version": sub.lock_version, "submit": "1"})
+    response = client.post(
+        reverse("reporting:submission", args=[sub.pk]), {"lock_version": sub.lock_version, "submit": "1"}
+    )
     html = response.content.decode()
     assert response.status_code == 422 and 'data-testid="error-summary"' in html
     assert 'href="#field-products_reviewed"' in html and 'href="#field-direction_text"' in html
     # corrected: the kept text goes
     sub.refresh_from_db()
-    client.post(reverse("reporting:submission_autosave", args=[sub.pk]), {"lock_version": sub.lock_version, "f__products_reviewed": "12"})
+    client.post(
+        reverse("reporting:submission_autosave", args=[sub.pk]),
+        {"lock_version": sub.lock_version, "f__products_reviewed": "12"},
+    )
     sub.refresh_from_db()
     assert sub.invalid == {} and sub.data["products_reviewed"] == 12
 
@@ -315,8 +387,9 @@ def test_home_page_lists_what_is_due_returned_and_waiting_for_review(client, dem
 def test_request_list_shows_submitted_and_on_time(client, demo_users, request_2026):
     officer = demo_users["tinh.hatinh"]
     sub = svc.do_open_submission(officer, request_2026, current_province("42"))
-    Submission.objects.filter(pk=sub.pk).update(first_submitted_at=dt.datetime(2027, 1, 5, 8, tzinfo=VN),
-                                                status=SubmissionStatus.SUBMITTED)  # on 05/01: late ("trước ngày")
+    Submission.objects.filter(pk=sub.pk).update(
+        first_submitted_at=dt.datetime(2027, 1, 5, 8, tzinfo=VN), status=SubmissionStatus.SUBMITTED
+    )  # on 05/01: late ("trước ngày")
     client.force_login(demo_users["tw.canbo"])
     html = client.get(reverse("reporting:request_list")).content.decode()
     assert "1/34 đã nộp, 0 đúng hạn" in html
@@ -327,8 +400,13 @@ def test_a_province_confirms_before_its_collection_goes_to_every_district(client
 
     client.force_login(demo_users["tinh.thainguyen"])
     url = reverse("reporting:request_collect", args=[seed_request.pk])
-    post = {"title": "Thu thập từ các huyện", "recipient_level": "district", "deadline": "07/01/2019",
-            "deadline_rule": "before", "reminder_offsets": ""}
+    post = {
+        "title": "Thu thập từ các huyện",
+        "recipient_level": "district",
+        "deadline": "07/01/2019",
+        "deadline_rule": "before",
+        "reminder_offsets": "",
+    }
     html = client.post(url, post).content.decode()
     # Bắc Kạn in 2018: the town of Bắc Kạn and 7 districts
     assert "Gửi yêu cầu thu thập tới 8 đơn vị?" in html and "trước ngày 07/01/2019" in html
@@ -345,8 +423,9 @@ def test_home_page_lists_the_products_waiting_for_my_score(client, demo_users):
 
     load_criteria()
     officer = demo_users["tinh.thainguyen"]
-    round_ = ev.do_create_round(officer, name="Kỳ đánh giá năm 2026", level="province", unit=current_province("19"),
-                                held_on=dt.date(2026, 8, 1))
+    round_ = ev.do_create_round(
+        officer, name="Kỳ đánh giá năm 2026", level="province", unit=current_province("19"), held_on=dt.date(2026, 8, 1)
+    )
     entry = _entry(round_, officer, AdminUnit.objects.get(era=Era.LEGACY, level=Level.COMMUNE, code="01888"))
     member = _members(round_, officer)[2]
     client.force_login(member)

@@ -32,10 +32,21 @@ def test_half_year_2025_goes_to_the_63_provinces_of_its_cutoff(demo_users, seed_
 
 def test_periodic_page_and_command(client, demo_users, seed_template):
     client.force_login(demo_users["tw.canbo"])
-    response = client.post(reverse("reporting:request_periodic"), {"template": seed_template.pk, "period_kind": "year", "year": 2026})
+    response = client.post(
+        reverse("reporting:request_periodic"), {"template": seed_template.pk, "period_kind": "year", "year": 2026}
+    )
     assert response.status_code == 302 and ReportRequest.objects.get().period_code == "2026-Y"
     out = io.StringIO()
-    call_command("create_periodic_requests", "--template", seed_template.code, "--kind", "half_year", "--year", "2026", stdout=out)
+    call_command(
+        "create_periodic_requests",
+        "--template",
+        seed_template.code,
+        "--kind",
+        "half_year",
+        "--year",
+        "2026",
+        stdout=out,
+    )
     assert "2026-H1" in out.getvalue() and ReportRequest.objects.count() == 3
     with pytest.raises(CommandError):
         call_command("create_periodic_requests", "--template", "khong-co", "--kind", "year", "--year", "2026")

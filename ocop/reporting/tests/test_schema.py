@@ -9,28 +9,48 @@ from hypothesis import strategies as st
 from ocop.reporting import schema
 
 DEFINITION = {
-    "code": "t", "version": 1, "title": "Mẫu thử",
+    "code": "t",
+    "version": 1,
+    "title": "Mẫu thử",
     "sections": [
-        {"number": "I", "title": "Phần I", "fields": [
-            {"code": "note", "label": "Thuyết minh", "type": "text", "required": True},
-            {"code": "status", "label": "Trạng thái", "type": "choice",
-             "options": [{"value": "yes", "label": "Có"}, {"value": "no", "label": "Không"}]},
-            {"code": "decision", "label": "Quyết định", "type": "text"},
-            {"code": "day", "label": "Ngày", "type": "date"},
-            {"code": "rate", "label": "Tỉ lệ", "type": "percent"},
-        ]},
-        {"number": "I.1", "title": "Kinh phí", "fields": [
-            {"code": "a", "label": "Nguồn A", "type": "money"},
-            {"code": "b", "label": "Nguồn B", "type": "money"},
-            {"code": "total", "label": "Tổng", "type": "money"},
-            {"code": "part", "label": "Phần", "type": "integer"},
-            {"code": "people", "label": "Số người", "type": "integer"},
-            {"code": "events", "label": "Sự kiện", "type": "table", "min_rows": 1, "columns": [
-                {"code": "name", "label": "Tên", "type": "text", "required": True},
-                {"code": "n", "label": "Số người", "type": "integer"},
+        {
+            "number": "I",
+            "title": "Phần I",
+            "fields": [
+                {"code": "note", "label": "Thuyết minh", "type": "text", "required": True},
+                {
+                    "code": "status",
+                    "label": "Trạng thái",
+                    "type": "choice",
+                    "options": [{"value": "yes", "label": "Có"}, {"value": "no", "label": "Không"}],
+                },
+                {"code": "decision", "label": "Quyết định", "type": "text"},
                 {"code": "day", "label": "Ngày", "type": "date"},
-            ]},
-        ]},
+                {"code": "rate", "label": "Tỉ lệ", "type": "percent"},
+            ],
+        },
+        {
+            "number": "I.1",
+            "title": "Kinh phí",
+            "fields": [
+                {"code": "a", "label": "Nguồn A", "type": "money"},
+                {"code": "b", "label": "Nguồn B", "type": "money"},
+                {"code": "total", "label": "Tổng", "type": "money"},
+                {"code": "part", "label": "Phần", "type": "integer"},
+                {"code": "people", "label": "Số người", "type": "integer"},
+                {
+                    "code": "events",
+                    "label": "Sự kiện",
+                    "type": "table",
+                    "min_rows": 1,
+                    "columns": [
+                        {"code": "name", "label": "Tên", "type": "text", "required": True},
+                        {"code": "n", "label": "Số người", "type": "integer"},
+                        {"code": "day", "label": "Ngày", "type": "date"},
+                    ],
+                },
+            ],
+        },
     ],
     "rules": [
         {"kind": "sum_equals", "target": "total", "terms": ["a", "b"]},
@@ -43,8 +63,16 @@ DEFINITION = {
 
 T = schema.parse_definition(DEFINITION)
 GOOD = {
-    "note": "Nội dung", "status": "yes", "decision": "12/QĐ-UBND", "day": "2018-12-31", "rate": "50",
-    "a": 1_000_000, "b": 2_500_000, "total": 3_500_000, "part": 10, "people": 30,
+    "note": "Nội dung",
+    "status": "yes",
+    "decision": "12/QĐ-UBND",
+    "day": "2018-12-31",
+    "rate": "50",
+    "a": 1_000_000,
+    "b": 2_500_000,
+    "total": 3_500_000,
+    "part": 10,
+    "people": 30,
     "events": [{"name": "Hội nghị", "n": 20, "day": "2018-06-01"}, {"name": "Tập huấn", "n": 10, "day": None}],
 }
 
@@ -88,10 +116,19 @@ def test_required_table_cells_are_reported_with_row_and_column():
 @pytest.mark.parametrize(
     "ftype,raw,expected",
     [
-        ("integer", "1.234.567", 1234567), ("money", "2 500 000", 2500000), ("integer", 42, 42), ("integer", 3.0, 3),
-        ("percent", "12,5", "12.5"), ("percent", "12.5%", "12.5"), ("percent", 7, "7"),
-        ("date", "31/12/2018", "2018-12-31"), ("date", "2018-12-31", "2018-12-31"), ("date", dt.datetime(2019, 1, 10), "2019-01-10"),
-        ("text", "  chữ  ", "chữ"), ("integer", "", None), ("date", None, None),
+        ("integer", "1.234.567", 1234567),
+        ("money", "2 500 000", 2500000),
+        ("integer", 42, 42),
+        ("integer", 3.0, 3),
+        ("percent", "12,5", "12.5"),
+        ("percent", "12.5%", "12.5"),
+        ("percent", 7, "7"),
+        ("date", "31/12/2018", "2018-12-31"),
+        ("date", "2018-12-31", "2018-12-31"),
+        ("date", dt.datetime(2019, 1, 10), "2019-01-10"),
+        ("text", "  chữ  ", "chữ"),
+        ("integer", "", None),
+        ("date", None, None),
     ],
 )
 def test_coerce_accepts_vietnamese_input(ftype, raw, expected):
@@ -100,8 +137,17 @@ def test_coerce_accepts_vietnamese_input(ftype, raw, expected):
 
 @pytest.mark.parametrize(
     "ftype,raw",
-    [("integer", "abc"), ("integer", "1,5"), ("money", "-5"), ("integer", 2.5), ("percent", "x"), ("percent", "2000"),
-     ("date", "31/02/2019"), ("date", "12/31/2018"), ("integer", True)],
+    [
+        ("integer", "abc"),
+        ("integer", "1,5"),
+        ("money", "-5"),
+        ("integer", 2.5),
+        ("percent", "x"),
+        ("percent", "2000"),
+        ("date", "31/02/2019"),
+        ("date", "12/31/2018"),
+        ("integer", True),
+    ],
 )
 def test_coerce_refuses_bad_input_with_a_message(ftype, raw):
     value, error = schema.coerce(ftype, raw)
@@ -131,7 +177,12 @@ def test_display_uses_vietnamese_conventions():
         (lambda d: d["sections"].append({"number": "I", "title": "again"}), "trùng"),
         (lambda d: d["rules"].append({"kind": "sum_equals", "target": "note", "terms": ["a"]}), "số"),
         (lambda d: d["rules"].append({"kind": "magic"}), "kind"),
-        (lambda d: d["rules"].append({"kind": "table_sum_equals", "target": "total", "table": "events", "column": "name"}), "cột"),
+        (
+            lambda d: d["rules"].append(
+                {"kind": "table_sum_equals", "target": "total", "table": "events", "column": "name"}
+            ),
+            "cột",
+        ),
     ],
 )
 def test_bad_definitions_are_refused_with_a_message(mutate, fragment):
@@ -154,8 +205,12 @@ def test_dates_round_trip_through_display(day):
     assert schema.coerce("date", schema.display("date", day.isoformat())) == (day.isoformat(), None)
 
 
-@given(st.dictionaries(st.sampled_from(["a", "b", "total", "part", "people", "rate", "note"]),
-                       st.one_of(st.none(), st.integers(-5, 10**9), st.text(max_size=20))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "total", "part", "people", "rate", "note"]),
+        st.one_of(st.none(), st.integers(-5, 10**9), st.text(max_size=20)),
+    )
+)
 def test_validate_never_crashes_on_arbitrary_data(data):
     issues = schema.validate(T, data)
     assert all(isinstance(i, schema.Issue) and i.message for i in issues)

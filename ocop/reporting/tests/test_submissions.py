@@ -21,11 +21,21 @@ def test_request_goes_to_the_63_provinces_of_the_cutoff_date(seed_request):
 
 @pytest.mark.parametrize(
     "deadline,ok",
-    [(dt.date(2018, 12, 31), False), (dt.date(2019, 1, 1), False), (dt.date(2019, 1, 2), True), (dt.date(2018, 12, 1), False)],
+    [
+        (dt.date(2018, 12, 31), False),
+        (dt.date(2019, 1, 1), False),
+        (dt.date(2019, 1, 2), True),
+        (dt.date(2018, 12, 1), False),
+    ],
 )
 def test_deadline_must_leave_a_working_day_after_the_cutoff(demo_users, seed_template, deadline, ok):
     call = lambda: req_service.do_create_request(  # noqa: E731
-        demo_users["tw.canbo"], title="x", template=seed_template, kind="adhoc", cutoff=dt.date(2018, 12, 31), deadline=deadline
+        demo_users["tw.canbo"],
+        title="x",
+        template=seed_template,
+        kind="adhoc",
+        cutoff=dt.date(2018, 12, 31),
+        deadline=deadline,
     )
     if ok:
         assert call().deadline == deadline
@@ -37,8 +47,14 @@ def test_deadline_must_leave_a_working_day_after_the_cutoff(demo_users, seed_tem
 
 def test_only_central_users_create_national_requests(demo_users, seed_template):
     with pytest.raises(PermissionDenied):
-        req_service.do_create_request(demo_users["tinh.hatinh"], title="x", template=seed_template, kind="adhoc",
-                                      cutoff=dt.date(2018, 12, 31), deadline=dt.date(2019, 1, 10))
+        req_service.do_create_request(
+            demo_users["tinh.hatinh"],
+            title="x",
+            template=seed_template,
+            kind="adhoc",
+            cutoff=dt.date(2018, 12, 31),
+            deadline=dt.date(2019, 1, 10),
+        )
 
 
 def test_open_prefills_from_the_registries(demo_users, seed_request):
@@ -99,7 +115,9 @@ def test_concurrent_edits_do_not_overwrite_silently(demo_users, seed_request):
     version = sub.lock_version
     svc.do_save_draft(officer, Submission.objects.get(pk=sub.pk), {"direction_text": "Bản A"}, expected_version=version)
     with pytest.raises(svc.VersionConflict):
-        svc.do_save_draft(officer, Submission.objects.get(pk=sub.pk), {"direction_text": "Bản B"}, expected_version=version)
+        svc.do_save_draft(
+            officer, Submission.objects.get(pk=sub.pk), {"direction_text": "Bản B"}, expected_version=version
+        )
     assert Submission.objects.get(pk=sub.pk).data["direction_text"] == "Bản A"
 
 
@@ -127,7 +145,11 @@ def test_review_return_resubmit_accept_lock(demo_users, seed_request):
     assert sub.status == SubmissionStatus.ACCEPTED and sub.first_submitted_at == first
     with pytest.raises(ValidationError):
         svc.do_save_draft(officer, sub, {"funding_text": "sửa sau khi khóa"})
-    actions = set(AuditEntry.objects.filter(object_id=str(sub.pk), object_type="reporting.submission").values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_id=str(sub.pk), object_type="reporting.submission").values_list(
+            "action", flat=True
+        )
+    )
     assert {"ocop.report.opened", "ocop.report.submitted", "ocop.report.returned", "ocop.report.accepted"} <= actions
 
 
@@ -186,27 +208,52 @@ def test_imported_submissions_count_like_typed_ones(demo_users, seed_request):
     assert row.submission.source == "xlsx" and row.timeliness is not None
 
 
-def test_province_collects_from_its_districts_and_prefills_from_their_totals(demo_users, seed_request, django_capture_on_commit_callbacks):
+def test_province_collects_from_its_districts_and_prefills_from_their_totals(
+    demo_users, seed_request, django_capture_on_commit_callbacks
+):
     from ocop.accounts.models import Role, User
     from ocop.geo.models import AdminUnit
 
     officer = demo_users["tinh.thainguyen"]
     with django_capture_on_commit_callbacks(execute=True):
         child = req_service.do_create_request(
-            officer, title="Thu thập từ các huyện", template=seed_request.template, kind="adhoc", cutoff=seed_request.cutoff,
-            period_start=seed_request.period_start, deadline=dt.date(2019, 1, 7), recipient_level="district", parent=seed_request,
+            officer,
+            title="Thu thập từ các huyện",
+            template=seed_request.template,
+            kind="adhoc",
+            cutoff=seed_request.cutoff,
+            period_start=seed_request.period_start,
+            deadline=dt.date(2019, 1, 7),
+            recipient_level="district",
+            parent=seed_request,
         )
         req_service.do_open_request(officer, child)
-    assert child.owner_unit.code == "06" and child.recipients.count() == AdminUnit.objects.filter(parent__code="06", level="district", era="legacy").count()
+    assert (
+        child.owner_unit.code == "06"
+        and child.recipients.count()
+        == AdminUnit.objects.filter(parent__code="06", level="district", era="legacy").count()
+    )
     with pytest.raises(ValidationError):  # a district deadline after the province's
-        req_service.do_create_request(officer, title="x", template=seed_request.template, kind="adhoc", cutoff=seed_request.cutoff,
-                                      deadline=dt.date(2019, 1, 11), recipient_level="district", parent=seed_request)
+        req_service.do_create_request(
+            officer,
+            title="x",
+            template=seed_request.template,
+            kind="adhoc",
+            cutoff=seed_request.cutoff,
+            deadline=dt.date(2019, 1, 11),
+            recipient_level="district",
+            parent=seed_request,
+        )
     district_user = demo_users["huyen.babe"]
     ba_be = district_user.scope_unit
     sub = svc.do_open_submission(district_user, child, ba_be)
     svc.do_save_draft(district_user, sub, complete(sub, products_reviewed=7, planned_products_2019=3))
     svc.do_submit(district_user, sub)
-    other = User.objects.create(username="huyen.khac", role=Role.DISTRICT_OFFICER, scope_unit=AdminUnit.objects.get(era="legacy", code="062", level="district"))
+    other = User.objects.create(
+        username="huyen.khac",
+        role=Role.DISTRICT_OFFICER,
+        scope_unit=AdminUnit.objects.get(era="legacy", code="062", level="district"),
+    )
     sub2 = svc.do_open_submission(other, child, other.scope_unit)
     svc.do_save_draft(other, sub2, complete(sub2, products_reviewed=5, planned_products_2019=2))
     svc.do_submit(other, sub2)
@@ -218,14 +265,22 @@ def test_province_collects_from_its_districts_and_prefills_from_their_totals(dem
     assert sum(1 for r in rows if r.state == "submitted") == 2
 
 
-def test_request_list_shows_the_units_reports_without_a_query_per_request(client, demo_users, seed_request, django_assert_max_num_queries):
+def test_request_list_shows_the_units_reports_without_a_query_per_request(
+    client, demo_users, seed_request, django_assert_max_num_queries
+):
     from django.urls import reverse
 
     officer = demo_users["tinh.thainguyen"]
     sub = svc.do_open_submission(officer, seed_request, legacy_province("06"))
     for i in range(5):
-        extra = req_service.do_create_request(demo_users["tw.canbo"], title=f"Yêu cầu {i}", template=seed_request.template,
-                                              kind="adhoc", cutoff=seed_request.cutoff, deadline=seed_request.deadline)
+        extra = req_service.do_create_request(
+            demo_users["tw.canbo"],
+            title=f"Yêu cầu {i}",
+            template=seed_request.template,
+            kind="adhoc",
+            cutoff=seed_request.cutoff,
+            deadline=seed_request.deadline,
+        )
         req_service.do_open_request(demo_users["tw.canbo"], extra)
     client.force_login(officer)
     with django_assert_max_num_queries(20):

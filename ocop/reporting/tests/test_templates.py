@@ -50,8 +50,21 @@ def test_seed_template_parses_with_known_bindings(template):
     )
     assert template.valid_from == dt.date(2018, 12, 12) and template.valid_to is None
     assert [s.number for s in template.sections] == [
-        "I", "I.1", "I.2", "I.2.a", "I.2.b", "I.2.c", "I.2.d", "I.3",
-        "II", "II.1", "II.2", "II.3", "III", "III.1", "III.2",
+        "I",
+        "I.1",
+        "I.2",
+        "I.2.a",
+        "I.2.b",
+        "I.2.c",
+        "I.2.d",
+        "I.3",
+        "II",
+        "II.1",
+        "II.2",
+        "II.3",
+        "III",
+        "III.1",
+        "III.2",
     ]
 
 
@@ -96,7 +109,7 @@ def test_outline_words_verbatim(template):
 @pytest.mark.skipif(not SEED.exists(), reason="the seed is outside the repository")
 def test_every_title_and_prompt_is_in_the_seed(template):
     seed = SEED.read_text(encoding="utf-8")
-    outline = seed[seed.index("Khung Đề cương"):]
+    outline = seed[seed.index("Khung Đề cương") :]
     flat = " ".join(outline.split())
     for text in [template.title, template.subtitle, template.attached_to]:
         assert text in flat
@@ -121,11 +134,19 @@ def test_narrative_sections_are_required(template):
 
 def test_rules_hold_for_consistent_figures_and_catch_the_others(template):
     data = {
-        "funding_local": 300, "funding_ntm": 700, "funding_total": 1000,
-        "products_reviewed": 40, "products_evaluated": 25, "products_ranked": 20,
-        "products_3star": 15, "products_4star": 5, "products_5star": 0, "ranked_share": "50",
+        "funding_local": 300,
+        "funding_ntm": 700,
+        "funding_total": 1000,
+        "products_reviewed": 40,
+        "products_evaluated": 25,
+        "products_ranked": 20,
+        "products_3star": 15,
+        "products_4star": 5,
+        "products_5star": 0,
+        "ranked_share": "50",
         "plan_status": "drafting",
     }
+
     def rule_issues(d):
         return [i for i in validate(template, d) if "là bắt buộc" not in i.message]
 
@@ -248,13 +269,16 @@ def test_prefill_for_bac_kan_2018(template, demo_programme):
         Funding.objects.alive().filter(unit__province=bac_kan, year=2018).values_list("amount", flat=True)
     )
     assert len(values["directive_documents"]) == values["directive_documents_count"] > 0
-    assert values["directive_documents_count"] == DirectiveDocument.objects.filter(
-        unit__province=bac_kan, date__year=2018
-    ).count()
+    assert (
+        values["directive_documents_count"]
+        == DirectiveDocument.objects.filter(unit__province=bac_kan, date__year=2018).count()
+    )
     row = values["directive_documents"][0]
     assert set(row) <= {"kind", "number", "date", "issuer", "summary"}
-    assert any(r["number"] == "851/QĐ-UBND" and r["kind"] == "Quyết định" and r["date"] == "2018-05-24"
-               for r in values["directive_documents"])
+    assert any(
+        r["number"] == "851/QĐ-UBND" and r["kind"] == "Quyết định" and r["date"] == "2018-05-24"
+        for r in values["directive_documents"]
+    )
     # Bắc Kạn ranked its first products in 2018; its districts filed their own organisation
     assert values["products_ranked"] > 0 and values["products_evaluated"] >= values["products_ranked"]
     assert values["districts_specialised_count"] == 3 <= values["districts_total"]
@@ -269,8 +293,13 @@ def test_prefill_for_bac_kan_2018(template, demo_programme):
     assert not [i for i in issues if i.row is not None]  # table cells well typed
     # the only rule left to the province: break down the ranked products by star
     assert {i.field for i in issues if "là bắt buộc" not in i.message} == {"products_ranked"}
-    filled = dict(values, products_3star=values["products_ranked"], products_4star=0, products_5star=0,
-                  products_reviewed=values["products_evaluated"] + 10)
+    filled = dict(
+        values,
+        products_3star=values["products_ranked"],
+        products_4star=0,
+        products_5star=0,
+        products_reviewed=values["products_evaluated"] + 10,
+    )
     assert [i for i in validate(template, filled) if "là bắt buộc" not in i.message] == []
 
 

@@ -51,22 +51,32 @@ def test_xlsx_round_trip_equals_typing(client, demo_users, seed_request):
     officer = demo_users["tinh.hatinh"]
     typed = svc.do_open_submission(officer, seed_request, legacy_province("42"))
     client.force_login(officer)
-    response = client.post(reverse("reporting:submission", args=[typed.pk]), form_post(typed, {**TYPED, "ranked_share": "12,5"}))
+    response = client.post(
+        reverse("reporting:submission", args=[typed.pk]), form_post(typed, {**TYPED, "ranked_share": "12,5"})
+    )
     assert response.status_code == 302
     typed.refresh_from_db()
 
     # the same unit's report for a second request of the same template, filled offline in Excel
     from ocop.reporting.services.requests import do_create_request, do_open_request
 
-    other = do_create_request(demo_users["tw.canbo"], title="Lần 2", template=seed_request.template, kind="adhoc",
-                              cutoff=seed_request.cutoff, period_start=seed_request.period_start, deadline=seed_request.deadline)
+    other = do_create_request(
+        demo_users["tw.canbo"],
+        title="Lần 2",
+        template=seed_request.template,
+        kind="adhoc",
+        cutoff=seed_request.cutoff,
+        period_start=seed_request.period_start,
+        deadline=seed_request.deadline,
+    )
     do_open_request(demo_users["tw.canbo"], other)
     offline = svc.do_open_submission(officer, other, legacy_province("42"))
     xlsx = client.get(reverse("reporting:submission_download", args=[offline.pk, "xlsx"]))
     assert xlsx.status_code == 200
     filled = fill_main_sheet(xlsx.content, {**TYPED, "ranked_share": 12.5})
-    response = client.post(reverse("reporting:submission_upload", args=[offline.pk]),
-                           {"file": SimpleUploadedFile("bao-cao.xlsx", filled)})
+    response = client.post(
+        reverse("reporting:submission_upload", args=[offline.pk]), {"file": SimpleUploadedFile("bao-cao.xlsx", filled)}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     offline.refresh_from_db()
     assert offline.source == "xlsx"
@@ -80,8 +90,12 @@ def test_broken_xlsx_is_refused_cell_by_cell_and_nothing_is_saved(client, demo_u
     client.force_login(officer)
     before = dict(Submission.objects.get(pk=sub.pk).data)
     xlsx = client.get(reverse("reporting:submission_download", args=[sub.pk, "xlsx"])).content
-    broken = fill_main_sheet(xlsx, {"direction_text": "Hợp lệ", "planned_products_2019": "mười hai", "plan_approval_date": "32/13/2018"})
-    response = client.post(reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("loi.xlsx", broken)})
+    broken = fill_main_sheet(
+        xlsx, {"direction_text": "Hợp lệ", "planned_products_2019": "mười hai", "plan_approval_date": "32/13/2018"}
+    )
+    response = client.post(
+        reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile("loi.xlsx", broken)}
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert html.count("<tr><td>") >= 2 and "“mười hai”" in html
@@ -103,7 +117,9 @@ def test_hostile_uploads_are_refused_with_a_message(client, demo_users, seed_req
     officer = demo_users["tinh.hatinh"]
     sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
     client.force_login(officer)
-    response = client.post(reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile(name, content)}, follow=True)
+    response = client.post(
+        reverse("reporting:submission_upload", args=[sub.pk]), {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
     assert fragment in response.content.decode()
     assert Submission.objects.get(pk=sub.pk).source == "web"
 
@@ -113,7 +129,9 @@ def test_autosave_saves_valid_fields_and_detects_conflicts(client, demo_users, s
     sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
     client.force_login(officer)
     url = reverse("reporting:submission_autosave", args=[sub.pk])
-    response = client.post(url, {"lock_version": sub.lock_version, "f__direction_text": "Đang viết dở", "f__planned_products_2019": "abc"})
+    response = client.post(
+        url, {"lock_version": sub.lock_version, "f__direction_text": "Đang viết dở", "f__planned_products_2019": "abc"}
+    )
     html = response.content.decode()
     assert "Đã tự động lưu" in html and "1 ô chưa hợp lệ" in html
     sub.refresh_from_db()

@@ -38,8 +38,15 @@ DEFINITION = {
             "prompt": "Nêu căn cứ và tình hình xây dựng kế hoạch.",
             "fields": [
                 {"code": "report_date", "label": "Ngày báo cáo", "type": "date", "required": True},
-                {"code": "plan_status", "label": "Tình trạng kế hoạch", "type": "choice",
-                 "options": [{"value": "approved", "label": "Đã phê duyệt"}, {"value": "drafting", "label": "Đang xây dựng"}]},
+                {
+                    "code": "plan_status",
+                    "label": "Tình trạng kế hoạch",
+                    "type": "choice",
+                    "options": [
+                        {"value": "approved", "label": "Đã phê duyệt"},
+                        {"value": "drafting", "label": "Đang xây dựng"},
+                    ],
+                },
                 {"code": "plan_decision", "label": "Quyết định phê duyệt", "type": "text"},
             ],
         },
@@ -49,7 +56,12 @@ DEFINITION = {
             "fields": [
                 {"code": "products_total", "label": "Tổng số sản phẩm", "type": "integer"},
                 {"code": "products_4star", "label": "Sản phẩm 4 sao", "type": "integer"},
-                {"code": "funding_total", "label": "Tổng kinh phí", "type": "money", "binding": "programme.funding_total"},
+                {
+                    "code": "funding_total",
+                    "label": "Tổng kinh phí",
+                    "type": "money",
+                    "binding": "programme.funding_total",
+                },
                 {"code": "funding_central", "label": "Ngân sách trung ương", "type": "money"},
                 {"code": "funding_local", "label": "Ngân sách địa phương", "type": "money"},
                 {"code": "completion_rate", "label": "Tỉ lệ hoàn thành", "type": "percent"},
@@ -61,17 +73,26 @@ DEFINITION = {
             "title": "Các hoạt động xúc tiến",
             "prompt": "Liệt kê các hoạt động đã tổ chức.",
             "fields": [
-                {"code": "activities", "label": "Danh sách hoạt động", "type": "table", "columns": [
-                    {"code": "name", "label": "Tên hoạt động", "type": "text", "required": True},
-                    {"code": "held_on", "label": "Ngày tổ chức", "type": "date"},
-                    {"code": "participants", "label": "Số người", "type": "integer"},
-                    {"code": "cost", "label": "Kinh phí", "type": "money"},
-                    {"code": "kind", "label": "Loại", "type": "choice", "options": KINDS},
-                    {"code": "share", "label": "Tỉ lệ", "type": "percent"},
-                ]},
+                {
+                    "code": "activities",
+                    "label": "Danh sách hoạt động",
+                    "type": "table",
+                    "columns": [
+                        {"code": "name", "label": "Tên hoạt động", "type": "text", "required": True},
+                        {"code": "held_on", "label": "Ngày tổ chức", "type": "date"},
+                        {"code": "participants", "label": "Số người", "type": "integer"},
+                        {"code": "cost", "label": "Kinh phí", "type": "money"},
+                        {"code": "kind", "label": "Loại", "type": "choice", "options": KINDS},
+                        {"code": "share", "label": "Tỉ lệ", "type": "percent"},
+                    ],
+                },
             ],
         },
-        {"number": "III", "title": "Đánh giá chung", "fields": [{"code": "narrative", "label": "Đánh giá", "type": "text"}]},
+        {
+            "number": "III",
+            "title": "Đánh giá chung",
+            "fields": [{"code": "narrative", "label": "Đánh giá", "type": "text"}],
+        },
     ],
     "rules": [
         {"kind": "sum_equals", "target": "funding_total", "terms": ["funding_central", "funding_local"]},
@@ -82,7 +103,11 @@ DEFINITION = {
     ],
 }
 TEMPLATE = parse_definition(DEFINITION)
-LABELS = {"title": "Báo cáo năm 2018", "unit_label": "Tỉnh Bắc Giang", "request_label": "Báo cáo năm 2018 (hạn 15/01/2019)"}
+LABELS = {
+    "title": "Báo cáo năm 2018",
+    "unit_label": "Tỉnh Bắc Giang",
+    "request_label": "Báo cáo năm 2018 (hạn 15/01/2019)",
+}
 TABLE_SHEET = "II.1 Danh sách hoạt động"
 
 
@@ -133,10 +158,19 @@ def put_row(ws, n: int, values: dict) -> None:
 
 
 def test_round_trip_gives_the_same_data_as_typing_it():
-    existing = {"products_total": 12, "activities": [
-        {"name": "Hội chợ OCOP Bắc Giang", "held_on": "2018-10-05", "participants": 50, "cost": 120000000,
-         "kind": "fair", "share": "40"},
-    ]}
+    existing = {
+        "products_total": 12,
+        "activities": [
+            {
+                "name": "Hội chợ OCOP Bắc Giang",
+                "held_on": "2018-10-05",
+                "participants": 50,
+                "cost": 120000000,
+                "kind": "fair",
+                "share": "40",
+            },
+        ],
+    }
     content = make(existing, prefilled={"funding_total": 1000000000})
     wb = open_wb(content)
     ws = wb[MAIN_SHEET]
@@ -155,28 +189,56 @@ def test_round_trip_gives_the_same_data_as_typing_it():
     ws[put(ws, "Đánh giá", "=Kết quả tốt.\nCòn khó khăn về vốn.")].data_type = "s"  # text cell: "=" is just text
     table = wb[TABLE_SHEET]
     assert table.row_dimensions[4].hidden
-    put_row(table, 2, {"Tên hoạt động": "Tập huấn chủ thể", "Ngày tổ chức": dt.datetime(2018, 11, 20),
-                       "Số người": 100, "Kinh phí": 2500000, "Loại": "Tập huấn", "Tỉ lệ": 60})
+    put_row(
+        table,
+        2,
+        {
+            "Tên hoạt động": "Tập huấn chủ thể",
+            "Ngày tổ chức": dt.datetime(2018, 11, 20),
+            "Số người": 100,
+            "Kinh phí": 2500000,
+            "Loại": "Tập huấn",
+            "Tỉ lệ": 60,
+        },
+    )
     put_row(table, 5, {"Tên hoạt động": "Khảo sát", "Loại": "training"})  # rows 3–4 left empty
-    data, issues = parse_workbook(TEMPLATE, io.BytesIO(save(wb)), unit_label=LABELS["unit_label"],
-                                  request_label=LABELS["request_label"])
+    data, issues = parse_workbook(
+        TEMPLATE, io.BytesIO(save(wb)), unit_label=LABELS["unit_label"], request_label=LABELS["request_label"]
+    )
     assert issues == []
 
     typed = {  # what the same person would type in the web form
-        "report_date": ("date", "31/12/2018"), "plan_status": ("choice", "approved"),
+        "report_date": ("date", "31/12/2018"),
+        "plan_status": ("choice", "approved"),
         "plan_decision": ("text", "Quyết định số 12/QĐ-UBND\nngày 01/02/2019"),
-        "products_total": ("integer", "12"), "products_4star": ("integer", "5"),
-        "funding_total": ("money", "1.000.000.000"), "funding_central": ("money", "600.000.000"),
-        "funding_local": ("money", "400.000.000"), "completion_rate": ("percent", "12,5"),
-        "participants_total": ("integer", "150"), "narrative": ("text", "=Kết quả tốt.\nCòn khó khăn về vốn."),
+        "products_total": ("integer", "12"),
+        "products_4star": ("integer", "5"),
+        "funding_total": ("money", "1.000.000.000"),
+        "funding_central": ("money", "600.000.000"),
+        "funding_local": ("money", "400.000.000"),
+        "completion_rate": ("percent", "12,5"),
+        "participants_total": ("integer", "150"),
+        "narrative": ("text", "=Kết quả tốt.\nCòn khó khăn về vốn."),
     }
     options = {"plan_status": TEMPLATE.field("plan_status").options}
     expected = {code: coerce(t, raw, options.get(code, ()))[0] for code, (t, raw) in typed.items()}
     expected["activities"] = [
-        {"name": "Hội chợ OCOP Bắc Giang", "held_on": "2018-10-05", "participants": 50, "cost": 120000000, "kind": "fair",
-         "share": coerce("percent", "40")[0]},
-        {"name": "Tập huấn chủ thể", "held_on": "2018-11-20", "participants": 100, "cost": 2500000, "kind": "training",
-         "share": coerce("percent", "60")[0]},
+        {
+            "name": "Hội chợ OCOP Bắc Giang",
+            "held_on": "2018-10-05",
+            "participants": 50,
+            "cost": 120000000,
+            "kind": "fair",
+            "share": coerce("percent", "40")[0],
+        },
+        {
+            "name": "Tập huấn chủ thể",
+            "held_on": "2018-11-20",
+            "participants": 100,
+            "cost": 2500000,
+            "kind": "training",
+            "share": coerce("percent", "60")[0],
+        },
         {"name": "Khảo sát", "held_on": None, "participants": None, "cost": None, "kind": "training", "share": None},
     ]
     assert data == expected
@@ -185,9 +247,20 @@ def test_round_trip_gives_the_same_data_as_typing_it():
 
 
 def test_stored_data_written_back_unchanged():
-    data = {"report_date": "2019-01-15", "plan_status": "drafting", "plan_decision": None, "products_total": 7,
-            "products_4star": 2, "funding_total": 10, "funding_central": 4, "funding_local": 6, "completion_rate": "99.75",
-            "participants_total": 0, "narrative": "Một dòng", "activities": []}
+    data = {
+        "report_date": "2019-01-15",
+        "plan_status": "drafting",
+        "plan_decision": None,
+        "products_total": 7,
+        "products_4star": 2,
+        "funding_total": 10,
+        "funding_central": 4,
+        "funding_local": 6,
+        "completion_rate": "99.75",
+        "participants_total": 0,
+        "narrative": "Một dòng",
+        "activities": [],
+    }
     parsed, issues = parse_workbook(TEMPLATE, io.BytesIO(make(data)))
     assert issues == []
     assert parsed == data
@@ -282,14 +355,17 @@ def test_sheet_renamed_by_user_still_reads():
     wb[TABLE_SHEET].title = "Hoạt động"
     wb[MAIN_SHEET].title = "BC"
     data, issues = parse_workbook(TEMPLATE, io.BytesIO(save(wb)))
-    assert issues == [] and data["activities"] == [{"name": "A", "held_on": None, "participants": None, "cost": None,
-                                                     "kind": None, "share": None}]
+    assert issues == [] and data["activities"] == [
+        {"name": "A", "held_on": None, "participants": None, "cost": None, "kind": None, "share": None}
+    ]
 
 
 # --- hostile uploads --------------------------------------------------------------------------------
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 WORKBOOK = b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
 
 
@@ -355,7 +431,11 @@ def test_xml_entity_declarations_are_refused():
     error = refused(minimal_xlsx({"xl/workbook.xml": BILLION_LAUGHS}))
     assert error.code == "xml_entity" and "tệp chứa khai báo thực thể XML" in error.text
     # the same in UTF-16, and pushed behind 70 KB of comment
-    utf16 = BILLION_LAUGHS.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>').decode().encode("utf-16")
+    utf16 = (
+        BILLION_LAUGHS.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>')
+        .decode()
+        .encode("utf-16")
+    )
     assert refused(minimal_xlsx({"xl/workbook.xml": utf16})).code == "xml_entity"
     padded = b'<?xml version="1.0"?><!--' + b" " * 70000 + b"-->" + BILLION_LAUGHS.split(b"?>", 1)[1]
     assert refused(minimal_xlsx({"xl/sharedStrings.xml": padded})).code == "odd"
@@ -406,9 +486,16 @@ def test_encrypted_member_is_refused():
 
 
 def test_build_docx():
-    data = {"report_date": "2018-12-31", "plan_status": "approved", "funding_total": 1234567, "completion_rate": "12.5",
-            "narrative": "Đoạn một.\nĐoạn hai & kết luận.",
-            "activities": [{"name": "Hội chợ", "held_on": "2018-10-05", "participants": 50, "cost": 2000000, "kind": "fair"}]}
+    data = {
+        "report_date": "2018-12-31",
+        "plan_status": "approved",
+        "funding_total": 1234567,
+        "completion_rate": "12.5",
+        "narrative": "Đoạn một.\nĐoạn hai & kết luận.",
+        "activities": [
+            {"name": "Hội chợ", "held_on": "2018-10-05", "participants": 50, "cost": 2000000, "kind": "fair"}
+        ],
+    }
     content = build_docx(TEMPLATE, data, submitted_label="Nộp ngày 10/01/2019", **LABELS)
     document = docx.Document(io.BytesIO(content))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -423,12 +510,20 @@ def test_build_docx():
     assert "Tình trạng kế hoạch: Đã phê duyệt" in text
     assert "Đoạn hai & kết luận." in text.split("\n")
     assert "Nộp ngày 10/01/2019" in text
-    assert ["STT", "Tên hoạt động", "Ngày tổ chức", "Số người", "Kinh phí", "Loại", "Tỉ lệ"] == [c.text for c in document.tables[1].rows[0].cells]
+    assert ["STT", "Tên hoạt động", "Ngày tổ chức", "Số người", "Kinh phí", "Loại", "Tỉ lệ"] == [
+        c.text for c in document.tables[1].rows[0].cells
+    ]
     assert "2.000.000" in cells and "Hội chợ, triển lãm" in cells and "05/10/2018" in cells
     assert "TỈNH BẮC GIANG" in [c.strip() for c in cells] and "Độc lập - Tự do - Hạnh phúc" in " ".join(cells)
     section = document.sections[0]
-    measured = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
-                section.left_margin, section.right_margin)
+    measured = (
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    )
     wanted = (Mm(210), Mm(297), Mm(20), Mm(20), Mm(30), Mm(15))
     assert all(abs(a - b) < Mm(0.1) for a, b in zip(measured, wanted))  # stored in twips
     normal = document.styles["Normal"]
@@ -440,25 +535,40 @@ def test_build_docx():
 
 # --- property: whatever valid value goes out comes back ----------------------------------------------
 
-PROPERTY_TEMPLATE = parse_definition({
-    "code": "prop", "version": 1, "title": "P",
-    "sections": [{"number": "1", "title": "S", "fields": [
-        {"code": "t", "label": "Văn bản", "type": "text"},
-        {"code": "i", "label": "Số nguyên", "type": "integer"},
-        {"code": "m", "label": "Tiền", "type": "money"},
-        {"code": "p", "label": "Tỉ lệ", "type": "percent"},
-        {"code": "d", "label": "Ngày", "type": "date"},
-        {"code": "c", "label": "Chọn", "type": "choice", "options": KINDS},
-        {"code": "rows", "label": "Bảng", "type": "table", "columns": [
-            {"code": "t", "label": "Văn bản", "type": "text"},
-            {"code": "i", "label": "Số", "type": "integer"},
-            {"code": "m", "label": "Tiền", "type": "money"},
-            {"code": "p", "label": "Tỉ lệ", "type": "percent"},
-            {"code": "d", "label": "Ngày", "type": "date"},
-            {"code": "c", "label": "Chọn", "type": "choice", "options": KINDS},
-        ]},
-    ]}],
-})
+PROPERTY_TEMPLATE = parse_definition(
+    {
+        "code": "prop",
+        "version": 1,
+        "title": "P",
+        "sections": [
+            {
+                "number": "1",
+                "title": "S",
+                "fields": [
+                    {"code": "t", "label": "Văn bản", "type": "text"},
+                    {"code": "i", "label": "Số nguyên", "type": "integer"},
+                    {"code": "m", "label": "Tiền", "type": "money"},
+                    {"code": "p", "label": "Tỉ lệ", "type": "percent"},
+                    {"code": "d", "label": "Ngày", "type": "date"},
+                    {"code": "c", "label": "Chọn", "type": "choice", "options": KINDS},
+                    {
+                        "code": "rows",
+                        "label": "Bảng",
+                        "type": "table",
+                        "columns": [
+                            {"code": "t", "label": "Văn bản", "type": "text"},
+                            {"code": "i", "label": "Số", "type": "integer"},
+                            {"code": "m", "label": "Tiền", "type": "money"},
+                            {"code": "p", "label": "Tỉ lệ", "type": "percent"},
+                            {"code": "d", "label": "Ngày", "type": "date"},
+                            {"code": "c", "label": "Chọn", "type": "choice", "options": KINDS},
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+)
 
 text_values = st.text(
     alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), st.just("\n")), max_size=80
@@ -479,7 +589,9 @@ def maybe(strategy):
 
 
 rows_strategy = st.lists(
-    st.fixed_dictionaries({code: maybe(s) for code, s in VALUES.items()}).filter(lambda r: any(v is not None for v in r.values())),
+    st.fixed_dictionaries({code: maybe(s) for code, s in VALUES.items()}).filter(
+        lambda r: any(v is not None for v in r.values())
+    ),
     max_size=4,
 )
 data_strategy = st.fixed_dictionaries({**{code: maybe(s) for code, s in VALUES.items()}, "rows": rows_strategy})

@@ -6,50 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0002_issuer_versions'),
+        ("documents", "0002_issuer_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignatureImage',
+            name="SignatureImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signature', 'chữ ký của người ký'), ('seal', 'con dấu của cơ quan')], max_length=10, verbose_name='loại ảnh')),
-                ('identity', models.CharField(db_index=True, help_text='signer:<họ tên không dấu> hoặc org:<ký hiệu cơ quan>', max_length=200, verbose_name='người ký / cơ quan')),
-                ('label', models.CharField(max_length=300, verbose_name='tên hiển thị')),
-                ('image', models.FileField(max_length=255, upload_to='signing/images/', verbose_name='ảnh PNG')),
-                ('width_mm', models.DecimalField(decimal_places=1, default=35, help_text='Con dấu in đúng kích thước thật.', max_digits=5, verbose_name='chiều rộng thật (mm)')),
-                ('active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("signature", "chữ ký của người ký"), ("seal", "con dấu của cơ quan")],
+                        max_length=10,
+                        verbose_name="loại ảnh",
+                    ),
+                ),
+                (
+                    "identity",
+                    models.CharField(
+                        db_index=True,
+                        help_text="signer:<họ tên không dấu> hoặc org:<ký hiệu cơ quan>",
+                        max_length=200,
+                        verbose_name="người ký / cơ quan",
+                    ),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="tên hiển thị")),
+                ("image", models.FileField(max_length=255, upload_to="signing/images/", verbose_name="ảnh PNG")),
+                (
+                    "width_mm",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=35,
+                        help_text="Con dấu in đúng kích thước thật.",
+                        max_digits=5,
+                        verbose_name="chiều rộng thật (mm)",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ảnh chữ ký, con dấu',
-                'verbose_name_plural': 'ảnh chữ ký, con dấu',
-                'ordering': ['identity', '-uploaded_at'],
+                "verbose_name": "ảnh chữ ký, con dấu",
+                "verbose_name_plural": "ảnh chữ ký, con dấu",
+                "ordering": ["identity", "-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='SignedFile',
+            name="SignedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to='signing/signed/')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('signer_name', models.CharField(blank=True, max_length=200)),
-                ('organisation', models.CharField(blank=True, max_length=300)),
-                ('timestamped', models.BooleanField(default=False)),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signed_files', to='documents.outgoingdocument')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=255, upload_to="signing/signed/")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("signer_name", models.CharField(blank=True, max_length=200)),
+                ("organisation", models.CharField(blank=True, max_length=300)),
+                ("timestamped", models.BooleanField(default=False)),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed_files",
+                        to="documents.outgoingdocument",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at'],
+                "ordering": ["-signed_at"],
             },
         ),
     ]

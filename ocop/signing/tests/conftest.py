@@ -51,23 +51,38 @@ def letters(django_db_setup, django_db_blocker, media_root):
             load_templates()
             create_demo_reporting()
             create_demo_documents()
-            seed = OutgoingDocument.objects.select_related("issuer").get(issuer__code="BNN-VPĐP", year=2018, number=9654)
+            seed = OutgoingDocument.objects.select_related("issuer").get(
+                issuer__code="BNN-VPĐP", year=2018, number=9654
+            )
             ministry = Issuer.objects.create(
-                code="BNNMT-TEST", name="Bộ Nông nghiệp và Môi trường", header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
-                place="Hà Nội", archive="VT", signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+                code="BNNMT-TEST",
+                name="Bộ Nông nghiệp và Môi trường",
+                header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+                place="Hà Nội",
+                archive="VT",
+                signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
                 signer_name="Người Ký Thử Nghiệm",
             )
             draft = services.do_create_draft(
-                None, issuer=ministry, subject="Báo cáo kết quả thực hiện Chương trình OCOP năm 2026",
-                date=dt.date(2026, 11, 20), recipients=["Ủy ban nhân dân các tỉnh, thành phố"],
-                content={"opening": ["Bộ Nông nghiệp và Môi trường đề nghị Ủy ban nhân dân các tỉnh, thành phố "
-                                        "báo cáo kết quả thực hiện Chương trình OCOP năm 2026."]},
+                None,
+                issuer=ministry,
+                subject="Báo cáo kết quả thực hiện Chương trình OCOP năm 2026",
+                date=dt.date(2026, 11, 20),
+                recipients=["Ủy ban nhân dân các tỉnh, thành phố"],
+                content={
+                    "opening": [
+                        "Bộ Nông nghiệp và Môi trường đề nghị Ủy ban nhân dân các tỉnh, thành phố "
+                        "báo cáo kết quả thực hiện Chương trình OCOP năm 2026."
+                    ]
+                },
                 noi_nhan=["Như trên;", "Lưu: VT."],
             )
             letter_2026 = services.do_issue(None, draft)
             yield {
-                "seed": seed, "seed_pdf": services.render(seed, "pdf"),
-                "y2026": letter_2026, "y2026_pdf": services.render(letter_2026, "pdf"),
+                "seed": seed,
+                "seed_pdf": services.render(seed, "pdf"),
+                "y2026": letter_2026,
+                "y2026_pdf": services.render(letter_2026, "pdf"),
             }
             transaction.set_rollback(True)
 
@@ -89,5 +104,10 @@ def sign_letter(letters, which: str) -> bytes:
     from ocop.signing import keys, services
 
     doc = letters[which]
-    return services.sign_pdf(letters[f"{which}_pdf"], signature_title=doc.signature_title, signer_name=doc.signer_name,
-                             organisation_code=doc.issuer.code, signer=keys.signer_identity(TEST_SIGNER))
+    return services.sign_pdf(
+        letters[f"{which}_pdf"],
+        signature_title=doc.signature_title,
+        signer_name=doc.signer_name,
+        organisation_code=doc.issuer.code,
+        signer=keys.signer_identity(TEST_SIGNER),
+    )

@@ -74,8 +74,10 @@ def test_an_issued_document_carries_a_signed_attachment(client, identities, soff
     ensure_issuer(doc.issuer)
     client.force_login(User.objects.get(username="tw.canbo"))
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    response = client.post(f"/documents/{doc.pk}/attachments/", {
-        "tieu_de": "Phụ lục I. Danh sách sản phẩm", "tep": SimpleUploadedFile("phu-luc-1.docx", _appendix_docx())})
+    response = client.post(
+        f"/documents/{doc.pk}/attachments/",
+        {"tieu_de": "Phụ lục I. Danh sách sản phẩm", "tep": SimpleUploadedFile("phu-luc-1.docx", _appendix_docx())},
+    )
     assert response.status_code == 302 and response["Location"] == f"/documents/{doc.pk}/"
     item = DocumentAttachment.objects.get(document=doc)
     assert (item.position, item.title, item.original_name) == (1, "Phụ lục I. Danh sách sản phẩm", "phu-luc-1.docx")

@@ -17,13 +17,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_issue_sign_download_and_verify(site, page, tmp_path):
     issuer = Issuer.objects.create(
-        code="BNNMT-KT", name="Bộ Nông nghiệp và Môi trường", header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", place="Hà Nội",
-        archive="VT", signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG", signer_name="Người Ký Thử Nghiệm",
+        code="BNNMT-KT",
+        name="Bộ Nông nghiệp và Môi trường",
+        header="BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+        place="Hà Nội",
+        archive="VT",
+        signature_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+        signer_name="Người Ký Thử Nghiệm",
     )
     draft = documents.do_create_draft(
-        None, issuer=issuer, subject="Báo cáo kết quả thực hiện Chương trình OCOP năm 2026",
-        date=dt.date(2026, 11, 20), recipients=["Ủy ban nhân dân các tỉnh, thành phố"],
-        content={"opening": ["Đề nghị báo cáo kết quả thực hiện Chương trình OCOP năm 2026."]}, noi_nhan=["Lưu: VT."],
+        None,
+        issuer=issuer,
+        subject="Báo cáo kết quả thực hiện Chương trình OCOP năm 2026",
+        date=dt.date(2026, 11, 20),
+        recipients=["Ủy ban nhân dân các tỉnh, thành phố"],
+        content={"opening": ["Đề nghị báo cáo kết quả thực hiện Chương trình OCOP năm 2026."]},
+        noi_nhan=["Lưu: VT."],
     )
     create_test_ca()  # TEST CA keys and demo images for this signer and issuer
     log_in(page, site, "tw.canbo")

@@ -38,8 +38,10 @@ def cert(world, soffice):  # noqa: F811 - the evaluation tests' fixture
 
 def statuses(data: bytes, roots):
     reader = PdfFileReader(io.BytesIO(data))
-    return [(sig.field_name, sig, validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False)))
-            for sig in reader.embedded_signatures]
+    return [
+        (sig.field_name, sig, validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False)))
+        for sig in reader.embedded_signatures
+    ]
 
 
 def test_a_certificate_is_signed_by_the_issuing_body_then_its_seal(cert, world):
@@ -119,7 +121,7 @@ def test_the_verification_page_recognises_the_certificate_and_a_changed_byte(cli
     assert 'data-verdict="valid"' in linked and 'data-register="certificate"' in linked
     # one changed byte: invalid, and no longer the certificate of the register
     at = data.index(b"/Producer") + 2
-    tampered = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+    tampered = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
     html = client.post(url, {"tep": _upload(tampered)}).content.decode()
     assert 'data-verdict="invalid"' in html and "Không nguyên vẹn" in html and 'data-register="none"' in html
 
@@ -127,7 +129,7 @@ def test_the_verification_page_recognises_the_certificate_and_a_changed_byte(cli
 def test_the_qr_code_page_links_to_the_signature_check(client, cert):
     item = certificates.do_sign_certificate(None, cert)
     html = client.get(reverse("catalogue:verify"), {"so": cert.number_display}).content.decode()
-    assert f'{reverse("signing:verify")}?ma={item.sha256}' in html
+    assert f"{reverse('signing:verify')}?ma={item.sha256}" in html
     assert 'data-testid="check-signed-certificate"' in html
 
 
@@ -148,10 +150,16 @@ def test_a_re_evaluation_issues_a_new_certificate_with_a_new_file(client, cert, 
     first = certificates.do_sign_certificate(None, cert)
     first_bytes = certificates.signed_bytes(first)
     officer = world["tinh.thainguyen"]
-    again = rounds.do_create_round(officer, name="Kỳ đánh giá lại", level="province", unit=cert.issuer_unit,
-                                   held_on=dt.date(2025, 10, 1))
-    entry = RoundProduct.objects.create(round=again, product=cert.product, dossier=cert.round_product.dossier,
-                                        criteria_set=cert.round_product.criteria_set, added_by=officer)
+    again = rounds.do_create_round(
+        officer, name="Kỳ đánh giá lại", level="province", unit=cert.issuer_unit, held_on=dt.date(2025, 10, 1)
+    )
+    entry = RoundProduct.objects.create(
+        round=again,
+        product=cert.product,
+        dossier=cert.round_product.dossier,
+        criteria_set=cert.round_product.criteria_set,
+        added_by=officer,
+    )
     council_ = _members(again, officer, 3)
     for member in council_:
         rounds.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 80))

@@ -24,13 +24,16 @@ def test_a_transparent_png_is_accepted():
     assert images.check_png(png()) == (200, 80)
 
 
-@pytest.mark.parametrize("data, message", [
-    (png("RGB", (255, 255, 255), fmt="JPEG"), "PNG"),
-    (png("RGB", (255, 255, 255)), "trong suốt"),
-    (png("RGBA", (0, 0, 255, 255)), "trong suốt"),
-    (b"\x89PNG\r\n\x1a\nbroken", "Không đọc được"),
-    (png(size=(5, 5)), "Kích thước"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (png("RGB", (255, 255, 255), fmt="JPEG"), "PNG"),
+        (png("RGB", (255, 255, 255)), "trong suốt"),
+        (png("RGBA", (0, 0, 255, 255)), "trong suốt"),
+        (b"\x89PNG\r\n\x1a\nbroken", "Không đọc được"),
+        (png(size=(5, 5)), "Kích thước"),
+    ],
+)
 def test_other_images_are_refused_in_vietnamese(data, message):
     with pytest.raises(ValidationError, match=message):
         images.check_png(data)
@@ -66,14 +69,22 @@ def test_an_administrator_uploads_a_seal_and_a_wrong_file_is_refused(client, dem
     settings.MEDIA_ROOT = tmp_path
     client.force_login(demo_users["tw.quantri"])
     url = "/documents/signing-images/"
-    bad = client.post(url, {"kind": "seal", "who": "BNN-VPĐP", "image": SimpleUploadedFile("dau.png", png("RGB", (200, 0, 0)))})
+    bad = client.post(
+        url, {"kind": "seal", "who": "BNN-VPĐP", "image": SimpleUploadedFile("dau.png", png("RGB", (200, 0, 0)))}
+    )
     assert bad.status_code == 200 and "nền trong suốt" in bad.content.decode()
     assert not SignatureImage.objects.exists()
-    good = client.post(url, {"kind": "seal", "who": "BNN-VPĐP", "width_mm": "36",
-                             "image": SimpleUploadedFile("dau.png", png())})
+    good = client.post(
+        url, {"kind": "seal", "who": "BNN-VPĐP", "width_mm": "36", "image": SimpleUploadedFile("dau.png", png())}
+    )
     assert good.status_code == 302
     item = SignatureImage.objects.get()
-    assert (item.kind, item.identity, str(item.width_mm), item.uploaded_by.username) == ("seal", "org:bnn-vpdp", "36.0", "tw.quantri")
+    assert (item.kind, item.identity, str(item.width_mm), item.uploaded_by.username) == (
+        "seal",
+        "org:bnn-vpdp",
+        "36.0",
+        "tw.quantri",
+    )
     assert "BNN-VPĐP" in client.get(url).content.decode()
     client.force_login(demo_users["tw.canbo"])  # central officer: no documents.issuers
     assert client.get(url).status_code == 403

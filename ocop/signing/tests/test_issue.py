@@ -107,8 +107,17 @@ def test_export_document_signed_writes_the_signed_file(letters, tmp_path, soffic
     report = services.validate_pdf(data)
     assert report.ok and len(report.signatures) == 2
     with pytest.raises(CommandError, match="--format pdf"):
-        call_command("export_document", "9654/BNN-VPĐP", "--year", "2018", "--format", "docx", "--signed",
-                     "--out", str(tmp_path / "x.docx"))
+        call_command(
+            "export_document",
+            "9654/BNN-VPĐP",
+            "--year",
+            "2018",
+            "--format",
+            "docx",
+            "--signed",
+            "--out",
+            str(tmp_path / "x.docx"),
+        )
 
 
 def test_make_test_ca_names_a_test_ca(letters, capsys):

@@ -36,9 +36,13 @@ def _module() -> str | None:
 @pytest.fixture(scope="session")
 def softhsm_module() -> str:
     if _module() is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "softhsm2"],
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, capture_output=True, timeout=600,
-                       check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "softhsm2"],
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
     module = _module()
     if module is None or not shutil.which("softhsm2-util"):
         pytest.skip("SoftHSM2 is not installed and could not be installed (apt-get install softhsm2, as root)")
@@ -61,23 +65,34 @@ def token(softhsm_module, tmp_path_factory, signing_dir):
         p12 = keys.make_test_identity("signer:usb-token-thu-nghiem", "Người ký bằng USB token", "OCOP TEST")
         key, cert, _chain = pkcs12.load_key_and_certificates(p12.read_bytes(), keys.TEST_PASSPHRASE)
     key_pem = home / "key.pem"
-    key_pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
+    key_pem.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     run = {"check": True, "capture_output": True, "timeout": 60}
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", SO_PIN], **run)
-    subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", TOKEN, "--label", LABEL, "--id", "01",
-                    "--pin", PIN], **run)
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", SO_PIN], **run
+    )
+    subprocess.run(
+        ["softhsm2-util", "--import", str(key_pem), "--token", TOKEN, "--label", LABEL, "--id", "01", "--pin", PIN],
+        **run,
+    )
     key_pem.unlink()
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
     with pkcs11.lib(softhsm_module).get_token(token_label=TOKEN).open(rw=True, user_pin=PIN) as session:
-        session.create_object({
-            Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-            Attribute.TOKEN: True, Attribute.LABEL: LABEL, Attribute.ID: b"\x01",
-            Attribute.SUBJECT: cert.subject.public_bytes(), Attribute.ISSUER: cert.issuer.public_bytes(),
-            Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
-        })
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: LABEL,
+                Attribute.ID: b"\x01",
+                Attribute.SUBJECT: cert.subject.public_bytes(),
+                Attribute.ISSUER: cert.issuer.public_bytes(),
+                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
+            }
+        )
     return {"module": softhsm_module, "subject": cert.subject}
 
 
@@ -98,9 +113,15 @@ def test_the_signer_signs_with_a_pkcs11_token(identities, token, settings, monke
 
 def _configure(settings, monkeypatch, token, pin):
     monkeypatch.setenv("OCOP_TEST_TOKEN_PIN", pin)
-    settings.SIGNING_KEYS = {keys.signer_identity(TEST_SIGNER): {
-        "pkcs11_module": token["module"], "token_label": TOKEN, "key_label": LABEL, "cert_label": LABEL,
-        "pin_env": "OCOP_TEST_TOKEN_PIN"}}
+    settings.SIGNING_KEYS = {
+        keys.signer_identity(TEST_SIGNER): {
+            "pkcs11_module": token["module"],
+            "token_label": TOKEN,
+            "key_label": LABEL,
+            "cert_label": LABEL,
+            "pin_env": "OCOP_TEST_TOKEN_PIN",
+        }
+    }
 
 
 def test_the_token_signs_again_after_a_signature(identities, token, settings, monkeypatch, soffice):

@@ -22,8 +22,10 @@ MM = 72 / 25.4
 
 def pyhanko_statuses(data: bytes, roots):
     reader = PdfFileReader(io.BytesIO(data))
-    return [(sig.field_name, sig, validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False)))
-            for sig in reader.embedded_signatures]
+    return [
+        (sig.field_name, sig, validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False)))
+        for sig in reader.embedded_signatures
+    ]
 
 
 @pytest.mark.parametrize("which", ["seed", "y2026"])
@@ -37,8 +39,10 @@ def test_two_signatures_in_order_intact_and_trusted(identities, which, soffice):
         assert status.intact and status.valid and status.trusted
     signer, org = (sig.signer_cert.subject.native for _, sig, _ in statuses)
     assert signer["common_name"] == "Người Ký Thử Nghiệm (TEST)"
-    issuer = {"seed": ("BNN-VPĐP (TEST)", "Bộ Nông nghiệp và Phát triển nông thôn"),
-              "y2026": ("BNNMT-TEST (TEST)", "Bộ Nông nghiệp và Môi trường")}[which]
+    issuer = {
+        "seed": ("BNN-VPĐP (TEST)", "Bộ Nông nghiệp và Phát triển nông thôn"),
+        "y2026": ("BNNMT-TEST (TEST)", "Bộ Nông nghiệp và Môi trường"),
+    }[which]
     assert (org["common_name"], org["organization_name"]) == issuer
     # the organisation's signature covers the whole file; the signer's is followed only by it
     assert statuses[1][2].coverage.name == "ENTIRE_FILE"
@@ -50,7 +54,7 @@ def test_two_signatures_in_order_intact_and_trusted(identities, which, soffice):
 def test_one_changed_byte_fails_validation(identities, soffice):
     signed = sign_letter(identities, "y2026")
     at = signed.index(b"/Producer")  # inside the first signed revision (LibreOffice's info dictionary)
-    tampered = signed[:at + 2] + bytes([signed[at + 2] ^ 0x01]) + signed[at + 3:]
+    tampered = signed[: at + 2] + bytes([signed[at + 2] ^ 0x01]) + signed[at + 3 :]
     assert len(tampered) == len(signed) and tampered != signed
     ca = load_cert_from_pemder(str(keys.test_ca_path()))
     assert not any(status.intact for _, _, status in pyhanko_statuses(tampered, [ca]))
@@ -60,8 +64,10 @@ def test_one_changed_byte_fails_validation(identities, soffice):
 
 
 def _widgets(page):
-    return {a["data"].get("T").decode() if isinstance(a["data"].get("T"), bytes) else str(a["data"].get("T")): a
-            for a in page.annots}
+    return {
+        a["data"].get("T").decode() if isinstance(a["data"].get("T"), bytes) else str(a["data"].get("T")): a
+        for a in page.annots
+    }
 
 
 def test_the_seal_overlaps_the_left_third_of_the_signature_between_position_and_name(identities, soffice):
@@ -102,6 +108,7 @@ def test_the_images_are_transparent_pngs_in_the_appearance(identities, soffice):
                     images.append(value)
                 else:
                     walk(value, images)
+
         walk(stream, images)
         found[annot["/T"]] = images
     for field in ("ChuKyNguoiKy", "ChuKyCoQuan"):
@@ -111,8 +118,9 @@ def test_the_images_are_transparent_pngs_in_the_appearance(identities, soffice):
 
 def test_an_attachment_is_signed_at_the_top_right_of_page_one_in_10_pt(identities, soffice):
     doc = identities["y2026"]
-    signed = services.sign_attachment(identities["y2026_pdf"], number_and_symbol=doc.number_and_symbol,
-                                      organisation_code=doc.issuer.code)
+    signed = services.sign_attachment(
+        identities["y2026_pdf"], number_and_symbol=doc.number_and_symbol, organisation_code=doc.issuer.code
+    )
     with pdfplumber.open(io.BytesIO(signed)) as pdf:
         page = pdf.pages[0]
         widget = _widgets(page)["ChuKyCoQuanPhuLuc"]
@@ -120,8 +128,11 @@ def test_an_attachment_is_signed_at_the_top_right_of_page_one_in_10_pt(identitie
         assert widget["top"] < 25 * MM  # above the text, in the top margin
     from pypdf import PdfReader
 
-    annot = next(a.get_object() for a in PdfReader(io.BytesIO(signed)).pages[0]["/Annots"]
-                 if a.get_object()["/T"] == "ChuKyCoQuanPhuLuc")
+    annot = next(
+        a.get_object()
+        for a in PdfReader(io.BytesIO(signed)).pages[0]["/Annots"]
+        if a.get_object()["/T"] == "ChuKyCoQuanPhuLuc"
+    )
     ap = annot["/AP"]["/N"].get_object()
 
     def contents(xobj, out):
@@ -135,7 +146,9 @@ def test_an_attachment_is_signed_at_the_top_right_of_page_one_in_10_pt(identitie
     assert b"/Image" not in data
     fonts = str(ap.get("/Resources"))
     statuses = pyhanko_statuses(signed, [load_cert_from_pemder(str(keys.test_ca_path()))])
-    assert [(name, status.intact, status.trusted) for name, _, status in statuses] == [("ChuKyCoQuanPhuLuc", True, True)]
+    assert [(name, status.intact, status.trusted) for name, _, status in statuses] == [
+        ("ChuKyCoQuanPhuLuc", True, True)
+    ]
     assert fonts  # the font resources are embedded in the appearance
 
 

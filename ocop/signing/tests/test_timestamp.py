@@ -37,8 +37,10 @@ def _tsa_identity():
     ca_key, ca_cert = keys._load_or_make_ca()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = (
-        x509.CertificateBuilder().subject_name(keys._name("OCOP TEST TSA (TEST)", keys.TEST_CA_ORG))
-        .issuer_name(ca_cert.subject).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(keys._name("OCOP TEST TSA (TEST)", keys.TEST_CA_ORG))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(dt.datetime(2018, 1, 1, tzinfo=dt.timezone.utc))
         .not_valid_after(ca_cert.not_valid_after_utc)
@@ -47,11 +49,14 @@ def _tsa_identity():
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    return (asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-            asn1_keys.PrivateKeyInfo.load(der_key),
-            asn1_x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER)))
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+        asn1_x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER)),
+    )
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_the_register_match_by_sha256_and_the_link(client, identities, soffice):
 def test_one_changed_byte_is_reported(client, identities, soffice):
     signed = sign_letter(identities, "y2026")
     at = signed.index(b"/Producer") + 2
-    tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1:]
+    tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1 :]
     html = upload(client, tampered).content.decode()
     assert 'data-verdict="invalid"' in html
     assert "Không nguyên vẹn" in html

@@ -32,8 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         dimension = "" if opts["by"] == "province" else opts["by"]
         try:
-            cube = compute(Query(opts["code"], opts["geography"], opts["period"], opts["year_from"], opts["year_to"],
-                                 dimension), Scope(national=True))
+            cube = compute(
+                Query(opts["code"], opts["geography"], opts["period"], opts["year_from"], opts["year_to"], dimension),
+                Scope(national=True),
+            )
         except QueryError as exc:
             raise CommandError(str(exc)) from None
         handle = open(opts["output"], "w", newline="", encoding="utf-8") if opts["output"] else sys.stdout

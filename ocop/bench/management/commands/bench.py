@@ -15,11 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", default="bench-results.json", help="Tệp JSON ghi kết quả.")
         parser.add_argument("--quick", action="store_true", help="Tải ngắn (kiểm thử): ít yêu cầu hơn.")
-        parser.add_argument("--append", action="store_true",
-                            help="Giữ các dòng của cơ sở dữ liệu khác đã có trong tệp JSON (make bench: SQLite rồi PostgreSQL, một bảng).")
-        parser.add_argument("--no-pages", action="store_true", help="Không đo các trang dưới tải (không chạy gunicorn).")
-        parser.add_argument("--only", default="",
-                            help="Chỉ đo một số nhóm, cách nhau bởi dấu phẩy: services, pages, weight, documents.")
+        parser.add_argument(
+            "--append",
+            action="store_true",
+            help="Giữ các dòng của cơ sở dữ liệu khác đã có trong tệp JSON (make bench: SQLite rồi PostgreSQL, một bảng).",
+        )
+        parser.add_argument(
+            "--no-pages", action="store_true", help="Không đo các trang dưới tải (không chạy gunicorn)."
+        )
+        parser.add_argument(
+            "--only", default="", help="Chỉ đo một số nhóm, cách nhau bởi dấu phẩy: services, pages, weight, documents."
+        )
 
     def handle(self, *args, out, quick=False, no_pages=False, append=False, only="", **options):
         start = time.perf_counter()

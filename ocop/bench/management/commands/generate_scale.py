@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--size", choices=sorted(SIZES), default="full", help="small (kiểm thử) hoặc full (make bench).")
+        parser.add_argument(
+            "--size", choices=sorted(SIZES), default="full", help="small (kiểm thử) hoặc full (make bench)."
+        )
         parser.add_argument("--seed", type=int, default=2018, help="Hạt giống ngẫu nhiên (mặc định 2018).")
 
     def handle(self, *args, size, seed, **options):
@@ -28,7 +30,9 @@ class Command(BaseCommand):
             ) from exc
         if not counts:
             row = marker()
-            self.stdout.write(f"Đã có sẵn dữ liệu sinh “{row.sha256}” ({row.rows} dòng, {row.loaded_at:%d/%m/%Y %H:%M}): không làm gì.")
+            self.stdout.write(
+                f"Đã có sẵn dữ liệu sinh “{row.sha256}” ({row.rows} dòng, {row.loaded_at:%d/%m/%Y %H:%M}): không làm gì."
+            )
             return
         summary = "; ".join(f"{name}: {format_number(n)}" for name, n in counts.items())
         self.stdout.write(f"Xong trong {time.perf_counter() - start:.0f} s — {summary}.")

@@ -5,8 +5,10 @@ from ocop.catalogue.services import rebuild_catalogue
 
 
 class Command(BaseCommand):
-    help = ("Dựng lại danh mục sản phẩm OCOP công khai từ sản phẩm và giấy chứng nhận (sau khi nhập dữ liệu "
-            "hàng loạt không qua giao diện). Chạy lại nhiều lần không sao.")
+    help = (
+        "Dựng lại danh mục sản phẩm OCOP công khai từ sản phẩm và giấy chứng nhận (sau khi nhập dữ liệu "
+        "hàng loạt không qua giao diện). Chạy lại nhiều lần không sao."
+    )
 
     def handle(self, *args, **options):
         total = rebuild_catalogue()

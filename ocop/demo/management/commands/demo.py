@@ -41,13 +41,19 @@ class Command(BaseCommand):
         from ocop.signing.demo import create_test_ca
 
         ca = create_test_ca()  # local TEST CA under var/signing, demo signature/seal images (docs/signing.md)
-        self.stdout.write(f"Chữ ký số THỬ NGHIỆM: {ca['signers']} người ký, {ca['organisations']} cơ quan, {ca['images']} ảnh mẫu mới.")
+        self.stdout.write(
+            f"Chữ ký số THỬ NGHIỆM: {ca['signers']} người ký, {ca['organisations']} cơ quan, {ca['images']} ảnh mẫu mới."
+        )
         criteria = load_criteria()
         self.stdout.write(f"Bộ tiêu chí OCOP: {criteria.summary()}")
         pc = create_demo_products()
-        self.stdout.write(f"Chủ thể, sản phẩm mẫu (DEMO): {pc['entities']} chủ thể, {pc['products']} sản phẩm ({pc['certified']} đang được công nhận), {pc['dossiers']} hồ sơ, {pc['files']} tệp hồ sơ.")
+        self.stdout.write(
+            f"Chủ thể, sản phẩm mẫu (DEMO): {pc['entities']} chủ thể, {pc['products']} sản phẩm ({pc['certified']} đang được công nhận), {pc['dossiers']} hồ sơ, {pc['files']} tệp hồ sơ."
+        )
         cc = create_demo_certificates()
-        self.stdout.write(f"Giấy chứng nhận OCOP mẫu (DEMO) cho danh mục công khai: {cc['demo_certificates']} giấy chứng nhận.")
+        self.stdout.write(
+            f"Giấy chứng nhận OCOP mẫu (DEMO) cho danh mục công khai: {cc['demo_certificates']} giấy chứng nhận."
+        )
         if quiet_accounts:
             return
         self.stdout.write("")

@@ -21,8 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Năm ban hành, ví dụ: 2018")
         parser.add_argument("--format", dest="fmt", default="docx", help="docx hoặc pdf (mặc định docx)")
         parser.add_argument("--out", required=True, help="Đường dẫn tệp kết quả")
-        parser.add_argument("--signed", action="store_true",
-                            help="Bản PDF đã ký số (người ký, rồi cơ quan; docs/signing.md), chỉ với --format pdf")
+        parser.add_argument(
+            "--signed",
+            action="store_true",
+            help="Bản PDF đã ký số (người ký, rồi cơ quan; docs/signing.md), chỉ với --format pdf",
+        )
 
     def handle(self, *args, number_and_symbol, year, fmt, out, signed=False, **options):
         fmt = (fmt or "").lower().lstrip(".")
@@ -48,4 +51,6 @@ class Command(BaseCommand):
             target.write_bytes(data)
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp {target}: {exc}") from exc
-        self.stdout.write(f"Đã xuất {doc.get_kind_display()} số {doc.number_and_symbol} ({fmt}, {len(data)} byte) ra {target}.")
+        self.stdout.write(
+            f"Đã xuất {doc.get_kind_display()} số {doc.number_and_symbol} ({fmt}, {len(data)} byte) ra {target}."
+        )

@@ -22,8 +22,11 @@ class Command(BaseCommand):
             except DateParseError as exc:
                 raise CommandError(f"--date: {exc}") from exc
         run = run_certificate_notices(today)
-        self.stdout.write(f"Ngày {format_date(run.today)}: {len(run.expired)} giấy chứng nhận hết hiệu lực, "
-                          f"{len(run.notified)} thông báo đã gửi, {len(run.failed)} lỗi.")
+        self.stdout.write(
+            f"Ngày {format_date(run.today)}: {len(run.expired)} giấy chứng nhận hết hiệu lực, "
+            f"{len(run.notified)} thông báo đã gửi, {len(run.failed)} lỗi."
+        )
         if run.failed:
-            raise CommandError("Không gửi được thông báo cho giấy chứng nhận: "
-                               + ", ".join(str(pk) for pk, _e in run.failed))
+            raise CommandError(
+                "Không gửi được thông báo cho giấy chứng nhận: " + ", ".join(str(pk) for pk, _e in run.failed)
+            )

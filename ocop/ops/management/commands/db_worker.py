@@ -43,8 +43,21 @@ class RecoveringWorker(Worker):
 class Command(DbWorkerCommand):
     help = "Run a database background worker, with a heartbeat; tasks of dead workers are re-queued"
 
-    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
-               worker_id, exclude_queues, **options) -> None:
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        reload,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        **options,
+    ) -> None:
         self.configure_logging(verbosity)
         if reload and batch:
             logger.warning("Warning: --reload and --batch cannot be specified together. Disabling autoreload.")
@@ -56,8 +69,14 @@ class Command(DbWorkerCommand):
 
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = RecoveringWorker(
-            queue_names=queue_names, interval=interval, batch=batch, backend_name=backend_name,
-            startup_delay=startup_delay, max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=excluded,
+            queue_names=queue_names,
+            interval=interval,
+            batch=batch,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+            excluded_queue_names=excluded,
         )
         if reload:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":

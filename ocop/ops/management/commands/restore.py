@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("archive", help="a .tar.gz written by `manage.py backup`")
         parser.add_argument("--yes", action="store_true", help="confirm: the current data is replaced")
-        parser.add_argument("--no-media", action="store_true", help="the database only; stored files are left as they are")
+        parser.add_argument(
+            "--no-media", action="store_true", help="the database only; stored files are left as they are"
+        )
 
     def handle(self, *args, archive, yes=False, no_media=False, **options) -> None:
         path = Path(archive)

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", required=True, help="Ngày, dạng YYYY-MM-DD hoặc dd/mm/yyyy.")
-        parser.add_argument("--from", dest="start", help="Đầu kỳ tính văn bản, hoạt động, kinh phí (mặc định 01/01 của năm).")
+        parser.add_argument(
+            "--from", dest="start", help="Đầu kỳ tính văn bản, hoạt động, kinh phí (mặc định 01/01 của năm)."
+        )
         parser.add_argument("--to", dest="end", help="Cuối kỳ (mặc định là --date).")
 
     def handle(self, *args, date, start=None, end=None, **options):

@@ -24,12 +24,14 @@ class Command(BaseCommand):
     help = "Tạo báo cáo tổng hợp của một yêu cầu báo cáo (.docx, .pdf hoặc .xlsx) và ghi ra tệp."
 
     def add_arguments(self, parser):
-        parser.add_argument("request_id",
-                            help="Mã (số) của yêu cầu báo cáo, như trong địa chỉ /reports/requests/<số>/.")
+        parser.add_argument(
+            "request_id", help="Mã (số) của yêu cầu báo cáo, như trong địa chỉ /reports/requests/<số>/."
+        )
         parser.add_argument("--format", dest="fmt", default="docx", help="docx (mặc định), pdf hoặc xlsx.")
         parser.add_argument("--out", required=True, help="Tệp ghi ra; “-” để ghi ra đầu ra chuẩn.")
         parser.add_argument(
-            "--include-submitted", action="store_true",
+            "--include-submitted",
+            action="store_true",
             help="Tính cả báo cáo đã nộp nhưng chưa được tiếp nhận (đánh dấu là tạm thời).",
         )
 

@@ -25,5 +25,7 @@ class Command(BaseCommand):
             raise CommandError("Cần một tài khoản Trung ương (--as-user) để tạo yêu cầu.")
         created = create_periodic_requests(user, tpl, kind, year)
         for req in created:
-            self.stdout.write(f"{req.period_code}: chốt {format_date(req.cutoff)}, hạn nộp {format_date(req.deadline)} — {req.title}")
+            self.stdout.write(
+                f"{req.period_code}: chốt {format_date(req.cutoff)}, hạn nộp {format_date(req.deadline)} — {req.title}"
+            )
         self.stdout.write(f"Đã tạo {len(created)} yêu cầu (đang soạn; mở thu thập trên giao diện).")

@@ -24,7 +24,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--request", type=int, action="append", dest="requests", metavar="ID",
+            "--request",
+            type=int,
+            action="append",
+            dest="requests",
+            metavar="ID",
             help="Chỉ yêu cầu này (có thể lặp lại).",
         )
         parser.add_argument(
@@ -55,7 +59,9 @@ class Command(BaseCommand):
             label = f"Yêu cầu #{req.pk} «{req.title}» (hạn {format_date(req.deadline)}), mốc nhắc {offset:+d} ngày"
             if dry_run:
                 units = missing_units(req)
-                done = set(ReminderSent.objects.filter(request=req, offset_days=offset).values_list("unit_id", flat=True))
+                done = set(
+                    ReminderSent.objects.filter(request=req, offset_days=offset).values_list("unit_id", flat=True)
+                )
                 todo = [u.code for u in units if u.pk not in done]
                 self.stdout.write(
                     f"{label}: {len(units)} đơn vị chưa nộp, sẽ nhắc {len(todo)} đơn vị ({', '.join(todo) or '—'})"

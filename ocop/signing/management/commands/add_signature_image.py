@@ -31,8 +31,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {png}: {exc}") from exc
         try:
-            item = services_images.do_add_image(None, data, signer_name=signer or "", organisation_code=organisation or "",
-                                                width_mm=width_mm)
+            item = services_images.do_add_image(
+                None, data, signer_name=signer or "", organisation_code=organisation or "", width_mm=width_mm
+            )
         except ValidationError as exc:
             raise CommandError(error_text(exc)) from exc
         self.stdout.write(f"Đã nạp {item}.")
