@@ -65,11 +65,12 @@ bench: install-dev
 	SQLITE_PATH=var/bench.sqlite3 $(PY) manage.py bench
 	bash scripts/bench_faults.sh
 
-# Lint (ruff, pyproject.toml), the layers between apps (import-linter, pyproject.toml
+# Lint and format check (ruff, pyproject.toml), the layers between apps (import-linter, pyproject.toml
 # [tool.importlinter], docs/architecture.md), Django's system checks, and no model change without its
 # migration.
 check: install-dev
 	$(VENV)/bin/ruff check ocop manage.py
+	$(VENV)/bin/ruff format --check ocop manage.py scripts
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
