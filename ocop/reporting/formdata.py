@@ -94,6 +94,29 @@ def posted_and_invalid(
     return posted, {invalid_key(i): i.raw for i in issues if i.raw}
 
 
+@dataclass
+class PostedDraft:
+    """What a posted report form says: the values and reasons to save, the problems of the typed
+    text (kept on the draft as `invalid`), the fields present, and the lock version the form was
+    opened at (0 when missing: such a form is refused as a conflict, never overwrites newer work)."""
+
+    values: dict
+    reasons: dict
+    issues: list[schema.Issue]
+    posted: set[str]
+    invalid: dict[str, str]
+    expected_version: int
+
+
+def read_draft(template: schema.TemplateDef, post) -> PostedDraft:
+    """The posted form read once, for the save and the autosave alike."""
+    values, reasons, issues = parse_post(template, post)
+    posted, invalid = posted_and_invalid(template, post, issues)
+    version = str(post.get("lock_version", "")).strip()
+    expected = int(version) if version.isascii() and version.isdigit() and len(version) < 10 else 0
+    return PostedDraft(values, reasons, issues, posted, invalid, expected)
+
+
 def stored_issues(template: schema.TemplateDef, invalid: dict) -> list[schema.Issue]:
     """The issues of the invalid text kept on a draft (the message is computed again, so that it
     follows the language and the rules of today)."""

@@ -23,7 +23,7 @@ from ocop.geo.views import map_geojson_url
 from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.filters import choice_label, shown
-from ocop.lib.forms import apply_validation_error
+from ocop.lib.forms import apply_validation_error, error_text
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting import formdata, formhtml, periods, schema
@@ -284,7 +284,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     return redirect("reporting:request_detail", pk=req.pk)
 
 
@@ -540,7 +540,7 @@ def submission_open(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     try:
         sub = sub_service.do_open_submission(request.user, req, unit, request=request)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("reporting:request_detail", pk=req.pk)
     return redirect("reporting:submission", pk=sub.pk)
 
@@ -603,21 +603,16 @@ def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
     """Save the draft, keeping typed text that is not valid yet; on "submit", one validation pass
     lists every problem (invalid text, template checks, unexplained changes) with a link to each."""
     template = sub.request.form
-    values, reasons, issues = formdata.parse_post(template, request.POST)
-    posted, invalid = formdata.posted_and_invalid(template, request.POST, issues)
-    try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
+    draft = formdata.read_draft(template, request.POST)
     try:
         sub_service.do_save_draft(
             request.user,
             sub,
-            values,
-            reasons=reasons,
-            expected_version=expected,
-            invalid=invalid,
-            posted=posted,
+            draft.values,
+            reasons=draft.reasons,
+            expected_version=draft.expected_version,
+            invalid=draft.invalid,
+            posted=draft.posted,
             request=request,
         )
         if "submit" in request.POST:
@@ -649,13 +644,13 @@ def _save_submission(request: HttpRequest, sub: Submission) -> HttpResponse:
             status=422,
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("reporting:submission", pk=sub.pk)
-    if invalid:
+    if draft.invalid:
         messages.warning(
             request,
             _("Đã lưu bản nháp; %(n)s ô chưa hợp lệ được giữ nguyên để bạn sửa (danh sách ở đầu trang).")
-            % {"n": len(invalid)},
+            % {"n": len(draft.invalid)},
         )
     else:
         messages.success(request, _("Đã lưu bản nháp."))
@@ -669,22 +664,17 @@ def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     lock version."""
     sub = _visible_submission(request.user, pk)
     template = sub.request.form
-    values, reasons, issues = formdata.parse_post(template, request.POST)
-    posted, invalid = formdata.posted_and_invalid(template, request.POST, issues)
-    try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = 0  # a form without its version is refused as a conflict: it must not overwrite newer work
+    draft = formdata.read_draft(template, request.POST)
     try:
         saved = sub_service.do_save_draft(
             request.user,
             sub,
-            values,
-            reasons=reasons,
-            expected_version=expected,
+            draft.values,
+            reasons=draft.reasons,
+            expected_version=draft.expected_version,
             autosave=True,
-            invalid=invalid,
-            posted=posted,
+            invalid=draft.invalid,
+            posted=draft.posted,
             request=request,
         )
     except sub_service.VersionConflict:
@@ -697,7 +687,7 @@ def submission_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "saved_at": timezone.localtime(saved.updated_at),
             "lock_version": saved.lock_version,
-            "issue_links": formdata.issue_links(template, issues),
+            "issue_links": formdata.issue_links(template, draft.issues),
         },
     )
 
@@ -764,7 +754,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             sub_service.do_return(request.user, sub, comments, request=request)
             messages.success(request, _("Đã trả lại báo cáo kèm nhận xét."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     return redirect("reporting:submission", pk=sub.pk)
 
 
@@ -775,7 +765,7 @@ def submission_correct(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = sub_service.do_start_correction(request.user, sub, request=request)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("reporting:submission", pk=sub.pk)
     messages.success(request, _("Đã tạo bản sửa đổi lần %(n)s từ báo cáo đã tiếp nhận.") % {"n": new.number})
     return redirect("reporting:submission", pk=new.pk)
@@ -849,7 +839,7 @@ def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         check_office_upload(upload)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("reporting:submission", pk=sub.pk)
     data, cell_issues = parse_workbook(sub.request.form, upload, expected_version=sub.lock_version)
     if cell_issues:
@@ -873,7 +863,7 @@ def submission_upload(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("reporting:submission", pk=sub.pk)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("reporting:submission", pk=sub.pk)
     messages.success(
         request, _("Đã nhập số liệu từ tệp “%(f)s”. Kiểm tra lại rồi bấm Nộp báo cáo.") % {"f": upload.name}
@@ -898,7 +888,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             attachment.full_clean()
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             attachment.save()
             log_action(
