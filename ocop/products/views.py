@@ -24,7 +24,7 @@ from ocop.accounts.permissions import can
 from ocop.lib.decorators import require_capability
 from ocop.lib.filters import choice_label, shown
 from ocop.lib.collation import vi_order
-from ocop.lib.forms import apply_validation_error
+from ocop.lib.forms import apply_validation_error, error_text
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.products import criteria
 from ocop.products import services as svc
@@ -68,10 +68,6 @@ def require_any_capability(*capabilities: str):
         return wrapped
 
     return decorator
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _list_message(exc: ValidationError) -> str:
@@ -323,7 +319,7 @@ def entity_member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, entity, form.cleaned_data["username"], role=form.cleaned_data["role"], request=request
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request, _("Đã gắn tài khoản %(u)s với chủ thể.") % {"u": form.cleaned_data["username"].username}
@@ -414,7 +410,7 @@ def product_status(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, product, form.cleaned_data["status"], reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Đã chuyển trạng thái sản phẩm."))
     else:
@@ -442,7 +438,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, product, form.cleaned_data["image"], caption=form.cleaned_data["caption"], request=request
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Đã thêm ảnh sản phẩm."))
     else:
@@ -479,7 +475,7 @@ def dossier_new(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dossier = svc.do_open_dossier(request.user, product, request=request)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return redirect("products:product_detail", pk=product.pk)
     return redirect("products:dossier_detail", pk=dossier.pk)
 
@@ -540,7 +536,7 @@ def dossier_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, dossier, form.cleaned_data["category"], form.cleaned_data["file"], request=request
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request, _("Đã tải lên “%(f)s” (%(c)s).") % {"f": item.name, "c": item.get_category_display()}
