@@ -29,7 +29,6 @@ import csv
 import datetime as dt
 import difflib
 import functools
-import hashlib
 import json
 import re
 import unicodedata
@@ -44,6 +43,7 @@ from django.utils.translation import get_language
 
 from ocop.geo.models import AdminUnit, DatasetLoad, Level
 from ocop.geo.services import unit_on, units_by_pk
+from ocop.lib.cachekeys import data_digest
 from ocop.lib.formatting import format_number
 from ocop.reporting import periods, schema
 from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
@@ -793,7 +793,7 @@ def consolidation_data_version(req: ReportRequest, previous: ReportRequest | Non
     ids = [r.pk for r in requests]
     parts = []
     for r in requests:
-        parts.append(repr([(f.attname, getattr(r, f.attname)) for f in r._meta.concrete_fields]))
+        parts.append([(f.attname, getattr(r, f.attname)) for f in r._meta.concrete_fields])
     through = ReportRequest.recipients.through
     for row in (
         through.objects.filter(reportrequest_id__in=ids)
@@ -801,16 +801,16 @@ def consolidation_data_version(req: ReportRequest, previous: ReportRequest | Non
         .order_by("reportrequest_id")
         .annotate(n=Count("id"), s=Sum("adminunit_id"), m=Max("id"))
     ):
-        parts.append(repr(sorted(row.items())))
+        parts.append(sorted(row.items()))
     for row in (
         Submission.objects.filter(request_id__in=ids)
         .values("request_id")
         .order_by("request_id")
         .annotate(n=Count("id"), m=Max("id"), t=Max("updated_at"), v=Sum("lock_version"))
     ):
-        parts.append(repr(sorted(row.items())))
-    parts.append(repr(sorted(DatasetLoad.objects.aggregate(n=Count("id"), t=Max("loaded_at")).items())))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+        parts.append(sorted(row.items()))
+    parts.append(sorted(DatasetLoad.objects.aggregate(n=Count("id"), t=Max("loaded_at")).items()))
+    return data_digest(*parts)
 
 
 def consolidation_key(req: ReportRequest, *, include_submitted: bool = False) -> tuple[str, ReportRequest | None]:

@@ -9,7 +9,6 @@ corrections after acceptance do not change timeliness.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.geo.models import AdminUnit
 from ocop.geo.services import unit_on, units_by_pk
+from ocop.lib.cachekeys import data_digest
 from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 
 STATE_LABELS = {
@@ -61,7 +61,8 @@ class UnitStatus:
     @property
     def submission(self) -> Submission | None:
         if self._submission is None and self._values is not None:
-            self._submission = Submission.from_db(DEFAULT_DB_ALIAS, _SUBMISSION_FIELDS, self._values)
+            values = [_aware(v) if i in _DATETIME_INDEXES else v for i, v in enumerate(self._values)]
+            self._submission = Submission.from_db(DEFAULT_DB_ALIAS, _SUBMISSION_FIELDS, values)
         return self._submission
 
     @property
@@ -99,10 +100,14 @@ def deadline_passed(request: ReportRequest, today: dt.date | None = None) -> boo
     return (today or timezone.localdate()) > request.last_on_time_day
 
 
-def timeliness_of(request: ReportRequest, first_submitted_at: dt.datetime | None) -> str | None:
+def timeliness_of(
+    request: ReportRequest, first_submitted_at: dt.datetime | None, last_on_time_day: dt.date | None = None
+) -> str | None:
+    """ "on_time", "late" or None (never submitted); `last_on_time_day`: the request's, when already known."""
     if first_submitted_at is None:
         return None
-    return "on_time" if timezone.localdate(first_submitted_at) <= request.last_on_time_day else "late"
+    last = last_on_time_day or request.last_on_time_day
+    return "on_time" if timezone.localdate(first_submitted_at) <= last else "late"
 
 
 # the columns of a submission the status needs, in Submission.from_db order
@@ -120,6 +125,7 @@ _SUBMISSION_FIELDS = [
     "lock_version",
 ]
 _DATETIME_COLUMNS = {"first_submitted_at", "submitted_at", "reviewed_at"}
+_DATETIME_INDEXES = {i for i, c in enumerate(_SUBMISSION_FIELDS) if c in _DATETIME_COLUMNS}
 
 
 def _status_sql() -> str:
@@ -139,7 +145,10 @@ def _aware(value):
     if value is None or isinstance(value, dt.datetime) and not timezone.is_naive(value):
         return value
     if isinstance(value, str):
-        value = parse_datetime(value)
+        try:
+            value = dt.datetime.fromisoformat(value)  # SQLite's "YYYY-MM-DD HH:MM:SS[.ffffff]"
+        except ValueError:
+            value = parse_datetime(value)
     if settings.USE_TZ and timezone.is_naive(value):
         value = timezone.make_aware(value, dt.timezone.utc)
     return value
@@ -147,11 +156,12 @@ def _aware(value):
 
 def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
     """One row per expected unit, in unit code order: one query (the units come from the cache of
-    administrative units, ocop/geo/services.py `units_by_pk`)."""
+    administrative units, ocop/geo/services.py `units_by_pk`). Date columns stay as the database
+    gives them until used (SQLite gives ISO text, whose order is the time order): only each unit's
+    first submission time is converted here, the others when the row's `submission` is built."""
     latest: dict[int, list] = {}
-    first: dict[int, dt.datetime] = {}
+    first: dict[int, object] = {}
     order: list[int] = []
-    datetimes = [i for i, c in enumerate(_SUBMISSION_FIELDS) if c in _DATETIME_COLUMNS]
     first_index = _SUBMISSION_FIELDS.index("first_submitted_at")
     with connection.cursor() as cursor:
         cursor.execute(_status_sql(), [request.pk])
@@ -161,8 +171,6 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
                 latest[unit_id] = None
             if values[0] is None:
                 continue
-            for i in datetimes:
-                values[i] = _aware(values[i])
             latest[unit_id] = values  # ordered by number: the last one wins
             first_at = values[first_index]
             if first_at and (unit_id not in first or first_at < first[unit_id]):
@@ -170,10 +178,11 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
     units = units_by_pk(order)
     status_index = _SUBMISSION_FIELDS.index("status")
     previous_index = _SUBMISSION_FIELDS.index("previous_id")
+    last_on_time_day = request.last_on_time_day
     rows = []
     for unit_id in order:
         values = latest[unit_id]
-        first_at = first.get(unit_id)
+        first_at = _aware(first.get(unit_id))
         if values is None:
             state = "missing"
         elif values[status_index] == SubmissionStatus.DRAFT and first_at is None:
@@ -190,7 +199,7 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
                 unit_on(units[unit_id], request.cutoff),
                 None,
                 state,
-                timeliness_of(request, first_at),
+                timeliness_of(request, first_at, last_on_time_day),
                 first_at,
                 values=tuple(values) if values is not None else None,
             )
@@ -203,18 +212,16 @@ def rows_version(request: ReportRequest, rows: list[UnitStatus]) -> str:
     and, per row, the unit (as named on the cut-off date), its state, timeliness and the columns of
     its latest report (id, status, dates, lock version). The rendered table is cached under it
     (issue 17, goal 3): computed from the rows just read, so a cached table can never be stale."""
-    parts = [repr([(f.attname, getattr(request, f.attname)) for f in request._meta.concrete_fields])]
+    parts = [[(f.attname, getattr(request, f.attname)) for f in request._meta.concrete_fields]]
     for r in rows:
         values = r._values
         if values is None and r._submission is not None:
             sub = r._submission
             values = tuple(getattr(sub, name) for name in _SUBMISSION_FIELDS)
         parts.append(
-            repr(
-                (r.unit.pk, r.unit.code, r.unit.name, r.unit.level, r.state, r.timeliness, r.first_submitted_at, values)
-            )
+            (r.unit.pk, r.unit.code, r.unit.name, r.unit.level, r.state, r.timeliness, r.first_submitted_at, values)
         )
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return data_digest(*parts)
 
 
 def summarise(rows: list[UnitStatus]) -> Summary:
