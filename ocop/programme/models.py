@@ -221,7 +221,10 @@ class DirectiveDocument(ProgrammeRecord):
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["date"], name="programme_document_date")]  # the board's period counts
+        indexes = [  # the board's period counts; its data version (latest change)
+            models.Index(fields=["date"], name="programme_document_date"),
+            models.Index(fields=["updated_at"], name="programme_document_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
@@ -253,7 +256,10 @@ class Activity(ProgrammeRecord):
         verbose_name = _("hoạt động")
         verbose_name_plural = _("hoạt động")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["date"], name="programme_activity_date")]  # the board's period counts
+        indexes = [  # the board's period counts; its data version (latest change)
+            models.Index(fields=["date"], name="programme_activity_date"),
+            models.Index(fields=["updated_at"], name="programme_activity_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -285,6 +291,7 @@ class Funding(ProgrammeRecord):
         verbose_name = _("kinh phí")
         verbose_name_plural = _("kinh phí")
         ordering = ["-year", "source"]
+        indexes = [models.Index(fields=["updated_at"], name="programme_funding_updated")]  # the board's data version
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.year}"

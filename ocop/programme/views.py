@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +26,6 @@ from ocop.lib.forms import apply_validation_error
 from ocop.lib.listexport import Col, export_response, wants_xlsx
 from ocop.programme import board as board_service
 from ocop.programme.forms import DeleteForm, record_form_class
-from ocop.programme.models import Activity, CycleMilestone, DirectiveDocument, Funding, ProvincialPlan
 from ocop.programme.services import (
     REGISTRIES,
     VersionConflict,
@@ -98,16 +96,6 @@ def _board_params(request: HttpRequest):
 BOARD_CACHE_SECONDS = 300  # also bounds how long a change of the administrative units takes to show
 
 
-def board_data_version() -> str:
-    """Changes whenever a record the board reads is added, changed or (soft-)deleted: the number of
-    rows and the latest `updated_at` of each registry it reads (five aggregate queries)."""
-    parts = []
-    for model in (ProvincialPlan, CycleMilestone, DirectiveDocument, Activity, Funding):
-        agg = model.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-        parts.append(f"{agg['n']}:{agg['t'].isoformat() if agg['t'] else ''}")
-    return "|".join(parts)
-
-
 @require_capability("board.view")
 def board(request: HttpRequest) -> HttpResponse:
     """The board's figures, map and table are the same for every reader (no scope): rendered once per
@@ -116,7 +104,7 @@ def board(request: HttpRequest) -> HttpResponse:
     day, period, status, errors = _board_params(request)
     key = "board:" + "|".join(
         [
-            board_data_version(),
+            board_service.data_version(),
             day.isoformat(),
             period[0].isoformat(),
             period[1].isoformat(),
