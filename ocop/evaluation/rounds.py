@@ -5,11 +5,12 @@ on the round's date; the recognition decision and the minutes are drafted as out
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,9 +98,12 @@ def readable_certificates(user) -> QuerySet:
     return qs.filter(round_product__in=readable_entries(user))
 
 
-def seat_of(user, round_: Round) -> CouncilSeat | None:
+def seat_of(user, round_: Round, seats: list[CouncilSeat] | None = None) -> CouncilSeat | None:
+    """The user's seat in the round's council, if any (looked up in `seats` when already read)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if seats is not None:
+        return next((s for s in seats if s.user_id == user.pk), None)
     return round_.seats.filter(user=user).first()
 
 
@@ -127,17 +131,62 @@ def procedure_of(round_: Round):
     return round_.procedure.parsed
 
 
-def progress(round_: Round) -> list[dict]:
-    """Per seat: how many products the member scored or withdrew from, out of all."""
-    total = round_.entries.count()
-    rows = []
-    for seat in round_.seats.exclude(role=SeatRole.ADVISOR).select_related("user"):
-        scored = MemberScore.objects.filter(
-            round_product__round=round_, user=seat.user, submitted_at__isnull=False
-        ).count()
-        recused = Recusal.objects.filter(round_product__round=round_, user=seat.user).count()
-        rows.append({"seat": seat, "scored": scored, "recused": recused, "total": total})
-    return rows
+@dataclass(frozen=True)
+class EntryRow:
+    """One product of a round as its page lists it, with the reader's own sheet."""
+
+    pk: int
+    product: str
+    entity: str
+    criteria_set: str
+    score: Decimal | None
+    stars: int | None
+    certified: bool
+    forwarded: bool
+    my_scored: bool = False  # the reader submitted a sheet for it
+    my_total: Decimal | None = None
+    my_recused: bool = False
+
+
+def entry_rows(round_: Round, user) -> list[EntryRow]:
+    """The round's products in the order they were added, read as plain columns (three queries
+    whatever their number; no criteria set definitions or score sheets loaded: issue 17)."""
+    mine = {"round_product__round": round_, "user_id": getattr(user, "pk", None)}
+    totals = dict(
+        MemberScore.objects.filter(submitted_at__isnull=False, **mine).values_list("round_product_id", "total")
+    )
+    recused = set(Recusal.objects.filter(**mine).values_list("round_product_id", flat=True))
+    columns = ("pk", "product__name", "product__entity__name", "criteria_set__title")
+    columns += ("score", "stars", "certified", "forwarded")
+    return [
+        EntryRow(
+            *values, my_scored=values[0] in totals, my_total=totals.get(values[0]), my_recused=values[0] in recused
+        )
+        for values in round_.entries.order_by("pk").values_list(*columns)
+    ]
+
+
+def progress(round_: Round, seats: list[CouncilSeat] | None = None, total: int | None = None) -> list[dict]:
+    """Per seat: how many products the member scored or withdrew from, out of all (two grouped
+    queries; `seats` with their users and the number of products when the caller has read them)."""
+    if total is None:
+        total = round_.entries.count()
+    if seats is None:
+        seats = list(round_.seats.select_related("user"))
+    scored = dict(
+        MemberScore.objects.filter(round_product__round=round_, submitted_at__isnull=False)
+        .values_list("user_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    recused = dict(
+        Recusal.objects.filter(round_product__round=round_).values_list("user_id").annotate(n=Count("pk")).order_by()
+    )
+    return [
+        {"seat": seat, "scored": scored.get(seat.user_id, 0), "recused": recused.get(seat.user_id, 0), "total": total}
+        for seat in seats
+        if seat.role != SeatRole.ADVISOR
+    ]
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -574,7 +623,10 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     sheets = round_choices([round_.pk])
     criteria_sets = {
-        cs.pk: cs.parsed for cs in CriteriaSet.objects.filter(pk__in=round_.entries.values("criteria_set_id"))
+        cs.pk: cs.parsed
+        for cs in CriteriaSet.objects.filter(pk__in=round_.entries.values("criteria_set_id"))
+        .select_related("instrument")
+        .defer("definition")  # read only when the set was not parsed in this process yet
     }
     return {
         entry_id: scoring.rank_product(criteria_sets[set_id], scale, sheets[entry_id], (), procedure)

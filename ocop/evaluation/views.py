@@ -39,11 +39,10 @@ from ocop.evaluation.models_rounds import (
     ApplicationKind,
     ApplicationStatus,
     CertificateStatus,
-    MemberScore,
-    Recusal,
     SeatRole,
 )
 from ocop.geo.services import REFORM_DATE, era_on
+from ocop.lib.cachekeys import data_digest
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.filters import shown
@@ -132,14 +131,10 @@ def _round_page(
 ) -> HttpResponse:
     """The round's page; with a bound form whose input was refused, its messages and choices (400)."""
     manage = svc.can_manage_round(request.user, round_)
-    seat = svc.seat_of(request.user, round_)
-    entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
-    mine = {"round_product__round": round_, "user": request.user}
-    my_scores = {s.round_product_id: s for s in MemberScore.objects.filter(submitted_at__isnull=False, **mine)}
-    my_recusals = {r.round_product_id: r for r in Recusal.objects.filter(**mine)}
-    for entry in entries:
-        entry.my_score = my_scores.get(entry.pk)
-        entry.my_recusal = my_recusals.get(entry.pk)
+    seats = list(round_.seats.select_related("user"))
+    seat = svc.seat_of(request.user, round_, seats)
+    entries = svc.entry_rows(round_, request.user)
+    scorer = svc.can_score(seat)
     product_choices, refused = svc.product_candidates(round_) if manage and round_.is_open else ([], [])
     pending = svc.pending_applications_by_product(product_choices)
     for product in product_choices:
@@ -150,12 +145,13 @@ def _round_page(
         {
             "round": round_,
             "entries": entries,
-            "seats": round_.seats.select_related("user"),
-            "progress": svc.progress(round_),
+            # the products table, cached under a digest of what it shows (issue 17)
+            "entries_key": data_digest(round_.pk, round_.status, seat is not None, scorer, entries),
+            "progress": svc.progress(round_, seats, len(entries)),
             "manage": manage and round_.is_open,
             "seat": seat,
             "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
-            "scorer": svc.can_score(seat),
+            "scorer": scorer,
             "product_choices": product_choices,
             "refused_products": refused,
             "council_rule": council.describe(svc.council_rule(round_)),

@@ -255,6 +255,41 @@ def test_advisor_reads_but_cannot_score(client, world):
     assert client.post(reverse("evaluation:score_sheet", args=[entry.pk]), {}).status_code == 403
 
 
+def test_round_page_follows_each_sheet_and_the_closing(client, world):
+    """The round page's products table is cached under a digest of what it shows (issue 17): a
+    member's own sheet, the council's progress and the results show on the very next request, and
+    one member never sees another's sheet as their own."""
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    product = make_product(make_entity(_unit(Era.LEGACY, Level.COMMUNE, "01888")))
+    product.classification_code = "148-1.1.1"
+    product.save()
+    dossier = make_dossier(product, categories=required_categories(product), status="complete")
+    SelfAssessment.objects.create(dossier=dossier, criteria_set_code="148-1.1.1", declared_total=80)
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    entry = svc.do_add_product(officer, round_, product)
+    chair, secretary, member = _members(round_, officer)
+    url = reverse("evaluation:round_detail", args=[round_.pk])
+    sheet_link = f'data-testid="sheet-{entry.pk}">'
+
+    def page(user):
+        client.force_login(user)
+        return client.get(url).content.decode()
+
+    assert sheet_link + "Chấm điểm<" in page(member) and sheet_link + "Chấm điểm<" in page(chair)
+    svc.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 80))
+    html = page(member)
+    assert sheet_link + "Đã chấm: 80" in html and "1/1 sản phẩm đã chấm" in html
+    assert sheet_link + "Chấm điểm<" in page(chair)  # the chair has not scored yet
+    for u in (chair, secretary):
+        svc.do_submit_score(u, entry, choices_for_total(entry.criteria_set.parsed, 80))
+    assert sheet_link + "Đã chấm: 80" in page(chair)
+    svc.do_close_round(chair, round_)
+    html = page(member)
+    assert sheet_link not in html
+    assert f'data-testid="score-{entry.pk}">80' in html and f'data-testid="stars-{entry.pk}">4 ★' in html
+
+
 # --- 4. criteria browser --------------------------------------------------------------------------
 
 
