@@ -247,3 +247,21 @@ def test_products_self_assessment_hooks(loaded):
     FakeProduct.classification_code = "148-1.2.2"  # honey
     honey = hooks.self_assessment_sheet(FakeProduct())
     assert honey.code == "ocop-148-mat-ong-mat-khac-va-nong-san-thuc-pham-khac" and len(honey.criteria) == 32
+
+
+def test_a_stored_sheet_is_parsed_once_per_process_and_a_new_row_parses_its_own(loaded):
+    """CriteriaSet.parsed is shared between reads of the same row (issue 17: ranking a year re-parsed
+    about 800 sets); a new row, even with another set's digest, is parsed from its own definition."""
+    first = CriteriaSet.objects.filter(structure_only=False).order_by("pk").first()
+    again = CriteriaSet.objects.get(pk=first.pk)
+    assert again is not first and again.parsed is first.parsed
+    deferred = CriteriaSet.objects.defer("definition").get(pk=first.pk)
+    assert deferred.parsed is first.parsed and "definition" in deferred.get_deferred_fields()
+    changed = CriteriaSet.objects.get(pk=first.pk)
+    definition = json.loads(json.dumps(changed.definition))
+    definition["title"] = "Bộ tiêu chí sửa để kiểm thử"
+    changed.pk, changed.version, changed.definition = None, 99, definition
+    changed.save()
+    fresh = CriteriaSet.objects.get(pk=changed.pk)
+    assert fresh.sha256 == first.sha256 and fresh.parsed is not first.parsed
+    assert fresh.parsed.title == "Bộ tiêu chí sửa để kiểm thử" and first.parsed.title != fresh.parsed.title
