@@ -122,6 +122,8 @@ class CatalogueEntry(models.Model):
             models.Index(fields=["sector", "stars"], name="catalogue_sector_idx"),
             models.Index(fields=["entity_kind"], name="catalogue_kind_idx"),
             models.Index(fields=["valid_until"], name="catalogue_valid_until_idx"),
+            # the catalogue's version (services.catalogue_version): the latest refresh
+            models.Index(fields=["refreshed_at"], name="catalogue_refreshed_idx"),
         ]
 
     def __str__(self) -> str:

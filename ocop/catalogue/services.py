@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from ocop.catalogue.models import CatalogueEntry, CertificateState
 from ocop.catalogue.search import Vocabulary, fold, query_words, search_condition, search_text
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
-from ocop.geo.services import name_on
+from ocop.geo.services import name_on, provinces_by_pk
+from ocop.lib.cachekeys import data_digest
 from ocop.lib.collation import sort_key
 from ocop.products.models import EntityKind, Product, ProductPhoto, Sector
 
@@ -259,17 +261,19 @@ class Filters:
 
 
 class Provinces:
-    """The provinces of both eras, for the filter lists and the lookups by code (one query)."""
+    """The provinces of both eras, for the filter lists and the lookups by code (from the per-process
+    cache of administrative units: no query once it is loaded; shared, read-only objects)."""
 
     def __init__(self):
         # sorted here rather than by the SQL collation: SQLite called the Python collation ≈ 500 times a
         # page for 97 provinces (issue 17, goal 3); the same order (lib/collation sort_key, then code)
-        rows = sorted(AdminUnit.objects.filter(level=Level.PROVINCE), key=lambda u: (sort_key(u.name), u.code))
+        rows = sorted(provinces_by_pk().values(), key=lambda u: (sort_key(u.name), u.code))
         self.current = [u for u in rows if u.era == Era.CURRENT]
         self.legacy = [u for u in rows if u.era == Era.LEGACY]
         self.by_id = {u.id: u for u in rows}
         self._current_by_code = {u.code: u for u in self.current}
         self._legacy_by_code = {u.code: u for u in self.legacy}
+        self.version = data_digest([(u.pk, u.code, u.name) for u in rows])  # of the filter lists
 
     def current_by_code(self, code: str) -> AdminUnit | None:
         return self._current_by_code.get(code)
@@ -350,17 +354,28 @@ def filter_entries(f: Filters, today: dt.date | None = None, qs: QuerySet | None
     return qs.order_by(*SORTS.get(f.sort, SORTS[""]))
 
 
+def catalogue_version() -> tuple:
+    """Changes whenever the catalogue changes. Entries are never updated in place: a refresh deletes
+    a product's entry and inserts it again with `refreshed_at` = now, so the number of entries and
+    the latest `refreshed_at` (both read from indexes, one query) change with every write."""
+    table = connection.ops.quote_name(CatalogueEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(refreshed_at) FROM {table})")
+        return tuple(cursor.fetchone())
+
+
 _VOCABULARY: dict[str, object] = {"key": None, "value": None}
 
 
 def vocabulary() -> Vocabulary:
-    """The words of the listed entries, rebuilt when the catalogue changes (count and last refresh)."""
-    from django.db.models import Max
-
-    listed = CatalogueEntry.objects.filter(listed=True)
-    key = tuple(listed.aggregate(n=Count("pk"), last=Max("refreshed_at")).values())
+    """The words of the listed entries, rebuilt when the catalogue changes."""
+    key = catalogue_version()
     if _VOCABULARY["key"] != key:
-        rows = list(listed.order_by("pk").values_list("search_text", "product_name", "entity_name"))
+        rows = list(
+            CatalogueEntry.objects.filter(listed=True)
+            .order_by("pk")
+            .values_list("search_text", "product_name", "entity_name")
+        )
         _VOCABULARY["value"] = Vocabulary([r[0] for r in rows], [name for r in rows for name in r[1:]])
         _VOCABULARY["key"] = key
     return _VOCABULARY["value"]
@@ -389,18 +404,40 @@ def search(f: Filters, today: dt.date | None = None) -> Search:
     return Search(filter_entries(corrected, today), corrected, vocabulary().display(phrase), True)
 
 
+SEARCH_CACHE_SECONDS = 600  # only frees memory: the key holds the catalogue's version
+
+
+def results_key(f: Filters, today: dt.date | None = None) -> str:
+    """The key of a search's results: the catalogue's version, the day (valid or expired depends on
+    it) and the filters. Results kept under it cannot be stale (issue 17: counting a word search
+    over the national catalogue reads every listed entry's search text, ≈ 7 ms)."""
+    return data_digest("catalogue", catalogue_version(), today or timezone.localdate(), sorted(f.as_params().items()))
+
+
 class Pages:
     """Listed entries as Paginator sees them: `count()` is one query, and a page is one query that
     picks the page's keys in a subquery (filters and order on the narrow indexes, stopping after one
-    page) and reads the full rows, with their provinces, for those keys only."""
+    page) and reads the full rows, with their provinces, for those keys only. With a `key`
+    (`results_key`), the count and the pages read are kept in the cache under it."""
 
     related = ("province", "legacy_province")
 
-    def __init__(self, qs: QuerySet):
+    def __init__(self, qs: QuerySet, key: str | None = None):
         self.qs = qs
+        self.key = key
+
+    def _cached(self, suffix: str, compute):
+        if self.key is None:
+            return compute()
+        key = f"catalogue:{self.key}:{suffix}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, SEARCH_CACHE_SECONDS)
+        return value
 
     def count(self) -> int:
-        return self.qs.count()
+        return self._cached("count", self.qs.count)
 
     def __len__(self) -> int:
         return self.count()
@@ -408,10 +445,48 @@ class Pages:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             raise TypeError("Pages supports slices only")
-        keys = self.qs.values("pk")[key]
-        return list(
-            CatalogueEntry.objects.filter(pk__in=keys).select_related(*self.related).order_by(*self.qs.query.order_by)
+
+        def read():
+            keys = self.qs.values("pk")[key]
+            return list(
+                CatalogueEntry.objects.filter(pk__in=keys)
+                .select_related(*self.related)
+                .order_by(*self.qs.query.order_by)
+            )
+
+        return self._cached(f"{key.start}:{key.stop}", read)
+
+
+@dataclass
+class ProductPage:
+    """What a listed product's public page shows."""
+
+    entry: CatalogueEntry
+    photos: list[ProductPhoto]
+    certificates: list[Certificate]
+    others: list[CatalogueEntry]  # the entity's other listed products, best first
+    key: str  # the page's cache key (data_digest of the catalogue's version, the product and the day)
+
+
+def product_page(product_id: int, today: dt.date | None = None) -> ProductPage | None:
+    """The public page of a listed product (None when it is not listed), kept in the cache under the
+    catalogue's version: whatever the page shows (the product, its entity, certificates and photos)
+    refreshes the product's entry when it changes (ocop/catalogue/signals.py), which changes the
+    version. Four queries with their joins otherwise (issue 17)."""
+    key = data_digest("product", product_id, catalogue_version(), today or timezone.localdate())
+    page = cache.get(f"catalogue:{key}")
+    if page is None:
+        entry = listed_entry(product_id)
+        if entry is None:
+            return None
+        others = list(
+            CatalogueEntry.objects.filter(listed=True, entity_id=entry.entity_id)
+            .exclude(pk=entry.pk)
+            .order_by("-stars", "name_key")[:6]
         )
+        page = ProductPage(entry, public_photos(product_id), certificate_history(product_id), others, key)
+        cache.set(f"catalogue:{key}", page, SEARCH_CACHE_SECONDS)
+    return page
 
 
 def listed_entry(product_id: int) -> CatalogueEntry | None:

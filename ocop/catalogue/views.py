@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET
 
 from ocop.analytics.series import year_series
 from ocop.catalogue import opendata, services
-from ocop.catalogue.models import CatalogueEntry, CertificateState
+from ocop.catalogue.models import CertificateState
 from ocop.geo.models import Era
+from ocop.lib.cachekeys import data_digest
 from ocop.products.models import EntityKind, Sector
 
 GEOJSON = {Era.CURRENT: "geo/provinces-current.geojson", Era.LEGACY: "geo/provinces-legacy.geojson"}
@@ -44,7 +45,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     provinces = services.Provinces()
     f = services.parse_filters(request.GET, provinces)
     found = services.search(f)
-    page = Paginator(services.Pages(found.entries), services.PAGE_SIZE).get_page(request.GET.get("page"))
+    key = services.results_key(found.filters)
+    page = Paginator(services.Pages(found.entries, key), services.PAGE_SIZE).get_page(request.GET.get("page"))
     params = f.as_params()
     context = {
         "f": f,
@@ -52,6 +54,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "errors": f.errors,
         **_choices(provinces),
         "found": found,
+        "cards_key": key,
+        # the filter lists (two of them with 34 and 63 provinces): a fragment cached under this key
+        "filters_key": data_digest(sorted((k, v) for k, v in params.items() if k != "q"), f.active, provinces.version),
         "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion})
         if found.corrected
         else "",
@@ -77,23 +82,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def product(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = services.listed_entry(pk)
-    if entry is None:
+    page = services.product_page(pk)
+    if page is None:
         raise Http404(_("Không có sản phẩm OCOP này trong danh mục công khai."))
-    others = list(
-        CatalogueEntry.objects.filter(listed=True, entity_id=entry.entity_id)
-        .exclude(pk=entry.pk)
-        .order_by("-stars", "name_key")[:6]
-    )
-    province = entry.province
+    province = page.entry.province
     return render(
         request,
         "catalogue/product.html",
         {
-            "entry": entry,
-            "photos": services.public_photos(pk),
-            "certificates": services.certificate_history(pk),
-            "others": others,
+            "entry": page.entry,
+            "photos": page.photos,
+            "certificates": page.certificates,
+            "others": page.others,
+            "page_key": page.key,  # the content is a fragment cached under it
             "geojson_url": static(GEOJSON[Era.CURRENT]),
             "map_values": json.dumps({province.code: 1} if province else {}),
             "map_pieces": json.dumps([{"min": 1, "max": 1, "label": str(_("Nơi sản xuất"))}], ensure_ascii=False),

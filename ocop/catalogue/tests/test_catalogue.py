@@ -255,13 +255,36 @@ def test_list_page_is_public_and_one_query_per_page(client, products, django_ass
     for i in range(30):
         p = certified_product(commune("01840"), f"Sản phẩm số {i:02d}", stars=3)
         make_photo(p)
-    # provinces for the filters + count + page (+ session/auth overhead of the test client)
-    with django_assert_max_num_queries(5):
+    # provinces for the filters + catalogue version + count + page (+ session/auth of the test client)
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("catalogue:list"), {"q": "san pham so"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-count="30"' in html and html.count('data-testid="catalogue-item"') == 24
     assert "/san-pham-ocop/anh/" in html and 'loading="lazy"' in html
+    # the same search again: count and page come from the cache (kept under the catalogue's version)
+    with django_assert_max_num_queries(4):
+        again = client.get(reverse("catalogue:list"), {"q": "san pham so"})
+    assert again.content.decode().count('data-testid="catalogue-item"') == 24
+
+
+def test_cached_search_results_follow_every_change_of_the_catalogue(client, products):
+    """The results are cached under the catalogue's version (issue 17): a new certified product, a
+    renamed one and a removed one show in the very next search."""
+    url = reverse("catalogue:list")
+    first = certified_product(commune("01840"), "Mứt gừng Hạ Long", stars=3)
+    html = client.get(url, {"q": "mut gung"}).content.decode()
+    assert 'data-count="1"' in html and "Mứt gừng Hạ Long" in html
+    second = certified_product(commune("01840"), "Mứt gừng Bắc Giang", stars=4)
+    html = client.get(url, {"q": "mut gung"}).content.decode()
+    assert 'data-count="2"' in html and "Mứt gừng Bắc Giang" in html
+    second.name = "Mứt gừng Lục Ngạn"
+    second.save()
+    html = client.get(url, {"q": "mut gung"}).content.decode()
+    assert 'data-count="2"' in html and "Mứt gừng Lục Ngạn" in html and "Mứt gừng Bắc Giang" not in html
+    first.certificates.all().delete()
+    html = client.get(url, {"q": "mut gung"}).content.decode()
+    assert 'data-count="1"' in html and "Mứt gừng Hạ Long" not in html
 
 
 def test_list_page_htmx_returns_the_results_only(client, products):
@@ -292,6 +315,31 @@ def test_product_page(client, products):
     # the server-rendered map of the 34 provinces (issue 17): Thái Nguyên (19) coloured, a link to its products
     assert 'data-province-count="34"' in html and 'data-code="19" data-value="1"' in html
     assert html.count('data-value="') == 1 and "?tinh=19" in html
+
+
+def test_cached_product_page_follows_every_change(client, products):
+    """The product page is cached under the catalogue's version (issue 17): a renamed product, a new
+    photo, a photo removed, a revoked certificate and a removed product show on the next request."""
+    tea = products["tea"]
+    url = reverse("catalogue:product", args=[tea.pk])
+    assert "Chè xanh Thái Nguyên" in client.get(url).content.decode()
+    tea.name = "Chè búp Tân Cương"
+    tea.save()
+    html = client.get(url).content.decode()
+    assert "Chè búp Tân Cương" in html and "Chè xanh Thái Nguyên" not in html
+    assert 'data-testid="product-photos"' not in html
+    photo = make_photo(tea)
+    assert reverse("catalogue:photo", args=[photo.pk]) in client.get(url).content.decode()
+    photo.deleted_at = timezone.now()
+    photo.save()
+    assert reverse("catalogue:photo", args=[photo.pk]) not in client.get(url).content.decode()
+    cert = tea.certificates.get()
+    assert "Còn hiệu lực" in client.get(url).content.decode()
+    cert.status = CertificateStatus.REVOKED
+    cert.save()
+    assert "Còn hiệu lực" not in client.get(url).content.decode()
+    cert.delete()
+    assert client.get(url).status_code == 404
 
 
 def test_unlisted_products_and_their_photos_are_not_public(client, products):
