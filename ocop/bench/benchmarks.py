@@ -564,7 +564,8 @@ def _page_targets() -> list[tuple[str, str, str]]:
 def bench_pages(clients: int = 8, requests: int = 160, base: str | None = None) -> list[Result]:
     """The busiest pages under `clients` concurrent clients against gunicorn (2 workers × 4 threads),
     each signed in with a demo account's session, against the trivial page /bench/ping/ (the same
-    layout, no content) under the same load. Ratio: the page's p50 over the trivial page's p50."""
+    layout, no content) with the same session under the same load. Ratio: the page's p50 over the
+    trivial page's p50."""
     from django.urls import reverse
 
     from ocop.bench.load import Server, run_load, session_cookie
@@ -582,9 +583,12 @@ def bench_pages(clients: int = 8, requests: int = 160, base: str | None = None) 
         # adjacent run: on a shared machine the load of other processes drifts within a minute (the
         # trivial page's p50 measured 37 ms and 135 ms in two runs of 02/12/2026), which one baseline
         # at the start would fold into the pages' ratios.
+        # It is loaded with the page's own session (signed in as the same account, or anonymous for the
+        # public pages): the layout around a page (the role's navigation, the user box) is then the
+        # same on both sides, and the ratio is what the page itself adds.
         trivial = run_load(server.base, reverse("bench:ping"), cookies["tw.canbo"], clients, requests)
         for label, path, user in targets:
-            adjacent = run_load(server.base, reverse("bench:ping"), cookies["tw.canbo"], clients, requests)
+            adjacent = run_load(server.base, reverse("bench:ping"), cookies.get(user, ""), clients, requests)
             load = run_load(server.base, path, cookies.get(user, ""), clients, requests)
             results.append(
                 Result(
