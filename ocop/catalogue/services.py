@@ -22,9 +22,8 @@ from ocop.catalogue.models import CatalogueEntry, CertificateState
 from ocop.catalogue.search import Vocabulary, fold, query_words, search_condition, search_text
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
-from ocop.geo.services import name_on, provinces_by_pk
+from ocop.geo.services import name_on, provinces_sorted
 from ocop.lib.cachekeys import data_digest
-from ocop.lib.collation import sort_key
 from ocop.products.models import EntityKind, Product, ProductPhoto, Sector
 
 PAGE_SIZE = 24
@@ -265,9 +264,9 @@ class Provinces:
     cache of administrative units: no query once it is loaded; shared, read-only objects)."""
 
     def __init__(self):
-        # sorted here rather than by the SQL collation: SQLite called the Python collation ≈ 500 times a
-        # page for 97 provinces (issue 17, goal 3); the same order (lib/collation sort_key, then code)
-        rows = sorted(provinces_by_pk().values(), key=lambda u: (sort_key(u.name), u.code))
+        # sorted in Python (geo.services.provinces_sorted, once per process) rather than by the SQL
+        # collation: SQLite called the Python collation ≈ 500 times a page for 97 provinces (issue 17)
+        rows = provinces_sorted()
         self.current = [u for u in rows if u.era == Era.CURRENT]
         self.legacy = [u for u in rows if u.era == Era.LEGACY]
         self.by_id = {u.id: u for u in rows}
@@ -395,10 +394,16 @@ class Search:
 
 def search(f: Filters, today: dt.date | None = None) -> Search:
     qs = filter_entries(f, today)
-    if not f.words or qs.exists():
+    if not f.words:
         return Search(qs, f)
-    phrase = vocabulary().suggest(f.words)
-    if phrase is None:
+    # whether the words match as typed, or the phrase to suggest: kept under the catalogue's version
+    key = f"catalogue:{results_key(f, today)}:suggest"
+    decided = cache.get(key)
+    if decided is None:
+        decided = ("",) if qs.exists() else (vocabulary().suggest(f.words),)
+        cache.set(key, decided, SEARCH_CACHE_SECONDS)
+    phrase = decided[0]
+    if not phrase:
         return Search(qs, f)
     corrected = Filters(**{**f.__dict__, "words": phrase.split(), "errors": list(f.errors)})
     return Search(filter_entries(corrected, today), corrected, vocabulary().display(phrase), True)

@@ -54,7 +54,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "errors": f.errors,
         **_choices(provinces),
         "found": found,
-        "cards_key": key,
+        # the results section: a fragment cached under the catalogue's version, the day and the whole
+        # query string (the filters, the page, and what was not understood, all shown in it)
+        "results_key": data_digest(key, sorted(request.GET.lists())),
         # the filter lists (two of them with 34 and 63 provinces): a fragment cached under this key
         "filters_key": data_digest(sorted((k, v) for k, v in params.items() if k != "q"), f.active, provinces.version),
         "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion})

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession, UnitVersion
+from ocop.lib.collation import sort_key
 from ocop.lib.dates import format_date
 
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -31,7 +32,8 @@ _unit_cache_started = 0.0
 _unit_cache_lock = threading.Lock()
 
 
-_province_cache: dict[str, list] = {}  # "ids": province ids, "successions": (legacy id, current id) pairs
+# "ids": province ids, "successions": (legacy id, current id) pairs, "sorted": provinces by name
+_province_cache: dict[str, list] = {}
 _history_cache: dict[str, dict] = {}  # "versions": unit id -> versions; "next"/"prev": succession graph
 
 
@@ -170,6 +172,17 @@ def provinces_by_pk() -> dict[int, AdminUnit]:
         units = units_by_pk(ids)
         _province_cache["ids"] = ids
     return units
+
+
+def provinces_sorted() -> list[AdminUnit]:
+    """Every province of both eras in the order of their Vietnamese names (lib/collation), then code,
+    from the per-process unit cache: sorted once per cache generation."""
+    units = provinces_by_pk()  # also renews the cache when it is due
+    rows = _province_cache.get("sorted")
+    if rows is None:
+        rows = sorted(units.values(), key=lambda u: (sort_key(u.name), u.code))
+        _province_cache["sorted"] = rows
+    return list(rows)
 
 
 def _province_successions() -> list:
