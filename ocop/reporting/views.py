@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -20,6 +21,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
 from ocop.geo.models import AdminUnit, Level
 from ocop.geo.views import map_geojson_url
+from ocop.lib.cachekeys import data_digest
 from ocop.lib.dates import format_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.filters import choice_label, shown
@@ -545,6 +547,9 @@ def submission_open(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     return redirect("reporting:submission", pk=sub.pk)
 
 
+FORM_CACHE_SECONDS = 3600  # only frees memory: the key digests everything the form shows
+
+
 def _submission_context(request, sub: Submission, *, issues=None, raw_post=None) -> dict:
     template = sub.request.form
     editable = (
@@ -553,25 +558,47 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
     comments = list(sub.comments.select_related("author"))
     if issues is None and raw_post is None:
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
-    sections = formdata.build_view(
-        template,
-        sub.data,
-        prefilled=sub.prefilled,
-        overrides=sub.overrides,
-        issues=issues,
-        comments=comments,
-        raw_post=raw_post,
-        invalid=sub.invalid,
-        sources=sub.prefill_sources,
-    )
-    titles = {s.section.number: s.section.title for s in sections}
     can_review = sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED
-    formhtml.sections_html(template, sections, editable, can_review)  # strings per section, not an include per field
+
+    def build_sections():
+        sections = formdata.build_view(
+            template,
+            sub.data,
+            prefilled=sub.prefilled,
+            overrides=sub.overrides,
+            issues=issues,
+            comments=comments,
+            raw_post=raw_post,
+            invalid=sub.invalid,
+            sources=sub.prefill_sources,
+        )
+        formhtml.sections_html(
+            template, sections, editable, can_review
+        )  # strings per section, not an include per field
+        return sections
+
+    titles = {s.number: s.title for s in template.sections}
+    # The navigator and the sections are fragments cached under a digest of everything they show
+    # (issue 17): the request (its period fills in the texts), the report's every stored column, the
+    # comments, the problems listed, and the reader's rights; they are built only when not cached.
+    # What was typed and sent back after a conflict (raw_post) is shown once and never cached.
+    form_key = data_digest(
+        "submission-form",
+        [(f.attname, getattr(sub.request, f.attname)) for f in sub.request._meta.concrete_fields],
+        [(f.attname, getattr(sub, f.attname)) for f in sub._meta.concrete_fields],
+        [(c.pk, c.section, c.text, c.created_at, str(c.author)) for c in comments],
+        [(i.field, i.row, i.column, str(i.message)) for i in issues or []],
+        editable,
+        can_review,
+        sorted(raw_post.lists()) if raw_post is not None else None,
+    )
     return {
         "sub": sub,
         "req": sub.request,
         "template": template,
-        "sections": sections,
+        "sections": SimpleLazyObject(build_sections),
+        "form_key": form_key,
+        "form_cache_seconds": 0 if raw_post is not None else FORM_CACHE_SECONDS,
         "editable": editable,
         "can_review": can_review,
         "can_correct": sub.status == SubmissionStatus.ACCEPTED
@@ -585,7 +612,7 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         "issue_links": formdata.issue_links(template, issues or []),
         # a returned report opens on every comment, each linking to its section
         "comment_summary": [(c, titles.get(c.section, "")) for c in comments],
-        "show_navigator": len(sections) > 6,
+        "show_navigator": len(template.sections) > 6,
         "attachment_form": AttachmentForm(),
         "upload_form": UploadForm(),
     }

@@ -128,3 +128,38 @@ def test_report_form_escapes_typed_text_and_keeps_the_choice(client, demo_users,
     client.force_login(demo_users["tw.canbo"])
     html = client.get(url).content.decode()
     assert 'data-testid="value-difficulties_text">A &amp; B &lt;b&gt;đậm&lt;/b&gt;<br>Dòng hai</div>' in html
+
+
+def test_report_form_follows_each_save_comment_and_conflict(client, demo_users, seed_request):
+    """The report form's sections are cached under a digest of what they show: a saved value, a
+    reviewer's comment, the reader's rights and text sent back after a conflict all show at once."""
+    from ocop.reporting.formdata import scalar_name
+
+    officer, central = demo_users["tinh.hatinh"], demo_users["tw.canbo"]
+    sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
+    svc.do_save_draft(officer, sub, complete(sub, difficulties_text="Bản nháp thứ nhất"))
+    url = reverse("reporting:submission", args=[sub.pk])
+    client.force_login(officer)
+    assert "Bản nháp thứ nhất</textarea>" in client.get(url).content.decode()
+    sub.refresh_from_db()
+    stale_version = sub.lock_version
+    svc.do_save_draft(officer, sub, complete(sub, difficulties_text="Bản nháp thứ hai"))
+    html = client.get(url).content.decode()
+    assert "Bản nháp thứ hai</textarea>" in html and "Bản nháp thứ nhất" not in html
+    # a save from a page opened before the second draft: refused, and what was typed is shown back
+    posted = client.post(
+        url, {"lock_version": str(stale_version), scalar_name("difficulties_text"): "Gõ khi xung đột", "save": "1"}
+    )
+    assert posted.status_code == 409 and "Gõ khi xung đột</textarea>" in posted.content.decode()
+    assert "Bản nháp thứ hai</textarea>" in client.get(url).content.decode()
+    svc.do_submit(officer, sub)
+    client.force_login(central)
+    html = client.get(url).content.decode()
+    assert 'data-testid="value-difficulties_text">Bản nháp thứ hai</div>' in html
+    assert f'name="{scalar_name("difficulties_text")}"' not in html  # read-only for the reviewer
+    section = seed_request.form.sections[0].number
+    svc.do_return(central, sub, {section: "Bổ sung số liệu mục này."})
+    client.force_login(officer)
+    html = client.get(url).content.decode()
+    assert f'data-testid="comment-{section}"' in html and "Bổ sung số liệu mục này." in html
+    assert "Bản nháp thứ hai</textarea>" in html  # editable again
