@@ -66,7 +66,10 @@ def readable_rounds(user) -> QuerySet:
     seated = qs.filter(seats__user=user)
     if user.role == Role.COUNCIL_MEMBER:
         return seated
-    return (_within(scope_for(user), qs, "unit") | seated).distinct()
+    scope = scope_for(user)
+    if scope.national:  # every round: no join with the seats, no DISTINCT
+        return qs
+    return (_within(scope, qs, "unit") | seated).distinct()
 
 
 def _within(scope: Scope, qs: QuerySet, field: str) -> QuerySet:
@@ -148,14 +151,17 @@ class EntryRow:
     my_recused: bool = False
 
 
-def entry_rows(round_: Round, user) -> list[EntryRow]:
-    """The round's products in the order they were added, read as plain columns (three queries
-    whatever their number; no criteria set definitions or score sheets loaded: issue 17)."""
-    mine = {"round_product__round": round_, "user_id": getattr(user, "pk", None)}
-    totals = dict(
-        MemberScore.objects.filter(submitted_at__isnull=False, **mine).values_list("round_product_id", "total")
-    )
-    recused = set(Recusal.objects.filter(**mine).values_list("round_product_id", flat=True))
+def entry_rows(round_: Round, user, seated: bool = True) -> list[EntryRow]:
+    """The round's products in the order they were added, read as plain columns (one query, three for
+    a member of the council: their own sheets and withdrawals; no criteria set definitions or score
+    sheets loaded: issue 17). `seated`: False when the reader is known to have no seat."""
+    totals, recused = {}, set()
+    if seated:
+        mine = {"round_product__round": round_, "user_id": getattr(user, "pk", None)}
+        totals = dict(
+            MemberScore.objects.filter(submitted_at__isnull=False, **mine).values_list("round_product_id", "total")
+        )
+        recused = set(Recusal.objects.filter(**mine).values_list("round_product_id", flat=True))
     columns = ("pk", "product__name", "product__entity__name", "criteria_set__title")
     columns += ("score", "stars", "certified", "forwarded")
     return [

@@ -133,7 +133,7 @@ def _round_page(
     manage = svc.can_manage_round(request.user, round_)
     seats = list(round_.seats.select_related("user"))
     seat = svc.seat_of(request.user, round_, seats)
-    entries = svc.entry_rows(round_, request.user)
+    entries = svc.entry_rows(round_, request.user, seated=seat is not None)
     scorer = svc.can_score(seat)
     product_choices, refused = svc.product_candidates(round_) if manage and round_.is_open else ([], [])
     pending = svc.pending_applications_by_product(product_choices)
