@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 
 from django.conf import settings
 from django.db import models
@@ -185,6 +186,18 @@ class CriteriaSetQuerySet(InForceQuerySet):
         return None
 
 
+def _parsed_entry(kind: str, definition, code: str):
+    """A star scale or a procedure parsed once per process for the same content (a few KB of JSON:
+    written out as the key costs far less than parsing; the round page and every ranking read them)."""
+    return _parse_entry(kind, json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str), code)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_entry(kind: str, definition_json: str, code: str):
+    parse = criteria.parse_scale if kind == "scale" else criteria.parse_procedure
+    return parse(json.loads(definition_json), code)
+
+
 _PARSED_SHEETS: dict[tuple, criteria.Sheet] = {}  # CriteriaSet.parsed, per process
 _PARSED_SHEETS_MAX = 256  # more than every set of every instrument
 
@@ -263,7 +276,7 @@ class StarScale(models.Model):
 
     @functools.cached_property
     def parsed(self) -> criteria.Scale:
-        return criteria.parse_scale(self.definition, self.code)
+        return _parsed_entry("scale", self.definition, self.code)
 
 
 class ProcedureRule(models.Model):
@@ -291,7 +304,7 @@ class ProcedureRule(models.Model):
 
     @functools.cached_property
     def parsed(self) -> criteria.Procedure:
-        return criteria.parse_procedure(self.definition, self.code)
+        return _parsed_entry("procedure", self.definition, self.code)
 
 
 def _latest_in_force(model, day: dt.date):

@@ -82,13 +82,14 @@ def _decimal(value: Any, what: str) -> Decimal:
 
 def _table(sheet: Sheet):
     """Lookup tables of a sheet, built once per parsed sheet and kept on it (the sheet is immutable):
-    the criteria in order with their options by code, and the mandatory criteria with their sorted
-    requirements. `Criterion.option` picks the first option of a code, so does the table."""
+    the criteria in order with their options by position (int) and code (str), and the mandatory
+    criteria with their sorted requirements. `Criterion.option` picks the first option of a code, so
+    does the table; only an int or a str is looked up in it (see `_option`)."""
     table = sheet.__dict__.get("_scoring_table")
     if table is None:
 
         def by_code(c: Criterion) -> dict:
-            options: dict = {}
+            options: dict = dict(enumerate(c.options))
             for o in c.options:
                 options.setdefault(o.code, o)
             return options
@@ -100,8 +101,12 @@ def _table(sheet: Sheet):
     return table
 
 
-def _option(criterion: Criterion, options: dict, choice: Any):
-    return options.get(choice) if type(choice) is str else criterion.option(choice)
+def _option(options: dict, choice: Any):
+    """`criterion.option(choice)` through the sheet's lookup table (`options`: by position and code).
+    Callers write the same test inline in their loops (issue 17: a call per criterion of 30,000 sheets
+    cost more than the arithmetic)."""
+    kind = type(choice)  # a bool, a float or anything else designates nothing, as in Criterion.option
+    return options.get(choice) if kind is int or kind is str else None
 
 
 def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
@@ -131,7 +136,8 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
             if not is_bonus:
                 issues.append(Issue(code, _("Chưa chấm tiêu chí “%(t)s”.") % {"t": criterion.title}))
             continue
-        option = options.get(choice) if type(choice) is str else criterion.option(choice)
+        kind = type(choice)  # as _option, inline
+        option = options.get(choice) if kind is int or kind is str else None
         if option is None:
             issues.append(
                 Issue(
@@ -179,7 +185,7 @@ def requirement_failures(sheet: Sheet, choices: Mapping[str, Any]) -> list[Requi
     failures = []
     zero = Decimal(0)
     for criterion, code, requirements, options in _table(sheet)[1]:
-        option = _option(criterion, options, choices.get(code)) if code in choices else None
+        option = _option(options, choices.get(code)) if code in choices else None
         got = option.points if option else zero
         for level, needed in requirements:
             if got < needed:
@@ -214,8 +220,10 @@ def product_requirement_cap(
     zero = Decimal(0)
     for _key, choices in members:
         failed = set()
-        for criterion, code, requirements, options in mandatory:  # as requirement_failures, without the objects
-            option = _option(criterion, options, choices.get(code)) if code in choices else None
+        for _criterion, code, requirements, options in mandatory:  # as requirement_failures, without the objects
+            choice = choices.get(code)
+            kind = type(choice)  # as _option, inline; an unanswered criterion counts 0
+            option = options.get(choice) if kind is int or kind is str else None
             got = option.points if option else zero
             for level, needed in requirements:
                 if got < needed:

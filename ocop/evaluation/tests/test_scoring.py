@@ -311,3 +311,15 @@ def test_average_within_member_range(totals, data):
     score = scoring.product_score(totals, recused)
     assert min(kept) <= score <= max(kept)
     assert score == score.quantize(Decimal("0.01"))
+
+
+def test_the_lookup_table_picks_the_option_criterion_option_picks():
+    """The scoring loops look a choice up in the sheet's table (issue 17); it must designate exactly
+    the option `Criterion.option` designates, for every kind of stored value."""
+    from ocop.evaluation.scoring import _option, _table
+
+    rows = _table(sheet_148())[0]
+    for criterion, _code, _part, _bonus, options in rows:
+        n = len(criterion.options)
+        for choice in (0, n - 1, n, -1, True, False, 1.0, None, [0], {"a": 1}, "", "zz", criterion.options[-1].code):
+            assert _option(options, choice) is criterion.option(choice), (criterion.code, choice)
