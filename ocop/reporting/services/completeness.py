@@ -120,11 +120,9 @@ _SUBMISSION_FIELDS = [
     "status",
     "source",
     "first_submitted_at",
-    "submitted_at",
-    "reviewed_at",
     "lock_version",
-]
-_DATETIME_COLUMNS = {"first_submitted_at", "submitted_at", "reviewed_at"}
+]  # the other columns are deferred on the row's `submission` (its data, submitted_at, reviewed_at…)
+_DATETIME_COLUMNS = {"first_submitted_at"}
 _DATETIME_INDEXES = {i for i, c in enumerate(_SUBMISSION_FIELDS) if c in _DATETIME_COLUMNS}
 
 
