@@ -127,14 +127,14 @@ _DATETIME_INDEXES = {i for i, c in enumerate(_SUBMISSION_FIELDS) if c in _DATETI
 
 
 def _status_sql() -> str:
-    """Every expected unit with each version of its report, in one query (unit code order, then version)."""
+    """Every expected unit with each version of its report, in one query (by unit id, then version;
+    the units are put in code order in Python, from the unit cache: no join with the units)."""
     through = ReportRequest.recipients.through._meta.db_table
     columns = ", ".join(f"s.{c}" for c in _SUBMISSION_FIELDS)
     return (
         f"SELECT r.adminunit_id, {columns} FROM {through} r "
-        f"JOIN {AdminUnit._meta.db_table} u ON u.id = r.adminunit_id "
         f"LEFT JOIN {Submission._meta.db_table} s ON s.request_id = r.reportrequest_id AND s.unit_id = r.adminunit_id "
-        "WHERE r.reportrequest_id = %s ORDER BY u.code, u.id, s.number"
+        "WHERE r.reportrequest_id = %s ORDER BY r.adminunit_id, s.number"
     )
 
 
@@ -174,6 +174,7 @@ def unit_statuses(request: ReportRequest) -> list[UnitStatus]:
             if first_at and (unit_id not in first or first_at < first[unit_id]):
                 first[unit_id] = first_at
     units = units_by_pk(order)
+    order.sort(key=lambda pk: (units[pk].code, pk))  # unit code order
     status_index = _SUBMISSION_FIELDS.index("status")
     previous_index = _SUBMISSION_FIELDS.index("previous_id")
     last_on_time_day = request.last_on_time_day
