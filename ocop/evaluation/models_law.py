@@ -247,7 +247,7 @@ class CriteriaSet(models.Model):
         if sheet is None:
             sheet = criteria.parse_sheet(self.definition, maxima)
             if len(_PARSED_SHEETS) >= _PARSED_SHEETS_MAX:
-                _PARSED_SHEETS.pop(next(iter(_PARSED_SHEETS)), None)
+                _PARSED_SHEETS.clear()  # atomic, unlike evicting one entry while other threads insert
             _PARSED_SHEETS[key] = sheet
         return sheet
 
