@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from ocop.catalogue.search import Vocabulary, fold, query_words, search_conditio
 from ocop.evaluation.models_rounds import Certificate, CertificateStatus
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.geo.services import name_on, provinces_sorted
-from ocop.lib.cachekeys import data_digest
+from ocop.lib.cachekeys import data_digest, table_versions
 from ocop.products.models import EntityKind, Product, ProductPhoto, Sector
 
 PAGE_SIZE = 24
@@ -357,10 +357,7 @@ def catalogue_version() -> tuple:
     """Changes whenever the catalogue changes. Entries are never updated in place: a refresh deletes
     a product's entry and inserts it again with `refreshed_at` = now, so the number of entries and
     the latest `refreshed_at` (both read from indexes, one query) change with every write."""
-    table = connection.ops.quote_name(CatalogueEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(refreshed_at) FROM {table})")
-        return tuple(cursor.fetchone())
+    return table_versions(CatalogueEntry, column="refreshed_at")
 
 
 _VOCABULARY: dict[str, object] = {"key": None, "value": None}
