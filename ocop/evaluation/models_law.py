@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.evaluation import criteria
+from ocop.lib.cachekeys import ParsedRows
 from ocop.products.instruments import instrument_on
 
 
@@ -198,8 +199,7 @@ def _parse_entry(kind: str, definition_json: str, code: str):
     return parse(json.loads(definition_json), code)
 
 
-_PARSED_SHEETS: dict[tuple, criteria.Sheet] = {}  # CriteriaSet.parsed, per process
-_PARSED_SHEETS_MAX = 256  # more than every set of every instrument
+_PARSED_SHEETS = ParsedRows(256)  # CriteriaSet.parsed, per process: more than every set of every instrument
 
 
 class CriteriaSet(models.Model):
@@ -243,13 +243,7 @@ class CriteriaSet(models.Model):
         if self.pk is None:
             return criteria.parse_sheet(self.definition, maxima)
         key = (self.pk, self.sha256, self.created_at, repr(sorted((maxima or {}).items())))
-        sheet = _PARSED_SHEETS.get(key)
-        if sheet is None:
-            sheet = criteria.parse_sheet(self.definition, maxima)
-            if len(_PARSED_SHEETS) >= _PARSED_SHEETS_MAX:
-                _PARSED_SHEETS.clear()  # atomic, unlike evicting one entry while other threads insert
-            _PARSED_SHEETS[key] = sheet
-        return sheet
+        return _PARSED_SHEETS.get(key, lambda: criteria.parse_sheet(self.definition, maxima))
 
 
 class StarScale(models.Model):

@@ -29,3 +29,28 @@ def table_versions(*models, column: str = "updated_at") -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
+
+
+class ParsedRows:
+    """The parsed form of stored rows that are never edited in place (criteria sets, report
+    templates: a change is saved as a new row), kept per process under a key of the row's identity
+    (id, digest, creation time: ids can be reused after a rollback, creation times are not). The
+    parsed objects must be immutable (frozen dataclasses and tuples), as every caller shares them.
+    Emptied when full rather than evicting one entry: `dict.clear` is atomic under concurrent threads."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._rows: dict[tuple, object] = {}
+
+    def get(self, key: tuple, parse):
+        """The parsed row under `key`, parsing it with `parse()` on the first call."""
+        parsed = self._rows.get(key)
+        if parsed is None:
+            parsed = parse()
+            if len(self._rows) >= self.size:
+                self._rows.clear()
+            self._rows[key] = parsed
+        return parsed
+
+    def clear(self) -> None:
+        self._rows.clear()

@@ -30,7 +30,9 @@ def visible_requests(user):
     if not can(user, "reporting.view"):
         return ReportRequest.objects.none()
     scope = scope_for(user)
-    qs = ReportRequest.objects.select_related("template", "owner_unit")
+    # the template's definition (20-40 KB of JSON) is not read: its parsed form is kept per process
+    # (ReportTemplate.parsed, issue 17)
+    qs = ReportRequest.objects.select_related("template", "owner_unit").defer("template__definition")
     if scope.national:
         return qs
     units = scope.units()

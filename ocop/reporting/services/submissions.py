@@ -40,7 +40,11 @@ class SubmissionInvalid(ValidationError):
 def visible_submissions(user):
     if not can(user, "reporting.view"):
         return Submission.objects.none()
-    return scope_for(user).filter(Submission.objects.select_related("request", "unit", "request__template"), "unit")
+    # the template's definition is not read (ReportTemplate.parsed is kept per process, issue 17)
+    qs = Submission.objects.select_related("request", "unit", "request__template").defer(
+        "request__template__definition"
+    )
+    return scope_for(user).filter(qs, "unit")
 
 
 def can_fill(user, unit) -> bool:

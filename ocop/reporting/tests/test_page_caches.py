@@ -11,6 +11,7 @@ from ocop.reporting.loader import load_templates
 from ocop.reporting.models import ReportRequest, ReportTemplate
 from ocop.reporting.periodtext import render_for_request
 from ocop.reporting.services import submissions as svc
+from ocop.reporting.services.requests import visible_requests
 from ocop.reporting.tests.conftest import complete, legacy_province
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,27 @@ def test_request_form_text_follows_the_request_period(db):
     form_2027 = render_for_request(parsed, request_of(2027))
     assert "năm 2028" in messages(form_2027) and "năm 2027" not in messages(form_2027)
     assert "năm 2027" in messages(render_for_request(parsed, request_of(2026)))
+
+
+def test_parsed_template_is_kept_per_stored_version(demo_users, seed_request, django_assert_num_queries):
+    """Pages read a request without its template's definition: the parsed template is kept per
+    stored version (id, digest, creation time), and a new version, even with the same id after a
+    rollback, is parsed from its own definition."""
+    central = demo_users["tw.canbo"]
+    first = visible_requests(central).get(pk=seed_request.pk)
+    assert "definition" in first.template.get_deferred_fields()
+    sections = [s.title for s in first.template.parsed.sections]
+    again = visible_requests(central).get(pk=seed_request.pk)
+    with django_assert_num_queries(0):  # neither the definition nor a parse
+        assert again.template.parsed is first.template.parsed
+    tpl = ReportTemplate.objects.get(pk=seed_request.template_id)
+    definition = dict(tpl.definition, title="Mẫu sửa để kiểm thử", version=99)
+    definition["sections"] = [dict(definition["sections"][0], title="MỤC MỚI")] + definition["sections"][1:]
+    tpl.pk, tpl.version, tpl.definition, tpl.sha256 = None, 99, definition, ""
+    tpl.save()
+    fresh = ReportTemplate.objects.defer("definition").get(pk=tpl.pk)
+    assert [s.title for s in fresh.parsed.sections] == ["MỤC MỚI"] + sections[1:]
+    assert [s.title for s in again.template.parsed.sections] == sections
 
 
 def test_report_form_escapes_typed_text_and_keeps_the_choice(client, demo_users, seed_request):
