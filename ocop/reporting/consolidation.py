@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -787,29 +787,30 @@ def consolidation_data_version(req: ReportRequest, previous: ReportRequest | Non
     """Changes whenever anything `consolidate(req)` reads changes: the request's and the compared
     request's own fields (already loaded), their recipients and every version of their reports
     (count, largest id, latest `updated_at`, sum of lock versions: an added, changed or deleted report
-    changes it), and the administrative units loaded (names on the cut-off date). Three small
-    aggregate queries on indexed columns."""
+    changes it), and the administrative units loaded (names on the cut-off date). One query: three
+    small aggregates on indexed columns, in plain SQL (issue 17: three ORM queries cost 0.5 ms each to
+    build on every consolidation page, against 0.1 ms to run)."""
     requests = [r for r in (req, previous) if r is not None]
     ids = [r.pk for r in requests]
     parts = []
     for r in requests:
         parts.append([(f.attname, getattr(r, f.attname)) for f in r._meta.concrete_fields])
-    through = ReportRequest.recipients.through
-    for row in (
-        through.objects.filter(reportrequest_id__in=ids)
-        .values("reportrequest_id")
-        .order_by("reportrequest_id")
-        .annotate(n=Count("id"), s=Sum("adminunit_id"), m=Max("id"))
-    ):
-        parts.append(sorted(row.items()))
-    for row in (
-        Submission.objects.filter(request_id__in=ids)
-        .values("request_id")
-        .order_by("request_id")
-        .annotate(n=Count("id"), m=Max("id"), t=Max("updated_at"), v=Sum("lock_version"))
-    ):
-        parts.append(sorted(row.items()))
-    parts.append(sorted(DatasetLoad.objects.aggregate(n=Count("id"), t=Max("loaded_at")).items()))
+    qn = connection.ops.quote_name
+    through = ReportRequest.recipients.through._meta.db_table
+    submissions = Submission._meta.db_table
+    loads = DatasetLoad._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT 'r', reportrequest_id, COUNT(*), SUM(adminunit_id), MAX(id), NULL FROM {qn(through)}"
+        f" WHERE reportrequest_id IN ({marks}) GROUP BY reportrequest_id"
+        f" UNION ALL SELECT 's', request_id, COUNT(*), SUM(lock_version), MAX(id), MAX(updated_at)"
+        f" FROM {qn(submissions)} WHERE request_id IN ({marks}) GROUP BY request_id"
+        f" UNION ALL SELECT 'g', NULL, COUNT(*), NULL, NULL, MAX(loaded_at) FROM {qn(loads)}"
+        " ORDER BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids + ids)
+        parts.extend(cursor.fetchall())
     return data_digest(*parts)
 
 
