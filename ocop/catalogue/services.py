@@ -8,7 +8,9 @@ Nothing here depends on who asks: the catalogue is public. Only certified produc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -383,50 +385,63 @@ class Search:
     nothing, those matching the closest phrase of the catalogue (typo tolerance), with the
     suggestion to show ("Có phải bạn tìm …")."""
 
-    entries: QuerySet
     filters: Filters
     suggestion: str = ""  # as written in the names, with diacritics
     corrected: bool = False
+    key: str = ""  # results_key of `filters`: the results shown can be kept under it
+    today: dt.date | None = None
+
+    @functools.cached_property
+    def entries(self) -> QuerySet:
+        """The matching entries (built on first use: results kept under `key` need no query)."""
+        return filter_entries(self.filters, self.today)
 
 
 def search(f: Filters, today: dt.date | None = None) -> Search:
-    qs = filter_entries(f, today)
+    version = catalogue_version()  # read once for both keys
+    found = Search(f, key=results_key(f, today, version), today=today)
     if not f.words:
-        return Search(qs, f)
+        return found
     # whether the words match as typed, or the phrase to suggest: kept under the catalogue's version
-    key = f"catalogue:{results_key(f, today)}:suggest"
-    decided = cache.get(key)
+    decided = cache.get(f"catalogue:{found.key}:suggest")
     if decided is None:
-        decided = ("",) if qs.exists() else (vocabulary().suggest(f.words),)
-        cache.set(key, decided, SEARCH_CACHE_SECONDS)
+        decided = ("",) if found.entries.exists() else (vocabulary().suggest(f.words),)
+        cache.set(f"catalogue:{found.key}:suggest", decided, SEARCH_CACHE_SECONDS)
     phrase = decided[0]
     if not phrase:
-        return Search(qs, f)
+        return found
     corrected = Filters(**{**f.__dict__, "words": phrase.split(), "errors": list(f.errors)})
-    return Search(filter_entries(corrected, today), corrected, vocabulary().display(phrase), True)
+    return Search(corrected, vocabulary().display(phrase), True, results_key(corrected, today, version), today)
 
 
 SEARCH_CACHE_SECONDS = 600  # only frees memory: the key holds the catalogue's version
 
 
-def results_key(f: Filters, today: dt.date | None = None) -> str:
-    """The key of a search's results: the catalogue's version, the day (valid or expired depends on
-    it) and the filters. Results kept under it cannot be stale (issue 17: counting a word search
-    over the national catalogue reads every listed entry's search text, ≈ 7 ms)."""
-    return data_digest("catalogue", catalogue_version(), today or timezone.localdate(), sorted(f.as_params().items()))
+def results_key(f: Filters, today: dt.date | None = None, version: tuple | None = None) -> str:
+    """The key of a search's results: the catalogue's version (read unless given), the day (valid or
+    expired depends on it) and the filters. Results kept under it cannot be stale (issue 17: counting
+    a word search over the national catalogue reads every listed entry's search text, ≈ 7 ms)."""
+    if version is None:
+        version = catalogue_version()
+    return data_digest("catalogue", version, today or timezone.localdate(), sorted(f.as_params().items()))
 
 
 class Pages:
     """Listed entries as Paginator sees them: `count()` is one query, and a page is one query that
     picks the page's keys in a subquery (filters and order on the narrow indexes, stopping after one
     page) and reads the full rows, with their provinces, for those keys only. With a `key`
-    (`results_key`), the count and the pages read are kept in the cache under it."""
+    (`results_key`), the count and the pages read are kept in the cache under it. Given a `Search`,
+    its query is built only when something is not in the cache."""
 
     related = ("province", "legacy_province")
 
-    def __init__(self, qs: QuerySet, key: str | None = None):
-        self.qs = qs
+    def __init__(self, entries: QuerySet | Search, key: str | None = None):
+        self._entries = entries
         self.key = key
+
+    @property
+    def qs(self) -> QuerySet:
+        return self._entries.entries if isinstance(self._entries, Search) else self._entries
 
     def _cached(self, suffix: str, compute):
         if self.key is None:
@@ -439,7 +454,7 @@ class Pages:
         return value
 
     def count(self) -> int:
-        return self._cached("count", self.qs.count)
+        return self._cached("count", lambda: self.qs.count())
 
     def __len__(self) -> int:
         return self.count()
@@ -456,7 +471,28 @@ class Pages:
                 .order_by(*self.qs.query.order_by)
             )
 
-        return self._cached(f"{key.start}:{key.stop}", read)
+        # read when first shown: Paginator takes the page's slice when it builds the page, and the
+        # results section that shows it may come from the cache already rendered
+        return _Deferred(lambda: self._cached(f"{key.start}:{key.stop}", read))
+
+
+class _Deferred(Sequence):
+    """A list read on first use."""
+
+    def __init__(self, load):
+        self._load = load
+        self._rows = None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 @dataclass

@@ -45,8 +45,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     provinces = services.Provinces()
     f = services.parse_filters(request.GET, provinces)
     found = services.search(f)
-    key = services.results_key(found.filters)
-    page = Paginator(services.Pages(found.entries, key), services.PAGE_SIZE).get_page(request.GET.get("page"))
+    key = found.key
+    page = Paginator(services.Pages(found, key), services.PAGE_SIZE).get_page(request.GET.get("page"))
     params = f.as_params()
     context = {
         "f": f,
