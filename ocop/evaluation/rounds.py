@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -101,8 +102,9 @@ def readable_certificates(user) -> QuerySet:
     return qs.filter(round_product__in=readable_entries(user))
 
 
-def seat_of(user, round_: Round, seats: list[CouncilSeat] | None = None) -> CouncilSeat | None:
-    """The user's seat in the round's council, if any (looked up in `seats` when already read)."""
+def seat_of(user, round_: Round, seats: list | None = None) -> CouncilSeat | SeatRow | None:
+    """The user's seat in the round's council, if any (looked up in `seats` when already read:
+    CouncilSeat or SeatRow)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if seats is not None:
@@ -172,27 +174,72 @@ def entry_rows(round_: Round, user, seated: bool = True) -> list[EntryRow]:
     ]
 
 
-def progress(round_: Round, seats: list[CouncilSeat] | None = None, total: int | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class SeatRow:
+    """A seat of a round's council as the round's page shows it: plain columns, no user object
+    (issue 17: the seats with their users as objects were the page's dearest query)."""
+
+    pk: int
+    user_id: int
+    role: str
+    full_name: str
+    username: str
+
+    @property
+    def display_name(self) -> str:  # as User.display_name
+        return self.full_name or self.username
+
+    def get_role_display(self) -> str:
+        return str(SeatRole(self.role).label)
+
+
+def seat_rows(round_: Round) -> list[SeatRow]:
+    """The round's council in the order seats were added (one query)."""
+    columns = ("pk", "user_id", "role", "user__full_name", "user__username")
+    return [SeatRow(*values) for values in round_.seats.order_by("pk").values_list(*columns)]
+
+
+def progress(round_: Round, seats: list[SeatRow] | None = None, total: int | None = None) -> list[dict]:
     """Per seat: how many products the member scored or withdrew from, out of all (two grouped
-    queries; `seats` with their users and the number of products when the caller has read them)."""
+    queries, none for a closed round seen before; `seats` and the number of products when the
+    caller has read them)."""
     if total is None:
         total = round_.entries.count()
     if seats is None:
-        seats = list(round_.seats.select_related("user"))
-    scored = dict(
-        MemberScore.objects.filter(round_product__round=round_, submitted_at__isnull=False)
-        .values_list("user_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    recused = dict(
-        Recusal.objects.filter(round_product__round=round_).values_list("user_id").annotate(n=Count("pk")).order_by()
-    )
+        seats = seat_rows(round_)
+    scored, recused = _sheet_counts(round_, total)
     return [
         {"seat": seat, "scored": scored.get(seat.user_id, 0), "recused": recused.get(seat.user_id, 0), "total": total}
         for seat in seats
         if seat.role != SeatRole.ADVISOR
     ]
+
+
+def _sheet_counts(round_: Round, total: int) -> tuple[dict[int, int], dict[int, int]]:
+    """Per member: submitted sheets and withdrawals. A closed round's never change (every action on
+    sheets, withdrawals and seats requires an open round, and closing is final), so they are kept in
+    the cache under the round, its closing time and its number of products (issue 17: two grouped
+    queries on every view of a round's page)."""
+
+    def read() -> tuple[dict[int, int], dict[int, int]]:
+        scored = dict(
+            MemberScore.objects.filter(round_product__round=round_, submitted_at__isnull=False)
+            .values_list("user_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        recused = dict(
+            Recusal.objects.filter(round_product__round=round_)
+            .values_list("user_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return scored, recused
+
+    if round_.is_open or round_.closed_at is None:
+        return read()
+    key = f"evaluation:sheet-counts:{round_.pk}:{round_.closed_at.isoformat()}:{total}"
+    return cache.get_or_set(key, read, 24 * 3600)
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -464,7 +511,7 @@ def _require_seated(actor, entry: RoundProduct) -> CouncilSeat:
     return seat
 
 
-def can_score(seat: CouncilSeat | None) -> bool:
+def can_score(seat: CouncilSeat | SeatRow | None) -> bool:
     return seat is not None and seat.role != SeatRole.ADVISOR
 
 
@@ -1199,7 +1246,10 @@ def product_choices_for(round_: Round) -> QuerySet:
 
 def pending_applications_by_product(products) -> dict[int, list[Application]]:
     out: dict[int, list[Application]] = {}
-    for a in Application.objects.filter(status=ApplicationStatus.SUBMITTED, product__in=list(products)).order_by("pk"):
+    products = list(products)
+    if not products:  # a round page without the form that adds products: no query to build
+        return out
+    for a in Application.objects.filter(status=ApplicationStatus.SUBMITTED, product__in=products).order_by("pk"):
         out.setdefault(a.product_id, []).append(a)
     return out
 

@@ -131,7 +131,7 @@ def _round_page(
 ) -> HttpResponse:
     """The round's page; with a bound form whose input was refused, its messages and choices (400)."""
     manage = svc.can_manage_round(request.user, round_)
-    seats = list(round_.seats.select_related("user"))
+    seats = svc.seat_rows(round_)
     seat = svc.seat_of(request.user, round_, seats)
     entries = svc.entry_rows(round_, request.user, seated=seat is not None)
     scorer = svc.can_score(seat)

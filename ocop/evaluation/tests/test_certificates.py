@@ -10,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -238,7 +240,7 @@ def test_advisor_reads_but_cannot_score(client, world):
     advisor = User.objects.create(username="tuvan.1", role=Role.COUNCIL_MEMBER, scope_unit=officer.scope_unit)
     svc.do_add_seat(officer, round_, advisor, "advisor")
     assert list(svc.readable_rounds(advisor)) == [round_]
-    assert all(p["seat"].user != advisor for p in svc.progress(round_))
+    assert all(p["seat"].user_id != advisor.pk for p in svc.progress(round_))
     with pytest.raises(PermissionDenied):
         svc.do_submit_score(advisor, entry, choices_for_total(entry.criteria_set.parsed, 60))
     client.force_login(advisor)
@@ -288,6 +290,11 @@ def test_round_page_follows_each_sheet_and_the_closing(client, world):
     html = page(member)
     assert sheet_link not in html
     assert f'data-testid="score-{entry.pk}">80' in html and f'data-testid="stars-{entry.pk}">4 ★' in html
+    # a closed round's progress cannot change: the next views count no sheets again
+    with CaptureQueriesContext(connection) as queries:
+        html = page(chair)
+    assert html.count("1/1 sản phẩm đã chấm, 0 không tham gia") == 3
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] and "evaluation_" in q["sql"]]
 
 
 # --- 4. criteria browser --------------------------------------------------------------------------
