@@ -232,7 +232,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             filters=[(_("Hạn nộp"), format_date(req.deadline))],
         )
     summary = comp.summarise(rows)
-    my_units = [r for r in rows if sub_service.can_fill(user, r.unit)]
+    # officers without a unit fill in no report (`can_fill`): not asked once per row
+    my_units = [r for r in rows if sub_service.can_fill(user, r.unit)] if user.scope_unit_id is not None else []
     children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
     can_collect = (
         can(user, "reporting.request")

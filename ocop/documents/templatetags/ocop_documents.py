@@ -16,7 +16,8 @@ def request_documents(context, req) -> dict:
     return {
         "show": visible,
         "can_draft": visible and can(user, "documents.draft") and scope_for(user).national,
-        "documents": list(req.documents.select_related("issuer").order_by("-created_at", "-id")) if visible else [],
+        # number, symbol, date, purpose and status: the issuer is not shown (no join, issue 17)
+        "documents": list(req.documents.order_by("-created_at", "-id")) if visible else [],
     }
 
 
