@@ -291,7 +291,10 @@ class Funding(ProgrammeRecord):
         verbose_name = _("kinh phí")
         verbose_name_plural = _("kinh phí")
         ordering = ["-year", "source"]
-        indexes = [models.Index(fields=["updated_at"], name="programme_funding_updated")]  # the board's data version
+        indexes = [
+            models.Index(fields=["updated_at"], name="programme_funding_updated"),  # the board's data version
+            models.Index(fields=["year"], name="programme_funding_year"),  # the board's and indicators' year range
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.year}"
