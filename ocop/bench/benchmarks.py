@@ -561,14 +561,14 @@ def _page_targets() -> list[tuple[str, str, str]]:
     return targets
 
 
-def bench_pages(clients: int = 8, requests: int = 160, base: str | None = None) -> list[Result]:
+def bench_pages(clients: int = 8, requests: int = 160, base: str | None = None, rounds: int = 4) -> list[Result]:
     """The busiest pages under `clients` concurrent clients against gunicorn (2 workers × 4 threads),
     each signed in with a demo account's session, against the trivial page /bench/ping/ (the same
     layout, no content) with the same session under the same load. Ratio: the page's p50 over the
-    trivial page's p50."""
+    trivial page's p50, each over `rounds` × `requests` requests loaded in alternation."""
     from django.urls import reverse
 
-    from ocop.bench.load import Server, run_load, session_cookie
+    from ocop.bench.load import LoadResult, Server, run_load, session_cookie
 
     from django.core.management import call_command
 
@@ -586,17 +586,28 @@ def bench_pages(clients: int = 8, requests: int = 160, base: str | None = None) 
         # It is loaded with the page's own session (signed in as the same account, or anonymous for the
         # public pages): the layout around a page (the role's navigation, the user box) is then the
         # same on both sides, and the ratio is what the page itself adds.
+        # The two are loaded in alternation, `rounds` times, and the latencies of each side pooled: one
+        # run of 160 requests lasts about a second, and the machine's speed drifted enough within a
+        # few seconds to move a page's ratio by ±1 between runs (issue 17); alternating short runs
+        # puts both sides under the same drift.
         trivial = run_load(server.base, reverse("bench:ping"), cookies["tw.canbo"], clients, requests)
         for label, path, user in targets:
-            adjacent = run_load(server.base, reverse("bench:ping"), cookies.get(user, ""), clients, requests)
-            load = run_load(server.base, path, cookies.get(user, ""), clients, requests)
+            pairs = [
+                (
+                    run_load(server.base, reverse("bench:ping"), cookies.get(user, ""), clients, requests),
+                    run_load(server.base, path, cookies.get(user, ""), clients, requests),
+                )
+                for _round in range(rounds)
+            ]
+            adjacent = LoadResult.pooled([ping for ping, _page in pairs])
+            load = LoadResult.pooled([page for _ping, page in pairs])
             results.append(
                 Result(
-                    name=f"page: {label} vs trivial page ({clients} clients, {requests} requests)",
+                    name=f"page: {label} vs trivial page ({clients} clients, {rounds} × {requests} requests)",
                     measured=load.p50,
                     baseline=adjacent.p50,
                     ratio=load.p50 / adjacent.p50 if adjacent.p50 else float("inf"),
-                    runs=requests,
+                    runs=load.requests,
                     p50=load.p50,
                     p95=load.p95,
                     rps=load.rps,
@@ -714,7 +725,7 @@ def all_benchmarks(
 
         add(bench_documents())
     if pages and want("pages"):
-        add(bench_pages(4, 24, base) if quick else bench_pages(base=base))
+        add(bench_pages(4, 24, base, rounds=1) if quick else bench_pages(base=base))
     if pages and not quick and want("weight"):  # page weight in headless Chromium (ocop/bench/weight.py; its own test)
         from ocop.bench.weight import bench_weight
 

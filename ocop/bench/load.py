@@ -57,6 +57,22 @@ class LoadResult:
     def ok(self) -> bool:
         return set(self.statuses) == {200}
 
+    @classmethod
+    def pooled(cls, runs: list[LoadResult]) -> LoadResult:
+        """Several runs of the same path as one: every latency, every status, the summed time."""
+        statuses: dict[int, int] = {}
+        for run in runs:
+            for status, n in run.statuses.items():
+                statuses[status] = statuses.get(status, 0) + n
+        return cls(
+            runs[0].path,
+            runs[0].clients,
+            sum(r.requests for r in runs),
+            sum(r.seconds for r in runs),
+            [x for r in runs for x in r.latencies],
+            statuses,
+        )
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -13,6 +13,7 @@ from django.db import connection
 
 from ocop.bench.benchmarks import all_benchmarks
 from ocop.bench.harness import Result, load_results, merge, report
+from ocop.bench.load import LoadResult
 from ocop.bench.scale import GEN_PREFIX, marker
 from ocop.evaluation.models import Certificate, MemberScore, RoundProduct
 from ocop.products.models import Entity, Product
@@ -78,3 +79,15 @@ def test_one_table_for_both_databases(tmp_path):
     table = report(merged, str(out)).splitlines()
     assert table[1].split()[:2] == ["sqlite", "board"] and table[2].split()[:2] == ["pg", "board"]
     assert [r["database"] for r in json.loads(out.read_text(encoding="utf-8"))] == ["sqlite", "postgresql"]
+
+
+def test_alternated_load_runs_are_pooled():
+    """The page ratios pool the runs loaded in alternation: every latency and status of each run."""
+    runs = [
+        LoadResult("/p/", 8, 3, 1.5, [0.010, 0.030, 0.020], {200: 3}),
+        LoadResult("/p/", 8, 2, 0.5, [0.050, 0.040], {200: 1, 503: 1}),
+    ]
+    pooled = LoadResult.pooled(runs)
+    assert (pooled.requests, pooled.seconds, pooled.rps) == (5, 2.0, 2.5)
+    assert pooled.p50 == 0.030  # the median of 0.010, 0.020, 0.030, 0.040, 0.050
+    assert pooled.statuses == {200: 4, 503: 1} and not pooled.ok
