@@ -94,8 +94,17 @@ def _table(sheet: Sheet):
                 options.setdefault(o.code, o)
             return options
 
+        def failed_levels(requirements, points: Decimal) -> tuple[int, ...]:
+            return tuple(level for level, needed in requirements if points < needed)
+
         rows = [(c, c.code, c.part, c.bonus, by_code(c)) for c in sheet.criteria]
-        mandatory = [(c, c.code, sorted(c.requirements.items()), by_code(c)) for c in sheet.mandatory_criteria]
+        mandatory = []
+        for c in sheet.mandatory_criteria:
+            requirements = sorted(c.requirements.items())
+            options = by_code(c)
+            # the star levels each answer fails, and those an unanswered or invalid answer (0) fails
+            fails = {key: failed_levels(requirements, o.points) for key, o in options.items()}
+            mandatory.append((c, c.code, requirements, options, fails, failed_levels(requirements, Decimal(0))))
         table = (rows, mandatory)
         object.__setattr__(sheet, "_scoring_table", table)
     return table
@@ -184,7 +193,7 @@ def requirement_failures(sheet: Sheet, choices: Mapping[str, Any]) -> list[Requi
     invalid answer counts as 0 points."""
     failures = []
     zero = Decimal(0)
-    for criterion, code, requirements, options in _table(sheet)[1]:
+    for criterion, code, requirements, options, _fails, _missing in _table(sheet)[1]:
         option = _option(options, choices.get(code)) if code in choices else None
         got = option.points if option else zero
         for level, needed in requirements:
@@ -217,19 +226,14 @@ def product_requirement_cap(
         return None
     counts: dict[tuple[str, int], int] = {}
     mandatory = _table(sheet)[1]
-    zero = Decimal(0)
     for _key, choices in members:
-        failed = set()
-        for _criterion, code, requirements, options in mandatory:  # as requirement_failures, without the objects
+        # as requirement_failures, from the levels each answer fails (precomputed per sheet); criterion
+        # codes are unique in a sheet and levels in a criterion, so each (code, level) counts once
+        for _criterion, code, _requirements, _options, fails, missing in mandatory:
             choice = choices.get(code)
-            kind = type(choice)  # as _option, inline; an unanswered criterion counts 0
-            option = options.get(choice) if kind is int or kind is str else None
-            got = option.points if option else zero
-            for level, needed in requirements:
-                if got < needed:
-                    failed.add((code, level))
-        for f in failed:
-            counts[f] = counts.get(f, 0) + 1
+            kind = type(choice)  # as _option, inline; an unanswered or invalid answer counts 0
+            for level in fails.get(choice, missing) if kind is int or kind is str else missing:
+                counts[(code, level)] = counts.get((code, level), 0) + 1
     n = len(members)
     failed = [
         level
