@@ -362,7 +362,7 @@ def year_rows(params: dict) -> Iterator[tuple]:
     """The indicator `products_certified` (ocop/analytics: year of the certificate's issue date, revoked
     certificates counted in the year they were issued) by year, province on both geographies, product
     group and stars: the same figures as the statistics page, the pivot and the API."""
-    provinces = services.Provinces()
+    provinces = services.shared_provinces()
     columns = figures.province_columns()
     cells: dict[tuple, int] = {}
     for year, province_id, (sector, stars), n in figures.by_year("products_certified", ("group", "star")):

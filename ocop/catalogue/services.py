@@ -265,10 +265,11 @@ class Provinces:
     """The provinces of both eras, for the filter lists and the lookups by code (from the per-process
     cache of administrative units: no query once it is loaded; shared, read-only objects)."""
 
-    def __init__(self):
+    def __init__(self, rows: list[AdminUnit] | None = None):
         # sorted in Python (geo.services.provinces_sorted, once per process) rather than by the SQL
         # collation: SQLite called the Python collation ≈ 500 times a page for 97 provinces (issue 17)
-        rows = provinces_sorted()
+        rows = provinces_sorted() if rows is None else rows
+        self.rows = rows
         self.current = [u for u in rows if u.era == Era.CURRENT]
         self.legacy = [u for u in rows if u.era == Era.LEGACY]
         self.by_id = {u.id: u for u in rows}
@@ -281,6 +282,21 @@ class Provinces:
 
     def legacy_by_code(self, code: str) -> AdminUnit | None:
         return self._legacy_by_code.get(code)
+
+
+_PROVINCES: list = [None]  # the last Provinces built, shared while the unit cache holds the same objects
+
+
+def shared_provinces() -> Provinces:
+    """The provinces of both eras, built once per generation of the unit cache (its objects are
+    shared and read-only; a reloaded cache has new objects, so a renamed province is never missed)."""
+    rows = provinces_sorted()
+    last = _PROVINCES[0]
+    if last is not None and len(last.rows) == len(rows) and all(a is b for a, b in zip(last.rows, rows)):
+        return last
+    built = Provinces(rows)
+    _PROVINCES[0] = built
+    return built
 
 
 def parse_filters(params, provinces: Provinces) -> Filters:
@@ -576,7 +592,7 @@ def counts_by_province(
     """Listed products per province (current or legacy), with the valid count and the stars split;
     every province of the era appears, with 0 when it has none."""
     today = today or timezone.localdate()
-    provinces = provinces or Provinces()
+    provinces = provinces or shared_provinces()
     column = "province_id" if era == Era.CURRENT else "legacy_province_id"
     valid = Q(certificate_status="valid", valid_until__gt=today)
     qs = qs if qs is not None else CatalogueEntry.objects.filter(listed=True)
@@ -675,7 +691,7 @@ def year_table(group: str, provinces: Provinces | None = None) -> YearTable:
     elif group == "sector":
         keys = list(Sector.choices)
     else:
-        provinces = provinces or Provinces()
+        provinces = provinces or shared_provinces()
         units = provinces.current if group == "province" else provinces.legacy
         keys = [(u.id, u.name) for u in sorted(units, key=lambda u: u.code)]
         if None in cells:

@@ -42,7 +42,7 @@ def _choices(provinces: services.Provinces) -> dict:
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    provinces = services.Provinces()
+    provinces = services.shared_provinces()
     f = services.parse_filters(request.GET, provinces)
     found = services.search(f)
     key = found.key
@@ -122,7 +122,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 def province_map(request: HttpRequest) -> HttpResponse:
-    provinces = services.Provinces()
+    provinces = services.shared_provinces()
     f = services.parse_filters(request.GET, provinces)
     era_param = request.GET.get("thoi_ky") or "hien_nay"
     if era_param not in ERA_PARAM:
@@ -155,7 +155,7 @@ def province_map(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    provinces = services.Provinces()
+    provinces = services.shared_provinces()
     # recognitions per year from the indicator service (issue 18): the figures of /analytics/, export_indicator
     # and /api/v1/indicators/products_certified/; rows that are zero in every year are left out
     by_stars = year_series("products_certified", "dimension", "star")
@@ -214,7 +214,7 @@ def _dataset(slug: str) -> opendata.Dataset:
 def _params(request: HttpRequest, ds: opendata.Dataset) -> dict | HttpResponse:
     params = {"site": _site(request)}
     if ds.filterable:
-        f = services.parse_filters(request.GET, services.Provinces())
+        f = services.parse_filters(request.GET, services.shared_provinces())
         if f.errors:
             return HttpResponse("\n".join(f.errors) + "\n", status=400, content_type="text/plain; charset=utf-8")
         params["filters"] = f

@@ -16,6 +16,7 @@ from ocop.catalogue.services import (
     filter_entries,
     parse_filters,
     rebuild_catalogue,
+    shared_provinces,
     summary,
     year_table,
 )
@@ -23,6 +24,7 @@ from ocop.catalogue.tests.factories import certified_product, certify, commune, 
 from ocop.evaluation.models_rounds import CertificateStatus
 from ocop.front.models import demo_present
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.geo.services import clear_unit_cache
 from ocop.products.models import EntityKind, Sector
 from ocop.products.tests.factories import make_entity, make_photo, make_product
 
@@ -90,6 +92,22 @@ def test_provinces_of_a_legacy_commune_and_of_a_current_commune_carved_from_it(p
     assert (honey.legacy_province.code, honey.legacy_province.era) == ("06", Era.LEGACY)
     rice = CatalogueEntry.objects.get(product=products["rice"])
     assert rice.province.code == "19" and rice.legacy_province.code == "06"
+
+
+def test_provinces_are_shared_until_the_unit_cache_is_reloaded(db):
+    """The filter lists' provinces are built once per generation of the unit cache: the same object
+    on every page, and a renamed province shows once the cache holds new objects."""
+    clear_unit_cache()
+    first = shared_provinces()
+    assert shared_provinces() is first and len(first.current) == 34 and len(first.legacy) == 63
+    AdminUnit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, code="19").update(name="Thái Nguyên (tên thử)")
+    try:
+        assert shared_provinces() is first  # the cache still holds the old objects
+        clear_unit_cache()
+        renamed = shared_provinces()
+        assert renamed is not first and renamed.current_by_code("19").name == "Thái Nguyên (tên thử)"
+    finally:
+        clear_unit_cache()  # the rename is rolled back with the test; the cache must not keep it
 
 
 def test_uncertified_products_are_not_in_the_catalogue(products):
