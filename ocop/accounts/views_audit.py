@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from ocop.audit.models import action_choices
 from ocop.lib.dates import DateParseError, parse_date
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.text import fold, search_condition
 
 
 def visible_entries(user):
@@ -42,15 +42,15 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "date_from", "date_to")}
     if filters["action"]:
         # a code chosen from the list, or words of its label
-        codes = [
-            code
-            for code, label in action_choices()
-            if filters["action"].lower() in (code.lower(), str(label).lower())
-            or filters["action"].lower() in str(label).lower()
-        ]
+        wanted = fold(filters["action"])  # ignoring case, diacritics and Unicode form, as every search
+        codes = [code for code, label in action_choices() if wanted in fold(code) or wanted in fold(str(label))]
         qs = qs.filter(action__in=codes) if codes else qs.filter(action__icontains=filters["action"])
     if filters["actor"]:
-        qs = qs.filter(Q(actor_name__icontains=filters["actor"]) | Q(actor__full_name__icontains=filters["actor"]))
+        by_name = search_condition(filters["actor"], "actor_name", "actor__full_name")
+        if by_name is None:
+            errors.append(_("Tên người thực hiện “%(v)s” không có chữ hoặc số để tìm.") % {"v": filters["actor"][:50]})
+        else:
+            qs = qs.filter(by_name)
     if filters["object_type"]:
         qs = qs.filter(object_type=filters["object_type"])
     for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):

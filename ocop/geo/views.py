@@ -15,6 +15,7 @@ from ocop.geo.models import AdminUnit, Era, Level, SuccessionKind
 from ocop.lib.dates import format_date, parse_date_or_today
 from ocop.lib.decorators import require_capability
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib.text import search_condition
 
 
 UNIT_COLUMNS = [
@@ -37,7 +38,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level") or Level.PROVINCE
     errors = [date_error] if date_error else []
     if level not in Level.values:
-        errors.append(f"Cấp đơn vị “{level[:20]}” không hợp lệ.")
+        errors.append(_("Cấp đơn vị “%(v)s” không hợp lệ.") % {"v": level[:20]})
         level = Level.PROVINCE
     qs = services.units_valid_on(day, level).select_related("parent", "province")
     parent_code = request.GET.get("parent", "").strip()
@@ -45,12 +46,15 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if parent_code:
         parent = AdminUnit.objects.valid_on(day).filter(code=parent_code).exclude(level=Level.COMMUNE).first()
         if parent is None:
-            errors.append(f"Không có đơn vị cha mã “{parent_code[:20]}” vào ngày {format_date(day)}.")
+            errors.append(
+                _("Không có đơn vị cha mã “%(c)s” vào ngày %(d)s.") % {"c": parent_code[:20], "d": format_date(day)}
+            )
         else:
             qs = services.within_on(qs, parent, day).exclude(pk=parent.pk)
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+    if q:  # the name ignoring case, diacritics and Unicode form (lib/text), or the exact code
+        by_name = search_condition(q, "name")
+        qs = qs.filter(Q(code=q) | by_name if by_name is not None else Q(code=q))
     if wants_xlsx(request):
         return export_response(
             request,

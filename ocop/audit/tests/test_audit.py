@@ -91,3 +91,18 @@ def test_actions_have_readable_labels(demo_users):
     assert log_action(user, "ocop.auth.login", user).action_label == "Đăng nhập"
     assert log_action(user, "ocop.user.changed", user).action_label == "Sửa tài khoản người dùng"
     assert log_action(None, "something.unknown", None).action_label == "Thao tác khác"  # never the raw code
+
+
+def test_actor_filter_ignores_case_and_diacritics(client, demo_users):
+    """The actor filter searches as every search does (lib/text): "tran thi anh" finds "Trần Thị Ánh"."""
+    author = demo_users["tinh.hatinh"]
+    author.full_name = "Trần Thị Ánh"
+    author.save(update_fields=["full_name"])
+    mine = log_action(author, "test.actor_search", None)
+    other = log_action(demo_users["tw.quantri"], "test.actor_search", None)
+    client.force_login(demo_users["tw.canbo"])
+    for typed in ("tran thi anh", "TRẦN THỊ", "ánh"):
+        html = client.get(reverse("audit:entry_list"), {"actor": typed, "action": "test.actor_search"}).content.decode()
+        assert f'href="/audit/{mine.pk}/"' in html and f'href="/audit/{other.pk}/"' not in html, typed
+    html = client.get(reverse("audit:entry_list"), {"actor": "!!!"}).content.decode()
+    assert "không có chữ hoặc số để tìm" in html

@@ -282,6 +282,19 @@ def test_unit_pages_by_date(client, demo_users, demo_password):
     assert "Tỉnh Thừa Thiên Huế" in hue and "175/2024/QH15" in hue
 
 
+def test_unit_list_search_ignores_case_and_diacritics(client, demo_users):
+    from django.urls import reverse
+
+    client.force_login(demo_users["tw.canbo"])
+    url = reverse("geo:unit_list")
+    for typed in ("thai nguyen", "THÁI NGUYÊN", "Thái Nguyên"):
+        found = {(u.code, u.name) for u in client.get(url, {"date": "02/12/2026", "q": typed}).context["page"]}
+        assert found == {("19", "Thái Nguyên")}, typed
+    assert {u.code for u in client.get(url, {"date": "02/12/2026", "q": "19"}).context["page"]} == {"19"}
+    bad = client.get(url, {"level": "tinh<b>"}).content.decode()
+    assert "Cấp đơn vị “tinh&lt;b&gt;” không hợp lệ." in bad
+
+
 def test_default_recipients_within_a_district_follow_the_date():
     from ocop.reporting.services.requests import default_recipients
 
