@@ -15,6 +15,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action, snapshot
 from ocop.geo.models import Level
 from ocop.lib.records import VersionConflict
+from ocop.lib.text import fold
 from ocop.programme.models import (
     Activity,
     CycleMilestone,
@@ -87,29 +88,27 @@ def writable_units(user):
 
 
 def _check_duplicate_number(record: ProgrammeRecord) -> None:
-    """Refuse a decision/document number already used by the same issuer in the same year and province."""
+    """Refuse a decision/document number already used by the same issuer in the same year and province.
+    Numbers and issuer names are compared folded (lib/text.fold: case, diacritics and punctuation
+    ignored, on every database): "12/QĐ-UBND" of "UBND tỉnh Hà Tĩnh" is "12/qd-ubnd" of "UBND TỈNH HÀ
+    TĨNH". SQL's case-insensitive comparison folds ASCII letters only on SQLite."""
     if isinstance(record, DirectiveDocument):
-        number, day = record.number, record.date
+        number, day, issuer = record.number, record.date, record.issuer_name
         qs = DirectiveDocument.objects.alive().filter(
-            number__iexact=number.strip(),
-            date__year=day.year,
-            issuer_kind=record.issuer_kind,
-            issuer_name__iexact=record.issuer_name.strip(),
-            unit__province=record.unit.province_id,
+            date__year=day.year, issuer_kind=record.issuer_kind, unit__province=record.unit.province_id
         )
+        fields = ("number", "issuer_name")
     elif isinstance(record, ProvincialPlan) and record.decision_number and record.decision_date:
-        number, day = record.decision_number, record.decision_date
-        qs = ProvincialPlan.objects.alive().filter(
-            decision_number__iexact=number.strip(),
-            decision_date__year=day.year,
-            issuer__iexact=record.issuer.strip(),
-            unit__province=record.unit.province_id,
-        )
+        number, day, issuer = record.decision_number, record.decision_date, record.issuer
+        qs = ProvincialPlan.objects.alive().filter(decision_date__year=day.year, unit__province=record.unit.province_id)
+        fields = ("decision_number", "issuer")
     else:
         return
     if record.pk:
         qs = qs.exclude(pk=record.pk)
-    if qs.exists():
+    wanted = (fold(number), fold(issuer))
+    # the same province, year and kind of issuer: a few dozen rows at most
+    if any((fold(n), fold(i)) == wanted for n, i in qs.values_list(*fields)):
         raise ValidationError(
             {
                 "number" if isinstance(record, DirectiveDocument) else "decision_number": _(

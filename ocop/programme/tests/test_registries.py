@@ -101,6 +101,19 @@ def test_duplicate_number_for_same_issuer_and_year_is_refused(demo_users, provin
     assert DirectiveDocument.objects.count() == 4
 
 
+def test_duplicate_number_is_found_whatever_the_case_and_diacritics(demo_users, provinces):
+    """The same number of the same issuer typed in capitals or without diacritics is the same number
+    (on SQLite too, whose case-insensitive comparison folds ASCII letters only)."""
+    officer = demo_users["tinh.hatinh"]
+    do_save_record(officer, document(provinces["ha_tinh_old"], issuer_name="UBND tỉnh Hà Tĩnh"))
+    for number, issuer in (("12/qđ-ubnd", "UBND TỈNH HÀ TĨNH"), ("12/QD-UBND", "UBND tinh Ha Tinh")):
+        with pytest.raises(ValidationError) as exc:
+            do_save_record(officer, document(provinces["ha_tinh_old"], number=number, issuer_name=issuer))
+        assert "đã có trong sổ" in exc.value.message_dict["number"][0]
+    do_save_record(officer, document(provinces["ha_tinh_old"], number="13/QĐ-UBND", issuer_name="UBND tỉnh Hà Tĩnh"))
+    assert DirectiveDocument.objects.count() == 2
+
+
 def test_negative_amount_is_refused_through_the_form(client, demo_users, provinces):
     client.force_login(demo_users["tinh.hatinh"])
     response = client.post(
