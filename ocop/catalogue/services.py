@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -18,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from ocop.catalogue.models import CatalogueEntry, CertificateState
@@ -489,26 +489,7 @@ class Pages:
 
         # read when first shown: Paginator takes the page's slice when it builds the page, and the
         # results section that shows it may come from the cache already rendered
-        return _Deferred(lambda: self._cached(f"{key.start}:{key.stop}", read))
-
-
-class _Deferred(Sequence):
-    """A list read on first use."""
-
-    def __init__(self, load):
-        self._load = load
-        self._rows = None
-
-    def _all(self) -> list:
-        if self._rows is None:
-            self._rows = self._load()
-        return self._rows
-
-    def __getitem__(self, index):
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
+        return SimpleLazyObject(lambda: self._cached(f"{key.start}:{key.stop}", read))
 
 
 @dataclass
