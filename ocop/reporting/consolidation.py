@@ -46,7 +46,7 @@ from ocop.geo.services import unit_on, units_by_pk
 from ocop.lib.cachekeys import data_digest
 from ocop.lib.formatting import format_number
 from ocop.reporting import periods, schema
-from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
+from ocop.reporting.models import ReportRequest, ReportTemplate, RequestStatus, Submission, SubmissionStatus
 from ocop.reporting.schema import Field, Section, TemplateDef
 from ocop.reporting.services.completeness import Summary, UnitStatus, summarise, unit_statuses
 
@@ -504,26 +504,32 @@ def _kind_of_code(period_code: str) -> str | None:
 def previous_request(req: ReportRequest) -> ReportRequest | None:
     """The latest earlier request of the same template code, by the same requester, to the same
     level; of the same period kind (a quarter after a quarter) when the request has a period code.
-    (Candidates are read as ids and period codes; only the chosen request is loaded.)"""
-    candidates = list(
-        ReportRequest.objects.filter(
-            template__code=req.template.code,
-            recipient_level=req.recipient_level,
-            owner_unit_id=req.owner_unit_id,
-            cutoff__lt=req.cutoff,
-        )
-        .exclude(pk=req.pk)
-        .exclude(status=RequestStatus.DRAFT)
-        .order_by("-cutoff", "-id")
-        .values_list("pk", "period_code")[:24]
+    Candidates are read as ids and period codes in plain SQL (the consolidation page asks on every
+    view; Django took 0.9 ms to build the query against 0.05 ms to run it, issue 17); only the
+    chosen request is loaded, its template's definition not read (ReportTemplate.parsed)."""
+    qn = connection.ops.quote_name
+    owner = "r.owner_unit_id IS NULL" if req.owner_unit_id is None else "r.owner_unit_id = %s"
+    sql = (
+        f"SELECT r.id, r.period_code FROM {qn(ReportRequest._meta.db_table)} r"
+        f" JOIN {qn(ReportTemplate._meta.db_table)} t ON t.id = r.template_id"
+        f" WHERE t.code = %s AND r.recipient_level = %s AND {owner} AND r.cutoff < %s AND r.id <> %s"
+        " AND r.status <> %s ORDER BY r.cutoff DESC, r.id DESC LIMIT 24"
     )
+    params = [req.template.code, req.recipient_level]
+    params += [] if req.owner_unit_id is None else [req.owner_unit_id]
+    params += [req.cutoff, req.pk, RequestStatus.DRAFT.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = cursor.fetchall()
     kind = _period_kind(req)
     chosen = None
     if kind is not None:
         chosen = next((pk for pk, code in candidates if _kind_of_code(code) == kind), None)
     if chosen is None and candidates:
         chosen = candidates[0][0]
-    return ReportRequest.objects.select_related("template").get(pk=chosen) if chosen is not None else None
+    if chosen is None:
+        return None
+    return ReportRequest.objects.select_related("template").defer("template__definition").get(pk=chosen)
 
 
 _NOT_CHOSEN = object()

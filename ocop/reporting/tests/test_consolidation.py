@@ -6,6 +6,7 @@ background job with its progress, and the `consolidate` command."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import signal
 import zipfile
@@ -37,7 +38,7 @@ from ocop.reporting.consolidation import (
 )
 from ocop.demo.reporting import create_demo_reporting
 from ocop.reporting.loader import load_templates
-from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
+from ocop.reporting.models import ReportRequest, RequestStatus, Submission, SubmissionStatus
 from ocop.reporting.models_jobs import RenderJob, RenderStatus
 from ocop.reporting.tasks import render_consolidation, retry_render_job, run_render_job, start_render_job
 
@@ -323,6 +324,28 @@ def test_the_same_proposal_from_two_provinces_is_one_item_naming_both(demo):
 
 
 # --- previous period ------------------------------------------------------------------------------
+
+
+def _copy(req: ReportRequest, **changes) -> ReportRequest:
+    copy = ReportRequest.objects.get(pk=req.pk)
+    copy.pk = None
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    copy.save()
+    return copy
+
+
+def test_the_previous_request_is_of_the_same_requester_and_never_a_draft(demo):
+    q1, q2 = periodic("2026-Q1"), periodic("2026-Q2")
+    province = AdminUnit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, code="19")
+    # a draft between the two national quarters, and a province's own quarters at the same dates
+    _copy(q2, cutoff=q2.cutoff - dt.timedelta(days=1), status=RequestStatus.DRAFT)
+    own_q1 = _copy(q1, owner_unit=province)
+    own_q2 = _copy(q2, owner_unit=province)
+    assert previous_request(q2) == q1
+    assert previous_request(own_q2) == own_q1
+    assert previous_request(own_q1) is None
+    assert previous_request(own_q2).template.code == q1.template.code
 
 
 def test_comparison_with_the_previous_quarter(demo):
