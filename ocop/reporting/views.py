@@ -60,7 +60,10 @@ def _visible_request(user, pk: int) -> ReportRequest:
 
 
 def _visible_submission(user, pk: int) -> Submission:
-    return get_object_or_404(sub_service.visible_submissions(user), pk=pk)
+    try:
+        return sub_service.visible_submission(user, pk)
+    except Submission.DoesNotExist:
+        raise Http404 from None
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -249,7 +252,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "manage": manage,
             "my_units": my_units,
-            "children": children.select_related("owner_unit"),
+            # what the list shows: title, deadline and the owning unit's full name
+            "children": children.select_related("owner_unit").only(
+                "title", "deadline", "owner_unit__type", "owner_unit__name"
+            ),
             "can_collect": can_collect,
             "level_deadlines": req.level_deadlines.all(),
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows})
@@ -556,7 +562,12 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
     editable = (
         sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
     )
-    comments = list(sub.comments.select_related("author"))
+    # the author's name only (not the account's every column)
+    comments = list(
+        sub.comments.select_related("author").only(
+            "submission_id", "section", "text", "created_at", "author__username", "author__full_name"
+        )
+    )
     if issues is None and raw_post is None:
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
     can_review = sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED

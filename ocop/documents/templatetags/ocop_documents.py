@@ -16,8 +16,13 @@ def request_documents(context, req) -> dict:
     return {
         "show": visible,
         "can_draft": visible and can(user, "documents.draft") and scope_for(user).national,
-        # number, symbol, date, purpose and status: the issuer is not shown (no join, issue 17)
-        "documents": list(req.documents.order_by("-created_at", "-id")) if visible else [],
+        # number, symbol, date, purpose and status only: not the issuer (no join) nor the letters'
+        # texts (issue 17)
+        "documents": list(
+            req.documents.order_by("-created_at", "-id").only("purpose", "status", "number", "symbol", "date")
+        )
+        if visible
+        else [],
     }
 
 

@@ -37,14 +37,25 @@ class SubmissionInvalid(ValidationError):
 # --- who may do what --------------------------------------------------------------------------
 
 
+def _submissions():
+    # the template's definition is not read (ReportTemplate.parsed is kept per process, issue 17)
+    return Submission.objects.select_related("request", "unit", "request__template").defer(
+        "request__template__definition"
+    )
+
+
 def visible_submissions(user):
     if not can(user, "reporting.view"):
         return Submission.objects.none()
-    # the template's definition is not read (ReportTemplate.parsed is kept per process, issue 17)
-    qs = Submission.objects.select_related("request", "unit", "request__template").defer(
-        "request__template__definition"
-    )
-    return scope_for(user).filter(qs, "unit")
+    return scope_for(user).filter(_submissions(), "unit")
+
+
+def visible_submission(user, pk) -> Submission:
+    """One report the user may see (`visible_submissions`), by primary key; Submission.DoesNotExist
+    when it does not exist or is out of the user's scope."""
+    if not can(user, "reporting.view"):
+        raise Submission.DoesNotExist
+    return scope_for(user).get(_submissions(), pk, "unit")
 
 
 def can_fill(user, unit) -> bool:

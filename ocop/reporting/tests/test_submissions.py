@@ -76,6 +76,32 @@ def test_a_province_cannot_open_another_provinces_report(demo_users, seed_reques
         svc.do_open_submission(demo_users["xa.ducxuan"], seed_request, legacy_province("19"))
 
 
+def test_one_report_by_id_is_found_only_within_the_readers_scope(demo_users, seed_request):
+    """`visible_submission` checks the scope in Python (issue 17); it must answer as the scoped list
+    does: Thái Nguyên (2025) reads Bắc Kạn's 2018 report (a unit it absorbed) and its own, not Hà
+    Tĩnh's; Hà Tĩnh the reverse; the central office all; a commune none of them."""
+    bac_kan = svc.do_open_submission(demo_users["tinh.thainguyen"], seed_request, legacy_province("06"))
+    thai_nguyen = svc.do_open_submission(demo_users["tinh.thainguyen"], seed_request, legacy_province("19"))
+    ha_tinh = svc.do_open_submission(demo_users["tinh.hatinh"], seed_request, legacy_province("42"))
+    expected = {
+        "tinh.thainguyen": {bac_kan, thai_nguyen},
+        "tinh.hatinh": {ha_tinh},
+        "tw.canbo": {bac_kan, thai_nguyen, ha_tinh},
+        "xa.ducxuan": set(),
+    }
+    for username, visible in expected.items():
+        user = demo_users[username]
+        for sub in (bac_kan, thai_nguyen, ha_tinh):
+            listed = svc.visible_submissions(user).filter(pk=sub.pk).exists()
+            try:
+                found = svc.visible_submission(user, sub.pk) == sub
+            except Submission.DoesNotExist:
+                found = False
+            assert found == listed == (sub in visible), (username, sub.unit.name)
+    with pytest.raises(Submission.DoesNotExist):
+        svc.visible_submission(demo_users["tw.canbo"], 10**9)
+
+
 def test_submit_requires_required_fields_and_rules(demo_users, seed_request):
     officer = demo_users["tinh.hatinh"]
     sub = svc.do_open_submission(officer, seed_request, legacy_province("42"))
