@@ -303,6 +303,51 @@ def test_random_valid_choices_stay_within_maxima(data, which):
     assert 1 <= stars_ <= 5
 
 
+def _with_half_points(data: dict) -> dict:
+    """The 148 sheet with every option's points but the highest halved (.5 and .25 points appear;
+    the maxima stay as they are)."""
+    for part in data["parts"]:
+        for group in part["groups"]:
+            for c in group["criteria"]:
+                top = max(Decimal(str(o["points"])) for o in c["options"])
+                for o in c["options"]:
+                    if Decimal(str(o["points"])) < top:
+                        o["points"] = str(Decimal(str(o["points"])) / 2)
+    return data
+
+
+HALF_SHEET = sheet(SHEET_148, _with_half_points(raw(SHEET_148)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), which=st.sampled_from(["148", "half", "bonus"]))
+def test_member_total_is_the_sum_of_the_chosen_points(data, which):
+    """A member's total is the sum of the chosen options' points, per part and in all, for sheets
+    with fractional points too (computed here from `Criterion.option`, not the scoring tables)."""
+    s = {"148": sheet_148(), "half": HALF_SHEET, "bonus": BONUS_SHEET}[which]
+    choices = data.draw(_random_choices(s))
+    result = scoring.member_total(s, choices)
+    expected = {p.code: Decimal(0) for p in s.parts}
+    bonus = Decimal(0)
+    for c in s.criteria:
+        if c.bonus:
+            bonus += c.option(choices[c.code]).points if c.code in choices else 0
+        else:
+            expected[c.part] += c.option(choices[c.code]).points
+    base = sum(expected.values(), Decimal(0))
+    assert not result.issues
+    assert result.per_part == expected
+    # the bonus sheet: bonus added, the total capped at 100 (with_bonus)
+    assert result.total == (min(base + bonus, 100) if which == "bonus" else base)
+
+
+def test_fractional_points_keep_their_decimals():
+    s = HALF_SHEET
+    assert any(o.points != o.points.to_integral_value() for c in s.criteria for o in c.options)
+    result = scoring.member_total(s, worst(s))
+    assert result.total == sum((c.min_points for c in s.criteria), Decimal(0)) and not result.issues
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=9), st.data())
 def test_average_within_member_range(totals, data):
