@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,30 @@ def default_period(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(day.year, 1, 1), day
 
 
+# the plan's columns the board, its exports and the API read, in the model's order (as Model.from_db
+# expects them); `_plan_dates` picks the status fields out of a row of them
+PLAN_COLUMNS = tuple(
+    f.attname
+    for f in ProvincialPlan._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "unit_id",
+        "kind",
+        "title",
+        "phase",
+        "decision_number",
+        "status",
+        "drafting_since",
+        "submitted_on",
+        "decision_date",
+    }
+)
+_plan_dates = itemgetter(
+    *(PLAN_COLUMNS.index(n) for n in ("id", "status", "drafting_since", "submitted_on", "decision_date"))
+)
+
+
 def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> list[BoardRow]:
     start, end = period or default_period(day)
     provinces = geo.provinces_by_pk()  # reference data, cached per process (read-only objects)
@@ -179,24 +204,23 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
         target = rollup.get(province_id)
         return rows.get(target.pk) if target else None
 
-    # plans: the most advanced status on `day`; ties go to the latest decision. Plain tuples first,
-    # then the winning plans as objects (one query each way).
+    # plans: the most advanced status on `day`; ties go to the latest decision. One query of plain
+    # tuples; the winners become plan objects with the columns the board, its exports and the API
+    # show (`Model.from_db`, as Django builds them; any other column is read on first use).
     best: dict[int, tuple] = {}
-    for pk, province_id, status, drafting, submitted, decided in (
-        ProvincialPlan.objects.alive()
-        .filter(drafting_since__lte=day)
-        .values_list("pk", "unit__province_id", "status", "drafting_since", "submitted_on", "decision_date")
-    ):
+    plans = ProvincialPlan.objects.alive().filter(drafting_since__lte=day)
+    for province_id, *values in plans.values_list("unit__province_id", *PLAN_COLUMNS):
+        pk, status, drafting, submitted, decided = _plan_dates(values)
         row = target_row(province_id)
         on_day = ProvincialPlan.status_from(status, drafting, submitted, decided, day)
         if row is None or on_day is None:
             continue
         rank = (PLAN_STATUS_RANK[on_day], decided or submitted or drafting, pk)
         if row.province.pk not in best or rank > best[row.province.pk][0]:
-            best[row.province.pk] = (rank, pk, on_day)
-    winners = ProvincialPlan.objects.in_bulk([pk for _rank, pk, _s in best.values()])
-    for province_pk, (_rank, pk, on_day) in best.items():
-        rows[province_pk].plan, rows[province_pk].plan_status = winners[pk], on_day
+            best[row.province.pk] = (rank, values, on_day)
+    for province_pk, (_rank, values, on_day) in best.items():
+        rows[province_pk].plan = ProvincialPlan.from_db(plans.db, PLAN_COLUMNS, values)
+        rows[province_pk].plan_status = on_day
 
     # milestones reached by `day`: the earliest date of each kind
     for unit_province, kind, date in (

@@ -33,6 +33,23 @@ def test_plan_status_as_of_a_date(provinces, plan_data):
     assert row.plan_status == "approved" and row.plan.decision_number == "851/QĐ-UBND"
 
 
+def test_the_winning_plan_carries_what_the_board_shows_without_another_query(
+    provinces, plan_data, django_assert_num_queries
+):
+    """The board reads the plans as plain rows and builds the winners from them (issue 17): five
+    queries (plans, milestones, documents, activities, funding), and the plan's kind, title, phase,
+    decision and unit need no more."""
+    ProvincialPlan.objects.create(unit=provinces["bac_kan"], **plan_data())
+    build_board(dt.date(2018, 5, 24))  # the units' cache filled
+    with django_assert_num_queries(5):
+        row = rows_by_code(dt.date(2018, 5, 24))["06"]
+        plan = row.plan
+        shown = (plan.get_kind_display(), plan.title, plan.phase, plan.decision_number, plan.decision_date)
+        assert plan.unit_id == provinces["bac_kan"].pk
+    assert shown == ("Đề án", "Chương trình OCOP giai đoạn 2018-2020", "2018-2020", "851/QĐ-UBND", dt.date(2018, 5, 24))
+    assert plan.issuer == "UBND tỉnh"  # any other column is read on first use
+
+
 def test_after_the_reform_legacy_records_roll_up_into_the_current_province(provinces, plan_data):
     ProvincialPlan.objects.create(unit=provinces["quang_nam"], **plan_data(decision_number="1/QĐ-UBND"))
     DirectiveDocument.objects.create(
