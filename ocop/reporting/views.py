@@ -27,6 +27,7 @@ from ocop.lib.decorators import require_capability
 from ocop.lib.filters import choice_label, shown
 from ocop.lib.forms import apply_validation_error, error_text
 from ocop.lib.listexport import Col, export_response, wants_xlsx
+from ocop.lib import rawrows
 from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting import formdata, formhtml, periods, schema
 from ocop.reporting.filters import RequestFilterSet
@@ -34,6 +35,7 @@ from ocop.reporting.forms import AttachmentForm, PeriodicForm, RequestForm, Temp
 from ocop.reporting.models import (
     ReportRequest,
     ReportTemplate,
+    RequestDeadline,
     RequestKind,
     RequestStatus,
     Submission,
@@ -257,7 +259,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title", "deadline", "owner_unit__type", "owner_unit__name"
             ),
             "can_collect": can_collect,
-            "level_deadlines": req.level_deadlines.all(),
+            "level_deadlines": rawrows.read(RequestDeadline, ("level", "deadline"), {"request": req.pk}),
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows})
             if req.recipient_level == Level.PROVINCE
             else "",
@@ -616,10 +618,16 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         "can_correct": sub.status == SubmissionStatus.ACCEPTED
         and sub_service.can_fill(request.user, sub.unit)
         and not hasattr(sub, "correction"),
-        "versions": Submission.objects.filter(request=sub.request, unit=sub.unit)
-        .order_by("number")
-        .only("id", "request_id", "unit_id", "number", "status", "previous_id"),  # not every version's data
-        "attachments": sub.attachments.all(),
+        # not every version's data
+        "versions": rawrows.read(
+            Submission,
+            ("request", "unit", "number", "status", "previous"),
+            {"request": sub.request_id, "unit": sub.unit_id},
+            order=("number",),
+        ),
+        "attachments": rawrows.read(
+            SubmissionAttachment, ("name",), {"submission": sub.pk}, order=("uploaded_at", "pk")
+        ),
         "issues": issues or [],
         "issue_links": formdata.issue_links(template, issues or []),
         # a returned report opens on every comment, each linking to its section

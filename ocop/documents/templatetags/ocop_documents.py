@@ -5,6 +5,8 @@ from django import template
 
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
+from ocop.documents.models import OutgoingDocument
+from ocop.lib import rawrows
 
 register = template.Library()
 
@@ -18,8 +20,11 @@ def request_documents(context, req) -> dict:
         "can_draft": visible and can(user, "documents.draft") and scope_for(user).national,
         # number, symbol, date, purpose and status only: not the issuer (no join) nor the letters'
         # texts (issue 17)
-        "documents": list(
-            req.documents.order_by("-created_at", "-id").only("purpose", "status", "number", "symbol", "date")
+        "documents": rawrows.read(
+            OutgoingDocument,
+            ("purpose", "status", "number", "symbol", "date"),
+            {"request": req.pk},
+            order=("-created_at", "-pk"),
         )
         if visible
         else [],
