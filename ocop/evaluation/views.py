@@ -139,6 +139,7 @@ def _round_page(
     pending = svc.pending_applications_by_product(product_choices)
     for product in product_choices:
         product.pending_applications = pending.get(product.pk, [])
+    progress = svc.progress(round_, seats, len(entries))
     return render(
         request,
         "evaluation/round_detail.html",
@@ -147,7 +148,11 @@ def _round_page(
             "entries": entries,
             # the products table, cached under a digest of what it shows (issue 17)
             "entries_key": data_digest(round_.pk, round_.status, seat is not None, scorer, entries),
-            "progress": svc.progress(round_, seats, len(entries)),
+            "progress": progress,
+            # the council's table, cached under a digest of what it shows
+            "council_key": data_digest(
+                round_.pk, [(p["seat"], p["scored"], p["recused"], p["total"]) for p in progress]
+            ),
             "manage": manage and round_.is_open,
             "seat": seat,
             "is_chair": seat is not None and seat.role == SeatRole.CHAIR,
