@@ -239,7 +239,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     summary = comp.summarise(rows)
     # officers without a unit fill in no report (`can_fill`): not asked once per row
     my_units = [r for r in rows if sub_service.can_fill(user, r.unit)] if user.scope_unit_id is not None else []
-    children = req.children.filter(owner_unit__in=scope.units()) if not scope.national else req.children.all()
     can_collect = (
         can(user, "reporting.request")
         and req.status == RequestStatus.OPEN
@@ -254,10 +253,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "manage": manage,
             "my_units": my_units,
-            # what the list shows: title, deadline and the owning unit's full name
-            "children": children.select_related("owner_unit").only(
-                "title", "deadline", "owner_unit__type", "owner_unit__name"
-            ),
+            "children": req_service.child_requests(user, req),
             "can_collect": can_collect,
             "level_deadlines": rawrows.read(RequestDeadline, ("level", "deadline"), {"request": req.pk}),
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows})

@@ -16,6 +16,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Level
+from ocop.lib import rawrows
 from ocop.lib.dates import format_date
 from ocop.reporting import periods
 from ocop.reporting.models import ReportRequest, ReportTemplate, RequestDeadline, RequestKind, RequestStatus
@@ -38,6 +39,23 @@ def visible_requests(user):
     units = scope.units()
     ids = ReportRequest.objects.filter(Q(recipients__in=units) | Q(owner_unit__in=units)).values("pk")
     return qs.filter(pk__in=ids)
+
+
+def child_requests(user, req: ReportRequest) -> list[ReportRequest]:
+    """The collection requests opened under `req` (a province's or district's own) whose owning unit
+    is in the user's scope, newest cut-off first, with their title, deadline and owning unit (from
+    the per-process unit cache): one query for the request page (issue 17)."""
+    children = rawrows.read(ReportRequest, ("title", "deadline", "owner_unit"), {"parent": req.pk}, ("-cutoff", "-pk"))
+    units = geo.units_by_pk([c.owner_unit_id for c in children if c.owner_unit_id is not None])
+    scope = scope_for(user)
+    shown = []
+    for child in children:
+        unit = units.get(child.owner_unit_id)
+        if scope.national or (unit is not None and scope.covers(unit)):
+            if unit is not None:
+                child.owner_unit = unit
+            shown.append(child)
+    return shown
 
 
 def can_manage_request(user, request: ReportRequest) -> bool:

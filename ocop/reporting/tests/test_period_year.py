@@ -414,6 +414,12 @@ def test_a_province_confirms_before_its_collection_goes_to_every_district(client
     response = client.post(url, post | {"confirmed": "1"})
     child = ReportRequest.objects.get(parent=seed_request)
     assert response.status_code == 302 and child.recipients.count() == 8 and child.status == RequestStatus.OPEN
+    # the national request's page lists it for the province and the central office, not for another province
+    listed = f'href="{reverse("reporting:request_detail", args=[child.pk])}">Tỉnh Bắc Kạn — Thu thập từ các huyện</a> (hạn 07/01/2019)'
+    for username, shown in (("tinh.thainguyen", True), ("tw.canbo", True), ("tinh.hatinh", False)):
+        client.force_login(demo_users[username])
+        html = client.get(reverse("reporting:request_detail", args=[seed_request.pk])).content.decode()
+        assert (listed in html) is shown, username
 
 
 def test_home_page_lists_the_products_waiting_for_my_score(client, demo_users):
