@@ -560,12 +560,7 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
     editable = (
         sub.editable and sub_service.can_fill(request.user, sub.unit) and sub.request.status != RequestStatus.CLOSED
     )
-    # the author's name only (not the account's every column)
-    comments = list(
-        sub.comments.select_related("author").only(
-            "submission_id", "section", "text", "created_at", "author__username", "author__full_name"
-        )
-    )
+    comments = sub_service.review_comments(sub)
     if issues is None and raw_post is None:
         issues = formdata.stored_issues(template, sub.invalid)  # text kept that is not valid yet
     can_review = sub_service.can_review(request.user, sub) and sub.status == SubmissionStatus.SUBMITTED

@@ -15,7 +15,7 @@ from ocop.programme.models import Funding, FundingSource
 from ocop.reporting import periods
 from ocop.reporting.bindings import compute_bindings
 from ocop.reporting.loader import DATA_DIR, load_templates
-from ocop.reporting.models import ReportTemplate, RequestStatus, Submission, SubmissionStatus
+from ocop.reporting.models import ReportTemplate, RequestStatus, ReviewComment, Submission, SubmissionStatus
 from ocop.reporting.periodtext import default_template, fill, year_warnings
 from ocop.reporting.schema import DefinitionError, parse_definition
 from ocop.reporting.services import requests as req_service
@@ -362,6 +362,14 @@ def test_a_returned_report_opens_on_its_comments(client, demo_users, seed_reques
     assert summary < html.index('id="section-I"')
     assert 'href="#section-I.2.d"' in html and 'href="#section-III.1"' in html
     assert html.index("Nêu rõ kinh phí lồng ghép.") < html.index('id="section-I"')
+    # each comment with its reviewer's name, in the order written; a removed reviewer's comment stays
+    reviewer = demo_users["tw.canbo"].full_name
+    assert reviewer and html.count(f"({reviewer}, ") == 4  # in the summary and in each section
+    assert html.index("Nêu rõ kinh phí lồng ghép.") < html.index("Bổ sung kiến nghị.")
+    ReviewComment.objects.filter(submission=sub, section="III.1").update(author=None)
+    html = client.get(reverse("reporting:submission", args=[sub.pk])).content.decode()
+    assert html.count(f"({reviewer}, ") == 2 and html.count("Bổ sung kiến nghị.") == 2
+    assert html.count("(—, ") == 2 and "(None, " not in html
 
 
 # --- 8. the home page and the request list ------------------------------------------------------
