@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,12 @@ def readable_rounds(user) -> QuerySet:
     if scope.national:  # every round: no join with the seats, no DISTINCT
         return qs
     return (_within(scope, qs, "unit") | seated).distinct()
+
+
+def readable_round(user, pk) -> Round:
+    """One round the user may read (`readable_rounds`), with its unit and procedure: what its page
+    and actions use (not the instrument, which the lists show). Round.DoesNotExist otherwise."""
+    return readable_rounds(user).select_related(None).select_related("unit", "procedure").get(pk=pk)
 
 
 def _within(scope: Scope, qs: QuerySet, field: str) -> QuerySet:
@@ -194,9 +200,16 @@ class SeatRow:
 
 
 def seat_rows(round_: Round) -> list[SeatRow]:
-    """The round's council in the order seats were added (one query)."""
-    columns = ("pk", "user_id", "role", "user__full_name", "user__username")
-    return [SeatRow(*values) for values in round_.seats.order_by("pk").values_list(*columns)]
+    """The round's council in the order seats were added: one plain query (plain columns, nothing
+    to convert; Django took 0.5 ms to build it, issue 17)."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT s.id, s.user_id, s.role, u.full_name, u.username FROM {qn(CouncilSeat._meta.db_table)} s"
+        f" JOIN {qn(User._meta.db_table)} u ON u.id = s.user_id WHERE s.round_id = %s ORDER BY s.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk])
+        return [SeatRow(*values) for values in cursor.fetchall()]
 
 
 def progress(round_: Round, seats: list[SeatRow] | None = None, total: int | None = None) -> list[dict]:

@@ -39,6 +39,7 @@ from ocop.evaluation.models_rounds import (
     ApplicationKind,
     ApplicationStatus,
     CertificateStatus,
+    Round,
     SeatRole,
 )
 from ocop.geo.services import REFORM_DATE, era_on
@@ -118,7 +119,10 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 
 def _round(request, pk: int):
-    return get_object_or_404(svc.readable_rounds(request.user), pk=pk)
+    try:
+        return svc.readable_round(request.user, pk)
+    except Round.DoesNotExist:
+        raise Http404 from None
 
 
 @require_capability("evaluation.view")
