@@ -17,7 +17,10 @@ def test_the_same_rows_as_the_orm_in_one_query(demo, django_assert_num_queries):
     unit = Submission.objects.filter(request=req).values_list("unit_id", flat=True).first()
     with django_assert_num_queries(1):
         versions = rawrows.read(
-            Submission, ("request", "unit", "number", "status", "previous"), {"request": req.pk, "unit": unit}, ("number",)
+            Submission,
+            ("request", "unit", "number", "status", "previous"),
+            {"request": req.pk, "unit": unit},
+            ("number",),
         )
         shown = [(v.pk, v.number, v.get_status_display(), v.previous_id, v.request_id, v.unit_id) for v in versions]
     expected = [
