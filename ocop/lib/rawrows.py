@@ -39,6 +39,8 @@ def _sql(model, columns: tuple[str, ...], keys: tuple[str, ...], order: tuple[st
 def read(model, columns: Sequence[str], where: Mapping[str, object], order: Sequence[str] = ("pk",)) -> list:
     """The `model` instances whose fields equal `where` ({field name: value}), ordered by `order`
     (field names, "-name" descending), with the primary key and `columns` read."""
+    if any(value is None for value in where.values()):
+        raise ValueError("rawrows.read compares with “=”, which no NULL satisfies: filter on a value")
     pk = model._meta.pk.name
     order = tuple(o.replace("pk", pk) if o.lstrip("-") == "pk" else o for o in order)
     sql = _sql(model, tuple(columns), tuple(where), order, connection.vendor)

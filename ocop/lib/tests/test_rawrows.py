@@ -53,3 +53,5 @@ def test_unknown_names_are_refused():
         rawrows.read(Submission, ("number",), {"nope": 1})
     with pytest.raises(FieldDoesNotExist):
         rawrows.read(Submission, ("number",), {"request": 1}, ("-nope",))
+    with pytest.raises(ValueError):  # “= NULL” would silently match nothing
+        rawrows.read(Submission, ("number",), {"previous": None})
