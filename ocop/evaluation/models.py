@@ -16,6 +16,7 @@ from ocop.evaluation.models_law import (  # noqa: F401
     NodeLevel,
     ProcedureRule,
     StarScale,
+    parsed_criteria_sets,
     procedure_rule_on,
     rules_on,
     scale_on,

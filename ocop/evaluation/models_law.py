@@ -242,8 +242,33 @@ class CriteriaSet(models.Model):
         maxima = self.instrument.part_maxima
         if self.pk is None:
             return criteria.parse_sheet(self.definition, maxima)
-        key = (self.pk, self.sha256, self.created_at, repr(sorted((maxima or {}).items())))
+        key = _sheet_key(self.pk, self.sha256, self.created_at, maxima)
         return _PARSED_SHEETS.get(key, lambda: criteria.parse_sheet(self.definition, maxima))
+
+
+def _sheet_key(pk: int, sha256: str, created_at, maxima: dict | None) -> tuple:
+    return (pk, sha256, created_at, repr(sorted((maxima or {}).items())))
+
+
+def parsed_criteria_sets(ids) -> dict[int, criteria.Sheet]:
+    """{id: CriteriaSet.parsed} of stored criteria sets: their identity read in one query of plain
+    columns, the definitions (20–40 KB each) only of sets not parsed in this process yet (issue 17:
+    ranking a round read every set of the round as a model with its instrument)."""
+    parsed: dict[int, criteria.Sheet] = {}
+    missing = []
+    for pk, sha256, created_at, maxima in CriteriaSet.objects.filter(pk__in=ids).values_list(
+        "pk", "sha256", "created_at", "instrument__part_maxima"
+    ):
+        sheet = _PARSED_SHEETS.cached(_sheet_key(pk, sha256, created_at, maxima))
+        if sheet is None:
+            missing.append(pk)
+        else:
+            parsed[pk] = sheet
+    if missing:
+        parsed.update(
+            (cs.pk, cs.parsed) for cs in CriteriaSet.objects.filter(pk__in=missing).select_related("instrument")
+        )
+    return parsed
 
 
 class StarScale(models.Model):

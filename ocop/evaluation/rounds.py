@@ -22,7 +22,14 @@ from ocop.audit.services import log_action
 from ocop.evaluation import certificates, council, scoring
 from ocop.evaluation.criteria import fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
-from ocop.evaluation.models import CouncilLevel, CriteriaSet, Instrument, procedure_rule_on, scale_on
+from ocop.evaluation.models import (
+    CouncilLevel,
+    CriteriaSet,
+    Instrument,
+    parsed_criteria_sets,
+    procedure_rule_on,
+    scale_on,
+)
 from ocop.evaluation.models_rounds import (
     Application,
     ApplicationKind,
@@ -44,6 +51,7 @@ from ocop.notifications.services import notify
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 from ocop.lib.dates import format_date
+from ocop.lib.jsontext import stored_json
 
 SEATABLE_ROLES = {
     Role.COUNCIL_MEMBER,
@@ -665,19 +673,38 @@ def _next_certificate_number(unit, year: int) -> int:
 
 def round_choices(round_ids) -> dict[int, dict[int, dict]]:
     """{entry id: {member id: choices}} of the submitted score sheets of the rounds' products, without
-    the members who withdrew from a product (two queries whatever the number of products)."""
-    recused = set(
-        Recusal.objects.filter(round_product__round_id__in=round_ids).values_list("round_product_id", "user_id")
+    the members who withdrew from a product (one query whatever the number of products)."""
+    return _submitted_sheets(round_ids)[0]
+
+
+def _submitted_sheets(round_ids) -> tuple[dict[int, dict[int, dict]], dict[int, int]]:
+    """round_choices, and the criteria set of each entry with a sheet: one query in plain SQL, the
+    sheets decoded by orjson (issue 17: closing a year's rounds reads 30,000 sheets; the ORM's per-row
+    converters and json.loads were half the ranking's time on PostgreSQL)."""
+    ids = [int(i) for i in round_ids]
+    sheets: dict[int, dict[int, dict]] = {}
+    sets: dict[int, int] = {}
+    if not ids:
+        return sheets, sets
+    qn = connection.ops.quote_name
+    score, entry, recusal = (qn(m._meta.db_table) for m in (MemberScore, RoundProduct, Recusal))
+    sql = (
+        f"SELECT ms.round_product_id, rp.criteria_set_id, ms.user_id, ms.choices FROM {score} ms"
+        f" JOIN {entry} rp ON rp.id = ms.round_product_id"
+        f" WHERE rp.round_id IN ({', '.join(['%s'] * len(ids))}) AND ms.submitted_at IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM {recusal} r"
+        " WHERE r.round_product_id = ms.round_product_id AND r.user_id = ms.user_id)"
+        " ORDER BY ms.round_product_id, ms.user_id"
     )
-    result: dict[int, dict[int, dict]] = {}
-    for entry_id, user_id, choices in (
-        MemberScore.objects.filter(round_product__round_id__in=round_ids, submitted_at__isnull=False)
-        .order_by("round_product_id", "user_id")
-        .values_list("round_product_id", "user_id", "choices")
-    ):
-        if (entry_id, user_id) not in recused:
-            result.setdefault(entry_id, {})[user_id] = choices
-    return result
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for entry_id, set_id, user_id, choices in cursor.fetchall():
+            members = sheets.get(entry_id)
+            if members is None:
+                members = sheets[entry_id] = {}
+                sets[entry_id] = set_id
+            members[user_id] = stored_json(choices)
+    return sheets, sets
 
 
 def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
@@ -687,17 +714,11 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     scale = scale_on(round_.held_on)
     if scale is None:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
-    sheets = round_choices([round_.pk])
-    criteria_sets = {
-        cs.pk: cs.parsed
-        for cs in CriteriaSet.objects.filter(pk__in=round_.entries.values("criteria_set_id"))
-        .select_related("instrument")
-        .defer("definition")  # read only when the set was not parsed in this process yet
-    }
+    sheets, set_of = _submitted_sheets([round_.pk])
+    criteria_sets = parsed_criteria_sets(set(set_of.values()))
     return {
-        entry_id: scoring.rank_product(criteria_sets[set_id], scale, sheets[entry_id], (), procedure)
-        for entry_id, set_id in round_.entries.order_by("pk").values_list("pk", "criteria_set_id")
-        if sheets.get(entry_id)
+        entry_id: scoring.rank_product(criteria_sets[set_of[entry_id]], scale, members, (), procedure)
+        for entry_id, members in sheets.items()
     }
 
 

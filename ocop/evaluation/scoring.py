@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import chain, compress
+from operator import itemgetter
 from typing import Any, Iterable, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.evaluation.criteria import (
     ROUNDING_MODES,
@@ -63,7 +67,12 @@ class MemberTotal(NamedTuple):
         return not self.issues
 
 
+_SCORE = gettext_lazy("Điểm")  # translated only for a message (gettext per call: 12 µs of a ranking's 60)
+
+
 def _decimal(value: Any, what: str) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value
     if isinstance(value, MemberTotal):
         return value.total
     if isinstance(value, bool):
@@ -110,6 +119,95 @@ def _table(sheet: Sheet):
     return table
 
 
+_PLAIN = frozenset((int, str))  # the kinds of answer a lookup table can answer for (see _option)
+_PLAIN_OR_NONE = frozenset((int, str, type(None)))
+
+
+class _Scaled(dict):
+    """{n: Decimal n × 10^-places}, filled on first use (Decimals are immutable; a sheet's sums take
+    a few hundred values)."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.places = places
+
+    def __missing__(self, n: int) -> Decimal:
+        value = self[n] = Decimal(n).scaleb(-self.places)
+        return value
+
+
+class _Columns(NamedTuple):
+    """A sheet's lookup tables by column (see _columns)."""
+
+    codes: tuple  # the criteria codes, in the sheet's order
+    points: tuple  # per criterion {position or code: points in 10^-places}
+    slices: tuple | None  # per part, the positions of its (non-bonus) criteria when they are a range
+    masks: tuple  # per part, a bool per criterion: its (non-bonus) criteria
+    bonus: tuple | None  # a bool per criterion: the bonus criteria (None: none)
+    decimals: _Scaled  # n → Decimal(n × 10^-places)
+    part_codes: tuple
+    mandatory_answers: Any  # answers → the mandatory criteria's answers
+    failing: tuple  # per mandatory criterion {answer: its (code, level) failures}, failing answers only
+    m_codes: tuple  # the mandatory criteria's codes
+    m_fails: tuple  # per mandatory criterion {answer: (code, level) failures}, every answer
+    m_missing: tuple  # per mandatory criterion the failures of an unanswered or invalid answer (0 points)
+
+
+_DECIMALS: dict[int, _Scaled] = {}
+
+
+def _places(points: Decimal) -> int:
+    return max(0, -points.as_tuple().exponent)
+
+
+def _columns(sheet: Sheet) -> _Columns:
+    """The sheet's lookup tables by column (issue 17: closing a year's rounds scores 30,000 sheets of
+    ~31 criteria): each answer is looked up, a sheet added and its star-level requirements checked by
+    C-level map/sum over whole columns instead of a Python loop per criterion. Points are whole
+    numbers of 10^-places (places: the most decimals of any option of the sheet), added as integers and
+    turned into a Decimal once. Built once per parsed sheet and kept on it, like _table."""
+    columns = sheet.__dict__.get("_scoring_columns")
+    if columns is None:
+        rows, mandatory = _table(sheet)
+        places = max((_places(o.points) for c in sheet.criteria for o in c.options), default=0)
+        codes = tuple(code for _c, code, _p, _b, _o in rows)
+        bonus = tuple(is_bonus for _c, _code, _p, is_bonus, _o in rows)
+        positions = [
+            [i for i, (_c, _code, part, is_bonus, _o) in enumerate(rows) if part == p.code and not is_bonus]
+            for p in sheet.parts
+        ]
+        # the sheet lists its criteria part by part: each part's criteria are usually one range of
+        # positions, summed as a slice (faster than applying a mask)
+        ranges = all(at == list(range(at[0], at[0] + len(at))) for at in positions if at)
+        m_codes = tuple(code for _c, code, _r, _o, _f, _m in mandatory)
+        m_positions = tuple(codes.index(code) for code in m_codes)
+        m_fails = tuple(
+            {key: tuple((code, level) for level in levels) for key, levels in fails.items()}
+            for _c, code, _r, _o, fails, _m in mandatory
+        )
+        columns = _Columns(
+            codes=codes,
+            points=tuple(
+                {key: int(o.points.scaleb(places)) for key, o in options.items()} for _c, _code, _p, _b, options in rows
+            ),
+            slices=tuple(slice(at[0], at[-1] + 1) if at else slice(0, 0) for at in positions) if ranges else None,
+            masks=tuple(tuple(i in at for i in range(len(rows))) for at in positions),
+            bonus=bonus if any(bonus) else None,
+            decimals=_DECIMALS.setdefault(places, _Scaled(places)),
+            part_codes=tuple(p.code for p in sheet.parts),
+            # itemgetter of one position gives the value itself, of none raises
+            mandatory_answers=itemgetter(*m_positions)
+            if len(m_positions) > 1
+            else (lambda answers: tuple(answers[i] for i in m_positions)),
+            failing=tuple({key: pairs for key, pairs in fails.items() if pairs} for fails in m_fails),
+            m_codes=m_codes,
+            m_fails=m_fails,
+            m_missing=tuple(tuple((code, level) for level in missing) for _c, code, _r, _o, _f, missing in mandatory),
+        )
+        object.__setattr__(sheet, "_scoring_columns", columns)
+    return columns
+
+
 def _option(options: dict, choice: Any):
     """`criterion.option(choice)` through the sheet's lookup table (`options`: by position and code).
     Callers write the same test inline in their loops (issue 17: a call per criterion of 30,000 sheets
@@ -125,50 +223,82 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
     Every criterion that is not a bonus criterion must be answered; a missing, unknown or invalid
     answer is reported in `issues` (and counts 0). Bonus points are added per the sheet's
     "bonus_rule" and the total is capped there."""
-    issues: list[Issue] = []
-    per_part = {p.code: Decimal(0) for p in sheet.parts}
+    return _score_sheet(sheet, choices)[0]
+
+
+def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal, Iterable[tuple[str, int]]]:
+    """member_total, and the (code, level) star-level requirements the sheet fails (as
+    _sheet_failures): rank_product reads each answer once for both."""
     if sheet.structure_only:
-        issues.append(
-            Issue("", _("Bộ tiêu chí “%(t)s” mới có khung các phần, chưa có tiêu chí để chấm.") % {"t": sheet.title})
+        issue = Issue(
+            "", _("Bộ tiêu chí “%(t)s” mới có khung các phần, chưa có tiêu chí để chấm.") % {"t": sheet.title}
         )
-        return MemberTotal(Decimal(0), per_part, issues)
-    if not isinstance(choices, Mapping):
+        return MemberTotal(Decimal(0), {p.code: Decimal(0) for p in sheet.parts}, [issue]), ()
+    if type(choices) is not dict and not isinstance(choices, Mapping):
         raise ScoringError(_("Lựa chọn của thành viên phải là bảng {mã tiêu chí: lựa chọn}."))
+    columns = sheet.__dict__.get("_scoring_columns") or _columns(sheet)
+    codes, points, slices, masks, bonus_mask = columns[:5]
+    # Every criterion answered with a position or code (and as many answers as criteria: no unknown
+    # code): the sums by column. The loop below adds the same numbers and reports what is wrong.
+    answers = list(map(choices.get, codes))
+    if _PLAIN.issuperset(map(type, answers)) and len(choices) == len(codes):
+        chosen = list(map(dict.get, points, answers))  # None where an answer designates no option
+        try:  # a None in a sum raises TypeError
+            if slices is not None:
+                sums = list(map(sum, map(chosen.__getitem__, slices)))
+            else:
+                sums = [sum(compress(chosen, mask)) for mask in masks]
+            bonus = sum(compress(chosen, bonus_mask)) if bonus_mask else 0
+        except TypeError:
+            pass
+        else:
+            # every answer designates an option: the mandatory ones fail what their option fails
+            failed = filter(None, map(dict.get, columns.failing, columns.mandatory_answers(answers)))
+            return _member_total(sheet, columns, sums, bonus, []), chain.from_iterable(failed)
+    issues: list[Issue] = []
     known = sheet.by_code
     for code in choices:
         if code not in known:
             issues.append(Issue(str(code), _("Tiêu chí “%(c)s” không có trong bộ tiêu chí.") % {"c": code}))
-    bonus = Decimal(0)
-    for criterion, code, part, is_bonus, options in _table(sheet)[0]:
+    per_part = dict.fromkeys(columns.part_codes, 0)
+    bonus = 0
+    for (criterion, code, part, is_bonus, _options), by_choice in zip(_table(sheet)[0], points):
         choice = choices.get(code)
         if choice is None:
             if not is_bonus:
                 issues.append(Issue(code, _("Chưa chấm tiêu chí “%(t)s”.") % {"t": criterion.title}))
             continue
         kind = type(choice)  # as _option, inline
-        option = options.get(choice) if kind is int or kind is str else None
-        if option is None:
+        got = by_choice.get(choice) if kind is int or kind is str else None
+        if got is None:
             issues.append(
                 Issue(
                     code,
                     _("Tiêu chí “%(t)s”: lựa chọn “%(v)s” không hợp lệ.") % {"t": criterion.title, "v": choice},
                 )
             )
-            continue
-        if is_bonus:
-            bonus += option.points
+        elif is_bonus:
+            bonus += got
         else:
-            per_part[part] += option.points
-    base = sum(per_part.values(), Decimal(0))
-    total = base
+            per_part[part] += got
+    sums = list(per_part.values())
+    return _member_total(sheet, columns, sums, bonus, issues), _sheet_failures(sheet, choices)
+
+
+def _member_total(sheet: Sheet, columns: _Columns, sums: list, bonus: int, issues: list) -> MemberTotal:
+    """MemberTotal from the parts' sums in 10^-places: their total, plus the bonus points per the
+    sheet's "bonus_rule" (capped there); without a bonus rule the bonus points do not count."""
+    decimals = columns.decimals
+    total = decimals[sum(sums)]
     rule = sheet.bonus_rule
     if rule is not None:
+        extra = decimals[bonus]
         if rule.max_bonus is not None:
-            bonus = min(bonus, rule.max_bonus)
-        total = base + bonus
+            extra = min(extra, rule.max_bonus)
+        total += extra
         if rule.cap_total is not None:
             total = min(total, rule.cap_total)
-    return MemberTotal(total, per_part, issues)
+    return MemberTotal(total, dict(zip(columns.part_codes, map(decimals.__getitem__, sums))), issues)
 
 
 @dataclass(frozen=True)
@@ -224,23 +354,33 @@ def product_requirement_cap(
     members = [(k, v) for k, v in _members(member_choices) if k not in recused]
     if not members:
         return None
-    counts: dict[tuple[str, int], int] = {}
-    mandatory = _table(sheet)[1]
+    failures: list = []
     for _key, choices in members:
-        # as requirement_failures, from the levels each answer fails (precomputed per sheet); criterion
-        # codes are unique in a sheet and levels in a criterion, so each (code, level) counts once
-        for _criterion, code, _requirements, _options, fails, missing in mandatory:
-            choice = choices.get(code)
-            kind = type(choice)  # as _option, inline; an unanswered or invalid answer counts 0
-            for level in fails.get(choice, missing) if kind is int or kind is str else missing:
-                counts[(code, level)] = counts.get((code, level), 0) + 1
-    n = len(members)
+        failures.extend(_sheet_failures(sheet, choices))
+    return _requirement_cap(failures, len(members), aggregation)
+
+
+def _sheet_failures(sheet: Sheet, choices: Mapping[str, Any]) -> Iterable[tuple[str, int]]:
+    """The (code, level) star-level requirements one member's sheet fails, each once (criterion codes
+    are unique in a sheet, levels in a criterion); an unanswered or invalid answer counts 0 points."""
+    columns = _columns(sheet)
+    answers = list(map(choices.get, columns.m_codes))
+    if not _PLAIN_OR_NONE.issuperset(map(type, answers)):
+        answers = [a if type(a) in _PLAIN else None for a in answers]  # as _option: designates nothing
+    return chain.from_iterable(map(dict.get, columns.m_fails, answers, columns.m_missing))
+
+
+def _requirement_cap(failures: Iterable[tuple[str, int]], members: int, aggregation: str) -> int | None:
+    """The star cap from the (code, level) failures of `members` sheets (product_requirement_cap)."""
+    if not failures:
+        return None
+    counts = Counter(failures)
     failed = [
         level
         for (_code, level), count in counts.items()
         if (aggregation == "any" and count > 0)
-        or (aggregation == "all" and count == n)
-        or (aggregation == "majority" and count * 2 > n)
+        or (aggregation == "all" and count == members)
+        or (aggregation == "majority" and count * 2 > members)
     ]
     return min(failed) - 1 if failed else None
 
@@ -285,7 +425,7 @@ def stars(score: Any, thresholds: Scale | Iterable, mandatory_failed: bool = Fal
     """The star rank of an (average) score: the highest band whose minimum the score reaches.
     `mandatory_failed` caps the rank at the scale's "mandatory_fail_cap" (2 stars); `cap` applies
     another cap (e.g. from product_requirement_cap). Never below 1 star."""
-    value = _decimal(score, _("Điểm"))
+    value = _decimal(score, _SCORE)
     bands, fail_cap = _bands(thresholds)
     if value < 0 or value > 100:
         raise ScoringError(_("Điểm %(v)s nằm ngoài khoảng 0–100.") % {"v": fmt_points(value)})
@@ -338,7 +478,7 @@ def forwarding(procedure: Procedure, level: str, score: Any) -> str | None:
     rule = _level(procedure, level)
     if rule is None or rule.forwards is None or not can_hold_round(procedure, level):
         return None
-    value = _decimal(score, _("Điểm"))
+    value = _decimal(score, _SCORE)
     f = rule.forwards
     if value >= f.min and (f.max is None or value <= f.max):
         return f.to
@@ -412,7 +552,12 @@ def rank_product(
     """Score a product from each member's choices (`member_choices`: {member key: {criterion: choice}}).
     Raises ScoringError when a non-recused member's sheet is incomplete or invalid."""
     recused = set(recused)
-    totals = {k: member_total(sheet, v) for k, v in _members(member_choices)}
+    totals, failures, counted = {}, [], 0
+    for k, v in _members(member_choices):
+        totals[k], failed = _score_sheet(sheet, v)
+        if k not in recused:
+            failures.extend(failed)
+            counted += 1
     issues = {k: t.issues for k, t in totals.items() if t.issues and k not in recused}
     if issues:
         first_key, first = next(iter(issues.items()))
@@ -420,7 +565,7 @@ def rank_product(
             _("Phiếu chấm của thành viên %(k)s chưa hợp lệ: %(m)s") % {"k": first_key, "m": first[0].message}
         )
     score = product_score(totals, recused, places=scale.rounding_places, rounding=scale.rounding_mode)
-    cap = product_requirement_cap(sheet, member_choices, recused, scale.requirement_aggregation)
+    cap = _requirement_cap(failures, counted, scale.requirement_aggregation)  # as product_requirement_cap
     star_count = stars(score, scale, cap=cap)
     certified = is_certified(star_count, scale)
     return Ranking(

@@ -52,5 +52,9 @@ class ParsedRows:
             self._rows[key] = parsed
         return parsed
 
+    def cached(self, key: tuple):
+        """The parsed row under `key`, or None when it was not parsed in this process yet."""
+        return self._rows.get(key)
+
     def clear(self) -> None:
         self._rows.clear()

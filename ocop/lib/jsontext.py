@@ -1,10 +1,13 @@
-"""Reading JSON typed or pasted by a person (the criteria and report-template editors): one helper
+"""Reading JSON: typed or pasted by a person (the criteria and report-template editors), one helper
 that answers every bad text with a Vietnamese message naming the line and column — including
-nesting so deep that Python's parser would overflow its stack (RecursionError, a 500)."""
+nesting so deep that Python's parser would overflow its stack (RecursionError, a 500); and JSON
+this system stored itself, read in bulk from plain SQL (`stored_json`)."""
 
 from __future__ import annotations
 
 import json
+
+import orjson
 
 from django.utils.translation import gettext as _
 
@@ -60,3 +63,17 @@ def load_json_text(text: str | None):
         ) from None
     except RecursionError:  # a guard in depth: the scan above should have caught it
         raise JsonTextError(_("JSON lồng nhau quá sâu.")) from None
+
+
+def stored_json(value):
+    """A JSON column's value read with plain SQL: the text (SQLite; PostgreSQL's jsonb as Django's
+    connections load it) decoded with orjson, about twice as fast as json.loads on many small values
+    (issue 17); a value the driver already decoded, or None, is returned as it is. The same data
+    as Django's JSONField gives: orjson reads standard JSON, and text it refuses (NaN, integers
+    beyond 64 bits, which this system does not write) is read by json.loads."""
+    if not isinstance(value, (str, bytes)):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return json.loads(value)

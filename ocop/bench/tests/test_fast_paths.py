@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
 
 from ocop.evaluation import scoring
-from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, sheet
+from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, raw, scales, sheet, with_bonus
 from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 from ocop.reporting.services.completeness import timeliness_of, unit_statuses
 
@@ -92,6 +92,86 @@ def test_scoring_tables_match_the_option_scan(name):
                 counts[pair] = counts.get(pair, 0) + 1
         failed = [level for (_c, level), n in counts.items() if n * 2 > len(members)]
         assert scoring.product_requirement_cap(sh, members) == (min(failed) - 1 if failed else None)
+
+
+def _bonus_in_the_middle():
+    """The 148 sheet with two bonus criteria between part A's first and second groups: part A's
+    criteria are no longer one range of positions (the masks, not the slices, add them)."""
+    data = with_bonus(raw(SHEET_148))
+    groups = data["parts"][0]["groups"]
+    groups.insert(1, groups.pop())
+    return sheet(SHEET_148, data)
+
+
+def _half_points():
+    """The 1048 sheet with every option's points halved but the highest (.5 and .25 points)."""
+    data = raw(SHEET_1048)
+    for part in data["parts"]:
+        for group in part["groups"]:
+            for c in group["criteria"]:
+                top = max(Decimal(str(o["points"])) for o in c["options"])
+                for o in c["options"]:
+                    if Decimal(str(o["points"])) < top:
+                        o["points"] = str(Decimal(str(o["points"])) / 2)
+    return sheet(SHEET_1048, data)
+
+
+RANKED_SHEETS = {
+    "1048": lambda: sheet(SHEET_1048),
+    "148": lambda: sheet(SHEET_148),
+    "bonus at the end of part A": lambda: sheet(SHEET_148, with_bonus(raw(SHEET_148), max_bonus=4)),
+    "bonus in the middle of part A": _bonus_in_the_middle,
+    "half points": _half_points,
+}
+
+
+@pytest.mark.parametrize("which", list(RANKED_SHEETS))
+def test_councils_ranked_as_the_option_scan_ranks_them(which):
+    """rank_product (every sheet added by column, the requirements read from the same answers) against
+    the per-option scan: each member's total, parts and issues, the average, and the requirement cap,
+    for councils of 5–9 where most sheets are complete and some members withdrew."""
+    sh = RANKED_SHEETS[which]()
+    if which == "bonus in the middle of part A":
+        assert scoring._columns(sh).slices is None  # the masks path
+    else:
+        assert scoring._columns(sh).slices is not None
+    scale = scales()["QD148"]
+    assert (scale.requirement_aggregation, scale.rounding_places, scale.rounding_mode) == ("majority", 2, "half_up")
+    rng = random.Random(which)
+    complete = invalid = 0
+    for _ in range(150):
+        members = {}
+        for k in range(rng.randint(5, 9)):
+            if rng.random() < 0.9:  # a complete sheet: every criterion answered, by code or position
+                members[k] = {
+                    c.code: rng.randrange(len(c.options)) if rng.random() < 0.3 else rng.choice(c.options).code
+                    for c in sh.criteria
+                    if not c.bonus or rng.random() < 0.7
+                }
+            else:
+                members[k] = random_choices(rng, sh)
+        recused = set(rng.sample(sorted(members), rng.randint(0, 2)))
+        counted = {k: v for k, v in members.items() if k not in recused}
+        expected = {k: reference_member_total(sh, v) for k, v in members.items()}
+        if any(expected[k][2] for k in counted):
+            invalid += 1
+            with pytest.raises(scoring.ScoringError):
+                scoring.rank_product(sh, scale, members, recused)
+            continue
+        complete += 1
+        ranking = scoring.rank_product(sh, scale, members, recused)
+        for k, (total, per_part, issues) in expected.items():
+            got = ranking.member_totals[k]
+            assert (got.total, got.per_part, [i.criterion for i in got.issues]) == (total, per_part, issues)
+        average = sum(expected[k][0] for k in counted) / len(counted)
+        assert ranking.score == average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        counts = {}
+        for choices in counted.values():
+            for pair in set(reference_failures(sh, choices)):
+                counts[pair] = counts.get(pair, 0) + 1
+        failed = [level for (_c, level), n in counts.items() if n * 2 > len(counted)]
+        assert ranking.requirement_cap == (min(failed) - 1 if failed else None)
+    assert complete > 40 and invalid > 40  # both kinds of council were met
 
 
 def reference_unit_statuses(request):

@@ -162,3 +162,56 @@ def test_council_member_sees_only_seated_rounds(world):
     svc.do_add_seat(officer, a, world["hoidong.thainguyen"])
     assert list(svc.readable_rounds(world["hoidong.thainguyen"])) == [a]
     assert set(svc.readable_rounds(officer)) == {a, b}
+
+
+def test_the_ranking_reads_submitted_sheets_only_and_never_a_recused_members(world, django_assert_num_queries):
+    """round_choices / rank_round (plain SQL, issue 17): a draft sheet and the sheet of a member who
+    withdrew (recorded by an import or before the rule deleted it) are not read; positions and codes
+    both designate options; the score is the average of the two sheets that count."""
+    from django.utils import timezone
+
+    from ocop.evaluation.models_rounds import MemberScore, Recusal
+    from ocop.evaluation.tests.helpers import choices_for_total as exactly
+
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    entry = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    other = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))  # nobody scored it
+    chair, secretary, member, late = _members(round_, officer, 4)
+    sheet = entry.criteria_set.parsed
+    sixty = exactly(sheet, 60)
+    by_position = {  # answers given as positions in each criterion's options
+        code: [o.code for o in sheet.criterion(code).options].index(choice)
+        for code, choice in exactly(sheet, 71).items()
+    }
+    svc.do_submit_score(chair, entry, sixty)
+    svc.do_submit_score(secretary, entry, by_position)
+    MemberScore.objects.create(round_product=entry, user=member, choices=best(sheet), submitted_at=timezone.now())
+    Recusal.objects.create(round_product=entry, user=member, reason="Người nhà của chủ thể")
+    MemberScore.objects.create(round_product=entry, user=late, choices=best(sheet))  # a draft
+    expected = {entry.pk: {chair.pk: sixty, secretary.pk: by_position}}
+    with django_assert_num_queries(1):
+        assert svc.round_choices([round_.pk]) == expected
+    assert svc.round_choices([]) == {}
+    ranked = svc.rank_round(round_)
+    assert list(ranked) == [entry.pk] and other.pk not in ranked
+    assert set(ranked[entry.pk].member_totals) == {chair.pk, secretary.pk}
+    assert [ranked[entry.pk].member_totals[u.pk].total for u in (chair, secretary)] == [60, 71]
+    assert ranked[entry.pk].score == Decimal("65.50")
+
+
+def test_parsed_criteria_sets_reads_a_definition_only_once_per_process(world, django_assert_num_queries):
+    from ocop.evaluation.models_law import _PARSED_SHEETS, parsed_criteria_sets
+
+    sets = list(CriteriaSet.objects.filter(structure_only=False).order_by("pk")[:3])
+    _PARSED_SHEETS.clear()
+    with django_assert_num_queries(2):  # the identities, then the rows not parsed yet
+        first = parsed_criteria_sets([cs.pk for cs in sets])
+    with django_assert_num_queries(1):
+        again = parsed_criteria_sets([cs.pk for cs in sets])
+    assert set(first) == set(again) == {cs.pk for cs in sets}
+    for cs in sets:
+        fresh = CriteriaSet.objects.get(pk=cs.pk)
+        assert again[cs.pk] is first[cs.pk] is fresh.parsed
+        assert fresh.parsed.code == cs.code and len(fresh.parsed.criteria) > 0
