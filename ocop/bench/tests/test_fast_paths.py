@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from ocop.evaluation import scoring
-from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, raw, scales, sheet, with_bonus
+from ocop.evaluation.tests.helpers import SHEET_148, SHEET_1048, raw, scales, sheet, with_bonus, with_half_points
 from ocop.reporting.models import ReportRequest, Submission, SubmissionStatus
 from ocop.reporting.services.completeness import timeliness_of, unit_statuses
 
@@ -103,25 +103,12 @@ def _bonus_in_the_middle():
     return sheet(SHEET_148, data)
 
 
-def _half_points():
-    """The 1048 sheet with every option's points halved but the highest (.5 and .25 points)."""
-    data = raw(SHEET_1048)
-    for part in data["parts"]:
-        for group in part["groups"]:
-            for c in group["criteria"]:
-                top = max(Decimal(str(o["points"])) for o in c["options"])
-                for o in c["options"]:
-                    if Decimal(str(o["points"])) < top:
-                        o["points"] = str(Decimal(str(o["points"])) / 2)
-    return sheet(SHEET_1048, data)
-
-
 RANKED_SHEETS = {
     "1048": lambda: sheet(SHEET_1048),
     "148": lambda: sheet(SHEET_148),
     "bonus at the end of part A": lambda: sheet(SHEET_148, with_bonus(raw(SHEET_148), max_bonus=4)),
     "bonus in the middle of part A": _bonus_in_the_middle,
-    "half points": _half_points,
+    "half points": lambda: sheet(SHEET_1048, with_half_points(raw(SHEET_1048))),
 }
 
 

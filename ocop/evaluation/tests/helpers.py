@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from decimal import Decimal
 
 from ocop.evaluation import criteria
 from ocop.evaluation.loader import DATA_DIR
@@ -99,6 +100,19 @@ def with_bonus(data: dict, *, cap_total=100, max_bonus=None) -> dict:
             ],
         }
     )
+    return data
+
+
+def with_half_points(data: dict) -> dict:
+    """A sheet's data with every option's points but the highest halved (.5 and .25 points appear;
+    the maxima stay as they are)."""
+    for part in data["parts"]:
+        for group in part["groups"]:
+            for c in group["criteria"]:
+                top = max(Decimal(str(o["points"])) for o in c["options"])
+                for o in c["options"]:
+                    if Decimal(str(o["points"])) < top:
+                        o["points"] = str(Decimal(str(o["points"])) / 2)
     return data
 
 

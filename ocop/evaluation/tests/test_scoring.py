@@ -22,6 +22,7 @@ from ocop.evaluation.tests.helpers import (
     sheet_148,
     sheet_1048,
     with_bonus,
+    with_half_points,
     worst,
 )
 
@@ -303,20 +304,7 @@ def test_random_valid_choices_stay_within_maxima(data, which):
     assert 1 <= stars_ <= 5
 
 
-def _with_half_points(data: dict) -> dict:
-    """The 148 sheet with every option's points but the highest halved (.5 and .25 points appear;
-    the maxima stay as they are)."""
-    for part in data["parts"]:
-        for group in part["groups"]:
-            for c in group["criteria"]:
-                top = max(Decimal(str(o["points"])) for o in c["options"])
-                for o in c["options"]:
-                    if Decimal(str(o["points"])) < top:
-                        o["points"] = str(Decimal(str(o["points"])) / 2)
-    return data
-
-
-HALF_SHEET = sheet(SHEET_148, _with_half_points(raw(SHEET_148)))
+HALF_SHEET = sheet(SHEET_148, with_half_points(raw(SHEET_148)))
 
 
 @settings(max_examples=200, deadline=None)
