@@ -125,13 +125,17 @@ _PLAIN_OR_NONE = frozenset((int, str, type(None)))
 
 class _Scaled(dict):
     """{n: Decimal n × 10^-places}, filled on first use (Decimals are immutable; a sheet's sums take
-    a few hundred values)."""
+    a few hundred values). Emptied when full, like ParsedRows."""
+
+    SIZE = 65536
 
     def __init__(self, places: int):
         super().__init__()
         self.places = places
 
     def __missing__(self, n: int) -> Decimal:
+        if len(self) >= self.SIZE:
+            self.clear()
         value = self[n] = Decimal(n).scaleb(-self.places)
         return value
 
@@ -370,7 +374,7 @@ def _sheet_failures(sheet: Sheet, choices: Mapping[str, Any]) -> Iterable[tuple[
     return chain.from_iterable(map(dict.get, columns.m_fails, answers, columns.m_missing))
 
 
-def _requirement_cap(failures: Iterable[tuple[str, int]], members: int, aggregation: str) -> int | None:
+def _requirement_cap(failures: list[tuple[str, int]], members: int, aggregation: str) -> int | None:
     """The star cap from the (code, level) failures of `members` sheets (product_requirement_cap)."""
     if not failures:
         return None
