@@ -241,24 +241,16 @@ def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal,
     if type(choices) is not dict and not isinstance(choices, Mapping):
         raise ScoringError(_("Lựa chọn của thành viên phải là bảng {mã tiêu chí: lựa chọn}."))
     columns = sheet.__dict__.get("_scoring_columns") or _columns(sheet)
-    codes, points, slices, masks, bonus_mask = columns[:5]
+    codes, points = columns.codes, columns.points
     # Every criterion answered with a position or code (and as many answers as criteria: no unknown
     # code): the sums by column. The loop below adds the same numbers and reports what is wrong.
     answers = list(map(choices.get, codes))
     if _PLAIN.issuperset(map(type, answers)) and len(choices) == len(codes):
-        chosen = list(map(dict.get, points, answers))  # None where an answer designates no option
-        try:  # a None in a sum raises TypeError
-            if slices is not None:
-                sums = list(map(sum, map(chosen.__getitem__, slices)))
-            else:
-                sums = [sum(compress(chosen, mask)) for mask in masks]
-            bonus = sum(compress(chosen, bonus_mask)) if bonus_mask else 0
-        except TypeError:
-            pass
-        else:
+        added = _column_sums(columns, list(map(dict.get, points, answers)))
+        if added is not None:
             # every answer designates an option: the mandatory ones fail what their option fails
             failed = filter(None, map(dict.get, columns.failing, columns.mandatory_answers(answers)))
-            return _member_total(sheet, columns, sums, bonus, []), chain.from_iterable(failed)
+            return _member_total(sheet, columns, *added, []), chain.from_iterable(failed)
     issues: list[Issue] = []
     known = sheet.by_code
     for code in choices:
@@ -287,6 +279,19 @@ def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal,
             per_part[part] += got
     sums = list(per_part.values())
     return _member_total(sheet, columns, sums, bonus, issues), _sheet_failures(sheet, choices)
+
+
+def _column_sums(columns: _Columns, chosen: list) -> tuple[list, int] | None:
+    """Each part's sum and the bonus points of a sheet's chosen points (one per criterion, None where
+    an answer designates no option: then None, as a None in a sum raises TypeError)."""
+    try:
+        if columns.slices is not None:
+            sums = list(map(sum, map(chosen.__getitem__, columns.slices)))
+        else:
+            sums = [sum(compress(chosen, mask)) for mask in columns.masks]
+        return sums, sum(compress(chosen, columns.bonus)) if columns.bonus else 0
+    except TypeError:
+        return None
 
 
 def _member_total(sheet: Sheet, columns: _Columns, sums: list, bonus: int, issues: list) -> MemberTotal:
