@@ -62,12 +62,13 @@ class Scope:
             return qs.none()
         return qs.filter(self._unit_q(unit_field, write))
 
-    def get(self, qs: QuerySet, pk, unit_field: str = "unit", write: bool = False):
-        """The object `pk` of `qs` when its unit (the attribute `unit_field`, loaded with the object:
-        select_related it) is in scope; `qs.model.DoesNotExist` otherwise, as for an object that does
-        not exist. The same answer as `self.filter(qs, unit_field).get(pk=pk)`, with the scope checked
-        in Python (`covers`) instead of three more conditions for Django to build into the query
-        (issue 17: building a query costs more than running it on the report pages)."""
+    def get(self, qs, pk, unit_field: str = "unit", write: bool = False):
+        """The object `pk` of `qs` (a QuerySet, or an `ocop.lib.prepared.Prepared` query with the key
+        `pk`) when its unit (the attribute `unit_field`, loaded with the object: select_related it) is
+        in scope; `qs.model.DoesNotExist` otherwise, as for an object that does not exist. The same
+        answer as `self.filter(qs, unit_field).get(pk=pk)`, with the scope checked in Python
+        (`covers`) instead of three more conditions for Django to build into the query (issue 17:
+        building a query costs more than running it on the report pages)."""
         obj = qs.get(pk=pk)
         if not self.covers(getattr(obj, unit_field), write=write):
             raise qs.model.DoesNotExist

@@ -52,6 +52,7 @@ from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 from ocop.lib.dates import format_date
 from ocop.lib.jsontext import stored_json
+from ocop.lib.prepared import Prepared
 
 SEATABLE_ROLES = {
     Role.COUNCIL_MEMBER,
@@ -81,10 +82,25 @@ def readable_rounds(user) -> QuerySet:
     return (_within(scope, qs, "unit") | seated).distinct()
 
 
-def readable_round(user, pk) -> Round:
+# one round by id with its unit and procedure, without Django building the query on every view of
+# the round's page (issue 17)
+_ROUND = Prepared(lambda pk: Round.objects.select_related("unit", "procedure").filter(pk=pk))
+
+
+def readable_round(user, pk: int) -> Round:
     """One round the user may read (`readable_rounds`), with its unit and procedure: what its page
-    and actions use (not the instrument, which the lists show). Round.DoesNotExist otherwise."""
-    return readable_rounds(user).select_related(None).select_related("unit", "procedure").get(pk=pk)
+    and actions use (not the instrument, which the lists show). Round.DoesNotExist otherwise. The
+    same answer as `readable_rounds(user).get(pk=pk)`, with the officer's scope checked in Python
+    (`Scope.covers`, which also covers the scope's own unit) and the seat asked only when the scope
+    does not cover the round."""
+    if not can(user, "evaluation.view"):
+        raise Round.DoesNotExist
+    round_ = _ROUND.get(pk=pk)
+    if user.role != Role.COUNCIL_MEMBER and scope_for(user).covers(round_.unit):
+        return round_
+    if CouncilSeat.objects.filter(round=round_, user=user).exists():
+        return round_
+    raise Round.DoesNotExist
 
 
 def _within(scope: Scope, qs: QuerySet, field: str) -> QuerySet:
@@ -178,14 +194,31 @@ def entry_rows(round_: Round, user, seated: bool = True) -> list[EntryRow]:
             MemberScore.objects.filter(submitted_at__isnull=False, **mine).values_list("round_product_id", "total")
         )
         recused = set(Recusal.objects.filter(**mine).values_list("round_product_id", flat=True))
-    columns = ("pk", "product__name", "product__entity__name", "criteria_set__title")
-    columns += ("score", "stars", "certified", "forwarded")
     return [
         EntryRow(
             *values, my_scored=values[0] in totals, my_total=totals.get(values[0]), my_recused=values[0] in recused
         )
-        for values in round_.entries.order_by("pk").values_list(*columns)
+        for values in _ENTRY_ROWS.list(round=round_.pk)
     ]
+
+
+# the round page's table of products, in EntryRow's order (a prepared query: issue 17)
+_ENTRY_ROWS = Prepared(
+    lambda round: (
+        RoundProduct.objects.filter(round=round)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "product__name",
+            "product__entity__name",
+            "criteria_set__title",
+            "score",
+            "stars",
+            "certified",
+            "forwarded",
+        )
+    )
+)
 
 
 @dataclass(frozen=True)

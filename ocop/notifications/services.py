@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from django.db import connection
 from django.utils import timezone
 
 from ocop.notifications.models import Notification
@@ -36,9 +37,17 @@ def notify(users: Iterable, text: str, url: str = "") -> list[Notification]:
 
 
 def unread_count(user) -> int:
+    """The user's unread notifications (the menu's badge on every signed-in page): one plain COUNT,
+    which Django took 0.3 ms to build against 0.03 ms to run (issue 17)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    sql = (
+        f"SELECT COUNT(*) FROM {connection.ops.quote_name(Notification._meta.db_table)}"
+        " WHERE user_id = %s AND read_at IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def mark_all_read(user) -> int:

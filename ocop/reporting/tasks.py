@@ -10,7 +10,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from ocop.lib.formatting import format_number
+from ocop.lib.prepared import Prepared
 from ocop.reporting import reminders
+from ocop.reporting.models_jobs import RenderJob
 
 # A run where some units failed (mail server down) is retried this often, this long apart.
 MAX_ATTEMPTS = 3
@@ -93,6 +95,20 @@ def start_render_job(user, req, fmt: str, *, include_submitted: bool = False):
         )
         render_consolidation.enqueue(job_id=job.pk)
     return job
+
+
+RECENT_JOBS = 6
+
+# a request's latest render jobs, newest first, without Django building the query on every view of
+# the consolidation page (issue 17)
+_RECENT_JOBS = Prepared(
+    lambda request: RenderJob.objects.filter(request=request).order_by("-created_at", "-id")[:RECENT_JOBS]
+)
+
+
+def recent_render_jobs(req) -> list:
+    """The request's `RECENT_JOBS` latest render jobs, newest first (the consolidation page's list)."""
+    return _RECENT_JOBS.list(request=req.pk)
 
 
 def render_job_stale(job) -> bool:

@@ -58,7 +58,10 @@ MAP_STATE_COLOURS = {
 
 
 def _visible_request(user, pk: int) -> ReportRequest:
-    return get_object_or_404(req_service.visible_requests(user), pk=pk)
+    try:
+        return req_service.visible_request(user, pk)
+    except ReportRequest.DoesNotExist:
+        raise Http404 from None
 
 
 def _visible_submission(user, pk: int) -> Submission:

@@ -24,13 +24,14 @@ from ocop.reporting import consolidation as cons
 from ocop.reporting.models import ReportRequest
 from ocop.reporting.models_jobs import RenderFormat, RenderJob, RenderStatus
 from ocop.reporting.services import requests as req_service
-from ocop.reporting.tasks import render_job_stale, retry_render_job, start_render_job
-
-RECENT_JOBS = 6
+from ocop.reporting.tasks import recent_render_jobs, render_job_stale, retry_render_job, start_render_job
 
 
 def _managed_request(user, pk: int) -> ReportRequest:
-    req = get_object_or_404(req_service.visible_requests(user), pk=pk)
+    try:
+        req = req_service.visible_request(user, pk)
+    except ReportRequest.DoesNotExist:
+        raise Http404 from None
     if not req_service.can_manage_request(user, req):
         raise PermissionDenied
     return req
@@ -201,7 +202,7 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
                 "chart": SimpleLazyObject(
                     lambda: chart_view(data, chart_code or data["default"]) or chart_view(data, data["default"]) or {}
                 ),
-                "jobs": list(RenderJob.objects.filter(request=req).order_by("-created_at", "-id")[:RECENT_JOBS]),
+                "jobs": recent_render_jobs(req),
                 "formats": RenderFormat.choices,
                 "comparison": SimpleLazyObject(lambda: comparison_view(c)),
             }

@@ -17,6 +17,7 @@ from ocop.audit.services import log_action
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Level
 from ocop.lib import rawrows
+from ocop.lib.prepared import Prepared
 from ocop.lib.dates import format_date
 from ocop.reporting import periods
 from ocop.reporting.models import ReportRequest, ReportTemplate, RequestDeadline, RequestKind, RequestStatus
@@ -25,20 +26,43 @@ DEFAULT_REMINDER_OFFSETS = [-3, 0, 2]
 LOWER_LEVELS = {Level.PROVINCE: [Level.DISTRICT, Level.COMMUNE], Level.DISTRICT: [Level.COMMUNE], Level.COMMUNE: []}
 
 
+def _requests():
+    # the template's definition (20-40 KB of JSON) is not read: its parsed form is kept per process
+    # (ReportTemplate.parsed, issue 17)
+    return ReportRequest.objects.select_related("template", "owner_unit").defer("template__definition")
+
+
+# one request by id, as `_requests()` gives it, without Django building the query on every page
+_REQUEST = Prepared(lambda pk: _requests().filter(pk=pk))
+
+
 def visible_requests(user):
     """Requests a user may see: all for national users; otherwise those addressed to a unit in the
     user's scope, or owned by one (a province's own collection requests)."""
     if not can(user, "reporting.view"):
         return ReportRequest.objects.none()
     scope = scope_for(user)
-    # the template's definition (20-40 KB of JSON) is not read: its parsed form is kept per process
-    # (ReportTemplate.parsed, issue 17)
-    qs = ReportRequest.objects.select_related("template", "owner_unit").defer("template__definition")
+    qs = _requests()
     if scope.national:
         return qs
     units = scope.units()
     ids = ReportRequest.objects.filter(Q(recipients__in=units) | Q(owner_unit__in=units)).values("pk")
     return qs.filter(pk__in=ids)
+
+
+def visible_request(user, pk: int) -> ReportRequest:
+    """One request the user may see (`visible_requests`), by id, with its template and owning unit;
+    ReportRequest.DoesNotExist otherwise. A national user's is read with the prepared query
+    (every request is visible to them; the pages of a request ask on every view, issue 17)."""
+    if can(user, "reporting.view") and scope_for(user).national:
+        return _REQUEST.get(pk=pk)
+    return visible_requests(user).get(pk=pk)
+
+
+def request_by_id(pk: int) -> ReportRequest:
+    """A request by id, with its template (definition not read) and owning unit, whoever asks:
+    for reads the caller has already scoped (the request a consolidation compares with)."""
+    return _REQUEST.get(pk=pk)
 
 
 def child_requests(user, req: ReportRequest) -> list[ReportRequest]:

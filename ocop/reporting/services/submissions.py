@@ -16,6 +16,7 @@ from ocop.accounts.models import User
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
+from ocop.lib.prepared import Prepared
 from ocop.lib.records import VersionConflict
 from ocop.reporting import schema
 from ocop.reporting.models import (
@@ -45,6 +46,11 @@ def _submissions():
     )
 
 
+# one report by id, as `_submissions()` gives it, without Django building the query on every view of
+# the review page and the form (issue 17)
+_SUBMISSION = Prepared(lambda pk: _submissions().filter(pk=pk))
+
+
 def visible_submissions(user):
     if not can(user, "reporting.view"):
         return Submission.objects.none()
@@ -56,7 +62,7 @@ def visible_submission(user, pk) -> Submission:
     when it does not exist or is out of the user's scope."""
     if not can(user, "reporting.view"):
         raise Submission.DoesNotExist
-    return scope_for(user).get(_submissions(), pk, "unit")
+    return scope_for(user).get(_SUBMISSION, pk, "unit")
 
 
 def review_comments(sub: Submission) -> list[ReviewComment]:
