@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -59,16 +60,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "results_key": data_digest(key, sorted(request.GET.lists())),
         # the filter lists (two of them with 34 and 63 provinces): a fragment cached under this key
         "filters_key": data_digest(sorted((k, v) for k, v in params.items() if k != "q"), f.active, provinces.version),
-        "suggestion_url": reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion})
-        if found.corrected
-        else "",
-        "csv_url": reverse("opendata:csv", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
-        "json_url": reverse("opendata:json", args=["catalogue"]) + ("?" + urlencode(params) if params else ""),
-        "map_url": reverse("catalogue:map")
-        + (
-            "?" + urlencode({k: v for k, v in params.items() if k not in ("tinh", "tinh_cu", "sap_xep")})
-            if params
-            else ""
+        # links shown only inside the cached results: built when the fragment is (issue 17)
+        "suggestion_url": SimpleLazyObject(
+            lambda: (
+                reverse("catalogue:list") + "?" + urlencode({**params, "q": found.suggestion})
+                if found.corrected
+                else ""
+            )
+        ),
+        "csv_url": SimpleLazyObject(
+            lambda: reverse("opendata:csv", args=["catalogue"]) + ("?" + urlencode(params) if params else "")
+        ),
+        "json_url": SimpleLazyObject(
+            lambda: reverse("opendata:json", args=["catalogue"]) + ("?" + urlencode(params) if params else "")
+        ),
+        "map_url": SimpleLazyObject(
+            lambda: (
+                reverse("catalogue:map")
+                + (
+                    "?" + urlencode({k: v for k, v in params.items() if k not in ("tinh", "tinh_cu", "sap_xep")})
+                    if params
+                    else ""
+                )
+            )
         ),
     }
     if request.htmx:

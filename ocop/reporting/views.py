@@ -627,8 +627,6 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         # a returned report opens on every comment, each linking to its section
         "comment_summary": [(c, titles.get(c.section, "")) for c in comments],
         "show_navigator": len(template.sections) > 6,
-        "attachment_form": AttachmentForm(),
-        "upload_form": UploadForm(),
     }
 
 

@@ -310,6 +310,24 @@ def test_cached_search_results_follow_every_change_of_the_catalogue(client, prod
     assert 'data-count="1"' in html and "Mứt gừng Hạ Long" not in html
 
 
+def test_download_links_and_the_current_page_follow_each_request(client, products):
+    """The links of the results (CSV, JSON, map, the suggested spelling) are built only when the
+    results fragment is (issue 17), and the catalogue's menu is a fragment per page: each still names
+    the filters of its own request, and the menu marks the page being shown."""
+    url = reverse("catalogue:list")
+    html = client.get(url, {"q": "che", "sao": "4"}).content.decode()
+    assert "catalogue.csv?q=che&amp;sao=4" in html
+    assert "catalogue.json?q=che&amp;sao=4" in html
+    html = client.get(url, {"q": "mat ong", "sao": "3"}).content.decode()
+    assert "catalogue.csv?q=mat+ong&amp;sao=3" in html and "sao=4" not in html
+    current = 'aria-current="page"'
+    listing = client.get(url).content.decode()
+    assert listing.count(current) == 1 and f'href="{url}" {current}' in listing
+    statistics = client.get(reverse("catalogue:statistics")).content.decode()
+    assert statistics.count(current) == 1 and f'href="{reverse("catalogue:statistics")}" {current}' in statistics
+    assert client.get(url).content.decode().count(f'href="{url}" {current}') == 1
+
+
 def test_list_page_htmx_returns_the_results_only(client, products):
     response = client.get(
         reverse("catalogue:list"), {"q": "che"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="catalogue-results"
