@@ -21,13 +21,19 @@ Rules, checked when the SQL is built (a `ValueError` names the break):
 It reads `QuerySet` internals of the pinned Django (5.2: the compiler's `select`, `klass_info` and
 the related-object populators), as `ModelIterable` does; `ocop/lib/tests/test_prepared.py` compares
 its objects with the ORM's on both databases, so an upgrade that changes them fails the suite.
+
+`rows(model, columns, where, order)` is the short form for the pages' one-table lists (a request's
+deadlines and letters, a report's versions and attachments): the model, the columns read, an
+equality filter on integer keys and an order; one prepared query per shape. Names are model field
+names checked against the model, never text from a request.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -94,9 +100,10 @@ class _Compiled:
 class Prepared:
     """A queryset `build(**keys)` compiled once per process and thread, run with new key values."""
 
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], keys: tuple[str, ...] | None = None):
+        """`keys`: the names of `build`'s keyword arguments, when its signature does not list them."""
         self._build = build
-        self._names = tuple(inspect.signature(build).parameters)
+        self._names = tuple(inspect.signature(build).parameters) if keys is None else tuple(keys)
         self._local = threading.local()
         self.model = build(**self._markers()).model
 
@@ -134,3 +141,27 @@ class Prepared:
         if len(rows) > 1:
             raise self.model.MultipleObjectsReturned(f"get() returned more than one {self.model._meta.object_name}")
         return rows[0]
+
+
+# --- short one-table lists -------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(model, columns: tuple[str, ...], keys: tuple[str, ...], order: tuple[str, ...]) -> Prepared:
+    meta = model._meta
+    for name in (*columns, *keys, *(o.lstrip("-") for o in order)):
+        meta.get_field(name)  # FieldDoesNotExist for a name the model does not have
+    return Prepared(
+        lambda **values: model.objects.filter(**values).only(*(columns or (meta.pk.name,))).order_by(*order),
+        keys=keys,
+    )
+
+
+def rows(model, columns: Sequence[str], where: Mapping[str, object], order: Sequence[str] = ("pk",)) -> list:
+    """The `model` instances whose fields equal `where` ({field name: integer key}), ordered by
+    `order` (field names, "-name" descending), with the primary key and `columns` read."""
+    if any(value is None for value in where.values()):
+        raise ValueError("prepared.rows compares with “=”, which no NULL satisfies: filter on a value")
+    pk = model._meta.pk.name
+    order = tuple(o.replace("pk", pk) if o.lstrip("-") == "pk" else o for o in order)
+    return _prepared(model, tuple(columns), tuple(where), order).list(**where)

@@ -27,7 +27,7 @@ from ocop.lib.decorators import require_capability
 from ocop.lib.filters import choice_label, shown
 from ocop.lib.forms import apply_validation_error, error_text
 from ocop.lib.listexport import Col, export_response, wants_xlsx
-from ocop.lib import rawrows
+from ocop.lib import prepared
 from ocop.lib.upload_safety import check_office_upload
 from ocop.reporting import formdata, formhtml, periods, schema
 from ocop.reporting.filters import RequestFilterSet
@@ -258,7 +258,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_units": my_units,
             "children": req_service.child_requests(user, req),
             "can_collect": can_collect,
-            "level_deadlines": rawrows.read(RequestDeadline, ("level", "deadline"), {"request": req.pk}),
+            "level_deadlines": prepared.rows(RequestDeadline, ("level", "deadline"), {"request": req.pk}),
             "map_values": json.dumps({r.unit.code: comp.STATE_VALUE[r.state] for r in rows})
             if req.recipient_level == Level.PROVINCE
             else "",
@@ -600,26 +600,29 @@ def _submission_context(request, sub: Submission, *, issues=None, raw_post=None)
         can_review,
         sorted(raw_post.lists()) if raw_post is not None else None,
     )
+    # not every version's data
+    versions = prepared.rows(
+        Submission,
+        ("request", "unit", "number", "status", "previous"),
+        {"request": sub.request_id, "unit": sub.unit_id},
+        order=("number",),
+    )
     return {
         "sub": sub,
         "req": sub.request,
         "template": template,
         "sections": SimpleLazyObject(build_sections),
         "form_key": form_key,
+        # the heading (links, status, deadline, versions): a fragment cached under what it shows
+        "head_key": data_digest(form_key, sub.unit.name, [(v.pk, v.number, v.status, v.previous_id) for v in versions]),
         "form_cache_seconds": 0 if raw_post is not None else FORM_CACHE_SECONDS,
         "editable": editable,
         "can_review": can_review,
         "can_correct": sub.status == SubmissionStatus.ACCEPTED
         and sub_service.can_fill(request.user, sub.unit)
         and not hasattr(sub, "correction"),
-        # not every version's data
-        "versions": rawrows.read(
-            Submission,
-            ("request", "unit", "number", "status", "previous"),
-            {"request": sub.request_id, "unit": sub.unit_id},
-            order=("number",),
-        ),
-        "attachments": rawrows.read(
+        "versions": versions,
+        "attachments": prepared.rows(
             SubmissionAttachment, ("name",), {"submission": sub.pk}, order=("uploaded_at", "pk")
         ),
         "issues": issues or [],

@@ -6,7 +6,7 @@ from django import template
 from ocop.accounts.permissions import can
 from ocop.accounts.scope import scope_for
 from ocop.documents.models import OutgoingDocument
-from ocop.lib import rawrows
+from ocop.lib import prepared
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def request_documents(context, req) -> dict:
         "can_draft": visible and can(user, "documents.draft") and scope_for(user).national,
         # number, symbol, date, purpose and status only: not the issuer (no join) nor the letters'
         # texts (issue 17)
-        "documents": rawrows.read(
+        "documents": prepared.rows(
             OutgoingDocument,
             ("purpose", "status", "number", "symbol", "date"),
             {"request": req.pk},

@@ -16,8 +16,7 @@ from ocop.accounts.scope import scope_for
 from ocop.audit.services import log_action
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit, Level
-from ocop.lib import rawrows
-from ocop.lib.prepared import Prepared
+from ocop.lib import prepared
 from ocop.lib.dates import format_date
 from ocop.reporting import periods
 from ocop.reporting.models import ReportRequest, ReportTemplate, RequestDeadline, RequestKind, RequestStatus
@@ -33,7 +32,7 @@ def _requests():
 
 
 # one request by id, as `_requests()` gives it, without Django building the query on every page
-_REQUEST = Prepared(lambda pk: _requests().filter(pk=pk))
+_REQUEST = prepared.Prepared(lambda pk: _requests().filter(pk=pk))
 
 
 def visible_requests(user):
@@ -69,7 +68,7 @@ def child_requests(user, req: ReportRequest) -> list[ReportRequest]:
     """The collection requests opened under `req` (a province's or district's own) whose owning unit
     is in the user's scope, newest cut-off first, with their title, deadline and owning unit (from
     the per-process unit cache): one query for the request page (issue 17)."""
-    children = rawrows.read(ReportRequest, ("title", "deadline", "owner_unit"), {"parent": req.pk}, ("-cutoff", "-pk"))
+    children = prepared.rows(ReportRequest, ("title", "deadline", "owner_unit"), {"parent": req.pk}, ("-cutoff", "-pk"))
     units = geo.units_by_pk([c.owner_unit_id for c in children if c.owner_unit_id is not None])
     scope = scope_for(user)
     shown = []

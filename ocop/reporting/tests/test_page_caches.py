@@ -185,3 +185,22 @@ def test_report_form_follows_each_save_comment_and_conflict(client, demo_users, 
     html = client.get(url).content.decode()
     assert f'data-testid="comment-{section}"' in html and "Bổ sung số liệu mục này." in html
     assert "Bản nháp thứ hai</textarea>" in html  # editable again
+
+
+def test_report_heading_follows_the_status_and_each_new_version(client, demo_users, seed_request):
+    """The report page's heading (status, first submission, versions) is a fragment cached under what
+    it shows: the accepted status and a correction opened from another page show on the next view
+    of the first version."""
+    officer, central = demo_users["tinh.hatinh"], demo_users["tw.canbo"]
+    sub = _submitted(demo_users, seed_request, "42", "tinh.hatinh")
+    url = reverse("reporting:submission", args=[sub.pk])
+    client.force_login(central)
+    html = client.get(url).content.decode()
+    assert 'data-testid="submission-status">Đã nộp<' in html and "Nộp lần đầu" in html
+    svc.do_accept(central, sub)
+    html = client.get(url).content.decode()
+    assert 'data-testid="submission-status">Đã tiếp nhận<' in html and "lần 2" not in html
+    correction = svc.do_start_correction(officer, sub)
+    html = client.get(url).content.decode()
+    assert f'href="/reports/submissions/{correction.pk}/">lần 2' in html
+    assert html.count('data-testid="submission-status"') == 1

@@ -1,4 +1,4 @@
-"""`lib/rawrows.read`: the short lists of the busiest pages in plain SQL (issue 17). They must be the
+"""`lib/prepared.rows`: the short lists of the busiest pages compiled once (issue 17). They must be the
 rows the ORM gives for the same filter and order, as model instances with the fields converted, in
 one query; a name the model does not have is refused."""
 
@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import FieldDoesNotExist
 
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.lib import rawrows
+from ocop.lib import prepared
 from ocop.reporting.models import ReportRequest, RequestDeadline, Submission
 
 
@@ -16,7 +16,7 @@ def test_the_same_rows_as_the_orm_in_one_query(demo, django_assert_num_queries):
     req = ReportRequest.objects.filter(is_demo=True, period_code="2026-Q2").get()
     unit = Submission.objects.filter(request=req).values_list("unit_id", flat=True).first()
     with django_assert_num_queries(1):
-        versions = rawrows.read(
+        versions = prepared.rows(
             Submission,
             ("request", "unit", "number", "status", "previous"),
             {"request": req.pk, "unit": unit},
@@ -28,7 +28,7 @@ def test_the_same_rows_as_the_orm_in_one_query(demo, django_assert_num_queries):
         for v in Submission.objects.filter(request=req, unit_id=unit).order_by("number")
     ]
     assert shown == expected and shown
-    newest_first = rawrows.read(Submission, ("number",), {"request": req.pk}, ("-number", "-pk"))
+    newest_first = prepared.rows(Submission, ("number",), {"request": req.pk}, ("-number", "-pk"))
     assert [s.pk for s in newest_first] == list(
         Submission.objects.filter(request=req).order_by("-number", "-pk").values_list("pk", flat=True)
     )
@@ -39,19 +39,19 @@ def test_dates_come_back_as_dates_and_other_columns_on_first_use(demo, django_as
     province = AdminUnit.objects.filter(era=req.recipients.first().era, level=Level.PROVINCE).first()
     level = Level.DISTRICT if province.era == Era.LEGACY else Level.COMMUNE
     RequestDeadline.objects.create(request=req, level=level, deadline=dt.date(2026, 12, 31))
-    (deadline,) = rawrows.read(RequestDeadline, ("level", "deadline"), {"request": req.pk})
+    (deadline,) = prepared.rows(RequestDeadline, ("level", "deadline"), {"request": req.pk})
     assert deadline.deadline == dt.date(2026, 12, 31) and deadline.get_level_display() == Level(level).label
-    (bare,) = rawrows.read(RequestDeadline, (), {"request": req.pk})
+    (bare,) = prepared.rows(RequestDeadline, (), {"request": req.pk})
     with django_assert_num_queries(1):  # a column not read is loaded when used
         assert bare.deadline == dt.date(2026, 12, 31)
 
 
 def test_unknown_names_are_refused():
     with pytest.raises(FieldDoesNotExist):
-        rawrows.read(Submission, ("number; DROP TABLE x",), {"request": 1})
+        prepared.rows(Submission, ("number; DROP TABLE x",), {"request": 1})
     with pytest.raises(FieldDoesNotExist):
-        rawrows.read(Submission, ("number",), {"nope": 1})
+        prepared.rows(Submission, ("number",), {"nope": 1})
     with pytest.raises(FieldDoesNotExist):
-        rawrows.read(Submission, ("number",), {"request": 1}, ("-nope",))
+        prepared.rows(Submission, ("number",), {"request": 1}, ("-nope",))
     with pytest.raises(ValueError):  # “= NULL” would silently match nothing
-        rawrows.read(Submission, ("number",), {"previous": None})
+        prepared.rows(Submission, ("number",), {"previous": None})
