@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -166,9 +167,9 @@ def procedure_of(round_: Round):
     return round_.procedure.parsed
 
 
-@dataclass(frozen=True)
-class EntryRow:
-    """One product of a round as its page lists it, with the reader's own sheet."""
+class EntryRow(NamedTuple):
+    """One product of a round as its page lists it, with the reader's own sheet (a named tuple: made
+    for every product on every view of the round's page, four times faster than a frozen dataclass)."""
 
     pk: int
     product: str
