@@ -5,6 +5,7 @@ on the round's date; the recognition decision and the minutes are drafted as out
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 from decimal import Decimal
@@ -184,7 +185,37 @@ class EntryRow(NamedTuple):
     my_recused: bool = False
 
 
-def entry_rows(round_: Round, user, seated: bool = True) -> list[EntryRow]:
+class EntryTable:
+    """A round's products as its page lists them, in the order they were added: the rows as the
+    database returned them and the reader's own sheets (`version`: what the cached table is keyed
+    on), turned into EntryRows only when the table is rebuilt (iterating; issue 17: converting 80
+    rows and making their objects cost as much as reading them)."""
+
+    def __init__(self, fetched: list, totals: dict, recused: set):
+        self._fetched, self._totals, self._recused = fetched, totals, recused
+
+    def __len__(self) -> int:
+        return len(self._fetched)
+
+    @property
+    def version(self) -> tuple:
+        return (self._fetched, sorted(self._totals.items()), sorted(self._recused))
+
+    @functools.cached_property
+    def rows(self) -> list[EntryRow]:
+        totals, recused = self._totals, self._recused
+        return [
+            EntryRow(
+                *values, my_scored=values[0] in totals, my_total=totals.get(values[0]), my_recused=values[0] in recused
+            )
+            for values in _ENTRY_ROWS.convert(self._fetched)
+        ]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def entry_rows(round_: Round, user, seated: bool = True) -> EntryTable:
     """The round's products in the order they were added, read as plain columns (one query, three for
     a member of the council: their own sheets and withdrawals; no criteria set definitions or score
     sheets loaded: issue 17). `seated`: False when the reader is known to have no seat."""
@@ -195,12 +226,7 @@ def entry_rows(round_: Round, user, seated: bool = True) -> list[EntryRow]:
             MemberScore.objects.filter(submitted_at__isnull=False, **mine).values_list("round_product_id", "total")
         )
         recused = set(Recusal.objects.filter(**mine).values_list("round_product_id", flat=True))
-    return [
-        EntryRow(
-            *values, my_scored=values[0] in totals, my_total=totals.get(values[0]), my_recused=values[0] in recused
-        )
-        for values in _ENTRY_ROWS.list(round=round_.pk)
-    ]
+    return EntryTable(_ENTRY_ROWS.fetch(round=round_.pk), totals, recused)
 
 
 # the round page's table of products, in EntryRow's order (a prepared query: issue 17)

@@ -151,7 +151,7 @@ def _round_page(
             "round": round_,
             "entries": entries,
             # the products table, cached under a digest of what it shows (issue 17)
-            "entries_key": data_digest(round_.pk, round_.status, seat is not None, scorer, entries),
+            "entries_key": data_digest(round_.pk, round_.status, seat is not None, scorer, entries.version),
             "progress": progress,
             # the council's table, cached under a digest of what it shows
             "council_key": data_digest(

@@ -75,13 +75,15 @@ class _Compiled:
         populators = get_related_populators(klass_info, select, self.db)
         return klass_info["model"], start, end, init_list, populators, self.compiler.annotation_col_map
 
-    def run(self, values: dict[str, int]) -> list:
+    def fetch(self, values: dict[str, int]) -> list:
         params = list(self.params)
         for name, value in values.items():
             params[self.positions[name]] = value
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+            return cursor.fetchall()
+
+    def convert(self, rows: list) -> list:
         rows = self.compiler.results_iter([rows], tuple_expected=self.values)
         if self.values:
             return list(rows)
@@ -126,7 +128,17 @@ class Prepared:
 
     def list(self, **values) -> list:
         """Every row, as the queryset would give them."""
-        return self._compiled().run(self._values(values))
+        compiled = self._compiled()
+        return compiled.convert(compiled.fetch(self._values(values)))
+
+    def fetch(self, **values) -> list:
+        """Every row as the database driver returns it, before Django's converters: enough for the
+        digest of a cached fragment, which then converts (`convert`) only when it is rebuilt."""
+        return self._compiled().fetch(self._values(values))
+
+    def convert(self, rows: list) -> list:
+        """Rows from `fetch`, as `list` would have given them."""
+        return self._compiled().convert(rows)
 
     def first(self, **values):
         """The first row, or None."""

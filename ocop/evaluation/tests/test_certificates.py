@@ -25,6 +25,7 @@ from ocop.evaluation.models_rounds import (
     Certificate,
     CertificateNotice,
     CertificateStatus,
+    CouncilSeat,
     RoundProduct,
 )
 from ocop.evaluation.tests.test_rounds import _members, _unit, choices_for_total, world  # noqa: F401 (fixture)
@@ -279,6 +280,15 @@ def test_round_page_follows_each_sheet_and_the_closing(client, world):
         return client.get(url).content.decode()
 
     assert sheet_link + "Chấm điểm<" in page(member) and sheet_link + "Chấm điểm<" in page(chair)
+    # a member who withdrew from this product sees that, not a sheet to fill (the others still do)
+    extra = User.objects.create(username="thanhvien.rut", role=Role.COUNCIL_MEMBER, scope_unit=officer.scope_unit)
+    svc.do_add_seat(officer, round_, extra, "member")
+    recusal = svc.do_recuse(extra, entry, "Người thân của chủ thể")
+    html = page(extra)
+    assert sheet_link not in html and "<td>Không tham gia chấm</td>" in html
+    assert sheet_link + "Chấm điểm<" in page(member)
+    recusal.delete()  # the rest of this test counts three members' sheets
+    CouncilSeat.objects.filter(round=round_, user=extra).delete()
     svc.do_submit_score(member, entry, choices_for_total(entry.criteria_set.parsed, 80))
     html = page(member)
     assert sheet_link + "Đã chấm: 80" in html and "1/1 sản phẩm đã chấm" in html

@@ -81,6 +81,23 @@ def test_values_list_tuples_with_order_limit_and_joins(demo, django_assert_num_q
     assert isinstance(got[0], tuple) and got[0][4] == req.cutoff and isinstance(got[0][3], str)
 
 
+def test_fetched_rows_convert_to_what_list_gives(demo, django_assert_num_queries):
+    """`fetch` gives the driver's rows (the digest of a cached fragment), `convert` turns them into
+    what `list` gives, without another query."""
+    req = ReportRequest.objects.filter(is_demo=True, period_code="2026-Q2").get()
+    with django_assert_num_queries(1):
+        fetched = LATEST.fetch(request=req.pk)
+    with django_assert_num_queries(0):
+        converted = LATEST.convert(fetched)
+    assert converted == LATEST.list(request=req.pk) and len(fetched) == 3
+    sub = Submission.objects.filter(request=req).order_by("pk").first()
+    fetched = SUBMISSION.fetch(pk=sub.pk)
+    with django_assert_num_queries(0):
+        (obj,) = SUBMISSION.convert(fetched)
+        assert obj.request.cutoff == req.cutoff
+    assert _loaded(obj) == _loaded(SUBMISSION.get(pk=sub.pk))
+
+
 def test_refused_shapes_and_values(db):
     with pytest.raises(ValueError, match="once"):
         Prepared(lambda pk: Submission.objects.filter(Q(pk=pk) | Q(previous=pk))).list(pk=1)
