@@ -112,6 +112,9 @@ class Server:
                 "-",
                 "--log-level",
                 "warning",
+                # connections kept open across the runs that share them (open_connections)
+                "--keep-alive",
+                "30",
             ],
             cwd=BASE_DIR,
             env=self.env,
@@ -185,11 +188,61 @@ def session_cookie(username: str, password: str | None = None) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def run_load(
-    base: str, path: str, cookie: str = "", clients: int = 8, requests: int = 200, warmup: int = 2
-) -> LoadResult:
-    """`requests` GETs of `path` shared by `clients` threads, each on its own keep-alive connection."""
+def open_connections(
+    base: str, n: int, *, probe: str | None = None, cookie: str = "", workers: int = 1, attempts: int = 40
+) -> list[http.client.HTTPConnection]:
+    """`n` keep-alive connections to `base`, connected now. Every request on a connection goes to the
+    gunicorn worker that accepted it, so `run_load` calls sharing these connections meet the same
+    share of the clients per worker.
+
+    Which worker accepts a connection is chance: of 8 connections one worker took 4 to 6 when they
+    were opened as the clients started, and 7 or all 8 when they were opened together (measured
+    03/12/2026); the page and the trivial page, measured on different shares, differed by up to a
+    third for that alone (issue 17). With `probe` (a path whose answer names its worker in the
+    X-Bench-Worker header: /bench/ping/) and `workers` > 1, connections are opened one at a time,
+    each asked `probe` once, until every worker holds an equal share (at most one apart); after
+    `attempts` tries the last set is kept as it is. Close them with `close_connections`."""
     url = urllib.parse.urlsplit(base)
+    conns: list[http.client.HTTPConnection] = []
+    for _attempt in range(max(1, attempts)):
+        conns = [http.client.HTTPConnection(url.hostname, url.port, timeout=120) for _ in range(n)]
+        if probe is None or workers <= 1:
+            for conn in conns:
+                conn.connect()
+            return conns
+        shares: dict[str, int] = {}
+        for conn in conns:
+            _status, _body, headers = request(base, probe, cookie, conn)
+            worker = headers.get("X-Bench-Worker", "")
+            shares[worker] = shares.get(worker, 0) + 1
+        if len(shares) == min(workers, n) and max(shares.values()) - min(shares.values()) <= 1:
+            return conns
+        close_connections(conns)
+    for conn in conns:
+        conn.connect()
+    return conns
+
+
+def close_connections(conns: list[http.client.HTTPConnection]) -> None:
+    for conn in conns:
+        conn.close()
+
+
+def run_load(
+    base: str,
+    path: str,
+    cookie: str = "",
+    clients: int = 8,
+    requests: int = 200,
+    warmup: int = 2,
+    connections: list[http.client.HTTPConnection] | None = None,
+) -> LoadResult:
+    """`requests` GETs of `path` shared by `clients` threads, each on its own keep-alive connection:
+    new ones, or `connections` (one per client, from `open_connections`, left open; one that failed
+    is replaced in the list)."""
+    url = urllib.parse.urlsplit(base)
+    if connections is not None and len(connections) != clients:
+        raise ValueError("run_load: one connection per client")
     for _ in range(warmup):
         request(base, path, cookie)
     lock = threading.Lock()
@@ -197,8 +250,9 @@ def run_load(
     latencies: list[float] = []
     statuses: dict[int, int] = {}
 
-    def client():
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+    def client(index: int):
+        shared = connections is not None
+        conn = connections[index] if shared else http.client.HTTPConnection(url.hostname, url.port, timeout=120)
         try:
             while True:
                 with lock:
@@ -211,15 +265,18 @@ def run_load(
                 except (OSError, http.client.HTTPException):
                     conn.close()
                     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+                    if shared:
+                        connections[index] = conn
                     status = 599
                 elapsed = time.perf_counter() - start
                 with lock:
                     latencies.append(elapsed)
                     statuses[status] = statuses.get(status, 0) + 1
         finally:
-            conn.close()
+            if not shared:
+                conn.close()
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()

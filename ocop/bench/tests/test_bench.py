@@ -91,3 +91,48 @@ def test_alternated_load_runs_are_pooled():
     assert (pooled.requests, pooled.seconds, pooled.rps) == (5, 2.0, 2.5)
     assert pooled.p50 == 0.030  # the median of 0.010, 0.020, 0.030, 0.040, 0.050
     assert pooled.statuses == {200: 4, 503: 1} and not pooled.ok
+
+
+def test_runs_on_shared_connections_reach_the_server_on_the_same_sockets():
+    """The trivial page and a page measured in one round share their connections (`open_connections`):
+    the server sees the same client sockets for both runs, so gunicorn's workers hold the same share
+    of the clients on both sides; without `connections`, each run opens its own."""
+    import http.server
+    import threading
+
+    from ocop.bench.load import close_connections, open_connections, run_load
+
+    seen: dict[str, set] = {"/a/": set(), "/b/": set(), "/c/": set()}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive
+
+        def do_GET(self):
+            seen[self.path].add(self.client_address)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        conns = open_connections(base, 3)
+        try:
+            a = run_load(base, "/a/", clients=3, requests=30, warmup=0, connections=conns)
+            b = run_load(base, "/b/", clients=3, requests=30, warmup=0, connections=conns)
+        finally:
+            close_connections(conns)
+        c = run_load(base, "/c/", clients=3, requests=30, warmup=0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert a.ok and b.ok and c.ok and a.requests == b.requests == 30
+    assert seen["/a/"] == seen["/b/"] and 1 <= len(seen["/a/"]) <= 3
+    assert not seen["/c/"] & seen["/a/"]
+    with pytest.raises(ValueError):
+        run_load(base, "/a/", clients=2, requests=2, warmup=0, connections=[])
