@@ -202,6 +202,8 @@ def open_connections(
     X-Bench-Worker header: /bench/ping/) and `workers` > 1, connections are opened one at a time,
     each asked `probe` once, until every worker holds an equal share (at most one apart); after
     `attempts` tries the last set is kept as it is. Close them with `close_connections`."""
+    from ocop.bench.views import WORKER_HEADER
+
     url = urllib.parse.urlsplit(base)
     conns: list[http.client.HTTPConnection] = []
     for _attempt in range(max(1, attempts)):
@@ -213,7 +215,7 @@ def open_connections(
         shares: dict[str, int] = {}
         for conn in conns:
             _status, _body, headers = request(base, probe, cookie, conn)
-            worker = headers.get("X-Bench-Worker", "")
+            worker = headers.get(WORKER_HEADER, "")
             shares[worker] = shares.get(worker, 0) + 1
         if len(shares) == min(workers, n) and max(shares.values()) - min(shares.values()) <= 1:
             return conns
