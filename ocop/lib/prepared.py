@@ -12,9 +12,10 @@ converters, `select_related` objects, deferred fields loaded on first use).
     req = _REQUEST.get(pk=6)            # ReportRequest.DoesNotExist when there is none
 
 Rules, checked when the SQL is built (a `ValueError` names the break):
-- key values are integers (primary and foreign keys), and each marker appears exactly once in the
-  compiled parameters;
-- the queryset yields model instances or `values_list` tuples of model fields;
+- key values are integers (primary and foreign keys, years), or dates for the keys named in
+  `dates=` (a period's bounds), and each marker appears exactly once in the compiled parameters;
+- the queryset yields model instances or `values_list` tuples, in the order Django would give them
+  (model fields, then annotations such as a grouped `Count` or `Min`);
 - anything that depends on the request (the user's scope, text typed in a form) is not built into
   the prepared query: filter such rows in Python after, or use the ORM.
 
@@ -30,6 +31,7 @@ names checked against the model, never text from a request.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import threading
@@ -39,28 +41,41 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-# far from any real key, negative, and different for each key of a query
-_MARKER_BASE = -2_000_000_011
+# different for each key of a query, and inside the range of every integer field (0..32767, that of a
+# positive small integer such as a year): Django drops or empties a comparison with a value outside its
+# field's range while it compiles, so an out-of-range marker would change the SQL. A literal of the same
+# query equal to a marker is refused ("must appear once"). A date key's marker is a day of the year 1.
+_MARKER_BASE = 32_767
+_DATE_MARKER_BASE = dt.date(1, 1, 1)
 
 
 class _Compiled:
     __slots__ = ("compiler", "sql", "params", "positions", "db", "model_shape", "values")
 
-    def __init__(self, qs: QuerySet, markers: dict[str, int]):
+    def __init__(self, qs: QuerySet, markers: dict[str, object]):
         if qs._iterable_class not in (ModelIterable, ValuesListIterable):
             raise ValueError("Prepared: the queryset must yield model instances or values_list tuples")
         query = qs.query
-        if qs._iterable_class is ValuesListIterable and (query.extra_select or query.annotation_select):
-            raise ValueError("Prepared: values_list of model fields only (no annotations or extra)")
+        if qs._iterable_class is ValuesListIterable and (query.extra_select or _reordered(qs)):
+            raise ValueError(
+                "Prepared: values_list columns in the order Django selects them "
+                "(model fields, then annotations; no extra)"
+            )
         if qs._prefetch_related_lookups or qs._known_related_objects:
             raise ValueError("Prepared: no prefetch_related or related managers")
         self.db = qs.db
         self.compiler = query.get_compiler(using=self.db)
         sql, params = self.compiler.as_sql()
         self.sql, self.params = sql, tuple(params)
+        # name -> (position in the parameters, how a value is written there): a date reaches the
+        # driver as the backend adapts it (text on SQLite), as Django's DateField lookups write it
+        adapt_date = connections[self.db].ops.adapt_datefield_value
         self.positions = {}
         for name, marker in markers.items():
-            found = [i for i, p in enumerate(self.params) if p == marker]
+            forms = {marker: None}
+            if type(marker) is dt.date:
+                forms[adapt_date(marker)] = adapt_date
+            found = [(i, forms[p]) for i, p in enumerate(self.params) if _hashable(p) and p in forms]
             if len(found) != 1:
                 raise ValueError(f"Prepared: the key {name!r} must appear once in the query's parameters")
             self.positions[name] = found[0]
@@ -75,10 +90,11 @@ class _Compiled:
         populators = get_related_populators(klass_info, select, self.db)
         return klass_info["model"], start, end, init_list, populators, self.compiler.annotation_col_map
 
-    def fetch(self, values: dict[str, int]) -> list:
+    def fetch(self, values: dict[str, object]) -> list:
         params = list(self.params)
         for name, value in values.items():
-            params[self.positions[name]] = value
+            position, adapt = self.positions[name]
+            params[position] = value if adapt is None else adapt(value)
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
@@ -99,18 +115,42 @@ class _Compiled:
         return objects
 
 
+def _hashable(value) -> bool:
+    return isinstance(value, (int, str, dt.date))
+
+
+def _reordered(qs: QuerySet) -> bool:
+    """Whether `values_list` would reorder the selected columns (ValuesListIterable's own test): a
+    field named after an annotation, or annotations in another order than they were added."""
+    query = qs.query
+    if not qs._fields:
+        return False
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields = [*qs._fields, *(f for f in query.annotation_select if f not in qs._fields)]
+    return fields != names
+
+
 class Prepared:
     """A queryset `build(**keys)` compiled once per process and thread, run with new key values."""
 
-    def __init__(self, build: Callable[..., QuerySet], keys: tuple[str, ...] | None = None):
-        """`keys`: the names of `build`'s keyword arguments, when its signature does not list them."""
+    def __init__(
+        self, build: Callable[..., QuerySet], keys: tuple[str, ...] | None = None, dates: tuple[str, ...] = ()
+    ):
+        """`keys`: the names of `build`'s keyword arguments, when its signature does not list them;
+        `dates`: those of them that are dates (`datetime.date`), the others being integers."""
         self._build = build
         self._names = tuple(inspect.signature(build).parameters) if keys is None else tuple(keys)
+        self._dates = frozenset(dates)
+        if not self._dates <= set(self._names):
+            raise TypeError(f"Prepared: dates must name keys ({', '.join(self._names)})")
         self._local = threading.local()
         self.model = build(**self._markers()).model
 
-    def _markers(self) -> dict[str, int]:
-        return {name: _MARKER_BASE - i for i, name in enumerate(self._names)}
+    def _markers(self) -> dict[str, object]:
+        return {
+            name: _DATE_MARKER_BASE + dt.timedelta(days=i) if name in self._dates else _MARKER_BASE - i
+            for i, name in enumerate(self._names)
+        }
 
     def _compiled(self) -> _Compiled:
         compiled = getattr(self._local, "compiled", None)
@@ -118,11 +158,19 @@ class Prepared:
             compiled = self._local.compiled = _Compiled(self._build(**self._markers()), self._markers())
         return compiled
 
-    def _values(self, values: dict) -> dict[str, int]:
+    @property
+    def db(self) -> str:
+        """The database alias the rows come from (as `QuerySet.db`, for `Model.from_db`)."""
+        return self._compiled().db
+
+    def _values(self, values: dict) -> dict[str, object]:
         if set(values) != set(self._names):
             raise TypeError(f"Prepared: expected the keys {', '.join(self._names)}")
         for name, value in values.items():
-            if type(value) is not int:
+            if name in self._dates:
+                if type(value) is not dt.date:
+                    raise TypeError(f"Prepared: the key {name!r} must be a date, not {type(value).__name__}")
+            elif type(value) is not int:
                 raise TypeError(f"Prepared: the key {name!r} must be an integer, not {type(value).__name__}")
         return values
 

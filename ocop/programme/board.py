@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.geo import services as geo
 from ocop.geo.models import AdminUnit
 from ocop.lib.cachekeys import data_digest, table_versions
+from ocop.lib.prepared import Prepared
 from ocop.programme import figures
 from ocop.programme.models import (
     PLAN_STATUS_RANK,
@@ -183,6 +184,25 @@ _plan_dates = itemgetter(
     *(PLAN_COLUMNS.index(n) for n in ("id", "status", "drafting_since", "submitted_on", "decision_date"))
 )
 
+# the board's two queries of its own, compiled once per process (lib/prepared.py: the board is built
+# for every day asked, and building the SQL cost as much as running it, issue 17)
+_PLANS = Prepared(
+    lambda day: (
+        ProvincialPlan.objects.alive().filter(drafting_since__lte=day).values_list("unit__province_id", *PLAN_COLUMNS)
+    ),
+    dates=("day",),
+)
+_MILESTONES = Prepared(
+    lambda day: (
+        CycleMilestone.objects.alive()
+        .filter(date__lte=day)
+        .values("unit__province_id", "kind")
+        .annotate(first=Min("date"))
+        .values_list("unit__province_id", "kind", "first")
+    ),
+    dates=("day",),
+)
+
 
 def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> list[BoardRow]:
     start, end = period or default_period(day)
@@ -208,8 +228,7 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
     # tuples; the winners become plan objects with the columns the board, its exports and the API
     # show (`Model.from_db`, as Django builds them; any other column is read on first use).
     best: dict[int, tuple] = {}
-    plans = ProvincialPlan.objects.alive().filter(drafting_since__lte=day)
-    for province_id, *values in plans.values_list("unit__province_id", *PLAN_COLUMNS):
+    for province_id, *values in _PLANS.list(day=day):
         pk, status, drafting, submitted, decided = _plan_dates(values)
         row = target_row(province_id)
         on_day = ProvincialPlan.status_from(status, drafting, submitted, decided, day)
@@ -219,17 +238,11 @@ def build_board(day: dt.date, period: tuple[dt.date, dt.date] | None = None) -> 
         if row.province.pk not in best or rank > best[row.province.pk][0]:
             best[row.province.pk] = (rank, values, on_day)
     for province_pk, (_rank, values, on_day) in best.items():
-        rows[province_pk].plan = ProvincialPlan.from_db(plans.db, PLAN_COLUMNS, values)
+        rows[province_pk].plan = ProvincialPlan.from_db(_PLANS.db, PLAN_COLUMNS, values)
         rows[province_pk].plan_status = on_day
 
     # milestones reached by `day`: the earliest date of each kind
-    for unit_province, kind, date in (
-        CycleMilestone.objects.alive()
-        .filter(date__lte=day)
-        .values("unit__province_id", "kind")
-        .annotate(first=Min("date"))
-        .values_list("unit__province_id", "kind", "first")
-    ):
+    for unit_province, kind, date in _MILESTONES.list(day=day):
         row = target_row(unit_province)
         if row is not None and (kind not in row.milestones or date < row.milestones[kind]):
             row.milestones[kind] = date

@@ -6,9 +6,10 @@ databases; shapes it cannot run faithfully are refused when built."""
 import datetime as dt
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 
 from ocop.lib.prepared import Prepared
+from ocop.programme.models import Funding
 from ocop.reporting.models import ReportRequest, Submission
 
 
@@ -63,8 +64,10 @@ def test_new_values_each_call_and_the_answers_of_get_and_first(demo):
     assert SUBMISSION.first(pk=-5) is None and SUBMISSION.list(pk=-5) == []
     with pytest.raises(Submission.DoesNotExist):
         SUBMISSION.get(pk=-5)
-    # the marker standing for a key is never a row's key: nothing is found for it
-    assert SUBMISSION.list(pk=-2_000_000_011) == []
+    # the marker standing for a key while the SQL is built is a value like any other afterwards
+    assert [s.pk for s in SUBMISSION.list(pk=32_767)] == list(
+        Submission.objects.filter(pk=32_767).values_list("pk", flat=True)
+    )
 
 
 def test_values_list_tuples_with_order_limit_and_joins(demo, django_assert_num_queries):
@@ -98,13 +101,73 @@ def test_fetched_rows_convert_to_what_list_gives(demo, django_assert_num_queries
     assert _loaded(obj) == _loaded(SUBMISSION.get(pk=sub.pk))
 
 
+# a period's bounds as date keys, and a grouped count with its annotation after the fields
+DUE = Prepared(
+    lambda start, end: (
+        ReportRequest.objects.filter(cutoff__gte=start, cutoff__lte=end)
+        .values("status")
+        .annotate(n=Count("pk"), last=Max("cutoff"))
+        .order_by("status")
+        .values_list("status", "n", "last")
+    ),
+    dates=("start", "end"),
+)
+# whole years on a positive small integer field (a marker outside its range would change the SQL)
+FUNDED = Prepared(
+    lambda first, last: (
+        Funding.objects.filter(year__gte=first, year__lte=last)
+        .values("unit__province_id")
+        .annotate(total=Sum("amount"))
+        .order_by("unit__province_id")
+        .values_list("unit__province_id", "total")
+    )
+)
+
+
+def test_date_and_year_keys_and_grouped_annotations_as_the_orm_gives_them(demo, django_assert_num_queries):
+    periods = [
+        (dt.date(2018, 1, 1), dt.date(2018, 12, 31)),
+        (dt.date(2025, 7, 1), dt.date(2026, 12, 31)),
+        (dt.date(2030, 1, 1), dt.date(2030, 12, 31)),  # nothing due then
+    ]
+    seen = 0
+    for start, end in periods:
+        orm = list(
+            ReportRequest.objects.filter(cutoff__gte=start, cutoff__lte=end)
+            .values("status")
+            .annotate(n=Count("pk"), last=Max("cutoff"))
+            .order_by("status")
+            .values_list("status", "n", "last")
+        )
+        with django_assert_num_queries(1):
+            got = DUE.list(start=start, end=end)
+        assert got == orm
+        assert all(isinstance(last, dt.date) for _status, _n, last in got)  # converted as the ORM converts
+        seen += len(got)
+    assert seen > 0 and DUE.list(start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31)) == []
+    for first, last in [(2018, 2018), (2019, 2026), (2099, 2100)]:
+        orm = list(
+            Funding.objects.filter(year__gte=first, year__lte=last)
+            .values("unit__province_id")
+            .annotate(total=Sum("amount"))
+            .order_by("unit__province_id")
+            .values_list("unit__province_id", "total")
+        )
+        assert FUNDED.list(first=first, last=last) == orm
+    assert FUNDED.list(first=2019, last=2026), "the demo data has funding in 2019–2026"
+
+
 def test_refused_shapes_and_values(db):
     with pytest.raises(ValueError, match="once"):
         Prepared(lambda pk: Submission.objects.filter(Q(pk=pk) | Q(previous=pk))).list(pk=1)
     with pytest.raises(ValueError, match="once"):  # a key the query does not use
         Prepared(lambda pk, unit: Submission.objects.filter(pk=pk)).list(pk=1, unit=2)
-    with pytest.raises(ValueError, match="annotations"):
-        Prepared(lambda pk: Submission.objects.filter(pk=pk).annotate(n=Count("attachments")).values_list("n")).list(
+    with pytest.raises(ValueError, match="order"):  # Django would reorder these columns
+        Prepared(
+            lambda pk: Submission.objects.filter(pk=pk).annotate(n=Count("attachments")).values_list("n", "pk")
+        ).list(pk=1)
+    with pytest.raises(ValueError, match="extra"):
+        Prepared(lambda pk: Submission.objects.filter(pk=pk).extra(select={"one": "1"}).values_list("pk", "one")).list(
             pk=1
         )
     with pytest.raises(ValueError, match="model instances"):
@@ -117,3 +180,11 @@ def test_refused_shapes_and_values(db):
         SUBMISSION.get(pk=True)
     with pytest.raises(TypeError, match="keys"):
         SUBMISSION.get(id=1)
+    with pytest.raises(TypeError, match="a date"):
+        DUE.list(start="2026-01-01", end=dt.date(2026, 12, 31))
+    with pytest.raises(TypeError, match="a date"):  # a date-time is not a day
+        DUE.list(start=dt.datetime(2026, 1, 1), end=dt.date(2026, 12, 31))
+    with pytest.raises(TypeError, match="integer"):
+        FUNDED.list(first=dt.date(2026, 1, 1), last=2026)
+    with pytest.raises(TypeError, match="dates must name keys"):
+        Prepared(lambda pk: Submission.objects.filter(pk=pk), dates=("day",))
