@@ -145,6 +145,19 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Page fragments, the board and catalogue searches are cached in each process's memory (Django's
+# local-memory cache). Every key is a digest of the data it shows (ocop/lib/cachekeys.py), so a
+# process never serves figures another process or node has changed, and nothing needs a shared cache.
+# Django's default of 300 entries is too few: a morning of public catalogue searches would push the
+# report pages' fragments out (least recently used first). Each entry is a few KB to ~100 KB of HTML.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ocop",
+        "OPTIONS": {"MAX_ENTRIES": envint("OCOP_CACHE_ENTRIES", 3000), "CULL_FREQUENCY": 4},
+    }
+}
+
 # Background tasks (django-tasks): the database backend by default, so any number of
 # `manage.py db_worker` processes claim tasks from the same database (see docs/deploy.md).
 TASKS = {
