@@ -53,6 +53,7 @@ from ocop.notifications.services import notify
 from ocop.products.models import DossierFile, Product, ProductStatus
 from ocop.products.services import dossier_ready_for_round, readable_products, record_status_change
 from ocop.lib.dates import format_date
+from ocop.lib.gcpause import no_cyclic_gc
 from ocop.lib.jsontext import stored_json
 from ocop.lib.prepared import Prepared
 
@@ -774,12 +775,17 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     scale = scale_on(round_.held_on)
     if scale is None:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
-    sheets, set_of = _submitted_sheets([round_.pk])
-    criteria_sets = parsed_criteria_sets(set(set_of.values()))
-    return {
-        entry_id: scoring.rank_product(criteria_sets[set_of[entry_id]], scale, members, (), procedure)
-        for entry_id, members in sheets.items()
-    }
+    with no_cyclic_gc():  # thousands of decoded sheets and their sums, none of them in a cycle
+        sheets, set_of = _submitted_sheets([round_.pk])
+        by_set: dict[int, dict] = {}
+        for entry_id, members in sheets.items():
+            by_set.setdefault(set_of[entry_id], {})[entry_id] = members
+        parsed = parsed_criteria_sets(list(by_set))
+        rankings: dict[int, scoring.Ranking] = {}
+        # a criteria set's products at once (scoring.rank_products), the sets in the order of their first entry
+        for set_id, products in by_set.items():
+            rankings.update(scoring.rank_products(parsed[set_id], scale, products, procedure))
+    return {entry_id: rankings[entry_id] for entry_id in sheets}
 
 
 def council_rule(round_: Round):
@@ -874,20 +880,18 @@ def do_close_round(
     problems = closing_problems(round_, today=today, decided_on=decided_on)
     if problems:
         raise ValidationError(problems)
-    entries = list(round_.entries.select_related("product", "product__entity", "criteria_set"))
+    entries = list(round_.entries.select_related("product", "product__entity"))
     procedure = procedure_of(round_)
-    scale = scale_on(round_.held_on)
-    if scale is None:
-        raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
-    sheets = round_choices([round_.pk])
-    missing = [str(entry.product) for entry in entries if not sheets.get(entry.pk)]
+    try:
+        rankings = rank_round(round_)
+    except scoring.ScoringError as exc:
+        raise ValidationError(str(exc)) from exc
+    missing = [str(entry.product) for entry in entries if entry.pk not in rankings]
     if missing:
         raise ValidationError(_("Chưa có phiếu chấm nào cho: %(p)s.") % {"p": ", ".join(missing)})
     decided_on = decided_on or round_.held_on
-    parsed = {}
     for entry in entries:
-        sheet = parsed.setdefault(entry.criteria_set_id, entry.criteria_set.parsed)
-        ranking = scoring.rank_product(sheet, scale, sheets[entry.pk], (), procedure)
+        ranking = rankings[entry.pk]
         entry.score = ranking.score
         entry.stars = ranking.stars
         entry.certified = ranking.certified and scoring.can_certify(procedure, round_.level, ranking.stars)

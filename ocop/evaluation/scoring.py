@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from itertools import chain, compress
+from functools import partial
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import Any, Iterable, NamedTuple
 
@@ -150,8 +151,9 @@ class _Columns(NamedTuple):
     bonus: tuple | None  # a bool per criterion: the bonus criteria (None: none)
     decimals: _Scaled  # n → Decimal(n × 10^-places)
     part_codes: tuple
-    mandatory_answers: Any  # answers → the mandatory criteria's answers
+    answers_of: Any  # a sheet's choices → its answers in the order of `codes` (KeyError: one missing)
     failing: tuple  # per mandatory criterion {answer: its (code, level) failures}, failing answers only
+    m_positions: tuple  # the mandatory criteria's positions in `codes`
     m_codes: tuple  # the mandatory criteria's codes
     m_fails: tuple  # per mandatory criterion {answer: (code, level) failures}, every answer
     m_missing: tuple  # per mandatory criterion the failures of an unanswered or invalid answer (0 points)
@@ -199,10 +201,11 @@ def _columns(sheet: Sheet) -> _Columns:
             bonus=bonus if any(bonus) else None,
             decimals=_DECIMALS.setdefault(places, _Scaled(places)),
             part_codes=tuple(p.code for p in sheet.parts),
-            # itemgetter of one position gives the value itself, of none raises
-            mandatory_answers=itemgetter(*m_positions)
-            if len(m_positions) > 1
-            else (lambda answers: tuple(answers[i] for i in m_positions)),
+            # itemgetter of one key gives the value itself, of none raises
+            answers_of=itemgetter(*codes)
+            if len(codes) > 1
+            else (lambda choices: tuple(map(choices.__getitem__, codes))),
+            m_positions=m_positions,
             failing=tuple({key: pairs for key, pairs in fails.items() if pairs} for fails in m_fails),
             m_codes=m_codes,
             m_fails=m_fails,
@@ -227,12 +230,76 @@ def member_total(sheet: Sheet, choices: Mapping[str, Any]) -> MemberTotal:
     Every criterion that is not a bonus criterion must be answered; a missing, unknown or invalid
     answer is reported in `issues` (and counts 0). Bonus points are added per the sheet's
     "bonus_rule" and the total is capped there."""
-    return _score_sheet(sheet, choices)[0]
+    return _score_sheets(sheet, [choices])[0][0]
+
+
+def _score_sheets(sheet: Sheet, many: list) -> list[tuple[MemberTotal, Iterable[tuple[str, int]]]]:
+    """(member_total, the (code, level) star-level requirements it fails, as _sheet_failures) of each
+    of `many` sheets, in order. The sheets that answer every criterion, and nothing else, with an
+    option's position or code are added by column: one C-level pass per criterion over all of them,
+    not a Python loop per criterion per sheet (issue 17: closing a year's rounds adds 32,000 sheets of
+    ~31 criteria; rank_products adds a whole round's at once). The others go through _score_sheet,
+    which says what is wrong with them."""
+    if sheet.structure_only or not many:
+        return [_score_sheet(sheet, choices) for choices in many]
+    columns = sheet.__dict__.get("_scoring_columns") or _columns(sheet)
+    n = len(columns.codes)
+    plain = [type(choices) is dict and len(choices) == n for choices in many]
+    added = _add_by_column(sheet, columns, list(compress(many, plain)))
+    if added is None:  # some sheet among them answers with something else: find which
+        plain = [ok and _answers_options(columns, choices) for ok, choices in zip(plain, many)]
+        added = _add_by_column(sheet, columns, list(compress(many, plain)))
+    if len(added) == len(many):
+        return added
+    fast = iter(added)
+    return [next(fast) if ok else _score_sheet(sheet, choices) for ok, choices in zip(plain, many)]
+
+
+def _answers_options(columns: _Columns, choices: dict) -> bool:
+    """Whether every answer of a sheet with as many answers as criteria is an option's position or
+    code of its criterion (so that no answer is missing, unknown or invalid)."""
+    answers = list(map(choices.get, columns.codes))
+    return _PLAIN.issuperset(map(type, answers)) and None not in map(dict.get, columns.points, answers)
+
+
+def _add_by_column(sheet: Sheet, columns: _Columns, rows: list) -> list | None:
+    """_score_sheets of sheets (dicts with as many answers as criteria) added column by column; None
+    when an answer is missing or designates no option (then _score_sheet explains it). A bool, a
+    float or anything else designates nothing, as in Criterion.option, so only an int or a str is
+    looked up."""
+    if not rows:
+        return []
+    try:  # per criterion, every sheet's answer
+        answers = list(zip(*map(columns.answers_of, rows)))
+    except KeyError:
+        return None
+    if not _PLAIN.issuperset(map(type, chain.from_iterable(answers))):
+        return None
+    points = [list(map(by_choice.get, column)) for by_choice, column in zip(columns.points, answers)]
+    if any(None in column for column in points):
+        return None
+    zeros = [0] * len(rows)
+    # each part's sum per sheet, in 10^-places
+    if columns.slices is not None:
+        sums = [list(map(sum, zip(*points[at]))) if at.stop > at.start else zeros for at in columns.slices]
+    else:
+        sums = [list(map(sum, zip(*compress(points, mask)))) if any(mask) else zeros for mask in columns.masks]
+    bonus = list(map(sum, zip(*compress(points, columns.bonus)))) if columns.bonus else zeros
+    if sheet.bonus_rule is None:
+        decimals = columns.decimals
+        totals = map(decimals.__getitem__, map(sum, zip(*sums)))
+        per_part = map(dict, map(zip, repeat(columns.part_codes), zip(*(map(decimals.__getitem__, s) for s in sums))))
+        members = list(map(MemberTotal, totals, per_part, [[] for _row in rows]))
+    else:
+        members = [_member_total(sheet, columns, list(s), b, []) for s, b in zip(zip(*sums), bonus)]
+    if not columns.failing:
+        return list(zip(members, repeat(())))
+    failing = [list(map(fails.get, answers[at])) for fails, at in zip(columns.failing, columns.m_positions)]
+    return list(zip(members, map(chain.from_iterable, map(partial(filter, None), zip(*failing)))))
 
 
 def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal, Iterable[tuple[str, int]]]:
-    """member_total, and the (code, level) star-level requirements the sheet fails (as
-    _sheet_failures): rank_product reads each answer once for both."""
+    """_score_sheets of one sheet, criterion by criterion: every problem is reported in `issues`."""
     if sheet.structure_only:
         issue = Issue(
             "", _("Bộ tiêu chí “%(t)s” mới có khung các phần, chưa có tiêu chí để chấm.") % {"t": sheet.title}
@@ -241,16 +308,6 @@ def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal,
     if type(choices) is not dict and not isinstance(choices, Mapping):
         raise ScoringError(_("Lựa chọn của thành viên phải là bảng {mã tiêu chí: lựa chọn}."))
     columns = sheet.__dict__.get("_scoring_columns") or _columns(sheet)
-    codes, points = columns.codes, columns.points
-    # Every criterion answered with a position or code (and as many answers as criteria: no unknown
-    # code): the sums by column. The loop below adds the same numbers and reports what is wrong.
-    answers = list(map(choices.get, codes))
-    if _PLAIN.issuperset(map(type, answers)) and len(choices) == len(codes):
-        added = _column_sums(columns, list(map(dict.get, points, answers)))
-        if added is not None:
-            # every answer designates an option: the mandatory ones fail what their option fails
-            failed = filter(None, map(dict.get, columns.failing, columns.mandatory_answers(answers)))
-            return _member_total(sheet, columns, *added, []), chain.from_iterable(failed)
     issues: list[Issue] = []
     known = sheet.by_code
     for code in choices:
@@ -258,7 +315,7 @@ def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal,
             issues.append(Issue(str(code), _("Tiêu chí “%(c)s” không có trong bộ tiêu chí.") % {"c": code}))
     per_part = dict.fromkeys(columns.part_codes, 0)
     bonus = 0
-    for (criterion, code, part, is_bonus, _options), by_choice in zip(_table(sheet)[0], points):
+    for (criterion, code, part, is_bonus, _options), by_choice in zip(_table(sheet)[0], columns.points):
         choice = choices.get(code)
         if choice is None:
             if not is_bonus:
@@ -279,19 +336,6 @@ def _score_sheet(sheet: Sheet, choices: Mapping[str, Any]) -> tuple[MemberTotal,
             per_part[part] += got
     sums = list(per_part.values())
     return _member_total(sheet, columns, sums, bonus, issues), _sheet_failures(sheet, choices)
-
-
-def _column_sums(columns: _Columns, chosen: list) -> tuple[list, int] | None:
-    """Each part's sum and the bonus points of a sheet's chosen points (one per criterion, None where
-    an answer designates no option: then None, as a None in a sum raises TypeError)."""
-    try:
-        if columns.slices is not None:
-            sums = list(map(sum, map(chosen.__getitem__, columns.slices)))
-        else:
-            sums = [sum(compress(chosen, mask)) for mask in columns.masks]
-        return sums, sum(compress(chosen, columns.bonus)) if columns.bonus else 0
-    except TypeError:
-        return None
 
 
 def _member_total(sheet: Sheet, columns: _Columns, sums: list, bonus: int, issues: list) -> MemberTotal:
@@ -560,10 +604,30 @@ def rank_product(
 ) -> Ranking:
     """Score a product from each member's choices (`member_choices`: {member key: {criterion: choice}}).
     Raises ScoringError when a non-recused member's sheet is incomplete or invalid."""
-    recused = set(recused)
+    members = _members(member_choices)
+    return _rank(scale, members, _score_sheets(sheet, [v for _k, v in members]), set(recused), procedure)
+
+
+def rank_products(
+    sheet: Sheet, scale: Scale, products: Mapping[Any, Mapping], procedure: Procedure | None = None
+) -> dict[Any, Ranking]:
+    """rank_product of each of `products` ({product key: {member key: choices}}, nobody recused: the
+    caller leaves out the sheets of members who withdrew), every sheet of every product added in one
+    pass (_score_sheets). Raises ScoringError for the first product, in order, rank_product refuses."""
+    members = {key: _members(choices) for key, choices in products.items()}
+    scored = _score_sheets(sheet, [v for pairs in members.values() for _k, v in pairs])
+    out, at = {}, 0
+    for key, pairs in members.items():
+        out[key] = _rank(scale, pairs, scored[at : at + len(pairs)], frozenset(), procedure)
+        at += len(pairs)
+    return out
+
+
+def _rank(scale: Scale, members: list, scored: list, recused: set | frozenset, procedure: Procedure | None) -> Ranking:
+    """rank_product from the members' (key, choices) and their _score_sheets."""
     totals, failures, counted = {}, [], 0
-    for k, v in _members(member_choices):
-        totals[k], failed = _score_sheet(sheet, v)
+    for (k, _v), (total, failed) in zip(members, scored):
+        totals[k] = total
         if k not in recused:
             failures.extend(failed)
             counted += 1

@@ -161,6 +161,53 @@ def test_councils_ranked_as_the_option_scan_ranks_them(which):
     assert complete > 40 and invalid > 40  # both kinds of council were met
 
 
+@pytest.mark.parametrize("which", list(RANKED_SHEETS))
+def test_a_round_of_councils_ranked_at_once_as_each_alone(which):
+    """rank_products (every sheet of every product added by column in one pass) against the per-option
+    scan, for 60 products of 5–9 members: complete sheets by code or position, bonus criteria left
+    out now and then (those sheets are added one by one), a dict subclass as a sheet; then one product
+    with an invalid sheet among them refuses the whole batch, naming that product's member."""
+    sh = RANKED_SHEETS[which]()
+    scale = scales()["QD148"]
+    rng = random.Random(f"batch {which}")
+
+    class Answers(dict):  # a mapping that is not a plain dict: added one by one
+        pass
+
+    products = {}
+    for p in range(60):
+        members = {}
+        for k in range(rng.randint(5, 9)):
+            choices = {
+                c.code: rng.randrange(len(c.options)) if rng.random() < 0.3 else rng.choice(c.options).code
+                for c in sh.criteria
+                if not c.bonus or rng.random() < 0.7
+            }
+            members[f"m{k}"] = Answers(choices) if rng.random() < 0.05 else choices
+        products[p] = members
+    ranked = scoring.rank_products(sh, scale, products)
+    assert list(ranked) == list(products)
+    for p, members in products.items():
+        expected = {k: reference_member_total(sh, v) for k, v in members.items()}
+        got = ranked[p]
+        assert {k: (t.total, t.per_part, t.issues) for k, t in got.member_totals.items()} == {
+            k: (total, per_part, issues) for k, (total, per_part, issues) in expected.items()
+        }
+        average = sum(e[0] for e in expected.values()) / len(expected)
+        assert got.score == average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        counts = {}
+        for choices in members.values():
+            for pair in set(reference_failures(sh, choices)):
+                counts[pair] = counts.get(pair, 0) + 1
+        failed = [level for (_c, level), n in counts.items() if n * 2 > len(members)]
+        assert got.requirement_cap == (min(failed) - 1 if failed else None)
+    broken = dict(products[7]["m1"])
+    broken[sh.criteria[0].code] = True  # a bool designates no option
+    products[7] = {**products[7], "m1": broken}
+    with pytest.raises(scoring.ScoringError, match="thành viên m1 chưa hợp lệ"):
+        scoring.rank_products(sh, scale, products)
+
+
 def reference_unit_statuses(request):
     """unit_statuses as it was: Submission objects through the ORM, recipients through the relation."""
     latest, first = {}, {}

@@ -215,3 +215,56 @@ def test_parsed_criteria_sets_reads_a_definition_only_once_per_process(world, dj
         fresh = CriteriaSet.objects.get(pk=cs.pk)
         assert again[cs.pk] is first[cs.pk] is fresh.parsed
         assert fresh.parsed.code == cs.code and len(fresh.parsed.criteria) > 0
+
+
+def test_closing_ranks_each_criteria_set_and_refuses_a_sheet_that_no_longer_adds_up(world):
+    """Closing ranks the products of two criteria sets of the same round (scoring.rank_products per
+    set); a submitted sheet whose answer designates no option (written to the database by hand, as a
+    broken import would) is refused with the criterion named, nothing is closed, and once the sheet
+    is corrected the round closes: about 60 and 75 points by every member (the star-level criteria
+    met), 3 and 4 stars (QĐ 148 scale)."""
+    from ocop.evaluation.models_rounds import MemberScore, RoundStatus
+
+    def added(sheet, choices):  # the options' points added by hand
+        return sum((sheet.criterion(code).option(choice).points for code, choice in choices.items()), Decimal(0))
+
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    day = dt.date(2025, 8, 1)
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=day)
+    first = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    second = _entry(round_, officer, _unit(Era.LEGACY, Level.COMMUNE, "01888"))
+    other_set = (
+        CriteriaSet.objects.in_force(day)
+        .filter(structure_only=False)
+        .exclude(code=first.criteria_set.code)
+        .order_by("code")
+        .first()
+    )
+    RoundProduct.objects.filter(pk=second.pk).update(criteria_set=other_set)
+    second.refresh_from_db()
+    council = _members(round_, officer, 3)
+    for entry, target in ((first, 60), (second, 75)):
+        sheet = entry.criteria_set.parsed
+        for u in council:
+            svc.do_submit_score(u, entry, choices_for_total(sheet, target))
+    broken = MemberScore.objects.get(round_product=second, user=council[2])
+    criterion = second.criteria_set.parsed.criteria[0]
+    broken.choices = {**broken.choices, criterion.code: "khong-co"}
+    broken.save()
+    with pytest.raises(ValidationError) as exc:
+        svc.do_close_round(council[0], round_)
+    assert f"{criterion.title}”: lựa chọn “khong-co” không hợp lệ" in str(exc.value)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+    broken.choices = choices_for_total(second.criteria_set.parsed, 75)
+    broken.save()
+    svc.do_close_round(council[0], round_)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    expected = [
+        added(e.criteria_set.parsed, choices_for_total(e.criteria_set.parsed, t))
+        for e, t in ((first, 60), (second, 75))
+    ]
+    assert 60 <= expected[0] < 70 and 75 <= expected[1] < 85
+    assert (first.score, first.stars, second.score, second.stars) == (expected[0], 3, expected[1], 4)
