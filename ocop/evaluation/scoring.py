@@ -276,15 +276,17 @@ def _add_by_column(sheet: Sheet, columns: _Columns, rows: list) -> list | None:
     if not _PLAIN.issuperset(map(type, chain.from_iterable(answers))):
         return None
     points = [list(map(by_choice.get, column)) for by_choice, column in zip(columns.points, answers)]
-    if any(None in column for column in points):
-        return None
     zeros = [0] * len(rows)
-    # each part's sum per sheet, in 10^-places
-    if columns.slices is not None:
-        sums = [list(map(sum, zip(*points[at]))) if at.stop > at.start else zeros for at in columns.slices]
-    else:
-        sums = [list(map(sum, zip(*compress(points, mask)))) if any(mask) else zeros for mask in columns.masks]
-    bonus = list(map(sum, zip(*compress(points, columns.bonus)))) if columns.bonus else zeros
+    # each part's sum per sheet, in 10^-places; every criterion is in a part or a bonus criterion, so
+    # an answer that designates no option (None) is added somewhere, and raises
+    try:
+        if columns.slices is not None:
+            sums = [list(map(sum, zip(*points[at]))) if at.stop > at.start else zeros for at in columns.slices]
+        else:
+            sums = [list(map(sum, zip(*compress(points, mask)))) if any(mask) else zeros for mask in columns.masks]
+        bonus = list(map(sum, zip(*compress(points, columns.bonus)))) if columns.bonus else zeros
+    except TypeError:
+        return None
     if sheet.bonus_rule is None:
         decimals = columns.decimals
         totals = map(decimals.__getitem__, map(sum, zip(*sums)))
@@ -453,6 +455,11 @@ def product_score(
         for k, v in _members(member_totals)
         if k not in recused
     ]
+    return _average(values, places, rounding)
+
+
+def _average(values: list[Decimal], places: int, rounding: str) -> Decimal:
+    """product_score of the totals that count."""
     if not values:
         raise ScoringError(_("Không còn thành viên nào chấm điểm (tất cả đã rút khỏi việc chấm)."))
     average = sum(values, Decimal(0)) / Decimal(len(values))
@@ -625,20 +632,19 @@ def rank_products(
 
 def _rank(scale: Scale, members: list, scored: list, recused: set | frozenset, procedure: Procedure | None) -> Ranking:
     """rank_product from the members' (key, choices) and their _score_sheets."""
-    totals, failures, counted = {}, [], 0
-    for (k, _v), (total, failed) in zip(members, scored):
-        totals[k] = total
-        if k not in recused:
-            failures.extend(failed)
-            counted += 1
+    keys = [k for k, _v in members]
+    totals = dict(zip(keys, [total for total, _failed in scored]))
+    if recused:
+        scored = [pair for k, pair in zip(keys, scored) if k not in recused]
     issues = {k: t.issues for k, t in totals.items() if t.issues and k not in recused}
     if issues:
         first_key, first = next(iter(issues.items()))
         raise ScoringError(
             _("Phiếu chấm của thành viên %(k)s chưa hợp lệ: %(m)s") % {"k": first_key, "m": first[0].message}
         )
-    score = product_score(totals, recused, places=scale.rounding_places, rounding=scale.rounding_mode)
-    cap = _requirement_cap(failures, counted, scale.requirement_aggregation)  # as product_requirement_cap
+    score = _average([total.total for total, _failed in scored], scale.rounding_places, scale.rounding_mode)
+    failures = list(chain.from_iterable([failed for _total, failed in scored]))
+    cap = _requirement_cap(failures, len(scored), scale.requirement_aggregation)  # as product_requirement_cap
     star_count = stars(score, scale, cap=cap)
     certified = is_certified(star_count, scale)
     return Ranking(
