@@ -505,7 +505,7 @@ def bench_ranking(year: int | None = None) -> Result | None:
         measured,
         baseline,
         check,
-        runs=3,
+        runs=5,
     )
 
 

@@ -36,21 +36,39 @@ class Result:
     kind: str = "ratio"  # "ratio" (against raw SQL / bare read), "page" (under load) or "weight" (bytes / budget)
 
 
-def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
-    fn()  # warm up (imports, caches, prepared statements)
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def paired_medians(measured: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple:
+    """(median seconds of `measured`, its last result, median seconds of `baseline`, its last result):
+    both warmed up once (imports, caches, prepared statements), then timed in alternation, each pair
+    in the opposite order of the one before (measured first, then baseline first, ...). A shared
+    machine's speed drifts over seconds: timed one side after the other, a slow spell can fall on
+    one side only and move its ratio; in alternation it falls on both (docs/performance.md, ninth
+    pass)."""
+    measured()
+    baseline()
+    m_times, b_times = [], []
+    m_result = b_result = None
+    for i in range(runs):
+        if i % 2 == 0:
+            m, m_result = _timed(measured)
+            b, b_result = _timed(baseline)
+        else:
+            b, b_result = _timed(baseline)
+            m, m_result = _timed(measured)
+        m_times.append(m)
+        b_times.append(b)
+    return statistics.median(m_times), m_result, statistics.median(b_times), b_result
 
 
 def run(
     name: str, measured: Callable, baseline: Callable, check: Callable[[object, object], None], runs: int = 7
 ) -> Result:
-    m, m_result = median_time(measured, runs)
-    b, b_result = median_time(baseline, runs)
+    m, m_result, b, b_result = paired_medians(measured, baseline, runs)
     check(m_result, b_result)
     return Result(name=name, measured=m, baseline=b, ratio=m / b if b else float("inf"), runs=runs)
 

@@ -7,6 +7,7 @@ models.py → models_rounds.py → models_law.py.
 from ocop.evaluation.models_law import (  # noqa: F401
     Classification,
     CouncilLevel,
+    CRITERIA_SET_IDENTITY,
     CriteriaSet,
     CriteriaSetQuerySet,
     DataFile,
@@ -16,7 +17,7 @@ from ocop.evaluation.models_law import (  # noqa: F401
     NodeLevel,
     ProcedureRule,
     StarScale,
-    parsed_criteria_sets,
+    parsed_from_identities,
     procedure_rule_on,
     rules_on,
     scale_on,

@@ -252,15 +252,19 @@ def _sheet_key(pk: int, sha256: str, created_at, maxima: dict | None) -> tuple:
     return (pk, sha256, created_at, repr(sorted((maxima or {}).items())))
 
 
-def parsed_criteria_sets(ids) -> dict[int, criteria.Sheet]:
-    """{id: CriteriaSet.parsed} of stored criteria sets: their identity read in one query of plain
-    columns, the definitions (20–40 KB each) only of sets not parsed in this process yet (issue 17:
-    ranking a round read every set of the round as a model with its instrument)."""
+# what tells a stored criteria set's parsed form apart (_sheet_key), as values_list columns
+CRITERIA_SET_IDENTITY = ("pk", "sha256", "created_at", "instrument__part_maxima")
+
+
+def parsed_from_identities(identities) -> dict[int, criteria.Sheet]:
+    """{id: CriteriaSet.parsed} of the stored criteria sets whose CRITERIA_SET_IDENTITY rows are
+    given (read by the caller in one query of plain columns, such as evaluation.rounds'
+    round_criteria_sets): the definitions (20–40 KB each) are read only of sets not parsed in this
+    process yet (issue 17: ranking a round read every set of the round as a model with its
+    instrument)."""
     parsed: dict[int, criteria.Sheet] = {}
     missing = []
-    for pk, sha256, created_at, maxima in CriteriaSet.objects.filter(pk__in=ids).values_list(
-        "pk", "sha256", "created_at", "instrument__part_maxima"
-    ):
+    for pk, sha256, created_at, maxima in identities:
         sheet = _PARSED_SHEETS.cached(_sheet_key(pk, sha256, created_at, maxima))
         if sheet is None:
             missing.append(pk)

@@ -22,13 +22,14 @@ from ocop.accounts.permissions import can
 from ocop.accounts.scope import Scope, scope_for
 from ocop.audit.services import log_action
 from ocop.evaluation import certificates, council, scoring
-from ocop.evaluation.criteria import fmt_points, level_label
+from ocop.evaluation.criteria import Sheet, fmt_points, level_label
 from ocop.evaluation.hooks import _classification_code
 from ocop.evaluation.models import (
+    CRITERIA_SET_IDENTITY,
     CouncilLevel,
     CriteriaSet,
     Instrument,
-    parsed_criteria_sets,
+    parsed_from_identities,
     procedure_rule_on,
     scale_on,
 )
@@ -732,16 +733,12 @@ def _next_certificate_number(unit, year: int) -> int:
     return (Certificate.objects.filter(issuer_unit=unit, year=year).aggregate(m=Max("number"))["m"] or 0) + 1
 
 
-def round_choices(round_ids) -> dict[int, dict[int, dict]]:
+def submitted_sheets(round_ids) -> tuple[dict[int, dict[int, dict]], dict[int, int]]:
     """{entry id: {member id: choices}} of the submitted score sheets of the rounds' products, without
-    the members who withdrew from a product (one query whatever the number of products)."""
-    return _submitted_sheets(round_ids)[0]
-
-
-def _submitted_sheets(round_ids) -> tuple[dict[int, dict[int, dict]], dict[int, int]]:
-    """round_choices, and the criteria set of each entry with a sheet: one query in plain SQL, the
-    sheets decoded by orjson (issue 17: closing a year's rounds reads 30,000 sheets; the ORM's per-row
-    converters and json.loads were half the ranking's time on PostgreSQL)."""
+    the members who withdrew from a product, and {entry id: criteria set id} of the entries with a
+    sheet: one query in plain SQL whatever the number of products, the sheets decoded by orjson
+    (issue 17: closing a year's rounds reads 30,000 sheets; the ORM's per-row converters and
+    json.loads were half the ranking's time on PostgreSQL)."""
     ids = [int(i) for i in round_ids]
     sheets: dict[int, dict[int, dict]] = {}
     sets: dict[int, int] = {}
@@ -768,6 +765,21 @@ def _submitted_sheets(round_ids) -> tuple[dict[int, dict[int, dict]], dict[int, 
     return sheets, sets
 
 
+# the identities of a round's criteria sets (a prepared query: ranking a year's rounds built one
+# `pk__in` query per round, 1 ms each; issue 17)
+_ROUND_SETS = Prepared(
+    lambda round: CriteriaSet.objects.filter(
+        pk__in=RoundProduct.objects.filter(round=round).values("criteria_set")
+    ).values_list(*CRITERIA_SET_IDENTITY)
+)
+
+
+def round_criteria_sets(round_: Round) -> dict[int, Sheet]:
+    """{id: CriteriaSet.parsed} of the criteria sets of a round's products, each definition read and
+    parsed once per process (models_law.parsed_from_identities)."""
+    return parsed_from_identities(_ROUND_SETS.list(round=round_.pk))
+
+
 def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     """{entry id: Ranking} of a round's products from the members' submitted sheets, as closing the
     round computes them (nothing is saved). Products without a sheet are left out."""
@@ -776,11 +788,11 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
     if scale is None:
         raise ValidationError(_("Không có thang hạng sao áp dụng vào ngày %(d)s.") % {"d": format_date(round_.held_on)})
     with no_cyclic_gc():  # thousands of decoded sheets and their sums, none of them in a cycle
-        sheets, set_of = _submitted_sheets([round_.pk])
+        sheets, set_of = submitted_sheets([round_.pk])
         by_set: dict[int, dict] = {}
         for entry_id, members in sheets.items():
             by_set.setdefault(set_of[entry_id], {})[entry_id] = members
-        parsed = parsed_criteria_sets(list(by_set))
+        parsed = round_criteria_sets(round_)
         rankings: dict[int, scoring.Ranking] = {}
         # a criteria set's products at once (scoring.rank_products), the sets in the order of their first entry
         for set_id, products in by_set.items():

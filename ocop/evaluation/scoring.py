@@ -458,17 +458,21 @@ def product_score(
     return _average(values, places, rounding)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def _average(values: list[Decimal], places: int, rounding: str) -> Decimal:
     """product_score of the totals that count."""
     if not values:
         raise ScoringError(_("Không còn thành viên nào chấm điểm (tất cả đã rút khỏi việc chấm)."))
-    average = sum(values, Decimal(0)) / Decimal(len(values))
-    return average.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[rounding])
+    average = sum(values, Decimal(0)) / len(values)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return average.quantize(quantum, rounding=ROUNDING_MODES[rounding])
 
 
-def _bands(thresholds: Scale | Iterable) -> tuple[list[Band], int]:
+def _bands(thresholds: Scale | Iterable) -> tuple[tuple[Band, ...], int]:
     if isinstance(thresholds, Scale):
-        return list(thresholds.bands), thresholds.mandatory_fail_cap
+        return thresholds.bands, thresholds.mandatory_fail_cap
     bands = []
     for item in thresholds:
         if isinstance(item, Band):
@@ -478,7 +482,7 @@ def _bands(thresholds: Scale | Iterable) -> tuple[list[Band], int]:
         else:
             stars_, minimum = item
             bands.append(Band(int(stars_), Decimal(str(minimum))))
-    return sorted(bands, key=lambda b: b.min, reverse=True), 2
+    return tuple(sorted(bands, key=lambda b: b.min, reverse=True)), 2
 
 
 def stars(score: Any, thresholds: Scale | Iterable, mandatory_failed: bool = False, *, cap: int | None = None) -> int:
@@ -489,7 +493,12 @@ def stars(score: Any, thresholds: Scale | Iterable, mandatory_failed: bool = Fal
     bands, fail_cap = _bands(thresholds)
     if value < 0 or value > 100:
         raise ScoringError(_("Điểm %(v)s nằm ngoài khoảng 0–100.") % {"v": fmt_points(value)})
-    result = next((b.stars for b in bands if value >= b.min), min(b.stars for b in bands))
+    for band in bands:
+        if value >= band.min:
+            result = band.stars
+            break
+    else:
+        result = min(b.stars for b in bands)
     if mandatory_failed:
         result = min(result, fail_cap)
     if cap is not None:

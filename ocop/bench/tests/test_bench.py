@@ -136,3 +136,28 @@ def test_runs_on_shared_connections_reach_the_server_on_the_same_sockets():
     assert not seen["/c/"] & seen["/a/"]
     with pytest.raises(ValueError):
         run_load(base, "/a/", clients=2, requests=2, warmup=0, connections=[])
+
+
+def test_measured_and_baseline_are_timed_in_alternation(monkeypatch):
+    """harness.run: both sides warmed up once, then timed in pairs whose order alternates (measured
+    first, then baseline first, ...), each side's median kept; the check sees each side's last result."""
+    from ocop.bench import harness
+
+    calls: list[str] = []
+    clock = iter([0.0, 1.0, 1.0, 3.0, 3.0, 4.0, 4.0, 8.0, 8.0, 9.0, 9.0, 11.0])  # start, end of each timed call
+
+    def side(label):
+        def fn():
+            calls.append(label)
+            return f"{label}{calls.count(label)}"
+
+        return fn
+
+    checked = []
+    monkeypatch.setattr(harness.time, "perf_counter", lambda: next(clock))
+    result = harness.run("x", side("m"), side("b"), lambda m, b: checked.append((m, b)), runs=3)
+    # warm-up m, b; pair 1 m, b; pair 2 b, m; pair 3 m, b
+    assert calls == ["m", "b", "m", "b", "b", "m", "m", "b"]
+    # measured took 1.0 (0→1), 4.0 (4→8) and 1.0 s (8→9); baseline 2.0 (1→3), 1.0 (3→4) and 2.0 s (9→11)
+    assert (result.measured, result.baseline, result.ratio, result.runs) == (1.0, 2.0, 0.5, 3)
+    assert checked == [("m4", "b4")]

@@ -232,7 +232,7 @@ def test_draft_is_not_counted_and_partial_submit_lists_missing(client, world):
     client.post(url, {**{f"c_{k}": v for k, v in partial.items()}, "action": "draft"})
     draft = MemberScore.objects.get(user=member)
     assert draft.submitted_at is None and draft.choices == partial
-    assert svc.round_choices([round_.pk]) == {}
+    assert svc.submitted_sheets([round_.pk]) == ({}, {})
     response = client.post(url, {**{f"c_{k}": v for k, v in partial.items()}, "action": "submit"})
     page = response.content.decode()
     assert response.status_code == 400 and 'data-testid="missing-criteria"' in page

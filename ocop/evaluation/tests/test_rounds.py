@@ -165,7 +165,7 @@ def test_council_member_sees_only_seated_rounds(world):
 
 
 def test_the_ranking_reads_submitted_sheets_only_and_never_a_recused_members(world, django_assert_num_queries):
-    """round_choices / rank_round (plain SQL, issue 17): a draft sheet and the sheet of a member who
+    """submitted_sheets / rank_round (plain SQL, issue 17): a draft sheet and the sheet of a member who
     withdrew (recorded by an import or before the rule deleted it) are not read; positions and codes
     both designate options; the score is the average of the two sheets that count."""
     from django.utils import timezone
@@ -192,8 +192,8 @@ def test_the_ranking_reads_submitted_sheets_only_and_never_a_recused_members(wor
     MemberScore.objects.create(round_product=entry, user=late, choices=best(sheet))  # a draft
     expected = {entry.pk: {chair.pk: sixty, secretary.pk: by_position}}
     with django_assert_num_queries(1):
-        assert svc.round_choices([round_.pk]) == expected
-    assert svc.round_choices([]) == {}
+        assert svc.submitted_sheets([round_.pk]) == (expected, {entry.pk: entry.criteria_set_id})
+    assert svc.submitted_sheets([]) == ({}, {})
     ranked = svc.rank_round(round_)
     assert list(ranked) == [entry.pk] and other.pk not in ranked
     assert set(ranked[entry.pk].member_totals) == {chair.pk, secretary.pk}
@@ -201,20 +201,39 @@ def test_the_ranking_reads_submitted_sheets_only_and_never_a_recused_members(wor
     assert ranked[entry.pk].score == Decimal("65.50")
 
 
-def test_parsed_criteria_sets_reads_a_definition_only_once_per_process(world, django_assert_num_queries):
-    from ocop.evaluation.models_law import _PARSED_SHEETS, parsed_criteria_sets
+def test_a_rounds_criteria_sets_are_read_once_per_process(world, django_assert_num_queries):
+    """round_criteria_sets: the sets of the round's products, each definition read and parsed once
+    per process (the identities in one prepared query, then only the definitions not parsed yet)."""
+    from ocop.evaluation.models_law import _PARSED_SHEETS
 
-    sets = list(CriteriaSet.objects.filter(structure_only=False).order_by("pk")[:3])
+    officer = world["tinh.thainguyen"]
+    tn = _unit(Era.CURRENT, Level.PROVINCE, "19")
+    round_ = svc.do_create_round(officer, name="Kỳ", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    elsewhere = svc.do_create_round(officer, name="Khác", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    commune = _unit(Era.LEGACY, Level.COMMUNE, "01888")
+    entries = [_entry(round_, officer, commune) for _i in range(2)]
+    other_set, unrelated = (
+        CriteriaSet.objects.in_force(round_.held_on)
+        .filter(structure_only=False)
+        .exclude(pk=entries[0].criteria_set_id)
+        .order_by("code")[:2]
+    )
+    RoundProduct.objects.filter(pk=entries[1].pk).update(criteria_set=other_set)
+    moved = _entry(elsewhere, officer, commune)
+    RoundProduct.objects.filter(pk=moved.pk).update(criteria_set=unrelated)
+    expected = {entries[0].criteria_set_id, other_set.pk}
     _PARSED_SHEETS.clear()
-    with django_assert_num_queries(2):  # the identities, then the rows not parsed yet
-        first = parsed_criteria_sets([cs.pk for cs in sets])
+    with django_assert_num_queries(2):  # the identities, then the definitions not parsed yet
+        first = svc.round_criteria_sets(round_)
     with django_assert_num_queries(1):
-        again = parsed_criteria_sets([cs.pk for cs in sets])
-    assert set(first) == set(again) == {cs.pk for cs in sets}
-    for cs in sets:
-        fresh = CriteriaSet.objects.get(pk=cs.pk)
-        assert again[cs.pk] is first[cs.pk] is fresh.parsed
-        assert fresh.parsed.code == cs.code and len(fresh.parsed.criteria) > 0
+        again = svc.round_criteria_sets(round_)
+    assert set(first) == set(again) == expected
+    for pk in expected:
+        fresh = CriteriaSet.objects.get(pk=pk)
+        assert again[pk] is first[pk] is fresh.parsed
+        assert fresh.parsed.code == fresh.code and len(fresh.parsed.criteria) > 0
+    empty = svc.do_create_round(officer, name="Trống", level="province", unit=tn, held_on=dt.date(2025, 8, 1))
+    assert svc.round_criteria_sets(empty) == {}
 
 
 def test_closing_ranks_each_criteria_set_and_refuses_a_sheet_that_no_longer_adds_up(world):
