@@ -30,10 +30,10 @@ def _audit(actor, action: str, obj, after: dict, unit, reason: str) -> AuditEntr
 
 
 def build_product(parsed: ParsedProduct) -> Product:
-    product = parsed.product
-    if parsed.entity_ref is not None:
-        product.entity = parsed.entity_ref.entity  # now saved, with its primary key
-    return product
+    """The Product of a checked row; a new entity of the same file is saved by now, with its key."""
+    if parsed.entity_ref is None:
+        return Product(**parsed.fields)
+    return Product(**{**parsed.fields, "entity": parsed.entity_ref.entity})
 
 
 def write_rows(actor, result: CheckResult, batch: ImportBatch, *, on_progress=None) -> tuple[int, int]:
