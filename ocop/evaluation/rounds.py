@@ -796,8 +796,22 @@ def rank_round(round_: Round) -> dict[int, scoring.Ranking]:
         rankings: dict[int, scoring.Ranking] = {}
         # a criteria set's products at once (scoring.rank_products), the sets in the order of their first entry
         for set_id, products in by_set.items():
-            rankings.update(scoring.rank_products(parsed[set_id], scale, products, procedure))
+            try:
+                rankings.update(scoring.rank_products(parsed[set_id], scale, products, procedure))
+            except scoring.SheetError as exc:
+                raise ValidationError(_refused_sheet(exc)) from exc
     return {entry_id: rankings[entry_id] for entry_id in sheets}
+
+
+def _refused_sheet(exc: scoring.SheetError) -> str:
+    """Which council member's sheet, for which product, cannot be added, and why (by name)."""
+    member = User.objects.filter(pk=exc.member).first()
+    entry = RoundProduct.objects.select_related("product").filter(pk=exc.product).first()
+    return _("Phiếu chấm của %(u)s cho sản phẩm “%(p)s” chưa hợp lệ: %(m)s") % {
+        "u": member.display_name if member else exc.member,
+        "p": entry.product.name if entry else exc.product,
+        "m": exc.reason,
+    }
 
 
 def council_rule(round_: Round):
@@ -896,7 +910,7 @@ def do_close_round(
     procedure = procedure_of(round_)
     try:
         rankings = rank_round(round_)
-    except scoring.ScoringError as exc:
+    except scoring.ScoringError as exc:  # e.g. an average outside 0–100 (a sheet that cannot be added: rank_round)
         raise ValidationError(str(exc)) from exc
     missing = [str(entry.product) for entry in entries if entry.pk not in rankings]
     if missing:

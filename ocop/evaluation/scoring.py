@@ -45,6 +45,16 @@ class ScoringError(ValueError):
     """Input that cannot be scored (Vietnamese message)."""
 
 
+class SheetError(ScoringError):
+    """A member's sheet that cannot be added: the member's key, the product's key when products are
+    ranked together (rank_products), and what is wrong (`reason`, the sheet's first problem), so that
+    a caller can name the person and the product."""
+
+    def __init__(self, message: str, *, member: Any, reason: str, product: Any = None):
+        super().__init__(message)
+        self.member, self.reason, self.product = member, reason, product
+
+
 @dataclass(frozen=True)
 class Issue:
     """A problem with one member's choices: which criterion, and what."""
@@ -629,12 +639,17 @@ def rank_products(
 ) -> dict[Any, Ranking]:
     """rank_product of each of `products` ({product key: {member key: choices}}, nobody recused: the
     caller leaves out the sheets of members who withdrew), every sheet of every product added in one
-    pass (_score_sheets). Raises ScoringError for the first product, in order, rank_product refuses."""
+    pass (_score_sheets). Raises ScoringError for the first product, in order, rank_product refuses
+    (a SheetError names that product's key)."""
     members = {key: _members(choices) for key, choices in products.items()}
     scored = _score_sheets(sheet, [v for pairs in members.values() for _k, v in pairs])
     out, at = {}, 0
     for key, pairs in members.items():
-        out[key] = _rank(scale, pairs, scored[at : at + len(pairs)], frozenset(), procedure)
+        try:
+            out[key] = _rank(scale, pairs, scored[at : at + len(pairs)], frozenset(), procedure)
+        except SheetError as exc:
+            exc.product = key
+            raise
         at += len(pairs)
     return out
 
@@ -648,8 +663,10 @@ def _rank(scale: Scale, members: list, scored: list, recused: set | frozenset, p
     issues = {k: t.issues for k, t in totals.items() if t.issues and k not in recused}
     if issues:
         first_key, first = next(iter(issues.items()))
-        raise ScoringError(
-            _("Phiếu chấm của thành viên %(k)s chưa hợp lệ: %(m)s") % {"k": first_key, "m": first[0].message}
+        raise SheetError(
+            _("Phiếu chấm của thành viên %(k)s chưa hợp lệ: %(m)s") % {"k": first_key, "m": first[0].message},
+            member=first_key,
+            reason=first[0].message,
         )
     score = _average([total.total for total, _failed in scored], scale.rounding_places, scale.rounding_mode)
     failures = list(chain.from_iterable([failed for _total, failed in scored]))

@@ -274,6 +274,8 @@ def test_closing_ranks_each_criteria_set_and_refuses_a_sheet_that_no_longer_adds
     with pytest.raises(ValidationError) as exc:
         svc.do_close_round(council[0], round_)
     assert f"{criterion.title}”: lựa chọn “khong-co” không hợp lệ" in str(exc.value)
+    # the person and the product by name, not by their keys
+    assert f"Phiếu chấm của {council[2].full_name} cho sản phẩm “{second.product.name}” chưa hợp lệ" in str(exc.value)
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
     broken.choices = choices_for_total(second.criteria_set.parsed, 75)
